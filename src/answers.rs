@@ -1,0 +1,141 @@
+//! A record's answers, and parsing answer text with precise errors.
+//!
+//! `Answers` holds one slot per item of a rule set. Values are answer codes,
+//! checked against the item when set. Text that could not be parsed is kept
+//! as a pending error rather than dropped: if skip logic hides the item the
+//! value is ignored with a warning, otherwise the record is rejected.
+
+use crate::error::AnswerError;
+use crate::model::{Item, ItemIdx, ItemKind, RuleSet};
+
+/// Answers to the items of one rule set, by item index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answers {
+    values: Vec<Option<i64>>,
+    /// Values that could not be parsed: reported only if the item is shown.
+    unparsed: Vec<(ItemIdx, AnswerError)>,
+}
+
+impl Answers {
+    /// No answers yet.
+    pub fn new(rules: &RuleSet) -> Answers {
+        Answers { values: vec![None; rules.items.len()], unparsed: Vec::new() }
+    }
+
+    /// Answers from (item id, code) pairs, each checked.
+    pub fn from_codes<'a>(
+        rules: &RuleSet,
+        pairs: impl IntoIterator<Item = (&'a str, i64)>,
+    ) -> Result<Answers, AnswerError> {
+        let mut answers = Answers::new(rules);
+        for (id, code) in pairs {
+            let index = rules.item_index(id).ok_or_else(|| AnswerError::Column {
+                column: id.to_string(),
+                reason: "not an item of this rule set".into(),
+            })?;
+            answers.set(rules, index, code)?;
+        }
+        Ok(answers)
+    }
+
+    /// Set an answer code, checking it is valid for the item.
+    pub fn set(&mut self, rules: &RuleSet, index: ItemIdx, code: i64) -> Result<(), AnswerError> {
+        let item = &rules.items[index];
+        if item.score(code).is_none() {
+            return Err(invalid(item, &code.to_string()));
+        }
+        self.values[index] = Some(code);
+        Ok(())
+    }
+
+    /// Clear an answer.
+    pub fn clear(&mut self, index: ItemIdx) {
+        self.values[index] = None;
+        self.unparsed.retain(|(i, _)| *i != index);
+    }
+
+    /// Set an answer from text, as batch input gives it. Empty text means
+    /// no answer. Text that is not a valid answer is kept as a pending error.
+    pub fn set_text(&mut self, rules: &RuleSet, index: ItemIdx, text: &str) {
+        match parse_answer(&rules.items[index], text) {
+            Ok(value) => self.values[index] = value,
+            Err(err) => {
+                self.values[index] = None;
+                self.unparsed.push((index, err));
+            }
+        }
+    }
+
+    pub fn get(&self, index: ItemIdx) -> Option<i64> {
+        self.values[index]
+    }
+
+    pub(crate) fn values(&self) -> &[Option<i64>] {
+        &self.values
+    }
+
+    pub(crate) fn unparsed(&self, index: ItemIdx) -> Option<&AnswerError> {
+        self.unparsed.iter().find(|(i, _)| *i == index).map(|(_, err)| err)
+    }
+
+    /// Forget every answer, keeping the allocation.
+    pub fn reset(&mut self) {
+        self.values.iter_mut().for_each(|v| *v = None);
+        self.unparsed.clear();
+    }
+}
+
+/// Parse one answer. Accepted: surrounding spaces, a whole number written
+/// plainly (`0`, `12`, `-1`), and for yes/no items `yes`/`no` in any case.
+/// Rejected: signs other than a leading `-`, decimals, and anything else.
+pub fn parse_answer(item: &Item, text: &str) -> Result<Option<i64>, AnswerError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let code = match &item.kind {
+        ItemKind::YesNo { .. } if text.eq_ignore_ascii_case("yes") => 1,
+        ItemKind::YesNo { .. } if text.eq_ignore_ascii_case("no") => 0,
+        ItemKind::Info => return Err(invalid(item, text)),
+        _ => parse_int(text).ok_or_else(|| invalid(item, text))?,
+    };
+    match item.score(code) {
+        Some(_) => Ok(Some(code)),
+        None => Err(invalid(item, text)),
+    }
+}
+
+fn parse_int(text: &str) -> Option<i64> {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    text.parse().ok()
+}
+
+/// What an item accepts, in words.
+pub fn expected(item: &Item) -> String {
+    match &item.kind {
+        ItemKind::Choice(options) => {
+            let codes: Vec<String> = options.iter().map(|o| o.code.to_string()).collect();
+            format!("expected one of {}", codes.join(", "))
+        }
+        ItemKind::YesNo { .. } => "expected 1/0 or yes/no".into(),
+        ItemKind::Integer { min, max, range_message } => match range_message {
+            Some(message) => message.clone(),
+            None => format!("expected a whole number from {min} to {max}"),
+        },
+        ItemKind::Info => "this item takes no answer".into(),
+    }
+}
+
+/// The longest excerpt of a value echoed in an error message.
+const EXCERPT_CHARS: usize = 40;
+
+fn invalid(item: &Item, text: &str) -> AnswerError {
+    let mut value: String = text.chars().take(EXCERPT_CHARS).collect();
+    if text.chars().count() > EXCERPT_CHARS {
+        value.push('…');
+    }
+    AnswerError::Invalid { item: item.id.clone(), value, expected: expected(item) }
+}

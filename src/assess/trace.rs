@@ -1,0 +1,277 @@
+//! The explanation of an assessment, as data: every rule with what it
+//! compared, the values it saw, and whether it fired; and the reasons for
+//! the level.
+//!
+//! Computed on demand from the assessment (which keeps every intermediate
+//! result), so scoring pays nothing for it.
+
+use super::condition::Facts;
+use super::Assessment;
+use crate::model::{Condition, Origin, RuleSet, Subject};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TraceKind {
+    Rating,
+    Flag,
+    Domain,
+    Rule,
+    Feature,
+}
+
+impl TraceKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TraceKind::Rating => "rating",
+            TraceKind::Flag => "flag",
+            TraceKind::Domain => "domain",
+            TraceKind::Rule => "rule",
+            TraceKind::Feature => "feature",
+        }
+    }
+}
+
+/// One value a condition compared.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Seen {
+    /// e.g. `item phq9_9`, `scale phq9`, `band phq9`.
+    pub subject: String,
+    /// The value seen, or `None` when there was none (hidden, unanswered).
+    pub value: Option<String>,
+}
+
+/// One rule of the rule set, evaluated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TraceEntry {
+    pub kind: TraceKind,
+    /// The rule's id; for ratings and domains `<id>.<grade>`.
+    pub id: String,
+    /// The condition in words.
+    pub condition: String,
+    pub fired: bool,
+    /// What firing means: the level a rule or flag sets, the grade reached.
+    pub outcome: Option<String>,
+    pub seen: Vec<Seen>,
+    pub origin: Option<Origin>,
+}
+
+/// Why the recommended level was chosen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reason {
+    /// A crisis flag: acute risk forces the most intensive level.
+    Crisis { flag: usize },
+    /// A raised flag whose minimum level is the recommended level.
+    Flag { flag: usize },
+    /// A fired placement rule at the recommended level.
+    Rule { rule: usize },
+    /// Nothing asked for more than the default level.
+    Default,
+}
+
+impl Reason {
+    /// The stable id used in the `reasons` output column.
+    pub fn id(&self, rules: &RuleSet) -> String {
+        match self {
+            Reason::Crisis { flag } | Reason::Flag { flag } => rules.flags[*flag].id.clone(),
+            Reason::Rule { rule } => rules.rules[*rule].id.clone(),
+            Reason::Default => "default".into(),
+        }
+    }
+
+    /// The reason in plain words.
+    pub fn text(&self, rules: &RuleSet) -> String {
+        match self {
+            Reason::Crisis { flag } | Reason::Flag { flag } => rules.flags[*flag].message.clone(),
+            Reason::Rule { rule } => rules.rules[*rule].rationale.clone(),
+            Reason::Default => format!(
+                "no placement rule asked for more than {}",
+                rules.levels[rules.default_level].name
+            ),
+        }
+    }
+}
+
+impl Assessment {
+    /// What decided the level: crisis flags if any, else every rule and
+    /// flag that asked for exactly the recommended level.
+    pub fn reasons(&self, rules: &RuleSet) -> Vec<Reason> {
+        let raised = |f: &usize| self.flags[*f];
+        if self.crisis {
+            return (0..rules.flags.len())
+                .filter(raised)
+                .filter(|&f| rules.flags[f].crisis)
+                .map(|flag| Reason::Crisis { flag })
+                .collect();
+        }
+        let mut reasons: Vec<Reason> = (0..rules.flags.len())
+            .filter(raised)
+            .filter(|&f| rules.flags[f].min_level == Some(self.level))
+            .map(|flag| Reason::Flag { flag })
+            .collect();
+        reasons.extend(
+            (0..rules.rules.len())
+                .filter(|&r| self.rules[r] && rules.rules[r].level == self.level)
+                .map(|rule| Reason::Rule { rule }),
+        );
+        if reasons.is_empty() {
+            reasons.push(Reason::Default);
+        }
+        reasons
+    }
+
+    /// Every rating grade, flag, domain grade, placement rule and program
+    /// feature with its condition, the values it saw, and whether it held.
+    pub fn trace(&self, rules: &RuleSet) -> Vec<TraceEntry> {
+        let facts = Facts {
+            values: &self.values,
+            scales: &self.scales,
+            ratings: self.ratings.clone(),
+            flags: self.flags.clone(),
+            domains: self.domains.clone(),
+        };
+        let mut out = Vec::new();
+        let graded = [(TraceKind::Rating, &rules.ratings), (TraceKind::Domain, &rules.domains)];
+        for (kind, ratings) in graded {
+            for rating in ratings {
+                for grade in &rating.grades {
+                    let Some(cond) = &grade.when else { continue };
+                    out.push(entry(
+                        rules,
+                        &facts,
+                        kind,
+                        format!("{}.{}", rating.id, grade.id),
+                        cond,
+                        Some(grade.label.clone()),
+                        Some(grade.origin.clone()),
+                    ));
+                }
+            }
+        }
+        for flag in &rules.flags {
+            let outcome = match (flag.crisis, flag.min_level) {
+                (true, _) => Some("crisis".to_string()),
+                (false, Some(level)) => Some(rules.levels[level].id.clone()),
+                (false, None) => None,
+            };
+            out.push(entry(
+                rules,
+                &facts,
+                TraceKind::Flag,
+                flag.id.clone(),
+                &flag.when,
+                outcome,
+                Some(flag.origin.clone()),
+            ));
+        }
+        for rule in &rules.rules {
+            out.push(entry(
+                rules,
+                &facts,
+                TraceKind::Rule,
+                rule.id.clone(),
+                &rule.when,
+                Some(rules.levels[rule.level].id.clone()),
+                Some(rule.origin.clone()),
+            ));
+        }
+        for feature in &rules.features {
+            out.push(entry(rules, &facts, TraceKind::Feature, feature.id.clone(), &feature.when, None, None));
+        }
+        // Put the order of the stages first: ratings, flags, domains, rules.
+        out.sort_by_key(|e| match e.kind {
+            TraceKind::Rating => 0,
+            TraceKind::Flag => 1,
+            TraceKind::Domain => 2,
+            TraceKind::Rule => 3,
+            TraceKind::Feature => 4,
+        });
+        out
+    }
+}
+
+fn entry(
+    rules: &RuleSet,
+    facts: &Facts<'_>,
+    kind: TraceKind,
+    id: String,
+    cond: &Condition,
+    outcome: Option<String>,
+    origin: Option<Origin>,
+) -> TraceEntry {
+    let mut seen = Vec::new();
+    collect_seen(rules, facts, cond, &mut seen);
+    TraceEntry {
+        kind,
+        id,
+        condition: describe(rules, cond),
+        fired: facts.holds(cond),
+        outcome,
+        seen,
+        origin,
+    }
+}
+
+fn collect_seen(rules: &RuleSet, facts: &Facts<'_>, cond: &Condition, out: &mut Vec<Seen>) {
+    match cond {
+        Condition::All(cs) | Condition::Any(cs) => {
+            cs.iter().for_each(|c| collect_seen(rules, facts, c, out))
+        }
+        Condition::Not(c) => collect_seen(rules, facts, c, out),
+        Condition::Compare(subject, _) => {
+            let seen = Seen {
+                subject: subject_name(rules, *subject),
+                value: facts.value(*subject).map(|v| value_name(rules, *subject, v)),
+            };
+            if !out.contains(&seen) {
+                out.push(seen);
+            }
+        }
+        Condition::Flag(f) => {
+            let seen = Seen {
+                subject: format!("flag {}", rules.flags[*f].id),
+                value: Some(if facts.flags[*f] { "raised" } else { "not raised" }.to_string()),
+            };
+            if !out.contains(&seen) {
+                out.push(seen);
+            }
+        }
+    }
+}
+
+/// A condition in compact words, e.g. `all(item phq9_9 >= 1, band phq9 >= severe)`.
+pub fn describe(rules: &RuleSet, cond: &Condition) -> String {
+    let list = |cs: &[Condition]| cs.iter().map(|c| describe(rules, c)).collect::<Vec<_>>().join(", ");
+    match cond {
+        Condition::All(cs) => format!("all({})", list(cs)),
+        Condition::Any(cs) => format!("any({})", list(cs)),
+        Condition::Not(c) => format!("not({})", describe(rules, c)),
+        Condition::Compare(subject, cmp) => format!(
+            "{} {}",
+            subject_name(rules, *subject),
+            cmp.describe(|v| value_name(rules, *subject, v))
+        ),
+        Condition::Flag(f) => format!("flag {}", rules.flags[*f].id),
+    }
+}
+
+fn subject_name(rules: &RuleSet, subject: Subject) -> String {
+    match subject {
+        Subject::Item(i) => format!("item {}", rules.items[i].id),
+        Subject::Scale(s) => format!("scale {}", rules.scales[s].id),
+        Subject::Band(s) => format!("band {}", rules.scales[s].id),
+        Subject::Rating(r) => format!("rating {}", rules.ratings[r].id),
+        Subject::Domain(d) => format!("domain {}", rules.domains[d].id),
+    }
+}
+
+fn value_name(rules: &RuleSet, subject: Subject, value: i64) -> String {
+    let grade = |grades: Vec<&String>| {
+        usize::try_from(value).ok().and_then(|i| grades.get(i).map(|s| s.to_string()))
+    };
+    let named = match subject {
+        Subject::Item(_) | Subject::Scale(_) => None,
+        Subject::Band(s) => grade(rules.scales[s].bands.iter().map(|b| &b.id).collect()),
+        Subject::Rating(r) => grade(rules.ratings[r].grades.iter().map(|g| &g.id).collect()),
+        Subject::Domain(d) => grade(rules.domains[d].grades.iter().map(|g| &g.id).collect()),
+    };
+    named.unwrap_or_else(|| value.to_string())
+}

@@ -1,0 +1,284 @@
+//! Batch scoring: stream CSV rows in, one result row (or one error) out per
+//! input row, in input order. Memory stays flat: one record at a time.
+//!
+//! Header columns match item ids and the id column after trimming spaces,
+//! ignoring ASCII case. Columns that are not items are ignored (and
+//! reported in the summary). Every answerable item that is scored or
+//! required must have a column; an optional item's column may be absent.
+
+use std::io::{Read, Write};
+
+use crate::answers::Answers;
+use crate::assess::assess;
+use crate::error::{AnswerError, Error};
+use crate::model::{ItemIdx, RuleSet};
+use crate::report::{json, row};
+
+/// Output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    Jsonl,
+}
+
+#[derive(Debug, Clone)]
+pub struct BatchOptions {
+    /// Name of the column holding the record id.
+    pub id_column: String,
+    pub format: Format,
+}
+
+/// What a batch run did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub rows: u64,
+    pub scored: u64,
+    pub rejected: u64,
+    /// Input columns that are neither the id nor an item.
+    pub ignored_columns: Vec<String>,
+}
+
+/// Where each input column goes.
+struct Columns {
+    width: usize,
+    id: usize,
+    items: Vec<(usize, ItemIdx)>,
+    ignored: Vec<String>,
+}
+
+fn map_header(rules: &RuleSet, header: &csv::ByteRecord, id_column: &str) -> Result<Columns, Error> {
+    let mut id = None;
+    let mut items: Vec<(usize, ItemIdx)> = Vec::new();
+    let mut ignored = Vec::new();
+    let mut seen: Vec<String> = Vec::new();
+    for (j, raw) in header.iter().enumerate() {
+        let name = String::from_utf8_lossy(raw).trim().to_ascii_lowercase();
+        if seen.contains(&name) {
+            return Err(Error::DuplicateColumn { column: name });
+        }
+        seen.push(name.clone());
+        if name == id_column.to_ascii_lowercase() {
+            id = Some(j);
+        } else if let Some(index) = rules.item_index(&name).filter(|&i| rules.items[i].is_answerable()) {
+            items.push((j, index));
+        } else {
+            ignored.push(name);
+        }
+    }
+    let mut missing = Vec::new();
+    if id.is_none() {
+        missing.push(id_column.to_string());
+    }
+    for (index, item) in rules.items.iter().enumerate() {
+        let needed = item.is_answerable() && (item.required || !item.scales.is_empty());
+        if needed && !items.iter().any(|&(_, i)| i == index) {
+            missing.push(item.id.clone());
+        }
+    }
+    if !missing.is_empty() {
+        return Err(Error::MissingColumns { columns: missing });
+    }
+    // Rule order, so parse errors are found in item order.
+    items.sort_by_key(|&(_, index)| index);
+    Ok(Columns { width: header.len(), id: id.unwrap_or(0), items, ignored })
+}
+
+/// Score every row of `input`, writing one output row per input row.
+pub fn score<R: Read, W: Write>(
+    rules: &RuleSet,
+    input: R,
+    output: W,
+    options: &BatchOptions,
+) -> Result<Summary, Error> {
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(input);
+    let mut record = csv::ByteRecord::new();
+    let read_error = |err: csv::Error| Error::Csv {
+        row: err.position().map_or(0, |p| p.record() + 1),
+        message: err.to_string(),
+    };
+    if !reader.read_byte_record(&mut record).map_err(read_error)? {
+        return Err(Error::EmptyInput);
+    }
+    let columns = map_header(rules, &record, &options.id_column)?;
+    let mut sink = Sink::new(rules, output, options)?;
+    let mut summary = Summary { ignored_columns: columns.ignored.clone(), ..Summary::default() };
+    let mut answers = Answers::new(rules);
+    while reader.read_byte_record(&mut record).map_err(read_error)? {
+        summary.rows += 1;
+        // Spreadsheet numbering: the header is row 1.
+        let sheet_row = summary.rows + 1;
+        let id = record
+            .get(columns.id)
+            .map(|raw| String::from_utf8_lossy(raw).trim().to_string())
+            .unwrap_or_default();
+        let outcome = if record.len() != columns.width {
+            Err(AnswerError::FieldCount { found: record.len(), expected: columns.width })
+        } else if id.is_empty() {
+            Err(AnswerError::Column { column: options.id_column.clone(), reason: "missing id".into() })
+        } else {
+            answers.reset();
+            for &(j, index) in &columns.items {
+                let raw = record.get(j).unwrap_or_default();
+                answers.set_text(rules, index, &String::from_utf8_lossy(raw));
+            }
+            assess(rules, &answers)
+        };
+        match outcome {
+            Ok(assessment) => {
+                summary.scored += 1;
+                sink.scored(sheet_row, &id, &assessment)?;
+            }
+            Err(err) => {
+                summary.rejected += 1;
+                sink.rejected(sheet_row, &id, &format!("row {sheet_row}, {err}"))?;
+            }
+        }
+    }
+    sink.finish()?;
+    Ok(summary)
+}
+
+/// The output side of a batch run.
+struct Sink<'a, W: Write> {
+    rules: &'a RuleSet,
+    format: Format,
+    csv: Option<csv::Writer<W>>,
+    jsonl: Option<std::io::BufWriter<W>>,
+    fields: Vec<String>,
+}
+
+fn write_error(err: impl std::fmt::Display) -> Error {
+    Error::Io {
+        what: "cannot write output".into(),
+        source: std::io::Error::other(err.to_string()),
+    }
+}
+
+fn csv_error(err: csv::Error) -> Error {
+    match err.into_kind() {
+        csv::ErrorKind::Io(source) => Error::Io { what: "cannot write output".into(), source },
+        other => write_error(format!("{other:?}")),
+    }
+}
+
+impl<'a, W: Write> Sink<'a, W> {
+    fn new(rules: &'a RuleSet, output: W, options: &BatchOptions) -> Result<Self, Error> {
+        match options.format {
+            Format::Csv => {
+                let mut writer = csv::Writer::from_writer(output);
+                writer.write_record(row::header(rules, &options.id_column)).map_err(csv_error)?;
+                Ok(Sink { rules, format: Format::Csv, csv: Some(writer), jsonl: None, fields: Vec::new() })
+            }
+            Format::Jsonl => Ok(Sink {
+                rules,
+                format: Format::Jsonl,
+                csv: None,
+                jsonl: Some(std::io::BufWriter::new(output)),
+                fields: Vec::new(),
+            }),
+        }
+    }
+
+    fn scored(&mut self, sheet_row: u64, id: &str, a: &crate::assess::Assessment) -> Result<(), Error> {
+        match self.format {
+            Format::Csv => {
+                self.fields.clear();
+                self.fields.push(id.to_string());
+                row::result_fields(self.rules, a, &mut self.fields);
+                self.provenance_and_error("");
+                self.write_csv()
+            }
+            Format::Jsonl => self.write_json(&json::Record {
+                row: sheet_row,
+                id: id.to_string(),
+                error: None,
+                result: Some(json::Result_::of(self.rules, a)),
+                rules: json::Provenance::of(self.rules),
+            }),
+        }
+    }
+
+    fn rejected(&mut self, sheet_row: u64, id: &str, message: &str) -> Result<(), Error> {
+        match self.format {
+            Format::Csv => {
+                self.fields.clear();
+                self.fields.push(id.to_string());
+                self.fields.extend(std::iter::repeat_n(String::new(), row::result_width(self.rules)));
+                self.provenance_and_error(message);
+                self.write_csv()
+            }
+            Format::Jsonl => self.write_json(&json::Record {
+                row: sheet_row,
+                id: id.to_string(),
+                error: Some(message.to_string()),
+                result: None,
+                rules: json::Provenance::of(self.rules),
+            }),
+        }
+    }
+
+    fn provenance_and_error(&mut self, error: &str) {
+        self.fields.push(self.rules.version.clone());
+        self.fields.push(self.rules.sha256.clone());
+        self.fields.push(error.to_string());
+    }
+
+    fn write_csv(&mut self) -> Result<(), Error> {
+        match &mut self.csv {
+            Some(writer) => writer.write_record(&self.fields).map_err(csv_error),
+            None => Ok(()),
+        }
+    }
+
+    fn write_json(&mut self, record: &json::Record<'_>) -> Result<(), Error> {
+        let Some(out) = &mut self.jsonl else { return Ok(()) };
+        serde_json::to_writer(&mut *out, record).map_err(write_error)?;
+        out.write_all(b"\n").map_err(|source| Error::Io { what: "cannot write output".into(), source })
+    }
+
+    fn finish(self) -> Result<(), Error> {
+        if let Some(mut writer) = self.csv {
+            writer.flush().map_err(|source| Error::Io { what: "cannot write output".into(), source })?;
+        }
+        if let Some(mut out) = self.jsonl {
+            out.flush().map_err(|source| Error::Io { what: "cannot write output".into(), source })?;
+        }
+        Ok(())
+    }
+}
+
+/// Write the CSV header batch input needs, and one example row (the least
+/// severe answer to every item shown by default; hidden items left blank).
+pub fn template<W: Write>(rules: &RuleSet, id_column: &str, output: W) -> Result<(), Error> {
+    let mut writer = csv::Writer::from_writer(output);
+    let items: Vec<usize> = (0..rules.items.len()).filter(|&i| rules.items[i].is_answerable()).collect();
+    let mut header = vec![id_column.to_string()];
+    header.extend(items.iter().map(|&i| rules.items[i].id.clone()));
+    writer.write_record(&header).map_err(csv_error)?;
+    let mut answers = Answers::new(rules);
+    for &i in &items {
+        let item = &rules.items[i];
+        let least = match (&item.kind, item.codes()) {
+            (_, Some(codes)) => codes.first().copied(),
+            (crate::model::ItemKind::Integer { min, .. }, None) => Some(*min),
+            _ => None,
+        };
+        if let Some(code) = least {
+            answers.set(rules, i, code).map_err(write_error)?;
+        }
+    }
+    let shown = match assess(rules, &answers) {
+        Ok(a) => a.shown,
+        Err(_) => vec![true; rules.items.len()],
+    };
+    let mut example = vec!["example-1".to_string()];
+    example.extend(items.iter().map(|&i| {
+        if shown[i] {
+            answers.get(i).map(|v| v.to_string()).unwrap_or_default()
+        } else {
+            String::new()
+        }
+    }));
+    writer.write_record(&example).map_err(csv_error)?;
+    writer.flush().map_err(|source| Error::Io { what: "cannot write output".into(), source })
+}

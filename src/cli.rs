@@ -1,0 +1,284 @@
+//! The command line: clap types, converted at once into calls on the
+//! library; the only place that prints errors.
+
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+use std::ffi::OsString;
+use std::fs::File;
+use std::io::{self, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::batch::{self, BatchOptions, Format};
+use crate::error::Error;
+use crate::model::RuleSet;
+use crate::rules::{self, RulesSource};
+
+/// Exit codes (listed in the README).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitCode {
+    /// Everything was done: every row scored, or the rule set is valid.
+    Success = 0,
+    /// Done, but the input had problems: some rows were rejected, or
+    /// `rules check` found problems.
+    Problems = 1,
+    /// Could not run: usage error, unreadable input, invalid rules, I/O error.
+    Failure = 2,
+}
+
+const SCORE_EXAMPLES: &str = "\
+Examples:
+  carescreen score intakes.csv                     score with the built-in rules, CSV to stdout
+  carescreen score intakes.csv -o results.csv      write results atomically to a file
+  carescreen score - --format jsonl < intakes.csv  JSON Lines with the full trace
+  carescreen score intakes.csv --rules my-rules/   use another rule set
+  carescreen score intakes.csv --id-column client  the record id is in column `client`";
+
+const CHECK_EXAMPLES: &str = "\
+Examples:
+  carescreen rules check                 check the built-in rule set
+  carescreen rules check my-rules/       check a rule-set folder (its ruleset.yaml)
+  carescreen rules check ruleset.yaml    check a main rule-set file and its includes";
+
+const TEMPLATE_EXAMPLES: &str = "\
+Examples:
+  carescreen template > intakes.csv      start a batch file with the expected header
+  carescreen template --rules my-rules/  the header for another rule set";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "carescreen",
+    version,
+    about = "Care-level screening for behavioral-health intake: scores screening answers \
+             and recommends a level of care, with a referral note. A screening result, not \
+             a diagnosis: a licensed professional decides the level of care.",
+    after_help = "Exit codes: 0 done; 1 done, but rows were rejected or rules have problems; \
+                  2 could not run.\n\nExamples:\n  carescreen template > intakes.csv\n  \
+                  carescreen score intakes.csv -o results.csv\n  carescreen rules check my-rules/"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Score a CSV file of answers: one result row per input row.
+    #[command(after_help = SCORE_EXAMPLES)]
+    Score(ScoreArgs),
+    /// Work with rule sets.
+    #[command(subcommand)]
+    Rules(RulesCommand),
+    /// Print the CSV header batch scoring expects, with one example row.
+    #[command(after_help = TEMPLATE_EXAMPLES)]
+    Template {
+        /// Rule set: a folder holding ruleset.yaml, or a main file [default: built-in]
+        #[arg(long, value_name = "PATH")]
+        rules: Option<PathBuf>,
+        /// Name of the id column
+        #[arg(long, value_name = "NAME", default_value = "id")]
+        id_column: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum RulesCommand {
+    /// Validate a rule set and list every problem with its location.
+    #[command(after_help = CHECK_EXAMPLES)]
+    Check {
+        /// Rule set: a folder holding ruleset.yaml, or a main file [default: built-in]
+        path: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+struct ScoreArgs {
+    /// Input CSV with a header row; `-` reads stdin
+    #[arg(value_name = "FILE", default_value = "-")]
+    input: PathBuf,
+    /// Rule set: a folder holding ruleset.yaml, or a main file [default: built-in]
+    #[arg(long, value_name = "PATH")]
+    rules: Option<PathBuf>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = FormatArg::Csv)]
+    format: FormatArg,
+    /// Output file, written atomically; `-` writes stdout
+    #[arg(short, long, value_name = "FILE", default_value = "-")]
+    output: PathBuf,
+    /// Name of the column holding the record id
+    #[arg(long, value_name = "NAME", default_value = "id")]
+    id_column: String,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum FormatArg {
+    /// One CSV row per input row (the batch contract columns)
+    Csv,
+    /// One JSON object per line, with warnings and the full trace
+    Jsonl,
+}
+
+/// Run the command line and return the process exit code.
+pub fn run<I, T>(args: I) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(err) => {
+            let code = if err.use_stderr() { ExitCode::Failure } else { ExitCode::Success };
+            let _ = err.print();
+            return code as i32;
+        }
+    };
+    let result = match cli.command {
+        Command::Score(args) => score(args),
+        Command::Rules(RulesCommand::Check { path }) => check(path),
+        Command::Template { rules, id_column } => template(rules, &id_column),
+    };
+    match result {
+        Ok(code) => code as i32,
+        Err(err) if is_broken_pipe(&err) => ExitCode::Success as i32,
+        Err(err) => {
+            print_error(&err);
+            ExitCode::Failure as i32
+        }
+    }
+}
+
+fn source(path: Option<PathBuf>) -> RulesSource {
+    path.map_or(RulesSource::Embedded, RulesSource::Path)
+}
+
+fn load(path: Option<PathBuf>) -> Result<RuleSet, Error> {
+    rules::load(&source(path))
+}
+
+fn score(args: ScoreArgs) -> Result<ExitCode, Error> {
+    let rules = load(args.rules)?;
+    let options = BatchOptions {
+        id_column: args.id_column,
+        format: match args.format {
+            FormatArg::Csv => Format::Csv,
+            FormatArg::Jsonl => Format::Jsonl,
+        },
+    };
+    let stdin = is_dash(&args.input);
+    let input: Box<dyn Read> = if stdin {
+        Box::new(io::stdin().lock())
+    } else {
+        let file = File::open(&args.input).map_err(|source| Error::Read { path: args.input.clone(), source })?;
+        Box::new(BufReader::new(file))
+    };
+    let summary = if is_dash(&args.output) {
+        batch::score(&rules, input, io::stdout().lock(), &options)?
+    } else {
+        if !stdin && same_file(&args.input, &args.output) {
+            return Err(Error::Usage(format!(
+                "the output `{}` is the input file; choose another output",
+                args.output.display()
+            )));
+        }
+        write_atomically(&args.output, |out| batch::score(&rules, input, out, &options))?
+    };
+    if !summary.ignored_columns.is_empty() {
+        eprintln!("note: ignored input columns that are not items: {}", summary.ignored_columns.join(", "));
+    }
+    if summary.rejected > 0 {
+        eprintln!(
+            "warning: {} of {} rows rejected; the `error` column says which column and why",
+            summary.rejected, summary.rows
+        );
+        return Ok(ExitCode::Problems);
+    }
+    Ok(ExitCode::Success)
+}
+
+fn check(path: Option<PathBuf>) -> Result<ExitCode, Error> {
+    let shown = path.as_ref().map_or("built-in rule set".to_string(), |p| p.display().to_string());
+    match load(path) {
+        Ok(rules) => {
+            println!(
+                "ok: {shown}: {} {} ({} instruments, {} items, {} scales, {} flags, {} placement rules)",
+                rules.name,
+                rules.version,
+                rules.instruments.len(),
+                rules.items.len(),
+                rules.scales.len(),
+                rules.flags.len(),
+                rules.rules.len()
+            );
+            println!("sha256: {}", rules.sha256);
+            Ok(ExitCode::Success)
+        }
+        Err(Error::Rules(diags)) => {
+            for diag in &diags {
+                eprintln!("{diag}\n");
+            }
+            eprintln!("error: {shown}: {} problem(s) found", diags.len());
+            Ok(ExitCode::Problems)
+        }
+        Err(other) => Err(other),
+    }
+}
+
+fn template(rules: Option<PathBuf>, id_column: &str) -> Result<ExitCode, Error> {
+    let rules = load(rules)?;
+    batch::template(&rules, id_column, io::stdout().lock())?;
+    Ok(ExitCode::Success)
+}
+
+fn print_error(err: &Error) {
+    match err {
+        Error::Rules(diags) => {
+            for diag in diags {
+                eprintln!("{diag}\n");
+            }
+            eprintln!("error: {err}; run `carescreen rules check` on it for details");
+        }
+        Error::MissingColumns { .. } => {
+            eprintln!("error: {err}");
+            eprintln!("help: `carescreen template` prints the header the rule set expects");
+        }
+        other => eprintln!("error: {other}"),
+    }
+}
+
+fn is_broken_pipe(err: &Error) -> bool {
+    matches!(err, Error::Io { source, .. } | Error::Write { source, .. } if source.kind() == io::ErrorKind::BrokenPipe)
+}
+
+fn is_dash(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+/// Write to a temporary file beside `path`, then rename it over `path`: a
+/// crash leaves the old file or the complete new one, never half a file.
+fn write_atomically<T>(
+    path: &Path,
+    write: impl FnOnce(&mut io::BufWriter<&mut tempfile::NamedTempFile>) -> Result<T, Error>,
+) -> Result<T, Error> {
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let write_err = |source| Error::Write { path: path.to_path_buf(), source };
+    let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(write_err)?;
+    let value = {
+        let mut out = io::BufWriter::new(&mut temp);
+        let value = write(&mut out)?;
+        out.flush().map_err(write_err)?;
+        value
+    };
+    temp.persist(path).map_err(|e| write_err(e.error))?;
+    Ok(value)
+}

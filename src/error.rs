@@ -1,0 +1,82 @@
+//! Typed errors, each carrying the context a user needs to find the problem.
+//!
+//! Rendering to text happens in `cli.rs`, the one place that prints errors.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// Where a rule-set problem is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Place {
+    /// Line and column (1-based) from the YAML parser.
+    LineCol(usize, usize),
+    /// YAML path inside the file, e.g. `placement.rules[3].when.scale`.
+    Path(String),
+    /// The file as a whole.
+    File,
+}
+
+/// One rule-set problem.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Stable code, e.g. `unknown-reference`.
+    pub code: &'static str,
+    pub message: String,
+    pub file: String,
+    pub place: Place,
+    pub help: Option<String>,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "error[{}]: {}", self.code, self.message)?;
+        match &self.place {
+            Place::LineCol(line, col) => write!(f, " --> {}:{line}:{col}", self.file)?,
+            Place::Path(path) => write!(f, " --> {}: {path}", self.file)?,
+            Place::File => write!(f, " --> {}", self.file)?,
+        }
+        if let Some(help) = &self.help {
+            write!(f, "\nhelp: {help}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Why a record's answers could not be scored. Never carries answer values
+/// beyond the offending one.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AnswerError {
+    #[error("column `{item}`: missing required answer")]
+    Missing { item: String },
+    #[error("column `{item}`: `{value}` is not a valid answer ({expected})")]
+    Invalid { item: String, value: String, expected: String },
+    #[error("scale `{scale}`: {missing} items missing, at most {allowed} may be (first missing: `{item}`)")]
+    TooManyMissing { scale: String, item: String, missing: u32, allowed: u32 },
+    #[error("record has {found} fields, the header has {expected}")]
+    FieldCount { found: usize, expected: usize },
+    #[error("column `{column}`: {reason}")]
+    Column { column: String, reason: String },
+}
+
+/// Errors that stop a command from running.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("the rule set has {} problem(s)", .0.len())]
+    Rules(Vec<Diagnostic>),
+    #[error("cannot read `{}`: {source}", path.display())]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("cannot write `{}`: {source}", path.display())]
+    Write { path: PathBuf, source: std::io::Error },
+    #[error("{what}: {source}")]
+    Io { what: String, source: std::io::Error },
+    #[error("input row {row}: {message}")]
+    Csv { row: u64, message: String },
+    #[error("input header: missing required column(s) {}", .columns.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", "))]
+    MissingColumns { columns: Vec<String> },
+    #[error("input header: column `{column}` appears more than once")]
+    DuplicateColumn { column: String },
+    #[error("input is empty: expected a header row")]
+    EmptyInput,
+    #[error("{0}")]
+    Usage(String),
+}

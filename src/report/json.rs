@@ -1,0 +1,177 @@
+//! JSON view of an assessment: the same content as the CSV row, nested,
+//! plus warnings and the full trace. View types are separate from the model
+//! so the model can change without breaking consumers.
+
+use serde::Serialize;
+
+use crate::assess::Assessment;
+use crate::model::RuleSet;
+
+/// One JSON Lines record.
+#[derive(Debug, Serialize)]
+pub struct Record<'a> {
+    /// 1-based row number as a spreadsheet shows it (the header is row 1).
+    pub row: u64,
+    pub id: String,
+    /// `null` on success.
+    pub error: Option<String>,
+    /// `null` on a rejected row.
+    pub result: Option<Result_<'a>>,
+    pub rules: Provenance<'a>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Provenance<'a> {
+    pub name: &'a str,
+    pub version: &'a str,
+    pub sha256: &'a str,
+}
+
+impl<'a> Provenance<'a> {
+    pub fn of(rules: &'a RuleSet) -> Self {
+        Provenance { name: &rules.name, version: &rules.version, sha256: &rules.sha256 }
+    }
+}
+
+/// A scored record.
+#[derive(Debug, Serialize)]
+pub struct Result_<'a> {
+    pub level: &'a str,
+    pub level_name: &'a str,
+    pub crisis: bool,
+    /// Raised flags, most severe first.
+    pub flags: Vec<FlagView<'a>>,
+    pub scales: Vec<ScaleView<'a>>,
+    pub ratings: Vec<GradeView<'a>>,
+    pub domains: Vec<GradeView<'a>>,
+    pub reasons: Vec<ReasonView>,
+    pub program_features: Vec<FeatureView<'a>>,
+    pub warnings: Vec<String>,
+    pub trace: Vec<TraceView>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FlagView<'a> {
+    pub id: &'a str,
+    pub severity: &'static str,
+    pub safety: bool,
+    pub crisis: bool,
+    pub message: &'a str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ScaleView<'a> {
+    pub id: &'a str,
+    pub score: Option<i64>,
+    pub band: Option<&'a str>,
+    pub missing: u32,
+    pub prorated: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct GradeView<'a> {
+    pub id: &'a str,
+    pub grade: &'a str,
+    pub label: &'a str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ReasonView {
+    pub id: String,
+    pub text: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FeatureView<'a> {
+    pub id: &'a str,
+    pub text: &'a str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SeenView {
+    pub subject: String,
+    pub value: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TraceView {
+    pub kind: &'static str,
+    pub id: String,
+    pub condition: String,
+    pub fired: bool,
+    pub outcome: Option<String>,
+    pub seen: Vec<SeenView>,
+    /// `file (yaml.path)` where the rule is defined.
+    pub defined_at: Option<String>,
+}
+
+impl<'a> Result_<'a> {
+    pub fn of(rules: &'a RuleSet, a: &Assessment) -> Self {
+        let level = &rules.levels[a.level];
+        let grade_views = |ratings: &'a [crate::model::Rating], grades: &[usize]| {
+            ratings
+                .iter()
+                .zip(grades)
+                .map(|(r, &g)| GradeView { id: &r.id, grade: &r.grades[g].id, label: &r.grades[g].label })
+                .collect()
+        };
+        Result_ {
+            level: &level.id,
+            level_name: &level.name,
+            crisis: a.crisis,
+            flags: a
+                .raised_flags(rules)
+                .map(|f| {
+                    let flag = &rules.flags[f];
+                    FlagView {
+                        id: &flag.id,
+                        severity: flag.severity.as_str(),
+                        safety: flag.safety,
+                        crisis: flag.crisis,
+                        message: &flag.message,
+                    }
+                })
+                .collect(),
+            scales: rules
+                .scales
+                .iter()
+                .zip(&a.scales)
+                .map(|(s, r)| ScaleView {
+                    id: &s.id,
+                    score: r.score,
+                    band: r.band.map(|b| s.bands[b].id.as_str()),
+                    missing: r.missing,
+                    prorated: r.prorated,
+                })
+                .collect(),
+            ratings: grade_views(&rules.ratings, &a.ratings),
+            domains: grade_views(&rules.domains, &a.domains),
+            reasons: a
+                .reasons(rules)
+                .iter()
+                .map(|r| ReasonView { id: r.id(rules), text: r.text(rules) })
+                .collect(),
+            program_features: rules
+                .features
+                .iter()
+                .zip(&a.features)
+                .filter(|(_, on)| **on)
+                .map(|(f, _)| FeatureView { id: &f.id, text: &f.text })
+                .collect(),
+            warnings: a.warnings.iter().map(|w| w.message(rules)).collect(),
+            trace: a
+                .trace(rules)
+                .into_iter()
+                .map(|e| TraceView {
+                    kind: e.kind.as_str(),
+                    id: e.id,
+                    condition: e.condition,
+                    fired: e.fired,
+                    outcome: e.outcome,
+                    seen: e.seen.into_iter().map(|s| SeenView { subject: s.subject, value: s.value }).collect(),
+                    defined_at: e.origin.map(|o| o.to_string()),
+                })
+                .collect(),
+        }
+    }
+}

@@ -1,0 +1,6 @@
+//! Renderers: one per output format. They turn an assessment into text or
+//! view types; they never decide anything and never drop a flag.
+
+pub mod json;
+pub mod note;
+pub mod row;

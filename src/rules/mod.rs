@@ -1,0 +1,169 @@
+//! Loading a rule set: read the files, parse them strictly, validate.
+//!
+//! This module owns serde_yaml. It reads the main file and its includes, and
+//! hands the raw files to `validate`, which reports every problem at once.
+
+mod raw;
+mod validate;
+
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use crate::error::{Diagnostic, Error, Place};
+use crate::model::RuleSet;
+
+/// The default rule set, compiled into the binary: (path, content).
+const EMBEDDED: &[(&str, &str)] = &[
+    ("ruleset.yaml", include_str!("../../rules/ruleset.yaml")),
+    ("instruments/phq9.yaml", include_str!("../../rules/instruments/phq9.yaml")),
+    ("instruments/gad7.yaml", include_str!("../../rules/instruments/gad7.yaml")),
+    ("instruments/audit.yaml", include_str!("../../rules/instruments/audit.yaml")),
+    ("instruments/dast10.yaml", include_str!("../../rules/instruments/dast10.yaml")),
+    ("instruments/cssrs.yaml", include_str!("../../rules/instruments/cssrs.yaml")),
+    ("instruments/pcptsd5.yaml", include_str!("../../rules/instruments/pcptsd5.yaml")),
+    ("instruments/scoff.yaml", include_str!("../../rules/instruments/scoff.yaml")),
+    ("instruments/context.yaml", include_str!("../../rules/instruments/context.yaml")),
+    ("placement.yaml", include_str!("../../rules/placement.yaml")),
+    ("note.yaml", include_str!("../../rules/note.yaml")),
+];
+
+/// The name of the main file when `--rules` names a directory.
+pub const MAIN_FILE: &str = "ruleset.yaml";
+
+/// Where a rule set comes from.
+#[derive(Debug, Clone)]
+pub enum RulesSource {
+    /// The default rule set compiled into the binary.
+    Embedded,
+    /// A main file, or a directory holding `ruleset.yaml`.
+    Path(PathBuf),
+}
+
+/// A file's text and the name it is reported under.
+struct SourceFile {
+    name: String,
+    text: String,
+}
+
+/// Load and validate a rule set. Every problem found is returned at once.
+pub fn load(source: &RulesSource) -> Result<RuleSet, Error> {
+    let reader = Reader::new(source)?;
+    let main = reader.read(&reader.main)?;
+    let mut diags = Vec::new();
+    let Some(main_raw) = parse(&main, &mut diags) else {
+        return Err(Error::Rules(diags));
+    };
+    let mut files = vec![(main.name.clone(), main_raw)];
+    let includes = files[0].1.include.clone();
+    for (i, include) in includes.iter().enumerate() {
+        match reader.read(include) {
+            Ok(file) => {
+                if let Some(raw) = parse(&file, &mut diags) {
+                    files.push((file.name, raw));
+                }
+            }
+            Err(err) => diags.push(Diagnostic {
+                code: "include-unreadable",
+                message: err.to_string(),
+                file: main.name.clone(),
+                place: Place::Path(format!("include[{i}]")),
+                help: None,
+            }),
+        }
+    }
+    let sha256 = canonical_sha256(&files);
+    match validate::validate(&files, sha256, diags) {
+        Ok(rules) => Ok(rules),
+        Err(diags) => Err(Error::Rules(diags)),
+    }
+}
+
+/// The default rule set's files, for tools that show or copy them.
+pub fn embedded_files() -> &'static [(&'static str, &'static str)] {
+    EMBEDDED
+}
+
+fn parse(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Option<raw::RawFile> {
+    if file.text.trim().is_empty() {
+        return Some(raw::RawFile::default());
+    }
+    match serde_yaml::from_str::<raw::RawFile>(&file.text) {
+        Ok(raw) => Some(raw),
+        Err(err) => {
+            let place = match err.location() {
+                Some(loc) => Place::LineCol(loc.line(), loc.column()),
+                None => Place::File,
+            };
+            diags.push(Diagnostic {
+                code: "syntax",
+                message: strip_location(&err.to_string()),
+                file: file.name.clone(),
+                place,
+                help: None,
+            });
+            None
+        }
+    }
+}
+
+/// serde_yaml appends " at line L column C" to messages; the location is
+/// reported separately.
+fn strip_location(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(at) => message[..at].to_string(),
+        None => message.to_string(),
+    }
+}
+
+/// SHA-256 over the parsed content (not the bytes), so comments and layout
+/// do not change it; file names do not either.
+fn canonical_sha256(files: &[(String, raw::RawFile)]) -> String {
+    let contents: Vec<&raw::RawFile> = files.iter().map(|(_, raw)| raw).collect();
+    // Serializing plain data structs to JSON cannot fail.
+    let json = serde_json::to_vec(&contents).unwrap_or_default();
+    let digest = Sha256::digest(&json);
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Reads the main file and its includes, from disk or from the embedded set.
+struct Reader {
+    main: String,
+    base: Option<PathBuf>,
+}
+
+impl Reader {
+    fn new(source: &RulesSource) -> Result<Self, Error> {
+        match source {
+            RulesSource::Embedded => Ok(Reader { main: MAIN_FILE.to_string(), base: None }),
+            RulesSource::Path(path) => {
+                let main = if path.is_dir() { path.join(MAIN_FILE) } else { path.clone() };
+                let base = main.parent().map(Path::to_path_buf).unwrap_or_default();
+                let name = main.file_name().map(|n| n.to_string_lossy().into_owned());
+                Ok(Reader { main: name.unwrap_or_default(), base: Some(base) })
+            }
+        }
+    }
+
+    fn read(&self, name: &str) -> Result<SourceFile, Error> {
+        match &self.base {
+            None => EMBEDDED
+                .iter()
+                .find(|(path, _)| *path == name)
+                .map(|(path, text)| SourceFile { name: path.to_string(), text: text.to_string() })
+                .ok_or_else(|| Error::Read {
+                    path: PathBuf::from(name),
+                    source: std::io::Error::new(
+                        std::io::ErrorKind::NotFound,
+                        "not part of the embedded rule set",
+                    ),
+                }),
+            Some(base) => {
+                let path = base.join(name);
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|source| Error::Read { path: path.clone(), source })?;
+                Ok(SourceFile { name: path.display().to_string(), text })
+            }
+        }
+    }
+}

@@ -1,0 +1,376 @@
+//! The raw rule-set format: serde types that mirror the YAML exactly.
+//!
+//! These types hold no logic. Every struct denies unknown keys, and keyed
+//! collections are lists of entries with an `id` (YAML maps silently keep the
+//! last of duplicate keys; lists let validation report duplicates). The
+//! `///` docs here are the field reference mirrored in `rules/README.md`.
+//! Validation (`validate.rs`) turns these into the model in `model.rs`.
+
+use serde::{Deserialize, Serialize};
+
+/// One rule-set file. The main file (`ruleset.yaml`) carries the metadata and
+/// may `include` other files; every file may contribute any list section.
+/// Lists from all files are concatenated in include order.
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawFile {
+    /// Format version of the rule-set language. Main file only; must be `1`.
+    pub format_version: Option<u32>,
+    /// Rule-set name, e.g. `carescreen-default`. Main file only.
+    pub name: Option<String>,
+    /// Rule-set version, shown in every output. Main file only.
+    pub version: Option<String>,
+    /// Other files of the rule set, relative to the main file, in order.
+    /// Main file only. Instruments are asked in this order.
+    #[serde(default)]
+    pub include: Vec<String>,
+    /// Levels of care, least to most intensive.
+    #[serde(default)]
+    pub levels: Vec<RawLevel>,
+    /// Screening instruments and intake questions, in interview order.
+    #[serde(default)]
+    pub instruments: Vec<RawInstrument>,
+    /// Sum scores over items, with bands.
+    #[serde(default)]
+    pub scales: Vec<RawScale>,
+    /// Ordered classifications from the answers (e.g. C-SSRS risk); each is an
+    /// output column named after its id.
+    #[serde(default)]
+    pub ratings: Vec<RawRating>,
+    /// Findings a clinician must see; may set a minimum level or the crisis route.
+    #[serde(default)]
+    pub flags: Vec<RawFlag>,
+    /// Placement domains: ordinal ratings of one dimension each.
+    #[serde(default)]
+    pub domains: Vec<RawRating>,
+    /// Placement rules and the default level. Exactly one file defines it.
+    pub placement: Option<RawPlacement>,
+    /// Program features to look for, shown in the note when their condition holds.
+    #[serde(default)]
+    pub program_features: Vec<RawFeature>,
+    /// Crisis and referral resources listed in the note.
+    #[serde(default)]
+    pub resources: Vec<RawResource>,
+    /// The referral note: a minijinja template. Exactly one file defines it.
+    pub note_template: Option<String>,
+}
+
+/// A level of care.
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawLevel {
+    /// Stable id (`outpatient`, `iop`, ...), used in outputs.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// One paragraph: what this level means in practice.
+    pub description: String,
+    /// Referral wording used by the note.
+    pub referral: String,
+}
+
+/// An instrument: a titled group of items asked together.
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawInstrument {
+    /// Stable id; item ids are `<instrument>_<n>` by convention.
+    pub id: String,
+    /// Title shown to the interviewer.
+    pub title: String,
+    /// Where the instrument comes from, and its licence or credit.
+    pub source: String,
+    /// Text read before the first item (e.g. "Over the last 2 weeks...").
+    pub preamble: Option<String>,
+    /// The questions, in order.
+    pub items: Vec<RawItem>,
+}
+
+/// Kinds of item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum RawItemType {
+    /// One of a list of coded options, each with an explicit score.
+    Choice,
+    /// Yes (code 1) or no (code 0).
+    YesNo,
+    /// A whole number within `min`..=`max`; its score is its value.
+    Integer,
+    /// Text shown to the client; no answer.
+    Info,
+}
+
+/// One question.
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawItem {
+    /// Stable id, unique across the rule set; the batch CSV column name.
+    pub id: String,
+    /// The question as asked.
+    pub text: String,
+    /// Extra guidance for the interviewer.
+    pub help: Option<String>,
+    /// `choice`, `yes_no`, `integer` or `info`.
+    #[serde(rename = "type")]
+    pub kind: RawItemType,
+    /// `choice` only: the options.
+    pub options: Option<Vec<RawOption>>,
+    /// `yes_no` only: scores of the two answers. Default `{yes: 1, no: 0}`;
+    /// set `{yes: 0, no: 1}` for a reverse-scored item.
+    pub scores: Option<RawYesNoScores>,
+    /// `integer` only: smallest accepted value.
+    pub min: Option<i64>,
+    /// `integer` only: largest accepted value.
+    pub max: Option<i64>,
+    /// `integer` only: message shown when a value is out of range.
+    pub range_message: Option<String>,
+    /// For items no scale scores: must a shown item be answered? Default
+    /// `true`. Not allowed on scored items (their scale's `missing` rule decides).
+    pub required: Option<bool>,
+    /// Ask this item only when the condition holds (earlier items only).
+    pub show_if: Option<RawCondition>,
+}
+
+/// An option of a `choice` item.
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawOption {
+    /// The published answer code (the value in the batch CSV).
+    pub code: i64,
+    /// The option's wording.
+    pub label: String,
+    /// Points this answer adds to a scale.
+    pub score: i64,
+}
+
+/// Scores of a yes/no item.
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawYesNoScores {
+    /// Points for "yes".
+    pub yes: i64,
+    /// Points for "no".
+    pub no: i64,
+}
+
+/// A sum score over items.
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawScale {
+    /// Stable id; output columns `<id>_score` and `<id>_band`.
+    pub id: String,
+    /// Display title.
+    pub title: String,
+    /// The items summed. Items hidden by skip logic add nothing and are not missing.
+    pub items: Vec<String>,
+    /// Lowest possible score (must equal the sum of the items' lowest scores).
+    pub min: i64,
+    /// Highest possible score (must equal the sum of the items' highest scores).
+    pub max: i64,
+    /// What a shown but unanswered item does.
+    pub missing: RawMissing,
+    /// Score bands, covering `min..=max` with no gap or overlap.
+    pub bands: Vec<RawBand>,
+}
+
+/// Missing-data rule of a scale.
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub(crate) enum RawMissing {
+    /// Any missing item rejects the record, naming the item.
+    AllRequired,
+    /// Up to `max_missing` items may be missing; the score is the mean of the
+    /// answered items times the item count, rounded half up. Items in `never`
+    /// must always be answered. More missing rejects the record.
+    Prorate {
+        /// Most items that may be missing.
+        max_missing: u32,
+        /// Items that may never be missing.
+        #[serde(default)]
+        never: Vec<String>,
+    },
+    /// Any missing item leaves the scale without a score (reported, with a
+    /// warning); conditions over it are false.
+    Invalid,
+}
+
+/// A score band.
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawBand {
+    /// Stable id, output in `<scale>_band`.
+    pub id: String,
+    /// Display label.
+    pub label: String,
+    /// Lowest score in the band.
+    pub min: i64,
+    /// Highest score in the band.
+    pub max: i64,
+}
+
+/// An ordered classification (a rating or a placement domain).
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawRating {
+    /// Stable id.
+    pub id: String,
+    /// Display title.
+    pub title: String,
+    /// Grades from least to most severe. The first has no `when` and is the
+    /// baseline; the result is the most severe grade whose `when` holds.
+    pub grades: Vec<RawGrade>,
+}
+
+/// One grade of a rating or domain.
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawGrade {
+    /// Stable id.
+    pub id: String,
+    /// Display label.
+    pub label: String,
+    /// When this grade applies (absent on the first grade only).
+    pub when: Option<RawCondition>,
+}
+
+/// How severe a flag is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum RawSeverity {
+    Info,
+    Warning,
+    High,
+    Critical,
+}
+
+/// A finding a clinician must see.
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawFlag {
+    /// Stable id, output in `flags`.
+    pub id: String,
+    /// `info`, `warning`, `high` or `critical`.
+    pub severity: RawSeverity,
+    /// A safety flag (risk to self or others) makes the note list crisis
+    /// resources. Default `false`.
+    #[serde(default)]
+    pub safety: bool,
+    /// Marks the crisis route: immediate safety evaluation, and the most
+    /// intensive level whatever else applies. Default `false`.
+    #[serde(default)]
+    pub crisis: bool,
+    /// The least intensive level this flag allows.
+    pub min_level: Option<String>,
+    /// When the flag is raised.
+    pub when: RawCondition,
+    /// Clinician-facing message.
+    pub message: String,
+}
+
+/// Placement policy.
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawPlacement {
+    /// Level when no rule fires and no flag sets a minimum.
+    pub default_level: String,
+    /// Rules; the most intensive level among fired rules (and raised flags'
+    /// minimums) wins.
+    pub rules: Vec<RawRule>,
+}
+
+/// A placement rule.
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawRule {
+    /// Stable id, output in `reasons`.
+    pub id: String,
+    /// When the rule fires.
+    pub when: RawCondition,
+    /// The least intensive level it allows.
+    pub level: String,
+    /// Why, in plain words (shown in the trace and the note).
+    pub rationale: String,
+}
+
+/// A program feature to look for.
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawFeature {
+    /// Stable id.
+    pub id: String,
+    /// When to recommend it.
+    pub when: RawCondition,
+    /// What to look for, in plain words.
+    pub text: String,
+}
+
+/// When a resource is listed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum RawShow {
+    /// In every note.
+    Always,
+    /// When any safety flag is raised.
+    Safety,
+}
+
+/// A crisis or referral resource.
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawResource {
+    /// Stable id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// How to reach it (phone, text, chat).
+    pub contact: String,
+    /// When it is available, e.g. `24/7`.
+    pub hours: Option<String>,
+    /// `always` or `safety`.
+    pub show: RawShow,
+}
+
+/// A value in a comparison: a number (items, scales) or an id (bands,
+/// ratings, domains, compared by their order).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(untagged)]
+pub(crate) enum RawScalar {
+    Int(i64),
+    Id(String),
+}
+
+/// A condition. Either a combinator (`all`, `any`, `not`), or one subject
+/// (`item`, `scale`, `band`, `rating`, `domain`, `flag`) with one comparison
+/// (`eq`, `at_least`, `at_most`, `in`; a `flag` takes none and holds when the
+/// flag is raised). A comparison on something without a value (an item not
+/// answered or hidden, a scale without a score) is false.
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawCondition {
+    /// Holds when every condition holds.
+    pub all: Option<Vec<RawCondition>>,
+    /// Holds when at least one condition holds.
+    pub any: Option<Vec<RawCondition>>,
+    /// Holds when the condition does not.
+    pub not: Option<Box<RawCondition>>,
+    /// An item's answer code.
+    pub item: Option<String>,
+    /// A scale's score.
+    pub scale: Option<String>,
+    /// A scale's band (by band order).
+    pub band: Option<String>,
+    /// A rating's grade (by grade order).
+    pub rating: Option<String>,
+    /// A domain's grade (by grade order).
+    pub domain: Option<String>,
+    /// A flag is raised.
+    pub flag: Option<String>,
+    /// Equal to.
+    pub eq: Option<RawScalar>,
+    /// Greater than or equal to.
+    pub at_least: Option<RawScalar>,
+    /// Less than or equal to.
+    pub at_most: Option<RawScalar>,
+    /// One of.
+    #[serde(rename = "in")]
+    pub one_of: Option<Vec<RawScalar>>,
+}

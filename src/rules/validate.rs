@@ -1,0 +1,1063 @@
+//! Validation: raw files → `RuleSet`, reporting every problem in one pass.
+//!
+//! Each problem names its file and YAML path. Nothing downstream re-checks
+//! what is checked here: resolved references, band coverage, unique ids and
+//! codes, skip logic that looks only backwards, reachable levels, and a note
+//! template that renders.
+
+use std::collections::HashMap;
+
+use super::raw::{
+    RawCondition, RawFile, RawItem, RawItemType, RawMissing, RawRating, RawScalar, RawSeverity,
+    RawShow,
+};
+use crate::error::{Diagnostic, Place};
+use crate::model::{
+    Band, ChoiceOption, Cmp, Condition, Feature, Flag, Grade, Instrument, Item, ItemKind, Level,
+    MissingRule, Origin, PlacementRule, Rating, Resource, RuleSet, Scale, Severity, Subject,
+};
+
+const FORMAT_VERSION: u32 = 1;
+
+pub(super) fn validate(
+    files: &[(String, RawFile)],
+    sha256: String,
+    diags: Vec<Diagnostic>,
+) -> Result<RuleSet, Vec<Diagnostic>> {
+    let mut v = Validator { diags, ids: Ids::default() };
+    let rules = v.rule_set(files, sha256);
+    if v.diags.is_empty() {
+        if let Some(rules) = rules {
+            if let Err(message) = crate::report::note::check_template(&rules) {
+                let file = files
+                    .iter()
+                    .find(|(_, raw)| raw.note_template.is_some())
+                    .map(|(name, _)| name.clone())
+                    .unwrap_or_default();
+                v.error(&file, "note_template", "template", message, None);
+                return Err(v.diags);
+            }
+            return Ok(rules);
+        }
+    }
+    Err(v.diags)
+}
+
+/// Id → index tables, filled as sections are validated.
+#[derive(Default)]
+struct Ids {
+    levels: HashMap<String, usize>,
+    items: HashMap<String, usize>,
+    scales: HashMap<String, usize>,
+    ratings: HashMap<String, usize>,
+    flags: HashMap<String, usize>,
+    domains: HashMap<String, usize>,
+    /// Band ids of each scale, in score order.
+    bands: Vec<Vec<String>>,
+    rating_grades: Vec<Vec<String>>,
+    domain_grades: Vec<Vec<String>>,
+    /// Item id and the predicate "is this a valid answer code", for
+    /// checking compared codes.
+    item_codes: Vec<(String, ItemCodes)>,
+}
+
+/// The answer codes an item accepts.
+#[derive(Clone)]
+enum ItemCodes {
+    None,
+    List(Vec<i64>),
+    Range(i64, i64),
+}
+
+/// What a condition may refer to, by where it stands.
+#[derive(Clone, Copy)]
+struct Scope {
+    /// Items with a smaller index only (skip logic looks backwards).
+    items_before: usize,
+    scales: bool,
+    ratings: bool,
+    flags: bool,
+    domains: bool,
+}
+
+impl Scope {
+    fn show_if(item: usize) -> Scope {
+        Scope { items_before: item, scales: false, ratings: false, flags: false, domains: false }
+    }
+    fn all(items: usize) -> Scope {
+        Scope { items_before: items, scales: true, ratings: true, flags: true, domains: true }
+    }
+}
+
+struct Validator {
+    diags: Vec<Diagnostic>,
+    ids: Ids,
+}
+
+/// A raw element and where it is: (file, path prefix, element).
+type Located<'a, T> = (&'a str, String, &'a T);
+
+fn gather<'a, T>(
+    files: &'a [(String, RawFile)],
+    section: &str,
+    get: impl Fn(&'a RawFile) -> &'a [T],
+) -> Vec<Located<'a, T>> {
+    let mut out = Vec::new();
+    for (name, raw) in files {
+        for (i, element) in get(raw).iter().enumerate() {
+            out.push((name.as_str(), format!("{section}[{i}]"), element));
+        }
+    }
+    out
+}
+
+impl Validator {
+    fn error(
+        &mut self,
+        file: &str,
+        path: &str,
+        code: &'static str,
+        message: String,
+        help: Option<String>,
+    ) {
+        self.diags.push(Diagnostic {
+            code,
+            message,
+            file: file.to_string(),
+            place: Place::Path(path.to_string()),
+            help,
+        });
+    }
+
+    /// Register a unique id in a table; report a duplicate.
+    fn unique(
+        &mut self,
+        table: fn(&mut Ids) -> &mut HashMap<String, usize>,
+        what: &str,
+        id: &str,
+        index: usize,
+        file: &str,
+        path: &str,
+    ) {
+        if id.is_empty() {
+            self.error(file, path, "empty-id", format!("{what} id is empty"), None);
+            return;
+        }
+        if table(&mut self.ids).insert(id.to_string(), index).is_some() {
+            self.error(file, path, "duplicate-id", format!("duplicate {what} id `{id}`"), None);
+        }
+    }
+
+    fn rule_set(&mut self, files: &[(String, RawFile)], sha256: String) -> Option<RuleSet> {
+        let (main_name, main) = files.first()?;
+        let (name, version) = self.metadata(main_name, main, &files[1..]);
+        let levels = self.levels(files);
+        let (instruments, mut items, raw_items) = self.items(files);
+        let scales = self.scales(files, &mut items);
+        self.item_details(&mut items, &raw_items);
+        let ratings = self.ratings(files, "ratings", |raw| &raw.ratings, items.len(), false);
+        let flags = self.flags(files, items.len());
+        let domains = self.ratings(files, "domains", |raw| &raw.domains, items.len(), true);
+        let (default_level, rules) = self.placement(files, items.len());
+        let features = self.features(files, items.len());
+        let resources = self.resources(files);
+        let note_template = self.note_template(files);
+        if default_level.is_some() {
+            self.reachability(main_name, &levels, default_level, &rules, &flags);
+        }
+        if !self.diags.is_empty() {
+            return None;
+        }
+        Some(RuleSet {
+            name,
+            version,
+            sha256,
+            levels,
+            instruments,
+            items,
+            scales,
+            ratings,
+            flags,
+            domains,
+            default_level: default_level?,
+            rules,
+            features,
+            resources,
+            note_template: note_template?,
+        })
+    }
+
+    fn metadata(&mut self, file: &str, main: &RawFile, others: &[(String, RawFile)]) -> (String, String) {
+        match main.format_version {
+            Some(FORMAT_VERSION) => {}
+            Some(other) => self.error(
+                file,
+                "format_version",
+                "format-version",
+                format!("unsupported format_version {other}"),
+                Some(format!("this carescreen reads format_version {FORMAT_VERSION}")),
+            ),
+            None => self.error(
+                file,
+                "format_version",
+                "missing-key",
+                "the main rule-set file must set `format_version`".into(),
+                Some(format!("add `format_version: {FORMAT_VERSION}`")),
+            ),
+        }
+        let mut required = |value: &Option<String>, key: &str| match value {
+            Some(v) if !v.trim().is_empty() => v.clone(),
+            _ => {
+                self.error(file, key, "missing-key", format!("the main rule-set file must set `{key}`"), None);
+                String::new()
+            }
+        };
+        let name = required(&main.name, "name");
+        let version = required(&main.version, "version");
+        for (other, raw) in others {
+            let misplaced = [
+                ("format_version", raw.format_version.is_some()),
+                ("name", raw.name.is_some()),
+                ("version", raw.version.is_some()),
+                ("include", !raw.include.is_empty()),
+            ];
+            for (key, present) in misplaced {
+                if present {
+                    self.error(
+                        other,
+                        key,
+                        "misplaced-key",
+                        format!("`{key}` belongs in the main rule-set file only"),
+                        None,
+                    );
+                }
+            }
+        }
+        (name, version)
+    }
+
+    fn levels(&mut self, files: &[(String, RawFile)]) -> Vec<Level> {
+        let raw = gather(files, "levels", |raw| &raw.levels);
+        if raw.is_empty() {
+            self.error(&files[0].0, "levels", "missing-key", "the rule set defines no levels".into(), None);
+        }
+        raw.iter()
+            .enumerate()
+            .map(|(i, (file, path, level))| {
+                self.unique(|ids| &mut ids.levels, "level", &level.id, i, file, &format!("{path}.id"));
+                Level {
+                    id: level.id.clone(),
+                    name: level.name.clone(),
+                    description: level.description.clone(),
+                    referral: level.referral.clone(),
+                }
+            })
+            .collect()
+    }
+
+    /// Instruments and items, without the parts that need scales
+    /// (`required`) or earlier items (`show_if`); see `item_details`.
+    fn items<'a>(
+        &mut self,
+        files: &'a [(String, RawFile)],
+    ) -> (Vec<Instrument>, Vec<Item>, Vec<Located<'a, RawItem>>) {
+        let mut instruments = Vec::new();
+        let mut items = Vec::new();
+        let mut raw_items = Vec::new();
+        let mut instrument_ids = HashMap::new();
+        for (file, path, instrument) in gather(files, "instruments", |raw| &raw.instruments) {
+            if instrument_ids.insert(instrument.id.clone(), ()).is_some() {
+                self.error(
+                    file,
+                    &format!("{path}.id"),
+                    "duplicate-id",
+                    format!("duplicate instrument id `{}`", instrument.id),
+                    None,
+                );
+            }
+            if instrument.items.is_empty() {
+                self.error(file, &format!("{path}.items"), "empty-list", "instrument has no items".into(), None);
+            }
+            let start = items.len();
+            for (j, item) in instrument.items.iter().enumerate() {
+                let item_path = format!("{path}.items[{j}]");
+                let index = items.len();
+                self.unique(|ids| &mut ids.items, "item", &item.id, index, file, &format!("{item_path}.id"));
+                let kind = self.item_kind(file, &item_path, item);
+                items.push(Item {
+                    id: item.id.clone(),
+                    instrument: instruments.len(),
+                    text: item.text.clone(),
+                    help: item.help.clone(),
+                    kind,
+                    required: true,
+                    scales: Vec::new(),
+                    show_if: None,
+                });
+                raw_items.push((file, item_path, item));
+            }
+            instruments.push(Instrument {
+                id: instrument.id.clone(),
+                title: instrument.title.clone(),
+                source: instrument.source.clone(),
+                preamble: instrument.preamble.clone(),
+                items: start..items.len(),
+            });
+        }
+        self.ids.item_codes = items
+            .iter()
+            .map(|item| {
+                let codes = match &item.kind {
+                    ItemKind::Integer { min, max, .. } => ItemCodes::Range(*min, *max),
+                    ItemKind::Info => ItemCodes::None,
+                    _ => ItemCodes::List(item.codes().unwrap_or_default()),
+                };
+                (item.id.clone(), codes)
+            })
+            .collect();
+        (instruments, items, raw_items)
+    }
+
+    fn item_kind(&mut self, file: &str, path: &str, item: &RawItem) -> ItemKind {
+        let present = [
+            ("options", item.options.is_some(), RawItemType::Choice),
+            ("scores", item.scores.is_some(), RawItemType::YesNo),
+            ("min", item.min.is_some(), RawItemType::Integer),
+            ("max", item.max.is_some(), RawItemType::Integer),
+            ("range_message", item.range_message.is_some(), RawItemType::Integer),
+        ];
+        for (key, is_set, owner) in present {
+            if is_set && item.kind != owner {
+                self.error(
+                    file,
+                    &format!("{path}.{key}"),
+                    "misplaced-key",
+                    format!("`{key}` does not apply to an item of type `{}`", type_name(item.kind)),
+                    None,
+                );
+            }
+        }
+        match item.kind {
+            RawItemType::Choice => {
+                let Some(options) = &item.options else {
+                    self.error(file, path, "missing-key", "a `choice` item needs `options`".into(), None);
+                    return ItemKind::Choice(Vec::new());
+                };
+                if options.is_empty() {
+                    self.error(file, &format!("{path}.options"), "empty-list", "no options".into(), None);
+                }
+                let mut seen = HashMap::new();
+                for (k, option) in options.iter().enumerate() {
+                    if seen.insert(option.code, k).is_some() {
+                        self.error(
+                            file,
+                            &format!("{path}.options[{k}].code"),
+                            "duplicate-code",
+                            format!("option code {} is used twice in item `{}`", option.code, item.id),
+                            None,
+                        );
+                    }
+                }
+                ItemKind::Choice(
+                    options
+                        .iter()
+                        .map(|o| ChoiceOption { code: o.code, label: o.label.clone(), score: o.score })
+                        .collect(),
+                )
+            }
+            RawItemType::YesNo => {
+                let (yes, no) = item.scores.as_ref().map_or((1, 0), |s| (s.yes, s.no));
+                ItemKind::YesNo { yes, no }
+            }
+            RawItemType::Integer => match (item.min, item.max) {
+                (Some(min), Some(max)) if min <= max => {
+                    ItemKind::Integer { min, max, range_message: item.range_message.clone() }
+                }
+                (Some(min), Some(max)) => {
+                    self.error(
+                        file,
+                        &format!("{path}.min"),
+                        "bad-range",
+                        format!("min {min} is greater than max {max}"),
+                        None,
+                    );
+                    ItemKind::Info
+                }
+                _ => {
+                    self.error(file, path, "missing-key", "an `integer` item needs `min` and `max`".into(), None);
+                    ItemKind::Info
+                }
+            },
+            RawItemType::Info => ItemKind::Info,
+        }
+    }
+
+    fn scales(&mut self, files: &[(String, RawFile)], items: &mut [Item]) -> Vec<Scale> {
+        let mut scales = Vec::new();
+        for (file, path, raw) in gather(files, "scales", |raw| &raw.scales) {
+            let index = scales.len();
+            self.unique(|ids| &mut ids.scales, "scale", &raw.id, index, file, &format!("{path}.id"));
+            let mut members = Vec::new();
+            let (mut low, mut high) = (0i64, 0i64);
+            for (j, id) in raw.items.iter().enumerate() {
+                let item_path = format!("{path}.items[{j}]");
+                let Some(item) = self.resolve(|ids| &ids.items, "item", id, file, &item_path) else {
+                    continue;
+                };
+                if members.contains(&item) {
+                    self.error(file, &item_path, "duplicate-id", format!("item `{id}` is listed twice"), None);
+                    continue;
+                }
+                let Some(scores) = score_range(&items[item].kind) else {
+                    self.error(file, &item_path, "unscorable-item", format!("item `{id}` has no answer to score"), None);
+                    continue;
+                };
+                low += scores.0;
+                high += scores.1;
+                members.push(item);
+                items[item].scales.push(index);
+            }
+            if raw.items.is_empty() {
+                self.error(file, &format!("{path}.items"), "empty-list", "scale sums no items".into(), None);
+            }
+            if members.len() == raw.items.len() && (raw.min, raw.max) != (low, high) {
+                self.error(
+                    file,
+                    &format!("{path}.min"),
+                    "scale-range",
+                    format!(
+                        "declared range {}..={} differs from the items' range {low}..={high}",
+                        raw.min, raw.max
+                    ),
+                    Some(format!("set `min: {low}` and `max: {high}`, or fix the item scores")),
+                );
+            }
+            let missing = match &raw.missing {
+                RawMissing::AllRequired => MissingRule::AllRequired,
+                RawMissing::Invalid => MissingRule::Invalid,
+                RawMissing::Prorate { max_missing, never } => {
+                    let mut resolved = Vec::new();
+                    for (j, id) in never.iter().enumerate() {
+                        let never_path = format!("{path}.missing.prorate.never[{j}]");
+                        if let Some(item) = self.resolve(|ids| &ids.items, "item", id, file, &never_path) {
+                            if !members.contains(&item) {
+                                self.error(
+                                    file,
+                                    &never_path,
+                                    "not-in-scale",
+                                    format!("item `{id}` is not one of this scale's items"),
+                                    None,
+                                );
+                            }
+                            resolved.push(item);
+                        }
+                    }
+                    if *max_missing as usize >= raw.items.len() {
+                        self.error(
+                            file,
+                            &format!("{path}.missing.prorate.max_missing"),
+                            "bad-range",
+                            format!("max_missing {max_missing} leaves no item to prorate from"),
+                            None,
+                        );
+                    }
+                    MissingRule::Prorate { max_missing: *max_missing, never: resolved }
+                }
+            };
+            let bands = self.bands(file, &path, raw.min, raw.max, &raw.bands);
+            self.ids.bands.push(bands.iter().map(|b| b.id.clone()).collect());
+            scales.push(Scale {
+                id: raw.id.clone(),
+                title: raw.title.clone(),
+                items: members,
+                min: raw.min,
+                max: raw.max,
+                missing,
+                bands,
+            });
+        }
+        scales
+    }
+
+    /// Bands sorted by score, checked to cover `min..=max` exactly.
+    fn bands(&mut self, file: &str, path: &str, min: i64, max: i64, raw: &[super::raw::RawBand]) -> Vec<Band> {
+        let mut ids = HashMap::new();
+        let mut indexed: Vec<(usize, &super::raw::RawBand)> = raw.iter().enumerate().collect();
+        for (k, band) in &indexed {
+            if ids.insert(band.id.as_str(), ()).is_some() {
+                self.error(
+                    file,
+                    &format!("{path}.bands[{k}].id"),
+                    "duplicate-id",
+                    format!("duplicate band id `{}`", band.id),
+                    None,
+                );
+            }
+            if band.min > band.max {
+                self.error(
+                    file,
+                    &format!("{path}.bands[{k}]"),
+                    "bad-range",
+                    format!("band `{}` has min {} greater than max {}", band.id, band.min, band.max),
+                    None,
+                );
+            }
+        }
+        if raw.is_empty() {
+            self.error(file, &format!("{path}.bands"), "empty-list", "scale has no bands".into(), None);
+            return Vec::new();
+        }
+        indexed.sort_by_key(|(_, band)| (band.min, band.max));
+        let mut expected = min;
+        for (k, band) in &indexed {
+            let at = format!("{path}.bands[{k}]");
+            if band.min > expected {
+                self.error(
+                    file,
+                    &at,
+                    "band-gap",
+                    format!("no band covers scores {expected}..={}", band.min - 1),
+                    None,
+                );
+            } else if band.min < expected {
+                let message = if band.min < min {
+                    format!("band `{}` starts at {} below the scale minimum {min}", band.id, band.min)
+                } else {
+                    format!("band `{}` overlaps the band before it at score {}", band.id, band.min)
+                };
+                self.error(file, &at, "band-overlap", message, None);
+            }
+            expected = expected.max(band.max + 1);
+        }
+        if let Some((k, last)) = indexed.last() {
+            if last.max > max {
+                self.error(
+                    file,
+                    &format!("{path}.bands[{k}].max"),
+                    "band-overlap",
+                    format!("band `{}` ends at {} above the scale maximum {max}", last.id, last.max),
+                    None,
+                );
+            } else if last.max < max {
+                self.error(
+                    file,
+                    &format!("{path}.bands"),
+                    "band-gap",
+                    format!("no band covers scores {}..={max}", last.max + 1),
+                    None,
+                );
+            }
+        }
+        indexed
+            .into_iter()
+            .map(|(_, b)| Band { id: b.id.clone(), label: b.label.clone(), min: b.min, max: b.max })
+            .collect()
+    }
+
+    fn item_details(&mut self, items: &mut [Item], raw_items: &[Located<'_, RawItem>]) {
+        for (index, (file, path, raw)) in raw_items.iter().enumerate() {
+            let scored = !items[index].scales.is_empty();
+            match raw.required {
+                Some(_) if scored => self.error(
+                    file,
+                    &format!("{path}.required"),
+                    "misplaced-key",
+                    format!("item `{}` is scored; its scale's `missing` rule decides what a missing answer does", raw.id),
+                    Some("remove `required`".into()),
+                ),
+                Some(_) if raw.kind == RawItemType::Info => self.error(
+                    file,
+                    &format!("{path}.required"),
+                    "misplaced-key",
+                    "an `info` item takes no answer".into(),
+                    None,
+                ),
+                Some(required) => items[index].required = required,
+                None => items[index].required = raw.kind != RawItemType::Info,
+            }
+            if let Some(cond) = &raw.show_if {
+                items[index].show_if =
+                    self.condition(file, &format!("{path}.show_if"), cond, Scope::show_if(index));
+            }
+        }
+    }
+
+    fn ratings(
+        &mut self,
+        files: &[(String, RawFile)],
+        section: &str,
+        get: for<'a> fn(&'a RawFile) -> &'a [RawRating],
+        item_count: usize,
+        domains: bool,
+    ) -> Vec<Rating> {
+        // Ratings see items and scales; domains also see ratings and flags.
+        let scope = Scope {
+            items_before: item_count,
+            scales: true,
+            ratings: domains,
+            flags: domains,
+            domains: false,
+        };
+        let mut out = Vec::new();
+        for (file, path, raw) in gather(files, section, get) {
+            let index = out.len();
+            let table: fn(&mut Ids) -> &mut HashMap<String, usize> =
+                if domains { |ids| &mut ids.domains } else { |ids| &mut ids.ratings };
+            let what = if domains { "domain" } else { "rating" };
+            self.unique(table, what, &raw.id, index, file, &format!("{path}.id"));
+            let mut grades = Vec::new();
+            let mut grade_ids = HashMap::new();
+            if raw.grades.len() < 2 {
+                self.error(file, &format!("{path}.grades"), "empty-list", format!("a {what} needs at least two grades"), None);
+            }
+            for (k, grade) in raw.grades.iter().enumerate() {
+                let grade_path = format!("{path}.grades[{k}]");
+                if grade_ids.insert(grade.id.clone(), ()).is_some() {
+                    self.error(file, &format!("{grade_path}.id"), "duplicate-id", format!("duplicate grade id `{}`", grade.id), None);
+                }
+                let when = match (&grade.when, k) {
+                    (None, 0) => None,
+                    (Some(_), 0) => {
+                        self.error(
+                            file,
+                            &format!("{grade_path}.when"),
+                            "misplaced-key",
+                            "the first grade is the baseline and takes no `when`".into(),
+                            None,
+                        );
+                        None
+                    }
+                    (None, _) => {
+                        self.error(file, &grade_path, "missing-key", "grade needs a `when`".into(), None);
+                        None
+                    }
+                    (Some(cond), _) => self.condition(file, &format!("{grade_path}.when"), cond, scope),
+                };
+                grades.push(Grade {
+                    id: grade.id.clone(),
+                    label: grade.label.clone(),
+                    when,
+                    origin: Origin { file: file.to_string(), path: grade_path },
+                });
+            }
+            let ids = grades.iter().map(|g| g.id.clone()).collect();
+            if domains {
+                self.ids.domain_grades.push(ids);
+            } else {
+                self.ids.rating_grades.push(ids);
+            }
+            out.push(Rating { id: raw.id.clone(), title: raw.title.clone(), grades });
+        }
+        out
+    }
+
+    fn flags(&mut self, files: &[(String, RawFile)], item_count: usize) -> Vec<Flag> {
+        let scope = Scope { items_before: item_count, scales: true, ratings: true, flags: false, domains: false };
+        let mut out = Vec::new();
+        for (file, path, raw) in gather(files, "flags", |raw| &raw.flags) {
+            self.unique(|ids| &mut ids.flags, "flag", &raw.id, out.len(), file, &format!("{path}.id"));
+            let min_level = raw
+                .min_level
+                .as_ref()
+                .and_then(|id| self.resolve(|ids| &ids.levels, "level", id, file, &format!("{path}.min_level")));
+            let when = self.condition(file, &format!("{path}.when"), &raw.when, scope);
+            out.push(Flag {
+                id: raw.id.clone(),
+                severity: match raw.severity {
+                    RawSeverity::Info => Severity::Info,
+                    RawSeverity::Warning => Severity::Warning,
+                    RawSeverity::High => Severity::High,
+                    RawSeverity::Critical => Severity::Critical,
+                },
+                safety: raw.safety,
+                crisis: raw.crisis,
+                min_level,
+                when: when.unwrap_or(Condition::Any(Vec::new())),
+                message: raw.message.clone(),
+                origin: Origin { file: file.to_string(), path },
+            });
+        }
+        out
+    }
+
+    fn placement(&mut self, files: &[(String, RawFile)], item_count: usize) -> (Option<usize>, Vec<PlacementRule>) {
+        let defined: Vec<(&str, &super::raw::RawPlacement)> =
+            files.iter().filter_map(|(name, raw)| raw.placement.as_ref().map(|p| (name.as_str(), p))).collect();
+        let Some(&(file, placement)) = defined.first() else {
+            self.error(&files[0].0, "placement", "missing-key", "no file defines `placement`".into(), None);
+            return (None, Vec::new());
+        };
+        for (other, _) in &defined[1..] {
+            self.error(other, "placement", "duplicate-section", format!("`placement` is already defined in {file}"), None);
+        }
+        let default_level =
+            self.resolve(|ids| &ids.levels, "level", &placement.default_level, file, "placement.default_level");
+        let mut rules = Vec::new();
+        let mut ids = HashMap::new();
+        for (i, rule) in placement.rules.iter().enumerate() {
+            let path = format!("placement.rules[{i}]");
+            if ids.insert(rule.id.clone(), ()).is_some() {
+                self.error(file, &format!("{path}.id"), "duplicate-id", format!("duplicate rule id `{}`", rule.id), None);
+            }
+            let level = self.resolve(|ids| &ids.levels, "level", &rule.level, file, &format!("{path}.level"));
+            let when = self.condition(file, &format!("{path}.when"), &rule.when, Scope::all(item_count));
+            if let (Some(level), Some(when)) = (level, when) {
+                rules.push(PlacementRule {
+                    id: rule.id.clone(),
+                    when,
+                    level,
+                    rationale: rule.rationale.clone(),
+                    origin: Origin { file: file.to_string(), path },
+                });
+            }
+        }
+        (default_level, rules)
+    }
+
+    fn features(&mut self, files: &[(String, RawFile)], item_count: usize) -> Vec<Feature> {
+        let mut out = Vec::new();
+        let mut ids = HashMap::new();
+        for (file, path, raw) in gather(files, "program_features", |raw| &raw.program_features) {
+            if ids.insert(raw.id.clone(), ()).is_some() {
+                self.error(file, &format!("{path}.id"), "duplicate-id", format!("duplicate feature id `{}`", raw.id), None);
+            }
+            if let Some(when) = self.condition(file, &format!("{path}.when"), &raw.when, Scope::all(item_count)) {
+                out.push(Feature { id: raw.id.clone(), when, text: raw.text.clone() });
+            }
+        }
+        out
+    }
+
+    fn resources(&mut self, files: &[(String, RawFile)]) -> Vec<Resource> {
+        let mut ids = HashMap::new();
+        let mut out = Vec::new();
+        for (file, path, raw) in gather(files, "resources", |raw| &raw.resources) {
+            if ids.insert(raw.id.clone(), ()).is_some() {
+                self.error(file, &format!("{path}.id"), "duplicate-id", format!("duplicate resource id `{}`", raw.id), None);
+            }
+            out.push(Resource {
+                id: raw.id.clone(),
+                name: raw.name.clone(),
+                contact: raw.contact.clone(),
+                hours: raw.hours.clone(),
+                safety_only: raw.show == RawShow::Safety,
+            });
+        }
+        if out.is_empty() {
+            self.error(
+                &files[0].0,
+                "resources",
+                "missing-key",
+                "the rule set lists no crisis resources".into(),
+                Some("a note raised by a safety flag must list crisis resources (e.g. 988, 911)".into()),
+            );
+        }
+        out
+    }
+
+    fn note_template(&mut self, files: &[(String, RawFile)]) -> Option<String> {
+        let defined: Vec<(&str, &String)> =
+            files.iter().filter_map(|(name, raw)| raw.note_template.as_ref().map(|t| (name.as_str(), t))).collect();
+        let Some(&(file, template)) = defined.first() else {
+            self.error(&files[0].0, "note_template", "missing-key", "no file defines `note_template`".into(), None);
+            return None;
+        };
+        for (other, _) in &defined[1..] {
+            self.error(other, "note_template", "duplicate-section", format!("`note_template` is already defined in {file}"), None);
+        }
+        Some(template.clone())
+    }
+
+    /// Every level must be the outcome of something: the default, a rule, a
+    /// flag's minimum, or (the top level) a crisis flag.
+    fn reachability(
+        &mut self,
+        file: &str,
+        levels: &[Level],
+        default_level: Option<usize>,
+        rules: &[PlacementRule],
+        flags: &[Flag],
+    ) {
+        let top = levels.len().saturating_sub(1);
+        for (i, level) in levels.iter().enumerate() {
+            let reachable = default_level == Some(i)
+                || rules.iter().any(|r| r.level == i)
+                || flags.iter().any(|f| f.min_level == Some(i) || (f.crisis && i == top));
+            if !reachable {
+                self.error(
+                    file,
+                    &format!("levels[{i}]"),
+                    "unreachable-level",
+                    format!("level `{}` is never recommended: no rule, flag or default leads to it", level.id),
+                    None,
+                );
+            }
+        }
+    }
+
+    fn resolve(
+        &mut self,
+        table: fn(&Ids) -> &HashMap<String, usize>,
+        what: &str,
+        id: &str,
+        file: &str,
+        path: &str,
+    ) -> Option<usize> {
+        if let Some(&index) = table(&self.ids).get(id) {
+            return Some(index);
+        }
+        let help = closest(id, table(&self.ids).keys()).map(|c| format!("did you mean `{c}`?"));
+        self.error(file, path, "unknown-reference", format!("unknown {what} `{id}`"), help);
+        None
+    }
+
+    /// Resolve a condition. `items` is needed for skip logic (to check
+    /// compared codes); elsewhere item codes are checked by `check_codes`
+    /// once all items are known, so an empty slice is passed.
+    fn condition(
+        &mut self,
+        file: &str,
+        path: &str,
+        raw: &RawCondition,
+        scope: Scope,
+    ) -> Option<Condition> {
+        let subjects = [
+            ("all", raw.all.is_some()),
+            ("any", raw.any.is_some()),
+            ("not", raw.not.is_some()),
+            ("item", raw.item.is_some()),
+            ("scale", raw.scale.is_some()),
+            ("band", raw.band.is_some()),
+            ("rating", raw.rating.is_some()),
+            ("domain", raw.domain.is_some()),
+            ("flag", raw.flag.is_some()),
+        ];
+        let set: Vec<&str> = subjects.iter().filter(|(_, on)| *on).map(|(k, _)| *k).collect();
+        let ops = [
+            ("eq", raw.eq.is_some()),
+            ("at_least", raw.at_least.is_some()),
+            ("at_most", raw.at_most.is_some()),
+            ("in", raw.one_of.is_some()),
+        ];
+        let ops_set: Vec<&str> = ops.iter().filter(|(_, on)| *on).map(|(k, _)| *k).collect();
+        let [subject] = set.as_slice() else {
+            let message = if set.is_empty() {
+                "condition names nothing to test".to_string()
+            } else {
+                format!("condition mixes {}; use `all` or `any` to combine", join_keys(&set))
+            };
+            self.error(
+                file,
+                path,
+                "bad-condition",
+                message,
+                Some("a condition is one of: all, any, not, item, scale, band, rating, domain, flag".into()),
+            );
+            return None;
+        };
+        let combinator = matches!(*subject, "all" | "any" | "not" | "flag");
+        if combinator && !ops_set.is_empty() {
+            self.error(
+                file,
+                path,
+                "bad-condition",
+                format!("`{subject}` takes no comparison, found {}", join_keys(&ops_set)),
+                None,
+            );
+            return None;
+        }
+        let list = |v: &mut Self, conds: &[RawCondition], key: &str| -> Option<Vec<Condition>> {
+            if conds.is_empty() {
+                v.error(file, &format!("{path}.{key}"), "empty-list", format!("`{key}` needs at least one condition"), None);
+            }
+            let resolved: Vec<Option<Condition>> = conds
+                .iter()
+                .enumerate()
+                .map(|(i, c)| v.condition(file, &format!("{path}.{key}[{i}]"), c, scope))
+                .collect();
+            resolved.into_iter().collect()
+        };
+        match *subject {
+            "all" => return list(self, raw.all.as_deref().unwrap_or_default(), "all").map(Condition::All),
+            "any" => return list(self, raw.any.as_deref().unwrap_or_default(), "any").map(Condition::Any),
+            "not" => {
+                let inner = raw.not.as_deref()?;
+                return self.condition(file, &format!("{path}.not"), inner, scope).map(|c| Condition::Not(Box::new(c)));
+            }
+            "flag" => {
+                let id = raw.flag.as_deref()?;
+                if !scope.flags {
+                    self.error(file, &format!("{path}.flag"), "bad-reference", "flags cannot be referred to here".into(), None);
+                    return None;
+                }
+                return self.resolve(|ids| &ids.flags, "flag", id, file, &format!("{path}.flag")).map(Condition::Flag);
+            }
+            _ => {}
+        }
+        let [op] = ops_set.as_slice() else {
+            self.error(
+                file,
+                path,
+                "bad-condition",
+                if ops_set.is_empty() {
+                    format!("`{subject}` needs a comparison: eq, at_least, at_most or in")
+                } else {
+                    format!("condition has several comparisons ({}); use `all` to combine", join_keys(&ops_set))
+                },
+                None,
+            );
+            return None;
+        };
+        let subject_path = format!("{path}.{subject}");
+        let (target, grades): (Subject, Option<Vec<String>>) = match *subject {
+            "item" => {
+                let id = raw.item.as_deref()?;
+                let index = self.resolve(|ids| &ids.items, "item", id, file, &subject_path)?;
+                if index >= scope.items_before {
+                    self.error(
+                        file,
+                        &subject_path,
+                        "forward-reference",
+                        format!("skip logic may only look at earlier items; `{id}` is not asked before this one"),
+                        None,
+                    );
+                    return None;
+                }
+                (Subject::Item(index), None)
+            }
+            "scale" | "band" => {
+                if !scope.scales {
+                    self.error(file, &subject_path, "bad-reference", format!("a {subject} cannot be referred to here"), None);
+                    return None;
+                }
+                let id = if *subject == "scale" { raw.scale.as_deref()? } else { raw.band.as_deref()? };
+                let index = self.resolve(|ids| &ids.scales, "scale", id, file, &subject_path)?;
+                if *subject == "scale" {
+                    (Subject::Scale(index), None)
+                } else {
+                    (Subject::Band(index), Some(self.ids.bands.get(index).cloned().unwrap_or_default()))
+                }
+            }
+            "rating" => {
+                if !scope.ratings {
+                    self.error(file, &subject_path, "bad-reference", "ratings cannot be referred to here".into(), None);
+                    return None;
+                }
+                let index = self.resolve(|ids| &ids.ratings, "rating", raw.rating.as_deref()?, file, &subject_path)?;
+                (Subject::Rating(index), Some(self.ids.rating_grades.get(index).cloned().unwrap_or_default()))
+            }
+            _ => {
+                if !scope.domains {
+                    self.error(file, &subject_path, "bad-reference", "domains cannot be referred to here".into(), None);
+                    return None;
+                }
+                let index = self.resolve(|ids| &ids.domains, "domain", raw.domain.as_deref()?, file, &subject_path)?;
+                (Subject::Domain(index), Some(self.ids.domain_grades.get(index).cloned().unwrap_or_default()))
+            }
+        };
+        let op_path = format!("{path}.{op}");
+        let value = |v: &mut Self, scalar: &RawScalar, at: &str| -> Option<i64> {
+            match (&grades, scalar) {
+                (None, RawScalar::Int(n)) => Some(*n),
+                (None, RawScalar::Id(s)) => {
+                    v.error(file, at, "bad-value", format!("expected a number, found `{s}`"), None);
+                    None
+                }
+                (Some(ids), RawScalar::Id(s)) => match ids.iter().position(|g| g == s) {
+                    Some(i) => Some(i as i64),
+                    None => {
+                        let help = closest(s, ids.iter()).map(|c| format!("did you mean `{c}`?"));
+                        v.error(file, at, "unknown-reference", format!("unknown {subject} value `{s}`"), help);
+                        None
+                    }
+                },
+                (Some(ids), RawScalar::Int(n)) => {
+                    v.error(file, at, "bad-value", format!("expected one of {}, found {n}", join_keys(ids)), None);
+                    None
+                }
+            }
+        };
+        let cmp = match *op {
+            "eq" => Cmp::Eq(value(self, raw.eq.as_ref()?, &op_path)?),
+            "at_least" => Cmp::AtLeast(value(self, raw.at_least.as_ref()?, &op_path)?),
+            "at_most" => Cmp::AtMost(value(self, raw.at_most.as_ref()?, &op_path)?),
+            _ => {
+                let raw_list = raw.one_of.as_ref()?;
+                if raw_list.is_empty() {
+                    self.error(file, &op_path, "empty-list", "`in` needs at least one value".into(), None);
+                }
+                let values: Vec<Option<i64>> = raw_list
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| value(self, s, &format!("{op_path}[{i}]")))
+                    .collect();
+                Cmp::In(values.into_iter().collect::<Option<Vec<i64>>>()?)
+            }
+        };
+        if let Subject::Item(index) = target {
+            self.check_codes(file, &op_path, index, &cmp);
+        }
+        Some(Condition::Compare(target, cmp))
+    }
+
+    /// Compared codes must be answers the item can have.
+    fn check_codes(&mut self, file: &str, path: &str, item: usize, cmp: &Cmp) {
+        let Some((id, codes)) = self.ids.item_codes.get(item).cloned() else {
+            return;
+        };
+        if matches!(codes, ItemCodes::None) {
+            self.error(file, path, "unscorable-item", format!("item `{id}` takes no answer"), None);
+            return;
+        }
+        let values: Vec<i64> = match cmp {
+            Cmp::Eq(v) => vec![*v],
+            Cmp::In(vs) => vs.clone(),
+            Cmp::AtLeast(_) | Cmp::AtMost(_) => return,
+        };
+        for v in values {
+            let valid = match &codes {
+                ItemCodes::None => false,
+                ItemCodes::List(list) => list.contains(&v),
+                ItemCodes::Range(min, max) => (*min..=*max).contains(&v),
+            };
+            if !valid {
+                self.error(file, path, "bad-value", format!("{v} is not an answer code of item `{id}`"), None);
+            }
+        }
+    }
+}
+
+fn score_range(kind: &ItemKind) -> Option<(i64, i64)> {
+    match kind {
+        ItemKind::Choice(options) => {
+            let low = options.iter().map(|o| o.score).min()?;
+            let high = options.iter().map(|o| o.score).max()?;
+            Some((low, high))
+        }
+        ItemKind::YesNo { yes, no } => Some(((*yes).min(*no), (*yes).max(*no))),
+        ItemKind::Integer { min, max, .. } => Some((*min, *max)),
+        ItemKind::Info => None,
+    }
+}
+
+fn type_name(kind: RawItemType) -> &'static str {
+    match kind {
+        RawItemType::Choice => "choice",
+        RawItemType::YesNo => "yes_no",
+        RawItemType::Integer => "integer",
+        RawItemType::Info => "info",
+    }
+}
+
+fn join_keys<S: AsRef<str>>(keys: &[S]) -> String {
+    keys.iter().map(|k| format!("`{}`", k.as_ref())).collect::<Vec<_>>().join(", ")
+}
+
+/// The known id closest to a misspelt one, if any is close enough.
+pub(crate) fn closest<'a>(id: &str, known: impl Iterator<Item = &'a String>) -> Option<&'a String> {
+    known
+        .map(|k| (strsim::jaro_winkler(id, k), k))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, k)| k)
+}
