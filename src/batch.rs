@@ -12,6 +12,7 @@ use crate::answers::Answers;
 use crate::assess::assess;
 use crate::error::{AnswerError, Error};
 use crate::model::{ItemIdx, RuleSet};
+use crate::report::note::NoteRenderer;
 use crate::report::{json, row};
 
 /// Output format.
@@ -100,7 +101,11 @@ pub fn score<R: Read, W: Write>(
         return Err(Error::EmptyInput);
     }
     let columns = map_header(rules, &record, &options.id_column)?;
-    let mut sink = Sink::new(rules, output, options)?;
+    let notes = match options.format {
+        Format::Jsonl => Some(NoteRenderer::new(rules).map_err(Error::Template)?),
+        Format::Csv => None,
+    };
+    let mut sink = Sink::new(rules, output, options, notes)?;
     let mut summary = Summary { ignored_columns: columns.ignored.clone(), ..Summary::default() };
     let mut answers = Answers::new(rules);
     while reader.read_byte_record(&mut record).map_err(read_error)? {
@@ -145,6 +150,7 @@ struct Sink<'a, W: Write> {
     csv: Option<csv::Writer<W>>,
     jsonl: Option<std::io::BufWriter<W>>,
     fields: Vec<String>,
+    notes: Option<NoteRenderer<'a>>,
 }
 
 fn write_error(err: impl std::fmt::Display) -> Error {
@@ -162,12 +168,17 @@ fn csv_error(err: csv::Error) -> Error {
 }
 
 impl<'a, W: Write> Sink<'a, W> {
-    fn new(rules: &'a RuleSet, output: W, options: &BatchOptions) -> Result<Self, Error> {
+    fn new(
+        rules: &'a RuleSet,
+        output: W,
+        options: &BatchOptions,
+        notes: Option<NoteRenderer<'a>>,
+    ) -> Result<Self, Error> {
         match options.format {
             Format::Csv => {
                 let mut writer = csv::Writer::from_writer(output);
                 writer.write_record(row::header(rules, &options.id_column)).map_err(csv_error)?;
-                Ok(Sink { rules, format: Format::Csv, csv: Some(writer), jsonl: None, fields: Vec::new() })
+                Ok(Sink { rules, format: Format::Csv, csv: Some(writer), jsonl: None, fields: Vec::new(), notes })
             }
             Format::Jsonl => Ok(Sink {
                 rules,
@@ -175,6 +186,7 @@ impl<'a, W: Write> Sink<'a, W> {
                 csv: None,
                 jsonl: Some(std::io::BufWriter::new(output)),
                 fields: Vec::new(),
+                notes,
             }),
         }
     }
@@ -188,13 +200,19 @@ impl<'a, W: Write> Sink<'a, W> {
                 self.provenance_and_error("");
                 self.write_csv()
             }
-            Format::Jsonl => self.write_json(&json::Record {
-                row: sheet_row,
-                id: id.to_string(),
-                error: None,
-                result: Some(json::Result_::of(self.rules, a)),
-                rules: json::Provenance::of(self.rules),
-            }),
+            Format::Jsonl => {
+                let note = match &self.notes {
+                    Some(notes) => notes.render(id, a),
+                    None => Err("no note template".to_string()),
+                };
+                self.write_json(&json::Record {
+                    row: sheet_row,
+                    id: id.to_string(),
+                    error: None,
+                    result: Some(json::Result_::of(self.rules, a, note)),
+                    rules: json::Provenance::of(self.rules),
+                })
+            }
         }
     }
 

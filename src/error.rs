@@ -79,4 +79,6 @@ pub enum Error {
     EmptyInput,
     #[error("{0}")]
     Usage(String),
+    #[error("the note template cannot be used: {0}")]
+    Template(String),
 }

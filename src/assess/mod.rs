@@ -233,3 +233,6 @@ pub fn assess(rules: &RuleSet, answers: &Answers) -> Result<Assessment, AnswerEr
         warnings,
     })
 }
+
+#[cfg(test)]
+mod tests;

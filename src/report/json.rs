@@ -47,6 +47,8 @@ pub struct Result_<'a> {
     pub reasons: Vec<ReasonView>,
     pub program_features: Vec<FeatureView<'a>>,
     pub warnings: Vec<String>,
+    /// The referral note; `null` only if the template failed (see warnings).
+    pub note: Option<String>,
     pub trace: Vec<TraceView>,
 }
 
@@ -106,7 +108,17 @@ pub struct TraceView {
 }
 
 impl<'a> Result_<'a> {
-    pub fn of(rules: &'a RuleSet, a: &Assessment) -> Self {
+    /// The view of an assessment, with its rendered note (or the error that
+    /// kept the note from rendering, added to the warnings).
+    pub fn of(rules: &'a RuleSet, a: &Assessment, note: Result<String, String>) -> Self {
+        let mut warnings: Vec<String> = a.warnings.iter().map(|w| w.message(rules)).collect();
+        let note = match note {
+            Ok(note) => Some(note),
+            Err(err) => {
+                warnings.push(format!("the referral note could not be rendered: {err}"));
+                None
+            }
+        };
         let level = &rules.levels[a.level];
         let grade_views = |ratings: &'a [crate::model::Rating], grades: &[usize]| {
             ratings
@@ -158,7 +170,8 @@ impl<'a> Result_<'a> {
                 .filter(|(_, on)| **on)
                 .map(|(f, _)| FeatureView { id: &f.id, text: &f.text })
                 .collect(),
-            warnings: a.warnings.iter().map(|w| w.message(rules)).collect(),
+            warnings,
+            note,
             trace: a
                 .trace(rules)
                 .into_iter()
