@@ -19,7 +19,10 @@ pub struct Answers {
 impl Answers {
     /// No answers yet.
     pub fn new(rules: &RuleSet) -> Answers {
-        Answers { values: vec![None; rules.items.len()], unparsed: Vec::new() }
+        Answers {
+            values: vec![None; rules.items.len()],
+            unparsed: Vec::new(),
+        }
     }
 
     /// Answers from (item id, code) pairs, each checked.
@@ -75,7 +78,10 @@ impl Answers {
     }
 
     pub(crate) fn unparsed(&self, index: ItemIdx) -> Option<&AnswerError> {
-        self.unparsed.iter().find(|(i, _)| *i == index).map(|(_, err)| err)
+        self.unparsed
+            .iter()
+            .find(|(i, _)| *i == index)
+            .map(|(_, err)| err)
     }
 
     /// Forget every answer, keeping the allocation.
@@ -121,7 +127,11 @@ pub fn expected(item: &Item) -> String {
             format!("expected one of {}", codes.join(", "))
         }
         ItemKind::YesNo { .. } => "expected 1/0 or yes/no".into(),
-        ItemKind::Integer { min, max, range_message } => match range_message {
+        ItemKind::Integer {
+            min,
+            max,
+            range_message,
+        } => match range_message {
             Some(message) => message.clone(),
             None => format!("expected a whole number from {min} to {max}"),
         },
@@ -137,5 +147,9 @@ fn invalid(item: &Item, text: &str) -> AnswerError {
     if text.chars().count() > EXCERPT_CHARS {
         value.push('…');
     }
-    AnswerError::Invalid { item: item.id.clone(), value, expected: expected(item) }
+    AnswerError::Invalid {
+        item: item.id.clone(),
+        value,
+        expected: expected(item),
+    }
 }

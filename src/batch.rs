@@ -47,7 +47,11 @@ struct Columns {
     ignored: Vec<String>,
 }
 
-fn map_header(rules: &RuleSet, header: &csv::ByteRecord, id_column: &str) -> Result<Columns, Error> {
+fn map_header(
+    rules: &RuleSet,
+    header: &csv::ByteRecord,
+    id_column: &str,
+) -> Result<Columns, Error> {
     let mut id = None;
     let mut items: Vec<(usize, ItemIdx)> = Vec::new();
     let mut ignored = Vec::new();
@@ -60,7 +64,10 @@ fn map_header(rules: &RuleSet, header: &csv::ByteRecord, id_column: &str) -> Res
         seen.push(name.clone());
         if name == id_column.to_ascii_lowercase() {
             id = Some(j);
-        } else if let Some(index) = rules.item_index(&name).filter(|&i| rules.items[i].is_answerable()) {
+        } else if let Some(index) = rules
+            .item_index(&name)
+            .filter(|&i| rules.items[i].is_answerable())
+        {
             items.push((j, index));
         } else {
             ignored.push(name);
@@ -81,7 +88,12 @@ fn map_header(rules: &RuleSet, header: &csv::ByteRecord, id_column: &str) -> Res
     }
     // Rule order, so parse errors are found in item order.
     items.sort_by_key(|&(_, index)| index);
-    Ok(Columns { width: header.len(), id: id.unwrap_or(0), items, ignored })
+    Ok(Columns {
+        width: header.len(),
+        id: id.unwrap_or(0),
+        items,
+        ignored,
+    })
 }
 
 /// Score every row of `input`, writing one output row per input row.
@@ -91,7 +103,10 @@ pub fn score<R: Read, W: Write>(
     output: W,
     options: &BatchOptions,
 ) -> Result<Summary, Error> {
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(input);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(input);
     let mut record = csv::ByteRecord::new();
     let read_error = |err: csv::Error| Error::Csv {
         row: err.position().map_or(0, |p| p.record() + 1),
@@ -102,11 +117,14 @@ pub fn score<R: Read, W: Write>(
     }
     let columns = map_header(rules, &record, &options.id_column)?;
     let notes = match options.format {
-        Format::Jsonl => Some(NoteRenderer::new(rules).map_err(Error::Template)?),
+        Format::Jsonl => Some(NoteRenderer::new(rules).map_err(|e| Error::Template(e.message))?),
         Format::Csv => None,
     };
     let mut sink = Sink::new(rules, output, options, notes)?;
-    let mut summary = Summary { ignored_columns: columns.ignored.clone(), ..Summary::default() };
+    let mut summary = Summary {
+        ignored_columns: columns.ignored.clone(),
+        ..Summary::default()
+    };
     let mut answers = Answers::new(rules);
     while reader.read_byte_record(&mut record).map_err(read_error)? {
         summary.rows += 1;
@@ -117,9 +135,15 @@ pub fn score<R: Read, W: Write>(
             .map(|raw| String::from_utf8_lossy(raw).trim().to_string())
             .unwrap_or_default();
         let outcome = if record.len() != columns.width {
-            Err(AnswerError::FieldCount { found: record.len(), expected: columns.width })
+            Err(AnswerError::FieldCount {
+                found: record.len(),
+                expected: columns.width,
+            })
         } else if id.is_empty() {
-            Err(AnswerError::Column { column: options.id_column.clone(), reason: "missing id".into() })
+            Err(AnswerError::Column {
+                column: options.id_column.clone(),
+                reason: "missing id".into(),
+            })
         } else {
             answers.reset();
             for &(j, index) in &columns.items {
@@ -162,7 +186,10 @@ fn write_error(err: impl std::fmt::Display) -> Error {
 
 fn csv_error(err: csv::Error) -> Error {
     match err.into_kind() {
-        csv::ErrorKind::Io(source) => Error::Io { what: "cannot write output".into(), source },
+        csv::ErrorKind::Io(source) => Error::Io {
+            what: "cannot write output".into(),
+            source,
+        },
         other => write_error(format!("{other:?}")),
     }
 }
@@ -177,8 +204,17 @@ impl<'a, W: Write> Sink<'a, W> {
         match options.format {
             Format::Csv => {
                 let mut writer = csv::Writer::from_writer(output);
-                writer.write_record(row::header(rules, &options.id_column)).map_err(csv_error)?;
-                Ok(Sink { rules, format: Format::Csv, csv: Some(writer), jsonl: None, fields: Vec::new(), notes })
+                writer
+                    .write_record(row::header(rules, &options.id_column))
+                    .map_err(csv_error)?;
+                Ok(Sink {
+                    rules,
+                    format: Format::Csv,
+                    csv: Some(writer),
+                    jsonl: None,
+                    fields: Vec::new(),
+                    notes,
+                })
             }
             Format::Jsonl => Ok(Sink {
                 rules,
@@ -191,7 +227,12 @@ impl<'a, W: Write> Sink<'a, W> {
         }
     }
 
-    fn scored(&mut self, sheet_row: u64, id: &str, a: &crate::assess::Assessment) -> Result<(), Error> {
+    fn scored(
+        &mut self,
+        sheet_row: u64,
+        id: &str,
+        a: &crate::assess::Assessment,
+    ) -> Result<(), Error> {
         match self.format {
             Format::Csv => {
                 self.fields.clear();
@@ -202,7 +243,7 @@ impl<'a, W: Write> Sink<'a, W> {
             }
             Format::Jsonl => {
                 let note = match &self.notes {
-                    Some(notes) => notes.render(id, a),
+                    Some(notes) => notes.render(id, a).map_err(|e| e.message),
                     None => Err("no note template".to_string()),
                 };
                 self.write_json(&json::Record {
@@ -221,7 +262,10 @@ impl<'a, W: Write> Sink<'a, W> {
             Format::Csv => {
                 self.fields.clear();
                 self.fields.push(id.to_string());
-                self.fields.extend(std::iter::repeat_n(String::new(), row::result_width(self.rules)));
+                self.fields.extend(std::iter::repeat_n(
+                    String::new(),
+                    row::result_width(self.rules),
+                ));
                 self.provenance_and_error(message);
                 self.write_csv()
             }
@@ -249,17 +293,28 @@ impl<'a, W: Write> Sink<'a, W> {
     }
 
     fn write_json(&mut self, record: &json::Record<'_>) -> Result<(), Error> {
-        let Some(out) = &mut self.jsonl else { return Ok(()) };
+        let Some(out) = &mut self.jsonl else {
+            return Ok(());
+        };
         serde_json::to_writer(&mut *out, record).map_err(write_error)?;
-        out.write_all(b"\n").map_err(|source| Error::Io { what: "cannot write output".into(), source })
+        out.write_all(b"\n").map_err(|source| Error::Io {
+            what: "cannot write output".into(),
+            source,
+        })
     }
 
     fn finish(self) -> Result<(), Error> {
         if let Some(mut writer) = self.csv {
-            writer.flush().map_err(|source| Error::Io { what: "cannot write output".into(), source })?;
+            writer.flush().map_err(|source| Error::Io {
+                what: "cannot write output".into(),
+                source,
+            })?;
         }
         if let Some(mut out) = self.jsonl {
-            out.flush().map_err(|source| Error::Io { what: "cannot write output".into(), source })?;
+            out.flush().map_err(|source| Error::Io {
+                what: "cannot write output".into(),
+                source,
+            })?;
         }
         Ok(())
     }
@@ -269,7 +324,9 @@ impl<'a, W: Write> Sink<'a, W> {
 /// severe answer to every item shown by default; hidden items left blank).
 pub fn template<W: Write>(rules: &RuleSet, id_column: &str, output: W) -> Result<(), Error> {
     let mut writer = csv::Writer::from_writer(output);
-    let items: Vec<usize> = (0..rules.items.len()).filter(|&i| rules.items[i].is_answerable()).collect();
+    let items: Vec<usize> = (0..rules.items.len())
+        .filter(|&i| rules.items[i].is_answerable())
+        .collect();
     let mut header = vec![id_column.to_string()];
     header.extend(items.iter().map(|&i| rules.items[i].id.clone()));
     writer.write_record(&header).map_err(csv_error)?;
@@ -298,5 +355,8 @@ pub fn template<W: Write>(rules: &RuleSet, id_column: &str, output: W) -> Result
         }
     }));
     writer.write_record(&example).map_err(csv_error)?;
-    writer.flush().map_err(|source| Error::Io { what: "cannot write output".into(), source })
+    writer.flush().map_err(|source| Error::Io {
+        what: "cannot write output".into(),
+        source,
+    })
 }

@@ -128,7 +128,11 @@ where
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(err) => {
-            let code = if err.use_stderr() { ExitCode::Failure } else { ExitCode::Success };
+            let code = if err.use_stderr() {
+                ExitCode::Failure
+            } else {
+                ExitCode::Success
+            };
             let _ = err.print();
             return code as i32;
         }
@@ -169,7 +173,10 @@ fn score(args: ScoreArgs) -> Result<ExitCode, Error> {
     let input: Box<dyn Read> = if stdin {
         Box::new(io::stdin().lock())
     } else {
-        let file = File::open(&args.input).map_err(|source| Error::Read { path: args.input.clone(), source })?;
+        let file = File::open(&args.input).map_err(|source| Error::Read {
+            path: args.input.clone(),
+            source,
+        })?;
         Box::new(BufReader::new(file))
     };
     let summary = if is_dash(&args.output) {
@@ -181,10 +188,15 @@ fn score(args: ScoreArgs) -> Result<ExitCode, Error> {
                 args.output.display()
             )));
         }
-        write_atomically(&args.output, |out| batch::score(&rules, input, out, &options))?
+        write_atomically(&args.output, |out| {
+            batch::score(&rules, input, out, &options)
+        })?
     };
     if !summary.ignored_columns.is_empty() {
-        eprintln!("note: ignored input columns that are not items: {}", summary.ignored_columns.join(", "));
+        eprintln!(
+            "note: ignored input columns that are not items: {}",
+            summary.ignored_columns.join(", ")
+        );
     }
     if summary.rejected > 0 {
         eprintln!(
@@ -197,7 +209,9 @@ fn score(args: ScoreArgs) -> Result<ExitCode, Error> {
 }
 
 fn check(path: Option<PathBuf>) -> Result<ExitCode, Error> {
-    let shown = path.as_ref().map_or("built-in rule set".to_string(), |p| p.display().to_string());
+    let shown = path
+        .as_ref()
+        .map_or("built-in rule set".to_string(), |p| p.display().to_string());
     match load(path) {
         Ok(rules) => {
             println!(
@@ -271,7 +285,10 @@ fn write_atomically<T>(
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
     };
-    let write_err = |source| Error::Write { path: path.to_path_buf(), source };
+    let write_err = |source| Error::Write {
+        path: path.to_path_buf(),
+        source,
+    };
     let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(write_err)?;
     let value = {
         let mut out = io::BufWriter::new(&mut temp);

@@ -49,9 +49,18 @@ pub enum AnswerError {
     #[error("column `{item}`: missing required answer")]
     Missing { item: String },
     #[error("column `{item}`: `{value}` is not a valid answer ({expected})")]
-    Invalid { item: String, value: String, expected: String },
+    Invalid {
+        item: String,
+        value: String,
+        expected: String,
+    },
     #[error("scale `{scale}`: {missing} items missing, at most {allowed} may be (first missing: `{item}`)")]
-    TooManyMissing { scale: String, item: String, missing: u32, allowed: u32 },
+    TooManyMissing {
+        scale: String,
+        item: String,
+        missing: u32,
+        allowed: u32,
+    },
     #[error("record has {found} fields, the header has {expected}")]
     FieldCount { found: usize, expected: usize },
     #[error("column `{column}`: {reason}")]
@@ -64,11 +73,20 @@ pub enum Error {
     #[error("the rule set has {} problem(s)", .0.len())]
     Rules(Vec<Diagnostic>),
     #[error("cannot read `{}`: {source}", path.display())]
-    Read { path: PathBuf, source: std::io::Error },
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("cannot write `{}`: {source}", path.display())]
-    Write { path: PathBuf, source: std::io::Error },
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{what}: {source}")]
-    Io { what: String, source: std::io::Error },
+    Io {
+        what: String,
+        source: std::io::Error,
+    },
     #[error("input row {row}: {message}")]
     Csv { row: u64, message: String },
     #[error("input header: missing required column(s) {}", .columns.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", "))]

@@ -94,8 +94,15 @@ pub struct Item {
 #[derive(Debug)]
 pub enum ItemKind {
     Choice(Vec<ChoiceOption>),
-    YesNo { yes: i64, no: i64 },
-    Integer { min: i64, max: i64, range_message: Option<String> },
+    YesNo {
+        yes: i64,
+        no: i64,
+    },
+    Integer {
+        min: i64,
+        max: i64,
+        range_message: Option<String>,
+    },
     Info,
 }
 
@@ -127,7 +134,8 @@ impl Item {
     pub fn codes(&self) -> Option<Vec<i64>> {
         match &self.kind {
             ItemKind::Choice(options) => {
-                let mut codes: Vec<(i64, i64)> = options.iter().map(|o| (o.score, o.code)).collect();
+                let mut codes: Vec<(i64, i64)> =
+                    options.iter().map(|o| (o.score, o.code)).collect();
                 codes.sort_unstable();
                 Some(codes.into_iter().map(|(_, code)| code).collect())
             }
@@ -156,14 +164,19 @@ pub struct Scale {
 impl Scale {
     /// Index of the band holding `score`.
     pub fn band_of(&self, score: i64) -> Option<usize> {
-        self.bands.iter().position(|b| b.min <= score && score <= b.max)
+        self.bands
+            .iter()
+            .position(|b| b.min <= score && score <= b.max)
     }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MissingRule {
     AllRequired,
-    Prorate { max_missing: u32, never: Vec<ItemIdx> },
+    Prorate {
+        max_missing: u32,
+        never: Vec<ItemIdx>,
+    },
     Invalid,
 }
 

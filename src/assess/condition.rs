@@ -16,7 +16,13 @@ pub(crate) struct Facts<'a> {
 impl<'a> Facts<'a> {
     /// Facts for skip logic, which sees items only.
     pub fn items_only(values: &'a [Option<i64>]) -> Facts<'a> {
-        Facts { values, scales: &[], ratings: Vec::new(), flags: Vec::new(), domains: Vec::new() }
+        Facts {
+            values,
+            scales: &[],
+            ratings: Vec::new(),
+            flags: Vec::new(),
+            domains: Vec::new(),
+        }
     }
 
     /// The value a comparison looks at; `None` when there is none (an item

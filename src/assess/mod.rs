@@ -127,7 +127,9 @@ pub fn assess(rules: &RuleSet, answers: &Answers) -> Result<Assessment, AnswerEr
                 MissingRule::Invalid => false,
             });
             if rejected_by_scale || (item.scales.is_empty() && item.required) {
-                return Err(AnswerError::Missing { item: item.id.clone() });
+                return Err(AnswerError::Missing {
+                    item: item.id.clone(),
+                });
             }
         }
     }
@@ -153,7 +155,12 @@ pub fn assess(rules: &RuleSet, answers: &Answers) -> Result<Assessment, AnswerEr
             }
         }
         let result = match (&scale.missing, first_missing) {
-            (_, None) => ScaleResult { score: Some(sum), band: None, missing: 0, prorated: false },
+            (_, None) => ScaleResult {
+                score: Some(sum),
+                band: None,
+                missing: 0,
+                prorated: false,
+            },
             (MissingRule::Prorate { max_missing, .. }, Some(item)) => {
                 if missing > *max_missing || answered == 0 {
                     return Err(AnswerError::TooManyMissing {
@@ -166,15 +173,27 @@ pub fn assess(rules: &RuleSet, answers: &Answers) -> Result<Assessment, AnswerEr
                 warnings.push(Warning::Prorated { scale: s, missing });
                 // Mean of answered items times the item count, half up.
                 let score = (2 * sum * counted + answered).div_euclid(2 * answered);
-                ScaleResult { score: Some(score), band: None, missing, prorated: true }
+                ScaleResult {
+                    score: Some(score),
+                    band: None,
+                    missing,
+                    prorated: true,
+                }
             }
             (MissingRule::Invalid, Some(_)) => {
                 warnings.push(Warning::ScaleInvalid { scale: s, missing });
-                ScaleResult { score: None, band: None, missing, prorated: false }
+                ScaleResult {
+                    score: None,
+                    band: None,
+                    missing,
+                    prorated: false,
+                }
             }
             // Unreachable: the item walk above rejects the record first.
             (MissingRule::AllRequired, Some(item)) => {
-                return Err(AnswerError::Missing { item: rules.items[item].id.clone() })
+                return Err(AnswerError::Missing {
+                    item: rules.items[item].id.clone(),
+                })
             }
         };
         let band = result.score.and_then(|score| scale.band_of(score));
@@ -200,8 +219,16 @@ pub fn assess(rules: &RuleSet, answers: &Answers) -> Result<Assessment, AnswerEr
         let grade = facts.grade(domain);
         facts.domains.push(grade);
     }
-    let fired: Vec<bool> = rules.rules.iter().map(|rule| facts.holds(&rule.when)).collect();
-    let features: Vec<bool> = rules.features.iter().map(|f| facts.holds(&f.when)).collect();
+    let fired: Vec<bool> = rules
+        .rules
+        .iter()
+        .map(|rule| facts.holds(&rule.when))
+        .collect();
+    let features: Vec<bool> = rules
+        .features
+        .iter()
+        .map(|f| facts.holds(&f.when))
+        .collect();
 
     let mut level = rules.default_level;
     let mut crisis = false;
@@ -218,7 +245,12 @@ pub fn assess(rules: &RuleSet, answers: &Answers) -> Result<Assessment, AnswerEr
         level = rules.top_level();
     }
 
-    let Facts { ratings, flags, domains, .. } = facts;
+    let Facts {
+        ratings,
+        flags,
+        domains,
+        ..
+    } = facts;
     Ok(Assessment {
         values,
         shown,

@@ -27,8 +27,12 @@ fn answers(set: &[(&str, i64)]) -> Answers {
         }
     }
     for (id, code) in set {
-        let i = rules.item_index(id).unwrap_or_else(|| panic!("no item {id}"));
-        answers.set(rules, i, *code).unwrap_or_else(|e| panic!("{e}"));
+        let i = rules
+            .item_index(id)
+            .unwrap_or_else(|| panic!("no item {id}"));
+        answers
+            .set(rules, i, *code)
+            .unwrap_or_else(|e| panic!("{e}"));
     }
     answers
 }
@@ -58,7 +62,11 @@ fn scale(a: &Assessment, id: &str) -> (Option<i64>, Option<String>) {
 
 fn rating(a: &Assessment, id: &str) -> String {
     let rules = rules();
-    let r = rules.ratings.iter().position(|r| r.id == id).expect("rating");
+    let r = rules
+        .ratings
+        .iter()
+        .position(|r| r.id == id)
+        .expect("rating");
     rules.ratings[r].grades[a.ratings[r]].id.clone()
 }
 
@@ -68,12 +76,20 @@ fn level(a: &Assessment) -> &'static str {
 
 fn flags(a: &Assessment) -> Vec<String> {
     let rules = rules();
-    a.raised_flags(rules).map(|f| rules.flags[f].id.clone()).collect()
+    a.raised_flags(rules)
+        .map(|f| rules.flags[f].id.clone())
+        .collect()
 }
 
 fn features(a: &Assessment) -> Vec<String> {
     let rules = rules();
-    rules.features.iter().zip(&a.features).filter(|(_, on)| **on).map(|(f, _)| f.id.clone()).collect()
+    rules
+        .features
+        .iter()
+        .zip(&a.features)
+        .filter(|(_, on)| **on)
+        .map(|(f, _)| f.id.clone())
+        .collect()
 }
 
 /// `run` with generated answers plus named ones. PHQ-9 item 10 (shown once
@@ -81,7 +97,9 @@ fn features(a: &Assessment) -> Vec<String> {
 fn with(owned: &[(String, i64)], extra: &[(&str, i64)]) -> Assessment {
     let mut set: Vec<(&str, i64)> = owned.iter().map(|(k, v)| (k.as_str(), *v)).collect();
     set.extend_from_slice(extra);
-    let any_phq9 = set.iter().any(|(k, v)| k.starts_with("phq9_") && *k != "phq9_10" && *v > 0);
+    let any_phq9 = set
+        .iter()
+        .any(|(k, v)| k.starts_with("phq9_") && *k != "phq9_10" && *v > 0);
     if any_phq9 && !set.iter().any(|(k, _)| *k == "phq9_10") {
         set.push(("phq9_10", 0));
     }
@@ -154,7 +172,11 @@ fn audit_zone_edges() {
         (32, 4, 4, 40, "possible_dependence"),
     ] {
         let a = audit(a18, i9, i10);
-        assert_eq!(scale(&a, "audit"), (Some(total), Some(band.into())), "AUDIT {total}");
+        assert_eq!(
+            scale(&a, "audit"),
+            (Some(total), Some(band.into())),
+            "AUDIT {total}"
+        );
     }
 }
 
@@ -170,15 +192,26 @@ fn audit_items_9_and_10_accept_only_0_2_4() {
         );
     }
     a.set(rules, i9, 4).expect("4 is valid");
-    assert_eq!(scale(&assess(rules, &a).expect("ok"), "audit"), (Some(4), Some("low_risk".into())));
+    assert_eq!(
+        scale(&assess(rules, &a).expect("ok"), "audit"),
+        (Some(4), Some("low_risk".into()))
+    );
 }
 
 #[test]
 fn auditc_sums_items_1_to_3_only() {
-    let a = run(&[("audit_1", 1), ("audit_2", 1), ("audit_3", 0), ("audit_4", 4)]);
+    let a = run(&[
+        ("audit_1", 1),
+        ("audit_2", 1),
+        ("audit_3", 0),
+        ("audit_4", 4),
+    ]);
     assert_eq!(scale(&a, "auditc"), (Some(2), Some("negative".into())));
     let a = run(&[("audit_1", 2), ("audit_2", 1), ("audit_3", 0)]);
-    assert_eq!(scale(&a, "auditc"), (Some(3), Some("positive_for_women".into())));
+    assert_eq!(
+        scale(&a, "auditc"),
+        (Some(3), Some("positive_for_women".into()))
+    );
     let a = run(&[("audit_1", 2), ("audit_2", 1), ("audit_3", 1)]);
     assert_eq!(scale(&a, "auditc"), (Some(4), Some("positive".into())));
     let a = run(&[("audit_1", 4), ("audit_2", 4), ("audit_3", 4)]);
@@ -190,35 +223,86 @@ fn dast10_item3_is_reverse_scored() {
     // Baseline answers item 3 "yes" (always able to stop): 0 points.
     assert_eq!(scale(&run(&[]), "dast10"), (Some(0), Some("none".into())));
     // "No" to item 3 scores 1.
-    assert_eq!(scale(&run(&[("dast10_3", 0)]), "dast10"), (Some(1), Some("low".into())));
+    assert_eq!(
+        scale(&run(&[("dast10_3", 0)]), "dast10"),
+        (Some(1), Some("low".into()))
+    );
     // "Yes" to item 1 scores 1 as usual.
-    assert_eq!(scale(&run(&[("dast10_1", 1)]), "dast10"), (Some(1), Some("low".into())));
+    assert_eq!(
+        scale(&run(&[("dast10_1", 1)]), "dast10"),
+        (Some(1), Some("low".into()))
+    );
 }
 
 #[test]
 fn dast10_band_edges() {
     // Items other than 3 in order, then item 3 answered "no" for the 10th point.
     let order = [1, 2, 4, 5, 6, 7, 8, 9, 10];
-    for (total, band) in [(2, "low"), (3, "moderate"), (5, "moderate"), (6, "substantial"), (8, "substantial"), (9, "severe"), (10, "severe")] {
-        let mut set: Vec<(String, i64)> = order.iter().take(total.min(9)).map(|k| (format!("dast10_{k}"), 1)).collect();
+    for (total, band) in [
+        (2, "low"),
+        (3, "moderate"),
+        (5, "moderate"),
+        (6, "substantial"),
+        (8, "substantial"),
+        (9, "severe"),
+        (10, "severe"),
+    ] {
+        let mut set: Vec<(String, i64)> = order
+            .iter()
+            .take(total.min(9))
+            .map(|k| (format!("dast10_{k}"), 1))
+            .collect();
         if total == 10 {
             set.push(("dast10_3".into(), 0));
         }
-        assert_eq!(scale(&with(&set, &[]), "dast10"), (Some(total as i64), Some(band.into())), "DAST {total}");
+        assert_eq!(
+            scale(&with(&set, &[]), "dast10"),
+            (Some(total as i64), Some(band.into())),
+            "DAST {total}"
+        );
     }
 }
 
 #[test]
 fn cssrs_triage() {
-    let shown_after_2 = [("cssrs_2", 1), ("cssrs_3", 0), ("cssrs_4", 0), ("cssrs_5", 0)];
+    let shown_after_2 = [
+        ("cssrs_2", 1),
+        ("cssrs_3", 0),
+        ("cssrs_4", 0),
+        ("cssrs_5", 0),
+    ];
     let cases: Vec<(Vec<(&str, i64)>, &str)> = vec![
         (vec![], "none"),
         (vec![("cssrs_1", 1)], "low"),
         (shown_after_2.to_vec(), "low"),
-        (vec![("cssrs_2", 1), ("cssrs_3", 1), ("cssrs_4", 0), ("cssrs_5", 0)], "moderate"),
+        (
+            vec![
+                ("cssrs_2", 1),
+                ("cssrs_3", 1),
+                ("cssrs_4", 0),
+                ("cssrs_5", 0),
+            ],
+            "moderate",
+        ),
         (vec![("cssrs_6", 1), ("cssrs_6_recent", 0)], "moderate"),
-        (vec![("cssrs_2", 1), ("cssrs_3", 0), ("cssrs_4", 1), ("cssrs_5", 0)], "high"),
-        (vec![("cssrs_2", 1), ("cssrs_3", 0), ("cssrs_4", 0), ("cssrs_5", 1)], "high"),
+        (
+            vec![
+                ("cssrs_2", 1),
+                ("cssrs_3", 0),
+                ("cssrs_4", 1),
+                ("cssrs_5", 0),
+            ],
+            "high",
+        ),
+        (
+            vec![
+                ("cssrs_2", 1),
+                ("cssrs_3", 0),
+                ("cssrs_4", 0),
+                ("cssrs_5", 1),
+            ],
+            "high",
+        ),
         (vec![("cssrs_6", 1), ("cssrs_6_recent", 1)], "high"),
     ];
     for (set, expected) in cases {
@@ -238,19 +322,38 @@ fn cssrs_items_3_to_5_hidden_without_item_2_are_ignored_with_a_warning() {
 
 #[test]
 fn cssrs_item_3_shown_but_unanswered_rejects_the_record() {
-    let err = assess(rules(), &answers(&[("cssrs_2", 1), ("cssrs_4", 0), ("cssrs_5", 0)])).unwrap_err();
-    assert_eq!(err, AnswerError::Missing { item: "cssrs_3".into() });
+    let err = assess(
+        rules(),
+        &answers(&[("cssrs_2", 1), ("cssrs_4", 0), ("cssrs_5", 0)]),
+    )
+    .unwrap_err();
+    assert_eq!(
+        err,
+        AnswerError::Missing {
+            item: "cssrs_3".into()
+        }
+    );
 }
 
 #[test]
 fn cssrs_recency_is_required_after_a_yes_to_item_6() {
     let err = assess(rules(), &answers(&[("cssrs_6", 1)])).unwrap_err();
-    assert_eq!(err, AnswerError::Missing { item: "cssrs_6_recent".into() });
+    assert_eq!(
+        err,
+        AnswerError::Missing {
+            item: "cssrs_6_recent".into()
+        }
+    );
 }
 
 #[test]
 fn pcptsd5_without_exposure_scores_0_and_ignores_items() {
-    let a = run(&[("pcptsd5_0", 0), ("pcptsd5_1", 1), ("pcptsd5_2", 1), ("pcptsd5_3", 1)]);
+    let a = run(&[
+        ("pcptsd5_0", 0),
+        ("pcptsd5_1", 1),
+        ("pcptsd5_2", 1),
+        ("pcptsd5_3", 1),
+    ]);
     assert_eq!(scale(&a, "pcptsd5"), (Some(0), Some("negative".into())));
     assert_eq!(a.warnings.len(), 3);
 }
@@ -262,21 +365,41 @@ fn pcptsd5_positive_at_3_after_exposure() {
         set.extend((1..=5).map(|k| (format!("pcptsd5_{k}"), i64::from(k <= yes))));
         with(&set, &[])
     };
-    assert_eq!(scale(&exposed(2), "pcptsd5"), (Some(2), Some("negative".into())));
-    assert_eq!(scale(&exposed(3), "pcptsd5"), (Some(3), Some("positive".into())));
-    assert_eq!(scale(&exposed(5), "pcptsd5"), (Some(5), Some("positive".into())));
+    assert_eq!(
+        scale(&exposed(2), "pcptsd5"),
+        (Some(2), Some("negative".into()))
+    );
+    assert_eq!(
+        scale(&exposed(3), "pcptsd5"),
+        (Some(3), Some("positive".into()))
+    );
+    assert_eq!(
+        scale(&exposed(5), "pcptsd5"),
+        (Some(5), Some("positive".into()))
+    );
 }
 
 #[test]
 fn pcptsd5_exposed_with_an_item_missing_is_rejected() {
     let err = assess(rules(), &answers(&[("pcptsd5_0", 1), ("pcptsd5_1", 1)])).unwrap_err();
-    assert_eq!(err, AnswerError::Missing { item: "pcptsd5_2".into() });
+    assert_eq!(
+        err,
+        AnswerError::Missing {
+            item: "pcptsd5_2".into()
+        }
+    );
 }
 
 #[test]
 fn scoff_positive_at_2() {
-    assert_eq!(scale(&run(&[("scoff_1", 1)]), "scoff"), (Some(1), Some("negative".into())));
-    assert_eq!(scale(&run(&[("scoff_1", 1), ("scoff_5", 1)]), "scoff"), (Some(2), Some("positive".into())));
+    assert_eq!(
+        scale(&run(&[("scoff_1", 1)]), "scoff"),
+        (Some(1), Some("negative".into()))
+    );
+    assert_eq!(
+        scale(&run(&[("scoff_1", 1), ("scoff_5", 1)]), "scoff"),
+        (Some(2), Some("positive".into()))
+    );
 }
 
 #[test]
@@ -284,7 +407,12 @@ fn a_missing_phq9_item_is_never_read_as_0() {
     let rules = rules();
     let mut a = answers(&[]);
     a.clear(rules.item_index("phq9_4").expect("item"));
-    assert_eq!(assess(rules, &a).unwrap_err(), AnswerError::Missing { item: "phq9_4".into() });
+    assert_eq!(
+        assess(rules, &a).unwrap_err(),
+        AnswerError::Missing {
+            item: "phq9_4".into()
+        }
+    );
 }
 
 #[test]
@@ -292,7 +420,12 @@ fn a_missing_context_item_rejects_the_record() {
     let rules = rules();
     let mut a = answers(&[]);
     a.clear(rules.item_index("harm_others").expect("item"));
-    assert_eq!(assess(rules, &a).unwrap_err(), AnswerError::Missing { item: "harm_others".into() });
+    assert_eq!(
+        assess(rules, &a).unwrap_err(),
+        AnswerError::Missing {
+            item: "harm_others".into()
+        }
+    );
 }
 
 #[test]
@@ -300,9 +433,14 @@ fn unparsed_text_rejects_a_shown_item_and_is_ignored_on_a_hidden_one() {
     let rules = rules();
     let mut a = answers(&[]);
     a.set_text(rules, rules.item_index("cssrs_3").expect("item"), "maybe");
-    assert!(assess(rules, &a).is_ok(), "cssrs_3 is hidden: its text is ignored");
+    assert!(
+        assess(rules, &a).is_ok(),
+        "cssrs_3 is hidden: its text is ignored"
+    );
     a.set_text(rules, rules.item_index("phq9_2").expect("item"), "7");
-    assert!(matches!(assess(rules, &a), Err(AnswerError::Invalid { item, .. }) if item == "phq9_2"));
+    assert!(
+        matches!(assess(rules, &a), Err(AnswerError::Invalid { item, .. }) if item == "phq9_2")
+    );
 }
 
 // Placement: the outcomes the policy requires (rules/README.md).
@@ -341,32 +479,83 @@ placement_cases! {
 #[test]
 fn phq9_thresholds_for_iop_and_php() {
     // 14: moderate, outpatient. 15: moderately severe, IOP.
-    assert_eq!(level(&with(&spread("phq9", 8, 14), &[("phq9_10", 3)])), "outpatient");
-    assert_eq!(level(&with(&spread("phq9", 8, 15), &[("phq9_10", 0)])), "iop");
+    assert_eq!(
+        level(&with(&spread("phq9", 8, 14), &[("phq9_10", 3)])),
+        "outpatient"
+    );
+    assert_eq!(
+        level(&with(&spread("phq9", 8, 15), &[("phq9_10", 0)])),
+        "iop"
+    );
     // Severe (20) without marked impairment: IOP; with it: PHP.
-    assert_eq!(level(&with(&spread("phq9", 8, 20), &[("phq9_10", 1)])), "iop");
-    assert_eq!(level(&with(&spread("phq9", 8, 20), &[("phq9_10", 2)])), "php");
-    assert_eq!(level(&with(&spread("phq9", 8, 20), &[("phq9_10", 0), ("home_safety", 1)])), "php");
+    assert_eq!(
+        level(&with(&spread("phq9", 8, 20), &[("phq9_10", 1)])),
+        "iop"
+    );
+    assert_eq!(
+        level(&with(&spread("phq9", 8, 20), &[("phq9_10", 2)])),
+        "php"
+    );
+    assert_eq!(
+        level(&with(
+            &spread("phq9", 8, 20),
+            &[("phq9_10", 0), ("home_safety", 1)]
+        )),
+        "php"
+    );
     // 19 with marked impairment is not severe: IOP.
-    assert_eq!(level(&with(&spread("phq9", 8, 19), &[("phq9_10", 3)])), "iop");
+    assert_eq!(
+        level(&with(&spread("phq9", 8, 19), &[("phq9_10", 3)])),
+        "iop"
+    );
 }
 
 #[test]
 fn gad7_severe_with_marked_impairment_needs_php() {
-    assert_eq!(level(&with(&spread("gad7", 7, 15), &[("home_safety", 1)])), "php");
-    assert_eq!(level(&with(&spread("gad7", 7, 14), &[("home_safety", 1)])), "outpatient");
+    assert_eq!(
+        level(&with(&spread("gad7", 7, 15), &[("home_safety", 1)])),
+        "php"
+    );
+    assert_eq!(
+        level(&with(&spread("gad7", 7, 14), &[("home_safety", 1)])),
+        "outpatient"
+    );
 }
 
 #[test]
 fn recent_discharge_with_high_needs_needs_php() {
-    assert_eq!(level(&with(&spread("phq9", 8, 15), &[("phq9_10", 0), ("recent_discharge", 1)])), "php");
-    assert_eq!(level(&with(&spread("phq9", 8, 14), &[("phq9_10", 0), ("recent_discharge", 1)])), "iop");
+    assert_eq!(
+        level(&with(
+            &spread("phq9", 8, 15),
+            &[("phq9_10", 0), ("recent_discharge", 1)]
+        )),
+        "php"
+    );
+    assert_eq!(
+        level(&with(
+            &spread("phq9", 8, 14),
+            &[("phq9_10", 0), ("recent_discharge", 1)]
+        )),
+        "iop"
+    );
 }
 
 #[test]
 fn unstable_environment_with_high_needs_moves_iop_up_to_php() {
-    assert_eq!(level(&with(&spread("phq9", 8, 15), &[("phq9_10", 0), ("support", 2)])), "php");
-    assert_eq!(level(&with(&spread("phq9", 8, 15), &[("phq9_10", 0), ("support", 1)])), "iop");
+    assert_eq!(
+        level(&with(
+            &spread("phq9", 8, 15),
+            &[("phq9_10", 0), ("support", 2)]
+        )),
+        "php"
+    );
+    assert_eq!(
+        level(&with(
+            &spread("phq9", 8, 15),
+            &[("phq9_10", 0), ("support", 1)]
+        )),
+        "iop"
+    );
 }
 
 #[test]
@@ -387,7 +576,10 @@ fn co_occurring_depression_and_hazardous_drinking_need_iop_and_integrated_care()
 #[test]
 fn harmful_drinking_needs_iop_and_substance_treatment() {
     let a = audit(16, 0, 0);
-    assert_eq!((level(&a), features(&a)), ("iop", vec!["substance_use_treatment".to_string()]));
+    assert_eq!(
+        (level(&a), features(&a)),
+        ("iop", vec!["substance_use_treatment".to_string()])
+    );
 }
 
 #[test]
@@ -396,7 +588,10 @@ fn positive_scoff_and_pcptsd5_add_specialization_features() {
     assert_eq!(features(&a), vec!["eating_disorder_program".to_string()]);
     let mut set = vec![("pcptsd5_0".to_string(), 1)];
     set.extend((1..=5).map(|k| (format!("pcptsd5_{k}"), 1)));
-    assert_eq!(features(&with(&set, &[])), vec!["trauma_focused".to_string()]);
+    assert_eq!(
+        features(&with(&set, &[])),
+        vec!["trauma_focused".to_string()]
+    );
 }
 
 #[test]
@@ -430,12 +625,190 @@ fn crisis_overrides_every_other_finding_and_lists_crisis_flags_first() {
 fn trace_records_values_seen_for_a_fired_rule() {
     let a = run(&[("withdrawal_history", 1), ("daily_use", 1)]);
     let trace = a.trace(rules());
-    let flag = trace.iter().find(|e| e.id == "withdrawal_danger" && e.kind == super::TraceKind::Flag).expect("entry");
+    let flag = trace
+        .iter()
+        .find(|e| e.id == "withdrawal_danger" && e.kind == super::TraceKind::Flag)
+        .expect("entry");
     assert!(flag.fired);
-    assert_eq!(flag.condition, "all(item withdrawal_history = 1, item daily_use = 1)");
+    assert_eq!(
+        flag.condition,
+        "all(item withdrawal_history = 1, item daily_use = 1)"
+    );
     assert_eq!(flag.seen.len(), 2);
     assert_eq!(flag.seen[0].value.as_deref(), Some("1"));
-    let rule = trace.iter().find(|e| e.id == "moderately_severe_symptoms").expect("entry");
+    let rule = trace
+        .iter()
+        .find(|e| e.id == "moderately_severe_symptoms")
+        .expect("entry");
     assert!(!rule.fired);
     assert_eq!(rule.seen[0].value.as_deref(), Some("mild"));
+}
+
+// Missing-data rules, on a fixture rule set that declares them.
+
+fn prorate_rules() -> RuleSet {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rules/prorate");
+    load(&RulesSource::Path(path)).expect("prorate fixture loads")
+}
+
+fn prorate_case(rules: &RuleSet, set: &[(&str, i64)]) -> Result<Assessment, AnswerError> {
+    let answers = Answers::from_codes(rules, set.iter().copied()).expect("valid codes");
+    assess(rules, &answers)
+}
+
+#[test]
+fn prorating_scales_the_mean_of_answered_items_rounding_half_up() {
+    let rules = prorate_rules();
+    let full = [
+        ("p_1", 1),
+        ("p_2", 2),
+        ("p_3", 2),
+        ("p_4", 3),
+        ("q_1", 0),
+        ("q_2", 0),
+        ("r_1", 0),
+        ("r_2", 0),
+        ("r_3", 0),
+    ];
+    let a = prorate_case(&rules, &full).expect("scored");
+    assert_eq!((a.scales[0].score, a.scales[0].prorated), (Some(8), false));
+    // p_1 missing: 7 from 3 items -> 7 * 4 / 3 = 9.33 -> 9.
+    let a = prorate_case(&rules, &full[1..]).expect("scored");
+    assert_eq!(
+        (a.scales[0].score, a.scales[0].missing, a.scales[0].prorated),
+        (Some(9), 1, true)
+    );
+    assert_eq!(
+        a.warnings,
+        vec![Warning::Prorated {
+            scale: 0,
+            missing: 1
+        }]
+    );
+    // p_2 missing from (1, _, 2, 3): 6 * 4 / 3 = 8 exactly; (1, _, 1, 2): 4 * 4 / 3 = 5.33 -> 5;
+    // (1, _, 2, 2): 5 * 4 / 3 = 6.67 -> 7; (0, _, 0, 1): 1 * 4 / 3 = 1.33 -> 1; (1, _, 0, 1) 2.67 -> 3.
+    for (p1, p3, p4, expected) in [
+        (1, 2, 3, 8),
+        (1, 1, 2, 5),
+        (1, 2, 2, 7),
+        (0, 0, 1, 1),
+        (1, 0, 1, 3),
+    ] {
+        let set = [
+            ("p_1", p1),
+            ("p_3", p3),
+            ("p_4", p4),
+            ("q_1", 0),
+            ("q_2", 0),
+            ("r_1", 0),
+            ("r_2", 0),
+            ("r_3", 0),
+        ];
+        assert_eq!(
+            prorate_case(&rules, &set).expect("scored").scales[0].score,
+            Some(expected)
+        );
+    }
+}
+
+#[test]
+fn prorating_a_half_rounds_up() {
+    let rules = prorate_rules();
+    let base = [
+        ("p_1", 0),
+        ("p_2", 0),
+        ("p_3", 0),
+        ("p_4", 0),
+        ("q_1", 0),
+        ("q_2", 0),
+    ];
+    // r_3 missing: the mean of two items times 3.
+    for (r1, r2, expected) in [(1, 2, 5), (0, 1, 2), (1, 1, 3), (3, 3, 9), (0, 0, 0)] {
+        let mut set = base.to_vec();
+        set.extend([("r_1", r1), ("r_2", r2)]);
+        let a = prorate_case(&rules, &set).expect("scored");
+        assert_eq!(a.scales[2].score, Some(expected), "r_1={r1} r_2={r2}");
+    }
+}
+
+#[test]
+fn prorating_never_covers_more_than_max_missing_or_a_never_item() {
+    let rules = prorate_rules();
+    let r = [("r_1", 0), ("r_2", 0), ("r_3", 0)];
+    let err = prorate_case(
+        &rules,
+        &[&[("p_3", 1), ("p_4", 1), ("q_1", 0), ("q_2", 0)], &r[..]].concat(),
+    )
+    .unwrap_err();
+    assert_eq!(
+        err,
+        AnswerError::TooManyMissing {
+            scale: "p".into(),
+            item: "p_1".into(),
+            missing: 2,
+            allowed: 1
+        }
+    );
+    let err = prorate_case(
+        &rules,
+        &[
+            &[("p_1", 1), ("p_2", 1), ("p_3", 1), ("q_1", 0), ("q_2", 0)],
+            &r[..],
+        ]
+        .concat(),
+    )
+    .unwrap_err();
+    assert_eq!(err, AnswerError::Missing { item: "p_4".into() });
+}
+
+#[test]
+fn an_invalid_scale_has_no_score_and_its_rules_do_not_fire() {
+    let rules = prorate_rules();
+    let set = [
+        ("p_1", 0),
+        ("p_2", 0),
+        ("p_3", 0),
+        ("p_4", 0),
+        ("q_1", 1),
+        ("r_1", 0),
+        ("r_2", 0),
+        ("r_3", 0),
+    ];
+    let a = prorate_case(&rules, &set).expect("scored");
+    assert_eq!(
+        (a.scales[1].score, a.scales[1].band, a.scales[1].missing),
+        (None, None, 1)
+    );
+    assert_eq!(
+        a.warnings,
+        vec![Warning::ScaleInvalid {
+            scale: 1,
+            missing: 1
+        }]
+    );
+    assert!(!a.rules[1]);
+}
+
+#[test]
+fn an_optional_unscored_item_may_be_left_out() {
+    let rules = prorate_rules();
+    let set = [
+        ("p_1", 0),
+        ("p_2", 0),
+        ("p_3", 0),
+        ("p_4", 0),
+        ("q_1", 0),
+        ("q_2", 0),
+        ("r_1", 0),
+        ("r_2", 0),
+        ("r_3", 0),
+    ];
+    assert!(prorate_case(&rules, &set).is_ok());
+    let mut without_r = set.to_vec();
+    without_r.retain(|(id, _)| *id != "r_2");
+    assert!(
+        prorate_case(&rules, &without_r).is_ok(),
+        "r prorates one missing item"
+    );
 }

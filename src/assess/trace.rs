@@ -129,7 +129,10 @@ impl Assessment {
             domains: self.domains.clone(),
         };
         let mut out = Vec::new();
-        let graded = [(TraceKind::Rating, &rules.ratings), (TraceKind::Domain, &rules.domains)];
+        let graded = [
+            (TraceKind::Rating, &rules.ratings),
+            (TraceKind::Domain, &rules.domains),
+        ];
         for (kind, ratings) in graded {
             for rating in ratings {
                 for grade in &rating.grades {
@@ -174,7 +177,15 @@ impl Assessment {
             ));
         }
         for feature in &rules.features {
-            out.push(entry(rules, &facts, TraceKind::Feature, feature.id.clone(), &feature.when, None, None));
+            out.push(entry(
+                rules,
+                &facts,
+                TraceKind::Feature,
+                feature.id.clone(),
+                &feature.when,
+                None,
+                None,
+            ));
         }
         // Put the order of the stages first: ratings, flags, domains, rules.
         out.sort_by_key(|e| match e.kind {
@@ -219,7 +230,9 @@ fn collect_seen(rules: &RuleSet, facts: &Facts<'_>, cond: &Condition, out: &mut 
         Condition::Compare(subject, _) => {
             let seen = Seen {
                 subject: subject_name(rules, *subject),
-                value: facts.value(*subject).map(|v| value_name(rules, *subject, v)),
+                value: facts
+                    .value(*subject)
+                    .map(|v| value_name(rules, *subject, v)),
             };
             if !out.contains(&seen) {
                 out.push(seen);
@@ -228,7 +241,14 @@ fn collect_seen(rules: &RuleSet, facts: &Facts<'_>, cond: &Condition, out: &mut 
         Condition::Flag(f) => {
             let seen = Seen {
                 subject: format!("flag {}", rules.flags[*f].id),
-                value: Some(if facts.flags[*f] { "raised" } else { "not raised" }.to_string()),
+                value: Some(
+                    if facts.flags[*f] {
+                        "raised"
+                    } else {
+                        "not raised"
+                    }
+                    .to_string(),
+                ),
             };
             if !out.contains(&seen) {
                 out.push(seen);
@@ -239,7 +259,12 @@ fn collect_seen(rules: &RuleSet, facts: &Facts<'_>, cond: &Condition, out: &mut 
 
 /// A condition in compact words, e.g. `all(item phq9_9 >= 1, band phq9 >= severe)`.
 pub fn describe(rules: &RuleSet, cond: &Condition) -> String {
-    let list = |cs: &[Condition]| cs.iter().map(|c| describe(rules, c)).collect::<Vec<_>>().join(", ");
+    let list = |cs: &[Condition]| {
+        cs.iter()
+            .map(|c| describe(rules, c))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     match cond {
         Condition::All(cs) => format!("all({})", list(cs)),
         Condition::Any(cs) => format!("any({})", list(cs)),
@@ -265,7 +290,9 @@ fn subject_name(rules: &RuleSet, subject: Subject) -> String {
 
 fn value_name(rules: &RuleSet, subject: Subject, value: i64) -> String {
     let grade = |grades: Vec<&String>| {
-        usize::try_from(value).ok().and_then(|i| grades.get(i).map(|s| s.to_string()))
+        usize::try_from(value)
+            .ok()
+            .and_then(|i| grades.get(i).map(|s| s.to_string()))
     };
     let named = match subject {
         Subject::Item(_) | Subject::Scale(_) => None,

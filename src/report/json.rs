@@ -29,7 +29,11 @@ pub struct Provenance<'a> {
 
 impl<'a> Provenance<'a> {
     pub fn of(rules: &'a RuleSet) -> Self {
-        Provenance { name: &rules.name, version: &rules.version, sha256: &rules.sha256 }
+        Provenance {
+            name: &rules.name,
+            version: &rules.version,
+            sha256: &rules.sha256,
+        }
     }
 }
 
@@ -124,7 +128,11 @@ impl<'a> Result_<'a> {
             ratings
                 .iter()
                 .zip(grades)
-                .map(|(r, &g)| GradeView { id: &r.id, grade: &r.grades[g].id, label: &r.grades[g].label })
+                .map(|(r, &g)| GradeView {
+                    id: &r.id,
+                    grade: &r.grades[g].id,
+                    label: &r.grades[g].label,
+                })
                 .collect()
         };
         Result_ {
@@ -161,14 +169,20 @@ impl<'a> Result_<'a> {
             reasons: a
                 .reasons(rules)
                 .iter()
-                .map(|r| ReasonView { id: r.id(rules), text: r.text(rules) })
+                .map(|r| ReasonView {
+                    id: r.id(rules),
+                    text: r.text(rules),
+                })
                 .collect(),
             program_features: rules
                 .features
                 .iter()
                 .zip(&a.features)
                 .filter(|(_, on)| **on)
-                .map(|(f, _)| FeatureView { id: &f.id, text: &f.text })
+                .map(|(f, _)| FeatureView {
+                    id: &f.id,
+                    text: &f.text,
+                })
                 .collect(),
             warnings,
             note,
@@ -181,7 +195,14 @@ impl<'a> Result_<'a> {
                     condition: e.condition,
                     fired: e.fired,
                     outcome: e.outcome,
-                    seen: e.seen.into_iter().map(|s| SeenView { subject: s.subject, value: s.value }).collect(),
+                    seen: e
+                        .seen
+                        .into_iter()
+                        .map(|s| SeenView {
+                            subject: s.subject,
+                            value: s.value,
+                        })
+                        .collect(),
                     defined_at: e.origin.map(|o| o.to_string()),
                 })
                 .collect(),

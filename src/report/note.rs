@@ -18,24 +18,58 @@ pub struct NoteRenderer<'a> {
 }
 
 impl<'a> NoteRenderer<'a> {
-    pub fn new(rules: &'a RuleSet) -> Result<Self, String> {
+    pub fn new(rules: &'a RuleSet) -> Result<Self, TemplateError> {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         env.set_trim_blocks(true);
         env.set_lstrip_blocks(true);
-        env.add_template(NAME, &rules.note_template).map_err(describe)?;
+        let source = &rules.note_template;
+        env.add_template(NAME, source)
+            .map_err(|e| template_error(source, e))?;
         Ok(NoteRenderer { env, rules })
     }
 
     /// Render the note for one record.
-    pub fn render(&self, id: &str, a: &Assessment) -> Result<String, String> {
-        let template = self.env.get_template(NAME).map_err(describe)?;
-        template.render(NoteContext::of(self.rules, id, a)).map_err(describe)
+    pub fn render(&self, id: &str, a: &Assessment) -> Result<String, TemplateError> {
+        let source = &self.rules.note_template;
+        let template = self
+            .env
+            .get_template(NAME)
+            .map_err(|e| template_error(source, e))?;
+        template
+            .render(NoteContext::of(self.rules, id, a))
+            .map_err(|e| template_error(source, e))
     }
 }
 
+/// A template problem, with the template line when known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TemplateError {
+    pub message: String,
+    /// 1-based line within the template.
+    pub line: Option<usize>,
+}
+
+impl std::fmt::Display for TemplateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+fn template_error(template: &str, err: minijinja::Error) -> TemplateError {
+    let line = err.line();
+    let mut message = describe(err);
+    if let Some(source) = line.and_then(|l| template.lines().nth(l.saturating_sub(1))) {
+        message.push_str(&format!(" in `{}`", source.trim()));
+    }
+    TemplateError { message, line }
+}
+
 fn describe(err: minijinja::Error) -> String {
-    let mut message = err.to_string();
+    let mut message = err.kind().to_string();
+    if let Some(detail) = err.detail() {
+        message.push_str(&format!(": {detail}"));
+    }
     let mut source = std::error::Error::source(&err);
     while let Some(inner) = source {
         message.push_str(&format!(": {inner}"));
@@ -46,7 +80,7 @@ fn describe(err: minijinja::Error) -> String {
 
 /// Check the template compiles and renders for the least and the most
 /// severe answers (so both sides of its conditionals are exercised).
-pub(crate) fn check_template(rules: &RuleSet) -> Result<(), String> {
+pub(crate) fn check_template(rules: &RuleSet) -> Result<(), TemplateError> {
     let renderer = NoteRenderer::new(rules)?;
     for most_severe in [false, true] {
         let mut answers = Answers::new(rules);
@@ -65,7 +99,10 @@ pub(crate) fn check_template(rules: &RuleSet) -> Result<(), String> {
         }
         if let Ok(assessment) = assess(rules, &answers) {
             let note = renderer.render("example", &assessment)?;
-            check_shows_safety(rules, &assessment, &note)?;
+            check_shows_safety(rules, &assessment, &note).map_err(|message| TemplateError {
+                message,
+                line: None,
+            })?;
         }
     }
     Ok(())
@@ -167,21 +204,26 @@ impl<'a> NoteContext<'a> {
     fn of(rules: &'a RuleSet, id: &'a str, a: &Assessment) -> Self {
         let level = &rules.levels[a.level];
         let safety = a.safety(rules);
-        let grades = |ratings: &'a [crate::model::Rating], grades: &[usize]| -> Vec<GradeView<'a>> {
-            ratings
-                .iter()
-                .zip(grades)
-                .map(|(r, &g)| GradeView {
-                    id: &r.id,
-                    title: &r.title,
-                    grade: &r.grades[g].id,
-                    label: &r.grades[g].label,
-                })
-                .collect()
-        };
+        let grades =
+            |ratings: &'a [crate::model::Rating], grades: &[usize]| -> Vec<GradeView<'a>> {
+                ratings
+                    .iter()
+                    .zip(grades)
+                    .map(|(r, &g)| GradeView {
+                        id: &r.id,
+                        title: &r.title,
+                        grade: &r.grades[g].id,
+                        label: &r.grades[g].label,
+                    })
+                    .collect()
+            };
         NoteContext {
             id,
-            rules: Meta { name: &rules.name, version: &rules.version, sha256: &rules.sha256 },
+            rules: Meta {
+                name: &rules.name,
+                version: &rules.version,
+                sha256: &rules.sha256,
+            },
             level: LevelView {
                 id: &level.id,
                 name: &level.name,
@@ -230,7 +272,11 @@ impl<'a> NoteContext<'a> {
                 .resources
                 .iter()
                 .filter(|r| safety || !r.safety_only)
-                .map(|r| ResourceView { name: &r.name, contact: &r.contact, hours: r.hours.as_deref() })
+                .map(|r| ResourceView {
+                    name: &r.name,
+                    contact: &r.contact,
+                    hours: r.hours.as_deref(),
+                })
                 .collect(),
         }
     }

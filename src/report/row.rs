@@ -23,11 +23,19 @@ pub fn result_fields(rules: &RuleSet, a: &Assessment, out: &mut Vec<String>) {
     out.push(rules.levels[a.level].id.clone());
     out.push(rules.levels[a.level].name.clone());
     out.push(a.crisis.to_string());
-    let flags: Vec<&str> = a.raised_flags(rules).map(|f| rules.flags[f].id.as_str()).collect();
+    let flags: Vec<&str> = a
+        .raised_flags(rules)
+        .map(|f| rules.flags[f].id.as_str())
+        .collect();
     out.push(flags.join(";"));
     for (scale, result) in rules.scales.iter().zip(&a.scales) {
         out.push(result.score.map(|s| s.to_string()).unwrap_or_default());
-        out.push(result.band.map(|b| scale.bands[b].id.clone()).unwrap_or_default());
+        out.push(
+            result
+                .band
+                .map(|b| scale.bands[b].id.clone())
+                .unwrap_or_default(),
+        );
     }
     for (rating, &grade) in rules.ratings.iter().zip(&a.ratings) {
         out.push(rating.grades[grade].id.clone());

@@ -16,14 +16,38 @@ use crate::model::RuleSet;
 /// The default rule set, compiled into the binary: (path, content).
 const EMBEDDED: &[(&str, &str)] = &[
     ("ruleset.yaml", include_str!("../../rules/ruleset.yaml")),
-    ("instruments/phq9.yaml", include_str!("../../rules/instruments/phq9.yaml")),
-    ("instruments/gad7.yaml", include_str!("../../rules/instruments/gad7.yaml")),
-    ("instruments/audit.yaml", include_str!("../../rules/instruments/audit.yaml")),
-    ("instruments/dast10.yaml", include_str!("../../rules/instruments/dast10.yaml")),
-    ("instruments/cssrs.yaml", include_str!("../../rules/instruments/cssrs.yaml")),
-    ("instruments/pcptsd5.yaml", include_str!("../../rules/instruments/pcptsd5.yaml")),
-    ("instruments/scoff.yaml", include_str!("../../rules/instruments/scoff.yaml")),
-    ("instruments/context.yaml", include_str!("../../rules/instruments/context.yaml")),
+    (
+        "instruments/phq9.yaml",
+        include_str!("../../rules/instruments/phq9.yaml"),
+    ),
+    (
+        "instruments/gad7.yaml",
+        include_str!("../../rules/instruments/gad7.yaml"),
+    ),
+    (
+        "instruments/audit.yaml",
+        include_str!("../../rules/instruments/audit.yaml"),
+    ),
+    (
+        "instruments/dast10.yaml",
+        include_str!("../../rules/instruments/dast10.yaml"),
+    ),
+    (
+        "instruments/cssrs.yaml",
+        include_str!("../../rules/instruments/cssrs.yaml"),
+    ),
+    (
+        "instruments/pcptsd5.yaml",
+        include_str!("../../rules/instruments/pcptsd5.yaml"),
+    ),
+    (
+        "instruments/scoff.yaml",
+        include_str!("../../rules/instruments/scoff.yaml"),
+    ),
+    (
+        "instruments/context.yaml",
+        include_str!("../../rules/instruments/context.yaml"),
+    ),
     ("placement.yaml", include_str!("../../rules/placement.yaml")),
     ("note.yaml", include_str!("../../rules/note.yaml")),
 ];
@@ -55,12 +79,14 @@ pub fn load(source: &RulesSource) -> Result<RuleSet, Error> {
         return Err(Error::Rules(diags));
     };
     let mut files = vec![(main.name.clone(), main_raw)];
+    let mut texts = vec![main.text.clone()];
     let includes = files[0].1.include.clone();
     for (i, include) in includes.iter().enumerate() {
         match reader.read(include) {
             Ok(file) => {
                 if let Some(raw) = parse(&file, &mut diags) {
                     files.push((file.name, raw));
+                    texts.push(file.text);
                 }
             }
             Err(err) => diags.push(Diagnostic {
@@ -73,7 +99,7 @@ pub fn load(source: &RulesSource) -> Result<RuleSet, Error> {
         }
     }
     let sha256 = canonical_sha256(&files);
-    match validate::validate(&files, sha256, diags) {
+    match validate::validate(&files, &texts, sha256, diags) {
         Ok(rules) => Ok(rules),
         Err(diags) => Err(Error::Rules(diags)),
     }
@@ -107,13 +133,27 @@ fn parse(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Option<raw::RawFile>
     }
 }
 
-/// serde_yaml appends " at line L column C" to messages; the location is
-/// reported separately.
+/// serde_yaml puts " at line L column C" in messages; the location is
+/// reported separately, so every such phrase is removed.
 fn strip_location(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(at) => message[..at].to_string(),
-        None => message.to_string(),
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(at) = rest.find(" at line ") {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at + " at line ".len()..];
+        let digits = |s: &str| s.len() - s.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        let line_len = digits(tail);
+        let after_line = &tail[line_len..];
+        match after_line.strip_prefix(" column ") {
+            Some(col) if line_len > 0 && digits(col) > 0 => rest = &col[digits(col)..],
+            _ => {
+                out.push_str(" at line ");
+                rest = tail;
+            }
+        }
     }
+    out.push_str(rest);
+    out
 }
 
 /// SHA-256 over the parsed content (not the bytes), so comments and layout
@@ -135,12 +175,22 @@ struct Reader {
 impl Reader {
     fn new(source: &RulesSource) -> Result<Self, Error> {
         match source {
-            RulesSource::Embedded => Ok(Reader { main: MAIN_FILE.to_string(), base: None }),
+            RulesSource::Embedded => Ok(Reader {
+                main: MAIN_FILE.to_string(),
+                base: None,
+            }),
             RulesSource::Path(path) => {
-                let main = if path.is_dir() { path.join(MAIN_FILE) } else { path.clone() };
+                let main = if path.is_dir() {
+                    path.join(MAIN_FILE)
+                } else {
+                    path.clone()
+                };
                 let base = main.parent().map(Path::to_path_buf).unwrap_or_default();
                 let name = main.file_name().map(|n| n.to_string_lossy().into_owned());
-                Ok(Reader { main: name.unwrap_or_default(), base: Some(base) })
+                Ok(Reader {
+                    main: name.unwrap_or_default(),
+                    base: Some(base),
+                })
             }
         }
     }
@@ -150,7 +200,10 @@ impl Reader {
             None => EMBEDDED
                 .iter()
                 .find(|(path, _)| *path == name)
-                .map(|(path, text)| SourceFile { name: path.to_string(), text: text.to_string() })
+                .map(|(path, text)| SourceFile {
+                    name: path.to_string(),
+                    text: text.to_string(),
+                })
                 .ok_or_else(|| Error::Read {
                     path: PathBuf::from(name),
                     source: std::io::Error::new(
@@ -160,9 +213,14 @@ impl Reader {
                 }),
             Some(base) => {
                 let path = base.join(name);
-                let text = std::fs::read_to_string(&path)
-                    .map_err(|source| Error::Read { path: path.clone(), source })?;
-                Ok(SourceFile { name: path.display().to_string(), text })
+                let text = std::fs::read_to_string(&path).map_err(|source| Error::Read {
+                    path: path.clone(),
+                    source,
+                })?;
+                Ok(SourceFile {
+                    name: path.display().to_string(),
+                    text,
+                })
             }
         }
     }

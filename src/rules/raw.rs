@@ -166,31 +166,39 @@ pub(crate) struct RawScale {
     pub min: i64,
     /// Highest possible score (must equal the sum of the items' highest scores).
     pub max: i64,
-    /// What a shown but unanswered item does.
+    /// What a shown but unanswered item does: `all_required`, `prorate` or `invalid`.
     pub missing: RawMissing,
+    /// With `missing: prorate` only: how many items may be missing.
+    pub prorate: Option<RawProrate>,
     /// Score bands, covering `min..=max` with no gap or overlap.
     pub bands: Vec<RawBand>,
 }
 
 /// Missing-data rule of a scale.
-#[derive(Debug, Deserialize, Serialize)]
-#[serde(rename_all = "snake_case", deny_unknown_fields)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub(crate) enum RawMissing {
     /// Any missing item rejects the record, naming the item.
     AllRequired,
-    /// Up to `max_missing` items may be missing; the score is the mean of the
-    /// answered items times the item count, rounded half up. Items in `never`
-    /// must always be answered. More missing rejects the record.
-    Prorate {
-        /// Most items that may be missing.
-        max_missing: u32,
-        /// Items that may never be missing.
-        #[serde(default)]
-        never: Vec<String>,
-    },
+    /// Up to `prorate.max_missing` items may be missing; the score is the
+    /// mean of the answered items times the item count, rounded half up.
+    /// Items in `prorate.never` must always be answered. More missing
+    /// rejects the record.
+    Prorate,
     /// Any missing item leaves the scale without a score (reported, with a
     /// warning); conditions over it are false.
     Invalid,
+}
+
+/// Settings of `missing: prorate`.
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawProrate {
+    /// Most items that may be missing.
+    pub max_missing: u32,
+    /// Items that may never be missing (e.g. a suicide item).
+    #[serde(default)]
+    pub never: Vec<String>,
 }
 
 /// A score band.

@@ -19,28 +19,54 @@ use crate::model::{
 
 const FORMAT_VERSION: u32 = 1;
 
+/// Validate parsed files (main file first). `texts` holds each file's text,
+/// used to place template errors on a line.
 pub(super) fn validate(
     files: &[(String, RawFile)],
+    texts: &[String],
     sha256: String,
     diags: Vec<Diagnostic>,
 ) -> Result<RuleSet, Vec<Diagnostic>> {
-    let mut v = Validator { diags, ids: Ids::default() };
+    let mut v = Validator {
+        diags,
+        ids: Ids::default(),
+    };
     let rules = v.rule_set(files, sha256);
     if v.diags.is_empty() {
         if let Some(rules) = rules {
-            if let Err(message) = crate::report::note::check_template(&rules) {
-                let file = files
+            if let Err(err) = crate::report::note::check_template(&rules) {
+                let at = files
                     .iter()
-                    .find(|(_, raw)| raw.note_template.is_some())
-                    .map(|(name, _)| name.clone())
-                    .unwrap_or_default();
-                v.error(&file, "note_template", "template", message, None);
+                    .position(|(_, raw)| raw.note_template.is_some())
+                    .unwrap_or(0);
+                let place = match (err.line, texts.get(at).and_then(|t| template_start(t))) {
+                    (Some(line), Some(start)) => Place::LineCol(start + line, 1),
+                    _ => Place::Path("note_template".into()),
+                };
+                v.diags.push(Diagnostic {
+                    code: "template",
+                    message: format!("note template: {}", err.message),
+                    file: files[at].0.clone(),
+                    place,
+                    help: None,
+                });
                 return Err(v.diags);
             }
             return Ok(rules);
         }
     }
     Err(v.diags)
+}
+
+/// The file line just before a block-scalar `note_template: |` body starts
+/// (so template line N is file line start + N), if the key is found.
+fn template_start(text: &str) -> Option<usize> {
+    let (index, line) = text
+        .lines()
+        .enumerate()
+        .find(|(_, l)| l.starts_with("note_template:"))?;
+    let value = line["note_template:".len()..].trim();
+    value.starts_with(['|', '>']).then_some(index + 1)
 }
 
 /// Id → index tables, filled as sections are validated.
@@ -82,10 +108,22 @@ struct Scope {
 
 impl Scope {
     fn show_if(item: usize) -> Scope {
-        Scope { items_before: item, scales: false, ratings: false, flags: false, domains: false }
+        Scope {
+            items_before: item,
+            scales: false,
+            ratings: false,
+            flags: false,
+            domains: false,
+        }
     }
     fn all(items: usize) -> Scope {
-        Scope { items_before: items, scales: true, ratings: true, flags: true, domains: true }
+        Scope {
+            items_before: items,
+            scales: true,
+            ratings: true,
+            flags: true,
+            domains: true,
+        }
     }
 }
 
@@ -144,7 +182,13 @@ impl Validator {
             return;
         }
         if table(&mut self.ids).insert(id.to_string(), index).is_some() {
-            self.error(file, path, "duplicate-id", format!("duplicate {what} id `{id}`"), None);
+            self.error(
+                file,
+                path,
+                "duplicate-id",
+                format!("duplicate {what} id `{id}`"),
+                None,
+            );
         }
     }
 
@@ -187,7 +231,12 @@ impl Validator {
         })
     }
 
-    fn metadata(&mut self, file: &str, main: &RawFile, others: &[(String, RawFile)]) -> (String, String) {
+    fn metadata(
+        &mut self,
+        file: &str,
+        main: &RawFile,
+        others: &[(String, RawFile)],
+    ) -> (String, String) {
         match main.format_version {
             Some(FORMAT_VERSION) => {}
             Some(other) => self.error(
@@ -195,7 +244,9 @@ impl Validator {
                 "format_version",
                 "format-version",
                 format!("unsupported format_version {other}"),
-                Some(format!("this carescreen reads format_version {FORMAT_VERSION}")),
+                Some(format!(
+                    "this carescreen reads format_version {FORMAT_VERSION}"
+                )),
             ),
             None => self.error(
                 file,
@@ -208,7 +259,13 @@ impl Validator {
         let mut required = |value: &Option<String>, key: &str| match value {
             Some(v) if !v.trim().is_empty() => v.clone(),
             _ => {
-                self.error(file, key, "missing-key", format!("the main rule-set file must set `{key}`"), None);
+                self.error(
+                    file,
+                    key,
+                    "missing-key",
+                    format!("the main rule-set file must set `{key}`"),
+                    None,
+                );
                 String::new()
             }
         };
@@ -239,12 +296,25 @@ impl Validator {
     fn levels(&mut self, files: &[(String, RawFile)]) -> Vec<Level> {
         let raw = gather(files, "levels", |raw| &raw.levels);
         if raw.is_empty() {
-            self.error(&files[0].0, "levels", "missing-key", "the rule set defines no levels".into(), None);
+            self.error(
+                &files[0].0,
+                "levels",
+                "missing-key",
+                "the rule set defines no levels".into(),
+                None,
+            );
         }
         raw.iter()
             .enumerate()
             .map(|(i, (file, path, level))| {
-                self.unique(|ids| &mut ids.levels, "level", &level.id, i, file, &format!("{path}.id"));
+                self.unique(
+                    |ids| &mut ids.levels,
+                    "level",
+                    &level.id,
+                    i,
+                    file,
+                    &format!("{path}.id"),
+                );
                 Level {
                     id: level.id.clone(),
                     name: level.name.clone(),
@@ -276,13 +346,26 @@ impl Validator {
                 );
             }
             if instrument.items.is_empty() {
-                self.error(file, &format!("{path}.items"), "empty-list", "instrument has no items".into(), None);
+                self.error(
+                    file,
+                    &format!("{path}.items"),
+                    "empty-list",
+                    "instrument has no items".into(),
+                    None,
+                );
             }
             let start = items.len();
             for (j, item) in instrument.items.iter().enumerate() {
                 let item_path = format!("{path}.items[{j}]");
                 let index = items.len();
-                self.unique(|ids| &mut ids.items, "item", &item.id, index, file, &format!("{item_path}.id"));
+                self.unique(
+                    |ids| &mut ids.items,
+                    "item",
+                    &item.id,
+                    index,
+                    file,
+                    &format!("{item_path}.id"),
+                );
                 let kind = self.item_kind(file, &item_path, item);
                 items.push(Item {
                     id: item.id.clone(),
@@ -324,7 +407,11 @@ impl Validator {
             ("scores", item.scores.is_some(), RawItemType::YesNo),
             ("min", item.min.is_some(), RawItemType::Integer),
             ("max", item.max.is_some(), RawItemType::Integer),
-            ("range_message", item.range_message.is_some(), RawItemType::Integer),
+            (
+                "range_message",
+                item.range_message.is_some(),
+                RawItemType::Integer,
+            ),
         ];
         for (key, is_set, owner) in present {
             if is_set && item.kind != owner {
@@ -332,7 +419,10 @@ impl Validator {
                     file,
                     &format!("{path}.{key}"),
                     "misplaced-key",
-                    format!("`{key}` does not apply to an item of type `{}`", type_name(item.kind)),
+                    format!(
+                        "`{key}` does not apply to an item of type `{}`",
+                        type_name(item.kind)
+                    ),
                     None,
                 );
             }
@@ -340,11 +430,23 @@ impl Validator {
         match item.kind {
             RawItemType::Choice => {
                 let Some(options) = &item.options else {
-                    self.error(file, path, "missing-key", "a `choice` item needs `options`".into(), None);
+                    self.error(
+                        file,
+                        path,
+                        "missing-key",
+                        "a `choice` item needs `options`".into(),
+                        None,
+                    );
                     return ItemKind::Choice(Vec::new());
                 };
                 if options.is_empty() {
-                    self.error(file, &format!("{path}.options"), "empty-list", "no options".into(), None);
+                    self.error(
+                        file,
+                        &format!("{path}.options"),
+                        "empty-list",
+                        "no options".into(),
+                        None,
+                    );
                 }
                 let mut seen = HashMap::new();
                 for (k, option) in options.iter().enumerate() {
@@ -353,7 +455,10 @@ impl Validator {
                             file,
                             &format!("{path}.options[{k}].code"),
                             "duplicate-code",
-                            format!("option code {} is used twice in item `{}`", option.code, item.id),
+                            format!(
+                                "option code {} is used twice in item `{}`",
+                                option.code, item.id
+                            ),
                             None,
                         );
                     }
@@ -361,7 +466,11 @@ impl Validator {
                 ItemKind::Choice(
                     options
                         .iter()
-                        .map(|o| ChoiceOption { code: o.code, label: o.label.clone(), score: o.score })
+                        .map(|o| ChoiceOption {
+                            code: o.code,
+                            label: o.label.clone(),
+                            score: o.score,
+                        })
                         .collect(),
                 )
             }
@@ -370,9 +479,11 @@ impl Validator {
                 ItemKind::YesNo { yes, no }
             }
             RawItemType::Integer => match (item.min, item.max) {
-                (Some(min), Some(max)) if min <= max => {
-                    ItemKind::Integer { min, max, range_message: item.range_message.clone() }
-                }
+                (Some(min), Some(max)) if min <= max => ItemKind::Integer {
+                    min,
+                    max,
+                    range_message: item.range_message.clone(),
+                },
                 (Some(min), Some(max)) => {
                     self.error(
                         file,
@@ -384,7 +495,13 @@ impl Validator {
                     ItemKind::Info
                 }
                 _ => {
-                    self.error(file, path, "missing-key", "an `integer` item needs `min` and `max`".into(), None);
+                    self.error(
+                        file,
+                        path,
+                        "missing-key",
+                        "an `integer` item needs `min` and `max`".into(),
+                        None,
+                    );
                     ItemKind::Info
                 }
             },
@@ -396,20 +513,40 @@ impl Validator {
         let mut scales = Vec::new();
         for (file, path, raw) in gather(files, "scales", |raw| &raw.scales) {
             let index = scales.len();
-            self.unique(|ids| &mut ids.scales, "scale", &raw.id, index, file, &format!("{path}.id"));
+            self.unique(
+                |ids| &mut ids.scales,
+                "scale",
+                &raw.id,
+                index,
+                file,
+                &format!("{path}.id"),
+            );
             let mut members = Vec::new();
             let (mut low, mut high) = (0i64, 0i64);
             for (j, id) in raw.items.iter().enumerate() {
                 let item_path = format!("{path}.items[{j}]");
-                let Some(item) = self.resolve(|ids| &ids.items, "item", id, file, &item_path) else {
+                let Some(item) = self.resolve(|ids| &ids.items, "item", id, file, &item_path)
+                else {
                     continue;
                 };
                 if members.contains(&item) {
-                    self.error(file, &item_path, "duplicate-id", format!("item `{id}` is listed twice"), None);
+                    self.error(
+                        file,
+                        &item_path,
+                        "duplicate-id",
+                        format!("item `{id}` is listed twice"),
+                        None,
+                    );
                     continue;
                 }
                 let Some(scores) = score_range(&items[item].kind) else {
-                    self.error(file, &item_path, "unscorable-item", format!("item `{id}` has no answer to score"), None);
+                    self.error(
+                        file,
+                        &item_path,
+                        "unscorable-item",
+                        format!("item `{id}` has no answer to score"),
+                        None,
+                    );
                     continue;
                 };
                 low += scores.0;
@@ -418,7 +555,13 @@ impl Validator {
                 items[item].scales.push(index);
             }
             if raw.items.is_empty() {
-                self.error(file, &format!("{path}.items"), "empty-list", "scale sums no items".into(), None);
+                self.error(
+                    file,
+                    &format!("{path}.items"),
+                    "empty-list",
+                    "scale sums no items".into(),
+                    None,
+                );
             }
             if members.len() == raw.items.len() && (raw.min, raw.max) != (low, high) {
                 self.error(
@@ -426,46 +569,45 @@ impl Validator {
                     &format!("{path}.min"),
                     "scale-range",
                     format!(
-                        "declared range {}..={} differs from the items' range {low}..={high}",
+                        "declared range {} to {} differs from the items' range {low} to {high}",
                         raw.min, raw.max
                     ),
-                    Some(format!("set `min: {low}` and `max: {high}`, or fix the item scores")),
+                    Some(format!(
+                        "set `min: {low}` and `max: {high}`, or fix the item scores"
+                    )),
                 );
             }
-            let missing = match &raw.missing {
-                RawMissing::AllRequired => MissingRule::AllRequired,
-                RawMissing::Invalid => MissingRule::Invalid,
-                RawMissing::Prorate { max_missing, never } => {
-                    let mut resolved = Vec::new();
-                    for (j, id) in never.iter().enumerate() {
-                        let never_path = format!("{path}.missing.prorate.never[{j}]");
-                        if let Some(item) = self.resolve(|ids| &ids.items, "item", id, file, &never_path) {
-                            if !members.contains(&item) {
-                                self.error(
-                                    file,
-                                    &never_path,
-                                    "not-in-scale",
-                                    format!("item `{id}` is not one of this scale's items"),
-                                    None,
-                                );
-                            }
-                            resolved.push(item);
-                        }
-                    }
-                    if *max_missing as usize >= raw.items.len() {
-                        self.error(
-                            file,
-                            &format!("{path}.missing.prorate.max_missing"),
-                            "bad-range",
-                            format!("max_missing {max_missing} leaves no item to prorate from"),
-                            None,
-                        );
-                    }
-                    MissingRule::Prorate { max_missing: *max_missing, never: resolved }
+            let missing = match (raw.missing, &raw.prorate) {
+                (RawMissing::AllRequired, None) => MissingRule::AllRequired,
+                (RawMissing::Invalid, None) => MissingRule::Invalid,
+                (RawMissing::Prorate, Some(prorate)) => {
+                    self.prorate(file, &path, prorate, &members, raw.items.len())
+                }
+                (RawMissing::Prorate, None) => {
+                    self.error(
+                        file,
+                        &path,
+                        "missing-key",
+                        "`missing: prorate` needs `prorate: { max_missing: N }`".into(),
+                        None,
+                    );
+                    MissingRule::AllRequired
+                }
+                (_, Some(_)) => {
+                    self.error(
+                        file,
+                        &format!("{path}.prorate"),
+                        "misplaced-key",
+                        "`prorate` applies only with `missing: prorate`".into(),
+                        None,
+                    );
+                    MissingRule::AllRequired
                 }
             };
             let bands = self.bands(file, &path, raw.min, raw.max, &raw.bands);
-            self.ids.bands.push(bands.iter().map(|b| b.id.clone()).collect());
+            self.ids
+                .bands
+                .push(bands.iter().map(|b| b.id.clone()).collect());
             scales.push(Scale {
                 id: raw.id.clone(),
                 title: raw.title.clone(),
@@ -479,8 +621,57 @@ impl Validator {
         scales
     }
 
+    fn prorate(
+        &mut self,
+        file: &str,
+        path: &str,
+        prorate: &super::raw::RawProrate,
+        members: &[usize],
+        item_count: usize,
+    ) -> MissingRule {
+        let mut never = Vec::new();
+        for (j, id) in prorate.never.iter().enumerate() {
+            let never_path = format!("{path}.prorate.never[{j}]");
+            if let Some(item) = self.resolve(|ids| &ids.items, "item", id, file, &never_path) {
+                if !members.contains(&item) {
+                    self.error(
+                        file,
+                        &never_path,
+                        "not-in-scale",
+                        format!("item `{id}` is not one of this scale's items"),
+                        None,
+                    );
+                }
+                never.push(item);
+            }
+        }
+        if prorate.max_missing as usize >= item_count {
+            self.error(
+                file,
+                &format!("{path}.prorate.max_missing"),
+                "bad-range",
+                format!(
+                    "max_missing {} leaves no item to prorate from",
+                    prorate.max_missing
+                ),
+                None,
+            );
+        }
+        MissingRule::Prorate {
+            max_missing: prorate.max_missing,
+            never,
+        }
+    }
+
     /// Bands sorted by score, checked to cover `min..=max` exactly.
-    fn bands(&mut self, file: &str, path: &str, min: i64, max: i64, raw: &[super::raw::RawBand]) -> Vec<Band> {
+    fn bands(
+        &mut self,
+        file: &str,
+        path: &str,
+        min: i64,
+        max: i64,
+        raw: &[super::raw::RawBand],
+    ) -> Vec<Band> {
         let mut ids = HashMap::new();
         let mut indexed: Vec<(usize, &super::raw::RawBand)> = raw.iter().enumerate().collect();
         for (k, band) in &indexed {
@@ -498,13 +689,22 @@ impl Validator {
                     file,
                     &format!("{path}.bands[{k}]"),
                     "bad-range",
-                    format!("band `{}` has min {} greater than max {}", band.id, band.min, band.max),
+                    format!(
+                        "band `{}` has min {} greater than max {}",
+                        band.id, band.min, band.max
+                    ),
                     None,
                 );
             }
         }
         if raw.is_empty() {
-            self.error(file, &format!("{path}.bands"), "empty-list", "scale has no bands".into(), None);
+            self.error(
+                file,
+                &format!("{path}.bands"),
+                "empty-list",
+                "scale has no bands".into(),
+                None,
+            );
             return Vec::new();
         }
         indexed.sort_by_key(|(_, band)| (band.min, band.max));
@@ -516,14 +716,20 @@ impl Validator {
                     file,
                     &at,
                     "band-gap",
-                    format!("no band covers scores {expected}..={}", band.min - 1),
+                    format!("no band covers {}", score_span(expected, band.min - 1)),
                     None,
                 );
             } else if band.min < expected {
                 let message = if band.min < min {
-                    format!("band `{}` starts at {} below the scale minimum {min}", band.id, band.min)
+                    format!(
+                        "band `{}` starts at {} below the scale minimum {min}",
+                        band.id, band.min
+                    )
                 } else {
-                    format!("band `{}` overlaps the band before it at score {}", band.id, band.min)
+                    format!(
+                        "band `{}` overlaps the band before it at score {}",
+                        band.id, band.min
+                    )
                 };
                 self.error(file, &at, "band-overlap", message, None);
             }
@@ -535,7 +741,10 @@ impl Validator {
                     file,
                     &format!("{path}.bands[{k}].max"),
                     "band-overlap",
-                    format!("band `{}` ends at {} above the scale maximum {max}", last.id, last.max),
+                    format!(
+                        "band `{}` ends at {} above the scale maximum {max}",
+                        last.id, last.max
+                    ),
                     None,
                 );
             } else if last.max < max {
@@ -543,14 +752,19 @@ impl Validator {
                     file,
                     &format!("{path}.bands"),
                     "band-gap",
-                    format!("no band covers scores {}..={max}", last.max + 1),
+                    format!("no band covers {}", score_span(last.max + 1, max)),
                     None,
                 );
             }
         }
         indexed
             .into_iter()
-            .map(|(_, b)| Band { id: b.id.clone(), label: b.label.clone(), min: b.min, max: b.max })
+            .map(|(_, b)| Band {
+                id: b.id.clone(),
+                label: b.label.clone(),
+                min: b.min,
+                max: b.max,
+            })
             .collect()
     }
 
@@ -576,8 +790,12 @@ impl Validator {
                 None => items[index].required = raw.kind != RawItemType::Info,
             }
             if let Some(cond) = &raw.show_if {
-                items[index].show_if =
-                    self.condition(file, &format!("{path}.show_if"), cond, Scope::show_if(index));
+                items[index].show_if = self.condition(
+                    file,
+                    &format!("{path}.show_if"),
+                    cond,
+                    Scope::show_if(index),
+                );
             }
         }
     }
@@ -601,19 +819,34 @@ impl Validator {
         let mut out = Vec::new();
         for (file, path, raw) in gather(files, section, get) {
             let index = out.len();
-            let table: fn(&mut Ids) -> &mut HashMap<String, usize> =
-                if domains { |ids| &mut ids.domains } else { |ids| &mut ids.ratings };
+            let table: fn(&mut Ids) -> &mut HashMap<String, usize> = if domains {
+                |ids| &mut ids.domains
+            } else {
+                |ids| &mut ids.ratings
+            };
             let what = if domains { "domain" } else { "rating" };
             self.unique(table, what, &raw.id, index, file, &format!("{path}.id"));
             let mut grades = Vec::new();
             let mut grade_ids = HashMap::new();
             if raw.grades.len() < 2 {
-                self.error(file, &format!("{path}.grades"), "empty-list", format!("a {what} needs at least two grades"), None);
+                self.error(
+                    file,
+                    &format!("{path}.grades"),
+                    "empty-list",
+                    format!("a {what} needs at least two grades"),
+                    None,
+                );
             }
             for (k, grade) in raw.grades.iter().enumerate() {
                 let grade_path = format!("{path}.grades[{k}]");
                 if grade_ids.insert(grade.id.clone(), ()).is_some() {
-                    self.error(file, &format!("{grade_path}.id"), "duplicate-id", format!("duplicate grade id `{}`", grade.id), None);
+                    self.error(
+                        file,
+                        &format!("{grade_path}.id"),
+                        "duplicate-id",
+                        format!("duplicate grade id `{}`", grade.id),
+                        None,
+                    );
                 }
                 let when = match (&grade.when, k) {
                     (None, 0) => None,
@@ -628,16 +861,27 @@ impl Validator {
                         None
                     }
                     (None, _) => {
-                        self.error(file, &grade_path, "missing-key", "grade needs a `when`".into(), None);
+                        self.error(
+                            file,
+                            &grade_path,
+                            "missing-key",
+                            "grade needs a `when`".into(),
+                            None,
+                        );
                         None
                     }
-                    (Some(cond), _) => self.condition(file, &format!("{grade_path}.when"), cond, scope),
+                    (Some(cond), _) => {
+                        self.condition(file, &format!("{grade_path}.when"), cond, scope)
+                    }
                 };
                 grades.push(Grade {
                     id: grade.id.clone(),
                     label: grade.label.clone(),
                     when,
-                    origin: Origin { file: file.to_string(), path: grade_path },
+                    origin: Origin {
+                        file: file.to_string(),
+                        path: grade_path,
+                    },
                 });
             }
             let ids = grades.iter().map(|g| g.id.clone()).collect();
@@ -646,20 +890,42 @@ impl Validator {
             } else {
                 self.ids.rating_grades.push(ids);
             }
-            out.push(Rating { id: raw.id.clone(), title: raw.title.clone(), grades });
+            out.push(Rating {
+                id: raw.id.clone(),
+                title: raw.title.clone(),
+                grades,
+            });
         }
         out
     }
 
     fn flags(&mut self, files: &[(String, RawFile)], item_count: usize) -> Vec<Flag> {
-        let scope = Scope { items_before: item_count, scales: true, ratings: true, flags: false, domains: false };
+        let scope = Scope {
+            items_before: item_count,
+            scales: true,
+            ratings: true,
+            flags: false,
+            domains: false,
+        };
         let mut out = Vec::new();
         for (file, path, raw) in gather(files, "flags", |raw| &raw.flags) {
-            self.unique(|ids| &mut ids.flags, "flag", &raw.id, out.len(), file, &format!("{path}.id"));
-            let min_level = raw
-                .min_level
-                .as_ref()
-                .and_then(|id| self.resolve(|ids| &ids.levels, "level", id, file, &format!("{path}.min_level")));
+            self.unique(
+                |ids| &mut ids.flags,
+                "flag",
+                &raw.id,
+                out.len(),
+                file,
+                &format!("{path}.id"),
+            );
+            let min_level = raw.min_level.as_ref().and_then(|id| {
+                self.resolve(
+                    |ids| &ids.levels,
+                    "level",
+                    id,
+                    file,
+                    &format!("{path}.min_level"),
+                )
+            });
             let when = self.condition(file, &format!("{path}.when"), &raw.when, scope);
             out.push(Flag {
                 id: raw.id.clone(),
@@ -674,40 +940,86 @@ impl Validator {
                 min_level,
                 when: when.unwrap_or(Condition::Any(Vec::new())),
                 message: raw.message.clone(),
-                origin: Origin { file: file.to_string(), path },
+                origin: Origin {
+                    file: file.to_string(),
+                    path,
+                },
             });
         }
         out
     }
 
-    fn placement(&mut self, files: &[(String, RawFile)], item_count: usize) -> (Option<usize>, Vec<PlacementRule>) {
-        let defined: Vec<(&str, &super::raw::RawPlacement)> =
-            files.iter().filter_map(|(name, raw)| raw.placement.as_ref().map(|p| (name.as_str(), p))).collect();
+    fn placement(
+        &mut self,
+        files: &[(String, RawFile)],
+        item_count: usize,
+    ) -> (Option<usize>, Vec<PlacementRule>) {
+        let defined: Vec<(&str, &super::raw::RawPlacement)> = files
+            .iter()
+            .filter_map(|(name, raw)| raw.placement.as_ref().map(|p| (name.as_str(), p)))
+            .collect();
         let Some(&(file, placement)) = defined.first() else {
-            self.error(&files[0].0, "placement", "missing-key", "no file defines `placement`".into(), None);
+            self.error(
+                &files[0].0,
+                "placement",
+                "missing-key",
+                "no file defines `placement`".into(),
+                None,
+            );
             return (None, Vec::new());
         };
         for (other, _) in &defined[1..] {
-            self.error(other, "placement", "duplicate-section", format!("`placement` is already defined in {file}"), None);
+            self.error(
+                other,
+                "placement",
+                "duplicate-section",
+                format!("`placement` is already defined in {file}"),
+                None,
+            );
         }
-        let default_level =
-            self.resolve(|ids| &ids.levels, "level", &placement.default_level, file, "placement.default_level");
+        let default_level = self.resolve(
+            |ids| &ids.levels,
+            "level",
+            &placement.default_level,
+            file,
+            "placement.default_level",
+        );
         let mut rules = Vec::new();
         let mut ids = HashMap::new();
         for (i, rule) in placement.rules.iter().enumerate() {
             let path = format!("placement.rules[{i}]");
             if ids.insert(rule.id.clone(), ()).is_some() {
-                self.error(file, &format!("{path}.id"), "duplicate-id", format!("duplicate rule id `{}`", rule.id), None);
+                self.error(
+                    file,
+                    &format!("{path}.id"),
+                    "duplicate-id",
+                    format!("duplicate rule id `{}`", rule.id),
+                    None,
+                );
             }
-            let level = self.resolve(|ids| &ids.levels, "level", &rule.level, file, &format!("{path}.level"));
-            let when = self.condition(file, &format!("{path}.when"), &rule.when, Scope::all(item_count));
+            let level = self.resolve(
+                |ids| &ids.levels,
+                "level",
+                &rule.level,
+                file,
+                &format!("{path}.level"),
+            );
+            let when = self.condition(
+                file,
+                &format!("{path}.when"),
+                &rule.when,
+                Scope::all(item_count),
+            );
             if let (Some(level), Some(when)) = (level, when) {
                 rules.push(PlacementRule {
                     id: rule.id.clone(),
                     when,
                     level,
                     rationale: rule.rationale.clone(),
-                    origin: Origin { file: file.to_string(), path },
+                    origin: Origin {
+                        file: file.to_string(),
+                        path,
+                    },
                 });
             }
         }
@@ -719,10 +1031,25 @@ impl Validator {
         let mut ids = HashMap::new();
         for (file, path, raw) in gather(files, "program_features", |raw| &raw.program_features) {
             if ids.insert(raw.id.clone(), ()).is_some() {
-                self.error(file, &format!("{path}.id"), "duplicate-id", format!("duplicate feature id `{}`", raw.id), None);
+                self.error(
+                    file,
+                    &format!("{path}.id"),
+                    "duplicate-id",
+                    format!("duplicate feature id `{}`", raw.id),
+                    None,
+                );
             }
-            if let Some(when) = self.condition(file, &format!("{path}.when"), &raw.when, Scope::all(item_count)) {
-                out.push(Feature { id: raw.id.clone(), when, text: raw.text.clone() });
+            if let Some(when) = self.condition(
+                file,
+                &format!("{path}.when"),
+                &raw.when,
+                Scope::all(item_count),
+            ) {
+                out.push(Feature {
+                    id: raw.id.clone(),
+                    when,
+                    text: raw.text.clone(),
+                });
             }
         }
         out
@@ -733,7 +1060,13 @@ impl Validator {
         let mut out = Vec::new();
         for (file, path, raw) in gather(files, "resources", |raw| &raw.resources) {
             if ids.insert(raw.id.clone(), ()).is_some() {
-                self.error(file, &format!("{path}.id"), "duplicate-id", format!("duplicate resource id `{}`", raw.id), None);
+                self.error(
+                    file,
+                    &format!("{path}.id"),
+                    "duplicate-id",
+                    format!("duplicate resource id `{}`", raw.id),
+                    None,
+                );
             }
             out.push(Resource {
                 id: raw.id.clone(),
@@ -749,21 +1082,38 @@ impl Validator {
                 "resources",
                 "missing-key",
                 "the rule set lists no crisis resources".into(),
-                Some("a note raised by a safety flag must list crisis resources (e.g. 988, 911)".into()),
+                Some(
+                    "a note raised by a safety flag must list crisis resources (e.g. 988, 911)"
+                        .into(),
+                ),
             );
         }
         out
     }
 
     fn note_template(&mut self, files: &[(String, RawFile)]) -> Option<String> {
-        let defined: Vec<(&str, &String)> =
-            files.iter().filter_map(|(name, raw)| raw.note_template.as_ref().map(|t| (name.as_str(), t))).collect();
+        let defined: Vec<(&str, &String)> = files
+            .iter()
+            .filter_map(|(name, raw)| raw.note_template.as_ref().map(|t| (name.as_str(), t)))
+            .collect();
         let Some(&(file, template)) = defined.first() else {
-            self.error(&files[0].0, "note_template", "missing-key", "no file defines `note_template`".into(), None);
+            self.error(
+                &files[0].0,
+                "note_template",
+                "missing-key",
+                "no file defines `note_template`".into(),
+                None,
+            );
             return None;
         };
         for (other, _) in &defined[1..] {
-            self.error(other, "note_template", "duplicate-section", format!("`note_template` is already defined in {file}"), None);
+            self.error(
+                other,
+                "note_template",
+                "duplicate-section",
+                format!("`note_template` is already defined in {file}"),
+                None,
+            );
         }
         Some(template.clone())
     }
@@ -782,13 +1132,18 @@ impl Validator {
         for (i, level) in levels.iter().enumerate() {
             let reachable = default_level == Some(i)
                 || rules.iter().any(|r| r.level == i)
-                || flags.iter().any(|f| f.min_level == Some(i) || (f.crisis && i == top));
+                || flags
+                    .iter()
+                    .any(|f| f.min_level == Some(i) || (f.crisis && i == top));
             if !reachable {
                 self.error(
                     file,
                     &format!("levels[{i}]"),
                     "unreachable-level",
-                    format!("level `{}` is never recommended: no rule, flag or default leads to it", level.id),
+                    format!(
+                        "level `{}` is never recommended: no rule, flag or default leads to it",
+                        level.id
+                    ),
                     None,
                 );
             }
@@ -807,7 +1162,13 @@ impl Validator {
             return Some(index);
         }
         let help = closest(id, table(&self.ids).keys()).map(|c| format!("did you mean `{c}`?"));
-        self.error(file, path, "unknown-reference", format!("unknown {what} `{id}`"), help);
+        self.error(
+            file,
+            path,
+            "unknown-reference",
+            format!("unknown {what} `{id}`"),
+            help,
+        );
         None
     }
 
@@ -832,7 +1193,11 @@ impl Validator {
             ("domain", raw.domain.is_some()),
             ("flag", raw.flag.is_some()),
         ];
-        let set: Vec<&str> = subjects.iter().filter(|(_, on)| *on).map(|(k, _)| *k).collect();
+        let set: Vec<&str> = subjects
+            .iter()
+            .filter(|(_, on)| *on)
+            .map(|(k, _)| *k)
+            .collect();
         let ops = [
             ("eq", raw.eq.is_some()),
             ("at_least", raw.at_least.is_some()),
@@ -844,14 +1209,20 @@ impl Validator {
             let message = if set.is_empty() {
                 "condition names nothing to test".to_string()
             } else {
-                format!("condition mixes {}; use `all` or `any` to combine", join_keys(&set))
+                format!(
+                    "condition mixes {}; use `all` or `any` to combine",
+                    join_keys(&set)
+                )
             };
             self.error(
                 file,
                 path,
                 "bad-condition",
                 message,
-                Some("a condition is one of: all, any, not, item, scale, band, rating, domain, flag".into()),
+                Some(
+                    "a condition is one of: all, any, not, item, scale, band, rating, domain, flag"
+                        .into(),
+                ),
             );
             return None;
         };
@@ -861,14 +1232,23 @@ impl Validator {
                 file,
                 path,
                 "bad-condition",
-                format!("`{subject}` takes no comparison, found {}", join_keys(&ops_set)),
+                format!(
+                    "`{subject}` takes no comparison, found {}",
+                    join_keys(&ops_set)
+                ),
                 None,
             );
             return None;
         }
         let list = |v: &mut Self, conds: &[RawCondition], key: &str| -> Option<Vec<Condition>> {
             if conds.is_empty() {
-                v.error(file, &format!("{path}.{key}"), "empty-list", format!("`{key}` needs at least one condition"), None);
+                v.error(
+                    file,
+                    &format!("{path}.{key}"),
+                    "empty-list",
+                    format!("`{key}` needs at least one condition"),
+                    None,
+                );
             }
             let resolved: Vec<Option<Condition>> = conds
                 .iter()
@@ -878,19 +1258,35 @@ impl Validator {
             resolved.into_iter().collect()
         };
         match *subject {
-            "all" => return list(self, raw.all.as_deref().unwrap_or_default(), "all").map(Condition::All),
-            "any" => return list(self, raw.any.as_deref().unwrap_or_default(), "any").map(Condition::Any),
+            "all" => {
+                return list(self, raw.all.as_deref().unwrap_or_default(), "all")
+                    .map(Condition::All)
+            }
+            "any" => {
+                return list(self, raw.any.as_deref().unwrap_or_default(), "any")
+                    .map(Condition::Any)
+            }
             "not" => {
                 let inner = raw.not.as_deref()?;
-                return self.condition(file, &format!("{path}.not"), inner, scope).map(|c| Condition::Not(Box::new(c)));
+                return self
+                    .condition(file, &format!("{path}.not"), inner, scope)
+                    .map(|c| Condition::Not(Box::new(c)));
             }
             "flag" => {
                 let id = raw.flag.as_deref()?;
                 if !scope.flags {
-                    self.error(file, &format!("{path}.flag"), "bad-reference", "flags cannot be referred to here".into(), None);
+                    self.error(
+                        file,
+                        &format!("{path}.flag"),
+                        "bad-reference",
+                        "flags cannot be referred to here".into(),
+                        None,
+                    );
                     return None;
                 }
-                return self.resolve(|ids| &ids.flags, "flag", id, file, &format!("{path}.flag")).map(Condition::Flag);
+                return self
+                    .resolve(|ids| &ids.flags, "flag", id, file, &format!("{path}.flag"))
+                    .map(Condition::Flag);
             }
             _ => {}
         }
@@ -902,7 +1298,10 @@ impl Validator {
                 if ops_set.is_empty() {
                     format!("`{subject}` needs a comparison: eq, at_least, at_most or in")
                 } else {
-                    format!("condition has several comparisons ({}); use `all` to combine", join_keys(&ops_set))
+                    format!(
+                        "condition has several comparisons ({}); use `all` to combine",
+                        join_keys(&ops_set)
+                    )
                 },
                 None,
             );
@@ -927,32 +1326,87 @@ impl Validator {
             }
             "scale" | "band" => {
                 if !scope.scales {
-                    self.error(file, &subject_path, "bad-reference", format!("a {subject} cannot be referred to here"), None);
+                    self.error(
+                        file,
+                        &subject_path,
+                        "bad-reference",
+                        format!("a {subject} cannot be referred to here"),
+                        None,
+                    );
                     return None;
                 }
-                let id = if *subject == "scale" { raw.scale.as_deref()? } else { raw.band.as_deref()? };
+                let id = if *subject == "scale" {
+                    raw.scale.as_deref()?
+                } else {
+                    raw.band.as_deref()?
+                };
                 let index = self.resolve(|ids| &ids.scales, "scale", id, file, &subject_path)?;
                 if *subject == "scale" {
                     (Subject::Scale(index), None)
                 } else {
-                    (Subject::Band(index), Some(self.ids.bands.get(index).cloned().unwrap_or_default()))
+                    (
+                        Subject::Band(index),
+                        Some(self.ids.bands.get(index).cloned().unwrap_or_default()),
+                    )
                 }
             }
             "rating" => {
                 if !scope.ratings {
-                    self.error(file, &subject_path, "bad-reference", "ratings cannot be referred to here".into(), None);
+                    self.error(
+                        file,
+                        &subject_path,
+                        "bad-reference",
+                        "ratings cannot be referred to here".into(),
+                        None,
+                    );
                     return None;
                 }
-                let index = self.resolve(|ids| &ids.ratings, "rating", raw.rating.as_deref()?, file, &subject_path)?;
-                (Subject::Rating(index), Some(self.ids.rating_grades.get(index).cloned().unwrap_or_default()))
+                let index = self.resolve(
+                    |ids| &ids.ratings,
+                    "rating",
+                    raw.rating.as_deref()?,
+                    file,
+                    &subject_path,
+                )?;
+                (
+                    Subject::Rating(index),
+                    Some(
+                        self.ids
+                            .rating_grades
+                            .get(index)
+                            .cloned()
+                            .unwrap_or_default(),
+                    ),
+                )
             }
             _ => {
                 if !scope.domains {
-                    self.error(file, &subject_path, "bad-reference", "domains cannot be referred to here".into(), None);
+                    self.error(
+                        file,
+                        &subject_path,
+                        "bad-reference",
+                        "domains cannot be referred to here".into(),
+                        None,
+                    );
                     return None;
                 }
-                let index = self.resolve(|ids| &ids.domains, "domain", raw.domain.as_deref()?, file, &subject_path)?;
-                (Subject::Domain(index), Some(self.ids.domain_grades.get(index).cloned().unwrap_or_default()))
+                let index = self.resolve(
+                    |ids| &ids.domains,
+                    "domain",
+                    raw.domain.as_deref()?,
+                    file,
+                    &subject_path,
+                )?;
+                (
+                    Subject::Domain(index),
+                    Some(
+                        self.ids
+                            .domain_grades
+                            .get(index)
+                            .cloned()
+                            .unwrap_or_default(),
+                    ),
+                )
             }
         };
         let op_path = format!("{path}.{op}");
@@ -960,19 +1414,37 @@ impl Validator {
             match (&grades, scalar) {
                 (None, RawScalar::Int(n)) => Some(*n),
                 (None, RawScalar::Id(s)) => {
-                    v.error(file, at, "bad-value", format!("expected a number, found `{s}`"), None);
+                    v.error(
+                        file,
+                        at,
+                        "bad-value",
+                        format!("expected a number, found `{s}`"),
+                        None,
+                    );
                     None
                 }
                 (Some(ids), RawScalar::Id(s)) => match ids.iter().position(|g| g == s) {
                     Some(i) => Some(i as i64),
                     None => {
                         let help = closest(s, ids.iter()).map(|c| format!("did you mean `{c}`?"));
-                        v.error(file, at, "unknown-reference", format!("unknown {subject} value `{s}`"), help);
+                        v.error(
+                            file,
+                            at,
+                            "unknown-reference",
+                            format!("unknown {subject} value `{s}`"),
+                            help,
+                        );
                         None
                     }
                 },
                 (Some(ids), RawScalar::Int(n)) => {
-                    v.error(file, at, "bad-value", format!("expected one of {}, found {n}", join_keys(ids)), None);
+                    v.error(
+                        file,
+                        at,
+                        "bad-value",
+                        format!("expected one of {}, found {n}", join_keys(ids)),
+                        None,
+                    );
                     None
                 }
             }
@@ -984,7 +1456,13 @@ impl Validator {
             _ => {
                 let raw_list = raw.one_of.as_ref()?;
                 if raw_list.is_empty() {
-                    self.error(file, &op_path, "empty-list", "`in` needs at least one value".into(), None);
+                    self.error(
+                        file,
+                        &op_path,
+                        "empty-list",
+                        "`in` needs at least one value".into(),
+                        None,
+                    );
                 }
                 let values: Vec<Option<i64>> = raw_list
                     .iter()
@@ -1006,7 +1484,13 @@ impl Validator {
             return;
         };
         if matches!(codes, ItemCodes::None) {
-            self.error(file, path, "unscorable-item", format!("item `{id}` takes no answer"), None);
+            self.error(
+                file,
+                path,
+                "unscorable-item",
+                format!("item `{id}` takes no answer"),
+                None,
+            );
             return;
         }
         let values: Vec<i64> = match cmp {
@@ -1021,9 +1505,23 @@ impl Validator {
                 ItemCodes::Range(min, max) => (*min..=*max).contains(&v),
             };
             if !valid {
-                self.error(file, path, "bad-value", format!("{v} is not an answer code of item `{id}`"), None);
+                self.error(
+                    file,
+                    path,
+                    "bad-value",
+                    format!("{v} is not an answer code of item `{id}`"),
+                    None,
+                );
             }
         }
+    }
+}
+
+fn score_span(low: i64, high: i64) -> String {
+    if low == high {
+        format!("score {low}")
+    } else {
+        format!("scores {low} to {high}")
     }
 }
 
@@ -1050,7 +1548,10 @@ fn type_name(kind: RawItemType) -> &'static str {
 }
 
 fn join_keys<S: AsRef<str>>(keys: &[S]) -> String {
-    keys.iter().map(|k| format!("`{}`", k.as_ref())).collect::<Vec<_>>().join(", ")
+    keys.iter()
+        .map(|k| format!("`{}`", k.as_ref()))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The known id closest to a misspelt one, if any is close enough.

@@ -1,0 +1,560 @@
+//! `carescreen score` and `template` through the real binary.
+
+use std::collections::HashMap;
+
+use serde::Deserialize;
+
+use crate::harness::Test;
+
+/// The header and example row `carescreen template` prints.
+fn template() -> (String, Vec<String>) {
+    let out = Test::new().args(&["template"]).run().code(0);
+    let mut lines = out.stdout.lines();
+    let header = lines.next().expect("header").to_string();
+    let example: Vec<String> = lines
+        .next()
+        .expect("example")
+        .split(',')
+        .map(String::from)
+        .collect();
+    (header, example)
+}
+
+/// A CSV of the template header and one row per list of changes to the
+/// example row: (column, value).
+fn csv_with(rows: &[(&str, &[(&str, &str)])]) -> String {
+    let (header, example) = template();
+    let names: Vec<&str> = header.split(',').collect();
+    let mut out = format!("{header}\n");
+    for (id, changes) in rows {
+        let mut row = example.clone();
+        row[0] = id.to_string();
+        for (column, value) in *changes {
+            let at = names
+                .iter()
+                .position(|n| n == column)
+                .unwrap_or_else(|| panic!("no column {column}"));
+            row[at] = value.to_string();
+        }
+        out.push_str(&row.join(","));
+        out.push('\n');
+    }
+    out
+}
+
+fn score_stdin(input: &str, extra: &[&str]) -> crate::harness::Output {
+    let mut args = vec!["score", "-"];
+    args.extend_from_slice(extra);
+    Test::new().args(&args).stdin(input).run()
+}
+
+#[test]
+fn the_template_row_scores_as_outpatient_with_exit_0() {
+    let out = score_stdin(&csv_with(&[("t1", &[])]), &[]).code(0);
+    assert_eq!(out.stderr, "");
+    let rows = out.csv_rows();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(
+        (
+            rows[0]["id"].as_str(),
+            rows[0]["level"].as_str(),
+            rows[0]["crisis"].as_str()
+        ),
+        ("t1", "outpatient", "false")
+    );
+    assert_eq!(rows[0]["error"], "");
+}
+
+#[test]
+fn output_columns_follow_the_data_contract() {
+    let out = score_stdin(&csv_with(&[("t1", &[])]), &[]).code(0);
+    let header = out.stdout.lines().next().expect("header");
+    assert_eq!(
+        header,
+        "id,level,level_name,crisis,flags,phq9_score,phq9_band,gad7_score,gad7_band,audit_score,\
+         audit_band,auditc_score,auditc_band,dast10_score,dast10_band,pcptsd5_score,pcptsd5_band,\
+         scoff_score,scoff_band,cssrs_risk,reasons,rules_version,rules_sha256,error"
+    );
+}
+
+#[test]
+fn the_example_file_scores_each_record_and_rejects_the_bad_one() {
+    let out = Test::new()
+        .args(&["score", "examples/intake.csv"])
+        .run()
+        .code(1);
+    let rows = out.csv_rows();
+    let got: Vec<(&str, &str, &str, &str)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r["id"].as_str(),
+                r["level"].as_str(),
+                r["crisis"].as_str(),
+                r["flags"].as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("c001", "outpatient", "false", ""),
+            ("c002", "iop", "false", ""),
+            (
+                "c003",
+                "residential",
+                "true",
+                "suicide_risk_high;suicidal_ideation"
+            ),
+            ("c004", "residential", "false", "withdrawal_danger"),
+            ("c005", "outpatient", "false", ""),
+            ("c006", "", "", ""),
+        ]
+    );
+    assert_eq!(
+        rows[5]["error"],
+        "row 7, column `phq9_3`: `7` is not a valid answer (expected one of 0, 1, 2, 3)"
+    );
+    assert_eq!(rows[2]["phq9_score"], "22");
+    assert_eq!(rows[2]["cssrs_risk"], "high");
+    assert_eq!(rows[3]["audit_band"], "possible_dependence");
+    out.stderr_is("warning: 1 of 6 rows rejected; the `error` column says which column and why\n");
+}
+
+#[test]
+fn each_kind_of_bad_row_gets_its_own_error_and_scoring_continues() {
+    let input = csv_with(&[
+        ("ok1", &[]),
+        ("code", &[("phq9_1", "4")]),
+        ("word", &[("gad7_2", "often")]),
+        ("decimal", &[("gad7_2", "1.0")]),
+        ("plus", &[("gad7_2", "+1")]),
+        ("huge", &[("audit_1", "99999999999999999999")]),
+        ("audit9", &[("audit_9", "3")]),
+        ("missing", &[("phq9_5", "")]),
+        ("ctx", &[("home_safety", "")]),
+        ("noid", &[("id", "")]),
+        ("yesword", &[("scoff_1", "YES"), ("scoff_2", " yes ")]),
+        ("ok2", &[]),
+    ])
+    .replace("noid,", ",");
+    let extra_field = input.lines().nth(1).expect("row").to_string() + ",extra\n";
+    let short = "short,0,0\n";
+    let input = format!("{input}{}{short}", extra_field.replacen("ok1", "wide", 1));
+    let out = score_stdin(&input, &[]).code(1);
+    let rows = out.csv_rows();
+    let errors: HashMap<&str, &str> = rows
+        .iter()
+        .map(|r| (r["id"].as_str(), r["error"].as_str()))
+        .collect();
+    assert_eq!(errors["ok1"], "");
+    assert_eq!(errors["ok2"], "");
+    assert_eq!(errors["yesword"], "");
+    assert_eq!(
+        errors["code"],
+        "row 3, column `phq9_1`: `4` is not a valid answer (expected one of 0, 1, 2, 3)"
+    );
+    assert_eq!(
+        errors["word"],
+        "row 4, column `gad7_2`: `often` is not a valid answer (expected one of 0, 1, 2, 3)"
+    );
+    assert_eq!(
+        errors["decimal"],
+        "row 5, column `gad7_2`: `1.0` is not a valid answer (expected one of 0, 1, 2, 3)"
+    );
+    assert_eq!(
+        errors["plus"],
+        "row 6, column `gad7_2`: `+1` is not a valid answer (expected one of 0, 1, 2, 3)"
+    );
+    assert_eq!(
+        errors["huge"],
+        "row 7, column `audit_1`: `99999999999999999999` is not a valid answer (expected one of 0, 1, 2, 3, 4)"
+    );
+    assert_eq!(
+        errors["audit9"],
+        "row 8, column `audit_9`: `3` is not a valid answer (expected one of 0, 2, 4)"
+    );
+    assert_eq!(
+        errors["missing"],
+        "row 9, column `phq9_5`: missing required answer"
+    );
+    assert_eq!(
+        errors["ctx"],
+        "row 10, column `home_safety`: missing required answer"
+    );
+    assert_eq!(errors[""], "row 11, column `id`: missing id");
+    assert_eq!(
+        errors["wide"],
+        "row 14, record has 65 fields, the header has 64"
+    );
+    assert_eq!(
+        errors["short"],
+        "row 15, record has 3 fields, the header has 64"
+    );
+    assert_eq!(rows.len(), 14, "one output row per input row");
+    let yes = rows.iter().find(|r| r["id"] == "yesword").expect("row");
+    assert_eq!(
+        (yes["scoff_score"].as_str(), yes["scoff_band"].as_str()),
+        ("2", "positive")
+    );
+    for r in rows.iter().filter(|r| !r["error"].is_empty()) {
+        assert_eq!(
+            (
+                r["level"].as_str(),
+                r["crisis"].as_str(),
+                r["flags"].as_str(),
+                r["phq9_score"].as_str()
+            ),
+            ("", "", "", "")
+        );
+        assert!(
+            !r["rules_sha256"].is_empty(),
+            "provenance is kept on rejected rows"
+        );
+    }
+    out.stderr_is(
+        "warning: 12 of 14 rows rejected; the `error` column says which column and why\n"
+            .replace(
+                "12",
+                &rows
+                    .iter()
+                    .filter(|r| !r["error"].is_empty())
+                    .count()
+                    .to_string(),
+            )
+            .as_str(),
+    );
+}
+
+#[test]
+fn a_missing_required_column_fails_at_the_header_naming_it() {
+    let input = csv_with(&[("a", &[])]);
+    let dropped: String = input
+        .lines()
+        .map(|l| {
+            let mut f: Vec<&str> = l.split(',').collect();
+            f.remove(3);
+            f.join(",") + "\n"
+        })
+        .collect();
+    score_stdin(&dropped, &[]).code(2).stderr_is(
+        "error: input header: missing required column(s) `phq9_3`\n\
+         help: `carescreen template` prints the header the rule set expects\n",
+    );
+}
+
+#[test]
+fn header_names_match_ignoring_case_and_spaces_and_extra_columns_are_reported() {
+    let input = csv_with(&[("a", &[])]);
+    let (header, rest) = input.split_once('\n').expect("header");
+    let header = header.replace("phq9_1,", " PHQ9_1 ,") + ",notes";
+    let rest: String = rest.lines().map(|l| format!("{l},free text\n")).collect();
+    let out = score_stdin(&format!("{header}\n{rest}"), &[]).code(0);
+    assert_eq!(out.csv_rows()[0]["level"], "outpatient");
+    out.stderr_is("note: ignored input columns that are not items: notes\n");
+}
+
+#[test]
+fn a_duplicate_header_is_refused() {
+    let input = csv_with(&[("a", &[])]);
+    let (header, rest) = input.split_once('\n').expect("header");
+    let rest: String = rest.lines().map(|l| format!("{l},0\n")).collect();
+    score_stdin(&format!("{header},phq9_2\n{rest}"), &[])
+        .code(2)
+        .stderr_is("error: input header: column `phq9_2` appears more than once\n");
+}
+
+#[test]
+fn an_empty_input_and_an_unreadable_file_cannot_run() {
+    score_stdin("", &[])
+        .code(2)
+        .stderr_is("error: input is empty: expected a header row\n");
+    Test::new()
+        .args(&["score", "nope.csv"])
+        .run()
+        .code(2)
+        .stderr_is("error: cannot read `nope.csv`: No such file or directory (os error 2)\n");
+}
+
+#[test]
+fn a_usage_error_exits_2() {
+    Test::new()
+        .args(&["score", "--format", "xml"])
+        .run()
+        .code(2)
+        .stderr_has("invalid value 'xml'");
+    Test::new().args(&["frobnicate"]).run().code(2);
+}
+
+#[test]
+fn help_ends_with_examples() {
+    Test::new()
+        .args(&["score", "--help"])
+        .run()
+        .code(0)
+        .stdout_has("Examples:\n  carescreen score intakes.csv");
+    Test::new()
+        .args(&["rules", "check", "--help"])
+        .run()
+        .code(0)
+        .stdout_has("Examples:");
+    Test::new()
+        .args(&["template", "--help"])
+        .run()
+        .code(0)
+        .stdout_has("Examples:");
+}
+
+#[test]
+fn output_file_is_written_whole_and_never_over_the_input() {
+    let t = Test::in_temp_dir().file(
+        "in.csv",
+        csv_with(&[("a", &[]), ("b", &[("harm_others", "2")])]),
+    );
+    let t = t.args(&["score", "in.csv", "--output", "out.csv"]);
+    let out = t.run().code(0);
+    assert_eq!(out.stdout, "");
+    let written = std::fs::read_to_string(t.path("out.csv")).expect("output written");
+    assert_eq!(written.lines().count(), 3);
+    assert!(written.contains("b,residential,Residential / Inpatient,true,harm_others_intent"));
+    let leftovers: Vec<_> = std::fs::read_dir(t.path("")).expect("dir").collect();
+    assert_eq!(leftovers.len(), 2, "no temporary files left behind");
+
+    let t = Test::in_temp_dir().file("in.csv", csv_with(&[("a", &[])]));
+    let before = std::fs::read_to_string(t.path("in.csv")).expect("read");
+    let t = t.args(&["score", "in.csv", "-o", "./in.csv"]);
+    t.run()
+        .code(2)
+        .stderr_is("error: the output `./in.csv` is the input file; choose another output\n");
+    assert_eq!(
+        std::fs::read_to_string(t.path("in.csv")).expect("read"),
+        before
+    );
+}
+
+#[test]
+fn a_custom_id_column_is_used_for_input_and_output() {
+    let input = csv_with(&[("a", &[])]).replacen("id,", "client,", 1);
+    let out = score_stdin(&input, &["--id-column", "client"]).code(0);
+    assert!(out.stdout.starts_with("client,level,"));
+    score_stdin(&input, &[])
+        .code(2)
+        .stderr_has("missing required column(s) `id`");
+}
+
+// JSON Lines output, pinned by reading it back into strict view types.
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Record {
+    row: u64,
+    id: String,
+    error: Option<String>,
+    result: Option<Result_>,
+    rules: Provenance,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Provenance {
+    name: String,
+    version: String,
+    sha256: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Result_ {
+    level: String,
+    level_name: String,
+    crisis: bool,
+    flags: Vec<Flag>,
+    scales: Vec<Scale>,
+    ratings: Vec<Grade>,
+    domains: Vec<Grade>,
+    reasons: Vec<Reason>,
+    program_features: Vec<Feature>,
+    warnings: Vec<String>,
+    note: Option<String>,
+    trace: Vec<Trace>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Flag {
+    id: String,
+    severity: String,
+    safety: bool,
+    crisis: bool,
+    message: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Scale {
+    id: String,
+    score: Option<i64>,
+    band: Option<String>,
+    missing: u32,
+    prorated: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Grade {
+    id: String,
+    grade: String,
+    label: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Reason {
+    id: String,
+    text: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Feature {
+    id: String,
+    text: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Trace {
+    kind: String,
+    id: String,
+    condition: String,
+    fired: bool,
+    outcome: Option<String>,
+    seen: Vec<Seen>,
+    defined_at: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Seen {
+    subject: String,
+    value: Option<String>,
+}
+
+fn jsonl(input: &str) -> Vec<Record> {
+    let out = score_stdin(input, &["--format", "jsonl"]);
+    out.stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect()
+}
+
+#[test]
+fn jsonl_carries_the_result_trace_note_and_provenance() {
+    let records = jsonl(&csv_with(&[
+        (
+            "w",
+            &[
+                ("withdrawal_history", "1"),
+                ("daily_use", "1"),
+                ("cssrs_4", "1"),
+            ],
+        ),
+        ("bad", &[("gad7_1", "x")]),
+    ]));
+    assert_eq!(records.len(), 2);
+    let w = &records[0];
+    assert_eq!((w.row, w.id.as_str(), w.error.as_deref()), (2, "w", None));
+    assert_eq!(w.rules.name, "carescreen-default");
+    assert_eq!(w.rules.sha256.len(), 64);
+    assert!(!w.rules.version.is_empty());
+    let r = w.result.as_ref().expect("result");
+    assert_eq!(
+        (r.level.as_str(), r.level_name.as_str(), r.crisis),
+        ("residential", "Residential / Inpatient", false)
+    );
+    assert_eq!(r.flags.len(), 1);
+    let flag = &r.flags[0];
+    assert_eq!(
+        (
+            flag.id.as_str(),
+            flag.severity.as_str(),
+            flag.safety,
+            flag.crisis
+        ),
+        ("withdrawal_danger", "high", false, false)
+    );
+    assert!(flag.message.starts_with("History of severe withdrawal"));
+    assert!(r
+        .reasons
+        .iter()
+        .any(|x| x.id == "withdrawal_danger" && x.text.contains("medically managed")));
+    assert!(r
+        .program_features
+        .iter()
+        .any(|f| f.id == "medically_managed_withdrawal" && !f.text.is_empty()));
+    assert_eq!(
+        r.warnings,
+        vec!["a value was given for `cssrs_4`, which skip logic hides; it was ignored".to_string()]
+    );
+    let phq9 = r.scales.iter().find(|s| s.id == "phq9").expect("phq9");
+    assert_eq!(
+        (
+            phq9.score,
+            phq9.band.as_deref(),
+            phq9.missing,
+            phq9.prorated
+        ),
+        (Some(0), Some("minimal"), 0, false)
+    );
+    let risk = r
+        .ratings
+        .iter()
+        .find(|g| g.id == "cssrs_risk")
+        .expect("rating");
+    assert_eq!(
+        (risk.grade.as_str(), risk.label.is_empty()),
+        ("none", false)
+    );
+    assert_eq!(
+        r.domains
+            .iter()
+            .find(|d| d.id == "substance")
+            .map(|d| d.grade.as_str()),
+        Some("withdrawal_danger")
+    );
+    let note = r.note.as_deref().expect("note");
+    assert!(note.contains("Residential / Inpatient"));
+    assert!(note.contains("This is a screening result, not a diagnosis."));
+    let fired = r
+        .trace
+        .iter()
+        .find(|t| t.kind == "flag" && t.id == "withdrawal_danger")
+        .expect("trace");
+    assert!(fired.fired);
+    assert_eq!(
+        fired.condition,
+        "all(item withdrawal_history = 1, item daily_use = 1)"
+    );
+    assert_eq!(fired.outcome, None);
+    assert_eq!(
+        fired.defined_at.as_deref(),
+        Some("placement.yaml (flags[5])")
+    );
+    assert_eq!(
+        fired
+            .seen
+            .iter()
+            .map(|s| (s.subject.as_str(), s.value.as_deref()))
+            .collect::<Vec<_>>(),
+        vec![
+            ("item withdrawal_history", Some("1")),
+            ("item daily_use", Some("1"))
+        ]
+    );
+    let bad = &records[1];
+    assert!(bad.result.is_none());
+    assert_eq!(
+        bad.error.as_deref(),
+        Some("row 3, column `gad7_1`: `x` is not a valid answer (expected one of 0, 1, 2, 3)")
+    );
+}

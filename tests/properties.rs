@@ -1,0 +1,170 @@
+//! Properties of the default rule set over random answers.
+
+use carescreen::batch::{self, BatchOptions, Format};
+use carescreen::model::RuleSet;
+use carescreen::rules::{load, RulesSource};
+use carescreen::{assess, Answers};
+use proptest::prelude::*;
+
+fn rules() -> &'static RuleSet {
+    use std::sync::OnceLock;
+    static RULES: OnceLock<RuleSet> = OnceLock::new();
+    RULES.get_or_init(|| load(&RulesSource::Embedded).expect("default rules"))
+}
+
+/// For every answerable item, a choice among its codes (least to most severe).
+fn record() -> impl Strategy<Value = Vec<usize>> {
+    let sizes: Vec<usize> = rules()
+        .items
+        .iter()
+        .map(|i| i.codes().map_or(1, |c| c.len()))
+        .collect();
+    sizes.into_iter().map(|n| 0..n).collect::<Vec<_>>()
+}
+
+/// Answers from severity ranks; every item gets a value, so items revealed
+/// by skip logic are always answered (values for hidden items are ignored).
+fn answers(ranks: &[usize]) -> Answers {
+    let rules = rules();
+    let mut answers = Answers::new(rules);
+    for (i, item) in rules.items.iter().enumerate() {
+        if let Some(codes) = item.codes() {
+            answers.set(rules, i, codes[ranks[i]]).expect("valid");
+        }
+    }
+    answers
+}
+
+fn level(ranks: &[usize]) -> (usize, bool) {
+    let a = assess(rules(), &answers(ranks)).expect("a full record is always scored");
+    (a.level, a.crisis)
+}
+
+fn config() -> ProptestConfig {
+    ProptestConfig {
+        cases: 400,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    }
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn raising_any_single_answer_never_lowers_the_level(ranks in record(), pick in any::<prop::sample::Index>(), step in 1usize..4) {
+        let rules = rules();
+        let item = pick.index(rules.items.len());
+        let Some(codes) = rules.items[item].codes() else { return Ok(()) };
+        let raised_rank = (ranks[item] + step).min(codes.len() - 1);
+        let mut raised = ranks.clone();
+        raised[item] = raised_rank;
+        let (before, crisis_before) = level(&ranks);
+        let (after, crisis_after) = level(&raised);
+        prop_assert!(after >= before, "raising {} from rank {} to {}: level {} -> {}",
+            rules.items[item].id, ranks[item], raised_rank, before, after);
+        prop_assert!(crisis_after || !crisis_before, "raising {} cleared crisis", rules.items[item].id);
+    }
+
+    #[test]
+    fn acute_risk_always_gives_crisis_and_the_most_intensive_level(ranks in record(), which in 0usize..4) {
+        let rules = rules();
+        let mut set = answers(&ranks);
+        let mut put = |id: &str, code: i64| {
+            let i = rules.item_index(id).expect("item");
+            set.set(rules, i, code).expect("valid");
+        };
+        match which {
+            0 => put("harm_others", 2),
+            1 => { put("cssrs_2", 1); put("cssrs_4", 1); }
+            2 => { put("cssrs_2", 1); put("cssrs_5", 1); }
+            _ => { put("cssrs_6", 1); put("cssrs_6_recent", 1); }
+        }
+        let a = assess(rules, &set).expect("scored");
+        prop_assert!(a.crisis);
+        prop_assert_eq!(a.level, rules.top_level());
+        prop_assert_eq!(&rules.levels[a.level].id, "residential");
+    }
+
+    #[test]
+    fn every_raised_flag_reaches_every_output_format(ranks in record()) {
+        let rules = rules();
+        let a = assess(rules, &answers(&ranks)).expect("scored");
+        let raised: Vec<&str> = a.raised_flags(rules).map(|f| rules.flags[f].id.as_str()).collect();
+        let csv_input = to_csv(&ranks);
+
+        let mut out = Vec::new();
+        batch::score(rules, csv_input.as_bytes(), &mut out, &BatchOptions { id_column: "id".into(), format: Format::Csv }).expect("csv");
+        let mut reader = csv::Reader::from_reader(out.as_slice());
+        let header = reader.headers().expect("header").clone();
+        let row = reader.records().next().expect("one row").expect("record");
+        let get = |name: &str| row.get(header.iter().position(|h| h == name).expect("column")).expect("field").to_string();
+        let csv_flags = get("flags");
+        let listed: Vec<&str> = csv_flags.split(';').filter(|s| !s.is_empty()).collect();
+        prop_assert_eq!(&listed, &raised);
+        prop_assert_eq!(get("crisis"), a.crisis.to_string());
+
+        let mut out = Vec::new();
+        batch::score(rules, csv_input.as_bytes(), &mut out, &BatchOptions { id_column: "id".into(), format: Format::Jsonl }).expect("jsonl");
+        let record: serde_json::Value = serde_json::from_slice(&out).expect("json");
+        let json_flags: Vec<&str> = record["result"]["flags"].as_array().expect("flags").iter().map(|f| f["id"].as_str().expect("id")).collect();
+        prop_assert_eq!(&json_flags, &raised);
+        let note = record["result"]["note"].as_str().expect("note");
+        for f in a.raised_flags(rules) {
+            let message = rules.flags[f].message.trim();
+            prop_assert!(note.contains(message), "note lacks flag {}", rules.flags[f].id);
+        }
+        if a.safety(rules) {
+            for resource in &rules.resources {
+                prop_assert!(note.contains(&resource.contact), "note lacks {}", resource.id);
+            }
+        }
+        prop_assert!(note.contains("not a diagnosis"));
+    }
+}
+
+/// One-row batch CSV of a record (hidden items included: they are ignored).
+fn to_csv(ranks: &[usize]) -> String {
+    let rules = rules();
+    let answerable: Vec<usize> = (0..rules.items.len())
+        .filter(|&i| rules.items[i].codes().is_some())
+        .collect();
+    let header: Vec<&str> = answerable
+        .iter()
+        .map(|&i| rules.items[i].id.as_str())
+        .collect();
+    let values: Vec<String> = answerable
+        .iter()
+        .map(|&i| rules.items[i].codes().expect("codes")[ranks[i]].to_string())
+        .collect();
+    format!("id,{}\nr1,{}\n", header.join(","), values.join(","))
+}
+
+#[test]
+fn batch_and_direct_assessment_agree_on_a_fixed_record() {
+    let ranks = vec![1; rules().items.len()];
+    let clamp: Vec<usize> = rules()
+        .items
+        .iter()
+        .zip(&ranks)
+        .map(|(item, &r)| item.codes().map_or(0, |c| r.min(c.len() - 1)))
+        .collect();
+    let a = assess(rules(), &answers(&clamp)).expect("scored");
+    let mut out = Vec::new();
+    batch::score(
+        rules(),
+        to_csv(&clamp).as_bytes(),
+        &mut out,
+        &BatchOptions {
+            id_column: "id".into(),
+            format: Format::Csv,
+        },
+    )
+    .expect("csv");
+    let text = String::from_utf8(out).expect("utf8");
+    let row = text.lines().nth(1).expect("row");
+    assert!(
+        row.starts_with(&format!("r1,{},", rules().levels[a.level].id)),
+        "{row}"
+    );
+}

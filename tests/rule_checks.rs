@@ -1,0 +1,131 @@
+//! `rules check` on one fixture per kind of rule-set problem: each folder
+//! under tests/fixtures/rules/ holds a broken rule set and `expected.stderr`,
+//! the exact diagnostics (message and location). `minimal` is the valid base
+//! the others are cut from. Set CARESCREEN_BLESS=1 to rewrite the goldens
+//! after a deliberate change, then review the diff.
+
+use crate::harness::{root, Test};
+
+fn fixtures() -> Vec<String> {
+    let dir = root().join("tests/fixtures/rules");
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .expect("fixtures folder")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| n != "minimal" && n != "prorate")
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn every_broken_fixture_reports_exactly_its_expected_diagnostics() {
+    let bless = std::env::var_os("CARESCREEN_BLESS").is_some();
+    let mut failures = Vec::new();
+    let names = fixtures();
+    assert!(names.len() >= 25, "fixtures went missing: {names:?}");
+    for name in names {
+        let path = format!("tests/fixtures/rules/{name}");
+        let out = Test::new().args(&["rules", "check", &path]).run();
+        let golden = root().join(&path).join("expected.stderr");
+        if bless {
+            std::fs::write(&golden, &out.stderr).expect("write golden");
+            continue;
+        }
+        let expected = std::fs::read_to_string(&golden).unwrap_or_default();
+        if out.code != 1 || out.stderr != expected || !out.stdout.is_empty() {
+            failures.push(format!(
+                "{name}: exit {}\n--- expected\n{expected}--- actual\n{}",
+                out.code, out.stderr
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn the_minimal_fixture_and_the_default_rules_are_valid() {
+    Test::new()
+        .args(&["rules", "check", "tests/fixtures/rules/minimal"])
+        .run()
+        .code(0)
+        .stdout_has("ok: tests/fixtures/rules/minimal: minimal 0.1");
+    Test::new()
+        .args(&["rules", "check"])
+        .run()
+        .code(0)
+        .stdout_has("carescreen-default");
+    Test::new()
+        .args(&["rules", "check", "rules"])
+        .run()
+        .code(0)
+        .stdout_has("carescreen-default");
+    Test::new()
+        .args(&["rules", "check", "rules/ruleset.yaml"])
+        .run()
+        .code(0);
+}
+
+#[test]
+fn the_shipped_rules_folder_is_the_embedded_rule_set() {
+    let from_disk = Test::new()
+        .args(&["rules", "check", "rules"])
+        .run()
+        .code(0)
+        .stdout;
+    let embedded = Test::new().args(&["rules", "check"]).run().code(0).stdout;
+    let sha = |s: &str| {
+        s.lines()
+            .find(|l| l.starts_with("sha256:"))
+            .map(String::from)
+    };
+    assert!(sha(&from_disk).is_some());
+    assert_eq!(sha(&from_disk), sha(&embedded));
+}
+
+#[test]
+fn an_invalid_rule_set_stops_scoring_with_exit_2_and_every_problem() {
+    Test::new()
+        .args(&[
+            "score",
+            "examples/intake.csv",
+            "--rules",
+            "tests/fixtures/rules/many-problems",
+        ])
+        .run()
+        .code(2)
+        .stderr_has("error[unknown-reference]: unknown item `mod_3`")
+        .stderr_has("error[band-gap]")
+        .stderr_has("error: the rule set has 4 problem(s)");
+}
+
+#[test]
+fn a_missing_rules_path_is_a_clear_error() {
+    Test::new()
+        .args(&["rules", "check", "no/such/rules"])
+        .run()
+        .code(2)
+        .stderr_is("error: cannot read `no/such/rules`: No such file or directory (os error 2)\n");
+}
+
+#[test]
+fn the_hash_ignores_comments_and_layout() {
+    let base = std::fs::read_to_string(root().join("tests/fixtures/rules/minimal/ruleset.yaml"))
+        .expect("read");
+    let reformatted = format!(
+        "# a new comment\n\n{}",
+        base.replace("version: \"0.1\"", "version:    \"0.1\"   # same")
+    );
+    let changed = base
+        .replace("max: 1 }", "max: 1 } # note")
+        .replace("Refer high.", "Refer high now.");
+    let sha = |text: &str| {
+        let t = Test::in_temp_dir().file("r.yaml", text);
+        let out = t.args(&["rules", "check", "r.yaml"]).run().code(0);
+        out.stdout
+            .lines()
+            .find(|l| l.starts_with("sha256:"))
+            .map(String::from)
+    };
+    assert_eq!(sha(&base), sha(&reformatted));
+    assert_ne!(sha(&base), sha(&changed));
+}
