@@ -1,1 +1,131 @@
-fn main() {}
+//! Benchmarks of the hot paths, each beside its baseline in the same run:
+//! - `assess/one_record`: one record through the engine;
+//! - `batch/read_only` (baseline): read the batch CSV with the csv crate,
+//!   counting byte records, nothing else;
+//! - `batch/score_csv` and `batch/score_jsonl`: the whole batch pipeline
+//!   (parse, assess, render) on the same bytes.
+//!
+//! The ratio score_csv / read_only is the figure to watch.
+//! Run: `cargo bench --bench assess`.
+
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+
+use carescreen::batch::{self, BatchOptions, Format};
+use carescreen::rules::{load, RulesSource};
+use carescreen::{assess, Answers, RuleSet};
+
+const ROWS: usize = 20_000;
+
+/// A deterministic batch CSV shaped like `shared/bench/gen.py` output:
+/// valid random answers, hidden items blank.
+fn batch_csv(rules: &RuleSet, rows: usize) -> Vec<u8> {
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = move |n: u64| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state % n
+    };
+    let items: Vec<usize> = (0..rules.items.len())
+        .filter(|&i| rules.items[i].codes().is_some())
+        .collect();
+    let mut out = String::from("id");
+    for &i in &items {
+        out.push(',');
+        out.push_str(&rules.items[i].id);
+    }
+    out.push('\n');
+    for r in 0..rows {
+        let mut answers = Answers::new(rules);
+        for &i in &items {
+            let codes = rules.items[i].codes().unwrap_or_default();
+            // Risk items are rarely positive, as in real intakes.
+            let rare = rules.items[i].id.starts_with("cssrs") || rules.items[i].id == "harm_others";
+            let rank = if rare {
+                usize::from(next(10) == 0)
+            } else {
+                next(codes.len() as u64) as usize
+            };
+            let _ = answers.set(rules, i, codes[rank.min(codes.len() - 1)]);
+        }
+        let shown = assess(rules, &answers)
+            .map(|a| a.shown)
+            .unwrap_or_else(|_| vec![true; rules.items.len()]);
+        out.push_str(&format!("c{r}"));
+        for &i in &items {
+            out.push(',');
+            if shown[i] {
+                out.push_str(&answers.get(i).map(|v| v.to_string()).unwrap_or_default());
+            }
+        }
+        out.push('\n');
+    }
+    out.into_bytes()
+}
+
+fn benches(c: &mut Criterion) {
+    let rules = load(&RulesSource::Embedded).expect("default rules");
+    let data = batch_csv(&rules, ROWS);
+
+    let mut group = c.benchmark_group("assess");
+    let record = {
+        let mut a = Answers::new(&rules);
+        // A middle answer to every item: items revealed by skip logic are
+        // answered, and the record is scored rather than rejected.
+        for (i, item) in rules.items.iter().enumerate() {
+            if let Some(codes) = item.codes() {
+                let _ = a.set(&rules, i, codes[codes.len() / 2]);
+            }
+        }
+        assert!(
+            assess(&rules, &a).is_ok(),
+            "the benchmark record must be scored"
+        );
+        a
+    };
+    group.bench_function("one_record", |b| {
+        b.iter(|| assess(&rules, &record).map(|a| a.level))
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("batch");
+    group.throughput(Throughput::Elements(ROWS as u64));
+    group.sample_size(20);
+    group.bench_function("read_only", |b| {
+        b.iter(|| {
+            let mut reader = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .from_reader(data.as_slice());
+            let mut record = csv::ByteRecord::new();
+            let mut n = 0u64;
+            while reader.read_byte_record(&mut record).unwrap_or(false) {
+                n += 1;
+            }
+            n
+        })
+    });
+    for (name, format) in [("score_csv", Format::Csv), ("score_jsonl", Format::Jsonl)] {
+        let options = BatchOptions {
+            id_column: "id".into(),
+            format,
+        };
+        group.bench_function(name, |b| {
+            b.iter_batched(
+                || (),
+                |()| {
+                    batch::score(&rules, data.as_slice(), std::io::sink(), &options)
+                        .map(|s| s.scored)
+                },
+                BatchSize::SmallInput,
+            )
+        });
+    }
+    group.finish();
+
+    c.bench_function("startup/load_default_rules", |b| {
+        b.iter(|| load(&RulesSource::Embedded).map(|r| r.items.len()))
+    });
+}
+
+criterion_group!(carescreen_benches, benches);
+criterion_main!(carescreen_benches);
