@@ -69,6 +69,21 @@ impl Answers {
         }
     }
 
+    /// `set_text` for raw bytes, as the CSV reader gives them, with a fast
+    /// path for the common one-digit code.
+    pub fn set_bytes(&mut self, rules: &RuleSet, index: ItemIdx, bytes: &[u8]) {
+        let trimmed = bytes.trim_ascii();
+        match trimmed {
+            [] => self.values[index] = None,
+            [digit @ b'0'..=b'9']
+                if rules.items[index].score(i64::from(digit - b'0')).is_some() =>
+            {
+                self.values[index] = Some(i64::from(digit - b'0'));
+            }
+            _ => self.set_text(rules, index, &String::from_utf8_lossy(bytes)),
+        }
+    }
+
     pub fn get(&self, index: ItemIdx) -> Option<i64> {
         self.values[index]
     }

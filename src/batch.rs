@@ -9,7 +9,7 @@
 use std::io::{Read, Write};
 
 use crate::answers::Answers;
-use crate::assess::assess;
+use crate::assess::{assess, assess_into, Assessment};
 use crate::error::{AnswerError, Error};
 use crate::model::{ItemIdx, RuleSet};
 use crate::report::note::NoteRenderer;
@@ -126,6 +126,7 @@ pub fn score<R: Read, W: Write>(
         ..Summary::default()
     };
     let mut answers = Answers::new(rules);
+    let mut assessment = Assessment::empty();
     while reader.read_byte_record(&mut record).map_err(read_error)? {
         summary.rows += 1;
         // Spreadsheet numbering: the header is row 1.
@@ -147,13 +148,12 @@ pub fn score<R: Read, W: Write>(
         } else {
             answers.reset();
             for &(j, index) in &columns.items {
-                let raw = record.get(j).unwrap_or_default();
-                answers.set_text(rules, index, &String::from_utf8_lossy(raw));
+                answers.set_bytes(rules, index, record.get(j).unwrap_or_default());
             }
-            assess(rules, &answers)
+            assess_into(rules, &answers, &mut assessment)
         };
         match outcome {
-            Ok(assessment) => {
+            Ok(()) => {
                 summary.scored += 1;
                 sink.scored(sheet_row, &id, &assessment)?;
             }
@@ -170,11 +170,15 @@ pub fn score<R: Read, W: Write>(
 /// The output side of a batch run.
 struct Sink<'a, W: Write> {
     rules: &'a RuleSet,
-    format: Format,
-    csv: Option<csv::Writer<W>>,
-    jsonl: Option<std::io::BufWriter<W>>,
-    fields: Vec<String>,
+    out: Out<W>,
+    /// Reused between rows, so a CSV row costs no allocation.
+    scratch: String,
     notes: Option<NoteRenderer<'a>>,
+}
+
+enum Out<W: Write> {
+    Csv(csv::Writer<W>),
+    Jsonl(std::io::BufWriter<W>),
 }
 
 fn write_error(err: impl std::fmt::Display) -> Error {
@@ -184,12 +188,16 @@ fn write_error(err: impl std::fmt::Display) -> Error {
     }
 }
 
+fn io_error(source: std::io::Error) -> Error {
+    Error::Io {
+        what: "cannot write output".into(),
+        source,
+    }
+}
+
 fn csv_error(err: csv::Error) -> Error {
     match err.into_kind() {
-        csv::ErrorKind::Io(source) => Error::Io {
-            what: "cannot write output".into(),
-            source,
-        },
+        csv::ErrorKind::Io(source) => io_error(source),
         other => write_error(format!("{other:?}")),
     }
 }
@@ -201,123 +209,101 @@ impl<'a, W: Write> Sink<'a, W> {
         options: &BatchOptions,
         notes: Option<NoteRenderer<'a>>,
     ) -> Result<Self, Error> {
-        match options.format {
+        let out = match options.format {
             Format::Csv => {
                 let mut writer = csv::Writer::from_writer(output);
                 writer
                     .write_record(row::header(rules, &options.id_column))
                     .map_err(csv_error)?;
-                Ok(Sink {
-                    rules,
-                    format: Format::Csv,
-                    csv: Some(writer),
-                    jsonl: None,
-                    fields: Vec::new(),
-                    notes,
-                })
+                Out::Csv(writer)
             }
-            Format::Jsonl => Ok(Sink {
-                rules,
-                format: Format::Jsonl,
-                csv: None,
-                jsonl: Some(std::io::BufWriter::new(output)),
-                fields: Vec::new(),
-                notes,
-            }),
-        }
+            Format::Jsonl => Out::Jsonl(std::io::BufWriter::new(output)),
+        };
+        Ok(Sink {
+            rules,
+            out,
+            scratch: String::new(),
+            notes,
+        })
     }
 
-    fn scored(
-        &mut self,
-        sheet_row: u64,
-        id: &str,
-        a: &crate::assess::Assessment,
-    ) -> Result<(), Error> {
-        match self.format {
-            Format::Csv => {
-                self.fields.clear();
-                self.fields.push(id.to_string());
-                row::result_fields(self.rules, a, &mut self.fields);
-                self.provenance_and_error("");
-                self.write_csv()
+    fn scored(&mut self, sheet_row: u64, id: &str, a: &Assessment) -> Result<(), Error> {
+        match &mut self.out {
+            Out::Csv(writer) => {
+                let mut result = writer.write_field(id);
+                row::result_fields(self.rules, a, &mut self.scratch, |value| {
+                    if result.is_ok() {
+                        result = writer.write_field(value);
+                    }
+                });
+                result.map_err(csv_error)?;
+                end_row(writer, self.rules, "")
             }
-            Format::Jsonl => {
+            Out::Jsonl(out) => {
                 let note = match &self.notes {
                     Some(notes) => notes.render(id, a).map_err(|e| e.message),
                     None => Err("no note template".to_string()),
                 };
-                self.write_json(&json::Record {
+                let record = json::Record {
                     row: sheet_row,
                     id: id.to_string(),
                     error: None,
                     result: Some(json::Result_::of(self.rules, a, note)),
                     rules: json::Provenance::of(self.rules),
-                })
+                };
+                write_json(out, &record)
             }
         }
     }
 
     fn rejected(&mut self, sheet_row: u64, id: &str, message: &str) -> Result<(), Error> {
-        match self.format {
-            Format::Csv => {
-                self.fields.clear();
-                self.fields.push(id.to_string());
-                self.fields.extend(std::iter::repeat_n(
-                    String::new(),
-                    row::result_width(self.rules),
-                ));
-                self.provenance_and_error(message);
-                self.write_csv()
+        match &mut self.out {
+            Out::Csv(writer) => {
+                writer.write_field(id).map_err(csv_error)?;
+                for _ in 0..row::result_width(self.rules) {
+                    writer.write_field("").map_err(csv_error)?;
+                }
+                end_row(writer, self.rules, message)
             }
-            Format::Jsonl => self.write_json(&json::Record {
-                row: sheet_row,
-                id: id.to_string(),
-                error: Some(message.to_string()),
-                result: None,
-                rules: json::Provenance::of(self.rules),
-            }),
+            Out::Jsonl(out) => {
+                let record = json::Record {
+                    row: sheet_row,
+                    id: id.to_string(),
+                    error: Some(message.to_string()),
+                    result: None,
+                    rules: json::Provenance::of(self.rules),
+                };
+                write_json(out, &record)
+            }
         }
-    }
-
-    fn provenance_and_error(&mut self, error: &str) {
-        self.fields.push(self.rules.version.clone());
-        self.fields.push(self.rules.sha256.clone());
-        self.fields.push(error.to_string());
-    }
-
-    fn write_csv(&mut self) -> Result<(), Error> {
-        match &mut self.csv {
-            Some(writer) => writer.write_record(&self.fields).map_err(csv_error),
-            None => Ok(()),
-        }
-    }
-
-    fn write_json(&mut self, record: &json::Record<'_>) -> Result<(), Error> {
-        let Some(out) = &mut self.jsonl else {
-            return Ok(());
-        };
-        serde_json::to_writer(&mut *out, record).map_err(write_error)?;
-        out.write_all(b"\n").map_err(|source| Error::Io {
-            what: "cannot write output".into(),
-            source,
-        })
     }
 
     fn finish(self) -> Result<(), Error> {
-        if let Some(mut writer) = self.csv {
-            writer.flush().map_err(|source| Error::Io {
-                what: "cannot write output".into(),
-                source,
-            })?;
+        match self.out {
+            Out::Csv(mut writer) => writer.flush().map_err(io_error),
+            Out::Jsonl(mut out) => out.flush().map_err(io_error),
         }
-        if let Some(mut out) = self.jsonl {
-            out.flush().map_err(|source| Error::Io {
-                what: "cannot write output".into(),
-                source,
-            })?;
-        }
-        Ok(())
     }
+}
+
+/// Provenance and error columns, then the end of the record.
+fn end_row<W: Write>(
+    writer: &mut csv::Writer<W>,
+    rules: &RuleSet,
+    error: &str,
+) -> Result<(), Error> {
+    writer.write_field(&rules.version).map_err(csv_error)?;
+    writer.write_field(&rules.sha256).map_err(csv_error)?;
+    writer.write_field(error).map_err(csv_error)?;
+    writer.write_record(None::<&[u8]>).map_err(csv_error)
+}
+
+fn write_json<W: Write>(
+    out: &mut std::io::BufWriter<W>,
+    record: &json::Record<'_>,
+) -> Result<(), Error> {
+    serde_json::to_writer(&mut *out, record).map_err(write_error)?;
+    out.write_all(b"\n").map_err(io_error)
 }
 
 /// Write the CSV header batch input needs, and one example row (the least

@@ -25,6 +25,8 @@ pub struct RuleSet {
     pub scales: Vec<Scale>,
     pub ratings: Vec<Rating>,
     pub flags: Vec<Flag>,
+    /// Flag indexes, most severe first (then in rule-set order).
+    pub flags_by_severity: Vec<usize>,
     pub domains: Vec<Rating>,
     pub default_level: usize,
     pub rules: Vec<PlacementRule>,
@@ -89,6 +91,57 @@ pub struct Item {
     pub scales: Vec<usize>,
     /// Shown only when this holds; references earlier items only.
     pub show_if: Option<Condition>,
+    /// Scores by code for choice and yes/no items (built from `kind`).
+    pub table: CodeTable,
+}
+
+/// Scores indexed by answer code, for constant-time lookups on the batch
+/// hot path: `scores[code - min]`, `None` for a code the item does not have.
+#[derive(Debug, Default)]
+pub struct CodeTable {
+    min: i64,
+    scores: Vec<Option<i64>>,
+}
+
+/// Codes spread wider than this are looked up by search instead.
+const MAX_TABLE_SPAN: i64 = 256;
+
+impl CodeTable {
+    pub fn of(kind: &ItemKind) -> CodeTable {
+        let pairs: Vec<(i64, i64)> = match kind {
+            ItemKind::Choice(options) => options.iter().map(|o| (o.code, o.score)).collect(),
+            ItemKind::YesNo { yes, no } => vec![(1, *yes), (0, *no)],
+            ItemKind::Integer { .. } | ItemKind::Info => return CodeTable::default(),
+        };
+        let (Some(min), Some(max)) = (
+            pairs.iter().map(|p| p.0).min(),
+            pairs.iter().map(|p| p.0).max(),
+        ) else {
+            return CodeTable::default();
+        };
+        if max - min >= MAX_TABLE_SPAN {
+            return CodeTable::default();
+        }
+        let mut scores = vec![None; (max - min + 1) as usize];
+        for (code, score) in pairs {
+            scores[(code - min) as usize] = Some(score);
+        }
+        CodeTable { min, scores }
+    }
+
+    /// `Some(score or None)` when the table covers this item; `None` when
+    /// the item has no table.
+    fn lookup(&self, code: i64) -> Option<Option<i64>> {
+        if self.scores.is_empty() {
+            return None;
+        }
+        let at = code.checked_sub(self.min)?;
+        Some(
+            usize::try_from(at)
+                .ok()
+                .and_then(|at| self.scores.get(at).copied().flatten()),
+        )
+    }
 }
 
 #[derive(Debug)]
@@ -117,6 +170,9 @@ impl Item {
     /// The score of an answer code, or `None` if the code is not valid for
     /// this item.
     pub fn score(&self, code: i64) -> Option<i64> {
+        if let Some(score) = self.table.lookup(code) {
+            return score;
+        }
         match &self.kind {
             ItemKind::Choice(options) => options.iter().find(|o| o.code == code).map(|o| o.score),
             ItemKind::YesNo { yes, no } => match code {

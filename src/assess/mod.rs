@@ -91,28 +91,65 @@ impl Assessment {
 
     /// Indexes of raised flags, most severe first (then in rule-set order).
     pub fn raised_flags<'a>(&'a self, rules: &'a RuleSet) -> impl Iterator<Item = usize> + 'a {
-        let mut raised: Vec<usize> = (0..self.flags.len()).filter(|&f| self.flags[f]).collect();
-        raised.sort_by_key(|&f| std::cmp::Reverse(rules.flags[f].severity));
-        raised.into_iter()
+        rules
+            .flags_by_severity
+            .iter()
+            .copied()
+            .filter(|&f| self.flags[f])
     }
 }
 
 /// Assess one record's answers.
 pub fn assess(rules: &RuleSet, answers: &Answers) -> Result<Assessment, AnswerError> {
-    let mut values = answers.values().to_vec();
-    let mut shown = vec![false; rules.items.len()];
-    let mut warnings = Vec::new();
+    let mut out = Assessment::empty();
+    assess_into(rules, answers, &mut out)?;
+    Ok(out)
+}
+
+impl Assessment {
+    /// An assessment to be filled by `assess_into`.
+    pub fn empty() -> Assessment {
+        Assessment {
+            values: Vec::new(),
+            shown: Vec::new(),
+            scales: Vec::new(),
+            ratings: Vec::new(),
+            flags: Vec::new(),
+            domains: Vec::new(),
+            rules: Vec::new(),
+            features: Vec::new(),
+            level: 0,
+            crisis: false,
+            warnings: Vec::new(),
+        }
+    }
+}
+
+/// Assess one record into `out`, reusing its buffers (the batch hot path).
+/// On error, `out` holds a partial result and must not be used.
+pub fn assess_into(
+    rules: &RuleSet,
+    answers: &Answers,
+    out: &mut Assessment,
+) -> Result<(), AnswerError> {
+    out.values.clear();
+    out.values.extend_from_slice(answers.values());
+    out.shown.clear();
+    out.shown.resize(rules.items.len(), false);
+    out.warnings.clear();
+    let values = &mut out.values;
 
     // Skip logic, in item order: show_if only looks at earlier items.
     for (index, item) in rules.items.iter().enumerate() {
         let visible = match &item.show_if {
             None => true,
-            Some(cond) => Facts::items_only(&values).holds(cond),
+            Some(cond) => Facts::items_only(values).holds(cond),
         };
-        shown[index] = visible;
+        out.shown[index] = visible;
         if !visible {
             if values[index].is_some() || answers.unparsed(index).is_some() {
-                warnings.push(Warning::HiddenValueIgnored { item: index });
+                out.warnings
+                    .push(Warning::HiddenValueIgnored { item: index });
             }
             values[index] = None;
             continue;
@@ -134,12 +171,12 @@ pub fn assess(rules: &RuleSet, answers: &Answers) -> Result<Assessment, AnswerEr
         }
     }
 
-    let mut scales = Vec::with_capacity(rules.scales.len());
+    out.scales.clear();
     for (s, scale) in rules.scales.iter().enumerate() {
         let (mut sum, mut answered, mut missing, mut first_missing) = (0i64, 0i64, 0u32, None);
         let mut counted = 0i64;
         for &i in &scale.items {
-            if !shown[i] {
+            if !out.shown[i] {
                 continue;
             }
             counted += 1;
@@ -170,7 +207,7 @@ pub fn assess(rules: &RuleSet, answers: &Answers) -> Result<Assessment, AnswerEr
                         allowed: *max_missing,
                     });
                 }
-                warnings.push(Warning::Prorated { scale: s, missing });
+                out.warnings.push(Warning::Prorated { scale: s, missing });
                 // Mean of answered items times the item count, half up.
                 let score = (2 * sum * counted + answered).div_euclid(2 * answered);
                 ScaleResult {
@@ -181,7 +218,8 @@ pub fn assess(rules: &RuleSet, answers: &Answers) -> Result<Assessment, AnswerEr
                 }
             }
             (MissingRule::Invalid, Some(_)) => {
-                warnings.push(Warning::ScaleInvalid { scale: s, missing });
+                out.warnings
+                    .push(Warning::ScaleInvalid { scale: s, missing });
                 ScaleResult {
                     score: None,
                     band: None,
@@ -197,16 +235,19 @@ pub fn assess(rules: &RuleSet, answers: &Answers) -> Result<Assessment, AnswerEr
             }
         };
         let band = result.score.and_then(|score| scale.band_of(score));
-        scales.push(ScaleResult { band, ..result });
+        out.scales.push(ScaleResult { band, ..result });
     }
 
     let mut facts = Facts {
-        values: &values,
-        scales: &scales,
-        ratings: Vec::with_capacity(rules.ratings.len()),
-        flags: Vec::with_capacity(rules.flags.len()),
-        domains: Vec::with_capacity(rules.domains.len()),
+        values: &out.values,
+        scales: &out.scales,
+        ratings: std::mem::take(&mut out.ratings),
+        flags: std::mem::take(&mut out.flags),
+        domains: std::mem::take(&mut out.domains),
     };
+    facts.ratings.clear();
+    facts.flags.clear();
+    facts.domains.clear();
     for rating in &rules.ratings {
         let grade = facts.grade(rating);
         facts.ratings.push(grade);
@@ -219,23 +260,28 @@ pub fn assess(rules: &RuleSet, answers: &Answers) -> Result<Assessment, AnswerEr
         let grade = facts.grade(domain);
         facts.domains.push(grade);
     }
-    let fired: Vec<bool> = rules
-        .rules
-        .iter()
-        .map(|rule| facts.holds(&rule.when))
-        .collect();
-    let features: Vec<bool> = rules
-        .features
-        .iter()
-        .map(|f| facts.holds(&f.when))
-        .collect();
+    out.rules.clear();
+    out.rules
+        .extend(rules.rules.iter().map(|rule| facts.holds(&rule.when)));
+    out.features.clear();
+    out.features
+        .extend(rules.features.iter().map(|f| facts.holds(&f.when)));
+    let Facts {
+        ratings,
+        flags,
+        domains,
+        ..
+    } = facts;
+    out.ratings = ratings;
+    out.flags = flags;
+    out.domains = domains;
 
     let mut level = rules.default_level;
     let mut crisis = false;
-    for (rule, _) in rules.rules.iter().zip(&fired).filter(|(_, on)| **on) {
+    for (rule, _) in rules.rules.iter().zip(&out.rules).filter(|(_, on)| **on) {
         level = level.max(rule.level);
     }
-    for (flag, _) in rules.flags.iter().zip(&facts.flags).filter(|(_, on)| **on) {
+    for (flag, _) in rules.flags.iter().zip(&out.flags).filter(|(_, on)| **on) {
         if let Some(min) = flag.min_level {
             level = level.max(min);
         }
@@ -244,26 +290,9 @@ pub fn assess(rules: &RuleSet, answers: &Answers) -> Result<Assessment, AnswerEr
     if crisis {
         level = rules.top_level();
     }
-
-    let Facts {
-        ratings,
-        flags,
-        domains,
-        ..
-    } = facts;
-    Ok(Assessment {
-        values,
-        shown,
-        scales,
-        ratings,
-        flags,
-        domains,
-        rules: fired,
-        features,
-        level,
-        crisis,
-        warnings,
-    })
+    out.level = level;
+    out.crisis = crisis;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -70,10 +70,14 @@ pub enum Reason {
 impl Reason {
     /// The stable id used in the `reasons` output column.
     pub fn id(&self, rules: &RuleSet) -> String {
+        self.id_str(rules).to_string()
+    }
+
+    pub fn id_str<'a>(&self, rules: &'a RuleSet) -> &'a str {
         match self {
-            Reason::Crisis { flag } | Reason::Flag { flag } => rules.flags[*flag].id.clone(),
-            Reason::Rule { rule } => rules.rules[*rule].id.clone(),
-            Reason::Default => "default".into(),
+            Reason::Crisis { flag } | Reason::Flag { flag } => &rules.flags[*flag].id,
+            Reason::Rule { rule } => &rules.rules[*rule].id,
+            Reason::Default => "default",
         }
     }
 
@@ -94,28 +98,37 @@ impl Assessment {
     /// What decided the level: crisis flags if any, else every rule and
     /// flag that asked for exactly the recommended level.
     pub fn reasons(&self, rules: &RuleSet) -> Vec<Reason> {
+        let mut reasons = Vec::new();
+        self.visit_reasons(rules, |r| reasons.push(r));
+        reasons
+    }
+
+    /// `reasons` without collecting them (the batch hot path).
+    pub fn visit_reasons(&self, rules: &RuleSet, mut visit: impl FnMut(Reason)) {
         let raised = |f: &usize| self.flags[*f];
         if self.crisis {
-            return (0..rules.flags.len())
+            (0..rules.flags.len())
                 .filter(raised)
                 .filter(|&f| rules.flags[f].crisis)
-                .map(|flag| Reason::Crisis { flag })
-                .collect();
+                .for_each(|flag| visit(Reason::Crisis { flag }));
+            return;
         }
-        let mut reasons: Vec<Reason> = (0..rules.flags.len())
-            .filter(raised)
-            .filter(|&f| rules.flags[f].min_level == Some(self.level))
-            .map(|flag| Reason::Flag { flag })
-            .collect();
-        reasons.extend(
-            (0..rules.rules.len())
-                .filter(|&r| self.rules[r] && rules.rules[r].level == self.level)
-                .map(|rule| Reason::Rule { rule }),
-        );
-        if reasons.is_empty() {
-            reasons.push(Reason::Default);
+        let mut any = false;
+        for flag in (0..rules.flags.len()).filter(raised) {
+            if rules.flags[flag].min_level == Some(self.level) {
+                visit(Reason::Flag { flag });
+                any = true;
+            }
         }
-        reasons
+        for rule in 0..rules.rules.len() {
+            if self.rules[rule] && rules.rules[rule].level == self.level {
+                visit(Reason::Rule { rule });
+                any = true;
+            }
+        }
+        if !any {
+            visit(Reason::Default);
+        }
     }
 
     /// Every rating grade, flag, domain grade, placement rule and program

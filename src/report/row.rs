@@ -1,6 +1,8 @@
 //! The flat result row of the batch CSV contract (DESIGN.md): column names
 //! and values, in order.
 
+use std::fmt::Write as _;
+
 use crate::assess::Assessment;
 use crate::model::RuleSet;
 
@@ -17,31 +19,46 @@ pub fn header(rules: &RuleSet, id_column: &str) -> Vec<String> {
     out
 }
 
-/// Result columns of a scored record (everything between the id column and
-/// `rules_version`), in header order.
-pub fn result_fields(rules: &RuleSet, a: &Assessment, out: &mut Vec<String>) {
-    out.push(rules.levels[a.level].id.clone());
-    out.push(rules.levels[a.level].name.clone());
-    out.push(a.crisis.to_string());
-    let flags: Vec<&str> = a
-        .raised_flags(rules)
-        .map(|f| rules.flags[f].id.as_str())
-        .collect();
-    out.push(flags.join(";"));
+/// Write the result columns of a scored record (everything between the id
+/// column and `rules_version`), in header order, one `field` call each.
+/// `scratch` is a reusable buffer, so a row costs no allocation.
+pub fn result_fields(
+    rules: &RuleSet,
+    a: &Assessment,
+    scratch: &mut String,
+    mut field: impl FnMut(&str),
+) {
+    field(&rules.levels[a.level].id);
+    field(&rules.levels[a.level].name);
+    field(if a.crisis { "true" } else { "false" });
+    scratch.clear();
+    for f in a.raised_flags(rules) {
+        if !scratch.is_empty() {
+            scratch.push(';');
+        }
+        scratch.push_str(&rules.flags[f].id);
+    }
+    field(scratch);
     for (scale, result) in rules.scales.iter().zip(&a.scales) {
-        out.push(result.score.map(|s| s.to_string()).unwrap_or_default());
-        out.push(
-            result
-                .band
-                .map(|b| scale.bands[b].id.clone())
-                .unwrap_or_default(),
-        );
+        scratch.clear();
+        if let Some(score) = result.score {
+            // Writing to a String cannot fail.
+            let _ = write!(scratch, "{score}");
+        }
+        field(scratch);
+        field(result.band.map_or("", |b| scale.bands[b].id.as_str()));
     }
     for (rating, &grade) in rules.ratings.iter().zip(&a.ratings) {
-        out.push(rating.grades[grade].id.clone());
+        field(&rating.grades[grade].id);
     }
-    let reasons: Vec<String> = a.reasons(rules).iter().map(|r| r.id(rules)).collect();
-    out.push(reasons.join(";"));
+    scratch.clear();
+    a.visit_reasons(rules, |reason| {
+        if !scratch.is_empty() {
+            scratch.push(';');
+        }
+        scratch.push_str(reason.id_str(rules));
+    });
+    field(scratch);
 }
 
 /// How many result columns `result_fields` writes.

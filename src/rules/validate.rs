@@ -212,7 +212,10 @@ impl Validator {
         if !self.diags.is_empty() {
             return None;
         }
+        let mut flags_by_severity: Vec<usize> = (0..flags.len()).collect();
+        flags_by_severity.sort_by_key(|&f| std::cmp::Reverse(flags[f].severity));
         Some(RuleSet {
+            flags_by_severity,
             name,
             version,
             sha256,
@@ -367,6 +370,7 @@ impl Validator {
                     &format!("{item_path}.id"),
                 );
                 let kind = self.item_kind(file, &item_path, item);
+                let table = crate::model::CodeTable::of(&kind);
                 items.push(Item {
                     id: item.id.clone(),
                     instrument: instruments.len(),
@@ -376,6 +380,7 @@ impl Validator {
                     required: true,
                     scales: Vec::new(),
                     show_if: None,
+                    table,
                 });
                 raw_items.push((file, item_path, item));
             }
