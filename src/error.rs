@@ -32,7 +32,8 @@ impl fmt::Display for Diagnostic {
         writeln!(f, "error[{}]: {}", self.code, self.message)?;
         match &self.place {
             Place::LineCol(line, col) => write!(f, " --> {}:{line}:{col}", self.file)?,
-            Place::Path(path) => write!(f, " --> {}: {path}", self.file)?,
+            Place::Path(path) if !path.is_empty() => write!(f, " --> {}: {path}", self.file)?,
+            Place::Path(_) => write!(f, " --> {}", self.file)?,
             Place::File => write!(f, " --> {}", self.file)?,
         }
         if let Some(help) = &self.help {

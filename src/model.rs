@@ -119,8 +119,9 @@ impl CodeTable {
         ) else {
             return CodeTable::default();
         };
-        if max - min >= MAX_TABLE_SPAN {
-            return CodeTable::default();
+        match max.checked_sub(min) {
+            Some(span) if span < MAX_TABLE_SPAN => {}
+            _ => return CodeTable::default(),
         }
         let mut scores = vec![None; (max - min + 1) as usize];
         for (code, score) in pairs {

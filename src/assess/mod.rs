@@ -84,9 +84,9 @@ pub struct Assessment {
 }
 
 impl Assessment {
-    /// Whether any raised flag is a safety flag.
+    /// Whether any raised flag is a safety (or crisis) flag.
     pub fn safety(&self, rules: &RuleSet) -> bool {
-        self.raised_flags(rules).any(|f| rules.flags[f].safety)
+        self.crisis || self.raised_flags(rules).any(|f| rules.flags[f].safety)
     }
 
     /// Indexes of raised flags, most severe first (then in rule-set order).
@@ -182,7 +182,15 @@ pub fn assess_into(
             counted += 1;
             match values[i] {
                 Some(code) => {
-                    sum += rules.items[i].score(code).unwrap_or(0);
+                    // Answers only ever hold codes checked against the item.
+                    let Some(score) = rules.items[i].score(code) else {
+                        return Err(AnswerError::Invalid {
+                            item: rules.items[i].id.clone(),
+                            value: code.to_string(),
+                            expected: crate::answers::expected(&rules.items[i]),
+                        });
+                    };
+                    sum += score;
                     answered += 1;
                 }
                 None => {

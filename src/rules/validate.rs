@@ -27,6 +27,11 @@ pub(super) fn validate(
     sha256: String,
     diags: Vec<Diagnostic>,
 ) -> Result<RuleSet, Vec<Diagnostic>> {
+    if !diags.is_empty() {
+        // A file that did not parse would make every reference into it look
+        // unknown: report the syntax errors alone.
+        return Err(diags);
+    }
     let mut v = Validator {
         diags,
         ids: Ids::default(),
@@ -34,6 +39,22 @@ pub(super) fn validate(
     let rules = v.rule_set(files, sha256);
     if v.diags.is_empty() {
         if let Some(rules) = rules {
+            let mut columns: Vec<String> = Vec::new();
+            for column in crate::report::row::header(&rules, "id") {
+                if columns.contains(&column) {
+                    v.error(
+                        &files[0].0,
+                        "",
+                        "column-clash",
+                        format!("two outputs would both be named `{column}`"),
+                        Some("rename the scale or rating: `<scale>_score`, `<scale>_band` and each rating id are output columns".into()),
+                    );
+                }
+                columns.push(column);
+            }
+            if !v.diags.is_empty() {
+                return Err(v.diags);
+            }
             if let Err(err) = crate::report::note::check_template(&rules) {
                 let at = files
                     .iter()
@@ -177,9 +198,14 @@ impl Validator {
         file: &str,
         path: &str,
     ) {
-        if id.is_empty() {
-            self.error(file, path, "empty-id", format!("{what} id is empty"), None);
-            return;
+        if !valid_id(id) {
+            self.error(
+                file,
+                path,
+                "bad-id",
+                format!("{what} id `{id}` is not a valid id"),
+                Some("ids are lowercase letters, digits and `_`, starting with a letter".into()),
+            );
         }
         if table(&mut self.ids).insert(id.to_string(), index).is_some() {
             self.error(
@@ -209,6 +235,10 @@ impl Validator {
         if default_level.is_some() {
             self.reachability(main_name, &levels, default_level, &rules, &flags);
         }
+        if !self.diags.is_empty() {
+            return None;
+        }
+        self.safety_inputs(&items, &scales, &ratings, &flags);
         if !self.diags.is_empty() {
             return None;
         }
@@ -407,6 +437,28 @@ impl Validator {
     }
 
     fn item_kind(&mut self, file: &str, path: &str, item: &RawItem) -> ItemKind {
+        let mut numbers: Vec<(String, i64)> = Vec::new();
+        for (k, option) in item.options.iter().flatten().enumerate() {
+            numbers.push((format!("{path}.options[{k}].code"), option.code));
+            numbers.push((format!("{path}.options[{k}].score"), option.score));
+        }
+        if let Some(scores) = &item.scores {
+            numbers.push((format!("{path}.scores.yes"), scores.yes));
+            numbers.push((format!("{path}.scores.no"), scores.no));
+        }
+        numbers.extend(item.min.map(|v| (format!("{path}.min"), v)));
+        numbers.extend(item.max.map(|v| (format!("{path}.max"), v)));
+        for (at, value) in numbers {
+            if value.abs() > MAX_MAGNITUDE {
+                self.error(
+                    file,
+                    &at,
+                    "bad-range",
+                    format!("{value} is out of range: codes, scores and bounds lie within ±{MAX_MAGNITUDE}"),
+                    None,
+                );
+            }
+        }
         let present = [
             ("options", item.options.is_some(), RawItemType::Choice),
             ("scores", item.scores.is_some(), RawItemType::YesNo),
@@ -554,8 +606,8 @@ impl Validator {
                     );
                     continue;
                 };
-                low += scores.0;
-                high += scores.1;
+                low = low.saturating_add(scores.0);
+                high = high.saturating_add(scores.1);
                 members.push(item);
                 items[item].scales.push(index);
             }
@@ -569,9 +621,10 @@ impl Validator {
                 );
             }
             if members.len() == raw.items.len() && (raw.min, raw.max) != (low, high) {
+                let key = if raw.min != low { "min" } else { "max" };
                 self.error(
                     file,
-                    &format!("{path}.min"),
+                    &format!("{path}.{key}"),
                     "scale-range",
                     format!(
                         "declared range {} to {} differs from the items' range {low} to {high}",
@@ -586,6 +639,19 @@ impl Validator {
                 (RawMissing::AllRequired, None) => MissingRule::AllRequired,
                 (RawMissing::Invalid, None) => MissingRule::Invalid,
                 (RawMissing::Prorate, Some(prorate)) => {
+                    let ranges: Vec<Option<(i64, i64)>> = members
+                        .iter()
+                        .map(|&i| score_range(&items[i].kind))
+                        .collect();
+                    if ranges.windows(2).any(|w| w[0] != w[1]) {
+                        self.error(
+                            file,
+                            &format!("{path}.prorate"),
+                            "prorate-mixed-items",
+                            "prorating needs items that all score over the same range".into(),
+                            Some("a missing item is estimated from the others' mean".into()),
+                        );
+                    }
                     self.prorate(file, &path, prorate, &members, raw.items.len())
                 }
                 (RawMissing::Prorate, None) => {
@@ -721,7 +787,10 @@ impl Validator {
                     file,
                     &at,
                     "band-gap",
-                    format!("no band covers {}", score_span(expected, band.min - 1)),
+                    format!(
+                        "no band covers {}",
+                        score_span(expected, band.min.saturating_sub(1))
+                    ),
                     None,
                 );
             } else if band.min < expected {
@@ -738,7 +807,7 @@ impl Validator {
                 };
                 self.error(file, &at, "band-overlap", message, None);
             }
-            expected = expected.max(band.max + 1);
+            expected = expected.max(band.max.saturating_add(1));
         }
         if let Some((k, last)) = indexed.last() {
             if last.max > max {
@@ -757,7 +826,10 @@ impl Validator {
                     file,
                     &format!("{path}.bands"),
                     "band-gap",
-                    format!("no band covers {}", score_span(last.max + 1, max)),
+                    format!(
+                        "no band covers {}",
+                        score_span(last.max.saturating_add(1), max)
+                    ),
                     None,
                 );
             }
@@ -932,6 +1004,15 @@ impl Validator {
                 )
             });
             let when = self.condition(file, &format!("{path}.when"), &raw.when, scope);
+            if raw.crisis && (!raw.safety || raw.severity != RawSeverity::Critical) {
+                self.error(
+                    file,
+                    &format!("{path}.crisis"),
+                    "crisis-flag",
+                    format!("crisis flag `{}` must be `safety: true` and `severity: critical`", raw.id),
+                    Some("crisis means acute risk to self or others; use `min_level` for other urgent needs".into()),
+                );
+            }
             out.push(Flag {
                 id: raw.id.clone(),
                 severity: match raw.severity {
@@ -1121,6 +1202,74 @@ impl Validator {
             );
         }
         Some(template.clone())
+    }
+
+    /// A safety flag must never stay down because an answer it depends on was
+    /// left out: every item it looks at (directly, through a rating, or
+    /// through a scale) must be required, and never prorated or invalid.
+    fn safety_inputs(
+        &mut self,
+        items: &[Item],
+        scales: &[Scale],
+        ratings: &[Rating],
+        flags: &[Flag],
+    ) {
+        for flag in flags.iter().filter(|f| f.safety || f.crisis) {
+            let mut subjects = Vec::new();
+            collect_subjects(&flag.when, &mut subjects);
+            let mut seen = 0;
+            while seen < subjects.len() {
+                if let Subject::Rating(r) = subjects[seen] {
+                    for grade in ratings[r].grades.iter().filter_map(|g| g.when.as_ref()) {
+                        collect_subjects(grade, &mut subjects);
+                    }
+                }
+                seen += 1;
+            }
+            let mut problems = Vec::new();
+            for subject in &subjects {
+                match *subject {
+                    Subject::Item(i) => {
+                        let item = &items[i];
+                        if item.scales.is_empty() && !item.required {
+                            problems.push(format!("item `{}` is not required", item.id));
+                        }
+                        for &s in &item.scales {
+                            let loose = match &scales[s].missing {
+                                MissingRule::AllRequired => false,
+                                MissingRule::Prorate { never, .. } => !never.contains(&i),
+                                MissingRule::Invalid => true,
+                            };
+                            if loose {
+                                problems.push(format!(
+                                    "item `{}` may be missing under scale `{}`'s missing rule (list it in `prorate.never`)",
+                                    item.id, scales[s].id
+                                ));
+                            }
+                        }
+                    }
+                    Subject::Scale(s) | Subject::Band(s)
+                        if scales[s].missing == MissingRule::Invalid =>
+                    {
+                        problems.push(format!(
+                            "scale `{}` may have no score (`missing: invalid`)",
+                            scales[s].id
+                        ));
+                    }
+                    _ => {}
+                }
+            }
+            problems.dedup();
+            for problem in problems {
+                self.error(
+                    &flag.origin.file,
+                    &format!("{}.when", flag.origin.path),
+                    "optional-safety-answer",
+                    format!("safety flag `{}` could be missed: {problem}", flag.id),
+                    Some("answers a safety flag depends on must always be given".into()),
+                );
+            }
+        }
     }
 
     /// Every level must be the outcome of something: the default, a rule, a
@@ -1498,9 +1647,29 @@ impl Validator {
             );
             return;
         }
+        let (low, high) = match &codes {
+            ItemCodes::None => return,
+            ItemCodes::List(list) => (
+                list.iter().copied().min().unwrap_or(0),
+                list.iter().copied().max().unwrap_or(0),
+            ),
+            ItemCodes::Range(min, max) => (*min, *max),
+        };
         let values: Vec<i64> = match cmp {
             Cmp::Eq(v) => vec![*v],
             Cmp::In(vs) => vs.clone(),
+            Cmp::AtLeast(v) if *v > high => {
+                let message =
+                    format!("`at_least: {v}` can never hold: the highest code of `{id}` is {high}");
+                self.error(file, path, "bad-value", message, None);
+                return;
+            }
+            Cmp::AtMost(v) if *v < low => {
+                let message =
+                    format!("`at_most: {v}` can never hold: the lowest code of `{id}` is {low}");
+                self.error(file, path, "bad-value", message, None);
+                return;
+            }
             Cmp::AtLeast(_) | Cmp::AtMost(_) => return,
         };
         for v in values {
@@ -1519,6 +1688,30 @@ impl Validator {
                 );
             }
         }
+    }
+}
+
+/// Ids double as CSV column names and template keys: `[a-z][a-z0-9_]*`.
+fn valid_id(id: &str) -> bool {
+    let mut bytes = id.bytes();
+    matches!(bytes.next(), Some(b'a'..=b'z'))
+        && bytes.all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+}
+
+/// Largest magnitude of a code, score or integer bound: keeps every sum and
+/// prorating product far from overflow.
+const MAX_MAGNITUDE: i64 = 1_000_000;
+
+fn collect_subjects(cond: &Condition, out: &mut Vec<Subject>) {
+    match cond {
+        Condition::All(cs) | Condition::Any(cs) => cs.iter().for_each(|c| collect_subjects(c, out)),
+        Condition::Not(c) => collect_subjects(c, out),
+        Condition::Compare(subject, _) => {
+            if !out.contains(subject) {
+                out.push(*subject);
+            }
+        }
+        Condition::Flag(_) => {}
     }
 }
 
@@ -1561,8 +1754,9 @@ fn join_keys<S: AsRef<str>>(keys: &[S]) -> String {
 
 /// The known id closest to a misspelt one, if any is close enough.
 pub(crate) fn closest<'a>(id: &str, known: impl Iterator<Item = &'a String>) -> Option<&'a String> {
+    let id = id.to_lowercase();
     known
-        .map(|k| (strsim::jaro_winkler(id, k), k))
+        .map(|k| (strsim::jaro_winkler(&id, &k.to_lowercase()), k))
         .filter(|(score, _)| *score >= 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, k)| k)
