@@ -177,7 +177,7 @@ struct Sink<'a, W: Write> {
 }
 
 enum Out<W: Write> {
-    Csv(csv::Writer<W>),
+    Csv(Box<csv::Writer<W>>),
     Jsonl(std::io::BufWriter<W>),
 }
 
@@ -215,7 +215,7 @@ impl<'a, W: Write> Sink<'a, W> {
                 writer
                     .write_record(row::header(rules, &options.id_column))
                     .map_err(csv_error)?;
-                Out::Csv(writer)
+                Out::Csv(Box::new(writer))
             }
             Format::Jsonl => Out::Jsonl(std::io::BufWriter::new(output)),
         };
