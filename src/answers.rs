@@ -41,6 +41,24 @@ impl Answers {
         Ok(answers)
     }
 
+    /// The least (or most) severe answer to every item: its lowest (or
+    /// highest) scoring code, or bound for integers. Hidden items get one
+    /// too (it is ignored), so any item skip logic reveals is answered.
+    pub fn extreme(rules: &RuleSet, most_severe: bool) -> Answers {
+        let mut answers = Answers::new(rules);
+        for (index, item) in rules.items.iter().enumerate() {
+            let code = match (&item.kind, item.codes()) {
+                (_, Some(codes)) if most_severe => codes.last().copied(),
+                (_, Some(codes)) => codes.first().copied(),
+                (ItemKind::Integer { max, .. }, None) if most_severe => Some(*max),
+                (ItemKind::Integer { min, .. }, None) => Some(*min),
+                _ => None,
+            };
+            answers.values[index] = code;
+        }
+        answers
+    }
+
     /// Set an answer code, checking it is valid for the item.
     pub fn set(&mut self, rules: &RuleSet, index: ItemIdx, code: i64) -> Result<(), AnswerError> {
         let item = &rules.items[index];

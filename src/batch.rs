@@ -9,7 +9,7 @@
 use std::io::{Read, Write};
 
 use crate::answers::Answers;
-use crate::assess::{assess, assess_into, Assessment};
+use crate::assess::{assess, assess_into, established_flags, Assessment, Warning};
 use crate::error::{AnswerError, Error};
 use crate::model::{ItemIdx, RuleSet};
 use crate::report::note::NoteRenderer;
@@ -35,6 +35,10 @@ pub struct Summary {
     pub rows: u64,
     pub scored: u64,
     pub rejected: u64,
+    /// Rejected rows whose given answers already raise risk flags.
+    pub rejected_with_flags: u64,
+    /// Scored rows where a value for an item hidden by skip logic was ignored.
+    pub hidden_values_ignored: u64,
     /// Input columns that are neither the id nor an item.
     pub ignored_columns: Vec<String>,
 }
@@ -135,7 +139,14 @@ pub fn score<R: Read, W: Write>(
             .get(columns.id)
             .map(|raw| String::from_utf8_lossy(raw).trim().to_string())
             .unwrap_or_default();
-        let outcome = if record.len() != columns.width {
+        let parsed = record.len() == columns.width;
+        if parsed {
+            answers.reset();
+            for &(j, index) in &columns.items {
+                answers.set_bytes(rules, index, record.get(j).unwrap_or_default());
+            }
+        }
+        let outcome = if !parsed {
             Err(AnswerError::FieldCount {
                 found: record.len(),
                 expected: columns.width,
@@ -146,20 +157,39 @@ pub fn score<R: Read, W: Write>(
                 reason: "missing id".into(),
             })
         } else {
-            answers.reset();
-            for &(j, index) in &columns.items {
-                answers.set_bytes(rules, index, record.get(j).unwrap_or_default());
-            }
             assess_into(rules, &answers, &mut assessment)
         };
         match outcome {
             Ok(()) => {
                 summary.scored += 1;
+                if assessment
+                    .warnings
+                    .iter()
+                    .any(|w| matches!(w, Warning::HiddenValueIgnored { .. }))
+                {
+                    summary.hidden_values_ignored += 1;
+                }
                 sink.scored(sheet_row, &id, &assessment)?;
             }
             Err(err) => {
                 summary.rejected += 1;
-                sink.rejected(sheet_row, &id, &format!("row {sheet_row}, {err}"))?;
+                // Fields out of line with the header cannot be trusted.
+                let flags = if parsed {
+                    established_flags(rules, &answers)
+                } else {
+                    Vec::new()
+                };
+                let mut message = format!("row {sheet_row}, {err}");
+                if !flags.is_empty() {
+                    summary.rejected_with_flags += 1;
+                    let ids: Vec<&str> =
+                        flags.iter().map(|&f| rules.flags[f].id.as_str()).collect();
+                    message.push_str(&format!(
+                        "; the answers given already raise: {}",
+                        ids.join(", ")
+                    ));
+                }
+                sink.rejected(sheet_row, &id, &message, &flags)?;
             }
         }
     }
@@ -249,6 +279,7 @@ impl<'a, W: Write> Sink<'a, W> {
                     id: id.to_string(),
                     error: None,
                     result: Some(json::Result_::of(self.rules, a, note)),
+                    partial: None,
                     rules: json::Provenance::of(self.rules),
                 };
                 write_json(out, &record)
@@ -256,13 +287,21 @@ impl<'a, W: Write> Sink<'a, W> {
         }
     }
 
-    fn rejected(&mut self, sheet_row: u64, id: &str, message: &str) -> Result<(), Error> {
+    /// A rejected row: no result, but the flags its answers establish.
+    fn rejected(
+        &mut self,
+        sheet_row: u64,
+        id: &str,
+        message: &str,
+        flags: &[usize],
+    ) -> Result<(), Error> {
         match &mut self.out {
             Out::Csv(writer) => {
                 writer.write_field(id).map_err(csv_error)?;
-                for _ in 0..row::result_width(self.rules) {
-                    writer.write_field("").map_err(csv_error)?;
-                }
+                row::rejected_fields(self.rules, flags, &mut self.scratch, |value| {
+                    writer.write_field(value)
+                })
+                .map_err(csv_error)?;
                 end_row(writer, self.rules, message)
             }
             Out::Jsonl(out) => {
@@ -271,6 +310,7 @@ impl<'a, W: Write> Sink<'a, W> {
                     id: id.to_string(),
                     error: Some(message.to_string()),
                     result: None,
+                    partial: Some(json::Partial::of(self.rules, flags)),
                     rules: json::Provenance::of(self.rules),
                 };
                 write_json(out, &record)
@@ -316,18 +356,7 @@ pub fn template<W: Write>(rules: &RuleSet, id_column: &str, output: W) -> Result
     let mut header = vec![id_column.to_string()];
     header.extend(items.iter().map(|&i| rules.items[i].id.clone()));
     writer.write_record(&header).map_err(csv_error)?;
-    let mut answers = Answers::new(rules);
-    for &i in &items {
-        let item = &rules.items[i];
-        let least = match (&item.kind, item.codes()) {
-            (_, Some(codes)) => codes.first().copied(),
-            (crate::model::ItemKind::Integer { min, .. }, None) => Some(*min),
-            _ => None,
-        };
-        if let Some(code) = least {
-            answers.set(rules, i, code).map_err(write_error)?;
-        }
-    }
+    let answers = Answers::extreme(rules, false);
     let shown = match assess(rules, &answers) {
         Ok(a) => a.shown,
         Err(_) => vec![true; rules.items.len()],

@@ -198,6 +198,20 @@ fn score(args: ScoreArgs) -> Result<ExitCode, Error> {
             summary.ignored_columns.join(", ")
         );
     }
+    if summary.hidden_values_ignored > 0 {
+        eprintln!(
+            "note: {} row(s) gave answers to questions skip logic hides; those answers were ignored \
+             (JSON Lines output and the note name them)",
+            summary.hidden_values_ignored
+        );
+    }
+    if summary.rejected_with_flags > 0 {
+        eprintln!(
+            "warning: {} rejected row(s) already raise risk flags from the answers given; \
+             see their `flags` and `error` columns and review them today",
+            summary.rejected_with_flags
+        );
+    }
     if summary.rejected > 0 {
         eprintln!(
             "warning: {} of {} rows rejected; the `error` column says which column and why",

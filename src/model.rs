@@ -160,6 +160,34 @@ pub enum ItemKind {
     Info,
 }
 
+impl ItemKind {
+    /// Lowest and highest score an answer can add.
+    pub fn score_range(&self) -> Option<(i64, i64)> {
+        match self {
+            ItemKind::Choice(options) => Some((
+                options.iter().map(|o| o.score).min()?,
+                options.iter().map(|o| o.score).max()?,
+            )),
+            ItemKind::YesNo { yes, no } => Some(((*yes).min(*no), (*yes).max(*no))),
+            ItemKind::Integer { min, max, .. } => Some((*min, *max)),
+            ItemKind::Info => None,
+        }
+    }
+
+    /// Lowest and highest answer code.
+    pub fn code_range(&self) -> Option<(i64, i64)> {
+        match self {
+            ItemKind::Choice(options) => Some((
+                options.iter().map(|o| o.code).min()?,
+                options.iter().map(|o| o.code).max()?,
+            )),
+            ItemKind::YesNo { .. } => Some((0, 1)),
+            ItemKind::Integer { min, max, .. } => Some((*min, *max)),
+            ItemKind::Info => None,
+        }
+    }
+}
+
 #[derive(Debug)]
 pub struct ChoiceOption {
     pub code: i64,

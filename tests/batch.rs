@@ -351,7 +351,15 @@ struct Record {
     id: String,
     error: Option<String>,
     result: Option<Result_>,
+    partial: Option<Partial>,
     rules: Provenance,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Partial {
+    crisis: Option<bool>,
+    flags: Vec<Flag>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -384,6 +392,7 @@ struct Result_ {
 struct Flag {
     id: String,
     severity: String,
+    urgent: bool,
     safety: bool,
     crisis: bool,
     message: String,
@@ -393,8 +402,10 @@ struct Flag {
 #[serde(deny_unknown_fields)]
 struct Scale {
     id: String,
+    title: String,
     score: Option<i64>,
     band: Option<String>,
+    band_label: Option<String>,
     missing: u32,
     prorated: bool,
 }
@@ -403,6 +414,7 @@ struct Scale {
 #[serde(deny_unknown_fields)]
 struct Grade {
     id: String,
+    title: String,
     grade: String,
     label: String,
 }
@@ -478,10 +490,11 @@ fn jsonl_carries_the_result_trace_note_and_provenance() {
         (
             flag.id.as_str(),
             flag.severity.as_str(),
+            flag.urgent,
             flag.safety,
             flag.crisis
         ),
-        ("withdrawal_danger", "high", false, false)
+        ("withdrawal_danger", "high", true, false, false)
     );
     assert!(flag.message.starts_with("History of severe withdrawal"));
     assert!(r
@@ -492,28 +505,37 @@ fn jsonl_carries_the_result_trace_note_and_provenance() {
         .program_features
         .iter()
         .any(|f| f.id == "medically_managed_withdrawal" && !f.text.is_empty()));
-    assert_eq!(
-        r.warnings,
-        vec!["a value was given for `cssrs_4`, which skip logic hides; it was ignored".to_string()]
-    );
+    let ignored = "an answer to `cssrs_4` was ignored: the earlier answers skip that question; \
+                   check the record with the client";
+    assert_eq!(r.warnings, vec![ignored.to_string()]);
     let phq9 = r.scales.iter().find(|s| s.id == "phq9").expect("phq9");
     assert_eq!(
         (
+            phq9.title.as_str(),
             phq9.score,
             phq9.band.as_deref(),
-            phq9.missing,
-            phq9.prorated
+            phq9.band_label.as_deref()
         ),
-        (Some(0), Some("minimal"), 0, false)
+        (
+            "PHQ-9 total",
+            Some(0),
+            Some("minimal"),
+            Some("Minimal depression")
+        )
     );
+    assert_eq!((phq9.missing, phq9.prorated), (0, false));
     let risk = r
         .ratings
         .iter()
         .find(|g| g.id == "cssrs_risk")
         .expect("rating");
     assert_eq!(
-        (risk.grade.as_str(), risk.label.is_empty()),
-        ("none", false)
+        (
+            risk.grade.as_str(),
+            risk.title.as_str(),
+            risk.label.is_empty()
+        ),
+        ("none", "C-SSRS risk", false)
     );
     assert_eq!(
         r.domains
@@ -525,6 +547,8 @@ fn jsonl_carries_the_result_trace_note_and_provenance() {
     let note = r.note.as_deref().expect("note");
     assert!(note.contains("Residential / Inpatient"));
     assert!(note.contains("This is a screening result, not a diagnosis."));
+    assert!(note.contains(ignored), "the note names the ignored answer");
+    assert!(w.partial.is_none());
     let fired = r
         .trace
         .iter()
@@ -553,8 +577,120 @@ fn jsonl_carries_the_result_trace_note_and_provenance() {
     );
     let bad = &records[1];
     assert!(bad.result.is_none());
+    let partial = bad.partial.as_ref().expect("partial");
+    assert_eq!((partial.crisis, partial.flags.len()), (None, 0));
     assert_eq!(
         bad.error.as_deref(),
         Some("row 3, column `gad7_1`: `x` is not a valid answer (expected one of 0, 1, 2, 3)")
+    );
+}
+
+#[test]
+fn a_rejected_row_never_drops_the_risk_its_answers_already_show() {
+    let input = csv_with(&[
+        // Item 9 positive, item 10 (shown once any PHQ-9 problem is checked) left out.
+        ("item9", &[("phq9_9", "3")]),
+        // Intent, with item 5 left out: high risk whatever item 5 says.
+        (
+            "intent",
+            &[("cssrs_2", "1"), ("cssrs_3", "0"), ("cssrs_4", "1")],
+        ),
+        // Past behaviour with its recency left out: moderate or high, so ideation for sure.
+        ("behaviour", &[("cssrs_6", "1")]),
+        // A missing answer with nothing risky given.
+        ("plain", &[("gad7_1", "")]),
+    ]);
+    let out = score_stdin(&input, &[]).code(1);
+    let rows = out.csv_rows();
+    let get = |id: &str| rows.iter().find(|r| r["id"] == id).expect("row");
+    let cols = |id: &str| {
+        let r = get(id);
+        (
+            r["level"].clone(),
+            r["crisis"].clone(),
+            r["flags"].clone(),
+            r["error"].clone(),
+        )
+    };
+    assert_eq!(
+        cols("item9"),
+        (
+            "".into(),
+            "".into(),
+            "suicidal_ideation".into(),
+            "row 2, column `phq9_10`: missing required answer; the answers given already raise: suicidal_ideation".into()
+        )
+    );
+    assert_eq!(
+        cols("intent"),
+        (
+            "".into(),
+            "true".into(),
+            "suicide_risk_high;suicidal_ideation".into(),
+            "row 3, column `cssrs_5`: missing required answer; \
+             the answers given already raise: suicide_risk_high, suicidal_ideation"
+                .into()
+        )
+    );
+    assert_eq!(cols("behaviour").2, "suicidal_ideation");
+    assert_eq!(
+        cols("plain"),
+        (
+            "".into(),
+            "".into(),
+            "".into(),
+            "row 5, column `gad7_1`: missing required answer".into()
+        )
+    );
+    assert_eq!(get("intent")["phq9_score"], "");
+    out.stderr_is(
+        "warning: 3 rejected row(s) already raise risk flags from the answers given; \
+         see their `flags` and `error` columns and review them today\n\
+         warning: 4 of 4 rows rejected; the `error` column says which column and why\n",
+    );
+    let records = jsonl(&input);
+    let partial = records[1].partial.as_ref().expect("partial");
+    assert_eq!(partial.crisis, Some(true));
+    assert_eq!(
+        partial
+            .flags
+            .iter()
+            .map(|f| f.id.as_str())
+            .collect::<Vec<_>>(),
+        ["suicide_risk_high", "suicidal_ideation"]
+    );
+}
+
+#[test]
+fn ignored_answers_to_hidden_questions_are_reported_on_stderr() {
+    let input = csv_with(&[("h", &[("cssrs_2", "0"), ("cssrs_4", "1")])]);
+    let out = score_stdin(&input, &[]).code(0);
+    assert_eq!(out.csv_rows()[0]["cssrs_risk"], "none");
+    out.stderr_is(
+        "note: 1 row(s) gave answers to questions skip logic hides; those answers were ignored \
+         (JSON Lines output and the note name them)\n",
+    );
+}
+
+#[test]
+fn a_note_template_that_drops_a_flag_is_overruled_by_a_safety_block() {
+    let out = Test::new()
+        .args(&[
+            "score",
+            "-",
+            "--rules",
+            "tests/fixtures/rules/note-guard",
+            "--format",
+            "jsonl",
+        ])
+        .stdin("id,mood_1,mood_2\nw,1,0\n")
+        .run()
+        .code(0);
+    let record: Record = serde_json::from_str(out.stdout.trim()).expect("json");
+    let note = record.result.expect("result").note.expect("note");
+    assert_eq!(
+        note,
+        "SAFETY FINDINGS NOT SHOWN BELOW\n- [HIGH] Worry flag message.\nCRISIS RESOURCES\n\
+         - Crisis line: call 988\n- Text line: text HOME to 741741\n\nLevel: Low\n"
     );
 }

@@ -3,6 +3,7 @@
 use carescreen::batch::{self, BatchOptions, Format};
 use carescreen::model::RuleSet;
 use carescreen::rules::{load, RulesSource};
+use carescreen::assess::established_flags;
 use carescreen::{assess, Answers};
 use proptest::prelude::*;
 
@@ -64,6 +65,27 @@ proptest! {
         prop_assert!(after >= before, "raising {} from rank {} to {}: level {} -> {}",
             rules.items[item].id, ranks[item], raised_rank, before, after);
         prop_assert!(crisis_after || !crisis_before, "raising {} cleared crisis", rules.items[item].id);
+    }
+
+    #[test]
+    fn flags_established_from_an_incomplete_record_hold_for_the_complete_one(
+        ranks in record(),
+        drop in proptest::collection::vec(any::<prop::sample::Index>(), 1..4),
+    ) {
+        let rules = rules();
+        let full = answers(&ranks);
+        let complete = assess(rules, &full).expect("scored");
+        let mut partial = full.clone();
+        for d in &drop {
+            partial.clear(d.index(rules.items.len()));
+        }
+        for f in established_flags(rules, &partial) {
+            prop_assert!(complete.flags[f], "flag {} established but not raised", rules.flags[f].id);
+        }
+        // Nothing missing: exactly the flags of the assessment.
+        let all: Vec<usize> = established_flags(rules, &full);
+        let raised: Vec<usize> = complete.raised_flags(rules).collect();
+        prop_assert_eq!(all, raised);
     }
 
     #[test]

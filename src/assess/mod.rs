@@ -6,7 +6,10 @@
 //! ratings → flags → domains → placement rules and program features.
 
 mod condition;
+mod partial;
 mod trace;
+
+pub use partial::established_flags;
 
 pub use trace::{Reason, Seen, TraceEntry, TraceKind};
 
@@ -43,7 +46,8 @@ impl Warning {
     pub fn message(&self, rules: &RuleSet) -> String {
         match self {
             Warning::HiddenValueIgnored { item } => format!(
-                "a value was given for `{}`, which skip logic hides; it was ignored",
+                "an answer to `{}` was ignored: the earlier answers skip that question; \
+                 check the record with the client",
                 rules.items[*item].id
             ),
             Warning::Prorated { scale, missing } => format!(

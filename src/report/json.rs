@@ -17,7 +17,29 @@ pub struct Record<'a> {
     pub error: Option<String>,
     /// `null` on a rejected row.
     pub result: Option<Result_<'a>>,
+    /// On a rejected row: the risk flags its given answers already raise.
+    /// `null` on a scored row.
+    pub partial: Option<Partial<'a>>,
     pub rules: Provenance<'a>,
+}
+
+/// What a rejected record's answers establish.
+#[derive(Debug, Serialize)]
+pub struct Partial<'a> {
+    /// `true` when an established flag is a crisis flag; `null` otherwise
+    /// (unknown, since the record is incomplete).
+    pub crisis: Option<bool>,
+    pub flags: Vec<FlagView<'a>>,
+}
+
+impl<'a> Partial<'a> {
+    pub fn of(rules: &'a RuleSet, flags: &[usize]) -> Self {
+        let crisis = flags.iter().any(|&f| rules.flags[f].crisis).then_some(true);
+        Partial {
+            crisis,
+            flags: flags.iter().map(|&f| FlagView::of(rules, f)).collect(),
+        }
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -60,25 +82,78 @@ pub struct Result_<'a> {
 pub struct FlagView<'a> {
     pub id: &'a str,
     pub severity: &'static str,
+    /// Severity `high` or `critical`: belongs at the top of a note.
+    pub urgent: bool,
     pub safety: bool,
     pub crisis: bool,
     pub message: &'a str,
 }
 
+impl<'a> FlagView<'a> {
+    pub fn of(rules: &'a RuleSet, f: usize) -> Self {
+        let flag = &rules.flags[f];
+        FlagView {
+            id: &flag.id,
+            severity: flag.severity.as_str(),
+            urgent: flag.severity >= crate::model::Severity::High,
+            safety: flag.safety,
+            crisis: flag.crisis,
+            message: &flag.message,
+        }
+    }
+}
+
 #[derive(Debug, Serialize)]
 pub struct ScaleView<'a> {
     pub id: &'a str,
+    pub title: &'a str,
     pub score: Option<i64>,
     pub band: Option<&'a str>,
+    pub band_label: Option<&'a str>,
     pub missing: u32,
     pub prorated: bool,
+}
+
+impl<'a> ScaleView<'a> {
+    pub fn all(rules: &'a RuleSet, a: &Assessment) -> Vec<Self> {
+        rules
+            .scales
+            .iter()
+            .zip(&a.scales)
+            .map(|(s, r)| ScaleView {
+                id: &s.id,
+                title: &s.title,
+                score: r.score,
+                band: r.band.map(|b| s.bands[b].id.as_str()),
+                band_label: r.band.map(|b| s.bands[b].label.as_str()),
+                missing: r.missing,
+                prorated: r.prorated,
+            })
+            .collect()
+    }
 }
 
 #[derive(Debug, Serialize)]
 pub struct GradeView<'a> {
     pub id: &'a str,
+    pub title: &'a str,
     pub grade: &'a str,
     pub label: &'a str,
+}
+
+impl<'a> GradeView<'a> {
+    pub fn all(ratings: &'a [crate::model::Rating], grades: &[usize]) -> Vec<Self> {
+        ratings
+            .iter()
+            .zip(grades)
+            .map(|(r, &g)| GradeView {
+                id: &r.id,
+                title: &r.title,
+                grade: &r.grades[g].id,
+                label: &r.grades[g].label,
+            })
+            .collect()
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -124,48 +199,17 @@ impl<'a> Result_<'a> {
             }
         };
         let level = &rules.levels[a.level];
-        let grade_views = |ratings: &'a [crate::model::Rating], grades: &[usize]| {
-            ratings
-                .iter()
-                .zip(grades)
-                .map(|(r, &g)| GradeView {
-                    id: &r.id,
-                    grade: &r.grades[g].id,
-                    label: &r.grades[g].label,
-                })
-                .collect()
-        };
         Result_ {
             level: &level.id,
             level_name: &level.name,
             crisis: a.crisis,
             flags: a
                 .raised_flags(rules)
-                .map(|f| {
-                    let flag = &rules.flags[f];
-                    FlagView {
-                        id: &flag.id,
-                        severity: flag.severity.as_str(),
-                        safety: flag.safety,
-                        crisis: flag.crisis,
-                        message: &flag.message,
-                    }
-                })
+                .map(|f| FlagView::of(rules, f))
                 .collect(),
-            scales: rules
-                .scales
-                .iter()
-                .zip(&a.scales)
-                .map(|(s, r)| ScaleView {
-                    id: &s.id,
-                    score: r.score,
-                    band: r.band.map(|b| s.bands[b].id.as_str()),
-                    missing: r.missing,
-                    prorated: r.prorated,
-                })
-                .collect(),
-            ratings: grade_views(&rules.ratings, &a.ratings),
-            domains: grade_views(&rules.domains, &a.domains),
+            scales: ScaleView::all(rules, a),
+            ratings: GradeView::all(&rules.ratings, &a.ratings),
+            domains: GradeView::all(&rules.domains, &a.domains),
             reasons: a
                 .reasons(rules)
                 .iter()

@@ -7,7 +7,8 @@ use serde::Serialize;
 
 use crate::answers::Answers;
 use crate::assess::{assess, Assessment};
-use crate::model::{ItemKind, RuleSet};
+use crate::model::{Resource, RuleSet};
+use crate::report::json::{FlagView, GradeView, Provenance, ScaleView};
 
 const NAME: &str = "note";
 
@@ -29,8 +30,19 @@ impl<'a> NoteRenderer<'a> {
         Ok(NoteRenderer { env, rules })
     }
 
-    /// Render the note for one record.
+    /// Render the note for one record. A flag or crisis resource the
+    /// template leaves out is put in a safety block at the top.
     pub fn render(&self, id: &str, a: &Assessment) -> Result<String, TemplateError> {
+        let note = self.render_template(id, a)?;
+        let (flags, resources) = omissions(self.rules, a, &note);
+        if flags.is_empty() && resources.is_empty() {
+            return Ok(note);
+        }
+        Ok(safety_block(self.rules, &flags, &resources) + &note)
+    }
+
+    /// The template's own rendering, unguarded.
+    fn render_template(&self, id: &str, a: &Assessment) -> Result<String, TemplateError> {
         let source = &self.rules.note_template;
         let template = self
             .env
@@ -83,51 +95,28 @@ fn describe(err: minijinja::Error) -> String {
 pub(crate) fn check_template(rules: &RuleSet) -> Result<(), TemplateError> {
     let renderer = NoteRenderer::new(rules)?;
     for most_severe in [false, true] {
-        let mut answers = Answers::new(rules);
-        for (index, item) in rules.items.iter().enumerate() {
-            let code = match (&item.kind, item.codes()) {
-                (_, Some(codes)) if most_severe => codes.last().copied(),
-                (_, Some(codes)) => codes.first().copied(),
-                (ItemKind::Integer { max, .. }, None) if most_severe => Some(*max),
-                (ItemKind::Integer { min, .. }, None) => Some(*min),
-                _ => None,
-            };
-            if let Some(code) = code {
-                // Codes come from the item itself, so setting cannot fail.
-                let _ = answers.set(rules, index, code);
-            }
-        }
-        if let Ok(assessment) = assess(rules, &answers) {
-            let note = renderer.render("example", &assessment)?;
-            check_shows_safety(rules, &assessment, &note).map_err(|message| TemplateError {
-                message,
+        let Ok(assessment) = assess(rules, &Answers::extreme(rules, most_severe)) else {
+            continue;
+        };
+        let note = renderer.render_template("example", &assessment)?;
+        let (flags, resources) = omissions(rules, &assessment, &note);
+        if let Some(&f) = flags.first() {
+            return Err(TemplateError {
+                message: format!(
+                    "the note leaves out flag `{}` (its message); every raised flag must appear",
+                    rules.flags[f].id
+                ),
                 line: None,
-            })?;
+            });
         }
-    }
-    Ok(())
-}
-
-/// A note must never drop a flag or, when a safety flag is raised, the
-/// crisis resources: a template that does is rejected.
-fn check_shows_safety(rules: &RuleSet, a: &Assessment, note: &str) -> Result<(), String> {
-    for f in a.raised_flags(rules) {
-        let flag = &rules.flags[f];
-        if !note.contains(flag.message.trim()) {
-            return Err(format!(
-                "the note does not show flag `{}` (its message is missing); every raised flag must appear",
-                flag.id
-            ));
-        }
-    }
-    if a.safety(rules) {
-        for resource in &rules.resources {
-            if !note.contains(resource.contact.trim()) {
-                return Err(format!(
-                    "the note does not list resource `{}` when a safety flag is raised",
-                    resource.id
-                ));
-            }
+        if let Some(r) = resources.first() {
+            return Err(TemplateError {
+                message: format!(
+                    "the note leaves out resource `{}` while a safety flag is raised",
+                    r.id
+                ),
+                line: None,
+            });
         }
     }
     Ok(())
@@ -137,7 +126,7 @@ fn check_shows_safety(rules: &RuleSet, a: &Assessment, note: &str) -> Result<(),
 #[derive(Serialize)]
 struct NoteContext<'a> {
     id: &'a str,
-    rules: Meta<'a>,
+    rules: Provenance<'a>,
     level: LevelView<'a>,
     crisis: bool,
     /// Any safety flag raised: list crisis resources first.
@@ -149,13 +138,8 @@ struct NoteContext<'a> {
     reasons: Vec<String>,
     features: Vec<&'a str>,
     resources: Vec<ResourceView<'a>>,
-}
-
-#[derive(Serialize)]
-struct Meta<'a> {
-    name: &'a str,
-    version: &'a str,
-    sha256: &'a str,
+    /// Warnings in words (answers ignored by skip logic, prorating).
+    warnings: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -164,33 +148,6 @@ struct LevelView<'a> {
     name: &'a str,
     description: &'a str,
     referral: &'a str,
-}
-
-#[derive(Serialize)]
-struct FlagView<'a> {
-    id: &'a str,
-    severity: &'static str,
-    safety: bool,
-    crisis: bool,
-    message: &'a str,
-}
-
-#[derive(Serialize)]
-struct ScaleView<'a> {
-    id: &'a str,
-    title: &'a str,
-    score: Option<i64>,
-    band: Option<&'a str>,
-    band_label: Option<&'a str>,
-    prorated: bool,
-}
-
-#[derive(Serialize)]
-struct GradeView<'a> {
-    id: &'a str,
-    title: &'a str,
-    grade: &'a str,
-    label: &'a str,
 }
 
 #[derive(Serialize)]
@@ -204,26 +161,9 @@ impl<'a> NoteContext<'a> {
     fn of(rules: &'a RuleSet, id: &'a str, a: &Assessment) -> Self {
         let level = &rules.levels[a.level];
         let safety = a.safety(rules);
-        let grades =
-            |ratings: &'a [crate::model::Rating], grades: &[usize]| -> Vec<GradeView<'a>> {
-                ratings
-                    .iter()
-                    .zip(grades)
-                    .map(|(r, &g)| GradeView {
-                        id: &r.id,
-                        title: &r.title,
-                        grade: &r.grades[g].id,
-                        label: &r.grades[g].label,
-                    })
-                    .collect()
-            };
         NoteContext {
             id,
-            rules: Meta {
-                name: &rules.name,
-                version: &rules.version,
-                sha256: &rules.sha256,
-            },
+            rules: Provenance::of(rules),
             level: LevelView {
                 id: &level.id,
                 name: &level.name,
@@ -234,32 +174,11 @@ impl<'a> NoteContext<'a> {
             safety,
             flags: a
                 .raised_flags(rules)
-                .map(|f| {
-                    let flag = &rules.flags[f];
-                    FlagView {
-                        id: &flag.id,
-                        severity: flag.severity.as_str(),
-                        safety: flag.safety,
-                        crisis: flag.crisis,
-                        message: &flag.message,
-                    }
-                })
+                .map(|f| FlagView::of(rules, f))
                 .collect(),
-            scales: rules
-                .scales
-                .iter()
-                .zip(&a.scales)
-                .map(|(s, r)| ScaleView {
-                    id: &s.id,
-                    title: &s.title,
-                    score: r.score,
-                    band: r.band.map(|b| s.bands[b].id.as_str()),
-                    band_label: r.band.map(|b| s.bands[b].label.as_str()),
-                    prorated: r.prorated,
-                })
-                .collect(),
-            ratings: grades(&rules.ratings, &a.ratings),
-            domains: grades(&rules.domains, &a.domains),
+            scales: ScaleView::all(rules, a),
+            ratings: GradeView::all(&rules.ratings, &a.ratings),
+            domains: GradeView::all(&rules.domains, &a.domains),
             reasons: a.reasons(rules).iter().map(|r| r.text(rules)).collect(),
             features: rules
                 .features
@@ -268,16 +187,70 @@ impl<'a> NoteContext<'a> {
                 .filter(|(_, on)| **on)
                 .map(|(f, _)| f.text.as_str())
                 .collect(),
-            resources: rules
-                .resources
-                .iter()
-                .filter(|r| safety || !r.safety_only)
+            resources: shown_resources(rules, safety)
                 .map(|r| ResourceView {
                     name: &r.name,
                     contact: &r.contact,
                     hours: r.hours.as_deref(),
                 })
                 .collect(),
+            warnings: a.warnings.iter().map(|w| w.message(rules)).collect(),
         }
     }
+}
+
+fn shown_resources(rules: &RuleSet, safety: bool) -> impl Iterator<Item = &Resource> {
+    rules
+        .resources
+        .iter()
+        .filter(move |r| safety || !r.safety_only)
+}
+
+/// What a rendered note leaves out that it must show: raised flags, and the
+/// crisis resources when a safety flag is raised.
+fn omissions<'a>(
+    rules: &'a RuleSet,
+    a: &Assessment,
+    note: &str,
+) -> (Vec<usize>, Vec<&'a Resource>) {
+    let flags = a
+        .raised_flags(rules)
+        .filter(|&f| !note.contains(rules.flags[f].message.trim()))
+        .collect();
+    let resources = if a.safety(rules) {
+        rules
+            .resources
+            .iter()
+            .filter(|r| !note.contains(r.contact.trim()))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    (flags, resources)
+}
+
+/// The safety block put above a note whose template left something out.
+fn safety_block(rules: &RuleSet, flags: &[usize], resources: &[&Resource]) -> String {
+    let mut out = String::from("SAFETY FINDINGS NOT SHOWN BELOW\n");
+    for &f in flags {
+        let flag = &rules.flags[f];
+        out.push_str(&format!(
+            "- [{}] {}\n",
+            flag.severity.as_str().to_uppercase(),
+            flag.message.trim()
+        ));
+    }
+    if !resources.is_empty() {
+        out.push_str("CRISIS RESOURCES\n");
+        for r in resources {
+            let hours = r
+                .hours
+                .as_deref()
+                .map(|h| format!(" ({h})"))
+                .unwrap_or_default();
+            out.push_str(&format!("- {}: {}{hours}\n", r.name, r.contact));
+        }
+    }
+    out.push('\n');
+    out
 }

@@ -61,6 +61,36 @@ pub fn result_fields(
     field(scratch);
 }
 
+/// The result columns of a rejected row: all empty, except that risk flags
+/// the given answers already establish are never dropped: they fill `flags`,
+/// and `crisis` is `true` if one is a crisis flag (empty otherwise: unknown).
+pub fn rejected_fields<E>(
+    rules: &RuleSet,
+    flags: &[usize],
+    scratch: &mut String,
+    mut field: impl FnMut(&str) -> Result<(), E>,
+) -> Result<(), E> {
+    field("")?;
+    field("")?;
+    field(if flags.iter().any(|&f| rules.flags[f].crisis) {
+        "true"
+    } else {
+        ""
+    })?;
+    scratch.clear();
+    for &f in flags {
+        if !scratch.is_empty() {
+            scratch.push(';');
+        }
+        scratch.push_str(&rules.flags[f].id);
+    }
+    field(scratch)?;
+    for _ in 4..result_width(rules) {
+        field("")?;
+    }
+    Ok(())
+}
+
 /// How many result columns `result_fields` writes.
 pub fn result_width(rules: &RuleSet) -> usize {
     4 + 2 * rules.scales.len() + rules.ratings.len() + 1

@@ -596,7 +596,7 @@ impl Validator {
                     );
                     continue;
                 }
-                let Some(scores) = score_range(&items[item].kind) else {
+                let Some(scores) = items[item].kind.score_range() else {
                     self.error(
                         file,
                         &item_path,
@@ -641,7 +641,7 @@ impl Validator {
                 (RawMissing::Prorate, Some(prorate)) => {
                     let ranges: Vec<Option<(i64, i64)>> = members
                         .iter()
-                        .map(|&i| score_range(&items[i].kind))
+                        .map(|&i| items[i].kind.score_range())
                         .collect();
                     if ranges.windows(2).any(|w| w[0] != w[1]) {
                         self.error(
@@ -1720,19 +1720,6 @@ fn score_span(low: i64, high: i64) -> String {
         format!("score {low}")
     } else {
         format!("scores {low} to {high}")
-    }
-}
-
-fn score_range(kind: &ItemKind) -> Option<(i64, i64)> {
-    match kind {
-        ItemKind::Choice(options) => {
-            let low = options.iter().map(|o| o.score).min()?;
-            let high = options.iter().map(|o| o.score).max()?;
-            Some((low, high))
-        }
-        ItemKind::YesNo { yes, no } => Some(((*yes).min(*no), (*yes).max(*no))),
-        ItemKind::Integer { min, max, .. } => Some((*min, *max)),
-        ItemKind::Info => None,
     }
 }
 

@@ -1,0 +1,253 @@
+//! Flags that an incomplete record already establishes.
+//!
+//! A record with a missing or invalid answer is rejected, but the answers it
+//! does give may already prove a risk (a "yes" to suicidal intent, whatever
+//! the missing item says). Hiding that would be unsafe, and guessing would
+//! be wrong, so this evaluates the flags in three-valued logic: anything not
+//! known ranges over every value it could take, and a flag is established
+//! only when its condition holds for all of them.
+
+use crate::answers::Answers;
+use crate::model::{Cmp, Condition, MissingRule, RuleSet, Subject};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Truth {
+    Yes,
+    No,
+    Unknown,
+}
+
+/// What is known about a value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Known {
+    /// Hidden by skip logic: comparisons on it are false.
+    Absent,
+    /// Somewhere in `lo..=hi`.
+    Within(i64, i64),
+    /// Anything, or absent.
+    Unknown,
+}
+
+struct Partial<'a> {
+    rules: &'a RuleSet,
+    items: Vec<Known>,
+    scales: Vec<Known>,
+    bands: Vec<Known>,
+    ratings: Vec<Known>,
+}
+
+/// Most missing answers to case-split on; beyond this, plain three-valued
+/// evaluation alone decides (still sound, possibly finding fewer flags).
+const MAX_SPLITS: usize = 16;
+
+/// Flags (indexes, most severe first) raised by `answers` however their
+/// missing or invalid answers turn out.
+///
+/// Three-valued logic alone misses flags that hold for every value of a
+/// missing answer through different rules (C-SSRS behaviour with its
+/// recency unknown is moderate or high risk, so at least moderate). So each
+/// missing answer is also tried at each of its codes: a flag raised in every
+/// case is established too.
+pub fn established_flags(rules: &RuleSet, answers: &Answers) -> Vec<usize> {
+    let base = evaluate(rules, answers, None);
+    let mut established: Vec<bool> = base.clone();
+    let missing: Vec<usize> = (0..rules.items.len())
+        .filter(|&i| answers.get(i).is_none() && rules.items[i].codes().is_some())
+        .take(MAX_SPLITS)
+        .collect();
+    for m in missing {
+        let codes = rules.items[m].codes().unwrap_or_default();
+        let mut in_every_case = vec![true; rules.flags.len()];
+        for code in codes {
+            let case = evaluate(rules, answers, Some((m, code)));
+            for (all, raised) in in_every_case.iter_mut().zip(case) {
+                *all &= raised;
+            }
+        }
+        for (e, all) in established.iter_mut().zip(in_every_case) {
+            *e |= all;
+        }
+    }
+    rules
+        .flags_by_severity
+        .iter()
+        .copied()
+        .filter(|&f| established[f])
+        .collect()
+}
+
+/// Which flags certainly hold, with one missing answer optionally fixed.
+fn evaluate(rules: &RuleSet, answers: &Answers, fixed: Option<(usize, i64)>) -> Vec<bool> {
+    let mut p = Partial {
+        rules,
+        items: Vec::with_capacity(rules.items.len()),
+        scales: Vec::new(),
+        bands: Vec::new(),
+        ratings: Vec::new(),
+    };
+    for (i, item) in rules.items.iter().enumerate() {
+        let shown = item.show_if.as_ref().map_or(Truth::Yes, |c| p.holds(c));
+        let answer = match fixed {
+            Some((at, code)) if at == i => Some(code),
+            _ => answers.get(i),
+        };
+        let known = match (shown, answer) {
+            (Truth::No, _) => Known::Absent,
+            (Truth::Unknown, _) => Known::Unknown,
+            (Truth::Yes, Some(code)) => Known::Within(code, code),
+            (Truth::Yes, None) => match item.kind.code_range() {
+                Some((lo, hi)) => Known::Within(lo, hi),
+                None => Known::Unknown,
+            },
+        };
+        p.items.push(known);
+    }
+    for scale in &rules.scales {
+        let (mut lo, mut hi) = (0i64, 0i64);
+        let mut complete = true;
+        for &i in &scale.items {
+            let item = &rules.items[i];
+            let (min, max) = item.kind.score_range().unwrap_or((0, 0));
+            match p.items[i] {
+                Known::Absent => {}
+                Known::Within(a, b) if a == b => {
+                    let score = item.score(a).unwrap_or(0);
+                    lo += score;
+                    hi += score;
+                }
+                Known::Within(..) => {
+                    lo += min;
+                    hi += max;
+                }
+                // Hidden adds 0; shown adds its score.
+                Known::Unknown => {
+                    lo += min.min(0);
+                    hi += max.max(0);
+                }
+            }
+            complete &= matches!(p.items[i], Known::Absent)
+                || matches!(p.items[i], Known::Within(a, b) if a == b);
+        }
+        // Under `all_required` the complete record's score lies in lo..=hi;
+        // prorated or invalid scales are unknown until complete.
+        if complete || scale.missing == MissingRule::AllRequired {
+            p.scales.push(Known::Within(lo, hi));
+            let band = |score: i64| {
+                scale
+                    .band_of(score.clamp(scale.min, scale.max))
+                    .unwrap_or(0) as i64
+            };
+            p.bands.push(Known::Within(band(lo), band(hi)));
+        } else {
+            p.scales.push(Known::Unknown);
+            p.bands.push(Known::Unknown);
+        }
+    }
+    for rating in &rules.ratings {
+        let (mut lo, mut hi) = (0usize, 0usize);
+        for (g, grade) in rating.grades.iter().enumerate().skip(1) {
+            match grade.when.as_ref().map_or(Truth::No, |c| p.holds(c)) {
+                Truth::Yes => {
+                    lo = g;
+                    hi = g;
+                }
+                Truth::Unknown => hi = g,
+                Truth::No => {}
+            }
+        }
+        p.ratings.push(Known::Within(lo as i64, hi as i64));
+    }
+    rules
+        .flags
+        .iter()
+        .map(|f| p.holds(&f.when) == Truth::Yes)
+        .collect()
+}
+
+impl Partial<'_> {
+    fn known(&self, subject: Subject) -> Known {
+        match subject {
+            Subject::Item(i) => self.items.get(i).copied().unwrap_or(Known::Unknown),
+            Subject::Scale(s) => self.scales.get(s).copied().unwrap_or(Known::Unknown),
+            Subject::Band(s) => self.bands.get(s).copied().unwrap_or(Known::Unknown),
+            Subject::Rating(r) => self.ratings.get(r).copied().unwrap_or(Known::Unknown),
+            // Flags never look at domains; an unknown answer is the safe reading.
+            Subject::Domain(_) => Known::Unknown,
+        }
+    }
+
+    fn holds(&self, cond: &Condition) -> Truth {
+        match cond {
+            Condition::All(cs) => {
+                let mut out = Truth::Yes;
+                for c in cs {
+                    match self.holds(c) {
+                        Truth::No => return Truth::No,
+                        Truth::Unknown => out = Truth::Unknown,
+                        Truth::Yes => {}
+                    }
+                }
+                out
+            }
+            Condition::Any(cs) => {
+                let mut out = Truth::No;
+                for c in cs {
+                    match self.holds(c) {
+                        Truth::Yes => return Truth::Yes,
+                        Truth::Unknown => out = Truth::Unknown,
+                        Truth::No => {}
+                    }
+                }
+                out
+            }
+            Condition::Not(c) => match self.holds(c) {
+                Truth::Yes => Truth::No,
+                Truth::No => Truth::Yes,
+                Truth::Unknown => Truth::Unknown,
+            },
+            Condition::Compare(subject, cmp) => match self.known(*subject) {
+                Known::Absent => Truth::No,
+                Known::Unknown => Truth::Unknown,
+                Known::Within(lo, hi) => compare(cmp, lo, hi, self.rules, *subject),
+            },
+            // Flags do not refer to flags; be safe if asked.
+            Condition::Flag(_) => Truth::Unknown,
+        }
+    }
+}
+
+/// A comparison over every value in `lo..=hi`.
+fn compare(cmp: &Cmp, lo: i64, hi: i64, rules: &RuleSet, subject: Subject) -> Truth {
+    // Item codes need not be contiguous: test each possible code.
+    let candidates: Vec<i64> = match subject {
+        Subject::Item(i) => match rules.items[i].codes() {
+            Some(codes) => codes
+                .into_iter()
+                .filter(|c| (lo..=hi).contains(c))
+                .collect(),
+            None => Vec::new(),
+        },
+        _ => Vec::new(),
+    };
+    let (all, any) = if candidates.is_empty() {
+        match cmp {
+            Cmp::AtLeast(v) => (lo >= *v, hi >= *v),
+            Cmp::AtMost(v) => (hi <= *v, lo <= *v),
+            Cmp::Eq(v) => (lo == *v && hi == *v, (lo..=hi).contains(v)),
+            Cmp::In(vs) => (
+                lo == hi && vs.contains(&lo),
+                vs.iter().any(|v| (lo..=hi).contains(v)),
+            ),
+        }
+    } else {
+        (
+            candidates.iter().all(|&c| cmp.holds(c)),
+            candidates.iter().any(|&c| cmp.holds(c)),
+        )
+    };
+    match (all, any) {
+        (true, _) => Truth::Yes,
+        (false, false) => Truth::No,
+        (false, true) => Truth::Unknown,
+    }
+}
