@@ -47,6 +47,8 @@ pub struct Summary {
 struct Columns {
     width: usize,
     id: usize,
+    /// The id column's name as the input spells it (used for the output).
+    id_name: String,
     items: Vec<(usize, ItemIdx)>,
     ignored: Vec<String>,
 }
@@ -57,6 +59,7 @@ fn map_header(
     id_column: &str,
 ) -> Result<Columns, Error> {
     let mut id = None;
+    let mut id_name = id_column.to_string();
     let mut items: Vec<(usize, ItemIdx)> = Vec::new();
     let mut ignored = Vec::new();
     let mut seen: Vec<String> = Vec::new();
@@ -68,6 +71,7 @@ fn map_header(
         seen.push(name.clone());
         if name == id_column.to_ascii_lowercase() {
             id = Some(j);
+            id_name = String::from_utf8_lossy(raw).trim().to_string();
         } else if let Some(index) = rules
             .item_index(&name)
             .filter(|&i| rules.items[i].is_answerable())
@@ -88,13 +92,17 @@ fn map_header(
         }
     }
     if !missing.is_empty() {
-        return Err(Error::MissingColumns { columns: missing });
+        return Err(Error::MissingColumns {
+            id_column: id.is_none().then(|| id_column.to_string()),
+            columns: missing,
+        });
     }
     // Rule order, so parse errors are found in item order.
     items.sort_by_key(|&(_, index)| index);
     Ok(Columns {
         width: header.len(),
         id: id.unwrap_or(0),
+        id_name,
         items,
         ignored,
     })
@@ -124,7 +132,7 @@ pub fn score<R: Read, W: Write>(
         Format::Jsonl => Some(NoteRenderer::new(rules).map_err(|e| Error::Template(e.message))?),
         Format::Csv => None,
     };
-    let mut sink = Sink::new(rules, output, options, notes)?;
+    let mut sink = Sink::new(rules, output, options.format, &columns.id_name, notes)?;
     let mut summary = Summary {
         ignored_columns: columns.ignored.clone(),
         ..Summary::default()
@@ -236,14 +244,15 @@ impl<'a, W: Write> Sink<'a, W> {
     fn new(
         rules: &'a RuleSet,
         output: W,
-        options: &BatchOptions,
+        format: Format,
+        id_column: &str,
         notes: Option<NoteRenderer<'a>>,
     ) -> Result<Self, Error> {
-        let out = match options.format {
+        let out = match format {
             Format::Csv => {
                 let mut writer = csv::Writer::from_writer(output);
                 writer
-                    .write_record(row::header(rules, &options.id_column))
+                    .write_record(row::header(rules, id_column))
                     .map_err(csv_error)?;
                 Out::Csv(Box::new(writer))
             }

@@ -266,9 +266,16 @@ fn print_error(err: &Error) {
             }
             eprintln!("error: {err}; run `carescreen rules check` on it for details");
         }
-        Error::MissingColumns { .. } => {
+        Error::MissingColumns { id_column, .. } => {
             eprintln!("error: {err}");
-            eprintln!("help: `carescreen template` prints the header the rule set expects");
+            match id_column {
+                Some(id) => eprintln!(
+                    "help: the record id is read from column `{id}`; name another with --id-column"
+                ),
+                None => {
+                    eprintln!("help: `carescreen template` prints the header the rule set expects")
+                }
+            }
         }
         other => eprintln!("error: {other}"),
     }
@@ -303,7 +310,13 @@ fn write_atomically<T>(
         path: path.to_path_buf(),
         source,
     };
-    let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(write_err)?;
+    if !dir.is_dir() {
+        let message = format!("folder `{}` does not exist", dir.display());
+        return Err(write_err(io::Error::new(io::ErrorKind::NotFound, message)));
+    }
+    // The temporary file's own name means nothing to the user: keep the kind only.
+    let mut temp = tempfile::NamedTempFile::new_in(dir)
+        .map_err(|e| write_err(io::Error::new(e.kind(), e.kind().to_string())))?;
     let value = {
         let mut out = io::BufWriter::new(&mut temp);
         let value = write(&mut out)?;

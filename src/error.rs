@@ -90,8 +90,12 @@ pub enum Error {
     },
     #[error("input row {row}: {message}")]
     Csv { row: u64, message: String },
-    #[error("input header: missing required column(s) {}", .columns.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", "))]
-    MissingColumns { columns: Vec<String> },
+    #[error("input header: missing required column(s) {}", list_some(columns))]
+    MissingColumns {
+        columns: Vec<String>,
+        /// Set when the id column is among the missing.
+        id_column: Option<String>,
+    },
     #[error("input header: column `{column}` appears more than once")]
     DuplicateColumn { column: String },
     #[error("input is empty: expected a header row")]
@@ -100,4 +104,14 @@ pub enum Error {
     Usage(String),
     #[error("the note template cannot be used: {0}")]
     Template(String),
+}
+
+/// At most eight names, then how many more.
+fn list_some(names: &[String]) -> String {
+    const SHOWN: usize = 8;
+    let mut out: Vec<String> = names.iter().take(SHOWN).map(|c| format!("`{c}`")).collect();
+    if names.len() > SHOWN {
+        out.push(format!("and {} more", names.len() - SHOWN));
+    }
+    out.join(", ")
 }

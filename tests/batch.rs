@@ -694,3 +694,23 @@ fn a_note_template_that_drops_a_flag_is_overruled_by_a_safety_block() {
          - Crisis line: call 988\n- Text line: text HOME to 741741\n\nLevel: Low\n"
     );
 }
+
+#[test]
+fn the_id_column_keeps_its_input_spelling_and_a_missing_one_gets_a_hint() {
+    let input = csv_with(&[("a", &[])]).replacen("id,", "Client,", 1);
+    let out = score_stdin(&input, &["--id-column", "client"]).code(0);
+    assert!(out.stdout.starts_with("Client,level,"), "{}", out.stdout);
+    score_stdin(&input, &[]).code(2).stderr_is(
+        "error: input header: missing required column(s) `id`\n\
+         help: the record id is read from column `id`; name another with --id-column\n",
+    );
+}
+
+#[test]
+fn an_output_folder_that_does_not_exist_is_named() {
+    let t = Test::in_temp_dir().file("in.csv", csv_with(&[("a", &[])]));
+    let t = t.args(&["score", "in.csv", "-o", "no/such/out.csv"]);
+    t.run()
+        .code(2)
+        .stderr_is("error: cannot write `no/such/out.csv`: folder `no/such` does not exist\n");
+}

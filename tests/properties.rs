@@ -1,9 +1,9 @@
 //! Properties of the default rule set over random answers.
 
+use carescreen::assess::established_flags;
 use carescreen::batch::{self, BatchOptions, Format};
 use carescreen::model::RuleSet;
 use carescreen::rules::{load, RulesSource};
-use carescreen::assess::established_flags;
 use carescreen::{assess, Answers};
 use proptest::prelude::*;
 
