@@ -105,10 +105,7 @@ fn benches(c: &mut Criterion) {
         })
     });
     for (name, format) in [("score_csv", Format::Csv), ("score_jsonl", Format::Jsonl)] {
-        let options = BatchOptions {
-            id_column: "id".into(),
-            format,
-        };
+        let options = BatchOptions::new("id", format);
         group.bench_function(name, |b| {
             b.iter_batched(
                 || (),

@@ -5,14 +5,17 @@
 
 use std::ffi::OsString;
 use std::fs::File;
-use std::io::{self, BufReader, Read, Write};
+use std::io::{self, BufReader, IsTerminal, Read, Write};
+
+use indicatif::{ProgressBar, ProgressStyle};
 use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::batch::{self, BatchOptions, Format};
+use crate::batch::{self, BatchOptions, Format, Summary};
 use crate::error::Error;
 use crate::model::RuleSet;
+use crate::report::summary::SummaryView;
 use crate::rules::{self, RulesSource};
 
 /// Exit codes (listed in the README).
@@ -31,7 +34,9 @@ const SCORE_EXAMPLES: &str = "\
 Examples:
   carescreen score intakes.csv                     score with the built-in rules, CSV to stdout
   carescreen score intakes.csv -o results.csv      write results atomically to a file
-  carescreen score - --format jsonl < intakes.csv  JSON Lines with the full trace
+  carescreen score - --format jsonl < intakes.csv  JSON Lines with the note and the full trace
+  carescreen score intakes.csv --note-column       CSV with the referral note in a last column
+  carescreen score big.csv -o out.csv --summary json --threads 4
   carescreen score intakes.csv --rules my-rules/   use another rule set
   carescreen score intakes.csv --id-column client  the record id is in column `client`";
 
@@ -109,6 +114,31 @@ struct ScoreArgs {
     /// Name of the column holding the record id
     #[arg(long, value_name = "NAME", default_value = "id")]
     id_column: String,
+    /// Worker threads [default: every core]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    threads: Option<u16>,
+    /// CSV: add the referral note as a last column `note`
+    #[arg(long)]
+    note_column: bool,
+    /// End-of-run summary on stderr; `auto` shows the table on a terminal only
+    #[arg(long, value_enum, default_value_t = SummaryArg::Auto)]
+    summary: SummaryArg,
+    /// No progress bar, summary or notes on stderr: only errors, and the
+    /// warning that rejected rows raise risk flags
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum SummaryArg {
+    /// A table when stderr is a terminal, nothing otherwise
+    Auto,
+    /// A table
+    Table,
+    /// One JSON object, for scripts
+    Json,
+    /// Nothing
+    None,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -161,26 +191,51 @@ fn load(path: Option<PathBuf>) -> Result<RuleSet, Error> {
 }
 
 fn score(args: ScoreArgs) -> Result<ExitCode, Error> {
-    let rules = load(args.rules)?;
+    let started = std::time::Instant::now();
+    let rules = load(args.rules.clone())?;
+    let threads = match args.threads {
+        Some(n) => usize::from(n),
+        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+    };
     let options = BatchOptions {
-        id_column: args.id_column,
+        threads,
+        note_column: args.note_column,
+        id_column: args.id_column.clone(),
         format: match args.format {
             FormatArg::Csv => Format::Csv,
             FormatArg::Jsonl => Format::Jsonl,
         },
     };
     let stdin = is_dash(&args.input);
-    let input: Box<dyn Read> = if stdin {
-        Box::new(io::stdin().lock())
+    let (input, size): (Box<dyn Read>, Option<u64>) = if stdin {
+        (Box::new(io::stdin().lock()), None)
     } else {
         let file = File::open(&args.input).map_err(|source| Error::Read {
             path: args.input.clone(),
             source,
         })?;
-        Box::new(BufReader::new(file))
+        let size = file
+            .metadata()
+            .ok()
+            .filter(|m| m.is_file())
+            .map(|m| m.len());
+        (Box::new(BufReader::new(file)), size)
     };
+    let bar = match size {
+        Some(len) if !args.quiet && io::stderr().is_terminal() => {
+            let bar = ProgressBar::new(len);
+            let style = ProgressStyle::with_template(
+                "{bar:40} {percent:>3}% {bytes}/{total_bytes} eta {eta}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar());
+            bar.set_style(style);
+            bar
+        }
+        _ => ProgressBar::hidden(),
+    };
+    let progress = |bytes: u64| bar.set_position(bytes);
     let summary = if is_dash(&args.output) {
-        batch::score(&rules, input, io::stdout().lock(), &options)?
+        batch::score_with_progress(&rules, input, io::stdout().lock(), &options, progress)
     } else {
         if !stdin && same_file(&args.input, &args.output) {
             return Err(Error::Usage(format!(
@@ -189,9 +244,36 @@ fn score(args: ScoreArgs) -> Result<ExitCode, Error> {
             )));
         }
         write_atomically(&args.output, |out| {
-            batch::score(&rules, input, out, &options)
-        })?
+            batch::score_with_progress(&rules, input, out, &options, progress)
+        })
     };
+    bar.finish_and_clear();
+    let summary = summary?;
+    report_summary(&rules, &summary, &args, started.elapsed());
+    Ok(if summary.rejected > 0 {
+        ExitCode::Problems
+    } else {
+        ExitCode::Success
+    })
+}
+
+fn report_summary(
+    rules: &RuleSet,
+    summary: &Summary,
+    args: &ScoreArgs,
+    elapsed: std::time::Duration,
+) {
+    // Risk in rejected rows is reported even with --quiet.
+    if summary.rejected_with_flags > 0 {
+        eprintln!(
+            "warning: {} rejected row(s) already raise risk flags from the answers given; \
+             see their `flags` and `error` columns and review them today",
+            summary.rejected_with_flags
+        );
+    }
+    if args.quiet {
+        return;
+    }
     if !summary.ignored_columns.is_empty() {
         eprintln!(
             "note: ignored input columns that are not items: {}",
@@ -205,21 +287,19 @@ fn score(args: ScoreArgs) -> Result<ExitCode, Error> {
             summary.hidden_values_ignored
         );
     }
-    if summary.rejected_with_flags > 0 {
-        eprintln!(
-            "warning: {} rejected row(s) already raise risk flags from the answers given; \
-             see their `flags` and `error` columns and review them today",
-            summary.rejected_with_flags
-        );
-    }
     if summary.rejected > 0 {
         eprintln!(
             "warning: {} of {} rows rejected; the `error` column says which column and why",
             summary.rejected, summary.rows
         );
-        return Ok(ExitCode::Problems);
     }
-    Ok(ExitCode::Success)
+    let view = SummaryView::of(rules, summary, elapsed);
+    match args.summary {
+        SummaryArg::Table => eprintln!("{}", view.table(rules)),
+        SummaryArg::Auto if io::stderr().is_terminal() => eprintln!("{}", view.table(rules)),
+        SummaryArg::Json => eprintln!("{}", view.json()),
+        SummaryArg::Auto | SummaryArg::None => {}
+    }
 }
 
 fn check(path: Option<PathBuf>) -> Result<ExitCode, Error> {
@@ -323,6 +403,11 @@ fn write_atomically<T>(
         out.flush().map_err(write_err)?;
         value
     };
+    // A file replaced keeps its permissions; a new one is the owner's only
+    // (results are health data).
+    if let Ok(meta) = std::fs::metadata(path) {
+        std::fs::set_permissions(temp.path(), meta.permissions()).map_err(write_err)?;
+    }
     temp.persist(path).map_err(|e| write_err(e.error))?;
     Ok(value)
 }

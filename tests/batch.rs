@@ -714,3 +714,181 @@ fn an_output_folder_that_does_not_exist_is_named() {
         .code(2)
         .stderr_is("error: cannot write `no/such/out.csv`: folder `no/such` does not exist\n");
 }
+
+/// `n` template rows with varied answers and ids `r0`, `r1`, ...
+fn many_rows(n: usize) -> String {
+    let (header, example) = template();
+    let names: Vec<&str> = header.split(',').collect();
+    let mut out = format!("{header}\n");
+    for k in 0..n {
+        let mut row = example.clone();
+        row[0] = format!("r{k}");
+        for (col, name) in names.iter().enumerate() {
+            if name.starts_with("phq9_") && *name != "phq9_10" || name.starts_with("gad7_") {
+                row[col] = ((k + col) % 4).to_string();
+            }
+        }
+        // PHQ-9 item 10 is shown once any PHQ-9 item is above 0.
+        let at = names.iter().position(|n| *n == "phq9_10").expect("phq9_10");
+        row[at] = (k % 4).to_string();
+        if k % 97 == 0 {
+            row[1] = "x".into();
+        }
+        out.push_str(&row.join(","));
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn threads_give_the_same_output_in_the_same_order() {
+    let input = many_rows(5000);
+    let one = score_stdin(&input, &["--threads", "1"]).code(1);
+    let two = score_stdin(&input, &["--threads", "2"]).code(1);
+    let three = score_stdin(&input, &["--threads", "3", "--format", "jsonl"]).code(1);
+    assert_eq!(one.stdout, two.stdout);
+    assert_eq!(one.stdout.lines().count(), 5001);
+    let ids: Vec<String> = three
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str::<Record>(l).expect("json").id)
+        .collect();
+    assert_eq!(ids, (0..5000).map(|k| format!("r{k}")).collect::<Vec<_>>());
+    assert_eq!(one.stderr, two.stderr);
+}
+
+#[test]
+fn summary_json_counts_rows_levels_and_rejections() {
+    let input = csv_with(&[
+        ("a", &[]),
+        ("b", &[("harm_others", "2")]),
+        ("c", &[("gad7_1", "9")]),
+    ]);
+    let out = score_stdin(&input, &["--summary", "json"]).code(1);
+    let json_line = out.stderr.lines().last().expect("summary line");
+    let summary: serde_json::Value = serde_json::from_str(json_line).expect("json");
+    assert_eq!(
+        (
+            summary["rows"].as_u64(),
+            summary["scored"].as_u64(),
+            summary["rejected"].as_u64()
+        ),
+        (Some(3), Some(2), Some(1))
+    );
+    assert_eq!(summary["crisis"].as_u64(), Some(1));
+    let levels: Vec<(String, u64)> = summary["levels"]
+        .as_array()
+        .expect("levels")
+        .iter()
+        .map(|l| {
+            (
+                l["level"].as_str().expect("id").to_string(),
+                l["rows"].as_u64().expect("rows"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        levels,
+        vec![
+            ("outpatient".into(), 1),
+            ("iop".into(), 0),
+            ("php".into(), 0),
+            ("residential".into(), 1)
+        ]
+    );
+    let table = score_stdin(&input, &["--summary", "table"]).code(1);
+    assert!(
+        table
+            .stderr
+            .contains("crisis route: IMMEDIATE SAFETY EVALUATION"),
+        "{}",
+        table.stderr
+    );
+}
+
+#[test]
+fn quiet_keeps_only_the_risk_warning() {
+    let input = csv_with(&[("a", &[("gad7_1", "")]), ("b", &[("phq9_9", "2")])]);
+    score_stdin(&input, &["--quiet"]).code(1).stderr_is(
+        "warning: 1 rejected row(s) already raise risk flags from the answers given; \
+         see their `flags` and `error` columns and review them today\n",
+    );
+}
+
+#[test]
+fn the_note_column_carries_the_referral_note() {
+    let input = csv_with(&[("a", &[("harm_others", "2")]), ("bad", &[("gad7_1", "9")])]);
+    let out = score_stdin(&input, &["--note-column"]).code(1);
+    let rows = out.csv_rows();
+    assert!(rows[0]["note"].starts_with("!!! CRISIS: IMMEDIATE SAFETY EVALUATION TODAY !!!"));
+    assert!(rows[0]["note"].contains("not a diagnosis"));
+    assert_eq!(rows[1]["note"], "");
+    assert!(
+        out.stdout.starts_with("id,level,")
+            && out
+                .stdout
+                .lines()
+                .next()
+                .expect("header")
+                .ends_with(",error,note")
+    );
+}
+
+#[test]
+fn cells_that_a_spreadsheet_would_run_as_formulas_are_neutralized() {
+    let input = csv_with(&[
+        ("=HYPERLINK(\"x\")", &[]),
+        ("+a", &[("gad7_1", "=1+1")]),
+        ("-7", &[]),
+    ]);
+    let out = score_stdin(&input, &[]).code(1);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert!(
+        lines[1].starts_with("\"'=HYPERLINK(\"\"x\"\")\",outpatient,"),
+        "{}",
+        lines[1]
+    );
+    assert!(lines[2].starts_with("'+a,,"), "{}", lines[2]);
+    assert!(
+        lines[2].ends_with(
+            "\"row 3, column `gad7_1`: `=1+1` is not a valid answer (expected one of 0, 1, 2, 3)\""
+        ),
+        "{}",
+        lines[2]
+    );
+    // A plain negative number is data, not a formula.
+    assert!(lines[3].starts_with("-7,outpatient,"), "{}", lines[3]);
+    let rows = out.csv_rows();
+    assert_eq!(rows[0]["id"], "'=HYPERLINK(\"x\")");
+}
+
+#[test]
+fn a_replaced_output_keeps_its_permissions_and_a_new_one_is_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let t = Test::in_temp_dir()
+        .file("in.csv", csv_with(&[("a", &[])]))
+        .file("old.csv", "old");
+    std::fs::set_permissions(t.path("old.csv"), std::fs::Permissions::from_mode(0o644))
+        .expect("chmod");
+    let t = t.args(&["score", "in.csv", "-o", "old.csv"]);
+    t.run().code(0);
+    let mode = |name: &str| {
+        std::fs::metadata(t.path(name))
+            .expect("meta")
+            .permissions()
+            .mode()
+            & 0o777
+    };
+    assert_eq!(mode("old.csv"), 0o644);
+    let t2 = Test::in_temp_dir().file("in.csv", csv_with(&[("a", &[])]));
+    let t2 = t2.args(&["score", "in.csv", "-o", "new.csv"]);
+    t2.run().code(0);
+    assert_eq!(
+        std::fs::metadata(t2.path("new.csv"))
+            .expect("meta")
+            .permissions()
+            .mode()
+            & 0o777,
+        0o600
+    );
+}

@@ -84,10 +84,15 @@ impl Test {
             .spawn()
             .expect("start carescreen");
         let mut stdin = child.stdin.take().expect("stdin");
-        // A command may exit before reading its input; that is not a failure here.
-        let _ = stdin.write_all(&self.stdin);
-        drop(stdin);
+        let input = self.stdin.clone();
+        // Feed stdin from another thread, so a command writing much output
+        // before it has read all its input cannot deadlock the pipes. A
+        // command may exit before reading its input; that is not a failure.
+        let feeder = std::thread::spawn(move || {
+            let _ = stdin.write_all(&input);
+        });
         let out = child.wait_with_output().expect("wait");
+        let _ = feeder.join();
         Output {
             code: out.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&out.stdout).into_owned(),

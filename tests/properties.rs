@@ -116,7 +116,7 @@ proptest! {
         let csv_input = to_csv(&ranks);
 
         let mut out = Vec::new();
-        batch::score(rules, csv_input.as_bytes(), &mut out, &BatchOptions { id_column: "id".into(), format: Format::Csv }).expect("csv");
+        batch::score(rules, csv_input.as_bytes(), &mut out, &BatchOptions::new("id", Format::Csv)).expect("csv");
         let mut reader = csv::Reader::from_reader(out.as_slice());
         let header = reader.headers().expect("header").clone();
         let row = reader.records().next().expect("one row").expect("record");
@@ -127,7 +127,7 @@ proptest! {
         prop_assert_eq!(get("crisis"), a.crisis.to_string());
 
         let mut out = Vec::new();
-        batch::score(rules, csv_input.as_bytes(), &mut out, &BatchOptions { id_column: "id".into(), format: Format::Jsonl }).expect("jsonl");
+        batch::score(rules, csv_input.as_bytes(), &mut out, &BatchOptions::new("id", Format::Jsonl)).expect("jsonl");
         let record: serde_json::Value = serde_json::from_slice(&out).expect("json");
         let json_flags: Vec<&str> = record["result"]["flags"].as_array().expect("flags").iter().map(|f| f["id"].as_str().expect("id")).collect();
         prop_assert_eq!(&json_flags, &raised);
@@ -177,10 +177,7 @@ fn batch_and_direct_assessment_agree_on_a_fixed_record() {
         rules(),
         to_csv(&clamp).as_bytes(),
         &mut out,
-        &BatchOptions {
-            id_column: "id".into(),
-            format: Format::Csv,
-        },
+        &BatchOptions::new("id", Format::Csv),
     )
     .expect("csv");
     let text = String::from_utf8(out).expect("utf8");

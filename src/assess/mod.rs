@@ -5,7 +5,6 @@
 //! stages computed (validation guarantees it): skip logic → scales →
 //! ratings → flags → domains → placement rules and program features.
 
-mod condition;
 mod partial;
 mod trace;
 
@@ -15,8 +14,7 @@ pub use trace::{Reason, Seen, TraceEntry, TraceKind};
 
 use crate::answers::Answers;
 use crate::error::AnswerError;
-use crate::model::{MissingRule, RuleSet};
-use condition::Facts;
+use crate::model::{Compiled, MissingRule, RuleSet, NONE};
 
 /// A scale's result.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,6 +83,8 @@ pub struct Assessment {
     /// Acute risk: the crisis route.
     pub crisis: bool,
     pub warnings: Vec<Warning>,
+    /// Every fact above in one array, laid out by `model::Slots`.
+    pub facts: Vec<i64>,
 }
 
 impl Assessment {
@@ -125,6 +125,7 @@ impl Assessment {
             level: 0,
             crisis: false,
             warnings: Vec::new(),
+            facts: Vec::new(),
         }
     }
 }
@@ -136,157 +137,81 @@ pub fn assess_into(
     answers: &Answers,
     out: &mut Assessment,
 ) -> Result<(), AnswerError> {
+    let compiled = &rules.compiled;
+    let slots = &compiled.slots;
     out.values.clear();
     out.values.extend_from_slice(answers.values());
     out.shown.clear();
     out.shown.resize(rules.items.len(), false);
     out.warnings.clear();
-    let values = &mut out.values;
+    out.facts.clear();
+    out.facts.resize(slots.len, NONE);
 
     // Skip logic, in item order: show_if only looks at earlier items.
-    for (index, item) in rules.items.iter().enumerate() {
-        let visible = match &item.show_if {
+    for index in 0..rules.items.len() {
+        let visible = match &compiled.show_if[index] {
             None => true,
-            Some(cond) => Facts::items_only(values).holds(cond),
+            Some(test) => test.holds(&out.facts),
         };
         out.shown[index] = visible;
         if !visible {
-            if values[index].is_some() || answers.unparsed(index).is_some() {
+            if out.values[index].is_some() || answers.unparsed(index).is_some() {
                 out.warnings
                     .push(Warning::HiddenValueIgnored { item: index });
             }
-            values[index] = None;
+            out.values[index] = None;
             continue;
         }
         if let Some(err) = answers.unparsed(index) {
             return Err(err.clone());
         }
-        if values[index].is_none() && item.is_answerable() {
-            let rejected_by_scale = item.scales.iter().any(|&s| match &rules.scales[s].missing {
-                MissingRule::AllRequired => true,
-                MissingRule::Prorate { never, .. } => never.contains(&index),
-                MissingRule::Invalid => false,
-            });
-            if rejected_by_scale || (item.scales.is_empty() && item.required) {
+        match out.values[index] {
+            Some(code) => out.facts[slots.item(index)] = code,
+            None if compiled.missing_rejects[index] => {
                 return Err(AnswerError::Missing {
-                    item: item.id.clone(),
+                    item: rules.items[index].id.clone(),
                 });
             }
+            None => {}
         }
     }
 
     out.scales.clear();
-    for (s, scale) in rules.scales.iter().enumerate() {
-        let (mut sum, mut answered, mut missing, mut first_missing) = (0i64, 0i64, 0u32, None);
-        let mut counted = 0i64;
-        for &i in &scale.items {
-            if !out.shown[i] {
-                continue;
-            }
-            counted += 1;
-            match values[i] {
-                Some(code) => {
-                    // Answers only ever hold codes checked against the item.
-                    let Some(score) = rules.items[i].score(code) else {
-                        return Err(AnswerError::Invalid {
-                            item: rules.items[i].id.clone(),
-                            value: code.to_string(),
-                            expected: crate::answers::expected(&rules.items[i]),
-                        });
-                    };
-                    sum += score;
-                    answered += 1;
-                }
-                None => {
-                    missing += 1;
-                    first_missing.get_or_insert(i);
-                }
-            }
+    for s in 0..rules.scales.len() {
+        let result = score_scale(rules, s, &out.values, &out.shown, &mut out.warnings)?;
+        if let Some(score) = result.score {
+            out.facts[slots.scale(s)] = score;
         }
-        let result = match (&scale.missing, first_missing) {
-            (_, None) => ScaleResult {
-                score: Some(sum),
-                band: None,
-                missing: 0,
-                prorated: false,
-            },
-            (MissingRule::Prorate { max_missing, .. }, Some(item)) => {
-                if missing > *max_missing || answered == 0 {
-                    return Err(AnswerError::TooManyMissing {
-                        scale: scale.id.clone(),
-                        item: rules.items[item].id.clone(),
-                        missing,
-                        allowed: *max_missing,
-                    });
-                }
-                out.warnings.push(Warning::Prorated { scale: s, missing });
-                // Mean of answered items times the item count, half up.
-                let score = (2 * sum * counted + answered).div_euclid(2 * answered);
-                ScaleResult {
-                    score: Some(score),
-                    band: None,
-                    missing,
-                    prorated: true,
-                }
-            }
-            (MissingRule::Invalid, Some(_)) => {
-                out.warnings
-                    .push(Warning::ScaleInvalid { scale: s, missing });
-                ScaleResult {
-                    score: None,
-                    band: None,
-                    missing,
-                    prorated: false,
-                }
-            }
-            // Unreachable: the item walk above rejects the record first.
-            (MissingRule::AllRequired, Some(item)) => {
-                return Err(AnswerError::Missing {
-                    item: rules.items[item].id.clone(),
-                })
-            }
-        };
-        let band = result.score.and_then(|score| scale.band_of(score));
-        out.scales.push(ScaleResult { band, ..result });
+        if let Some(band) = result.band {
+            out.facts[slots.band(s)] = band as i64;
+        }
+        out.scales.push(result);
     }
 
-    let mut facts = Facts {
-        values: &out.values,
-        scales: &out.scales,
-        ratings: std::mem::take(&mut out.ratings),
-        flags: std::mem::take(&mut out.flags),
-        domains: std::mem::take(&mut out.domains),
-    };
-    facts.ratings.clear();
-    facts.flags.clear();
-    facts.domains.clear();
-    for rating in &rules.ratings {
-        let grade = facts.grade(rating);
-        facts.ratings.push(grade);
+    out.ratings.clear();
+    for (r, grades) in compiled.rating_grades.iter().enumerate() {
+        let grade = Compiled::grade(grades, &out.facts);
+        out.facts[slots.rating(r)] = grade as i64;
+        out.ratings.push(grade);
     }
-    for flag in &rules.flags {
-        let raised = facts.holds(&flag.when);
-        facts.flags.push(raised);
+    out.flags.clear();
+    for (f, test) in compiled.flags.iter().enumerate() {
+        let raised = test.holds(&out.facts);
+        out.facts[slots.flag(f)] = i64::from(raised);
+        out.flags.push(raised);
     }
-    for domain in &rules.domains {
-        let grade = facts.grade(domain);
-        facts.domains.push(grade);
+    out.domains.clear();
+    for (d, grades) in compiled.domain_grades.iter().enumerate() {
+        let grade = Compiled::grade(grades, &out.facts);
+        out.facts[slots.domain(d)] = grade as i64;
+        out.domains.push(grade);
     }
     out.rules.clear();
     out.rules
-        .extend(rules.rules.iter().map(|rule| facts.holds(&rule.when)));
+        .extend(compiled.rules.iter().map(|t| t.holds(&out.facts)));
     out.features.clear();
     out.features
-        .extend(rules.features.iter().map(|f| facts.holds(&f.when)));
-    let Facts {
-        ratings,
-        flags,
-        domains,
-        ..
-    } = facts;
-    out.ratings = ratings;
-    out.flags = flags;
-    out.domains = domains;
+        .extend(compiled.features.iter().map(|t| t.holds(&out.facts)));
 
     let mut level = rules.default_level;
     let mut crisis = false;
@@ -305,6 +230,76 @@ pub fn assess_into(
     out.level = level;
     out.crisis = crisis;
     Ok(())
+}
+
+/// A scale's score over shown items, with its missing-data rule.
+fn score_scale(
+    rules: &RuleSet,
+    s: usize,
+    values: &[Option<i64>],
+    shown: &[bool],
+    warnings: &mut Vec<Warning>,
+) -> Result<ScaleResult, AnswerError> {
+    let scale = &rules.scales[s];
+    let (mut sum, mut answered, mut counted, mut missing) = (0i64, 0i64, 0i64, 0u32);
+    let mut first_missing = None;
+    for &i in &scale.items {
+        if !shown[i] {
+            continue;
+        }
+        counted += 1;
+        match values[i] {
+            Some(code) => {
+                // Answers only ever hold codes checked against the item.
+                let Some(score) = rules.compiled.score(rules, i, code) else {
+                    return Err(AnswerError::Invalid {
+                        item: rules.items[i].id.clone(),
+                        value: code.to_string(),
+                        expected: crate::answers::expected(&rules.items[i]),
+                    });
+                };
+                sum += score;
+                answered += 1;
+            }
+            None => {
+                missing += 1;
+                first_missing.get_or_insert(i);
+            }
+        }
+    }
+    let score = match (&scale.missing, first_missing) {
+        (_, None) => Some(sum),
+        (MissingRule::Prorate { max_missing, .. }, Some(item)) => {
+            if missing > *max_missing || answered == 0 {
+                return Err(AnswerError::TooManyMissing {
+                    scale: scale.id.clone(),
+                    item: rules.items[item].id.clone(),
+                    missing,
+                    allowed: *max_missing,
+                });
+            }
+            warnings.push(Warning::Prorated { scale: s, missing });
+            // Mean of answered items times the item count, half up.
+            Some((2 * sum * counted + answered).div_euclid(2 * answered))
+        }
+        (MissingRule::Invalid, Some(_)) => {
+            warnings.push(Warning::ScaleInvalid { scale: s, missing });
+            None
+        }
+        // The item walk rejects the record before this.
+        (MissingRule::AllRequired, Some(item)) => {
+            return Err(AnswerError::Missing {
+                item: rules.items[item].id.clone(),
+            })
+        }
+    };
+    Ok(ScaleResult {
+        score,
+        band: score.and_then(|score| scale.band_of(score)),
+        missing,
+        // Only the prorating rule gives a score with items missing.
+        prorated: missing > 0 && score.is_some(),
+    })
 }
 
 #[cfg(test)]

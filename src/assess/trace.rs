@@ -5,9 +5,31 @@
 //! Computed on demand from the assessment (which keeps every intermediate
 //! result), so scoring pays nothing for it.
 
-use super::condition::Facts;
 use super::Assessment;
-use crate::model::{Condition, Origin, RuleSet, Subject};
+use crate::model::{Cmp, Condition, Origin, RuleSet, Slots, Subject, Test, NONE};
+
+/// The assessment's facts, looked up by subject.
+struct Facts<'a> {
+    facts: &'a [i64],
+    slots: &'a Slots,
+}
+
+impl Facts<'_> {
+    fn value(&self, subject: Subject) -> Option<i64> {
+        self.facts
+            .get(self.slots.of(subject))
+            .copied()
+            .filter(|&v| v != NONE)
+    }
+
+    fn flag(&self, f: usize) -> bool {
+        self.facts.get(self.slots.flag(f)) == Some(&1)
+    }
+
+    fn holds(&self, cond: &Condition) -> bool {
+        Test::compile(cond, self.slots).holds(self.facts)
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TraceKind {
@@ -135,11 +157,8 @@ impl Assessment {
     /// feature with its condition, the values it saw, and whether it held.
     pub fn trace(&self, rules: &RuleSet) -> Vec<TraceEntry> {
         let facts = Facts {
-            values: &self.values,
-            scales: &self.scales,
-            ratings: self.ratings.clone(),
-            flags: self.flags.clone(),
-            domains: self.domains.clone(),
+            facts: &self.facts,
+            slots: &rules.compiled.slots,
         };
         let mut out = Vec::new();
         let graded = [
@@ -255,7 +274,7 @@ fn collect_seen(rules: &RuleSet, facts: &Facts<'_>, cond: &Condition, out: &mut 
             let seen = Seen {
                 subject: format!("flag {}", rules.flags[*f].id),
                 value: Some(
-                    if facts.flags[*f] {
+                    if facts.flag(*f) {
                         "raised"
                     } else {
                         "not raised"
@@ -314,4 +333,19 @@ fn value_name(rules: &RuleSet, subject: Subject, value: i64) -> String {
         Subject::Domain(d) => grade(rules.domains[d].grades.iter().map(|g| &g.id).collect()),
     };
     named.unwrap_or_else(|| value.to_string())
+}
+
+impl Cmp {
+    /// The comparison in words, with `name` turning a value into text.
+    pub fn describe(&self, name: impl Fn(i64) -> String) -> String {
+        match self {
+            Cmp::Eq(v) => format!("= {}", name(*v)),
+            Cmp::AtLeast(v) => format!(">= {}", name(*v)),
+            Cmp::AtMost(v) => format!("<= {}", name(*v)),
+            Cmp::In(vs) => {
+                let names: Vec<String> = vs.iter().map(|v| name(*v)).collect();
+                format!("in [{}]", names.join(", "))
+            }
+        }
+    }
 }

@@ -1,8 +1,6 @@
 //! The flat result row of the batch CSV contract (DESIGN.md): column names
 //! and values, in order.
 
-use std::fmt::Write as _;
-
 use crate::assess::Assessment;
 use crate::model::RuleSet;
 
@@ -39,13 +37,9 @@ pub fn result_fields(
         scratch.push_str(&rules.flags[f].id);
     }
     field(scratch);
+    let mut number = itoa::Buffer::new();
     for (scale, result) in rules.scales.iter().zip(&a.scales) {
-        scratch.clear();
-        if let Some(score) = result.score {
-            // Writing to a String cannot fail.
-            let _ = write!(scratch, "{score}");
-        }
-        field(scratch);
+        field(result.score.map_or("", |score| number.format(score)));
         field(result.band.map_or("", |b| scale.bands[b].id.as_str()));
     }
     for (rating, &grade) in rules.ratings.iter().zip(&a.ratings) {

@@ -244,7 +244,8 @@ impl Validator {
         }
         let mut flags_by_severity: Vec<usize> = (0..flags.len()).collect();
         flags_by_severity.sort_by_key(|&f| std::cmp::Reverse(flags[f].severity));
-        Some(RuleSet {
+        let mut rule_set = RuleSet {
+            compiled: crate::model::Compiled::default(),
             flags_by_severity,
             name,
             version,
@@ -261,7 +262,9 @@ impl Validator {
             features,
             resources,
             note_template: note_template?,
-        })
+        };
+        rule_set.compiled = crate::model::Compiled::of(&rule_set);
+        Some(rule_set)
     }
 
     fn metadata(

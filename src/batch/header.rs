@@ -1,0 +1,80 @@
+//! The input header: which column holds the id and which each item.
+//!
+//! Names match after trimming spaces, ignoring ASCII case. Columns that are
+//! neither the id nor an item are ignored (and reported). Every answerable
+//! item that is scored or required must have a column; an optional item's
+//! column may be absent.
+
+use crate::error::Error;
+use crate::model::{ItemIdx, RuleSet};
+
+/// Where each input column goes.
+pub(crate) struct Columns {
+    pub width: usize,
+    pub id: usize,
+    /// The id column's name as the input spells it (used for the output).
+    pub id_name: String,
+    /// (column, item), in item order.
+    pub items: Vec<(usize, ItemIdx)>,
+    pub ignored: Vec<String>,
+}
+
+pub(crate) fn map_header(
+    rules: &RuleSet,
+    header: &csv::ByteRecord,
+    id_column: &str,
+) -> Result<Columns, Error> {
+    if rules.item_index(&id_column.to_ascii_lowercase()).is_some() {
+        return Err(Error::Usage(format!(
+            "the id column `{id_column}` is also an item of the rule set; name the id column with --id-column"
+        )));
+    }
+    let mut id = None;
+    let mut id_name = id_column.to_string();
+    let mut items: Vec<(usize, ItemIdx)> = Vec::new();
+    let mut ignored = Vec::new();
+    let mut seen: Vec<String> = Vec::new();
+    for (j, raw) in header.iter().enumerate() {
+        let name = String::from_utf8_lossy(raw).trim().to_ascii_lowercase();
+        if seen.contains(&name) {
+            return Err(Error::DuplicateColumn { column: name });
+        }
+        seen.push(name.clone());
+        if name == id_column.to_ascii_lowercase() {
+            id = Some(j);
+            id_name = String::from_utf8_lossy(raw).trim().to_string();
+        } else if let Some(index) = rules
+            .item_index(&name)
+            .filter(|&i| rules.items[i].is_answerable())
+        {
+            items.push((j, index));
+        } else {
+            ignored.push(name);
+        }
+    }
+    let mut missing = Vec::new();
+    if id.is_none() {
+        missing.push(id_column.to_string());
+    }
+    for (index, item) in rules.items.iter().enumerate() {
+        let needed = item.is_answerable() && (item.required || !item.scales.is_empty());
+        if needed && !items.iter().any(|&(_, i)| i == index) {
+            missing.push(item.id.clone());
+        }
+    }
+    if !missing.is_empty() {
+        return Err(Error::MissingColumns {
+            id_column: id.is_none().then(|| id_column.to_string()),
+            columns: missing,
+        });
+    }
+    // Rule order, so parse errors are found in item order.
+    items.sort_by_key(|&(_, index)| index);
+    Ok(Columns {
+        width: header.len(),
+        id: id.unwrap_or(0),
+        id_name,
+        items,
+        ignored,
+    })
+}

@@ -1,0 +1,478 @@
+//! Batch scoring: stream CSV rows in, one output line (a result or an
+//! error) per input row, in input order, on as many threads as asked.
+//!
+//! Memory stays flat: rows move in fixed-size chunks through a fixed pool,
+//! so at most `threads × 4` chunks are ever in memory, whatever the input
+//! size. Workers score chunks in any order; the writer puts them back in
+//! input order.
+
+mod header;
+mod line;
+
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+use std::sync::{mpsc, Arc, Mutex};
+
+use crate::answers::Answers;
+use crate::assess::{assess, assess_into, established_flags, Assessment, Warning};
+use crate::error::{AnswerError, Error};
+use crate::model::RuleSet;
+use header::{map_header, Columns};
+use line::LineRenderer;
+
+/// Output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    Jsonl,
+}
+
+#[derive(Debug, Clone)]
+pub struct BatchOptions {
+    /// Name of the column holding the record id.
+    pub id_column: String,
+    pub format: Format,
+    /// Worker threads (at least 1).
+    pub threads: usize,
+    /// CSV only: add the referral note as a last column `note`.
+    pub note_column: bool,
+}
+
+impl BatchOptions {
+    /// One thread, no note column.
+    pub fn new(id_column: &str, format: Format) -> BatchOptions {
+        BatchOptions {
+            id_column: id_column.to_string(),
+            format,
+            threads: 1,
+            note_column: false,
+        }
+    }
+}
+
+/// What a batch run did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub rows: u64,
+    pub scored: u64,
+    pub rejected: u64,
+    /// Scored rows per recommended level (index into the rule set's levels).
+    pub by_level: Vec<u64>,
+    /// Scored rows on the crisis route.
+    pub crisis: u64,
+    /// Rejected rows whose given answers already raise risk flags.
+    pub rejected_with_flags: u64,
+    /// Scored rows where a value for an item hidden by skip logic was ignored.
+    pub hidden_values_ignored: u64,
+    /// Input columns that are neither the id nor an item.
+    pub ignored_columns: Vec<String>,
+}
+
+impl Summary {
+    fn add(&mut self, other: &Summary) {
+        self.rows += other.rows;
+        self.scored += other.scored;
+        self.rejected += other.rejected;
+        self.crisis += other.crisis;
+        self.rejected_with_flags += other.rejected_with_flags;
+        self.hidden_values_ignored += other.hidden_values_ignored;
+        if self.by_level.len() < other.by_level.len() {
+            self.by_level.resize(other.by_level.len(), 0);
+        }
+        for (total, n) in self.by_level.iter_mut().zip(&other.by_level) {
+            *total += n;
+        }
+    }
+}
+
+/// Rows per chunk: large enough to make hand-offs cheap, small enough to
+/// keep memory flat.
+const CHUNK_ROWS: usize = 2048;
+/// Chunks in flight per worker.
+const CHUNKS_PER_THREAD: usize = 4;
+
+/// A run of input rows.
+struct Chunk {
+    /// Sequence number, for putting output back in order.
+    seq: u64,
+    /// Data-row number of the first row (1-based; the header is not counted).
+    first_row: u64,
+    records: Vec<csv::ByteRecord>,
+    len: usize,
+}
+
+/// A scored chunk: its output bytes, its tally, and the chunk for reuse.
+struct Done {
+    chunk: Chunk,
+    output: Vec<u8>,
+    summary: Summary,
+    /// The worker failed on this chunk.
+    panicked: bool,
+}
+
+/// Score every row of `input`, writing one output line per input row.
+pub fn score<R: Read, W: Write>(
+    rules: &RuleSet,
+    input: R,
+    output: W,
+    options: &BatchOptions,
+) -> Result<Summary, Error> {
+    score_with_progress(rules, input, output, options, |_| {})
+}
+
+/// `score`, calling `progress` with the input bytes read so far after each chunk.
+pub fn score_with_progress<R: Read, W: Write>(
+    rules: &RuleSet,
+    input: R,
+    mut output: W,
+    options: &BatchOptions,
+    mut progress: impl FnMut(u64),
+) -> Result<Summary, Error> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(input);
+    let mut header = csv::ByteRecord::new();
+    if !reader.read_byte_record(&mut header).map_err(read_error)? {
+        return Err(Error::EmptyInput);
+    }
+    let columns = map_header(rules, &header, &options.id_column)?;
+    let renderer =
+        LineRenderer::new(rules, options.format, options.note_column).map_err(Error::Template)?;
+    let mut head = Vec::new();
+    renderer.header(&columns.id_name, &mut head);
+    output.write_all(&head).map_err(io_error)?;
+
+    let mut summary = Summary {
+        ignored_columns: columns.ignored.clone(),
+        by_level: vec![0; rules.levels.len()],
+        ..Summary::default()
+    };
+    let threads = options.threads.max(1);
+    if threads == 1 {
+        let mut worker = Worker::new(rules, &columns, &options.id_column, renderer);
+        let mut chunk = Chunk {
+            seq: 0,
+            first_row: 1,
+            records: Vec::new(),
+            len: 0,
+        };
+        let mut out = Vec::new();
+        while fill(&mut reader, &mut chunk)? {
+            out.clear();
+            worker.process(&chunk, &mut out, &mut summary);
+            output.write_all(&out).map_err(io_error)?;
+            chunk.first_row += chunk.len as u64;
+            progress(reader.position().byte());
+        }
+    } else {
+        drop(renderer);
+        score_parallel(
+            rules,
+            &mut reader,
+            &mut output,
+            options,
+            &columns,
+            threads,
+            &mut summary,
+            &mut progress,
+        )?;
+    }
+    output.flush().map_err(io_error)?;
+    Ok(summary)
+}
+
+/// Workers score chunks; this thread reads them, and writes the results
+/// back in input order (neither the input nor the output need be `Send`).
+#[allow(clippy::too_many_arguments)]
+fn score_parallel<R: Read, W: Write>(
+    rules: &RuleSet,
+    reader: &mut csv::Reader<R>,
+    output: &mut W,
+    options: &BatchOptions,
+    columns: &Columns,
+    threads: usize,
+    summary: &mut Summary,
+    progress: &mut impl FnMut(u64),
+) -> Result<(), Error> {
+    let pool = threads * CHUNKS_PER_THREAD;
+    let mut free: Vec<Chunk> = (0..pool)
+        .map(|_| Chunk {
+            seq: 0,
+            first_row: 0,
+            records: Vec::new(),
+            len: 0,
+        })
+        .collect();
+    let (work_tx, work_rx) = mpsc::sync_channel::<Chunk>(pool);
+    let work_rx = Arc::new(Mutex::new(work_rx));
+    let (done_tx, done_rx) = mpsc::channel::<Done>();
+
+    std::thread::scope(|scope| -> Result<(), Error> {
+        // Owned here, so any return drops it and idle workers stop.
+        let work_tx = work_tx;
+        for _ in 0..threads {
+            let work_rx = Arc::clone(&work_rx);
+            let done_tx = done_tx.clone();
+            let renderer = LineRenderer::new(rules, options.format, options.note_column)
+                .map_err(Error::Template)?;
+            scope.spawn(move || {
+                let mut worker = Worker::new(rules, columns, &options.id_column, renderer);
+                loop {
+                    // A poisoned lock means another worker panicked: stop too.
+                    let next = match work_rx.lock() {
+                        Ok(rx) => rx.recv(),
+                        Err(_) => return,
+                    };
+                    let Ok(chunk) = next else { return };
+                    let mut done = Done {
+                        chunk,
+                        output: Vec::new(),
+                        summary: Summary::default(),
+                        panicked: false,
+                    };
+                    // A bug must stop the run with an error, not hang it.
+                    let scored = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        worker.process(&done.chunk, &mut done.output, &mut done.summary)
+                    }));
+                    done.panicked = scored.is_err();
+                    if done_tx.send(done).is_err() || scored.is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        drop(done_tx);
+
+        let mut pending: BTreeMap<u64, Done> = BTreeMap::new();
+        let (mut next_seq, mut next_write) = (0u64, 0u64);
+        let mut first_row = 1u64;
+        let mut in_flight = 0usize;
+        let mut end = false;
+        let mut failure: Option<Error> = None;
+        loop {
+            // Feed the workers while free chunks last.
+            while !end && failure.is_none() {
+                let Some(mut chunk) = free.pop() else { break };
+                match fill(reader, &mut chunk) {
+                    Ok(true) => {
+                        chunk.seq = next_seq;
+                        chunk.first_row = first_row;
+                        next_seq += 1;
+                        first_row += chunk.len as u64;
+                        work_tx.send(chunk).map_err(|_| worker_gone())?;
+                        in_flight += 1;
+                        progress(reader.position().byte());
+                    }
+                    Ok(false) => {
+                        end = true;
+                        free.push(chunk);
+                    }
+                    Err(err) => failure = Some(err),
+                }
+            }
+            if in_flight == 0 {
+                break;
+            }
+            let done = done_rx.recv().map_err(|_| worker_gone())?;
+            if done.panicked {
+                return Err(worker_gone());
+            }
+            in_flight -= 1;
+            pending.insert(done.chunk.seq, done);
+            while let Some(done) = pending.remove(&next_write) {
+                if failure.is_none() {
+                    if let Err(err) = output.write_all(&done.output) {
+                        failure = Some(io_error(err));
+                    }
+                }
+                summary.add(&done.summary);
+                next_write += 1;
+                free.push(done.chunk);
+            }
+        }
+        drop(work_tx);
+        match failure {
+            Some(err) => Err(err),
+            None => Ok(()),
+        }
+    })
+}
+
+fn worker_gone() -> Error {
+    Error::Io {
+        what: "batch scoring stopped".into(),
+        source: std::io::Error::other("a worker thread stopped unexpectedly"),
+    }
+}
+
+/// Read up to `CHUNK_ROWS` records into the chunk; `false` at end of input.
+fn fill<R: Read>(reader: &mut csv::Reader<R>, chunk: &mut Chunk) -> Result<bool, Error> {
+    chunk.len = 0;
+    while chunk.len < CHUNK_ROWS {
+        if chunk.records.len() == chunk.len {
+            chunk.records.push(csv::ByteRecord::new());
+        }
+        if !reader
+            .read_byte_record(&mut chunk.records[chunk.len])
+            .map_err(read_error)?
+        {
+            break;
+        }
+        chunk.len += 1;
+    }
+    Ok(chunk.len > 0)
+}
+
+fn read_error(err: csv::Error) -> Error {
+    Error::Csv {
+        row: err.position().map_or(0, |p| p.record() + 1),
+        message: err.to_string(),
+    }
+}
+
+fn io_error(source: std::io::Error) -> Error {
+    Error::Io {
+        what: "cannot write output".into(),
+        source,
+    }
+}
+
+/// Scores rows: one per thread, with its own reusable buffers.
+struct Worker<'a> {
+    rules: &'a RuleSet,
+    columns: &'a Columns,
+    id_column: &'a str,
+    renderer: LineRenderer<'a>,
+    answers: Answers,
+    assessment: Assessment,
+}
+
+impl<'a> Worker<'a> {
+    fn new(
+        rules: &'a RuleSet,
+        columns: &'a Columns,
+        id_column: &'a str,
+        renderer: LineRenderer<'a>,
+    ) -> Self {
+        Worker {
+            rules,
+            columns,
+            id_column,
+            renderer,
+            answers: Answers::new(rules),
+            assessment: Assessment::empty(),
+        }
+    }
+
+    fn process(&mut self, chunk: &Chunk, out: &mut Vec<u8>, summary: &mut Summary) {
+        if summary.by_level.is_empty() {
+            summary.by_level = vec![0; self.rules.levels.len()];
+        }
+        for (k, record) in chunk.records[..chunk.len].iter().enumerate() {
+            self.row(chunk.first_row + k as u64, record, out, summary);
+        }
+    }
+
+    fn row(
+        &mut self,
+        data_row: u64,
+        record: &csv::ByteRecord,
+        out: &mut Vec<u8>,
+        summary: &mut Summary,
+    ) {
+        let rules = self.rules;
+        summary.rows += 1;
+        // Spreadsheet numbering: the header is row 1.
+        let sheet_row = data_row + 1;
+        let raw_id = String::from_utf8_lossy(record.get(self.columns.id).unwrap_or_default());
+        let id = raw_id.trim();
+        let parsed = record.len() == self.columns.width;
+        if parsed {
+            self.answers.reset();
+            for &(j, index) in &self.columns.items {
+                self.answers
+                    .set_bytes(rules, index, record.get(j).unwrap_or_default());
+            }
+        }
+        let outcome = if !parsed {
+            Err(AnswerError::FieldCount {
+                found: record.len(),
+                expected: self.columns.width,
+            })
+        } else if id.is_empty() {
+            Err(AnswerError::Column {
+                column: self.id_column.to_string(),
+                reason: "missing id".into(),
+            })
+        } else {
+            assess_into(rules, &self.answers, &mut self.assessment)
+        };
+        match outcome {
+            Ok(()) => {
+                let a = &self.assessment;
+                summary.scored += 1;
+                summary.by_level[a.level] += 1;
+                summary.crisis += u64::from(a.crisis);
+                if a.warnings
+                    .iter()
+                    .any(|w| matches!(w, Warning::HiddenValueIgnored { .. }))
+                {
+                    summary.hidden_values_ignored += 1;
+                }
+                self.renderer.scored(sheet_row, id, a, out);
+            }
+            Err(err) => {
+                summary.rejected += 1;
+                // Fields out of line with the header cannot be trusted.
+                let flags = if parsed {
+                    established_flags(rules, &self.answers)
+                } else {
+                    Vec::new()
+                };
+                let mut message = format!("row {sheet_row}, {err}");
+                if !flags.is_empty() {
+                    summary.rejected_with_flags += 1;
+                    let ids: Vec<&str> =
+                        flags.iter().map(|&f| rules.flags[f].id.as_str()).collect();
+                    message.push_str(&format!(
+                        "; the answers given already raise: {}",
+                        ids.join(", ")
+                    ));
+                }
+                self.renderer.rejected(sheet_row, id, &message, &flags, out);
+            }
+        }
+    }
+}
+
+/// Write the CSV header batch input needs, and one example row (the least
+/// severe answer to every item shown by default; hidden items left blank).
+pub fn template<W: Write>(rules: &RuleSet, id_column: &str, mut output: W) -> Result<(), Error> {
+    let items: Vec<usize> = (0..rules.items.len())
+        .filter(|&i| rules.items[i].is_answerable())
+        .collect();
+    let answers = Answers::extreme(rules, false);
+    let shown = match assess(rules, &answers) {
+        Ok(a) => a.shown,
+        Err(_) => vec![true; rules.items.len()],
+    };
+    let mut out = Vec::new();
+    line::push_cell(&mut out, id_column, true);
+    for &i in &items {
+        line::push_cell(&mut out, &rules.items[i].id, false);
+    }
+    out.push(b'\n');
+    line::push_cell(&mut out, "example-1", true);
+    for &i in &items {
+        let value = if shown[i] {
+            answers.get(i).map(|v| v.to_string()).unwrap_or_default()
+        } else {
+            String::new()
+        };
+        line::push_cell(&mut out, &value, false);
+    }
+    out.push(b'\n');
+    output.write_all(&out).map_err(io_error)?;
+    output.flush().map_err(io_error)
+}

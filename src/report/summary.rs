@@ -1,0 +1,109 @@
+//! The end-of-run summary of a batch: a table for people, JSON for scripts.
+//! This module owns comfy-table.
+
+use comfy_table::{presets::UTF8_FULL_CONDENSED, Cell, CellAlignment, Table};
+use serde::Serialize;
+
+use crate::batch::Summary;
+use crate::model::RuleSet;
+
+/// The summary's figures, with timing.
+#[derive(Debug, Serialize)]
+pub struct SummaryView<'a> {
+    pub rows: u64,
+    pub scored: u64,
+    pub rejected: u64,
+    pub rejected_with_risk_flags: u64,
+    pub crisis: u64,
+    /// Scored rows per level id, least to most intensive.
+    pub levels: Vec<LevelCount<'a>>,
+    pub hidden_answers_ignored: u64,
+    pub ignored_columns: &'a [String],
+    pub elapsed_seconds: f64,
+    pub rows_per_second: f64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct LevelCount<'a> {
+    pub level: &'a str,
+    pub rows: u64,
+}
+
+impl<'a> SummaryView<'a> {
+    pub fn of(rules: &'a RuleSet, summary: &'a Summary, elapsed: std::time::Duration) -> Self {
+        let seconds = elapsed.as_secs_f64();
+        SummaryView {
+            rows: summary.rows,
+            scored: summary.scored,
+            rejected: summary.rejected,
+            rejected_with_risk_flags: summary.rejected_with_flags,
+            crisis: summary.crisis,
+            levels: rules
+                .levels
+                .iter()
+                .zip(summary.by_level.iter().chain(std::iter::repeat(&0)))
+                .map(|(level, &rows)| LevelCount {
+                    level: &level.id,
+                    rows,
+                })
+                .collect(),
+            hidden_answers_ignored: summary.hidden_values_ignored,
+            ignored_columns: &summary.ignored_columns,
+            elapsed_seconds: seconds,
+            rows_per_second: if seconds > 0.0 {
+                summary.rows as f64 / seconds
+            } else {
+                0.0
+            },
+        }
+    }
+
+    pub fn json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// A table that fits 80 columns.
+    pub fn table(&self, rules: &RuleSet) -> String {
+        let mut table = Table::new();
+        table
+            .load_preset(UTF8_FULL_CONDENSED)
+            .set_header(vec!["batch summary", "rows"]);
+        let mut row = |label: String, value: String| {
+            table.add_row(vec![
+                Cell::new(label),
+                Cell::new(value).set_alignment(CellAlignment::Right),
+            ]);
+        };
+        row("read".into(), self.rows.to_string());
+        row("scored".into(), self.scored.to_string());
+        row(
+            "rejected (see the error column)".into(),
+            self.rejected.to_string(),
+        );
+        if self.rejected_with_risk_flags > 0 {
+            row(
+                "  of which raise risk flags: REVIEW TODAY".into(),
+                self.rejected_with_risk_flags.to_string(),
+            );
+        }
+        row(
+            "crisis route: IMMEDIATE SAFETY EVALUATION".into(),
+            self.crisis.to_string(),
+        );
+        for (level, count) in rules.levels.iter().zip(&self.levels) {
+            row(format!("level: {}", level.name), count.rows.to_string());
+        }
+        if self.hidden_answers_ignored > 0 {
+            row(
+                "answers to skipped questions ignored".into(),
+                self.hidden_answers_ignored.to_string(),
+            );
+        }
+        row("elapsed".into(), format!("{:.2} s", self.elapsed_seconds));
+        row(
+            "rows per second".into(),
+            format!("{:.0}", self.rows_per_second),
+        );
+        table.to_string()
+    }
+}
