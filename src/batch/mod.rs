@@ -87,7 +87,7 @@ impl Summary {
 
 /// Rows per chunk: large enough to make hand-offs cheap, small enough to
 /// keep memory flat.
-const CHUNK_ROWS: usize = 2048;
+const CHUNK_ROWS: usize = 512;
 /// Chunks in flight per worker.
 const CHUNKS_PER_THREAD: usize = 4;
 
@@ -99,12 +99,36 @@ struct Chunk {
     first_row: u64,
     records: Vec<csv::ByteRecord>,
     len: usize,
+    /// The output lines of these rows, once scored (kept for reuse).
+    output: Vec<u8>,
 }
 
-/// A scored chunk: its output bytes, its tally, and the chunk for reuse.
+impl Chunk {
+    fn new() -> Chunk {
+        Chunk {
+            seq: 0,
+            first_row: 1,
+            records: Vec::new(),
+            len: 0,
+            output: Vec::new(),
+        }
+    }
+
+    /// Score the rows into `output`.
+    fn process(&mut self, worker: &mut Worker<'_>, summary: &mut Summary) {
+        self.output.clear();
+        worker.process(
+            self.first_row,
+            &self.records[..self.len],
+            &mut self.output,
+            summary,
+        );
+    }
+}
+
+/// A scored chunk and its tally.
 struct Done {
     chunk: Chunk,
-    output: Vec<u8>,
     summary: Summary,
     /// The worker failed on this chunk.
     panicked: bool,
@@ -151,17 +175,10 @@ pub fn score_with_progress<R: Read, W: Write>(
     let threads = options.threads.max(1);
     if threads == 1 {
         let mut worker = Worker::new(rules, &columns, &options.id_column, renderer);
-        let mut chunk = Chunk {
-            seq: 0,
-            first_row: 1,
-            records: Vec::new(),
-            len: 0,
-        };
-        let mut out = Vec::new();
+        let mut chunk = Chunk::new();
         while fill(&mut reader, &mut chunk)? {
-            out.clear();
-            worker.process(&chunk, &mut out, &mut summary);
-            output.write_all(&out).map_err(io_error)?;
+            chunk.process(&mut worker, &mut summary);
+            output.write_all(&chunk.output).map_err(io_error)?;
             chunk.first_row += chunk.len as u64;
             progress(reader.position().byte());
         }
@@ -196,14 +213,7 @@ fn score_parallel<R: Read, W: Write>(
     progress: &mut impl FnMut(u64),
 ) -> Result<(), Error> {
     let pool = threads * CHUNKS_PER_THREAD;
-    let mut free: Vec<Chunk> = (0..pool)
-        .map(|_| Chunk {
-            seq: 0,
-            first_row: 0,
-            records: Vec::new(),
-            len: 0,
-        })
-        .collect();
+    let mut free: Vec<Chunk> = (0..pool).map(|_| Chunk::new()).collect();
     let (work_tx, work_rx) = mpsc::sync_channel::<Chunk>(pool);
     let work_rx = Arc::new(Mutex::new(work_rx));
     let (done_tx, done_rx) = mpsc::channel::<Done>();
@@ -227,13 +237,12 @@ fn score_parallel<R: Read, W: Write>(
                     let Ok(chunk) = next else { return };
                     let mut done = Done {
                         chunk,
-                        output: Vec::new(),
                         summary: Summary::default(),
                         panicked: false,
                     };
                     // A bug must stop the run with an error, not hang it.
                     let scored = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        worker.process(&done.chunk, &mut done.output, &mut done.summary)
+                        done.chunk.process(&mut worker, &mut done.summary)
                     }));
                     done.panicked = scored.is_err();
                     if done_tx.send(done).is_err() || scored.is_err() {
@@ -282,7 +291,7 @@ fn score_parallel<R: Read, W: Write>(
             pending.insert(done.chunk.seq, done);
             while let Some(done) = pending.remove(&next_write) {
                 if failure.is_none() {
-                    if let Err(err) = output.write_all(&done.output) {
+                    if let Err(err) = output.write_all(&done.chunk.output) {
                         failure = Some(io_error(err));
                     }
                 }
@@ -365,12 +374,18 @@ impl<'a> Worker<'a> {
         }
     }
 
-    fn process(&mut self, chunk: &Chunk, out: &mut Vec<u8>, summary: &mut Summary) {
+    fn process(
+        &mut self,
+        first_row: u64,
+        records: &[csv::ByteRecord],
+        out: &mut Vec<u8>,
+        summary: &mut Summary,
+    ) {
         if summary.by_level.is_empty() {
             summary.by_level = vec![0; self.rules.levels.len()];
         }
-        for (k, record) in chunk.records[..chunk.len].iter().enumerate() {
-            self.row(chunk.first_row + k as u64, record, out, summary);
+        for (k, record) in records.iter().enumerate() {
+            self.row(first_row + k as u64, record, out, summary);
         }
     }
 

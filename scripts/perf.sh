@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Whole-process performance comparisons for batch scoring, as ratios
+# measured side by side in one run on the same files.
+#
+#   scripts/perf.sh [ROWS]      (default 1000000)
+#
+# Needs: hyperfine (Debian package `hyperfine`), python3 with numpy and
+# pandas (for the data generator and the pandas peer in ../shared/bench).
+# The in-process ratio against a csv-crate read-only loop is in
+# `cargo bench --bench assess` (batch/read_only vs batch/score_csv).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rows=${1:-1000000}
+bench=../shared/bench
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+command -v hyperfine >/dev/null || { echo "needs hyperfine: apt-get install hyperfine" >&2; exit 2; }
+python3 -c 'import numpy, pandas' 2>/dev/null || { echo "needs numpy and pandas: pip install numpy pandas" >&2; exit 2; }
+
+cargo build --release --quiet
+bin=target/release/carescreen
+python3 "$bench/gen.py" "$rows" "$work/big.csv"
+python3 "$bench/gen.py" 10000 "$work/small.csv"
+head -1 "$work/big.csv" > "$work/header.csv"
+
+hyperfine --warmup 1 --runs 5 --export-json "$work/score.json" \
+  -n csv-1-thread "$bin score $work/big.csv -o $work/o1.csv --threads 1" \
+  -n csv-all-threads "$bin score $work/big.csv -o $work/o2.csv" \
+  -n jsonl-1-thread "$bin score $work/small.csv -o $work/j1.jsonl --format jsonl --threads 1" \
+  -n jsonl-2-threads "$bin score $work/small.csv -o $work/j2.jsonl --format jsonl --threads 2" \
+  -n pandas-peer "python3 $bench/peer_pandas.py $work/big.csv $work/peer.csv"
+hyperfine --warmup 3 --runs 30 -N --export-json "$work/start.json" \
+  -n startup "$bin score $work/header.csv -o $work/h.csv"
+
+peak() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1; }
+mem_small=$(peak "$bin" score "$work/small.csv" -o "$work/m1.csv")
+mem_big=$(peak "$bin" score "$work/big.csv" -o "$work/m2.csv")
+
+python3 - "$work/score.json" "$work/start.json" "$mem_small" "$mem_big" "$rows" <<'PY'
+import json, sys
+runs = {r["command"]: r["mean"] for r in json.load(open(sys.argv[1]))["results"]}
+start = json.load(open(sys.argv[2]))["results"][0]["mean"]
+small, big, rows = int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+print(f"rows: {rows}")
+print(f"csv, 1 thread:         {runs['csv-1-thread']:.2f} s  ({rows / runs['csv-1-thread']:,.0f} rows/s)")
+print(f"csv, all threads:      {runs['csv-all-threads']:.2f} s  ({rows / runs['csv-all-threads']:,.0f} rows/s)")
+print(f"pandas peer:           {runs['pandas-peer']:.2f} s")
+print(f"speed-up over pandas:  {runs['pandas-peer'] / runs['csv-all-threads']:.1f}x (target >= 10x)")
+print(f"jsonl+note 2 threads:  {runs['jsonl-1-thread'] / runs['jsonl-2-threads']:.2f}x faster than 1 thread (target >= 1.6x)")
+print(f"start-up:              {start * 1000:.1f} ms (target < 10 ms)")
+print(f"peak memory:           {small / 1024:.1f} MB at 10k rows, {big / 1024:.1f} MB at {rows} rows: +{(big - small) / 1024:.1f} MB (target <= 5 MB)")
+PY
