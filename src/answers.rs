@@ -176,7 +176,19 @@ pub fn expected(item: &Item) -> String {
 const EXCERPT_CHARS: usize = 40;
 
 fn invalid(item: &Item, text: &str) -> AnswerError {
-    let mut value: String = text.chars().take(EXCERPT_CHARS).collect();
+    // Control characters (NUL, line breaks, escapes) are shown escaped.
+    let mut value: String = text
+        .chars()
+        .take(EXCERPT_CHARS)
+        .flat_map(|c| {
+            let escaped: Vec<char> = if c.is_control() {
+                c.escape_default().collect()
+            } else {
+                vec![c]
+            };
+            escaped
+        })
+        .collect();
     if text.chars().count() > EXCERPT_CHARS {
         value.push('…');
     }

@@ -2,6 +2,7 @@
 
 mod harness;
 
+mod bad_input;
 mod batch;
 mod properties;
 mod rule_checks;

@@ -187,3 +187,75 @@ fn batch_and_direct_assessment_agree_on_a_fixed_record() {
         "{row}"
     );
 }
+
+fn minimal_rules() -> &'static RuleSet {
+    use std::sync::OnceLock;
+    static RULES: OnceLock<RuleSet> = OnceLock::new();
+    RULES.get_or_init(|| {
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rules/minimal");
+        load(&RulesSource::Path(path)).expect("minimal rules")
+    })
+}
+
+/// Records a CSV reader sees in `bytes` (the way batch scoring reads them).
+fn records(bytes: &[u8]) -> usize {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(bytes);
+    reader.byte_records().filter_map(Result::ok).count()
+}
+
+fn score_bytes(input: &[u8], threads: usize) -> Vec<u8> {
+    let mut options = BatchOptions::new("id", Format::Csv);
+    options.threads = threads;
+    let mut out = Vec::new();
+    batch::score(minimal_rules(), input, &mut out, &options).expect("a valid header always runs");
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_bytes_after_a_valid_header_never_panic_and_keep_the_row_count(
+        body in proptest::collection::vec(any::<u8>(), 0..600),
+        threads in 1usize..3,
+    ) {
+        let mut input = b"id,mood_1,mood_2,mood_3\n".to_vec();
+        input.extend_from_slice(&body);
+        let out = score_bytes(&input, threads);
+        prop_assert_eq!(records(&out), records(&input));
+    }
+
+    #[test]
+    fn wrong_but_well_formed_rows_get_one_output_row_each(
+        rows in proptest::collection::vec(
+            proptest::collection::vec(
+                prop::sample::select(vec!["", "0", "1", "2", "3", "-1", "+1", "1.0", " 1 ", "yes", "YES", "y", "x", "99999999999999999999", "=1", "\"q\"", "a,b"]),
+                1..6,
+            ),
+            0..40,
+        ),
+    ) {
+        let mut input = String::from("id,mood_1,mood_2,mood_3\n");
+        for (k, fields) in rows.iter().enumerate() {
+            let cells: Vec<String> = fields.iter().map(|f| {
+                if f.contains([',', '"']) { format!("\"{}\"", f.replace('"', "\"\"")) } else { f.to_string() }
+            }).collect();
+            input.push_str(&format!("r{k},{}\n", cells.join(",")));
+        }
+        let out = score_bytes(input.as_bytes(), 1);
+        prop_assert_eq!(records(&out), rows.len() + 1);
+        // Every row is either scored (a level) or rejected (an error), never both.
+        let mut reader = csv::Reader::from_reader(out.as_slice());
+        for (k, record) in reader.records().enumerate() {
+            let record = record.expect("our own output parses");
+            let id = format!("r{k}");
+            prop_assert_eq!(&record[0], id.as_str());
+            let (level, error) = (&record[1], &record[10]);
+            prop_assert!(level.is_empty() != error.is_empty(), "row {}: level {:?} error {:?}", k, level, error);
+        }
+    }
+}
