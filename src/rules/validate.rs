@@ -1329,9 +1329,8 @@ impl Validator {
         None
     }
 
-    /// Resolve a condition. `items` is needed for skip logic (to check
-    /// compared codes); elsewhere item codes are checked by `check_codes`
-    /// once all items are known, so an empty slice is passed.
+    /// Resolve a condition: exactly one subject and one comparison, every
+    /// id known and allowed by `scope`, compared codes valid for the item.
     fn condition(
         &mut self,
         file: &str,
