@@ -12,10 +12,17 @@ use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::answers::Answers;
+use crate::assess::assess;
 use crate::batch::{self, BatchOptions, Format, Summary};
 use crate::error::Error;
+use crate::interview::session;
+use crate::interview::terminal::TerminalPrompter;
+use crate::interview::Stop;
 use crate::model::RuleSet;
-use crate::report::summary::SummaryView;
+use crate::report::json;
+use crate::report::note::NoteRenderer;
+use crate::report::table::{self, SummaryView};
 use crate::rules::{self, RulesSource};
 
 /// Exit codes (listed in the README).
@@ -28,7 +35,19 @@ pub enum ExitCode {
     Problems = 1,
     /// Could not run: usage error, unreadable input, invalid rules, I/O error.
     Failure = 2,
+    /// The interview was interrupted (Ctrl-C); its answers are saved.
+    Interrupted = 130,
 }
+
+const INTERVIEW_EXAMPLES: &str = "\
+Keys: arrows (or j/k) and Enter choose; Esc (or q) goes back one question;
+integers are typed (b goes back). Every answer is saved at once; Ctrl-C stops
+and says how to resume.
+
+Examples:
+  carescreen interview --id c-1042                  interview a client, result on screen
+  carescreen interview --id c-1042 --format json -o c-1042.json
+  carescreen interview --resume ~/.local/share/carescreen/sessions/c-1042-1763900000.json";
 
 const SCORE_EXAMPLES: &str = "\
 Examples:
@@ -72,6 +91,9 @@ enum Command {
     /// Score a CSV file of answers: one result row per input row.
     #[command(after_help = SCORE_EXAMPLES)]
     Score(ScoreArgs),
+    /// Interview a client at the terminal, then show the result and note.
+    #[command(after_help = INTERVIEW_EXAMPLES)]
+    Interview(InterviewArgs),
     /// Work with rule sets.
     #[command(subcommand)]
     Rules(RulesCommand),
@@ -85,6 +107,36 @@ enum Command {
         #[arg(long, value_name = "NAME", default_value = "id")]
         id_column: String,
     },
+}
+
+#[derive(Debug, clap::Args)]
+struct InterviewArgs {
+    /// Rule set: a folder holding ruleset.yaml, or a main file [default: built-in]
+    #[arg(long, value_name = "PATH")]
+    rules: Option<PathBuf>,
+    /// The client's record id
+    #[arg(long, value_name = "ID", default_value = "client")]
+    id: String,
+    /// Format of the result written with --output (the screen always shows the table and note)
+    #[arg(long, value_enum, default_value_t = ResultFormat::Table)]
+    format: ResultFormat,
+    /// Also write the result to this file, atomically
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Continue a saved session
+    #[arg(long, value_name = "FILE", conflicts_with = "session")]
+    resume: Option<PathBuf>,
+    /// Where to save the session [default: the user's data folder]
+    #[arg(long, value_name = "FILE")]
+    session: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ResultFormat {
+    /// The result table and the referral note, as text
+    Table,
+    /// One JSON object: the result, note and trace
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
@@ -171,6 +223,7 @@ where
         Command::Score(args) => score(args),
         Command::Rules(RulesCommand::Check { path }) => check(path),
         Command::Template { rules, id_column } => template(rules, &id_column),
+        Command::Interview(args) => interview(args),
     };
     match result {
         Ok(code) => code as i32,
@@ -300,6 +353,89 @@ fn report_summary(
         SummaryArg::Json => eprintln!("{}", view.json()),
         SummaryArg::Auto | SummaryArg::None => {}
     }
+}
+
+fn interview(args: InterviewArgs) -> Result<ExitCode, Error> {
+    if !io::stdin().is_terminal() || !io::stderr().is_terminal() {
+        return Err(Error::Usage(
+            "the interview needs a terminal (stdin and stderr); to score answers from a file use \
+             `carescreen score FILE`"
+                .into(),
+        ));
+    }
+    let rules = load(args.rules.clone())?;
+    let (id, mut answers, path) = match &args.resume {
+        Some(path) => {
+            let (id, answers) =
+                session::load(path, &rules).map_err(|e| Error::Usage(e.to_string()))?;
+            (id, answers, path.clone())
+        }
+        None => {
+            let path = args
+                .session
+                .clone()
+                .unwrap_or_else(|| session::default_path(&args.id));
+            (args.id.clone(), Answers::new(&rules), path)
+        }
+    };
+    let resume_hint = format!("carescreen interview --resume {}", path.display());
+    eprintln!("Interview of `{id}` with {} {}.", rules.name, rules.version);
+    eprintln!("Answers are saved after each one to {}", path.display());
+    // Ctrl-C outside a prompt (prompts handle it themselves): restore the
+    // cursor, say where the answers are, exit 130.
+    let hint = resume_hint.clone();
+    let _ = ctrlc::set_handler(move || {
+        let _ = console::Term::stderr().show_cursor();
+        eprintln!("\ninterrupted: every answer is saved; resume with: {hint}");
+        std::process::exit(ExitCode::Interrupted as i32);
+    });
+    let mut prompter = TerminalPrompter::new();
+    let mut save = |answers: &Answers| {
+        session::save(&path, &rules, &id, answers).map_err(|e| Stop::Save(e.to_string()))
+    };
+    match crate::interview::run(&rules, &mut answers, &mut prompter, &mut save) {
+        Ok(()) => {}
+        Err(Stop::Interrupted) => {
+            let _ = console::Term::stderr().show_cursor();
+            eprintln!("interrupted: every answer is saved; resume with: {resume_hint}");
+            return Ok(ExitCode::Interrupted);
+        }
+        Err(other) => {
+            return Err(Error::Usage(format!(
+                "the interview stopped: {other}; resume with: {resume_hint}"
+            )))
+        }
+    }
+    let assessment = assess(&rules, &answers).map_err(|e| Error::Usage(e.to_string()))?;
+    let note = NoteRenderer::new(&rules)
+        .and_then(|n| n.render(&id, &assessment))
+        .map_err(|e| Error::Template(e.message))?;
+    let text = format!("{}\n\n{note}", table::result_table(&rules, &assessment));
+    println!("{text}");
+    if let Some(output) = &args.output {
+        let content = match args.format {
+            ResultFormat::Table => text,
+            ResultFormat::Json => {
+                let record = json::Record {
+                    row: 0,
+                    id: id.clone(),
+                    error: None,
+                    result: Some(json::Result_::of(&rules, &assessment, Ok(note))),
+                    partial: None,
+                    rules: json::Provenance::of(&rules),
+                };
+                serde_json::to_string_pretty(&record).unwrap_or_default() + "\n"
+            }
+        };
+        write_atomically(output, |out| {
+            out.write_all(content.as_bytes())
+                .map_err(|source| Error::Write {
+                    path: output.clone(),
+                    source,
+                })
+        })?;
+    }
+    Ok(ExitCode::Success)
 }
 
 fn check(path: Option<PathBuf>) -> Result<ExitCode, Error> {

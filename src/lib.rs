@@ -13,6 +13,7 @@ pub mod assess;
 pub mod batch;
 pub mod cli;
 pub mod error;
+pub mod interview;
 pub mod model;
 pub mod report;
 pub mod rules;

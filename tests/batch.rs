@@ -892,3 +892,11 @@ fn a_replaced_output_keeps_its_permissions_and_a_new_one_is_private() {
         0o600
     );
 }
+
+#[test]
+fn the_interview_without_a_terminal_fails_at_once_pointing_to_score() {
+    Test::new().args(&["interview"]).stdin("").run().code(2).stderr_is(
+        "error: the interview needs a terminal (stdin and stderr); to score answers from a file use \
+         `carescreen score FILE`\n",
+    );
+}

@@ -103,6 +103,24 @@ impl Assessment {
     }
 }
 
+/// Which items skip logic shows for these answers (a hidden item's value
+/// counts as absent for the items after it), as the engine decides it.
+pub fn shown_items(rules: &RuleSet, answers: &Answers) -> Vec<bool> {
+    let compiled = &rules.compiled;
+    let mut facts = vec![NONE; compiled.slots.len];
+    let mut shown = vec![false; rules.items.len()];
+    for index in 0..rules.items.len() {
+        let visible = compiled.show_if[index]
+            .as_ref()
+            .is_none_or(|t| t.holds(&facts));
+        shown[index] = visible;
+        if let (true, Some(code)) = (visible, answers.get(index)) {
+            facts[compiled.slots.item(index)] = code;
+        }
+    }
+    shown
+}
+
 /// Assess one record's answers.
 pub fn assess(rules: &RuleSet, answers: &Answers) -> Result<Assessment, AnswerError> {
     let mut out = Assessment::empty();

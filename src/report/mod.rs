@@ -4,4 +4,4 @@
 pub mod json;
 pub mod note;
 pub mod row;
-pub mod summary;
+pub mod table;

@@ -1,9 +1,10 @@
-//! The end-of-run summary of a batch: a table for people, JSON for scripts.
-//! This module owns comfy-table.
+//! Tables for people: the end-of-run summary of a batch (with its JSON form
+//! for scripts) and an assessment's result. This module owns comfy-table.
 
 use comfy_table::{presets::UTF8_FULL_CONDENSED, Cell, CellAlignment, Table};
 use serde::Serialize;
 
+use crate::assess::Assessment;
 use crate::batch::Summary;
 use crate::model::RuleSet;
 
@@ -106,4 +107,44 @@ impl<'a> SummaryView<'a> {
         );
         table.to_string()
     }
+}
+
+/// An assessment as a table: crisis first, then level, flags, scales and
+/// ratings. Risk is spelt out in words, never shown by colour alone.
+pub fn result_table(rules: &RuleSet, a: &Assessment) -> String {
+    let mut table = Table::new();
+    table
+        .load_preset(UTF8_FULL_CONDENSED)
+        .set_header(vec!["result", ""]);
+    if a.crisis {
+        table.add_row(vec!["CRISIS", "IMMEDIATE SAFETY EVALUATION TODAY"]);
+    }
+    table.add_row(vec![
+        "recommended level".to_string(),
+        rules.levels[a.level].name.clone(),
+    ]);
+    for f in a.raised_flags(rules) {
+        let flag = &rules.flags[f];
+        table.add_row(vec![
+            format!("flag [{}]", flag.severity.as_str().to_uppercase()),
+            format!("{}: {}", flag.id, flag.message.trim()),
+        ]);
+    }
+    for (scale, result) in rules.scales.iter().zip(&a.scales) {
+        let value = match (result.score, result.band) {
+            (Some(score), Some(band)) => format!("{score} ({})", scale.bands[band].label),
+            (Some(score), None) => score.to_string(),
+            _ => "not scored (items missing)".to_string(),
+        };
+        table.add_row(vec![scale.title.clone(), value]);
+    }
+    for (rating, &grade) in rules.ratings.iter().zip(&a.ratings) {
+        table.add_row(vec![
+            rating.title.clone(),
+            rating.grades[grade].label.clone(),
+        ]);
+    }
+    table.set_width(80);
+    table.set_content_arrangement(comfy_table::ContentArrangement::Dynamic);
+    table.to_string()
 }

@@ -1,0 +1,125 @@
+//! The interview's session file: the answers so far, saved atomically after
+//! every answer, readable by the owner only, tied to one rule set by its
+//! SHA-256 so a resumed session is never scored by other rules.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::answers::Answers;
+use crate::model::RuleSet;
+
+const FORMAT: u32 = 1;
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SessionFile {
+    format: u32,
+    rules_name: String,
+    rules_version: String,
+    rules_sha256: String,
+    id: String,
+    /// Item id → answer code.
+    answers: BTreeMap<String, i64>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SessionError {
+    #[error("cannot read session `{}`: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("session `{}` is not a carescreen session: {reason}", path.display())]
+    Invalid { path: PathBuf, reason: String },
+    #[error(
+        "session `{}` was started with rule set {name} {version} (sha256 {sha}…), not the one loaded now; \
+         resume it with the same rules (--rules), or start a new interview",
+        path.display()
+    )]
+    OtherRules {
+        path: PathBuf,
+        name: String,
+        version: String,
+        sha: String,
+    },
+}
+
+/// Where a new session is saved by default: the user's data folder.
+pub fn default_path(id: &str) -> PathBuf {
+    let base = dirs::data_dir().unwrap_or_else(std::env::temp_dir);
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let safe: String = id
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    base.join("carescreen")
+        .join("sessions")
+        .join(format!("{safe}-{stamp}.json"))
+}
+
+/// Save atomically (a temporary file beside it, then a rename), owner-only.
+pub fn save(path: &Path, rules: &RuleSet, id: &str, answers: &Answers) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let file = SessionFile {
+        format: FORMAT,
+        rules_name: rules.name.clone(),
+        rules_version: rules.version.clone(),
+        rules_sha256: rules.sha256.clone(),
+        id: id.to_string(),
+        answers: rules
+            .items
+            .iter()
+            .enumerate()
+            .filter_map(|(i, item)| answers.get(i).map(|code| (item.id.clone(), code)))
+            .collect(),
+    };
+    // tempfile creates the file readable by its owner only.
+    let mut temp = tempfile::NamedTempFile::new_in(dir)?;
+    serde_json::to_writer_pretty(&mut temp, &file).map_err(std::io::Error::other)?;
+    temp.write_all(b"\n")?;
+    temp.as_file().sync_all()?;
+    temp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// Load a session for `rules`: its id and answers.
+pub fn load(path: &Path, rules: &RuleSet) -> Result<(String, Answers), SessionError> {
+    let text = std::fs::read_to_string(path).map_err(|source| SessionError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let invalid = |reason: String| SessionError::Invalid {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let file: SessionFile = serde_json::from_str(&text).map_err(|e| invalid(e.to_string()))?;
+    if file.format != FORMAT {
+        return Err(invalid(format!("unknown session format {}", file.format)));
+    }
+    if file.rules_sha256 != rules.sha256 {
+        return Err(SessionError::OtherRules {
+            path: path.to_path_buf(),
+            name: file.rules_name,
+            version: file.rules_version,
+            sha: file.rules_sha256.chars().take(12).collect(),
+        });
+    }
+    let answers = Answers::from_codes(rules, file.answers.iter().map(|(k, v)| (k.as_str(), *v)))
+        .map_err(|e| invalid(e.to_string()))?;
+    Ok((file.id, answers))
+}
