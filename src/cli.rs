@@ -18,11 +18,11 @@ use crate::batch::{self, BatchOptions, Format, Summary};
 use crate::error::Error;
 use crate::interview::session;
 use crate::interview::terminal::TerminalPrompter;
-use crate::interview::Stop;
+use crate::interview::{Prompter, Stop};
 use crate::model::RuleSet;
-use crate::report::json;
 use crate::report::note::NoteRenderer;
 use crate::report::table::{self, SummaryView};
+use crate::report::{json, markdown};
 use crate::rules::{self, RulesSource};
 
 /// Exit codes (listed in the README).
@@ -40,8 +40,8 @@ pub enum ExitCode {
 }
 
 const INTERVIEW_EXAMPLES: &str = "\
-Keys: arrows (or j/k) and Enter choose; Esc (or q) goes back one question;
-integers are typed (b goes back). Every answer is saved at once; Ctrl-C stops
+Keys: arrows and Enter choose; typing filters the options (type an option's
+number, or y/n); Esc goes back one question; integers are typed (b goes back). Every answer is saved at once; Ctrl-C stops
 and says how to resume.
 
 Examples:
@@ -135,8 +135,10 @@ struct InterviewArgs {
 enum ResultFormat {
     /// The result table and the referral note, as text
     Table,
-    /// One JSON object: the result, note and trace
+    /// One JSON object: the result, note, trace and disposition
     Json,
+    /// Markdown: the result table, the disposition and the note
+    Markdown,
 }
 
 #[derive(Debug, Subcommand)]
@@ -412,16 +414,27 @@ fn interview(args: InterviewArgs) -> Result<ExitCode, Error> {
         .map_err(|e| Error::Template(e.message))?;
     let text = format!("{}\n\n{note}", table::result_table(&rules, &assessment));
     println!("{text}");
+    let disposition = match prompter.disposition(&rules, assessment.level) {
+        Ok(d) => d,
+        Err(Stop::Interrupted) => {
+            let _ = console::Term::stderr().show_cursor();
+            eprintln!("interrupted before the disposition was recorded; the answers are saved: {resume_hint}");
+            return Ok(ExitCode::Interrupted);
+        }
+        Err(other) => return Err(Error::Usage(other.to_string())),
+    };
+    let view = json::DispositionView::of(&rules, assessment.level, &disposition);
+    let sentence = view.text(&rules);
+    println!("{sentence}");
     if let Some(output) = &args.output {
         let content = match args.format {
-            ResultFormat::Table => text,
+            ResultFormat::Table => format!("{text}\n{sentence}\n"),
+            ResultFormat::Markdown => markdown::result(&rules, &id, &assessment, &sentence, &note),
             ResultFormat::Json => {
-                let record = json::Record {
-                    row: 0,
+                let record = json::InterviewRecord {
                     id: id.clone(),
-                    error: None,
-                    result: Some(json::Result_::of(&rules, &assessment, Ok(note))),
-                    partial: None,
+                    result: json::Result_::of(&rules, &assessment, Ok(note)),
+                    disposition: view,
                     rules: json::Provenance::of(&rules),
                 };
                 serde_json::to_string_pretty(&record).unwrap_or_default() + "\n"
@@ -434,6 +447,7 @@ fn interview(args: InterviewArgs) -> Result<ExitCode, Error> {
                     source,
                 })
         })?;
+        eprintln!("Result written to {}", output.display());
     }
     Ok(ExitCode::Success)
 }

@@ -4,5 +4,6 @@ mod harness;
 
 mod bad_input;
 mod batch;
+mod interview_pty;
 mod properties;
 mod rule_checks;

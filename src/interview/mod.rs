@@ -65,8 +65,48 @@ pub enum Stop {
     Save(String),
 }
 
+/// Why the actual placement differs from the recommendation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DispositionReason {
+    LevelUnavailable,
+    ClientDeclined,
+    ClinicalOverride,
+}
+
+impl DispositionReason {
+    pub const ALL: [DispositionReason; 3] = [
+        DispositionReason::LevelUnavailable,
+        DispositionReason::ClientDeclined,
+        DispositionReason::ClinicalOverride,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            DispositionReason::LevelUnavailable => "the recommended level is not available",
+            DispositionReason::ClientDeclined => "the client declined it",
+            DispositionReason::ClinicalOverride => "clinical override",
+        }
+    }
+}
+
+/// What actually happens after the recommendation. The recommendation
+/// itself is never changed; this is recorded beside it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Disposition {
+    Accepted,
+    Other {
+        level: usize,
+        reason: DispositionReason,
+        decided_by: String,
+    },
+}
+
 /// The interview's side of the terminal.
 pub trait Prompter {
+    /// After the result: accept the recommendation, or record another
+    /// level with a reason and who decided.
+    fn disposition(&mut self, rules: &RuleSet, recommended: usize) -> Result<Disposition, Stop>;
     fn ask(&mut self, question: &Question<'_>) -> Result<Reply, Stop>;
     /// Shown the moment answers establish a crisis flag.
     fn crisis(&mut self, flags: &[&Flag], resources: &[&Resource]) -> Result<(), Stop>;

@@ -1,15 +1,18 @@
 //! The terminal prompter: dialoguer prompts on stderr. This module owns
 //! dialoguer and console.
 //!
-//! Keys: arrows (or j/k) and Enter choose; Esc (or q) goes back to the
-//! previous question. Integers are typed; `b` goes back. Risk is never
+//! Keys: arrows and Enter choose, and typing filters the options (an
+//! option's number, or `y`/`n`); Esc goes back to the previous question.
+//! Integers are typed; `b` goes back. Risk is never
 //! shown by colour alone: crisis notices carry words and markers too.
 
 use console::{style, Term};
-use dialoguer::{Input, Select};
+use dialoguer::{FuzzySelect, Input, Select};
 
-use super::{Prompter, Question, Reply, ReviewChoice, ReviewEntry, Stop};
-use crate::model::{Flag, ItemKind, Resource};
+use super::{
+    Disposition, DispositionReason, Prompter, Question, Reply, ReviewChoice, ReviewEntry, Stop,
+};
+use crate::model::{Flag, ItemKind, Resource, RuleSet};
 
 pub struct TerminalPrompter {
     term: Term,
@@ -49,7 +52,7 @@ pub fn answer_label(kind: &ItemKind, code: i64) -> String {
             .iter()
             .find(|o| o.code == code)
             .map_or(code.to_string(), |o| format!("{code} {}", o.label)),
-        ItemKind::YesNo { .. } => if code == 1 { "yes" } else { "no" }.to_string(),
+        ItemKind::YesNo { .. } => if code == 1 { "1 yes" } else { "0 no" }.to_string(),
         _ => code.to_string(),
     }
 }
@@ -76,7 +79,7 @@ impl Prompter for TerminalPrompter {
             ItemKind::Choice(_) | ItemKind::YesNo { .. } => {
                 let codes: Vec<i64> = match &q.item.kind {
                     ItemKind::Choice(options) => options.iter().map(|o| o.code).collect(),
-                    _ => vec![1, 0],
+                    _ => vec![0, 1],
                 };
                 let labels: Vec<String> = codes
                     .iter()
@@ -86,7 +89,9 @@ impl Prompter for TerminalPrompter {
                     .current
                     .and_then(|c| codes.iter().position(|&x| x == c))
                     .unwrap_or(0);
-                let chosen = Select::new()
+                // Typing filters the options: "2" picks "2 More than half
+                // the days", "y" picks "1 yes".
+                let chosen = FuzzySelect::new()
                     .with_prompt(format!("{}{back_hint}", q.item.text))
                     .items(&labels)
                     .default(default)
@@ -167,6 +172,62 @@ impl Prompter for TerminalPrompter {
         self.line("The interview continues. Press Enter.")?;
         self.term.read_line().map_err(Stop::Io)?;
         Ok(())
+    }
+
+    fn disposition(&mut self, rules: &RuleSet, recommended: usize) -> Result<Disposition, Stop> {
+        self.line("")?;
+        let accept = format!(
+            "Accept the recommendation: {}",
+            rules.levels[recommended].name
+        );
+        let choice = Select::new()
+            .with_prompt("Disposition: what happens now?")
+            .items([
+                accept.as_str(),
+                "Another level (give the reason and who decided)",
+            ])
+            .default(0)
+            .interact_on(&self.term)
+            .map_err(stop)?;
+        if choice == 0 {
+            return Ok(Disposition::Accepted);
+        }
+        let others: Vec<usize> = (0..rules.levels.len())
+            .filter(|&l| l != recommended)
+            .collect();
+        let names: Vec<&str> = others
+            .iter()
+            .map(|&l| rules.levels[l].name.as_str())
+            .collect();
+        let level = Select::new()
+            .with_prompt("Actual level")
+            .items(&names)
+            .default(0)
+            .interact_on(&self.term)
+            .map_err(stop)?;
+        let reasons: Vec<&str> = DispositionReason::ALL.iter().map(|r| r.label()).collect();
+        let reason = Select::new()
+            .with_prompt("Reason")
+            .items(&reasons)
+            .default(0)
+            .interact_on(&self.term)
+            .map_err(stop)?;
+        let decided_by: String = Input::new()
+            .with_prompt("Decided by (name or role)")
+            .validate_with(|text: &String| -> Result<(), &str> {
+                if text.trim().is_empty() {
+                    Err("say who decided")
+                } else {
+                    Ok(())
+                }
+            })
+            .interact_text_on(&self.term)
+            .map_err(stop)?;
+        Ok(Disposition::Other {
+            level: others[level],
+            reason: DispositionReason::ALL[reason],
+            decided_by: decided_by.trim().to_string(),
+        })
     }
 
     fn review(&mut self, entries: &[ReviewEntry<'_>]) -> Result<ReviewChoice, Stop> {

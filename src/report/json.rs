@@ -253,3 +253,77 @@ impl<'a> Result_<'a> {
         }
     }
 }
+
+/// An interview's result: the recommendation, untouched, and beside it
+/// what actually happens.
+#[derive(Debug, Serialize)]
+pub struct InterviewRecord<'a> {
+    pub id: String,
+    pub result: Result_<'a>,
+    pub disposition: DispositionView<'a>,
+    pub rules: Provenance<'a>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DispositionView<'a> {
+    pub recommended_level: &'a str,
+    pub actual_level: &'a str,
+    pub accepted: bool,
+    /// `null` when accepted.
+    pub reason: Option<crate::interview::DispositionReason>,
+    /// `null` when accepted.
+    pub decided_by: Option<&'a str>,
+}
+
+impl<'a> DispositionView<'a> {
+    pub fn of(
+        rules: &'a RuleSet,
+        recommended: usize,
+        d: &'a crate::interview::Disposition,
+    ) -> Self {
+        use crate::interview::Disposition;
+        match d {
+            Disposition::Accepted => DispositionView {
+                recommended_level: &rules.levels[recommended].id,
+                actual_level: &rules.levels[recommended].id,
+                accepted: true,
+                reason: None,
+                decided_by: None,
+            },
+            Disposition::Other {
+                level,
+                reason,
+                decided_by,
+            } => DispositionView {
+                recommended_level: &rules.levels[recommended].id,
+                actual_level: &rules.levels[*level].id,
+                accepted: false,
+                reason: Some(*reason),
+                decided_by: Some(decided_by),
+            },
+        }
+    }
+
+    /// In words, for the table and Markdown.
+    pub fn text(&self, rules: &RuleSet) -> String {
+        let name = |id: &str| {
+            rules
+                .levels
+                .iter()
+                .find(|l| l.id == id)
+                .map_or(id.to_string(), |l| l.name.clone())
+        };
+        match (self.reason, self.decided_by) {
+            (Some(reason), Some(by)) => format!(
+                "Disposition: {} instead of the recommended {} ({}; decided by {by})",
+                name(self.actual_level),
+                name(self.recommended_level),
+                reason.label()
+            ),
+            _ => format!(
+                "Disposition: recommendation accepted ({})",
+                name(self.actual_level)
+            ),
+        }
+    }
+}

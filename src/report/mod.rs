@@ -2,6 +2,7 @@
 //! view types; they never decide anything and never drop a flag.
 
 pub mod json;
+pub mod markdown;
 pub mod note;
 pub mod row;
 pub mod table;

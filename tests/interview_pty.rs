@@ -1,0 +1,162 @@
+//! The interview end to end, through a pseudo-terminal driving the real
+//! binary, with colours off so plain text can be matched.
+
+use std::process::Command;
+
+use rexpect::process::WaitStatus;
+use rexpect::session::{spawn_command, PtySession};
+
+use crate::harness::BIN;
+
+fn interview(args: &[&str], dir: &std::path::Path) -> PtySession {
+    let mut command = Command::new(BIN);
+    command
+        .arg("interview")
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env("CLICOLOR", "0")
+        .env("TERM", "xterm")
+        .env("HOME", dir)
+        .env("XDG_DATA_HOME", dir);
+    spawn_command(command, Some(20_000)).expect("spawn in a pty")
+}
+
+const ENTER: &str = "\r";
+const ESC: &str = "\x1b";
+
+/// Answer the current question with the default (first) option.
+fn enter(p: &mut PtySession) {
+    p.send(ENTER).expect("send");
+    p.flush().expect("flush");
+}
+
+fn exit_code(p: &PtySession) -> i32 {
+    match p.process().wait().expect("wait") {
+        WaitStatus::Exited(_, code) => code,
+        other => panic!("unexpected status {other:?}"),
+    }
+}
+
+#[test]
+fn a_full_interview_with_a_correction_ends_in_the_result_and_a_disposition() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut p = interview(
+        &[
+            "--id",
+            "pty-1",
+            "--session",
+            "s.json",
+            "-o",
+            "out.json",
+            "--format",
+            "json",
+        ],
+        dir.path(),
+    );
+    p.exp_string("question 1 of 10 (overall 1 of 63)")
+        .expect("first question");
+    // Type "2" to pick "2 More than half the days".
+    p.send("2").expect("send");
+    enter(&mut p);
+    p.exp_string("question 2 of 10").expect("second question");
+    // Go back, and change the first answer to 1.
+    p.send(ESC).expect("send");
+    p.flush().expect("flush");
+    p.exp_string("question 1 of 10")
+        .expect("back at the first question");
+    p.send("1").expect("send");
+    enter(&mut p);
+    p.exp_string("question 2 of 10")
+        .expect("second question again");
+    // Everything else: the least severe answer. PHQ-9 item 10 is shown
+    // (item 1 was answered 1), so 54 questions are asked in all.
+    for _ in 0..53 {
+        enter(&mut p);
+    }
+    p.exp_string("Review: choose an answer to change, or confirm")
+        .expect("review");
+    enter(&mut p);
+    p.exp_string("Recommended level").ok();
+    p.exp_string("Disposition: what happens now?")
+        .expect("disposition prompt");
+    enter(&mut p);
+    p.exp_string("Disposition: recommendation accepted (Outpatient therapy)")
+        .expect("accepted");
+    p.exp_eof().expect("ends");
+    assert_eq!(exit_code(&p), 0);
+    let out: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("out.json")).expect("output"),
+    )
+    .expect("json");
+    assert_eq!(out["result"]["level"], "outpatient");
+    assert_eq!(out["disposition"]["accepted"], true);
+    let phq9 = out["result"]["scales"]
+        .as_array()
+        .expect("scales")
+        .iter()
+        .find(|s| s["id"] == "phq9")
+        .cloned();
+    assert_eq!(
+        phq9.expect("phq9")["score"],
+        1,
+        "the corrected answer counts"
+    );
+}
+
+#[test]
+fn ctrl_c_saves_and_resume_continues_where_it_stopped() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut p = interview(&["--id", "pty-2", "--session", "s.json"], dir.path());
+    p.exp_string("question 1 of 10").expect("first");
+    enter(&mut p);
+    p.exp_string("question 2 of 10").expect("second");
+    enter(&mut p);
+    p.exp_string("question 3 of 10").expect("third");
+    p.send_control('c').expect("ctrl-c");
+    p.exp_string(
+        "interrupted: every answer is saved; resume with: carescreen interview --resume s.json",
+    )
+    .expect("resume hint");
+    p.exp_eof().expect("ends");
+    assert_eq!(exit_code(&p), 130);
+
+    let mut p = interview(&["--resume", "s.json"], dir.path());
+    p.exp_string("question 3 of 10 (overall 3 of 63)")
+        .expect("resumes at the third question");
+    p.send_control('c').expect("ctrl-c");
+    p.exp_eof().expect("ends");
+}
+
+#[test]
+fn a_crisis_answer_shows_the_notice_at_once() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut p = interview(&["--id", "pty-3", "--session", "s.json"], dir.path());
+    p.exp_string("question 1 of 10").expect("first");
+    // PHQ-9 (9), GAD-7 (7), AUDIT (10), DAST-10 (10): 36 defaults, then C-SSRS.
+    for _ in 0..36 {
+        enter(&mut p);
+    }
+    p.exp_string("C-SSRS screener (suicide risk) - question 1 of 7")
+        .expect("c-ssrs");
+    p.send("y").expect("send"); // cssrs_1: typing y picks "1 yes"
+    enter(&mut p);
+    p.exp_string("question 2 of 7").expect("cssrs_2");
+    p.send("1").expect("send"); // yes
+    enter(&mut p);
+    p.exp_string("question 3 of 7").expect("cssrs_3");
+    enter(&mut p); // the first option: "0 no"
+    p.exp_string("question 4 of 7").expect("cssrs_4");
+    p.send("y").expect("send"); // yes: intent
+    enter(&mut p);
+    p.exp_string("!!! CRISIS: IMMEDIATE SAFETY EVALUATION TODAY !!!")
+        .expect("crisis notice");
+    p.exp_string("988 Suicide & Crisis Lifeline")
+        .expect("resources");
+    p.exp_string("Press Enter").expect("pause");
+    enter(&mut p);
+    p.exp_string("question 5 of 7")
+        .expect("the interview continues");
+    p.send_control('c').expect("ctrl-c");
+    p.exp_eof().expect("ends");
+}
