@@ -160,3 +160,68 @@ fn a_crisis_answer_shows_the_notice_at_once() {
     p.send_control('c').expect("ctrl-c");
     p.exp_eof().expect("ends");
 }
+
+#[test]
+fn an_out_of_range_number_is_refused_with_the_rule_sets_message_then_corrected() {
+    let dir = tempfile::tempdir().expect("dir");
+    let rules = crate::harness::root().join("tests/fixtures/rules/prorate");
+    let rules = rules.to_string_lossy().into_owned();
+    let mut p = interview(
+        &[
+            "--rules",
+            &rules,
+            "--session",
+            "s.json",
+            "-o",
+            "out.json",
+            "--format",
+            "json",
+        ],
+        dir.path(),
+    );
+    p.exp_string("question 1 of 10").expect("first");
+    // p_1..p_4, q_1, q_2, r_1..r_3: the first option each.
+    for _ in 0..9 {
+        enter(&mut p);
+    }
+    p.exp_string("Optional remark (0-10; b goes back)")
+        .expect("the integer item");
+    p.send("42").expect("send");
+    enter(&mut p);
+    p.exp_string("enter a whole number from 0 to 10")
+        .expect("refused with the message");
+    // Clear the rejected text, then type a valid number.
+    p.send("\x7f\x7f5").expect("send");
+    enter(&mut p);
+    p.exp_string("Review").expect("review");
+    enter(&mut p);
+    p.exp_string("Disposition: what happens now?")
+        .expect("disposition");
+    // Record another level: Down, Enter; the level list; the reason; who decided.
+    p.send("\x1b[B").expect("down");
+    enter(&mut p);
+    p.exp_string("Actual level").expect("levels");
+    enter(&mut p);
+    p.exp_string("Reason").expect("reasons");
+    p.send("\x1b[B").expect("down");
+    enter(&mut p);
+    p.exp_string("Decided by").expect("who");
+    p.send("Dr. Lee").expect("send");
+    enter(&mut p);
+    p.exp_string("instead of the recommended")
+        .expect("disposition recorded");
+    p.exp_eof().expect("ends");
+    assert_eq!(exit_code(&p), 0);
+    let out: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("out.json")).expect("output"),
+    )
+    .expect("json");
+    let scales = out["result"]["scales"].as_array().map(|s| s.len());
+    assert_eq!(scales, Some(3));
+    assert_eq!(out["result"]["level"], "low", "the recommendation is kept");
+    assert_eq!(out["disposition"]["recommended_level"], "low");
+    assert_eq!(out["disposition"]["actual_level"], "high");
+    assert_eq!(out["disposition"]["accepted"], false);
+    assert_eq!(out["disposition"]["reason"], "client_declined");
+    assert_eq!(out["disposition"]["decided_by"], "Dr. Lee");
+}
