@@ -141,8 +141,22 @@ enum ResultFormat {
     Markdown,
 }
 
+const TEST_EXAMPLES: &str = "\
+Examples:
+  carescreen rules test                      run the built-in rule set's cases
+  carescreen rules test my-rules/ --coverage and list what no case exercises";
+
 #[derive(Debug, Subcommand)]
 enum RulesCommand {
+    /// Run the rule set's test cases; exit 1 if any fails.
+    #[command(after_help = TEST_EXAMPLES)]
+    Test {
+        /// Rule set: a folder holding ruleset.yaml, or a main file [default: built-in]
+        path: Option<PathBuf>,
+        /// Also list placement rules, flags and bands no case exercises (exit 1 if any)
+        #[arg(long)]
+        coverage: bool,
+    },
     /// Validate a rule set and list every problem with its location.
     #[command(after_help = CHECK_EXAMPLES)]
     Check {
@@ -224,6 +238,7 @@ where
     let result = match cli.command {
         Command::Score(args) => score(args),
         Command::Rules(RulesCommand::Check { path }) => check(path),
+        Command::Rules(RulesCommand::Test { path, coverage }) => rules_test(path, coverage),
         Command::Template { rules, id_column } => template(rules, &id_column),
         Command::Interview(args) => interview(args),
     };
@@ -450,6 +465,72 @@ fn interview(args: InterviewArgs) -> Result<ExitCode, Error> {
         eprintln!("Result written to {}", output.display());
     }
     Ok(ExitCode::Success)
+}
+
+fn rules_test(path: Option<PathBuf>, with_coverage: bool) -> Result<ExitCode, Error> {
+    let rules = load(path)?;
+    let outcomes = crate::cases::run(&rules);
+    println!("{}", table::cases_table(&outcomes));
+    let failed: Vec<&crate::cases::Outcome<'_>> = outcomes.iter().filter(|o| !o.passed()).collect();
+    for o in &failed {
+        println!("\ncase `{}` failed ({})", o.case.id, o.case.origin);
+        if let Some(description) = &o.case.description {
+            println!("  {description}");
+        }
+        for m in &o.mismatches {
+            println!("  {}: expected {}, got {}", m.what, m.expected, m.actual);
+        }
+        if let Ok(a) = &o.result {
+            let trace = a.trace(&rules);
+            let fired: Vec<_> = trace.iter().filter(|e| e.fired).collect();
+            println!(
+                "  what fired:{}",
+                if fired.is_empty() { " nothing" } else { "" }
+            );
+            for entry in fired {
+                let seen: Vec<String> = entry
+                    .seen
+                    .iter()
+                    .map(|s| format!("{}={}", s.subject, s.value.as_deref().unwrap_or("none")))
+                    .collect();
+                println!(
+                    "    {} {}: {} [{}]",
+                    entry.kind.as_str(),
+                    entry.id,
+                    entry.condition,
+                    seen.join(", ")
+                );
+            }
+        }
+    }
+    let passed = outcomes.len() - failed.len();
+    println!("\n{passed} passed, {} failed", failed.len());
+    let mut code = if failed.is_empty() {
+        ExitCode::Success
+    } else {
+        ExitCode::Problems
+    };
+    if with_coverage {
+        let gaps = crate::cases::coverage(&rules, &outcomes);
+        let (total, covered) = gaps.counts(&rules);
+        println!("coverage: {covered} of {total} placement rules, flags and bands exercised");
+        for &r in &gaps.rules {
+            println!("  placement rule `{}` never fires", rules.rules[r].id);
+        }
+        for &f in &gaps.flags {
+            println!("  flag `{}` is never raised", rules.flags[f].id);
+        }
+        for &(s, b) in &gaps.bands {
+            println!(
+                "  band `{}` of scale `{}` is never reached",
+                rules.scales[s].bands[b].id, rules.scales[s].id
+            );
+        }
+        if !gaps.complete() {
+            code = ExitCode::Problems;
+        }
+    }
+    Ok(code)
 }
 
 fn check(path: Option<PathBuf>) -> Result<ExitCode, Error> {

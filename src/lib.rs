@@ -11,6 +11,7 @@
 pub mod answers;
 pub mod assess;
 pub mod batch;
+pub mod cases;
 pub mod cli;
 pub mod error;
 pub mod interview;

@@ -35,6 +35,39 @@ pub struct RuleSet {
     pub note_template: String,
     /// The conditions above, compiled for the engine.
     pub compiled: Compiled,
+    /// Test cases shipped with the rule set.
+    pub cases: Vec<Case>,
+}
+
+/// A test case: answers (the rest filled with the least severe answer) and
+/// the result they must give.
+#[derive(Debug)]
+pub struct Case {
+    pub id: String,
+    pub description: Option<String>,
+    pub answers: Vec<(ItemIdx, i64)>,
+    pub expect: Expect,
+    pub origin: Origin,
+}
+
+/// What a case checks; only what is named.
+#[derive(Debug, Default)]
+pub struct Expect {
+    pub level: Option<usize>,
+    pub crisis: Option<bool>,
+    /// Exactly these flags, as a set.
+    pub flags: Option<Vec<usize>>,
+    pub scores: Vec<(usize, i64)>,
+    pub bands: Vec<(usize, usize)>,
+    /// (rating or domain, grade).
+    pub grades: Vec<(GradeOf, usize)>,
+    pub rejected_for: Option<ItemIdx>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GradeOf {
+    Rating(usize),
+    Domain(usize),
 }
 
 impl RuleSet {

@@ -7,7 +7,7 @@
 use crate::harness::{root, Test};
 
 /// Fixtures that are valid rule sets, used by other tests.
-const VALID: [&str; 3] = ["minimal", "prorate", "note-guard"];
+const VALID: [&str; 4] = ["minimal", "prorate", "note-guard", "wrong-case"];
 
 fn fixtures() -> Vec<String> {
     let dir = root().join("tests/fixtures/rules");
@@ -141,4 +141,61 @@ fn the_hash_ignores_comments_and_layout() {
     };
     assert_eq!(sha(&base), sha(&reformatted));
     assert_ne!(sha(&base), sha(&changed));
+}
+
+#[test]
+fn the_default_cases_all_pass_and_cover_every_rule_flag_and_band() {
+    let out = Test::new()
+        .args(&["rules", "test", "--coverage"])
+        .run()
+        .code(0);
+    assert!(
+        out.stdout.contains("\n64 passed, 0 failed\n"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("coverage: 46 of 46 placement rules, flags and bands exercised"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn a_wrong_case_fails_showing_expected_and_actual_and_what_fired() {
+    let out = Test::new()
+        .args(&[
+            "rules",
+            "test",
+            "tests/fixtures/rules/wrong-case",
+            "--coverage",
+        ])
+        .run()
+        .code(1);
+    assert!(
+        out.stdout
+            .contains("│ deliberately_wrong ┆ FAIL   ┆ level: expected high, got low │"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("case `deliberately_wrong` failed (tests/fixtures/rules/wrong-case/ruleset.yaml (cases[1]))"));
+    assert!(out.stdout.contains("  what fired: nothing\n"));
+    assert!(out.stdout.contains("\n1 passed, 1 failed\n"));
+    assert!(out.stdout.contains("  flag `danger` is never raised\n"));
+}
+
+#[test]
+fn cases_do_not_change_the_rule_set_hash() {
+    let sha = |path: &str| {
+        let out = Test::new().args(&["rules", "check", path]).run().code(0);
+        out.stdout
+            .lines()
+            .find(|l| l.starts_with("sha256:"))
+            .map(String::from)
+    };
+    assert_eq!(
+        sha("tests/fixtures/rules/minimal"),
+        sha("tests/fixtures/rules/wrong-case")
+    );
 }

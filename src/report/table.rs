@@ -148,3 +148,30 @@ pub fn result_table(rules: &RuleSet, a: &Assessment) -> String {
     table.set_content_arrangement(comfy_table::ContentArrangement::Dynamic);
     table.to_string()
 }
+
+/// A rule set's cases: one row each, pass or fail with what differed.
+pub fn cases_table(outcomes: &[crate::cases::Outcome<'_>]) -> String {
+    let mut table = Table::new();
+    table
+        .load_preset(UTF8_FULL_CONDENSED)
+        .set_header(vec!["case", "result", "expected vs actual"]);
+    for o in outcomes {
+        let detail: Vec<String> = o
+            .mismatches
+            .iter()
+            .map(|m| format!("{}: expected {}, got {}", m.what, m.expected, m.actual))
+            .collect();
+        table.add_row(vec![
+            o.case.id.clone(),
+            if o.passed() {
+                "pass".into()
+            } else {
+                "FAIL".into()
+            },
+            detail.join("\n"),
+        ]);
+    }
+    table.set_width(100);
+    table.set_content_arrangement(comfy_table::ContentArrangement::Dynamic);
+    table.to_string()
+}

@@ -50,6 +50,7 @@ const EMBEDDED: &[(&str, &str)] = &[
     ),
     ("placement.yaml", include_str!("../../rules/placement.yaml")),
     ("note.yaml", include_str!("../../rules/note.yaml")),
+    ("cases.yaml", include_str!("../../rules/cases.yaml")),
 ];
 
 /// The name of the main file when `--rules` names a directory.

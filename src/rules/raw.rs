@@ -53,6 +53,79 @@ pub(crate) struct RawFile {
     pub resources: Vec<RawResource>,
     /// The referral note: a minijinja template. Exactly one file defines it.
     pub note_template: Option<String>,
+    /// Test cases: answers and the result they must give (`carescreen rules
+    /// test`). Not part of the rule set's hash: cases do not change scoring.
+    #[serde(default, skip_serializing)]
+    pub cases: Vec<RawCase>,
+}
+
+/// A test case of the rule set.
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawCase {
+    /// Stable id.
+    pub id: String,
+    /// What the case shows, in plain words.
+    pub description: Option<String>,
+    /// Answers by item id. Items not named get their least severe answer
+    /// (lowest score, lowest bound) when shown; hidden items get none.
+    #[serde(default)]
+    pub answers: UniqueMap<i64>,
+    /// What the result must be. Only what is named is checked.
+    pub expect: RawExpect,
+}
+
+/// The expected result of a case.
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawExpect {
+    /// Recommended level id.
+    pub level: Option<String>,
+    pub crisis: Option<bool>,
+    /// Exactly these flags are raised.
+    pub flags: Option<Vec<String>>,
+    /// Scale id -> score.
+    #[serde(default)]
+    pub scores: UniqueMap<i64>,
+    /// Scale id -> band id.
+    #[serde(default)]
+    pub bands: UniqueMap<String>,
+    /// Rating or domain id -> grade id.
+    #[serde(default)]
+    pub grades: UniqueMap<String>,
+    /// The record is rejected, naming this item (then nothing else is checked).
+    pub rejected_for: Option<String>,
+}
+
+/// A YAML map that refuses duplicate keys (a plain map would keep the last
+/// one silently), keeping the file's order.
+#[derive(Debug, Default, Serialize)]
+pub(crate) struct UniqueMap<V>(pub Vec<(String, V)>);
+
+impl<'de, V: Deserialize<'de>> Deserialize<'de> for UniqueMap<V> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor<V>(std::marker::PhantomData<V>);
+        impl<'de, V: Deserialize<'de>> serde::de::Visitor<'de> for Visitor<V> {
+            type Value = UniqueMap<V>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a map of ids to values")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut out: Vec<(String, V)> = Vec::new();
+                while let Some((key, value)) = map.next_entry::<String, V>()? {
+                    if out.iter().any(|(k, _)| *k == key) {
+                        return Err(serde::de::Error::custom(format!("duplicate key `{key}`")));
+                    }
+                    out.push((key, value));
+                }
+                Ok(UniqueMap(out))
+            }
+        }
+        deserializer.deserialize_map(Visitor(std::marker::PhantomData))
+    }
 }
 
 /// A level of care.
