@@ -150,7 +150,7 @@ fn the_default_cases_all_pass_and_cover_every_rule_flag_and_band() {
         .run()
         .code(0);
     assert!(
-        out.stdout.contains("\n64 passed, 0 failed\n"),
+        out.stdout.contains("\n85 passed, 0 failed\n"),
         "{}",
         out.stdout
     );
