@@ -94,6 +94,15 @@ enum Command {
     /// Interview a client at the terminal, then show the result and note.
     #[command(after_help = INTERVIEW_EXAMPLES)]
     Interview(InterviewArgs),
+    /// Explain one record: every rule, the values it saw, and why this level.
+    #[command(after_help = EXPLAIN_EXAMPLES)]
+    Explain {
+        /// Rule set: a folder holding ruleset.yaml, or a main file [default: built-in]
+        #[arg(long, value_name = "PATH")]
+        rules: Option<PathBuf>,
+        /// The record: YAML or JSON, item id -> answer code
+        file: PathBuf,
+    },
     /// Work with rule sets.
     #[command(subcommand)]
     Rules(RulesCommand),
@@ -140,6 +149,17 @@ enum ResultFormat {
     /// Markdown: the result table, the disposition and the note
     Markdown,
 }
+
+const EXPLAIN_EXAMPLES: &str = "\
+The file names the answers, e.g. in YAML:
+  phq9_1: 2
+  phq9_9: 1
+  harm_others: 0
+Every item shown by skip logic must be answered, as in batch scoring.
+
+Examples:
+  carescreen explain record.yaml
+  carescreen explain record.json --rules my-rules/";
 
 const TEST_EXAMPLES: &str = "\
 Examples:
@@ -241,6 +261,7 @@ where
         Command::Rules(RulesCommand::Test { path, coverage }) => rules_test(path, coverage),
         Command::Template { rules, id_column } => template(rules, &id_column),
         Command::Interview(args) => interview(args),
+        Command::Explain { rules, file } => explain(rules, &file),
     };
     match result {
         Ok(code) => code as i32,
@@ -463,6 +484,106 @@ fn interview(args: InterviewArgs) -> Result<ExitCode, Error> {
                 })
         })?;
         eprintln!("Result written to {}", output.display());
+    }
+    Ok(ExitCode::Success)
+}
+
+fn explain(rules: Option<PathBuf>, file: &Path) -> Result<ExitCode, Error> {
+    let rules = load(rules)?;
+    let text = std::fs::read_to_string(file).map_err(|source| Error::Read {
+        path: file.to_path_buf(),
+        source,
+    })?;
+    let pairs = rules::parse_answers(&text).map_err(|e| {
+        Error::Usage(format!(
+            "`{}` is not a map of item ids to codes: {e}",
+            file.display()
+        ))
+    })?;
+    let answers = Answers::from_codes(&rules, pairs.iter().map(|(k, v)| (k.as_str(), *v)))
+        .map_err(|e| Error::Usage(format!("`{}`: {e}", file.display())))?;
+    let a = match assess(&rules, &answers) {
+        Ok(a) => a,
+        Err(err) => {
+            println!("The record is rejected: {err}.");
+            let flags = crate::assess::established_flags(&rules, &answers);
+            if !flags.is_empty() {
+                println!("The answers given already raise:");
+                for f in flags {
+                    println!(
+                        "  [{}] {}: {}",
+                        rules.flags[f].severity.as_str().to_uppercase(),
+                        rules.flags[f].id,
+                        rules.flags[f].message.trim()
+                    );
+                }
+            }
+            return Ok(ExitCode::Problems);
+        }
+    };
+    println!("{}", table::result_table(&rules, &a));
+    println!("\nEvery rule, in the order the engine evaluates them:");
+    for e in a.trace(&rules) {
+        let seen: Vec<String> = e
+            .seen
+            .iter()
+            .map(|s| format!("{} = {}", s.subject, s.value.as_deref().unwrap_or("none")))
+            .collect();
+        let outcome = e
+            .outcome
+            .as_deref()
+            .map(|o| format!(" -> {o}"))
+            .unwrap_or_default();
+        println!(
+            "  [{}] {} {}{outcome}\n        when {}\n        saw {}",
+            if e.fired { "fired" } else { "  -  " },
+            e.kind.as_str(),
+            e.id,
+            e.condition,
+            if seen.is_empty() {
+                "nothing".to_string()
+            } else {
+                seen.join(", ")
+            }
+        );
+    }
+    println!(
+        "\nWhy {} and not a less intensive level:",
+        rules.levels[a.level].name
+    );
+    for reason in a.reasons(&rules) {
+        println!("  - {} ({})", reason.text(&rules), reason.id(&rules));
+    }
+    if a.level < rules.top_level() {
+        let up = a.level + 1;
+        println!(
+            "\nWhy not {} (the next level up): none of these held:",
+            rules.levels[up].name
+        );
+        for (r, rule) in rules
+            .rules
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.level == up)
+        {
+            debug_assert!(!a.rules[r]);
+            println!(
+                "  - {}: {}",
+                rule.id,
+                crate::assess::describe(&rules, &rule.when)
+            );
+        }
+        for flag in rules
+            .flags
+            .iter()
+            .filter(|f| f.min_level == Some(up) || (f.crisis && up == rules.top_level()))
+        {
+            println!(
+                "  - flag {}: {}",
+                flag.id,
+                crate::assess::describe(&rules, &flag.when)
+            );
+        }
     }
     Ok(ExitCode::Success)
 }

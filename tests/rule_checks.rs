@@ -199,3 +199,31 @@ fn cases_do_not_change_the_rule_set_hash() {
         sha("tests/fixtures/rules/wrong-case")
     );
 }
+
+#[test]
+fn explain_shows_every_rule_and_why_this_level_and_not_the_next() {
+    let t = Test::in_temp_dir().file("r.yaml", "mood_1: 2\nmood_2: 0\n");
+    let rules = root().join("tests/fixtures/rules/minimal");
+    let rules = rules.to_string_lossy().into_owned();
+    let out = t
+        .args(&["explain", "r.yaml", "--rules", &rules])
+        .run()
+        .code(0);
+    assert!(out.stdout.contains("  [fired] rule high_mood -> high\n        when band mood >= high\n        saw band mood = high\n"), "{}", out.stdout);
+    assert!(out.stdout.contains("  [  -  ] flag danger -> crisis\n        when item mood_3 = 1\n        saw item mood_3 = none\n"));
+    assert!(out
+        .stdout
+        .contains("Why High and not a less intensive level:\n  - High mood score. (high_mood)\n"));
+    let t = Test::in_temp_dir().file("bad.yaml", "mood_1: 2\nmood_2: 1\n");
+    let t = t.args(&["explain", "bad.yaml", "--rules", &rules]);
+    let out = t.run().code(1);
+    assert_eq!(
+        out.stdout,
+        "The record is rejected: column `mood_3`: missing required answer.\n"
+    );
+    let t = Test::in_temp_dir().file("list.json", "[1, 2]");
+    let t = t.args(&["explain", "list.json", "--rules", &rules]);
+    t.run()
+        .code(2)
+        .stderr_has("error: `list.json` is not a map of item ids to codes");
+}

@@ -10,7 +10,7 @@ mod trace;
 
 pub use partial::established_flags;
 
-pub use trace::{Reason, Seen, TraceEntry, TraceKind};
+pub use trace::{describe, Reason, Seen, TraceEntry, TraceKind};
 
 use crate::answers::Answers;
 use crate::error::AnswerError;

@@ -226,3 +226,10 @@ impl Reader {
         }
     }
 }
+
+/// Parse one record's answers from YAML or JSON (a map of item id to code),
+/// as `carescreen explain` reads them. Duplicate ids are an error.
+pub fn parse_answers(text: &str) -> Result<Vec<(String, i64)>, String> {
+    let map: raw::UniqueMap<i64> = serde_yaml::from_str(text).map_err(|e| e.to_string())?;
+    Ok(map.0)
+}
