@@ -168,6 +168,12 @@ Examples:
 
 #[derive(Debug, Subcommand)]
 enum RulesCommand {
+    /// Show the whole rule set in plain words, for clinical review (Markdown).
+    #[command(after_help = "Examples:\n  carescreen rules show > RULES.md\n  carescreen rules show my-rules/")]
+    Show {
+        /// Rule set: a folder holding ruleset.yaml, or a main file [default: built-in]
+        path: Option<PathBuf>,
+    },
     /// Run the rule set's test cases; exit 1 if any fails.
     #[command(after_help = TEST_EXAMPLES)]
     Test {
@@ -258,6 +264,7 @@ where
     let result = match cli.command {
         Command::Score(args) => score(args),
         Command::Rules(RulesCommand::Check { path }) => check(path),
+        Command::Rules(RulesCommand::Show { path }) => show(path),
         Command::Rules(RulesCommand::Test { path, coverage }) => rules_test(path, coverage),
         Command::Template { rules, id_column } => template(rules, &id_column),
         Command::Interview(args) => interview(args),
@@ -585,6 +592,12 @@ fn explain(rules: Option<PathBuf>, file: &Path) -> Result<ExitCode, Error> {
             );
         }
     }
+    Ok(ExitCode::Success)
+}
+
+fn show(path: Option<PathBuf>) -> Result<ExitCode, Error> {
+    let rules = load(path)?;
+    print!("{}", crate::report::rules_doc::markdown(&rules));
     Ok(ExitCode::Success)
 }
 

@@ -227,3 +227,16 @@ fn explain_shows_every_rule_and_why_this_level_and_not_the_next() {
         .code(2)
         .stderr_has("error: `list.json` is not a map of item ids to codes");
 }
+
+#[test]
+fn the_committed_rules_md_is_current() {
+    let out = Test::new().args(&["rules", "show"]).run().code(0);
+    let committed = std::fs::read_to_string(root().join("rules/RULES.md")).expect("rules/RULES.md");
+    assert!(
+        committed == out.stdout,
+        "rules/RULES.md is out of date: run `cargo run -- rules show > rules/RULES.md`"
+    );
+    assert!(out.stdout.contains(
+        "| `severe_symptoms_marked_impairment` | `php` | Symptom severity is 'Severe symptoms' or more and Functioning is 'Marked impairment' or more |"
+    ));
+}

@@ -5,4 +5,5 @@ pub mod json;
 pub mod markdown;
 pub mod note;
 pub mod row;
+pub mod rules_doc;
 pub mod table;
