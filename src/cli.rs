@@ -169,7 +169,9 @@ Examples:
 #[derive(Debug, Subcommand)]
 enum RulesCommand {
     /// Show the whole rule set in plain words, for clinical review (Markdown).
-    #[command(after_help = "Examples:\n  carescreen rules show > RULES.md\n  carescreen rules show my-rules/")]
+    #[command(
+        after_help = "Examples:\n  carescreen rules show > RULES.md\n  carescreen rules show my-rules/"
+    )]
     Show {
         /// Rule set: a folder holding ruleset.yaml, or a main file [default: built-in]
         path: Option<PathBuf>,

@@ -900,3 +900,56 @@ fn the_interview_without_a_terminal_fails_at_once_pointing_to_score() {
          `carescreen score FILE`\n",
     );
 }
+
+#[test]
+fn a_rejected_row_claims_no_flag_an_answer_left_blank_could_undo() {
+    // `c` has no score with an item missing, so `c_high` is not established
+    // by c_1 = c_2 = yes while c_3 may stay blank; with all three given, it is.
+    let input = "id,a,c_1,c_2,c_3\nblank,x,1,1,\nfull,x,1,1,0\n";
+    let out = Test::new()
+        .args(&[
+            "score",
+            "-",
+            "--rules",
+            "tests/fixtures/rules/partial-blank",
+        ])
+        .stdin(input)
+        .run()
+        .code(1);
+    let rows = out.csv_rows();
+    assert_eq!(rows[0]["flags"], "");
+    assert_eq!(rows[1]["flags"], "c_high");
+}
+
+#[test]
+fn a_trailing_comma_is_no_harm_and_a_short_row_keeps_its_risk() {
+    let input = csv_with(&[("a", &[("harm_others", "2")])]);
+    let (header, row) = input.split_once('\n').expect("header");
+    let row = row.trim_end();
+    let trailing = format!("{header}\n{row},\n");
+    let out = score_stdin(&trailing, &[]).code(0);
+    let rows = out.csv_rows();
+    assert_eq!(
+        (rows[0]["level"].as_str(), rows[0]["crisis"].as_str()),
+        ("residential", "true")
+    );
+    // The same row cut short after `harm_others`: rejected, the crisis kept.
+    let names: Vec<&str> = header.split(',').collect();
+    let cut = names
+        .iter()
+        .position(|n| *n == "harm_others")
+        .expect("column")
+        + 1;
+    let short: Vec<&str> = row.split(',').take(cut).collect();
+    let out = score_stdin(&format!("{header}\n{}\n", short.join(",")), &[]).code(1);
+    let rows = out.csv_rows();
+    assert_eq!(
+        (rows[0]["crisis"].as_str(), rows[0]["flags"].as_str()),
+        ("true", "harm_others_intent")
+    );
+    assert!(
+        rows[0]["error"].starts_with("row 2, record has "),
+        "{}",
+        rows[0]["error"]
+    );
+}

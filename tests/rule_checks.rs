@@ -7,7 +7,13 @@
 use crate::harness::{root, Test};
 
 /// Fixtures that are valid rule sets, used by other tests.
-const VALID: [&str; 4] = ["minimal", "prorate", "note-guard", "wrong-case"];
+const VALID: [&str; 5] = [
+    "minimal",
+    "prorate",
+    "note-guard",
+    "wrong-case",
+    "partial-blank",
+];
 
 fn fixtures() -> Vec<String> {
     let dir = root().join("tests/fixtures/rules");

@@ -22,6 +22,9 @@ enum Truth {
 enum Known {
     /// Hidden by skip logic: comparisons on it are false.
     Absent,
+    /// Shown but left blank (where that is allowed): comparisons on it are
+    /// false, and a scale summing it is prorated or has no score.
+    Blank,
     /// Somewhere in `lo..=hi`.
     Within(i64, i64),
     /// Anything, or absent.
@@ -56,9 +59,18 @@ pub fn established_flags(rules: &RuleSet, answers: &Answers) -> Vec<usize> {
         .take(MAX_SPLITS)
         .collect();
     for m in missing {
-        let codes = rules.items[m].codes().unwrap_or_default();
+        // Every code the answer could be, and blank where it may stay blank.
+        let mut cases: Vec<Option<i64>> = rules.items[m]
+            .codes()
+            .unwrap_or_default()
+            .into_iter()
+            .map(Some)
+            .collect();
+        if !rules.compiled.missing_rejects[m] {
+            cases.push(None);
+        }
         let mut in_every_case = vec![true; rules.flags.len()];
-        for code in codes {
+        for code in cases {
             let case = evaluate(rules, answers, Some((m, code)));
             for (all, raised) in in_every_case.iter_mut().zip(case) {
                 *all &= raised;
@@ -76,8 +88,9 @@ pub fn established_flags(rules: &RuleSet, answers: &Answers) -> Vec<usize> {
         .collect()
 }
 
-/// Which flags certainly hold, with one missing answer optionally fixed.
-fn evaluate(rules: &RuleSet, answers: &Answers, fixed: Option<(usize, i64)>) -> Vec<bool> {
+/// Which flags certainly hold, with one missing answer optionally fixed to
+/// a code (`Some(code)`) or to staying blank (`None`).
+fn evaluate(rules: &RuleSet, answers: &Answers, fixed: Option<(usize, Option<i64>)>) -> Vec<bool> {
     let mut p = Partial {
         rules,
         items: Vec::with_capacity(rules.items.len()),
@@ -87,14 +100,18 @@ fn evaluate(rules: &RuleSet, answers: &Answers, fixed: Option<(usize, i64)>) -> 
     };
     for (i, item) in rules.items.iter().enumerate() {
         let shown = item.show_if.as_ref().map_or(Truth::Yes, |c| p.holds(c));
-        let answer = match fixed {
-            Some((at, code)) if at == i => Some(code),
-            _ => answers.get(i),
+        let (answer, left_blank) = match fixed {
+            Some((at, code)) if at == i => (code, code.is_none()),
+            _ => (answers.get(i), false),
         };
         let known = match (shown, answer) {
             (Truth::No, _) => Known::Absent,
             (Truth::Unknown, _) => Known::Unknown,
             (Truth::Yes, Some(code)) => Known::Within(code, code),
+            // Blank in this case: comparisons on it are false, as when hidden.
+            (Truth::Yes, None) if left_blank => Known::Blank,
+            // An answer a complete record may leave blank: anything, or nothing.
+            (Truth::Yes, None) if !rules.compiled.missing_rejects[i] => Known::Unknown,
             (Truth::Yes, None) => match item.kind.code_range() {
                 Some((lo, hi)) => Known::Within(lo, hi),
                 None => Known::Unknown,
@@ -105,11 +122,12 @@ fn evaluate(rules: &RuleSet, answers: &Answers, fixed: Option<(usize, i64)>) -> 
     for scale in &rules.scales {
         let (mut lo, mut hi) = (0i64, 0i64);
         let mut complete = true;
+        let blank = scale.items.iter().any(|&i| p.items[i] == Known::Blank);
         for &i in &scale.items {
             let item = &rules.items[i];
             let (min, max) = item.kind.score_range().unwrap_or((0, 0));
             match p.items[i] {
-                Known::Absent => {}
+                Known::Absent | Known::Blank => {}
                 Known::Within(a, b) if a == b => {
                     let score = item.score(a).unwrap_or(0);
                     lo += score;
@@ -129,8 +147,15 @@ fn evaluate(rules: &RuleSet, answers: &Answers, fixed: Option<(usize, i64)>) -> 
                 || matches!(p.items[i], Known::Within(a, b) if a == b);
         }
         // Under `all_required` the complete record's score lies in lo..=hi;
-        // prorated or invalid scales are unknown until complete.
-        if complete || scale.missing == MissingRule::AllRequired {
+        // prorated or invalid scales are unknown until complete; an invalid
+        // scale with an item left blank has no score at all.
+        if blank && scale.missing == MissingRule::Invalid {
+            p.scales.push(Known::Absent);
+            p.bands.push(Known::Absent);
+        } else if blank {
+            p.scales.push(Known::Unknown);
+            p.bands.push(Known::Unknown);
+        } else if complete || scale.missing == MissingRule::AllRequired {
             p.scales.push(Known::Within(lo, hi));
             let band = |score: i64| {
                 scale
@@ -206,7 +231,7 @@ impl Partial<'_> {
                 Truth::Unknown => Truth::Unknown,
             },
             Condition::Compare(subject, cmp) => match self.known(*subject) {
-                Known::Absent => Truth::No,
+                Known::Absent | Known::Blank => Truth::No,
                 Known::Unknown => Truth::Unknown,
                 Known::Within(lo, hi) => compare(cmp, lo, hi, self.rules, *subject),
             },

@@ -402,15 +402,19 @@ impl<'a> Worker<'a> {
         let sheet_row = data_row + 1;
         let raw_id = String::from_utf8_lossy(record.get(self.columns.id).unwrap_or_default());
         let id = raw_id.trim();
-        let parsed = record.len() == self.columns.width;
-        if parsed {
-            self.answers.reset();
-            for &(j, index) in &self.columns.items {
-                self.answers
-                    .set_bytes(rules, index, record.get(j).unwrap_or_default());
-            }
+        // Extra cells that are all blank (a trailing comma) are no harm.
+        let width = self.columns.width;
+        let fits = record.len() == width
+            || (record.len() > width
+                && record.iter().skip(width).all(|c| c.trim_ascii().is_empty()));
+        // Even a row that does not fit is read column by column (a missing
+        // cell is blank), so risk in it is still found below.
+        self.answers.reset();
+        for &(j, index) in &self.columns.items {
+            self.answers
+                .set_bytes(rules, index, record.get(j).unwrap_or_default());
         }
-        let outcome = if !parsed {
+        let outcome = if !fits {
             Err(AnswerError::FieldCount {
                 found: record.len(),
                 expected: self.columns.width,
@@ -439,12 +443,10 @@ impl<'a> Worker<'a> {
             }
             Err(err) => {
                 summary.rejected += 1;
-                // Fields out of line with the header cannot be trusted.
-                let flags = if parsed {
-                    established_flags(rules, &self.answers)
-                } else {
-                    Vec::new()
-                };
+                // A flag the given answers establish is never dropped, even
+                // when the row's cells may be out of line with the header:
+                // a possible false alarm beats a hidden risk.
+                let flags = established_flags(rules, &self.answers);
                 let mut message = format!("row {sheet_row}, {err}");
                 if !flags.is_empty() {
                     summary.rejected_with_flags += 1;
