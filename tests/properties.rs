@@ -259,3 +259,50 @@ proptest! {
         }
     }
 }
+
+/// Gives `data`, then fails instead of ending.
+struct FailingAtEnd {
+    data: Vec<u8>,
+    at: usize,
+}
+
+impl std::io::Read for FailingAtEnd {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.at == self.data.len() {
+            return Err(std::io::Error::other("the disk went away"));
+        }
+        let n = buf.len().min(self.data.len() - self.at).min(3000);
+        buf[..n].copy_from_slice(&self.data[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
+    }
+}
+
+#[test]
+fn a_read_error_mid_file_keeps_every_row_read_before_it() {
+    let mut input = String::from("id,mood_1,mood_2,mood_3\n");
+    for k in 0..5000 {
+        input.push_str(&format!("r{k},{},0,\n", k % 3));
+    }
+    for threads in [1, 2, 3] {
+        let mut options = BatchOptions::new("id", Format::Csv);
+        options.threads = threads;
+        let mut out = Vec::new();
+        let reader = FailingAtEnd {
+            data: input.clone().into_bytes(),
+            at: 0,
+        };
+        let err =
+            batch::score(minimal_rules(), reader, &mut out, &options).expect_err("the read fails");
+        assert_eq!(
+            err.to_string(),
+            "input row 5002: the disk went away",
+            "{threads} thread(s)"
+        );
+        assert_eq!(
+            records(&out),
+            5001,
+            "{threads} thread(s): every row read is written"
+        );
+    }
+}

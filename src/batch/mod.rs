@@ -176,11 +176,21 @@ pub fn score_with_progress<R: Read, W: Write>(
     if threads == 1 {
         let mut worker = Worker::new(rules, &columns, &options.id_column, renderer);
         let mut chunk = Chunk::new();
-        while fill(&mut reader, &mut chunk)? {
-            chunk.process(&mut worker, &mut summary);
-            output.write_all(&chunk.output).map_err(io_error)?;
-            chunk.first_row += chunk.len as u64;
-            progress(reader.position().byte());
+        loop {
+            let filled = fill(&mut reader, &mut chunk);
+            if chunk.len > 0 {
+                chunk.process(&mut worker, &mut summary);
+                output.write_all(&chunk.output).map_err(io_error)?;
+                chunk.first_row += chunk.len as u64;
+                progress(reader.position().byte());
+            }
+            if let Some(err) = filled.error {
+                output.flush().map_err(io_error)?;
+                return Err(err);
+            }
+            if filled.end {
+                break;
+            }
         }
     } else {
         drop(renderer);
@@ -258,27 +268,28 @@ fn score_parallel<R: Read, W: Write>(
         let mut first_row = 1u64;
         let mut in_flight = 0usize;
         let mut end = false;
+        // A read failure stops reading, but every row read before it is
+        // still scored and written; a write failure stops writing.
+        let mut read_failure: Option<Error> = None;
         let mut failure: Option<Error> = None;
         loop {
             // Feed the workers while free chunks last.
             while !end && failure.is_none() {
                 let Some(mut chunk) = free.pop() else { break };
-                match fill(reader, &mut chunk) {
-                    Ok(true) => {
-                        chunk.seq = next_seq;
-                        chunk.first_row = first_row;
-                        next_seq += 1;
-                        first_row += chunk.len as u64;
-                        work_tx.send(chunk).map_err(|_| worker_gone())?;
-                        in_flight += 1;
-                        progress(reader.position().byte());
-                    }
-                    Ok(false) => {
-                        end = true;
-                        free.push(chunk);
-                    }
-                    Err(err) => failure = Some(err),
+                chunk.first_row = first_row;
+                let filled = fill(reader, &mut chunk);
+                end = filled.end;
+                read_failure = read_failure.or(filled.error);
+                if chunk.len == 0 {
+                    free.push(chunk);
+                    continue;
                 }
+                chunk.seq = next_seq;
+                next_seq += 1;
+                first_row += chunk.len as u64;
+                work_tx.send(chunk).map_err(|_| worker_gone())?;
+                in_flight += 1;
+                progress(reader.position().byte());
             }
             if in_flight == 0 {
                 break;
@@ -301,7 +312,7 @@ fn score_parallel<R: Read, W: Write>(
             }
         }
         drop(work_tx);
-        match failure {
+        match failure.or(read_failure) {
             Some(err) => Err(err),
             None => Ok(()),
         }
@@ -315,27 +326,53 @@ fn worker_gone() -> Error {
     }
 }
 
-/// Read up to `CHUNK_ROWS` records into the chunk; `false` at end of input.
-fn fill<R: Read>(reader: &mut csv::Reader<R>, chunk: &mut Chunk) -> Result<bool, Error> {
+/// What filling a chunk found.
+struct Filled {
+    /// The input ended.
+    end: bool,
+    /// Reading failed after `chunk.len` rows: those rows are kept, so every
+    /// row before the failure still gets its output line.
+    error: Option<Error>,
+}
+
+/// Read up to `CHUNK_ROWS` records into the chunk.
+fn fill<R: Read>(reader: &mut csv::Reader<R>, chunk: &mut Chunk) -> Filled {
     chunk.len = 0;
     while chunk.len < CHUNK_ROWS {
         if chunk.records.len() == chunk.len {
             chunk.records.push(csv::ByteRecord::new());
         }
-        if !reader
-            .read_byte_record(&mut chunk.records[chunk.len])
-            .map_err(read_error)?
-        {
-            break;
+        match reader.read_byte_record(&mut chunk.records[chunk.len]) {
+            Ok(true) => chunk.len += 1,
+            Ok(false) => {
+                return Filled {
+                    end: true,
+                    error: None,
+                }
+            }
+            Err(err) => {
+                // Spreadsheet numbering: the header is row 1.
+                let row = chunk.first_row + chunk.len as u64 + 1;
+                return Filled {
+                    end: true,
+                    error: Some(Error::Csv {
+                        row,
+                        message: err.to_string(),
+                    }),
+                };
+            }
         }
-        chunk.len += 1;
     }
-    Ok(chunk.len > 0)
+    Filled {
+        end: false,
+        error: None,
+    }
 }
 
+/// A failure reading the header (row 1).
 fn read_error(err: csv::Error) -> Error {
     Error::Csv {
-        row: err.position().map_or(0, |p| p.record() + 1),
+        row: err.position().map_or(1, |p| p.record() + 1),
         message: err.to_string(),
     }
 }
