@@ -360,6 +360,7 @@ struct Record {
 struct Partial {
     crisis: Option<bool>,
     flags: Vec<Flag>,
+    note: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -578,7 +579,10 @@ fn jsonl_carries_the_result_trace_note_and_provenance() {
     let bad = &records[1];
     assert!(bad.result.is_none());
     let partial = bad.partial.as_ref().expect("partial");
-    assert_eq!((partial.crisis, partial.flags.len()), (None, 0));
+    assert_eq!(
+        (partial.crisis, partial.flags.len(), partial.note.as_deref()),
+        (None, 0, None)
+    );
     assert_eq!(
         bad.error.as_deref(),
         Some("row 3, column `gad7_1`: `x` is not a valid answer (expected one of 0, 1, 2, 3)")
@@ -651,6 +655,21 @@ fn a_rejected_row_never_drops_the_risk_its_answers_already_show() {
     let records = jsonl(&input);
     let partial = records[1].partial.as_ref().expect("partial");
     assert_eq!(partial.crisis, Some(true));
+    let note = partial
+        .note
+        .as_deref()
+        .expect("a note for a row that raises flags");
+    assert!(
+        note.starts_with(
+            "INCOMPLETE RECORD: NO RECOMMENDATION, BUT THE ANSWERS GIVEN RAISE\n- [CRITICAL]"
+        ),
+        "{note}"
+    );
+    assert!(note.contains("988 Suicide & Crisis Lifeline"));
+    assert_eq!(
+        records[3].partial.as_ref().and_then(|p| p.note.as_deref()),
+        None
+    );
     assert_eq!(
         partial
             .flags

@@ -108,7 +108,9 @@ impl<'a> LineRenderer<'a> {
                     push_cell(out, value, false);
                     Ok::<(), ()>(())
                 });
-                self.end_row(message, self.note_column.then_some(""), out);
+                let note =
+                    crate::report::note::rejected_note(self.rules, flags).unwrap_or_default();
+                self.end_row(message, self.note_column.then_some(note.as_str()), out);
             }
             Format::Jsonl => {
                 let record = json::Record {

@@ -30,6 +30,9 @@ pub struct Partial<'a> {
     /// (unknown, since the record is incomplete).
     pub crisis: Option<bool>,
     pub flags: Vec<FlagView<'a>>,
+    /// The flags and, for a safety flag, the crisis resources; `null`
+    /// when no flag is established.
+    pub note: Option<String>,
 }
 
 impl<'a> Partial<'a> {
@@ -38,6 +41,7 @@ impl<'a> Partial<'a> {
         Partial {
             crisis,
             flags: flags.iter().map(|&f| FlagView::of(rules, f)).collect(),
+            note: crate::report::note::rejected_note(rules, flags),
         }
     }
 }

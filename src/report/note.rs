@@ -229,6 +229,29 @@ fn omissions<'a>(
     (flags, resources)
 }
 
+/// The note of a rejected record whose given answers already raise flags:
+/// no recommendation (the record is incomplete), but the flags and, for a
+/// safety flag, the crisis resources. `None` when no flag is raised.
+pub fn rejected_note(rules: &RuleSet, flags: &[usize]) -> Option<String> {
+    if flags.is_empty() {
+        return None;
+    }
+    let safety = flags
+        .iter()
+        .any(|&f| rules.flags[f].safety || rules.flags[f].crisis);
+    let resources: Vec<&Resource> = if safety {
+        rules.resources.iter().collect()
+    } else {
+        Vec::new()
+    };
+    let block = safety_block(rules, flags, &resources).replacen(
+        "SAFETY FINDINGS NOT SHOWN BELOW",
+        "INCOMPLETE RECORD: NO RECOMMENDATION, BUT THE ANSWERS GIVEN RAISE",
+        1,
+    );
+    Some(block + "Complete the record with the client; a licensed professional decides the level of care.\n")
+}
+
 /// The safety block put above a note whose template left something out.
 fn safety_block(rules: &RuleSet, flags: &[usize], resources: &[&Resource]) -> String {
     let mut out = String::from("SAFETY FINDINGS NOT SHOWN BELOW\n");
