@@ -422,6 +422,12 @@ fn interview(args: InterviewArgs) -> Result<ExitCode, Error> {
                 .session
                 .clone()
                 .unwrap_or_else(|| session::default_path(&args.id));
+            if path.exists() {
+                return Err(Error::Usage(format!(
+                    "session `{}` already exists; continue it with --resume, or name another --session",
+                    path.display()
+                )));
+            }
             (args.id.clone(), Answers::new(&rules), path)
         }
     };
@@ -457,20 +463,26 @@ fn interview(args: InterviewArgs) -> Result<ExitCode, Error> {
     let note = NoteRenderer::new(&rules)
         .and_then(|n| n.render(&id, &assessment))
         .map_err(|e| Error::Template(e.message))?;
+    // The result goes to the terminal the interview runs on (stderr), so a
+    // crisis is seen even when stdout is redirected.
     let text = format!("{}\n\n{note}", table::result_table(&rules, &assessment));
-    println!("{text}");
-    let disposition = match prompter.disposition(&rules, assessment.level) {
-        Ok(d) => d,
+    eprintln!("\n{text}");
+    let (disposition, code) = match prompter.disposition(&rules, assessment.level) {
+        Ok(d) => (Some(d), ExitCode::Success),
         Err(Stop::Interrupted) => {
             let _ = console::Term::stderr().show_cursor();
-            eprintln!("interrupted before the disposition was recorded; the answers are saved: {resume_hint}");
-            return Ok(ExitCode::Interrupted);
+            eprintln!("interrupted: the disposition is not recorded; the answers are saved: {resume_hint}");
+            (None, ExitCode::Interrupted)
         }
         Err(other) => return Err(Error::Usage(other.to_string())),
     };
-    let view = json::DispositionView::of(&rules, assessment.level, &disposition);
-    let sentence = view.text(&rules);
-    println!("{sentence}");
+    let view = disposition
+        .as_ref()
+        .map(|d| json::DispositionView::of(&rules, assessment.level, d));
+    let sentence = view
+        .as_ref()
+        .map_or("Disposition: not recorded".to_string(), |v| v.text(&rules));
+    eprintln!("{sentence}");
     if let Some(output) = &args.output {
         let content = match args.format {
             ResultFormat::Table => format!("{text}\n{sentence}\n"),
@@ -494,7 +506,7 @@ fn interview(args: InterviewArgs) -> Result<ExitCode, Error> {
         })?;
         eprintln!("Result written to {}", output.display());
     }
-    Ok(ExitCode::Success)
+    Ok(code)
 }
 
 fn explain(rules: Option<PathBuf>, file: &Path) -> Result<ExitCode, Error> {

@@ -225,3 +225,18 @@ fn an_out_of_range_number_is_refused_with_the_rule_sets_message_then_corrected()
     assert_eq!(out["disposition"]["reason"], "client_declined");
     assert_eq!(out["disposition"]["decided_by"], "Dr. Lee");
 }
+
+#[test]
+fn a_new_interview_never_overwrites_an_existing_session() {
+    let dir = tempfile::tempdir().expect("dir");
+    std::fs::write(dir.path().join("s.json"), "{}").expect("write");
+    let mut p = interview(&["--session", "s.json"], dir.path());
+    p.exp_string("error: session `s.json` already exists; continue it with --resume, or name another --session")
+        .expect("refused");
+    p.exp_eof().expect("ends");
+    assert_eq!(exit_code(&p), 2);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("s.json")).expect("read"),
+        "{}"
+    );
+}

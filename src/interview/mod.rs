@@ -125,11 +125,21 @@ pub fn run(
         rules,
         noticed: vec![false; rules.flags.len()],
     };
-    // Crisis flags already established by a resumed session were shown then.
-    for f in established_flags(rules, answers) {
-        flow.noticed[f] = true;
-    }
+    // A resumed session: answers skip logic hides are dropped, and a crisis
+    // its answers establish is shown again before anything else (whoever
+    // resumes may not have seen it).
     let shown = shown_items(rules, answers);
+    let mut dropped = false;
+    for (i, &visible) in shown.iter().enumerate() {
+        if !visible && answers.get(i).is_some() {
+            answers.clear(i);
+            dropped = true;
+        }
+    }
+    if dropped {
+        save(answers)?;
+    }
+    flow.notice_crisis(answers, prompter)?;
     let answerable = |i: usize| rules.items[i].is_answerable();
     let start = (0..rules.items.len())
         .find(|&i| answerable(i) && shown[i] && answers.get(i).is_none())
@@ -157,8 +167,9 @@ pub fn run(
             ReviewChoice::Change(index) => {
                 let mut history = Vec::new();
                 flow.ask_one(answers, prompter, save, index, &mut history)?;
-                // Newly shown questions get asked; the rest keep their answers.
-                flow.walk(answers, prompter, save, 0, &mut Vec::new(), true)?;
+                // Newly shown questions get asked (Back from the first of
+                // them returns to the changed one); the rest keep their answers.
+                flow.walk(answers, prompter, save, 0, &mut vec![index], true)?;
             }
         }
     }
@@ -184,6 +195,8 @@ impl Flow<'_> {
     ) -> Result<(), Stop> {
         let rules = self.rules;
         let mut i = from;
+        // The question Back returned to is asked even when answered.
+        let mut revisit: Option<usize> = None;
         while i < rules.items.len() {
             let shown = shown_items(rules, answers);
             if !shown[i] {
@@ -195,12 +208,16 @@ impl Flow<'_> {
                 i += 1;
                 continue;
             }
-            if !rules.items[i].is_answerable() || (gaps_only && answers.get(i).is_some()) {
+            let answered_gap = gaps_only && answers.get(i).is_some() && revisit != Some(i);
+            if !rules.items[i].is_answerable() || answered_gap {
                 i += 1;
                 continue;
             }
             match self.ask_one(answers, prompter, save, i, history)? {
-                Some(back_to) => i = back_to,
+                Some(back_to) => {
+                    i = back_to;
+                    revisit = Some(back_to);
+                }
                 None => {
                     history.push(i);
                     i += 1;

@@ -74,7 +74,14 @@ pub fn save(path: &Path, rules: &RuleSet, id: &str, answers: &Answers) -> std::i
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
+    if !dir.is_dir() {
+        // Folders made for sessions are the owner's only, like the files.
+        use std::os::unix::fs::DirBuilderExt;
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)?;
+    }
     let file = SessionFile {
         format: FORMAT,
         rules_name: rules.name.clone(),

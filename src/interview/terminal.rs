@@ -176,10 +176,19 @@ impl Prompter for TerminalPrompter {
 
     fn disposition(&mut self, rules: &RuleSet, recommended: usize) -> Result<Disposition, Stop> {
         self.line("")?;
-        let accept = format!(
-            "Accept the recommendation: {}",
-            rules.levels[recommended].name
-        );
+        // At the most intensive level the result above may carry a crisis
+        // notice; the prompt says so in words.
+        let accept = if recommended == rules.top_level() {
+            format!(
+                "Accept the recommendation: {} (see any CRISIS notice above)",
+                rules.levels[recommended].name
+            )
+        } else {
+            format!(
+                "Accept the recommendation: {}",
+                rules.levels[recommended].name
+            )
+        };
         let choice = Select::new()
             .with_prompt("Disposition: what happens now?")
             .items([

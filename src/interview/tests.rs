@@ -282,12 +282,18 @@ fn the_interview_result_equals_batch_scoring_of_the_same_answers() {
 fn a_session_is_saved_privately_and_refused_by_other_rules() {
     use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().expect("dir");
-    let path = dir.path().join("s.json");
+    let path = dir.path().join("sessions").join("s.json");
     let mut answers = Answers::new(rules());
     answers.set(rules(), 0, 2).expect("code");
     super::session::save(&path, rules(), "c-1", &answers).expect("saved");
     let mode = std::fs::metadata(&path).expect("meta").permissions().mode() & 0o777;
     assert_eq!(mode, 0o600);
+    let folder = std::fs::metadata(dir.path().join("sessions"))
+        .expect("meta")
+        .permissions()
+        .mode()
+        & 0o777;
+    assert_eq!(folder, 0o700);
     let (id, back) = super::session::load(&path, rules()).expect("loads");
     assert_eq!((id.as_str(), back.get(0)), ("c-1", Some(2)));
 
@@ -304,5 +310,65 @@ fn a_session_is_saved_privately_and_refused_by_other_rules() {
     assert!(
         message.contains("resume it with the same rules"),
         "{message}"
+    );
+}
+
+#[test]
+fn a_resumed_session_shows_its_crisis_again_before_the_next_question() {
+    let mut answers = Answers::new(rules());
+    answers
+        .set(rules(), rules().item_index("harm_others").expect("item"), 2)
+        .expect("code");
+    let mut script = Script::default();
+    interview(&mut script, &mut answers).expect("completes");
+    assert_eq!(script.log[0], "crisis harm_others_intent");
+    assert!(script.log[1].starts_with("ask "));
+}
+
+#[test]
+fn a_resumed_session_drops_answers_skip_logic_hides() {
+    let mut answers = Answers::new(rules());
+    let i4 = rules().item_index("cssrs_4").expect("item");
+    answers
+        .set(rules(), rules().item_index("cssrs_2").expect("item"), 0)
+        .expect("code");
+    answers.set(rules(), i4, 1).expect("code");
+    let mut script = Script::default();
+    interview(&mut script, &mut answers).expect("completes");
+    assert_eq!(answers.get(i4), None);
+    assert!(
+        !script.log.iter().any(|l| l.starts_with("crisis")),
+        "a hidden answer raises nothing"
+    );
+}
+
+#[test]
+fn back_after_a_review_change_returns_to_the_previous_question() {
+    let mut script = Script::default();
+    script.reviews.push_back(("cssrs_2", 1));
+    // cssrs_3 and cssrs_4 are revealed; at cssrs_4 go back to cssrs_3.
+    script.back_at.push(("cssrs_4", 0));
+    let mut answers = Answers::new(rules());
+    interview(&mut script, &mut answers).expect("completes");
+    let at = script
+        .log
+        .iter()
+        .rposition(|l| l == "ask cssrs_2")
+        .expect("changed");
+    let after: Vec<&str> = script.log[at..]
+        .iter()
+        .map(String::as_str)
+        .take(6)
+        .collect();
+    assert_eq!(
+        after,
+        [
+            "ask cssrs_2",
+            "ask cssrs_3",
+            "ask cssrs_4",
+            "ask cssrs_3",
+            "ask cssrs_4",
+            "ask cssrs_5"
+        ]
     );
 }

@@ -264,7 +264,8 @@ impl<'a> Result_<'a> {
 pub struct InterviewRecord<'a> {
     pub id: String,
     pub result: Result_<'a>,
-    pub disposition: DispositionView<'a>,
+    /// `null` when the interview stopped before it was recorded.
+    pub disposition: Option<DispositionView<'a>>,
     pub rules: Provenance<'a>,
 }
 
