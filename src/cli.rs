@@ -3,6 +3,7 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::fs::File;
 use std::io::{self, BufReader, IsTerminal, Read, Write};
@@ -166,8 +167,27 @@ Examples:
   carescreen rules test                      run the built-in rule set's cases
   carescreen rules test my-rules/ --coverage and list what no case exercises";
 
+const DIFF_EXAMPLES: &str = "\
+Examples:
+  carescreen rules diff rules/ my-rules/                        what changed
+  carescreen rules diff rules/ my-rules/ --data intakes-2025.csv and how many records change level";
+
 #[derive(Debug, Subcommand)]
 enum RulesCommand {
+    /// Compare two rule sets; with --data, how many records change level.
+    #[command(after_help = DIFF_EXAMPLES)]
+    Diff {
+        /// The rule set before the change
+        old: PathBuf,
+        /// The rule set after the change
+        new: PathBuf,
+        /// A batch CSV of past intakes, scored with both rule sets
+        #[arg(long, value_name = "FILE.csv")]
+        data: Option<PathBuf>,
+        /// Name of the id column in --data
+        #[arg(long, value_name = "NAME", default_value = "id")]
+        id_column: String,
+    },
     /// Show the whole rule set in plain words, for clinical review (Markdown).
     #[command(
         after_help = "Examples:\n  carescreen rules show > RULES.md\n  carescreen rules show my-rules/"
@@ -267,6 +287,12 @@ where
         Command::Score(args) => score(args),
         Command::Rules(RulesCommand::Check { path }) => check(path),
         Command::Rules(RulesCommand::Show { path }) => show(path),
+        Command::Rules(RulesCommand::Diff {
+            old,
+            new,
+            data,
+            id_column,
+        }) => diff(&old, &new, data.as_deref(), &id_column),
         Command::Rules(RulesCommand::Test { path, coverage }) => rules_test(path, coverage),
         Command::Template { rules, id_column } => template(rules, &id_column),
         Command::Interview(args) => interview(args),
@@ -605,6 +631,85 @@ fn explain(rules: Option<PathBuf>, file: &Path) -> Result<ExitCode, Error> {
                 crate::assess::describe(&rules, &flag.when)
             );
         }
+    }
+    Ok(ExitCode::Success)
+}
+
+fn diff(old: &Path, new: &Path, data: Option<&Path>, id_column: &str) -> Result<ExitCode, Error> {
+    let old_rules = load(Some(old.to_path_buf()))?;
+    let new_rules = load(Some(new.to_path_buf()))?;
+    let changes = crate::diff::changes(&old_rules, &new_rules);
+    if changes.is_empty() {
+        println!("No differences in structure.");
+    } else {
+        println!("{} difference(s):", changes.len());
+        for c in &changes {
+            let id = if c.id.is_empty() {
+                String::new()
+            } else {
+                format!(" `{}`", c.id)
+            };
+            println!("  {}{id}: {}", c.what, c.change);
+        }
+    }
+    let Some(data) = data else {
+        return Ok(ExitCode::Success);
+    };
+    let open = || {
+        File::open(data)
+            .map(BufReader::new)
+            .map_err(|source| Error::Read {
+                path: data.to_path_buf(),
+                source,
+            })
+    };
+    // Old levels first, then the new ones row by row beside them.
+    let mut before: Vec<Option<usize>> = Vec::new();
+    batch::levels(&old_rules, open()?, id_column, |_, level| {
+        before.push(level)
+    })?;
+    let rejected_old = old_rules.levels.len();
+    let rejected_new = new_rules.levels.len();
+    let mut counts = vec![vec![0u64; rejected_new + 1]; rejected_old + 1];
+    let mut examples: BTreeMap<(usize, usize), Vec<String>> = BTreeMap::new();
+    let mut row = 0usize;
+    batch::levels(&new_rules, open()?, id_column, |id, level| {
+        let from = before.get(row).copied().flatten().unwrap_or(rejected_old);
+        let to = level.unwrap_or(rejected_new);
+        counts[from][to] += 1;
+        let moved =
+            old_rules.levels.get(from).map(|l| &l.id) != new_rules.levels.get(to).map(|l| &l.id);
+        if moved {
+            let list = examples.entry((from, to)).or_default();
+            if list.len() < 3 {
+                list.push(id.to_string());
+            }
+        }
+        row += 1;
+    })?;
+    let total: u64 = counts.iter().flatten().sum();
+    let moved: u64 = examples.keys().map(|&(f, t)| counts[f][t]).sum();
+    println!(
+        "\n{total} record(s) in {}: {moved} change level.",
+        data.display()
+    );
+    println!(
+        "{}",
+        table::transition_table(&old_rules, &new_rules, &counts)
+    );
+    let name = |r: &RuleSet, i: usize| {
+        r.levels
+            .get(i)
+            .map_or("rejected".to_string(), |l| l.id.clone())
+    };
+    for ((from, to), ids) in &examples {
+        println!(
+            "  {} -> {}: {} record(s), e.g. {}",
+            name(&old_rules, *from),
+            name(&new_rules, *to),
+            counts[*from][*to],
+            ids.join(", ")
+        );
     }
     Ok(ExitCode::Success)
 }

@@ -13,6 +13,7 @@ pub mod assess;
 pub mod batch;
 pub mod cases;
 pub mod cli;
+pub mod diff;
 pub mod error;
 pub mod interview;
 pub mod model;

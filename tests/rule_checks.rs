@@ -7,12 +7,13 @@
 use crate::harness::{root, Test};
 
 /// Fixtures that are valid rule sets, used by other tests.
-const VALID: [&str; 5] = [
+const VALID: [&str; 6] = [
     "minimal",
     "prorate",
     "note-guard",
     "wrong-case",
     "partial-blank",
+    "minimal-lower-band",
 ];
 
 fn fixtures() -> Vec<String> {
@@ -245,4 +246,45 @@ fn the_committed_rules_md_is_current() {
     assert!(out.stdout.contains(
         "| `severe_symptoms_marked_impairment` | `php` | Symptom severity is 'Severe symptoms' or more and Functioning is 'Marked impairment' or more |"
     ));
+}
+
+#[test]
+fn rules_diff_lists_changes_and_the_level_matrix_over_past_intakes() {
+    let out = Test::new()
+        .args(&[
+            "rules",
+            "diff",
+            "tests/fixtures/rules/minimal",
+            "tests/fixtures/rules/minimal-lower-band",
+            "--data",
+            "tests/fixtures/diff/intakes.csv",
+        ])
+        .run()
+        .code(0);
+    let expected = "\
+2 difference(s):
+  band `mood.low`: 0 to 1 (Low) -> 0 to 0 (Low)
+  band `mood.high`: 2 to 4 (High) -> 1 to 4 (High)
+
+5 record(s) in tests/fixtures/diff/intakes.csv: 2 change level.
+┌───────────┬─────┬──────┬──────────┐
+│ old \\ new ┆ low ┆ high ┆ rejected │
+╞═══════════╪═════╪══════╪══════════╡
+│ low       ┆   1 ┆    2 ┆        0 │
+│ high      ┆   0 ┆    1 ┆        0 │
+│ rejected  ┆   0 ┆    0 ┆        1 │
+└───────────┴─────┴──────┴──────────┘
+  low -> high: 2 record(s), e.g. one, yes
+";
+    assert_eq!(out.stdout, expected);
+    let same = Test::new()
+        .args(&[
+            "rules",
+            "diff",
+            "tests/fixtures/rules/minimal",
+            "tests/fixtures/rules/wrong-case",
+        ])
+        .run()
+        .code(0);
+    assert_eq!(same.stdout, "No differences in structure.\n");
 }

@@ -326,6 +326,13 @@ fn worker_gone() -> Error {
     }
 }
 
+/// Whether a record lines up with the header: as many cells, or more whose
+/// extra cells are all blank (a trailing comma is no harm).
+fn fits(record: &csv::ByteRecord, width: usize) -> bool {
+    record.len() == width
+        || (record.len() > width && record.iter().skip(width).all(|c| c.trim_ascii().is_empty()))
+}
+
 /// What filling a chunk found.
 struct Filled {
     /// The input ended.
@@ -439,11 +446,7 @@ impl<'a> Worker<'a> {
         let sheet_row = data_row + 1;
         let raw_id = String::from_utf8_lossy(record.get(self.columns.id).unwrap_or_default());
         let id = raw_id.trim();
-        // Extra cells that are all blank (a trailing comma) are no harm.
-        let width = self.columns.width;
-        let fits = record.len() == width
-            || (record.len() > width
-                && record.iter().skip(width).all(|c| c.trim_ascii().is_empty()));
+        let fits = fits(record, self.columns.width);
         // Even a row that does not fit is read column by column (a missing
         // cell is blank), so risk in it is still found below.
         self.answers.reset();
@@ -497,6 +500,53 @@ impl<'a> Worker<'a> {
                 self.renderer.rejected(sheet_row, id, &message, &flags, out);
             }
         }
+    }
+}
+
+/// Assess every row of `input` in order, calling `visit` with the row's id
+/// and its recommended level (`None` for a rejected row). One thread, no
+/// output: for comparing rule sets over past intakes.
+pub fn levels<R: Read>(
+    rules: &RuleSet,
+    input: R,
+    id_column: &str,
+    mut visit: impl FnMut(&str, Option<usize>),
+) -> Result<(), Error> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(input);
+    let mut record = csv::ByteRecord::new();
+    if !reader.read_byte_record(&mut record).map_err(read_error)? {
+        return Err(Error::EmptyInput);
+    }
+    let columns = map_header(rules, &record, id_column)?;
+    let mut answers = Answers::new(rules);
+    let mut assessment = Assessment::empty();
+    let mut row = 1u64;
+    loop {
+        match reader.read_byte_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => return Ok(()),
+            Err(err) => {
+                return Err(Error::Csv {
+                    row: row + 1,
+                    message: err.to_string(),
+                })
+            }
+        }
+        row += 1;
+        let id = String::from_utf8_lossy(record.get(columns.id).unwrap_or_default())
+            .trim()
+            .to_string();
+        answers.reset();
+        for &(j, index) in &columns.items {
+            answers.set_bytes(rules, index, record.get(j).unwrap_or_default());
+        }
+        let fits = fits(&record, columns.width);
+        let level = (fits && assess_into(rules, &answers, &mut assessment).is_ok())
+            .then_some(assessment.level);
+        visit(&id, level);
     }
 }
 

@@ -175,3 +175,27 @@ pub fn cases_table(outcomes: &[crate::cases::Outcome<'_>]) -> String {
     table.set_content_arrangement(comfy_table::ContentArrangement::Dynamic);
     table.to_string()
 }
+
+/// How records move between levels from one rule set to another: rows are
+/// the old levels, columns the new ones, each with "rejected" last.
+pub fn transition_table(old: &RuleSet, new: &RuleSet, counts: &[Vec<u64>]) -> String {
+    let name = |r: &RuleSet, i: usize| {
+        r.levels
+            .get(i)
+            .map_or("rejected".to_string(), |l| l.id.clone())
+    };
+    let mut table = Table::new();
+    table.load_preset(UTF8_FULL_CONDENSED);
+    let mut header = vec!["old \\ new".to_string()];
+    header.extend((0..=new.levels.len()).map(|j| name(new, j)));
+    table.set_header(header);
+    for (i, row) in counts.iter().enumerate() {
+        let mut cells = vec![Cell::new(name(old, i))];
+        cells.extend(
+            row.iter()
+                .map(|n| Cell::new(n).set_alignment(CellAlignment::Right)),
+        );
+        table.add_row(cells);
+    }
+    table.to_string()
+}
