@@ -174,6 +174,8 @@ Examples:
 
 #[derive(Debug, Subcommand)]
 enum RulesCommand {
+    /// Print the JSON Schema of rule-set files (rules/schema.json), for editors.
+    Schema,
     /// Compare two rule sets; with --data, how many records change level.
     #[command(after_help = DIFF_EXAMPLES)]
     Diff {
@@ -287,6 +289,10 @@ where
         Command::Score(args) => score(args),
         Command::Rules(RulesCommand::Check { path }) => check(path),
         Command::Rules(RulesCommand::Show { path }) => show(path),
+        Command::Rules(RulesCommand::Schema) => {
+            print!("{}", rules::schema());
+            Ok(ExitCode::Success)
+        }
         Command::Rules(RulesCommand::Diff {
             old,
             new,

@@ -288,3 +288,47 @@ fn rules_diff_lists_changes_and_the_level_matrix_over_past_intakes() {
         .code(0);
     assert_eq!(same.stdout, "No differences in structure.\n");
 }
+
+#[test]
+fn the_committed_schema_is_current_and_every_default_file_follows_it() {
+    let out = Test::new().args(&["rules", "schema"]).run().code(0);
+    let committed =
+        std::fs::read_to_string(root().join("rules/schema.json")).expect("rules/schema.json");
+    assert!(
+        committed == out.stdout,
+        "rules/schema.json is out of date: run `cargo run -- rules schema > rules/schema.json`"
+    );
+    let schema: serde_json::Value = serde_json::from_str(&committed).expect("schema is JSON");
+    let validator = jsonschema::validator_for(&schema).expect("a valid JSON Schema");
+    let mut files = vec![
+        "rules/ruleset.yaml",
+        "rules/placement.yaml",
+        "rules/note.yaml",
+        "rules/cases.yaml",
+    ]
+    .into_iter()
+    .map(String::from)
+    .collect::<Vec<_>>();
+    for entry in std::fs::read_dir(root().join("rules/instruments")).expect("instruments") {
+        files.push(format!(
+            "rules/instruments/{}",
+            entry.expect("entry").file_name().to_string_lossy()
+        ));
+    }
+    for file in &files {
+        let text = std::fs::read_to_string(root().join(file)).expect("read");
+        assert!(
+            text.starts_with("# yaml-language-server: $schema="),
+            "{file} points editors at the schema"
+        );
+        let value: serde_json::Value = serde_yaml::from_str(&text).expect("YAML");
+        let errors: Vec<String> = validator
+            .iter_errors(&value)
+            .map(|e| format!("{e} at {}", e.instance_path))
+            .collect();
+        assert!(errors.is_empty(), "{file}: {errors:?}");
+    }
+    // And the schema catches a misspelt key, as an editor would show it.
+    let wrong: serde_json::Value = serde_json::json!({"levels": [{"id": "x", "name": "X", "description": "d", "referal": "r"}]});
+    assert!(!validator.is_valid(&wrong));
+}

@@ -233,3 +233,10 @@ pub fn parse_answers(text: &str) -> Result<Vec<(String, i64)>, String> {
     let map: raw::UniqueMap<i64> = serde_yaml::from_str(text).map_err(|e| e.to_string())?;
     Ok(map.0)
 }
+
+/// The JSON Schema of a rule-set file, for editors (committed as
+/// `rules/schema.json`).
+pub fn schema() -> String {
+    let schema = schemars::schema_for!(raw::RawFile);
+    serde_json::to_string_pretty(&schema).unwrap_or_default() + "\n"
+}

@@ -6,13 +6,15 @@
 //! `///` docs here are the field reference mirrored in `rules/README.md`.
 //! Validation (`validate.rs`) turns these into the model in `model.rs`.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// One rule-set file. The main file (`ruleset.yaml`) carries the metadata and
 /// may `include` other files; every file may contribute any list section.
 /// Lists from all files are concatenated in include order.
-#[derive(Debug, Default, Deserialize, Serialize)]
+#[derive(Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "carescreen rule-set file")]
 pub(crate) struct RawFile {
     /// Format version of the rule-set language. Main file only; must be `1`.
     pub format_version: Option<u32>,
@@ -21,8 +23,9 @@ pub(crate) struct RawFile {
     /// Rule-set version, shown in every output. Main file only.
     pub version: Option<String>,
     /// Other files of the rule set, relative to the main file, in order.
-    /// Main file only. Instruments are asked in this order.
-    #[serde(default)]
+    /// Main file only. Instruments are asked in this order. (File names are
+    /// not part of the rule set's hash; the content they bring, in order, is.)
+    #[serde(default, skip_serializing)]
     pub include: Vec<String>,
     /// Levels of care, least to most intensive.
     #[serde(default)]
@@ -60,7 +63,7 @@ pub(crate) struct RawFile {
 }
 
 /// A test case of the rule set.
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawCase {
     /// Stable id.
@@ -76,7 +79,7 @@ pub(crate) struct RawCase {
 }
 
 /// The expected result of a case.
-#[derive(Debug, Default, Deserialize, Serialize)]
+#[derive(Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawExpect {
     /// Recommended level id.
@@ -101,6 +104,16 @@ pub(crate) struct RawExpect {
 /// one silently), keeping the file's order.
 #[derive(Debug, Default, Serialize)]
 pub(crate) struct UniqueMap<V>(pub Vec<(String, V)>);
+
+impl<V: JsonSchema> JsonSchema for UniqueMap<V> {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        format!("Map_of_{}", V::schema_name()).into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        <std::collections::BTreeMap<String, V>>::json_schema(generator)
+    }
+}
 
 impl<'de, V: Deserialize<'de>> Deserialize<'de> for UniqueMap<V> {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -129,7 +142,7 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for UniqueMap<V> {
 }
 
 /// A level of care.
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawLevel {
     /// Stable id (`outpatient`, `iop`, ...), used in outputs.
@@ -143,7 +156,7 @@ pub(crate) struct RawLevel {
 }
 
 /// An instrument: a titled group of items asked together.
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawInstrument {
     /// Stable id; item ids are `<instrument>_<n>` by convention.
@@ -159,7 +172,7 @@ pub(crate) struct RawInstrument {
 }
 
 /// Kinds of item.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub(crate) enum RawItemType {
     /// One of a list of coded options, each with an explicit score.
@@ -173,7 +186,7 @@ pub(crate) enum RawItemType {
 }
 
 /// One question.
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawItem {
     /// Stable id, unique across the rule set; the batch CSV column name.
@@ -204,7 +217,7 @@ pub(crate) struct RawItem {
 }
 
 /// An option of a `choice` item.
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawOption {
     /// The published answer code (the value in the batch CSV).
@@ -216,7 +229,7 @@ pub(crate) struct RawOption {
 }
 
 /// Scores of a yes/no item.
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawYesNoScores {
     /// Points for "yes".
@@ -226,7 +239,7 @@ pub(crate) struct RawYesNoScores {
 }
 
 /// A sum score over items.
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawScale {
     /// Stable id; output columns `<id>_score` and `<id>_band`.
@@ -248,7 +261,7 @@ pub(crate) struct RawScale {
 }
 
 /// Missing-data rule of a scale.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub(crate) enum RawMissing {
     /// Any missing item rejects the record, naming the item.
@@ -264,7 +277,7 @@ pub(crate) enum RawMissing {
 }
 
 /// Settings of `missing: prorate`.
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawProrate {
     /// Most items that may be missing.
@@ -275,7 +288,7 @@ pub(crate) struct RawProrate {
 }
 
 /// A score band.
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawBand {
     /// Stable id, output in `<scale>_band`.
@@ -289,7 +302,7 @@ pub(crate) struct RawBand {
 }
 
 /// An ordered classification (a rating or a placement domain).
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawRating {
     /// Stable id.
@@ -302,7 +315,7 @@ pub(crate) struct RawRating {
 }
 
 /// One grade of a rating or domain.
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawGrade {
     /// Stable id.
@@ -314,7 +327,9 @@ pub(crate) struct RawGrade {
 }
 
 /// How severe a flag is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub(crate) enum RawSeverity {
     Info,
@@ -324,7 +339,7 @@ pub(crate) enum RawSeverity {
 }
 
 /// A finding a clinician must see.
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawFlag {
     /// Stable id, output in `flags`.
@@ -348,7 +363,7 @@ pub(crate) struct RawFlag {
 }
 
 /// Placement policy.
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawPlacement {
     /// Level when no rule fires and no flag sets a minimum.
@@ -359,7 +374,7 @@ pub(crate) struct RawPlacement {
 }
 
 /// A placement rule.
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawRule {
     /// Stable id, output in `reasons`.
@@ -373,7 +388,7 @@ pub(crate) struct RawRule {
 }
 
 /// A program feature to look for.
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawFeature {
     /// Stable id.
@@ -385,7 +400,7 @@ pub(crate) struct RawFeature {
 }
 
 /// When a resource is listed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub(crate) enum RawShow {
     /// In every note.
@@ -395,7 +410,7 @@ pub(crate) enum RawShow {
 }
 
 /// A crisis or referral resource.
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawResource {
     /// Stable id.
@@ -412,7 +427,7 @@ pub(crate) struct RawResource {
 
 /// A value in a comparison: a number (items, scales) or an id (bands,
 /// ratings, domains, compared by their order).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(untagged)]
 pub(crate) enum RawScalar {
     Int(i64),
@@ -424,7 +439,7 @@ pub(crate) enum RawScalar {
 /// (`eq`, `at_least`, `at_most`, `in`; a `flag` takes none and holds when the
 /// flag is raised). A comparison on something without a value (an item not
 /// answered or hidden, a scale without a score) is false.
-#[derive(Debug, Default, Deserialize, Serialize)]
+#[derive(Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawCondition {
     /// Holds when every condition holds.
