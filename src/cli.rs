@@ -142,6 +142,13 @@ struct InterviewArgs {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ShowFormat {
+    Markdown,
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum ResultFormat {
     /// The result table and the referral note, as text
     Table,
@@ -190,13 +197,16 @@ enum RulesCommand {
         #[arg(long, value_name = "NAME", default_value = "id")]
         id_column: String,
     },
-    /// Show the whole rule set in plain words, for clinical review (Markdown).
+    /// Show the whole rule set in plain words, for clinical review.
     #[command(
-        after_help = "Examples:\n  carescreen rules show > RULES.md\n  carescreen rules show my-rules/"
+        after_help = "Examples:\n  carescreen rules show > RULES.md\n  carescreen rules show my-rules/ --format text"
     )]
     Show {
         /// Rule set: a folder holding ruleset.yaml, or a main file [default: built-in]
         path: Option<PathBuf>,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = ShowFormat::Markdown)]
+        format: ShowFormat,
     },
     /// Run the rule set's test cases; exit 1 if any fails.
     #[command(after_help = TEST_EXAMPLES)]
@@ -288,7 +298,7 @@ where
     let result = match cli.command {
         Command::Score(args) => score(args),
         Command::Rules(RulesCommand::Check { path }) => check(path),
-        Command::Rules(RulesCommand::Show { path }) => show(path),
+        Command::Rules(RulesCommand::Show { path, format }) => show(path, format),
         Command::Rules(RulesCommand::Schema) => {
             print!("{}", rules::schema());
             Ok(ExitCode::Success)
@@ -720,9 +730,14 @@ fn diff(old: &Path, new: &Path, data: Option<&Path>, id_column: &str) -> Result<
     Ok(ExitCode::Success)
 }
 
-fn show(path: Option<PathBuf>) -> Result<ExitCode, Error> {
+fn show(path: Option<PathBuf>, format: ShowFormat) -> Result<ExitCode, Error> {
     let rules = load(path)?;
-    print!("{}", crate::report::rules_doc::markdown(&rules));
+    let doc = match format {
+        ShowFormat::Markdown => crate::report::rules_doc::markdown(&rules),
+        ShowFormat::Text => crate::report::rules_doc::text(&rules),
+        ShowFormat::Json => crate::report::rules_doc::json(&rules),
+    };
+    print!("{doc}");
     Ok(ExitCode::Success)
 }
 

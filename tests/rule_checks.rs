@@ -332,3 +332,31 @@ fn the_committed_schema_is_current_and_every_default_file_follows_it() {
     let wrong: serde_json::Value = serde_json::json!({"levels": [{"id": "x", "name": "X", "description": "d", "referal": "r"}]});
     assert!(!validator.is_valid(&wrong));
 }
+
+#[test]
+fn rules_show_has_text_and_json_forms() {
+    let text = Test::new()
+        .args(&["rules", "show", "--format", "text"])
+        .run()
+        .code(0)
+        .stdout;
+    assert!(text.starts_with("Rule set carescreen-default"));
+    assert!(!text.contains("| ---"));
+    let json = Test::new()
+        .args(&["rules", "show", "--format", "json"])
+        .run()
+        .code(0)
+        .stdout;
+    let value: serde_json::Value = serde_json::from_str(&json).expect("json");
+    let rule = value["placement_rules"]
+        .as_array()
+        .expect("rules")
+        .iter()
+        .find(|r| r["id"] == "withdrawal_danger")
+        .expect("rule");
+    assert_eq!(rule["level"], "residential");
+    assert_eq!(
+        rule["when"],
+        "Substance use and withdrawal danger is 'Withdrawal danger' or more"
+    );
+}

@@ -288,3 +288,81 @@ pub fn markdown(rules: &RuleSet) -> String {
     );
     o
 }
+
+/// The Markdown as plain text: headings and tables become lines.
+pub fn text(rules: &RuleSet) -> String {
+    let mut out = String::new();
+    for line in markdown(rules).lines() {
+        let trimmed = line.trim();
+        if trimmed.starts_with("| ---") {
+            continue;
+        }
+        if let Some(row) = trimmed.strip_prefix('|').and_then(|r| r.strip_suffix('|')) {
+            let cells: Vec<String> = row
+                .split(" | ")
+                .map(|c| c.trim().replace("\\|", "|").replace('`', ""))
+                .collect();
+            out.push_str(&format!("  {}\n", cells.join(" - ")));
+            continue;
+        }
+        let line = line.trim_start_matches('#').trim_start();
+        out.push_str(&line.replace('`', "").replace("**", ""));
+        out.push('\n');
+    }
+    out
+}
+
+/// The rule set as JSON, with every condition in words.
+pub fn json(rules: &RuleSet) -> String {
+    use serde_json::json;
+    let grades = |ratings: &[crate::model::Rating]| -> Vec<serde_json::Value> {
+        ratings
+            .iter()
+            .map(|r| {
+                json!({
+                    "id": r.id, "title": r.title,
+                    "grades": r.grades.iter().map(|g| json!({
+                        "id": g.id, "label": g.label,
+                        "when": g.when.as_ref().map(|c| words(rules, c)),
+                    })).collect::<Vec<_>>(),
+                })
+            })
+            .collect()
+    };
+    let value = json!({
+        "name": rules.name, "version": rules.version, "sha256": rules.sha256,
+        "levels": rules.levels.iter().map(|l| json!({"id": l.id, "name": l.name, "description": l.description, "referral": l.referral})).collect::<Vec<_>>(),
+        "default_level": rules.levels[rules.default_level].id,
+        "instruments": rules.instruments.iter().map(|ins| json!({
+            "id": ins.id, "title": ins.title, "source": ins.source, "preamble": ins.preamble,
+            "items": rules.items[ins.items.clone()].iter().map(|item| json!({
+                "id": item.id, "text": item.text,
+                "answers": match &item.kind {
+                    ItemKind::Choice(options) => options.iter().map(|o| json!({"code": o.code, "label": o.label, "score": o.score})).collect::<Vec<_>>(),
+                    ItemKind::YesNo { yes, no } => vec![json!({"code": 1, "label": "yes", "score": yes}), json!({"code": 0, "label": "no", "score": no})],
+                    ItemKind::Integer { min, max, .. } => vec![json!({"min": min, "max": max})],
+                    ItemKind::Info => Vec::new(),
+                },
+                "asked_when": item.show_if.as_ref().map(|c| words(rules, c)),
+            })).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "scales": rules.scales.iter().map(|s| json!({
+            "id": s.id, "title": s.title, "min": s.min, "max": s.max,
+            "items": s.items.iter().map(|&i| &rules.items[i].id).collect::<Vec<_>>(),
+            "bands": s.bands.iter().map(|b| json!({"id": b.id, "label": b.label, "min": b.min, "max": b.max})).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "ratings": grades(&rules.ratings),
+        "flags": rules.flags.iter().map(|f| json!({
+            "id": f.id, "severity": f.severity.as_str(), "safety": f.safety, "crisis": f.crisis,
+            "min_level": f.min_level.map(|l| &rules.levels[l].id), "when": words(rules, &f.when), "message": f.message,
+        })).collect::<Vec<_>>(),
+        "domains": grades(&rules.domains),
+        "placement_rules": rules.rules.iter().map(|r| json!({
+            "id": r.id, "level": rules.levels[r.level].id, "when": words(rules, &r.when), "rationale": r.rationale,
+        })).collect::<Vec<_>>(),
+        "program_features": rules.features.iter().map(|f| json!({"id": f.id, "when": words(rules, &f.when), "text": f.text})).collect::<Vec<_>>(),
+        "resources": rules.resources.iter().map(|r| json!({"id": r.id, "name": r.name, "contact": r.contact, "hours": r.hours, "safety_only": r.safety_only})).collect::<Vec<_>>(),
+        "cases": rules.cases.len(),
+    });
+    serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
+}
