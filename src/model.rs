@@ -264,6 +264,23 @@ impl Item {
         }
     }
 
+    /// The words of an answer code: an option's label, `yes` or `no`;
+    /// `None` for integers (the number is the answer) and unknown codes.
+    pub fn answer_label(&self, code: i64) -> Option<&str> {
+        match &self.kind {
+            ItemKind::Choice(options) => options
+                .iter()
+                .find(|o| o.code == code)
+                .map(|o| o.label.as_str()),
+            ItemKind::YesNo { .. } => match code {
+                1 => Some("yes"),
+                0 => Some("no"),
+                _ => None,
+            },
+            ItemKind::Integer { .. } | ItemKind::Info => None,
+        }
+    }
+
     pub fn is_answerable(&self) -> bool {
         !matches!(self.kind, ItemKind::Info)
     }
@@ -380,6 +397,16 @@ pub struct Resource {
     pub hours: Option<String>,
     /// Listed only when a safety flag is raised.
     pub safety_only: bool,
+}
+
+impl Resource {
+    /// `name: contact (hours)`, as notes and notices list it.
+    pub fn line(&self) -> String {
+        match &self.hours {
+            Some(hours) => format!("{}: {} ({hours})", self.name, self.contact),
+            None => format!("{}: {}", self.name, self.contact),
+        }
+    }
 }
 
 /// A resolved condition.

@@ -12,7 +12,7 @@ use dialoguer::{FuzzySelect, Input, Select};
 use super::{
     Disposition, DispositionReason, Prompter, Question, Reply, ReviewChoice, ReviewEntry, Stop,
 };
-use crate::model::{Flag, ItemKind, Resource, RuleSet};
+use crate::model::{Flag, Item, ItemKind, Resource, RuleSet};
 
 pub struct TerminalPrompter {
     term: Term,
@@ -45,15 +45,11 @@ fn stop(err: dialoguer::Error) -> Stop {
     }
 }
 
-/// The label of an answer code.
-pub fn answer_label(kind: &ItemKind, code: i64) -> String {
-    match kind {
-        ItemKind::Choice(options) => options
-            .iter()
-            .find(|o| o.code == code)
-            .map_or(code.to_string(), |o| format!("{code} {}", o.label)),
-        ItemKind::YesNo { .. } => if code == 1 { "1 yes" } else { "0 no" }.to_string(),
-        _ => code.to_string(),
+/// An answer as the prompts show it: the code, then its words.
+fn answer_label(item: &Item, code: i64) -> String {
+    match item.answer_label(code) {
+        Some(label) => format!("{code} {label}"),
+        None => code.to_string(),
     }
 }
 
@@ -81,10 +77,7 @@ impl Prompter for TerminalPrompter {
                     ItemKind::Choice(options) => options.iter().map(|o| o.code).collect(),
                     _ => vec![0, 1],
                 };
-                let labels: Vec<String> = codes
-                    .iter()
-                    .map(|&c| answer_label(&q.item.kind, c))
-                    .collect();
+                let labels: Vec<String> = codes.iter().map(|&c| answer_label(q.item, c)).collect();
                 let default = q
                     .current
                     .and_then(|c| codes.iter().position(|&x| x == c))
@@ -161,12 +154,7 @@ impl Prompter for TerminalPrompter {
         }
         self.line("  Do not leave the person alone. Crisis resources:")?;
         for r in resources {
-            let hours = r
-                .hours
-                .as_deref()
-                .map(|h| format!(" ({h})"))
-                .unwrap_or_default();
-            self.line(&format!("  - {}: {}{hours}", r.name, r.contact))?;
+            self.line(&format!("  - {}", r.line()))?;
         }
         self.line(&style(&bar).red().bold().to_string())?;
         self.line("The interview continues. Press Enter.")?;
@@ -246,7 +234,7 @@ impl Prompter for TerminalPrompter {
             format!(
                 "{:<8} {text:<44} = {}",
                 e.instrument.id,
-                answer_label(&e.item.kind, e.code)
+                answer_label(e.item, e.code)
             )
         }));
         self.line("")?;

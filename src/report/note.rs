@@ -266,12 +266,7 @@ fn safety_block(rules: &RuleSet, flags: &[usize], resources: &[&Resource]) -> St
     if !resources.is_empty() {
         out.push_str("CRISIS RESOURCES\n");
         for r in resources {
-            let hours = r
-                .hours
-                .as_deref()
-                .map(|h| format!(" ({h})"))
-                .unwrap_or_default();
-            out.push_str(&format!("- {}: {}{hours}\n", r.name, r.contact));
+            out.push_str(&format!("- {}\n", r.line()));
         }
     }
     out.push('\n');

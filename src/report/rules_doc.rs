@@ -36,13 +36,10 @@ fn compare(rules: &RuleSet, subject: Subject, cmp: &Cmp) -> String {
     let (name, value): (String, Box<dyn Fn(i64) -> String + '_>) = match subject {
         Subject::Item(i) => {
             let item = &rules.items[i];
-            let label = move |code: i64| match &item.kind {
-                ItemKind::Choice(options) => options
-                    .iter()
-                    .find(|o| o.code == code)
-                    .map_or(code.to_string(), |o| format!("'{}'", o.label)),
-                ItemKind::YesNo { .. } => if code == 1 { "yes" } else { "no" }.to_string(),
-                _ => code.to_string(),
+            let label = move |code: i64| match (&item.kind, item.answer_label(code)) {
+                (ItemKind::YesNo { .. }, Some(label)) => label.to_string(),
+                (_, Some(label)) => format!("'{label}'"),
+                (_, None) => code.to_string(),
             };
             (format!("`{}`", item.id), Box::new(label))
         }
