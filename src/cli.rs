@@ -103,6 +103,9 @@ enum Command {
         rules: Option<PathBuf>,
         /// The record: YAML or JSON, item id -> answer code
         file: PathBuf,
+        /// Language of the rule set's texts (English where a text has no translation)
+        #[arg(long, value_name = "CODE", default_value = "en")]
+        lang: String,
     },
     /// Work with rule sets.
     #[command(subcommand)]
@@ -139,6 +142,9 @@ struct InterviewArgs {
     /// Where to save the session [default: the user's data folder]
     #[arg(long, value_name = "FILE")]
     session: Option<PathBuf>,
+    /// Language of the questions and the note (English where a text has no translation)
+    #[arg(long, value_name = "CODE", default_value = "en")]
+    lang: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -242,6 +248,10 @@ struct ScoreArgs {
     /// Name of the column holding the record id
     #[arg(long, value_name = "NAME", default_value = "id")]
     id_column: String,
+    /// Language of the rule set's texts in the output and note (scoring
+    /// never depends on it)
+    #[arg(long, value_name = "CODE", default_value = "en")]
+    lang: String,
     /// Worker threads [default: every core]
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
     threads: Option<u16>,
@@ -312,7 +322,7 @@ where
         Command::Rules(RulesCommand::Test { path, coverage }) => rules_test(path, coverage),
         Command::Template { rules, id_column } => template(rules, &id_column),
         Command::Interview(args) => interview(args),
-        Command::Explain { rules, file } => explain(rules, &file),
+        Command::Explain { rules, file, lang } => explain(rules, &file, &lang),
     };
     match result {
         Ok(code) => code as i32,
@@ -332,9 +342,32 @@ fn load(path: Option<PathBuf>) -> Result<RuleSet, Error> {
     rules::load(&source(path))
 }
 
+/// Load with texts in `lang`; say on stderr how many texts fall back to English.
+fn load_in(path: Option<PathBuf>, lang: &str) -> Result<RuleSet, Error> {
+    let (code, region) = lang.split_once('-').unwrap_or((lang, ""));
+    let valid = code.len() == 2
+        && code.bytes().all(|b| b.is_ascii_lowercase())
+        && (region.is_empty()
+            || (region.len() == 2 && region.bytes().all(|b| b.is_ascii_uppercase())));
+    if !valid {
+        return Err(Error::Usage(format!(
+            "`{lang}` is not a language code; use e.g. `en` or `es`"
+        )));
+    }
+    let rules = rules::load_in(&source(path), lang)?;
+    let t = &rules.translations;
+    if t.missing > 0 {
+        eprintln!(
+            "note: {} of {} texts have no `{lang}` translation; English is used for them",
+            t.missing, t.texts
+        );
+    }
+    Ok(rules)
+}
+
 fn score(args: ScoreArgs) -> Result<ExitCode, Error> {
     let started = std::time::Instant::now();
-    let rules = load(args.rules.clone())?;
+    let rules = load_in(args.rules.clone(), &args.lang)?;
     let threads = match args.threads {
         Some(n) => usize::from(n),
         None => std::thread::available_parallelism().map_or(1, |n| n.get()),
@@ -452,7 +485,7 @@ fn interview(args: InterviewArgs) -> Result<ExitCode, Error> {
                 .into(),
         ));
     }
-    let rules = load(args.rules.clone())?;
+    let rules = load_in(args.rules.clone(), &args.lang)?;
     let (id, mut answers, path) = match &args.resume {
         Some(path) => {
             let (id, answers) =
@@ -551,8 +584,8 @@ fn interview(args: InterviewArgs) -> Result<ExitCode, Error> {
     Ok(code)
 }
 
-fn explain(rules: Option<PathBuf>, file: &Path) -> Result<ExitCode, Error> {
-    let rules = load(rules)?;
+fn explain(rules: Option<PathBuf>, file: &Path, lang: &str) -> Result<ExitCode, Error> {
+    let rules = load_in(rules, lang)?;
     let text = std::fs::read_to_string(file).map_err(|source| Error::Read {
         path: file.to_path_buf(),
         source,
@@ -824,6 +857,24 @@ fn check(path: Option<PathBuf>) -> Result<ExitCode, Error> {
                 rules.rules.len()
             );
             println!("sha256: {}", rules.sha256);
+            let t = &rules.translations;
+            let others: Vec<String> = t
+                .by_lang
+                .iter()
+                .filter(|(lang, _)| lang.as_str() != "en")
+                .map(|(lang, n)| {
+                    format!("{lang} {n} of {} ({}%)", t.texts, n * 100 / t.texts.max(1))
+                })
+                .collect();
+            println!(
+                "texts: {} in English; translations: {}",
+                t.texts,
+                if others.is_empty() {
+                    "none".to_string()
+                } else {
+                    others.join(", ")
+                }
+            );
             Ok(ExitCode::Success)
         }
         Err(Error::Rules(diags)) => {

@@ -37,6 +37,22 @@ pub struct RuleSet {
     pub compiled: Compiled,
     /// Test cases shipped with the rule set.
     pub cases: Vec<Case>,
+    /// The language every text above is in (English where a translation
+    /// is missing).
+    pub lang: String,
+    pub translations: Translations,
+}
+
+/// How complete the rule set's translations are.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Translations {
+    /// Texts shown to people.
+    pub texts: usize,
+    /// Texts given in each language (plain texts count as English only
+    /// when not listed here).
+    pub by_lang: std::collections::BTreeMap<String, usize>,
+    /// Texts with no version in the chosen language (English was used).
+    pub missing: usize,
 }
 
 /// A test case: answers (the rest filled with the least severe answer) and

@@ -369,6 +369,7 @@ struct Provenance {
     name: String,
     version: String,
     sha256: String,
+    lang: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -477,7 +478,10 @@ fn jsonl_carries_the_result_trace_note_and_provenance() {
     assert_eq!(records.len(), 2);
     let w = &records[0];
     assert_eq!((w.row, w.id.as_str(), w.error.as_deref()), (2, "w", None));
-    assert_eq!(w.rules.name, "carescreen-default");
+    assert_eq!(
+        (w.rules.name.as_str(), w.rules.lang.as_str()),
+        ("carescreen-default", "en")
+    );
     assert_eq!(w.rules.sha256.len(), 64);
     assert!(!w.rules.version.is_empty());
     let r = w.result.as_ref().expect("result");
@@ -971,4 +975,83 @@ fn a_trailing_comma_is_no_harm_and_a_short_row_keeps_its_risk() {
         "{}",
         rows[0]["error"]
     );
+}
+
+#[test]
+fn texts_follow_the_language_and_scoring_never_does() {
+    let input = "id,mood_1,mood_2,mood_3\na,2,1,1\nb,1,0,\nc,0,1,0\n";
+    let run = |lang: &str| {
+        Test::new()
+            .args(&[
+                "score",
+                "-",
+                "--rules",
+                "tests/fixtures/rules/bilingual",
+                "--lang",
+                lang,
+            ])
+            .stdin(input)
+            .run()
+            .code(0)
+    };
+    let (en, es) = (run("en"), run("es"));
+    assert_eq!(en.stderr, "");
+    assert_eq!(
+        es.stderr,
+        "note: 17 of 21 texts have no `es` translation; English is used for them\n"
+    );
+    let (en_rows, es_rows) = (en.csv_rows(), es.csv_rows());
+    for (a, b) in en_rows.iter().zip(&es_rows) {
+        for column in [
+            "id",
+            "level",
+            "crisis",
+            "flags",
+            "mood_score",
+            "mood_band",
+            "reasons",
+            "rules_sha256",
+            "error",
+        ] {
+            assert_eq!(a[column], b[column], "{column}");
+        }
+    }
+    assert_eq!(
+        (
+            en_rows[0]["level_name"].as_str(),
+            es_rows[0]["level_name"].as_str()
+        ),
+        ("High", "Alta")
+    );
+    let json = Test::new()
+        .args(&[
+            "score",
+            "-",
+            "--rules",
+            "tests/fixtures/rules/bilingual",
+            "--lang",
+            "es",
+            "--format",
+            "jsonl",
+        ])
+        .stdin(input)
+        .run()
+        .code(0);
+    let first: serde_json::Value =
+        serde_json::from_str(json.stdout.lines().next().expect("line")).expect("json");
+    assert_eq!(first["rules"]["lang"], "es");
+    assert_eq!(
+        first["result"]["flags"][0]["message"],
+        "Mensaje de peligro."
+    );
+    assert!(first["result"]["note"]
+        .as_str()
+        .expect("note")
+        .contains("Mensaje de peligro."));
+    Test::new()
+        .args(&["score", "-", "--lang", "spanish"])
+        .stdin(input)
+        .run()
+        .code(2)
+        .stderr_is("error: `spanish` is not a language code; use e.g. `en` or `es`\n");
 }

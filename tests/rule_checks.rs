@@ -7,7 +7,8 @@
 use crate::harness::{root, Test};
 
 /// Fixtures that are valid rule sets, used by other tests.
-const VALID: [&str; 6] = [
+const VALID: [&str; 7] = [
+    "bilingual",
     "minimal",
     "prorate",
     "note-guard",

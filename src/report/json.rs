@@ -51,6 +51,8 @@ pub struct Provenance<'a> {
     pub name: &'a str,
     pub version: &'a str,
     pub sha256: &'a str,
+    /// The language of the texts (English where a translation is missing).
+    pub lang: &'a str,
 }
 
 impl<'a> Provenance<'a> {
@@ -59,6 +61,7 @@ impl<'a> Provenance<'a> {
             name: &rules.name,
             version: &rules.version,
             sha256: &rules.sha256,
+            lang: &rules.lang,
         }
     }
 }

@@ -71,8 +71,15 @@ struct SourceFile {
     text: String,
 }
 
-/// Load and validate a rule set. Every problem found is returned at once.
+/// Load and validate a rule set, its texts in English. Every problem found
+/// is returned at once.
 pub fn load(source: &RulesSource) -> Result<RuleSet, Error> {
+    load_in(source, "en")
+}
+
+/// Load and validate a rule set with its texts in `lang` (English where a
+/// text has no translation; `RuleSet::translations` counts those).
+pub fn load_in(source: &RulesSource, lang: &str) -> Result<RuleSet, Error> {
     let reader = Reader::new(source)?;
     let main = reader.read(&reader.main)?;
     let mut diags = Vec::new();
@@ -100,7 +107,7 @@ pub fn load(source: &RulesSource) -> Result<RuleSet, Error> {
         }
     }
     let sha256 = canonical_sha256(&files);
-    match validate::validate(&files, &texts, sha256, diags) {
+    match validate::validate(&files, &texts, lang, sha256, diags) {
         Ok(rules) => Ok(rules),
         Err(diags) => Err(Error::Rules(diags)),
     }

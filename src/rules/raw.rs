@@ -55,7 +55,7 @@ pub(crate) struct RawFile {
     #[serde(default)]
     pub resources: Vec<RawResource>,
     /// The referral note: a minijinja template. Exactly one file defines it.
-    pub note_template: Option<String>,
+    pub note_template: Option<RawText>,
     /// Test cases: answers and the result they must give (`carescreen rules
     /// test`). Not part of the rule set's hash: cases do not change scoring.
     #[serde(default, skip_serializing)]
@@ -148,11 +148,11 @@ pub(crate) struct RawLevel {
     /// Stable id (`outpatient`, `iop`, ...), used in outputs.
     pub id: String,
     /// Display name.
-    pub name: String,
+    pub name: RawText,
     /// One paragraph: what this level means in practice.
-    pub description: String,
+    pub description: RawText,
     /// Referral wording used by the note.
-    pub referral: String,
+    pub referral: RawText,
 }
 
 /// An instrument: a titled group of items asked together.
@@ -162,11 +162,11 @@ pub(crate) struct RawInstrument {
     /// Stable id; item ids are `<instrument>_<n>` by convention.
     pub id: String,
     /// Title shown to the interviewer.
-    pub title: String,
+    pub title: RawText,
     /// Where the instrument comes from, and its licence or credit.
     pub source: String,
     /// Text read before the first item (e.g. "Over the last 2 weeks...").
-    pub preamble: Option<String>,
+    pub preamble: Option<RawText>,
     /// The questions, in order.
     pub items: Vec<RawItem>,
 }
@@ -192,9 +192,9 @@ pub(crate) struct RawItem {
     /// Stable id, unique across the rule set; the batch CSV column name.
     pub id: String,
     /// The question as asked.
-    pub text: String,
+    pub text: RawText,
     /// Extra guidance for the interviewer.
-    pub help: Option<String>,
+    pub help: Option<RawText>,
     /// `choice`, `yes_no`, `integer` or `info`.
     #[serde(rename = "type")]
     pub kind: RawItemType,
@@ -208,7 +208,7 @@ pub(crate) struct RawItem {
     /// `integer` only: largest accepted value.
     pub max: Option<i64>,
     /// `integer` only: message shown when a value is out of range.
-    pub range_message: Option<String>,
+    pub range_message: Option<RawText>,
     /// For items no scale scores: must a shown item be answered? Default
     /// `true`. Not allowed on scored items (their scale's `missing` rule decides).
     pub required: Option<bool>,
@@ -223,7 +223,7 @@ pub(crate) struct RawOption {
     /// The published answer code (the value in the batch CSV).
     pub code: i64,
     /// The option's wording.
-    pub label: String,
+    pub label: RawText,
     /// Points this answer adds to a scale.
     pub score: i64,
 }
@@ -245,7 +245,7 @@ pub(crate) struct RawScale {
     /// Stable id; output columns `<id>_score` and `<id>_band`.
     pub id: String,
     /// Display title.
-    pub title: String,
+    pub title: RawText,
     /// The items summed. Items hidden by skip logic add nothing and are not missing.
     pub items: Vec<String>,
     /// Lowest possible score (must equal the sum of the items' lowest scores).
@@ -294,7 +294,7 @@ pub(crate) struct RawBand {
     /// Stable id, output in `<scale>_band`.
     pub id: String,
     /// Display label.
-    pub label: String,
+    pub label: RawText,
     /// Lowest score in the band.
     pub min: i64,
     /// Highest score in the band.
@@ -308,7 +308,7 @@ pub(crate) struct RawRating {
     /// Stable id.
     pub id: String,
     /// Display title.
-    pub title: String,
+    pub title: RawText,
     /// Grades from least to most severe. The first has no `when` and is the
     /// baseline; the result is the most severe grade whose `when` holds.
     pub grades: Vec<RawGrade>,
@@ -321,7 +321,7 @@ pub(crate) struct RawGrade {
     /// Stable id.
     pub id: String,
     /// Display label.
-    pub label: String,
+    pub label: RawText,
     /// When this grade applies (absent on the first grade only).
     pub when: Option<RawCondition>,
 }
@@ -359,7 +359,7 @@ pub(crate) struct RawFlag {
     /// When the flag is raised.
     pub when: RawCondition,
     /// Clinician-facing message.
-    pub message: String,
+    pub message: RawText,
 }
 
 /// Placement policy.
@@ -384,7 +384,7 @@ pub(crate) struct RawRule {
     /// The least intensive level it allows.
     pub level: String,
     /// Why, in plain words (shown in the trace and the note).
-    pub rationale: String,
+    pub rationale: RawText,
 }
 
 /// A program feature to look for.
@@ -396,7 +396,7 @@ pub(crate) struct RawFeature {
     /// When to recommend it.
     pub when: RawCondition,
     /// What to look for, in plain words.
-    pub text: String,
+    pub text: RawText,
 }
 
 /// When a resource is listed.
@@ -416,13 +416,23 @@ pub(crate) struct RawResource {
     /// Stable id.
     pub id: String,
     /// Name.
-    pub name: String,
+    pub name: RawText,
     /// How to reach it (phone, text, chat).
-    pub contact: String,
+    pub contact: RawText,
     /// When it is available, e.g. `24/7`.
-    pub hours: Option<String>,
+    pub hours: Option<RawText>,
     /// `always` or `safety`.
     pub show: RawShow,
+}
+
+/// A text shown to people: plain (`text: Hello`), or in several languages
+/// (`text: {en: Hello, es: Hola}`). English is always required; a missing
+/// translation falls back to English (and `rules check` counts it).
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub(crate) enum RawText {
+    Plain(String),
+    Languages(std::collections::BTreeMap<String, String>),
 }
 
 /// A value in a comparison: a number (items, scales) or an id (bands,

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use super::raw::{
     RawCondition, RawFile, RawItem, RawItemType, RawMissing, RawRating, RawScalar, RawSeverity,
-    RawShow,
+    RawShow, RawText,
 };
 use crate::error::{Diagnostic, Place};
 use crate::model::{
@@ -24,6 +24,7 @@ const FORMAT_VERSION: u32 = 1;
 pub(super) fn validate(
     files: &[(String, RawFile)],
     texts: &[String],
+    lang: &str,
     sha256: String,
     diags: Vec<Diagnostic>,
 ) -> Result<RuleSet, Vec<Diagnostic>> {
@@ -35,6 +36,8 @@ pub(super) fn validate(
     let mut v = Validator {
         diags,
         ids: Ids::default(),
+        lang: lang.to_string(),
+        translations: crate::model::Translations::default(),
     };
     let rules = v.rule_set(files, sha256);
     if v.diags.is_empty() {
@@ -151,6 +154,9 @@ impl Scope {
 struct Validator {
     diags: Vec<Diagnostic>,
     ids: Ids,
+    /// The language texts are resolved to.
+    lang: String,
+    translations: crate::model::Translations,
 }
 
 /// A raw element and where it is: (file, path prefix, element).
@@ -186,6 +192,52 @@ impl Validator {
             place: Place::Path(path.to_string()),
             help,
         });
+    }
+
+    /// A text in the chosen language, falling back to English (counted);
+    /// English itself is required.
+    fn text(&mut self, file: &str, path: &str, text: &RawText) -> String {
+        self.translations.texts += 1;
+        match text {
+            RawText::Plain(plain) => {
+                self.translations.missing += usize::from(self.lang != "en");
+                plain.clone()
+            }
+            RawText::Languages(map) => {
+                for lang in map.keys() {
+                    if !valid_lang(lang) {
+                        self.error(
+                            file,
+                            &format!("{path}.{lang}"),
+                            "bad-language",
+                            format!("`{lang}` is not a language code"),
+                            Some("use a two-letter code such as `en` or `es`".into()),
+                        );
+                    }
+                    *self.translations.by_lang.entry(lang.clone()).or_default() += 1;
+                }
+                if !map.contains_key(&self.lang) {
+                    self.translations.missing += 1;
+                }
+                match (map.get(&self.lang), map.get("en")) {
+                    (Some(text), _) | (None, Some(text)) => text.clone(),
+                    (None, None) => {
+                        self.error(
+                            file,
+                            path,
+                            "missing-english",
+                            "every text needs its English version (`en`)".into(),
+                            None,
+                        );
+                        String::new()
+                    }
+                }
+            }
+        }
+    }
+
+    fn opt_text(&mut self, file: &str, path: &str, text: Option<&RawText>) -> Option<String> {
+        text.map(|t| self.text(file, path, t))
     }
 
     /// Register a unique id in a table; report a duplicate.
@@ -245,6 +297,8 @@ impl Validator {
         let mut flags_by_severity: Vec<usize> = (0..flags.len()).collect();
         flags_by_severity.sort_by_key(|&f| std::cmp::Reverse(flags[f].severity));
         let mut rule_set = RuleSet {
+            lang: self.lang.clone(),
+            translations: std::mem::take(&mut self.translations),
             cases: Vec::new(),
             compiled: crate::model::Compiled::default(),
             flags_by_severity,
@@ -358,9 +412,13 @@ impl Validator {
                 );
                 Level {
                     id: level.id.clone(),
-                    name: level.name.clone(),
-                    description: level.description.clone(),
-                    referral: level.referral.clone(),
+                    name: self.text(file, &format!("{path}.name"), &level.name),
+                    description: self.text(
+                        file,
+                        &format!("{path}.description"),
+                        &level.description,
+                    ),
+                    referral: self.text(file, &format!("{path}.referral"), &level.referral),
                 }
             })
             .collect()
@@ -412,8 +470,8 @@ impl Validator {
                 items.push(Item {
                     id: item.id.clone(),
                     instrument: instruments.len(),
-                    text: item.text.clone(),
-                    help: item.help.clone(),
+                    text: self.text(file, &format!("{item_path}.text"), &item.text),
+                    help: self.opt_text(file, &format!("{item_path}.help"), item.help.as_ref()),
                     kind,
                     required: true,
                     scales: Vec::new(),
@@ -424,9 +482,13 @@ impl Validator {
             }
             instruments.push(Instrument {
                 id: instrument.id.clone(),
-                title: instrument.title.clone(),
+                title: self.text(file, &format!("{path}.title"), &instrument.title),
                 source: instrument.source.clone(),
-                preamble: instrument.preamble.clone(),
+                preamble: self.opt_text(
+                    file,
+                    &format!("{path}.preamble"),
+                    instrument.preamble.as_ref(),
+                ),
                 items: start..items.len(),
             });
         }
@@ -531,9 +593,10 @@ impl Validator {
                 ItemKind::Choice(
                     options
                         .iter()
-                        .map(|o| ChoiceOption {
+                        .enumerate()
+                        .map(|(k, o)| ChoiceOption {
                             code: o.code,
-                            label: o.label.clone(),
+                            label: self.text(file, &format!("{path}.options[{k}].label"), &o.label),
                             score: o.score,
                         })
                         .collect(),
@@ -547,7 +610,11 @@ impl Validator {
                 (Some(min), Some(max)) if min <= max => ItemKind::Integer {
                     min,
                     max,
-                    range_message: item.range_message.clone(),
+                    range_message: self.opt_text(
+                        file,
+                        &format!("{path}.range_message"),
+                        item.range_message.as_ref(),
+                    ),
                 },
                 (Some(min), Some(max)) => {
                     self.error(
@@ -689,7 +756,7 @@ impl Validator {
                 .push(bands.iter().map(|b| b.id.clone()).collect());
             scales.push(Scale {
                 id: raw.id.clone(),
-                title: raw.title.clone(),
+                title: self.text(file, &format!("{path}.title"), &raw.title),
                 items: members,
                 min: raw.min,
                 max: raw.max,
@@ -844,9 +911,9 @@ impl Validator {
         }
         indexed
             .into_iter()
-            .map(|(_, b)| Band {
+            .map(|(k, b)| Band {
                 id: b.id.clone(),
-                label: b.label.clone(),
+                label: self.text(file, &format!("{path}.bands[{k}].label"), &b.label),
                 min: b.min,
                 max: b.max,
             })
@@ -961,7 +1028,7 @@ impl Validator {
                 };
                 grades.push(Grade {
                     id: grade.id.clone(),
-                    label: grade.label.clone(),
+                    label: self.text(file, &format!("{grade_path}.label"), &grade.label),
                     when,
                     origin: Origin {
                         file: file.to_string(),
@@ -977,7 +1044,7 @@ impl Validator {
             }
             out.push(Rating {
                 id: raw.id.clone(),
-                title: raw.title.clone(),
+                title: self.text(file, &format!("{path}.title"), &raw.title),
                 grades,
             });
         }
@@ -1033,7 +1100,7 @@ impl Validator {
                 crisis: raw.crisis,
                 min_level,
                 when: when.unwrap_or(Condition::Any(Vec::new())),
-                message: raw.message.clone(),
+                message: self.text(file, &format!("{path}.message"), &raw.message),
                 origin: Origin {
                     file: file.to_string(),
                     path,
@@ -1109,7 +1176,7 @@ impl Validator {
                     id: rule.id.clone(),
                     when,
                     level,
-                    rationale: rule.rationale.clone(),
+                    rationale: self.text(file, &format!("{path}.rationale"), &rule.rationale),
                     origin: Origin {
                         file: file.to_string(),
                         path,
@@ -1142,7 +1209,7 @@ impl Validator {
                 out.push(Feature {
                     id: raw.id.clone(),
                     when,
-                    text: raw.text.clone(),
+                    text: self.text(file, &format!("{path}.text"), &raw.text),
                 });
             }
         }
@@ -1164,9 +1231,9 @@ impl Validator {
             }
             out.push(Resource {
                 id: raw.id.clone(),
-                name: raw.name.clone(),
-                contact: raw.contact.clone(),
-                hours: raw.hours.clone(),
+                name: self.text(file, &format!("{path}.name"), &raw.name),
+                contact: self.text(file, &format!("{path}.contact"), &raw.contact),
+                hours: self.opt_text(file, &format!("{path}.hours"), raw.hours.as_ref()),
                 safety_only: raw.show == RawShow::Safety,
             });
         }
@@ -1186,7 +1253,7 @@ impl Validator {
     }
 
     fn note_template(&mut self, files: &[(String, RawFile)]) -> Option<String> {
-        let defined: Vec<(&str, &String)> = files
+        let defined: Vec<(&str, &RawText)> = files
             .iter()
             .filter_map(|(name, raw)| raw.note_template.as_ref().map(|t| (name.as_str(), t)))
             .collect();
@@ -1209,7 +1276,7 @@ impl Validator {
                 None,
             );
         }
-        Some(template.clone())
+        Some(self.text(file, "note_template", template))
     }
 
     /// A safety flag must never stay down because an answer it depends on was
@@ -1856,6 +1923,15 @@ fn collect_subjects(cond: &Condition, out: &mut Vec<Subject>) {
         }
         Condition::Flag(_) => {}
     }
+}
+
+/// A language code: `es`, or with a region, `es-MX`.
+fn valid_lang(code: &str) -> bool {
+    let (lang, region) = code.split_once('-').unwrap_or((code, ""));
+    lang.len() == 2
+        && lang.bytes().all(|b| b.is_ascii_lowercase())
+        && (region.is_empty()
+            || (region.len() == 2 && region.bytes().all(|b| b.is_ascii_uppercase())))
 }
 
 fn score_span(low: i64, high: i64) -> String {
