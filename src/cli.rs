@@ -507,17 +507,18 @@ fn interview(args: InterviewArgs) -> Result<ExitCode, Error> {
         }
     };
     let resume_hint = format!("carescreen interview --resume {}", path.display());
-    eprintln!("Interview of `{id}` with {} {}.", rules.name, rules.version);
-    eprintln!("Answers are saved after each one to {}", path.display());
+    let lang = crate::interview::messages::Lang::of(&args.lang);
+    eprintln!("{}", lang.started(&id, &rules.name, &rules.version));
+    eprintln!("{}", lang.saved_to(&path.display().to_string()));
     // Ctrl-C outside a prompt (prompts handle it themselves): restore the
     // cursor, say where the answers are, exit 130.
-    let hint = resume_hint.clone();
+    let hint = lang.interrupted(&resume_hint);
     let _ = ctrlc::set_handler(move || {
         let _ = console::Term::stderr().show_cursor();
-        eprintln!("\ninterrupted: every answer is saved; resume with: {hint}");
+        eprintln!("\n{hint}");
         std::process::exit(ExitCode::Interrupted as i32);
     });
-    let mut prompter = TerminalPrompter::new();
+    let mut prompter = TerminalPrompter::new(lang);
     let mut save = |answers: &Answers| {
         session::save(&path, &rules, &id, answers).map_err(|e| Stop::Save(e.to_string()))
     };
@@ -525,7 +526,7 @@ fn interview(args: InterviewArgs) -> Result<ExitCode, Error> {
         Ok(()) => {}
         Err(Stop::Interrupted) => {
             let _ = console::Term::stderr().show_cursor();
-            eprintln!("interrupted: every answer is saved; resume with: {resume_hint}");
+            eprintln!("{}", lang.interrupted(&resume_hint));
             return Ok(ExitCode::Interrupted);
         }
         Err(other) => {
@@ -554,9 +555,7 @@ fn interview(args: InterviewArgs) -> Result<ExitCode, Error> {
     let view = disposition
         .as_ref()
         .map(|d| json::DispositionView::of(&rules, assessment.level, d));
-    let sentence = view
-        .as_ref()
-        .map_or("Disposition: not recorded".to_string(), |v| v.text(&rules));
+    let sentence = lang.disposition(&rules, assessment.level, disposition.as_ref());
     eprintln!("{sentence}");
     if let Some(output) = &args.output {
         let content = match args.format {

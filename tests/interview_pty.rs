@@ -23,6 +23,11 @@ fn interview(args: &[&str], dir: &std::path::Path) -> PtySession {
 }
 
 const ENTER: &str = "\r";
+
+/// The pty session reads bytes one char each: UTF-8 text as it arrives.
+fn bytes(text: &str) -> String {
+    text.bytes().map(char::from).collect()
+}
 const ESC: &str = "\x1b";
 
 /// Answer the current question with the default (first) option.
@@ -239,4 +244,59 @@ fn a_new_interview_never_overwrites_an_existing_session() {
         std::fs::read_to_string(dir.path().join("s.json")).expect("read"),
         "{}"
     );
+}
+
+#[test]
+fn a_short_interview_in_spanish() {
+    let dir = tempfile::tempdir().expect("dir");
+    let rules = crate::harness::root().join("tests/fixtures/rules/bilingual");
+    let rules = rules.to_string_lossy().into_owned();
+    let mut p = interview(
+        &[
+            "--rules",
+            &rules,
+            "--lang",
+            "es",
+            "--id",
+            "es-1",
+            "--session",
+            "s.json",
+        ],
+        dir.path(),
+    );
+    p.exp_string("Entrevista de `es-1` con minimal 0.1.")
+        .expect("started");
+    p.exp_string("Mood - pregunta 1 de 3 (en total 1 de 3)")
+        .expect("progress");
+    p.exp_string("Pregunta uno").expect("the Spanish question");
+    p.send("2").expect("send");
+    enter(&mut p);
+    p.exp_string("pregunta 2 de 3").expect("second");
+    p.exp_string(&bytes("1 sí")).expect("yes in Spanish");
+    p.send("1").expect("send");
+    enter(&mut p);
+    p.exp_string("pregunta 3 de 3").expect("third");
+    p.send("1").expect("send");
+    enter(&mut p);
+    p.exp_string(&bytes(
+        "!!! CRISIS: EVALUACIÓN DE SEGURIDAD INMEDIATA HOY !!!",
+    ))
+    .expect("crisis notice");
+    p.exp_string("Mensaje de peligro.")
+        .expect("the flag in Spanish");
+    p.exp_string("Pulse Enter").expect("pause");
+    enter(&mut p);
+    p.exp_string(&bytes(
+        "Revisión: elija una respuesta para cambiarla, o confirme",
+    ))
+    .expect("review");
+    enter(&mut p);
+    p.exp_string("Alta").expect("the level in Spanish");
+    p.exp_string(&bytes("Disposición: ¿qué se hace ahora?"))
+        .expect("disposition");
+    enter(&mut p);
+    p.exp_string(&bytes("Disposición: recomendación aceptada (Alta)"))
+        .expect("accepted");
+    p.exp_eof().expect("ends");
+    assert_eq!(exit_code(&p), 0);
 }

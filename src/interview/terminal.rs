@@ -9,6 +9,7 @@
 use console::{style, Term};
 use dialoguer::{FuzzySelect, Input, Select};
 
+use super::messages::Lang;
 use super::{
     Disposition, DispositionReason, Prompter, Question, Reply, ReviewChoice, ReviewEntry, Stop,
 };
@@ -16,23 +17,21 @@ use crate::model::{Flag, Item, ItemKind, Resource, RuleSet};
 
 pub struct TerminalPrompter {
     term: Term,
+    lang: Lang,
 }
 
 impl TerminalPrompter {
-    pub fn new() -> TerminalPrompter {
+    /// Prompts in `lang` (the tool's own words; the rule set's texts are
+    /// already in the language they were loaded in).
+    pub fn new(lang: Lang) -> TerminalPrompter {
         TerminalPrompter {
             term: Term::stderr(),
+            lang,
         }
     }
 
     fn line(&self, text: &str) -> Result<(), Stop> {
         self.term.write_line(text).map_err(Stop::Io)
-    }
-}
-
-impl Default for TerminalPrompter {
-    fn default() -> Self {
-        TerminalPrompter::new()
     }
 }
 
@@ -46,10 +45,11 @@ fn stop(err: dialoguer::Error) -> Stop {
 }
 
 /// An answer as the prompts show it: the code, then its words.
-fn answer_label(item: &Item, code: i64) -> String {
-    match item.answer_label(code) {
-        Some(label) => format!("{code} {label}"),
-        None => code.to_string(),
+fn answer_label(lang: Lang, item: &Item, code: i64) -> String {
+    match (&item.kind, item.answer_label(code)) {
+        (ItemKind::YesNo { .. }, _) => format!("{code} {}", lang.yes_no(code)),
+        (_, Some(label)) => format!("{code} {label}"),
+        (_, None) => code.to_string(),
     }
 }
 
@@ -58,10 +58,8 @@ impl Prompter for TerminalPrompter {
         let (k, n) = q.in_instrument;
         let (at, of) = q.overall;
         self.line("")?;
-        self.line(&format!(
-            "{} - question {k} of {n} (overall {at} of {of})",
-            style(&q.instrument.title).bold()
-        ))?;
+        let title = style(&q.instrument.title).bold().to_string();
+        self.line(&self.lang.progress(&title, k, n, at, of))?;
         if k == 1 {
             if let Some(preamble) = &q.instrument.preamble {
                 self.line(preamble)?;
@@ -70,14 +68,21 @@ impl Prompter for TerminalPrompter {
         if let Some(help) = &q.item.help {
             self.line(&format!("  ({help})"))?;
         }
-        let back_hint = if q.can_go_back { "; Esc goes back" } else { "" };
+        let back_hint = if q.can_go_back {
+            self.lang.back_hint()
+        } else {
+            ""
+        };
         match &q.item.kind {
             ItemKind::Choice(_) | ItemKind::YesNo { .. } => {
                 let codes: Vec<i64> = match &q.item.kind {
                     ItemKind::Choice(options) => options.iter().map(|o| o.code).collect(),
                     _ => vec![0, 1],
                 };
-                let labels: Vec<String> = codes.iter().map(|&c| answer_label(q.item, c)).collect();
+                let labels: Vec<String> = codes
+                    .iter()
+                    .map(|&c| answer_label(self.lang, q.item, c))
+                    .collect();
                 let default = q
                     .current
                     .and_then(|c| codes.iter().position(|&x| x == c))
@@ -103,9 +108,9 @@ impl Prompter for TerminalPrompter {
                 let (min, max) = (*min, *max);
                 let message = range_message
                     .clone()
-                    .unwrap_or(format!("enter a whole number from {min} to {max}"));
+                    .unwrap_or(self.lang.number_range(min, max));
                 let mut input = Input::<String>::new()
-                    .with_prompt(format!("{} ({min}-{max}; b goes back)", q.item.text))
+                    .with_prompt(self.lang.number_prompt(&q.item.text, min, max))
                     .validate_with(move |text: &String| -> Result<(), String> {
                         let text = text.trim();
                         if text.eq_ignore_ascii_case("b") {
@@ -139,12 +144,7 @@ impl Prompter for TerminalPrompter {
         let bar = "!".repeat(60);
         self.line("")?;
         self.line(&style(&bar).red().bold().to_string())?;
-        self.line(
-            &style("!!! CRISIS: IMMEDIATE SAFETY EVALUATION TODAY !!!")
-                .red()
-                .bold()
-                .to_string(),
-        )?;
+        self.line(&style(self.lang.crisis_banner()).red().bold().to_string())?;
         for flag in flags {
             self.line(&format!(
                 "  [{}] {}",
@@ -152,12 +152,12 @@ impl Prompter for TerminalPrompter {
                 flag.message.trim()
             ))?;
         }
-        self.line("  Do not leave the person alone. Crisis resources:")?;
+        self.line(self.lang.crisis_stay())?;
         for r in resources {
             self.line(&format!("  - {}", r.line()))?;
         }
         self.line(&style(&bar).red().bold().to_string())?;
-        self.line("The interview continues. Press Enter.")?;
+        self.line(self.lang.continues())?;
         self.term.read_line().map_err(Stop::Io)?;
         Ok(())
     }
@@ -166,23 +166,11 @@ impl Prompter for TerminalPrompter {
         self.line("")?;
         // At the most intensive level the result above may carry a crisis
         // notice; the prompt says so in words.
-        let accept = if recommended == rules.top_level() {
-            format!(
-                "Accept the recommendation: {} (see any CRISIS notice above)",
-                rules.levels[recommended].name
-            )
-        } else {
-            format!(
-                "Accept the recommendation: {}",
-                rules.levels[recommended].name
-            )
-        };
+        let top = recommended == rules.top_level();
+        let accept = self.lang.accept(&rules.levels[recommended].name, top);
         let choice = Select::new()
-            .with_prompt("Disposition: what happens now?")
-            .items([
-                accept.as_str(),
-                "Another level (give the reason and who decided)",
-            ])
+            .with_prompt(self.lang.disposition_prompt())
+            .items([accept.as_str(), self.lang.other_level()])
             .default(0)
             .interact_on(&self.term)
             .map_err(stop)?;
@@ -197,23 +185,27 @@ impl Prompter for TerminalPrompter {
             .map(|&l| rules.levels[l].name.as_str())
             .collect();
         let level = Select::new()
-            .with_prompt("Actual level")
+            .with_prompt(self.lang.actual_level())
             .items(&names)
             .default(0)
             .interact_on(&self.term)
             .map_err(stop)?;
-        let reasons: Vec<&str> = DispositionReason::ALL.iter().map(|r| r.label()).collect();
+        let reasons: Vec<&str> = DispositionReason::ALL
+            .iter()
+            .map(|&r| self.lang.reason_label(r))
+            .collect();
         let reason = Select::new()
-            .with_prompt("Reason")
+            .with_prompt(self.lang.reason())
             .items(&reasons)
             .default(0)
             .interact_on(&self.term)
             .map_err(stop)?;
+        let lang = self.lang;
         let decided_by: String = Input::new()
-            .with_prompt("Decided by (name or role)")
+            .with_prompt(self.lang.decided_by())
             .validate_with(|text: &String| -> Result<(), &str> {
                 if text.trim().is_empty() {
-                    Err("say who decided")
+                    Err(lang.say_who())
                 } else {
                     Ok(())
                 }
@@ -228,21 +220,17 @@ impl Prompter for TerminalPrompter {
     }
 
     fn review(&mut self, entries: &[ReviewEntry<'_>]) -> Result<ReviewChoice, Stop> {
-        let mut labels = vec!["Confirm these answers and see the result".to_string()];
+        let mut labels = vec![self.lang.review_confirm().to_string()];
         labels.extend(entries.iter().map(|e| {
             let text: String = e.item.text.chars().take(44).collect();
             format!(
                 "{:<8} {text:<44} = {}",
                 e.instrument.id,
-                answer_label(e.item, e.code)
+                answer_label(self.lang, e.item, e.code)
             )
         }));
         self.line("")?;
-        self.line(
-            &style("Review: choose an answer to change, or confirm")
-                .bold()
-                .to_string(),
-        )?;
+        self.line(&style(self.lang.review_title()).bold().to_string())?;
         let chosen = Select::new()
             .items(&labels)
             .default(0)

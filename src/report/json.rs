@@ -311,27 +311,4 @@ impl<'a> DispositionView<'a> {
             },
         }
     }
-
-    /// In words, for the table and Markdown.
-    pub fn text(&self, rules: &RuleSet) -> String {
-        let name = |id: &str| {
-            rules
-                .levels
-                .iter()
-                .find(|l| l.id == id)
-                .map_or(id.to_string(), |l| l.name.clone())
-        };
-        match (self.reason, self.decided_by) {
-            (Some(reason), Some(by)) => format!(
-                "Disposition: {} instead of the recommended {} ({}; decided by {by})",
-                name(self.actual_level),
-                name(self.recommended_level),
-                reason.label()
-            ),
-            _ => format!(
-                "Disposition: recommendation accepted ({})",
-                name(self.actual_level)
-            ),
-        }
-    }
 }
