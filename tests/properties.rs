@@ -13,6 +13,14 @@ fn rules() -> &'static RuleSet {
     RULES.get_or_init(|| load(&RulesSource::Embedded).expect("default rules"))
 }
 
+fn rules_es() -> &'static RuleSet {
+    use std::sync::OnceLock;
+    static RULES: OnceLock<RuleSet> = OnceLock::new();
+    RULES.get_or_init(|| {
+        carescreen::rules::load_in(&RulesSource::Embedded, "es").expect("default rules in Spanish")
+    })
+}
+
 /// For every answerable item, a choice among its codes (least to most severe).
 fn record() -> impl Strategy<Value = Vec<usize>> {
     let sizes: Vec<usize> = rules()
@@ -109,8 +117,8 @@ proptest! {
     }
 
     #[test]
-    fn every_raised_flag_reaches_every_output_format(ranks in record()) {
-        let rules = rules();
+    fn every_raised_flag_reaches_every_output_format(ranks in record(), spanish in any::<bool>()) {
+        let rules = if spanish { rules_es() } else { rules() };
         let a = assess(rules, &answers(&ranks)).expect("scored");
         let raised: Vec<&str> = a.raised_flags(rules).map(|f| rules.flags[f].id.as_str()).collect();
         let csv_input = to_csv(&ranks);
@@ -141,7 +149,8 @@ proptest! {
                 prop_assert!(note.contains(&resource.contact), "note lacks {}", resource.id);
             }
         }
-        prop_assert!(note.contains("not a diagnosis"));
+        let closing = if spanish { "no un diagnóstico" } else { "not a diagnosis" };
+        prop_assert!(note.contains(closing), "the note lacks {:?}", closing);
     }
 }
 

@@ -428,11 +428,43 @@ pub(crate) struct RawResource {
 /// A text shown to people: plain (`text: Hello`), or in several languages
 /// (`text: {en: Hello, es: Hola}`). English is always required; a missing
 /// translation falls back to English (and `rules check` counts it).
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 #[serde(untagged)]
 pub(crate) enum RawText {
     Plain(String),
     Languages(std::collections::BTreeMap<String, String>),
+}
+
+impl<'de> Deserialize<'de> for RawText {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RawText;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a text, or a map of language codes to texts ({en: ..., es: ...})")
+            }
+            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<RawText, E> {
+                Ok(RawText::Plain(text.to_string()))
+            }
+            // A text YAML reads as a number (`contact: 911`) is still a text.
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<RawText, E> {
+                Ok(RawText::Plain(v.to_string()))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<RawText, E> {
+                Ok(RawText::Plain(v.to_string()))
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<RawText, E> {
+                Ok(RawText::Plain(v.to_string()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<RawText, A::Error> {
+                let texts = UniqueMap::<String>::deserialize(
+                    serde::de::value::MapAccessDeserializer::new(map),
+                )?;
+                Ok(RawText::Languages(texts.0.into_iter().collect()))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
 }
 
 /// A value in a comparison: a number (items, scales) or an id (bands,
