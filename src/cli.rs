@@ -145,6 +145,9 @@ struct InterviewArgs {
     /// Language of the questions and the note (English where a text has no translation)
     #[arg(long, value_name = "CODE", default_value = "en")]
     lang: String,
+    /// Date written in the note, YYYY-MM-DD [default: today, UTC]
+    #[arg(long, value_name = "DATE")]
+    note_date: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -252,6 +255,9 @@ struct ScoreArgs {
     /// never depends on it)
     #[arg(long, value_name = "CODE", default_value = "en")]
     lang: String,
+    /// Date written in notes, YYYY-MM-DD [default: today, UTC]
+    #[arg(long, value_name = "DATE")]
+    note_date: Option<String>,
     /// Worker threads [default: every core]
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
     threads: Option<u16>,
@@ -373,6 +379,7 @@ fn score(args: ScoreArgs) -> Result<ExitCode, Error> {
         None => std::thread::available_parallelism().map_or(1, |n| n.get()),
     };
     let options = BatchOptions {
+        note_date: note_date(args.note_date.as_deref())?,
         threads,
         note_column: args.note_column,
         id_column: args.id_column.clone(),
@@ -536,8 +543,9 @@ fn interview(args: InterviewArgs) -> Result<ExitCode, Error> {
         }
     }
     let assessment = assess(&rules, &answers).map_err(|e| Error::Usage(e.to_string()))?;
+    let date = note_date(args.note_date.as_deref())?;
     let note = NoteRenderer::new(&rules)
-        .and_then(|n| n.render(&id, &assessment))
+        .and_then(|n| n.with_date(&date).render(&id, &assessment))
         .map_err(|e| Error::Template(e.message))?;
     // The result goes to the terminal the interview runs on (stderr), so a
     // crisis is seen even when stdout is redirected.
@@ -916,6 +924,48 @@ fn print_error(err: &Error) {
     }
 }
 
+/// The date for notes: as given (checked), or today in UTC.
+fn note_date(given: Option<&str>) -> Result<String, Error> {
+    match given {
+        Some(date) => {
+            let parts: Vec<&str> = date.split('-').collect();
+            let ok = parts.len() == 3
+                && [4, 2, 2]
+                    .iter()
+                    .zip(&parts)
+                    .all(|(n, p)| p.len() == *n && p.bytes().all(|b| b.is_ascii_digit()));
+            if ok {
+                Ok(date.to_string())
+            } else {
+                Err(Error::Usage(format!(
+                    "`{date}` is not a date; write YYYY-MM-DD"
+                )))
+            }
+        }
+        None => {
+            let secs = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs());
+            Ok(civil_date(secs / 86_400))
+        }
+    }
+}
+
+/// `YYYY-MM-DD` of a day counted from 1970-01-01 (proleptic Gregorian).
+fn civil_date(days: u64) -> String {
+    // Howard Hinnant's days-to-civil algorithm, for days after the epoch.
+    let z = days + 719_468;
+    let era = z / 146_097;
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + u64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
 fn is_broken_pipe(err: &Error) -> bool {
     matches!(err, Error::Io { source, .. } | Error::Write { source, .. } if source.kind() == io::ErrorKind::BrokenPipe)
 }
@@ -965,4 +1015,17 @@ fn write_atomically<T>(
     }
     temp.persist(path).map_err(|e| write_err(e.error))?;
     Ok(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::civil_date;
+
+    #[test]
+    fn civil_dates_of_known_days() {
+        assert_eq!(civil_date(0), "1970-01-01");
+        assert_eq!(civil_date(59), "1970-03-01");
+        assert_eq!(civil_date(11_016), "2000-02-29");
+        assert_eq!(civil_date(20_415), "2025-11-23");
+    }
 }

@@ -117,6 +117,9 @@ pub struct Level {
     pub name: String,
     pub description: String,
     pub referral: String,
+    pub hours: Option<String>,
+    pub setting: Option<String>,
+    pub typical_length: Option<String>,
 }
 
 #[derive(Debug)]

@@ -361,3 +361,44 @@ fn rules_show_has_text_and_json_forms() {
         "Substance use and withdrawal danger is 'Withdrawal danger' or more"
     );
 }
+
+#[test]
+fn referral_notes_match_their_golden_text_in_each_language() {
+    let bless = std::env::var_os("CARESCREEN_BLESS").is_some();
+    let mut failures = Vec::new();
+    for record in ["minimal", "co_occurring", "acute_risk"] {
+        for lang in ["en", "es"] {
+            let input = format!("tests/fixtures/notes/{record}.csv");
+            let out = Test::new()
+                .args(&[
+                    "score",
+                    &input,
+                    "--format",
+                    "jsonl",
+                    "--lang",
+                    lang,
+                    "--note-date",
+                    "2026-11-23",
+                ])
+                .run();
+            let value: serde_json::Value =
+                serde_json::from_str(out.stdout.trim()).expect("one JSON line");
+            let note = value["result"]["note"]
+                .as_str()
+                .expect("a note")
+                .to_string();
+            let golden = root().join(format!("tests/fixtures/notes/{record}.{lang}.txt"));
+            if bless {
+                std::fs::write(&golden, &note).expect("write golden");
+                continue;
+            }
+            let expected = std::fs::read_to_string(&golden).unwrap_or_default();
+            if expected != note {
+                failures.push(format!(
+                    "{record}.{lang}\n--- expected\n{expected}--- actual\n{note}"
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

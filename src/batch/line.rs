@@ -26,11 +26,14 @@ pub(crate) struct LineRenderer<'a> {
 }
 
 impl<'a> LineRenderer<'a> {
-    pub fn new(rules: &'a RuleSet, format: Format, note_column: bool) -> Result<Self, String> {
+    pub fn new(rules: &'a RuleSet, options: &super::BatchOptions) -> Result<Self, String> {
+        let (format, note_column) = (options.format, options.note_column);
         let notes = match (format, note_column) {
-            (Format::Jsonl, _) | (Format::Csv, true) => {
-                Some(NoteRenderer::new(rules).map_err(|e| e.message)?)
-            }
+            (Format::Jsonl, _) | (Format::Csv, true) => Some(
+                NoteRenderer::new(rules)
+                    .map_err(|e| e.message)?
+                    .with_date(&options.note_date),
+            ),
             (Format::Csv, false) => None,
         };
         Ok(LineRenderer {

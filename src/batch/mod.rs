@@ -36,6 +36,8 @@ pub struct BatchOptions {
     pub threads: usize,
     /// CSV only: add the referral note as a last column `note`.
     pub note_column: bool,
+    /// The notes' date (`YYYY-MM-DD`); empty for none.
+    pub note_date: String,
 }
 
 impl BatchOptions {
@@ -46,6 +48,7 @@ impl BatchOptions {
             format,
             threads: 1,
             note_column: false,
+            note_date: String::new(),
         }
     }
 }
@@ -161,8 +164,7 @@ pub fn score_with_progress<R: Read, W: Write>(
         return Err(Error::EmptyInput);
     }
     let columns = map_header(rules, &header, &options.id_column)?;
-    let renderer =
-        LineRenderer::new(rules, options.format, options.note_column).map_err(Error::Template)?;
+    let renderer = LineRenderer::new(rules, options).map_err(Error::Template)?;
     let mut head = Vec::new();
     renderer.header(&columns.id_name, &mut head);
     output.write_all(&head).map_err(io_error)?;
@@ -234,8 +236,7 @@ fn score_parallel<R: Read, W: Write>(
         for _ in 0..threads {
             let work_rx = Arc::clone(&work_rx);
             let done_tx = done_tx.clone();
-            let renderer = LineRenderer::new(rules, options.format, options.note_column)
-                .map_err(Error::Template)?;
+            let renderer = LineRenderer::new(rules, options).map_err(Error::Template)?;
             scope.spawn(move || {
                 let mut worker = Worker::new(rules, columns, &options.id_column, renderer);
                 loop {

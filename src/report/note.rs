@@ -16,6 +16,8 @@ const NAME: &str = "note";
 pub struct NoteRenderer<'a> {
     env: Environment<'a>,
     rules: &'a RuleSet,
+    /// The note's date (`YYYY-MM-DD`); empty when not given.
+    date: String,
 }
 
 impl<'a> NoteRenderer<'a> {
@@ -27,7 +29,17 @@ impl<'a> NoteRenderer<'a> {
         let source = &rules.note_template;
         env.add_template(NAME, source)
             .map_err(|e| template_error(source, e))?;
-        Ok(NoteRenderer { env, rules })
+        Ok(NoteRenderer {
+            env,
+            rules,
+            date: String::new(),
+        })
+    }
+
+    /// Date the notes (`YYYY-MM-DD`).
+    pub fn with_date(mut self, date: &str) -> Self {
+        self.date = date.to_string();
+        self
     }
 
     /// Render the note for one record. A flag or crisis resource the
@@ -49,7 +61,7 @@ impl<'a> NoteRenderer<'a> {
             .get_template(NAME)
             .map_err(|e| template_error(source, e))?;
         template
-            .render(NoteContext::of(self.rules, id, a))
+            .render(NoteContext::of(self.rules, id, &self.date, a))
             .map_err(|e| template_error(source, e))
     }
 }
@@ -126,6 +138,8 @@ pub(crate) fn check_template(rules: &RuleSet) -> Result<(), TemplateError> {
 #[derive(Serialize)]
 struct NoteContext<'a> {
     id: &'a str,
+    /// `YYYY-MM-DD`, or empty when not given.
+    date: &'a str,
     rules: Provenance<'a>,
     level: LevelView<'a>,
     crisis: bool,
@@ -148,6 +162,9 @@ struct LevelView<'a> {
     name: &'a str,
     description: &'a str,
     referral: &'a str,
+    hours: Option<&'a str>,
+    setting: Option<&'a str>,
+    typical_length: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -158,17 +175,21 @@ struct ResourceView<'a> {
 }
 
 impl<'a> NoteContext<'a> {
-    fn of(rules: &'a RuleSet, id: &'a str, a: &Assessment) -> Self {
+    fn of(rules: &'a RuleSet, id: &'a str, date: &'a str, a: &Assessment) -> Self {
         let level = &rules.levels[a.level];
         let safety = a.safety(rules);
         NoteContext {
             id,
+            date,
             rules: Provenance::of(rules),
             level: LevelView {
                 id: &level.id,
                 name: &level.name,
                 description: &level.description,
                 referral: &level.referral,
+                hours: level.hours.as_deref(),
+                setting: level.setting.as_deref(),
+                typical_length: level.typical_length.as_deref(),
             },
             crisis: a.crisis,
             safety,

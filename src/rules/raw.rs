@@ -153,6 +153,12 @@ pub(crate) struct RawLevel {
     pub description: RawText,
     /// Referral wording used by the note.
     pub referral: RawText,
+    /// How much treatment, e.g. "about 3 hours a day, 3-5 days a week".
+    pub hours: Option<RawText>,
+    /// Where the person lives meanwhile, e.g. "at home".
+    pub setting: Option<RawText>,
+    /// How long it usually lasts, e.g. "4-12 weeks".
+    pub typical_length: Option<RawText>,
 }
 
 /// An instrument: a titled group of items asked together.

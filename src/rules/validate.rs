@@ -419,6 +419,17 @@ impl Validator {
                         &level.description,
                     ),
                     referral: self.text(file, &format!("{path}.referral"), &level.referral),
+                    hours: self.opt_text(file, &format!("{path}.hours"), level.hours.as_ref()),
+                    setting: self.opt_text(
+                        file,
+                        &format!("{path}.setting"),
+                        level.setting.as_ref(),
+                    ),
+                    typical_length: self.opt_text(
+                        file,
+                        &format!("{path}.typical_length"),
+                        level.typical_length.as_ref(),
+                    ),
                 }
             })
             .collect()
