@@ -35,8 +35,13 @@ impl Outcome<'_> {
 pub fn answers(rules: &RuleSet, case: &Case) -> Answers {
     let mut answers = Answers::extreme(rules, false);
     for &(item, code) in &case.answers {
-        // Codes were checked when the rule set was loaded.
-        let _ = answers.set(rules, item, code);
+        match code {
+            // Codes were checked when the rule set was loaded.
+            Some(code) => {
+                let _ = answers.set(rules, item, code);
+            }
+            None => answers.clear(item),
+        }
     }
     answers
 }
@@ -155,30 +160,57 @@ pub struct Coverage {
     pub flags: Vec<usize>,
     /// (scale, band) no case reaches.
     pub bands: Vec<(usize, usize)>,
+    /// (rating or domain, grade) no case reaches; baselines are not counted.
+    pub grades: Vec<(GradeOf, usize)>,
 }
 
 impl Coverage {
     pub fn complete(&self) -> bool {
-        self.rules.is_empty() && self.flags.is_empty() && self.bands.is_empty()
+        self.rules.is_empty()
+            && self.flags.is_empty()
+            && self.bands.is_empty()
+            && self.grades.is_empty()
     }
 
     /// Total items counted, and how many are covered.
     pub fn counts(&self, rules: &RuleSet) -> (usize, usize) {
+        let grades: usize = rules
+            .ratings
+            .iter()
+            .chain(&rules.domains)
+            .map(|r| r.grades.len() - 1)
+            .sum();
         let total = rules.rules.len()
             + rules.flags.len()
-            + rules.scales.iter().map(|s| s.bands.len()).sum::<usize>();
-        (
-            total,
-            total - self.rules.len() - self.flags.len() - self.bands.len(),
-        )
+            + rules.scales.iter().map(|s| s.bands.len()).sum::<usize>()
+            + grades;
+        let uncovered = self.rules.len() + self.flags.len() + self.bands.len() + self.grades.len();
+        (total, total - uncovered)
     }
 }
 
+/// What no passing case exercises (a failing case proves nothing).
 pub fn coverage(rules: &RuleSet, outcomes: &[Outcome<'_>]) -> Coverage {
     let scored: Vec<&Assessment> = outcomes
         .iter()
+        .filter(|o| o.passed())
         .filter_map(|o| o.result.as_ref().ok())
         .collect();
+    let graded = |of: fn(usize) -> GradeOf,
+                  list: &[crate::model::Rating],
+                  pick: fn(&Assessment) -> &[usize]| {
+        let mut out = Vec::new();
+        for (r, rating) in list.iter().enumerate() {
+            for g in 1..rating.grades.len() {
+                if !scored.iter().any(|a| pick(a)[r] == g) {
+                    out.push((of(r), g));
+                }
+            }
+        }
+        out
+    };
+    let mut grades = graded(GradeOf::Rating, &rules.ratings, |a| &a.ratings);
+    grades.extend(graded(GradeOf::Domain, &rules.domains, |a| &a.domains));
     Coverage {
         rules: (0..rules.rules.len())
             .filter(|&r| !scored.iter().any(|a| a.rules[r]))
@@ -193,6 +225,7 @@ pub fn coverage(rules: &RuleSet, outcomes: &[Outcome<'_>]) -> Coverage {
             .flat_map(|(s, scale)| (0..scale.bands.len()).map(move |b| (s, b)))
             .filter(|&(s, b)| !scored.iter().any(|a| a.scales[s].band == Some(b)))
             .collect(),
+        grades,
     }
 }
 
@@ -232,6 +265,13 @@ mod tests {
         for (f, flag) in rules.flags.iter().enumerate() {
             add(format!("flag {f}"), &flag.when);
         }
+        for (r, rating) in rules.ratings.iter().enumerate() {
+            for (g, grade) in rating.grades.iter().enumerate() {
+                if let Some(when) = &grade.when {
+                    add(format!("rating {r} {g}"), when);
+                }
+            }
+        }
         for (d, domain) in rules.domains.iter().enumerate() {
             for (g, grade) in domain.grades.iter().enumerate() {
                 if let Some(when) = &grade.when {
@@ -254,6 +294,10 @@ mod tests {
         match site.split(' ').next() {
             Some("flag") => &mut rules.flags[parts[0]].when,
             Some("domain") => rules.domains[parts[0]].grades[parts[1]]
+                .when
+                .as_mut()
+                .expect("when"),
+            Some("rating") => rules.ratings[parts[0]].grades[parts[1]]
                 .when
                 .as_mut()
                 .expect("when"),
@@ -299,6 +343,27 @@ mod tests {
             }
         }
         rules.compiled = Compiled::of(&rules);
+        // Band edges: move the boundary between two neighbouring bands.
+        let mut edges = 0;
+        for s in 0..rules.scales.len() {
+            for k in 0..rules.scales[s].bands.len() - 1 {
+                for by in [-1, 1] {
+                    let bands = &mut rules.scales[s].bands;
+                    bands[k].max += by;
+                    bands[k + 1].min += by;
+                    let empty = bands[k].min > bands[k].max || bands[k + 1].min > bands[k + 1].max;
+                    if !empty {
+                        edges += 1;
+                        if run(&rules).iter().all(|o| o.passed()) {
+                            survivors.push(format!("band edge {s}.{k} shifted by {by}"));
+                        }
+                    }
+                    let bands = &mut rules.scales[s].bands;
+                    bands[k].max -= by;
+                    bands[k + 1].min -= by;
+                }
+            }
+        }
         // Survivors that no case can kill, and why.
         let explained = [
             // `acute_risk` at `>= high` + 1 never fires, but acute risk is
@@ -307,7 +372,7 @@ mod tests {
             "rule 0 at [] shifted by 1",
         ];
         survivors.retain(|s| !explained.contains(&s.as_str()));
-        let total = sites.len() * 2;
+        let total = sites.len() * 2 + edges;
         assert!(
             survivors.is_empty(),
             "{} of {total} mutants survive:\n{}",

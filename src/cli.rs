@@ -827,12 +827,24 @@ fn rules_test(path: Option<PathBuf>, with_coverage: bool) -> Result<ExitCode, Er
     if with_coverage {
         let gaps = crate::cases::coverage(&rules, &outcomes);
         let (total, covered) = gaps.counts(&rules);
-        println!("coverage: {covered} of {total} placement rules, flags and bands exercised");
+        println!(
+            "coverage: {covered} of {total} placement rules, flags, bands and grades exercised"
+        );
         for &r in &gaps.rules {
             println!("  placement rule `{}` never fires", rules.rules[r].id);
         }
         for &f in &gaps.flags {
             println!("  flag `{}` is never raised", rules.flags[f].id);
+        }
+        for &(of, g) in &gaps.grades {
+            let rating = match of {
+                crate::model::GradeOf::Rating(r) => &rules.ratings[r],
+                crate::model::GradeOf::Domain(d) => &rules.domains[d],
+            };
+            println!(
+                "  grade `{}` of `{}` is never reached",
+                rating.grades[g].id, rating.id
+            );
         }
         for &(s, b) in &gaps.bands {
             println!(
@@ -851,7 +863,31 @@ fn check(path: Option<PathBuf>) -> Result<ExitCode, Error> {
     let shown = path
         .as_ref()
         .map_or("built-in rule set".to_string(), |p| p.display().to_string());
-    match load(path) {
+    let source = source(path);
+    // Each language is a rule set of its own texts (its note template too):
+    // check every language the files use.
+    let loaded = rules::load(&source).and_then(|rules| {
+        let mut diags = Vec::new();
+        for lang in rules
+            .translations
+            .by_lang
+            .keys()
+            .filter(|l| l.as_str() != "en")
+        {
+            if let Err(Error::Rules(found)) = rules::load_in(&source, lang) {
+                diags.extend(found.into_iter().map(|mut d| {
+                    d.message = format!("in `{lang}`: {}", d.message);
+                    d
+                }));
+            }
+        }
+        if diags.is_empty() {
+            Ok(rules)
+        } else {
+            Err(Error::Rules(diags))
+        }
+    });
+    match loaded {
         Ok(rules) => {
             println!(
                 "ok: {shown}: {} {} ({} instruments, {} items, {} scales, {} flags, {} placement rules)",

@@ -61,7 +61,8 @@ pub struct Translations {
 pub struct Case {
     pub id: String,
     pub description: Option<String>,
-    pub answers: Vec<(ItemIdx, i64)>,
+    /// `None` leaves the item blank.
+    pub answers: Vec<(ItemIdx, Option<i64>)>,
     pub expect: Expect,
     pub origin: Origin,
 }

@@ -158,13 +158,13 @@ fn the_default_cases_all_pass_and_cover_every_rule_flag_and_band() {
         .run()
         .code(0);
     assert!(
-        out.stdout.contains("\n85 passed, 0 failed\n"),
+        out.stdout.contains("\n88 passed, 0 failed\n"),
         "{}",
         out.stdout
     );
     assert!(
         out.stdout
-            .contains("coverage: 46 of 46 placement rules, flags and bands exercised"),
+            .contains("coverage: 67 of 67 placement rules, flags, bands and grades exercised"),
         "{}",
         out.stdout
     );

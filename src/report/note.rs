@@ -236,13 +236,16 @@ fn omissions<'a>(
 ) -> (Vec<usize>, Vec<&'a Resource>) {
     let flags = a
         .raised_flags(rules)
-        .filter(|&f| !note.contains(rules.flags[f].message.trim()))
+        .filter(|&f| {
+            let message = rules.flags[f].message.trim();
+            message.is_empty() || !note.contains(message)
+        })
         .collect();
     let resources = if a.safety(rules) {
         rules
             .resources
             .iter()
-            .filter(|r| !note.contains(r.contact.trim()))
+            .filter(|r| r.contact.trim().is_empty() || !note.contains(r.contact.trim()))
             .collect()
     } else {
         Vec::new()

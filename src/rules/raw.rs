@@ -73,7 +73,8 @@ pub(crate) struct RawCase {
     /// Answers by item id. Items not named get their least severe answer
     /// (lowest score, lowest bound) when shown; hidden items get none.
     #[serde(default)]
-    pub answers: UniqueMap<i64>,
+    /// `null` leaves an item blank (to test what a missing answer does).
+    pub answers: UniqueMap<Option<i64>>,
     /// What the result must be. Only what is named is checked.
     pub expect: RawExpect,
 }

@@ -198,8 +198,20 @@ impl Validator {
     /// English itself is required.
     fn text(&mut self, file: &str, path: &str, text: &RawText) -> String {
         self.translations.texts += 1;
+        let blank = |v: &mut Self, at: &str| {
+            v.error(
+                file,
+                at,
+                "blank-text",
+                "a text shown to people may not be blank".into(),
+                None,
+            );
+        };
         match text {
             RawText::Plain(plain) => {
+                if plain.trim().is_empty() {
+                    blank(self, path);
+                }
                 self.translations.missing += usize::from(self.lang != "en");
                 plain.clone()
             }
@@ -215,11 +227,17 @@ impl Validator {
                         );
                     }
                     *self.translations.by_lang.entry(lang.clone()).or_default() += 1;
+                    if map[lang].trim().is_empty() {
+                        blank(self, &format!("{path}.{lang}"));
+                    }
                 }
-                if !map.contains_key(&self.lang) {
+                // `es-MX` falls back to `es`, then to English.
+                let base = self.lang.split('-').next().unwrap_or("en").to_string();
+                let chosen = map.get(&self.lang).or_else(|| map.get(&base));
+                if chosen.is_none() {
                     self.translations.missing += 1;
                 }
-                match (map.get(&self.lang), map.get("en")) {
+                match (chosen, map.get("en")) {
                     (Some(text), _) | (None, Some(text)) => text.clone(),
                     (None, None) => {
                         self.error(
@@ -1379,18 +1397,48 @@ impl Validator {
                 let Some(item) = self.resolve(|ids| &ids.items, "item", id, file, &at) else {
                     continue;
                 };
-                if rules.items[item].score(*code).is_none() {
-                    self.error(
-                        file,
-                        &at,
-                        "bad-value",
-                        format!("{code} is not an answer code of item `{id}`"),
-                        None,
-                    );
+                if let Some(code) = code {
+                    if rules.items[item].score(*code).is_none() {
+                        self.error(
+                            file,
+                            &at,
+                            "bad-value",
+                            format!("{code} is not an answer code of item `{id}`"),
+                            None,
+                        );
+                    }
                 }
                 answers.push((item, *code));
             }
             let e = &raw.expect;
+            let checks = [
+                e.level.is_some(),
+                e.crisis.is_some(),
+                e.flags.is_some(),
+                !e.scores.0.is_empty(),
+                !e.bands.0.is_empty(),
+                !e.grades.0.is_empty(),
+            ];
+            let named = checks.iter().filter(|&&c| c).count();
+            if e.rejected_for.is_some() && named > 0 {
+                self.error(
+                    file,
+                    &format!("{path}.expect"),
+                    "bad-case",
+                    "`rejected_for` stands alone: a rejected record has no other result".into(),
+                    None,
+                );
+            } else if e.rejected_for.is_none() && named == 0 {
+                self.error(
+                    file,
+                    &format!("{path}.expect"),
+                    "bad-case",
+                    format!("case `{}` checks nothing", raw.id),
+                    Some(
+                        "name a level, crisis, flags, scores, bands, grades or rejected_for".into(),
+                    ),
+                );
+            }
             let at = |key: &str| format!("{path}.expect.{key}");
             let mut expect = Expect {
                 crisis: e.crisis,
