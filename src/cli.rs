@@ -148,6 +148,10 @@ struct InterviewArgs {
     /// Date written in the note, YYYY-MM-DD [default: today, UTC]
     #[arg(long, value_name = "DATE")]
     note_date: Option<String>,
+    /// With --lang: ask questions that have no translation in English
+    /// (otherwise the interview refuses to start)
+    #[arg(long)]
+    allow_english: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -493,6 +497,17 @@ fn interview(args: InterviewArgs) -> Result<ExitCode, Error> {
         ));
     }
     let rules = load_in(args.rules.clone(), &args.lang)?;
+    let untranslated = &rules.translations.untranslated_questions;
+    if !untranslated.is_empty() && !args.allow_english {
+        let first: Vec<&str> = untranslated.iter().take(5).map(String::as_str).collect();
+        return Err(Error::Usage(format!(
+            "{} question(s) have no `{}` text (first: {}); they would be asked in English. \
+             Add the translations, or pass --allow-english",
+            untranslated.len(),
+            args.lang,
+            first.join(", ")
+        )));
+    }
     let (id, mut answers, path) = match &args.resume {
         Some(path) => {
             let (id, answers) =
@@ -625,6 +640,9 @@ fn explain(rules: Option<PathBuf>, file: &Path, lang: &str) -> Result<ExitCode, 
         }
     };
     println!("{}", table::result_table(&rules, &a));
+    for warning in &a.warnings {
+        println!("warning: {}", warning.message(&rules));
+    }
     println!("\nEvery rule, in the order the engine evaluates them:");
     for e in a.trace(&rules) {
         let seen: Vec<String> = e
@@ -695,7 +713,14 @@ fn diff(old: &Path, new: &Path, data: Option<&Path>, id_column: &str) -> Result<
     let old_rules = load(Some(old.to_path_buf()))?;
     let new_rules = load(Some(new.to_path_buf()))?;
     let changes = crate::diff::changes(&old_rules, &new_rules);
-    if changes.is_empty() {
+    if changes.is_empty() && old_rules.sha256 != new_rules.sha256 {
+        println!(
+            "No differences in structure, but the content differs (sha256 {} -> {}): \
+             wording in another language, or layout of a list, changed.",
+            &old_rules.sha256[..12],
+            &new_rules.sha256[..12]
+        );
+    } else if changes.is_empty() {
         println!("No differences in structure.");
     } else {
         println!("{} difference(s):", changes.len());

@@ -94,11 +94,18 @@ pub fn changes(old: &RuleSet, new: &RuleSet) -> Vec<Change> {
                     ItemKind::Integer { min, max, .. } => format!("{min}..{max}"),
                     ItemKind::Info => "info".into(),
                 };
-                let when = item
+                let mut when = item
                     .show_if
                     .as_ref()
                     .map(|c| format!(" shown when {}", describe(r, c)))
                     .unwrap_or_default();
+                if item.scales.is_empty() && item.is_answerable() {
+                    when.push_str(if item.required {
+                        " required"
+                    } else {
+                        " optional"
+                    });
+                }
                 (
                     item.id.clone(),
                     format!("\"{}\" [{answers}]{when}", item.text.trim()),
@@ -115,8 +122,10 @@ pub fn changes(old: &RuleSet, new: &RuleSet) -> Vec<Change> {
                 let missing = match &s.missing {
                     MissingRule::AllRequired => "all required".to_string(),
                     MissingRule::Invalid => "invalid if incomplete".to_string(),
-                    MissingRule::Prorate { max_missing, .. } => {
-                        format!("prorate up to {max_missing}")
+                    MissingRule::Prorate { max_missing, never } => {
+                        let never: Vec<&str> =
+                            never.iter().map(|&i| r.items[i].id.as_str()).collect();
+                        format!("prorate up to {max_missing}, never {}", never.join(", "))
                     }
                 };
                 (

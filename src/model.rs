@@ -53,6 +53,9 @@ pub struct Translations {
     pub by_lang: std::collections::BTreeMap<String, usize>,
     /// Texts with no version in the chosen language (English was used).
     pub missing: usize,
+    /// Items whose question or answers have no version in the chosen
+    /// language.
+    pub untranslated_questions: Vec<String>,
 }
 
 /// A test case: answers (the rest filled with the least severe answer) and

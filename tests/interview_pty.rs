@@ -257,6 +257,7 @@ fn a_short_interview_in_spanish() {
             &rules,
             "--lang",
             "es",
+            "--allow-english",
             "--id",
             "es-1",
             "--session",
@@ -299,4 +300,19 @@ fn a_short_interview_in_spanish() {
         .expect("accepted");
     p.exp_eof().expect("ends");
     assert_eq!(exit_code(&p), 0);
+}
+
+#[test]
+fn an_interview_in_a_language_its_questions_lack_refuses_to_start() {
+    let dir = tempfile::tempdir().expect("dir");
+    let rules = crate::harness::root().join("tests/fixtures/rules/bilingual");
+    let rules = rules.to_string_lossy().into_owned();
+    let mut p = interview(
+        &["--rules", &rules, "--lang", "es", "--session", "s.json"],
+        dir.path(),
+    );
+    p.exp_string("error: 3 question(s) have no `es` text (first: mood_1, mood_2, mood_3); they would be asked in English. Add the translations, or pass --allow-english")
+        .expect("refused");
+    p.exp_eof().expect("ends");
+    assert_eq!(exit_code(&p), 2);
 }

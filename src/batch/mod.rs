@@ -545,8 +545,10 @@ pub fn levels<R: Read>(
             answers.set_bytes(rules, index, record.get(j).unwrap_or_default());
         }
         let fits = fits(&record, columns.width);
-        let level = (fits && assess_into(rules, &answers, &mut assessment).is_ok())
-            .then_some(assessment.level);
+        // Accepted exactly as `score` accepts a row.
+        let level =
+            (fits && !id.is_empty() && assess_into(rules, &answers, &mut assessment).is_ok())
+                .then_some(assessment.level);
         visit(&id, level);
     }
 }

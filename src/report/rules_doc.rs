@@ -94,6 +94,28 @@ fn cell(text: &str) -> String {
     text.replace('|', "\\|").replace('\n', " ")
 }
 
+/// A scale's missing-data rule in words.
+fn missing_words(rules: &RuleSet, missing: &MissingRule) -> String {
+    match missing {
+        MissingRule::AllRequired => {
+            "every item is required; a missing one rejects the record".to_string()
+        }
+        MissingRule::Invalid => "a missing item leaves the scale without a score".to_string(),
+        MissingRule::Prorate { max_missing, never } => {
+            let never: Vec<String> = never
+                .iter()
+                .map(|&i| format!("`{}`", rules.items[i].id))
+                .collect();
+            let never = if never.is_empty() {
+                "(none)".to_string()
+            } else {
+                never.join(", ")
+            };
+            format!("up to {max_missing} missing item(s) are prorated; never {never}")
+        }
+    }
+}
+
 /// The whole rule set as Markdown.
 pub fn markdown(rules: &RuleSet) -> String {
     let mut o = String::new();
@@ -165,26 +187,7 @@ pub fn markdown(rules: &RuleSet) -> String {
             .iter()
             .map(|&i| format!("`{}`", rules.items[i].id))
             .collect();
-        let missing = match &s.missing {
-            MissingRule::AllRequired => {
-                "every item is required; a missing one rejects the record".to_string()
-            }
-            MissingRule::Invalid => "a missing item leaves the scale without a score".to_string(),
-            MissingRule::Prorate { max_missing, never } => {
-                let never: Vec<String> = never
-                    .iter()
-                    .map(|&i| format!("`{}`", rules.items[i].id))
-                    .collect();
-                format!(
-                    "up to {max_missing} missing item(s) are prorated; never {}",
-                    if never.is_empty() {
-                        "(none)".into()
-                    } else {
-                        never.join(", ")
-                    }
-                )
-            }
-        };
+        let missing = missing_words(rules, &s.missing);
         let bands: Vec<String> = s
             .bands
             .iter()
@@ -341,11 +344,13 @@ pub fn json(rules: &RuleSet) -> String {
                     ItemKind::Info => Vec::new(),
                 },
                 "asked_when": item.show_if.as_ref().map(|c| words(rules, c)),
+                "required": item.scales.is_empty() && item.required,
             })).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
         "scales": rules.scales.iter().map(|s| json!({
             "id": s.id, "title": s.title, "min": s.min, "max": s.max,
             "items": s.items.iter().map(|&i| &rules.items[i].id).collect::<Vec<_>>(),
+            "missing": missing_words(rules, &s.missing),
             "bands": s.bands.iter().map(|b| json!({"id": b.id, "label": b.label, "min": b.min, "max": b.max})).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
         "ratings": grades(&rules.ratings),

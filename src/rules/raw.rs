@@ -103,8 +103,20 @@ pub(crate) struct RawExpect {
 
 /// A YAML map that refuses duplicate keys (a plain map would keep the last
 /// one silently), keeping the file's order.
-#[derive(Debug, Default, Serialize)]
+#[derive(Debug, Default)]
 pub(crate) struct UniqueMap<V>(pub Vec<(String, V)>);
+
+/// Written back as the map it was read from (its schema default is `{}`).
+impl<V: Serialize> Serialize for UniqueMap<V> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (key, value) in &self.0 {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
 
 impl<V: JsonSchema> JsonSchema for UniqueMap<V> {
     fn schema_name() -> std::borrow::Cow<'static, str> {

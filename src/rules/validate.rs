@@ -494,13 +494,23 @@ impl Validator {
                     file,
                     &format!("{item_path}.id"),
                 );
+                // Questions and answers: counted apart, since an interview
+                // must not silently ask a question in another language.
+                let missing_before = self.translations.missing;
                 let kind = self.item_kind(file, &item_path, item);
                 let table = crate::model::CodeTable::of(&kind);
+                let text = self.text(file, &format!("{item_path}.text"), &item.text);
+                let help = self.opt_text(file, &format!("{item_path}.help"), item.help.as_ref());
+                if self.translations.missing > missing_before {
+                    self.translations
+                        .untranslated_questions
+                        .push(item.id.clone());
+                }
                 items.push(Item {
                     id: item.id.clone(),
                     instrument: instruments.len(),
-                    text: self.text(file, &format!("{item_path}.text"), &item.text),
-                    help: self.opt_text(file, &format!("{item_path}.help"), item.help.as_ref()),
+                    text,
+                    help,
                     kind,
                     required: true,
                     scales: Vec::new(),
