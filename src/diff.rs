@@ -4,7 +4,7 @@
 //! so that the order of ids does not matter.
 
 use crate::assess::describe;
-use crate::model::{ItemKind, MissingRule, RuleSet};
+use crate::model::{MissingRule, RuleSet};
 
 /// One difference, in plain words.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,16 +84,7 @@ pub fn changes(old: &RuleSet, new: &RuleSet) -> Vec<Change> {
         r.items
             .iter()
             .map(|item| {
-                let answers = match &item.kind {
-                    ItemKind::Choice(options) => options
-                        .iter()
-                        .map(|o| format!("{}={}:{}", o.code, o.label, o.score))
-                        .collect::<Vec<_>>()
-                        .join("; "),
-                    ItemKind::YesNo { yes, no } => format!("yes:{yes} no:{no}"),
-                    ItemKind::Integer { min, max, .. } => format!("{min}..{max}"),
-                    ItemKind::Info => "info".into(),
-                };
+                let answers = item.kind.answers_summary();
                 let mut when = item
                     .show_if
                     .as_ref()

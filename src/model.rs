@@ -232,6 +232,20 @@ impl ItemKind {
         }
     }
 
+    /// Every answer with its score, in words: `0 = Not at all: 0; 1 = ...`.
+    pub fn answers_summary(&self) -> String {
+        match self {
+            ItemKind::Choice(options) => options
+                .iter()
+                .map(|o| format!("{} = {}: {}", o.code, o.label, o.score))
+                .collect::<Vec<_>>()
+                .join("; "),
+            ItemKind::YesNo { yes, no } => format!("1 = yes: {yes}; 0 = no: {no}"),
+            ItemKind::Integer { min, max, .. } => format!("{min} to {max}: the value"),
+            ItemKind::Info => "no answer".into(),
+        }
+    }
+
     /// Lowest and highest answer code.
     pub fn code_range(&self) -> Option<(i64, i64)> {
         match self {

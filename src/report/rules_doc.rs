@@ -155,16 +155,7 @@ pub fn markdown(rules: &RuleSet) -> String {
         }
         let _ = writeln!(o, "| item | question | answers (code = label: score) | asked when |\n| --- | --- | --- | --- |");
         for item in &rules.items[ins.items.clone()] {
-            let answers = match &item.kind {
-                ItemKind::Choice(options) => options
-                    .iter()
-                    .map(|op| format!("{} = {}: {}", op.code, op.label, op.score))
-                    .collect::<Vec<_>>()
-                    .join("; "),
-                ItemKind::YesNo { yes, no } => format!("1 = yes: {yes}; 0 = no: {no}"),
-                ItemKind::Integer { min, max, .. } => format!("{min} to {max}: the value"),
-                ItemKind::Info => "no answer".into(),
-            };
+            let answers = item.kind.answers_summary();
             let when = item
                 .show_if
                 .as_ref()
