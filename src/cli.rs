@@ -529,7 +529,7 @@ fn interview(args: InterviewArgs) -> Result<ExitCode, Error> {
         }
     };
     let resume_hint = format!("carescreen interview --resume {}", path.display());
-    let lang = crate::interview::messages::Lang::of(&args.lang);
+    let lang = crate::messages::Lang::of(&args.lang);
     eprintln!("{}", lang.started(&id, &rules.name, &rules.version));
     eprintln!("{}", lang.saved_to(&path.display().to_string()));
     // Ctrl-C outside a prompt (prompts handle it themselves): restore the
@@ -601,7 +601,7 @@ fn interview(args: InterviewArgs) -> Result<ExitCode, Error> {
                     source,
                 })
         })?;
-        eprintln!("Result written to {}", output.display());
+        eprintln!("{}", lang.result_written(&output.display().to_string()));
     }
     Ok(code)
 }

@@ -16,6 +16,7 @@ pub mod cli;
 pub mod diff;
 pub mod error;
 pub mod interview;
+pub mod messages;
 pub mod model;
 pub mod report;
 pub mod rules;

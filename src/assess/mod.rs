@@ -42,20 +42,17 @@ pub enum Warning {
 
 impl Warning {
     pub fn message(&self, rules: &RuleSet) -> String {
+        let lang = crate::messages::Lang::of(&rules.lang);
         match self {
-            Warning::HiddenValueIgnored { item } => format!(
-                "an answer to `{}` was ignored: the earlier answers skip that question; \
-                 check the record with the client",
-                rules.items[*item].id
-            ),
-            Warning::Prorated { scale, missing } => format!(
-                "`{}` was prorated: {missing} item(s) missing",
-                rules.scales[*scale].id
-            ),
-            Warning::ScaleInvalid { scale, missing } => format!(
-                "`{}` has no score: {missing} item(s) missing",
-                rules.scales[*scale].id
-            ),
+            Warning::HiddenValueIgnored { item } => {
+                lang.hidden_answer_ignored(&rules.items[*item].id)
+            }
+            Warning::Prorated { scale, missing } => {
+                lang.prorated(&rules.scales[*scale].id, *missing)
+            }
+            Warning::ScaleInvalid { scale, missing } => {
+                lang.scale_invalid(&rules.scales[*scale].id, *missing)
+            }
         }
     }
 }

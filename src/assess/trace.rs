@@ -108,10 +108,8 @@ impl Reason {
         match self {
             Reason::Crisis { flag } | Reason::Flag { flag } => rules.flags[*flag].message.clone(),
             Reason::Rule { rule } => rules.rules[*rule].rationale.clone(),
-            Reason::Default => format!(
-                "no placement rule asked for more than {}",
-                rules.levels[rules.default_level].name
-            ),
+            Reason::Default => crate::messages::Lang::of(&rules.lang)
+                .default_reason(&rules.levels[rules.default_level].name),
         }
     }
 }

@@ -5,7 +5,6 @@
 //! The flow talks to a `Prompter`; `terminal.rs` is the dialoguer one,
 //! tests use a scripted one. The flow never prints.
 
-pub mod messages;
 pub mod session;
 pub mod terminal;
 

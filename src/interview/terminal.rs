@@ -9,10 +9,10 @@
 use console::{style, Term};
 use dialoguer::{FuzzySelect, Input, Select};
 
-use super::messages::Lang;
 use super::{
     Disposition, DispositionReason, Prompter, Question, Reply, ReviewChoice, ReviewEntry, Stop,
 };
+use crate::messages::Lang;
 use crate::model::{Flag, Item, ItemKind, Resource, RuleSet};
 
 pub struct TerminalPrompter {
@@ -148,7 +148,7 @@ impl Prompter for TerminalPrompter {
         for flag in flags {
             self.line(&format!(
                 "  [{}] {}",
-                flag.severity.as_str().to_uppercase(),
+                self.lang.severity(flag.severity),
                 flag.message.trim()
             ))?;
         }

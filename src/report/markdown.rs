@@ -22,7 +22,7 @@ pub fn result(rules: &RuleSet, id: &str, a: &Assessment, disposition: &str, note
         let flag = &rules.flags[f];
         out.push_str(&format!(
             "| Flag [{}] | `{}`: {} |\n",
-            flag.severity.as_str().to_uppercase(),
+            crate::messages::Lang::of(&rules.lang).severity(flag.severity),
             flag.id,
             cell(flag.message.trim())
         ));

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::answers::Answers;
 use crate::assess::{assess, Assessment};
+use crate::messages::Lang;
 use crate::model::{Resource, RuleSet};
 use crate::report::json::{FlagView, GradeView, Provenance, ScaleView};
 
@@ -268,27 +269,29 @@ pub fn rejected_note(rules: &RuleSet, flags: &[usize]) -> Option<String> {
     } else {
         Vec::new()
     };
+    let lang = Lang::of(&rules.lang);
     let block = safety_block(rules, flags, &resources).replacen(
-        "SAFETY FINDINGS NOT SHOWN BELOW",
-        "INCOMPLETE RECORD: NO RECOMMENDATION, BUT THE ANSWERS GIVEN RAISE",
+        lang.safety_block_title(),
+        lang.incomplete_title(),
         1,
     );
-    Some(block + "Complete the record with the client; a licensed professional decides the level of care.\n")
+    Some(format!("{block}{}\n", lang.incomplete_close()))
 }
 
 /// The safety block put above a note whose template left something out.
 fn safety_block(rules: &RuleSet, flags: &[usize], resources: &[&Resource]) -> String {
-    let mut out = String::from("SAFETY FINDINGS NOT SHOWN BELOW\n");
+    let lang = Lang::of(&rules.lang);
+    let mut out = format!("{}\n", lang.safety_block_title());
     for &f in flags {
         let flag = &rules.flags[f];
         out.push_str(&format!(
             "- [{}] {}\n",
-            flag.severity.as_str().to_uppercase(),
+            lang.severity(flag.severity),
             flag.message.trim()
         ));
     }
     if !resources.is_empty() {
-        out.push_str("CRISIS RESOURCES\n");
+        out.push_str(&format!("{}\n", lang.crisis_resources_title()));
         for r in resources {
             out.push_str(&format!("- {}\n", r.line()));
         }

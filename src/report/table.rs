@@ -112,21 +112,20 @@ impl<'a> SummaryView<'a> {
 /// An assessment as a table: crisis first, then level, flags, scales and
 /// ratings. Risk is spelt out in words, never shown by colour alone.
 pub fn result_table(rules: &RuleSet, a: &Assessment) -> String {
+    let lang = crate::messages::Lang::of(&rules.lang);
+    let [header, crisis, crisis_text, level, flag_label, not_scored] = lang.result_labels();
     let mut table = Table::new();
     table
         .load_preset(UTF8_FULL_CONDENSED)
-        .set_header(vec!["result", ""]);
+        .set_header(vec![header, ""]);
     if a.crisis {
-        table.add_row(vec!["CRISIS", "IMMEDIATE SAFETY EVALUATION TODAY"]);
+        table.add_row(vec![crisis, crisis_text]);
     }
-    table.add_row(vec![
-        "recommended level".to_string(),
-        rules.levels[a.level].name.clone(),
-    ]);
+    table.add_row(vec![level.to_string(), rules.levels[a.level].name.clone()]);
     for f in a.raised_flags(rules) {
         let flag = &rules.flags[f];
         table.add_row(vec![
-            format!("flag [{}]", flag.severity.as_str().to_uppercase()),
+            format!("{flag_label} [{}]", lang.severity(flag.severity)),
             format!("{}: {}", flag.id, flag.message.trim()),
         ]);
     }
@@ -134,7 +133,7 @@ pub fn result_table(rules: &RuleSet, a: &Assessment) -> String {
         let value = match (result.score, result.band) {
             (Some(score), Some(band)) => format!("{score} ({})", scale.bands[band].label),
             (Some(score), None) => score.to_string(),
-            _ => "not scored (items missing)".to_string(),
+            _ => not_scored.to_string(),
         };
         table.add_row(vec![scale.title.clone(), value]);
     }

@@ -1,8 +1,10 @@
-//! The interview's own words (progress, prompts, notices, review,
-//! disposition) in each language the tool speaks; the rule set's texts come
-//! from the rule set. One catalogue, so no prompt is left untranslated.
+//! The tool's own words (interview prompts and notices, review and
+//! disposition, result tables, reasons and warnings, the note of an
+//! incomplete record) in each language the tool speaks; the rule set's
+//! texts come from the rule set. One catalogue, so nothing is left
+//! untranslated.
 
-use super::{Disposition, DispositionReason};
+use crate::interview::{Disposition, DispositionReason};
 use crate::model::RuleSet;
 
 /// A language the tool's own messages are written in.
@@ -208,6 +210,115 @@ impl Lang {
                 name(recommended),
                 self.reason_label(*reason)
             ),
+        }
+    }
+
+    pub fn severity(self, severity: crate::model::Severity) -> &'static str {
+        use crate::model::Severity::*;
+        match (self, severity) {
+            (Lang::En, Critical) => "CRITICAL",
+            (Lang::En, High) => "HIGH",
+            (Lang::En, Warning) => "WARNING",
+            (Lang::En, Info) => "INFO",
+            (Lang::Es, Critical) => "CRÍTICO",
+            (Lang::Es, High) => "ALTO",
+            (Lang::Es, Warning) => "AVISO",
+            (Lang::Es, Info) => "INFO",
+        }
+    }
+
+    pub fn default_reason(self, level: &str) -> String {
+        match self {
+            Lang::En => format!("no placement rule asked for more than {level}"),
+            Lang::Es => format!("ninguna regla de ubicación pidió más que {level}"),
+        }
+    }
+
+    pub fn hidden_answer_ignored(self, item: &str) -> String {
+        match self {
+            Lang::En => format!(
+                "an answer to `{item}` was ignored: the earlier answers skip that question; \
+                 check the record with the client"
+            ),
+            Lang::Es => format!(
+                "se ignoró una respuesta a `{item}`: las respuestas anteriores omiten esa pregunta; \
+                 revise el registro con la persona"
+            ),
+        }
+    }
+
+    pub fn prorated(self, scale: &str, missing: u32) -> String {
+        match self {
+            Lang::En => format!("`{scale}` was prorated: {missing} item(s) missing"),
+            Lang::Es => format!("`{scale}` se prorrateó: faltan {missing} respuesta(s)"),
+        }
+    }
+
+    pub fn scale_invalid(self, scale: &str, missing: u32) -> String {
+        match self {
+            Lang::En => format!("`{scale}` has no score: {missing} item(s) missing"),
+            Lang::Es => format!("`{scale}` no tiene puntuación: faltan {missing} respuesta(s)"),
+        }
+    }
+
+    /// Labels of the result table: (header, crisis, crisis text, level, flag, not scored).
+    pub fn result_labels(self) -> [&'static str; 6] {
+        match self {
+            Lang::En => [
+                "result",
+                "CRISIS",
+                "IMMEDIATE SAFETY EVALUATION TODAY",
+                "recommended level",
+                "flag",
+                "not scored (items missing)",
+            ],
+            Lang::Es => [
+                "resultado",
+                "CRISIS",
+                "EVALUACIÓN DE SEGURIDAD INMEDIATA HOY",
+                "nivel recomendado",
+                "alerta",
+                "sin puntuación (faltan respuestas)",
+            ],
+        }
+    }
+
+    pub fn safety_block_title(self) -> &'static str {
+        match self {
+            Lang::En => "SAFETY FINDINGS NOT SHOWN BELOW",
+            Lang::Es => "HALLAZGOS DE SEGURIDAD QUE NO APARECEN ABAJO",
+        }
+    }
+
+    pub fn crisis_resources_title(self) -> &'static str {
+        match self {
+            Lang::En => "CRISIS RESOURCES",
+            Lang::Es => "RECURSOS DE CRISIS",
+        }
+    }
+
+    pub fn incomplete_title(self) -> &'static str {
+        match self {
+            Lang::En => "INCOMPLETE RECORD: NO RECOMMENDATION, BUT THE ANSWERS GIVEN RAISE",
+            Lang::Es => "REGISTRO INCOMPLETO: SIN RECOMENDACIÓN, PERO LAS RESPUESTAS DADAS INDICAN",
+        }
+    }
+
+    pub fn incomplete_close(self) -> &'static str {
+        match self {
+            Lang::En => {
+                "Complete the record with the client; a licensed professional decides the level of care."
+            }
+            Lang::Es => {
+                "Complete el registro con la persona; un profesional con licencia decide el nivel de atención."
+            }
+        }
+    }
+
+    pub fn result_written(self, path: &str) -> String {
+        match self {
+            Lang::En => format!("Result written to {path}"),
+            Lang::Es => format!("Resultado guardado en {path}"),
         }
     }
 
