@@ -315,6 +315,24 @@ impl Lang {
         }
     }
 
+    /// Markdown headings: (result title, referral note title).
+    pub fn markdown_titles(self, id: &str) -> (String, &'static str) {
+        match self {
+            Lang::En => (format!("Screening result: client {id}"), "Referral note"),
+            Lang::Es => (
+                format!("Resultado del tamizaje: persona {id}"),
+                "Nota de derivación",
+            ),
+        }
+    }
+
+    pub fn do_not_leave_alone(self) -> &'static str {
+        match self {
+            Lang::En => "Do not leave the person alone.",
+            Lang::Es => "No deje sola a la persona.",
+        }
+    }
+
     pub fn result_written(self, path: &str) -> String {
         match self {
             Lang::En => format!("Result written to {path}"),
