@@ -6,7 +6,7 @@
 //! result), so scoring pays nothing for it.
 
 use super::Assessment;
-use crate::model::{Cmp, Condition, Origin, RuleSet, Slots, Subject, Test, NONE};
+use crate::model::{Cmp, Condition, Origin, RuleSet, Slots, Subject, Test, TraceRule, NONE};
 
 /// The assessment's facts, looked up by subject.
 struct Facts<'a> {
@@ -24,10 +24,6 @@ impl Facts<'_> {
 
     fn flag(&self, f: usize) -> bool {
         self.facts.get(self.slots.flag(f)) == Some(&1)
-    }
-
-    fn holds(&self, cond: &Condition) -> bool {
-        Test::compile(cond, self.slots).holds(self.facts)
     }
 }
 
@@ -158,97 +154,106 @@ impl Assessment {
             facts: &self.facts,
             slots: &rules.compiled.slots,
         };
-        let mut out = Vec::new();
-        let graded = [
-            (TraceKind::Rating, &rules.ratings),
-            (TraceKind::Domain, &rules.domains),
-        ];
-        for (kind, ratings) in graded {
-            for rating in ratings {
-                for grade in &rating.grades {
-                    let Some(cond) = &grade.when else { continue };
-                    out.push(entry(
-                        rules,
-                        &facts,
-                        kind,
-                        format!("{}.{}", rating.id, grade.id),
-                        cond,
-                        Some(grade.label.clone()),
-                        Some(grade.origin.clone()),
-                    ));
+        prepared(rules)
+            .iter()
+            .map(|rule| {
+                let mut seen = Vec::new();
+                collect_seen(rules, &facts, &rule.condition, &mut seen);
+                TraceEntry {
+                    kind: match rule.kind {
+                        "rating" => TraceKind::Rating,
+                        "flag" => TraceKind::Flag,
+                        "domain" => TraceKind::Domain,
+                        "rule" => TraceKind::Rule,
+                        _ => TraceKind::Feature,
+                    },
+                    id: rule.id.clone(),
+                    condition: rule.words.clone(),
+                    fired: rule.test.holds(&self.facts),
+                    outcome: rule.outcome.clone(),
+                    seen,
+                    origin: rule.origin.clone(),
                 }
+            })
+            .collect()
+    }
+}
+
+/// The trace's rules, in the order the engine evaluates them (ratings,
+/// flags, domains, placement rules, features), prepared once per rule set:
+/// conditions in words and compiled, so a record's trace formats no
+/// condition and compiles no test.
+fn prepared(rules: &RuleSet) -> &[TraceRule] {
+    rules.trace_rules.get_or_init(|| {
+        let slots = &rules.compiled.slots;
+        let rule = |kind: &'static str,
+                    id: String,
+                    cond: &Condition,
+                    outcome: Option<String>,
+                    origin: Option<Origin>| {
+            TraceRule {
+                kind,
+                id,
+                condition: cond.clone(),
+                words: describe(rules, cond),
+                test: Test::compile(cond, slots),
+                outcome,
+                origin,
             }
-        }
+        };
+        let mut out = Vec::new();
+        let graded =
+            |kind: &'static str, ratings: &[crate::model::Rating], out: &mut Vec<TraceRule>| {
+                for rating in ratings {
+                    for grade in &rating.grades {
+                        let Some(cond) = &grade.when else { continue };
+                        out.push(rule(
+                            kind,
+                            format!("{}.{}", rating.id, grade.id),
+                            cond,
+                            Some(grade.label.clone()),
+                            Some(grade.origin.clone()),
+                        ));
+                    }
+                }
+            };
+        graded("rating", &rules.ratings, &mut out);
         for flag in &rules.flags {
             let outcome = match (flag.crisis, flag.min_level) {
                 (true, _) => Some("crisis".to_string()),
                 (false, Some(level)) => Some(rules.levels[level].id.clone()),
                 (false, None) => None,
             };
-            out.push(entry(
-                rules,
-                &facts,
-                TraceKind::Flag,
+            out.push(rule(
+                "flag",
                 flag.id.clone(),
                 &flag.when,
                 outcome,
                 Some(flag.origin.clone()),
             ));
         }
-        for rule in &rules.rules {
-            out.push(entry(
-                rules,
-                &facts,
-                TraceKind::Rule,
-                rule.id.clone(),
-                &rule.when,
-                Some(rules.levels[rule.level].id.clone()),
-                Some(rule.origin.clone()),
+        graded("domain", &rules.domains, &mut out);
+        for r in &rules.rules {
+            let level = Some(rules.levels[r.level].id.clone());
+            out.push(rule(
+                "rule",
+                r.id.clone(),
+                &r.when,
+                level,
+                Some(r.origin.clone()),
             ));
         }
         for feature in &rules.features {
-            out.push(entry(
-                rules,
-                &facts,
-                TraceKind::Feature,
+            out.push(rule(
+                "feature",
                 feature.id.clone(),
                 &feature.when,
                 None,
                 None,
             ));
         }
-        // Put the order of the stages first: ratings, flags, domains, rules.
-        out.sort_by_key(|e| match e.kind {
-            TraceKind::Rating => 0,
-            TraceKind::Flag => 1,
-            TraceKind::Domain => 2,
-            TraceKind::Rule => 3,
-            TraceKind::Feature => 4,
-        });
         out
-    }
-}
-
-fn entry(
-    rules: &RuleSet,
-    facts: &Facts<'_>,
-    kind: TraceKind,
-    id: String,
-    cond: &Condition,
-    outcome: Option<String>,
-    origin: Option<Origin>,
-) -> TraceEntry {
-    let mut seen = Vec::new();
-    collect_seen(rules, facts, cond, &mut seen);
-    TraceEntry {
-        kind,
-        id,
-        condition: describe(rules, cond),
-        fired: facts.holds(cond),
-        outcome,
-        seen,
-        origin,
-    }
+    })
 }
 
 fn collect_seen(rules: &RuleSet, facts: &Facts<'_>, cond: &Condition, out: &mut Vec<Seen>) {
