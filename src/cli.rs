@@ -21,7 +21,7 @@ use crate::interview::session;
 use crate::interview::terminal::TerminalPrompter;
 use crate::interview::{Prompter, Stop};
 use crate::model::RuleSet;
-use crate::report::note::NoteRenderer;
+use crate::report::note::{NoteFormat, NoteRenderer};
 use crate::report::table::{self, SummaryView};
 use crate::report::{json, markdown};
 use crate::rules::{self, RulesSource};
@@ -155,6 +155,12 @@ struct InterviewArgs {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum NoteFormatArg {
+    Text,
+    Markdown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum ShowFormat {
     Markdown,
     Text,
@@ -262,6 +268,9 @@ struct ScoreArgs {
     /// Date written in notes, YYYY-MM-DD [default: today, UTC]
     #[arg(long, value_name = "DATE")]
     note_date: Option<String>,
+    /// Form of the referral notes (JSON Lines, --note-column)
+    #[arg(long, value_enum, default_value_t = NoteFormatArg::Text)]
+    note_format: NoteFormatArg,
     /// Worker threads [default: every core]
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
     threads: Option<u16>,
@@ -383,6 +392,10 @@ fn score(args: ScoreArgs) -> Result<ExitCode, Error> {
         None => std::thread::available_parallelism().map_or(1, |n| n.get()),
     };
     let options = BatchOptions {
+        note_format: match args.note_format {
+            NoteFormatArg::Text => NoteFormat::Text,
+            NoteFormatArg::Markdown => NoteFormat::Markdown,
+        },
         note_date: note_date(args.note_date.as_deref())?,
         threads,
         note_column: args.note_column,
@@ -583,7 +596,12 @@ fn interview(args: InterviewArgs) -> Result<ExitCode, Error> {
     if let Some(output) = &args.output {
         let content = match args.format {
             ResultFormat::Table => format!("{text}\n{sentence}\n"),
-            ResultFormat::Markdown => markdown::result(&rules, &id, &assessment, &sentence, &note),
+            ResultFormat::Markdown => {
+                let note = NoteRenderer::in_format(&rules, NoteFormat::Markdown)
+                    .and_then(|n| n.with_date(&date).render(&id, &assessment))
+                    .map_err(|e| Error::Template(e.message))?;
+                markdown::result(&rules, &id, &assessment, &sentence, &note)
+            }
             ResultFormat::Json => {
                 let record = json::InterviewRecord {
                     id: id.clone(),

@@ -33,6 +33,8 @@ pub struct RuleSet {
     pub features: Vec<Feature>,
     pub resources: Vec<Resource>,
     pub note_template: String,
+    /// The note as Markdown, when the rule set has a template for it.
+    pub note_markdown: Option<String>,
     /// The conditions above, compiled for the engine.
     pub compiled: Compiled,
     /// Test cases shipped with the rule set.

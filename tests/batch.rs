@@ -1055,3 +1055,23 @@ fn texts_follow_the_language_and_scoring_never_does() {
         .code(2)
         .stderr_is("error: `spanish` is not a language code; use e.g. `en` or `es`\n");
 }
+
+#[test]
+fn markdown_notes_fence_the_text_note_when_the_rule_set_has_no_markdown_template() {
+    let out = Test::new()
+        .args(&[
+            "score",
+            "-",
+            "--rules",
+            "tests/fixtures/rules/minimal",
+            "--format",
+            "jsonl",
+            "--note-format",
+            "markdown",
+        ])
+        .stdin("id,mood_1,mood_2,mood_3\na,2,0,\n")
+        .run()
+        .code(0);
+    let value: serde_json::Value = serde_json::from_str(out.stdout.trim()).expect("json");
+    assert_eq!(value["result"]["note"], "```text\nHigh\ncall 988\n```\n");
+}

@@ -363,14 +363,14 @@ fn rules_show_has_text_and_json_forms() {
 }
 
 #[test]
-fn referral_notes_match_their_golden_text_in_each_language() {
+fn referral_notes_match_their_golden_text_in_each_language_and_format() {
     let bless = std::env::var_os("CARESCREEN_BLESS").is_some();
     let mut failures = Vec::new();
     for record in ["minimal", "co_occurring", "acute_risk"] {
         for lang in ["en", "es"] {
-            let input = format!("tests/fixtures/notes/{record}.csv");
-            let out = Test::new()
-                .args(&[
+            for (format, ext) in [("text", "txt"), ("markdown", "md")] {
+                let input = format!("tests/fixtures/notes/{record}.csv");
+                let args = [
                     "score",
                     &input,
                     "--format",
@@ -379,24 +379,27 @@ fn referral_notes_match_their_golden_text_in_each_language() {
                     lang,
                     "--note-date",
                     "2026-11-23",
-                ])
-                .run();
-            let value: serde_json::Value =
-                serde_json::from_str(out.stdout.trim()).expect("one JSON line");
-            let note = value["result"]["note"]
-                .as_str()
-                .expect("a note")
-                .to_string();
-            let golden = root().join(format!("tests/fixtures/notes/{record}.{lang}.txt"));
-            if bless {
-                std::fs::write(&golden, &note).expect("write golden");
-                continue;
-            }
-            let expected = std::fs::read_to_string(&golden).unwrap_or_default();
-            if expected != note {
-                failures.push(format!(
-                    "{record}.{lang}\n--- expected\n{expected}--- actual\n{note}"
-                ));
+                    "--note-format",
+                    format,
+                ];
+                let out = Test::new().args(&args).run();
+                let value: serde_json::Value =
+                    serde_json::from_str(out.stdout.trim()).expect("one JSON line");
+                let note = value["result"]["note"]
+                    .as_str()
+                    .expect("a note")
+                    .to_string();
+                let golden = root().join(format!("tests/fixtures/notes/{record}.{lang}.{ext}"));
+                if bless {
+                    std::fs::write(&golden, &note).expect("write golden");
+                    continue;
+                }
+                let expected = std::fs::read_to_string(&golden).unwrap_or_default();
+                if expected != note {
+                    failures.push(format!(
+                        "{record}.{lang}.{ext}\n--- expected\n{expected}--- actual\n{note}"
+                    ));
+                }
             }
         }
     }

@@ -30,7 +30,7 @@ impl<'a> LineRenderer<'a> {
         let (format, note_column) = (options.format, options.note_column);
         let notes = match (format, note_column) {
             (Format::Jsonl, _) | (Format::Csv, true) => Some(
-                NoteRenderer::new(rules)
+                NoteRenderer::in_format(rules, options.note_format)
                     .map_err(|e| e.message)?
                     .with_date(&options.note_date),
             ),

@@ -38,6 +38,8 @@ pub struct BatchOptions {
     pub note_column: bool,
     /// The notes' date (`YYYY-MM-DD`); empty for none.
     pub note_date: String,
+    /// Text or Markdown notes.
+    pub note_format: crate::report::note::NoteFormat,
 }
 
 impl BatchOptions {
@@ -49,6 +51,7 @@ impl BatchOptions {
             threads: 1,
             note_column: false,
             note_date: String::new(),
+            note_format: crate::report::note::NoteFormat::Text,
         }
     }
 }

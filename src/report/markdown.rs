@@ -4,7 +4,8 @@
 use crate::assess::Assessment;
 use crate::model::RuleSet;
 
-/// Markdown of a result. `disposition` is a sentence (see `DispositionView::text`).
+/// Markdown of a result. `disposition` is a sentence; `note` is the note
+/// already in Markdown (`NoteFormat::Markdown`).
 pub fn result(rules: &RuleSet, id: &str, a: &Assessment, disposition: &str, note: &str) -> String {
     let cell = |text: &str| text.replace('|', "\\|").replace('\n', " ");
     let lang = crate::messages::Lang::of(&rules.lang);
@@ -48,7 +49,7 @@ pub fn result(rules: &RuleSet, id: &str, a: &Assessment, disposition: &str, note
         ));
     }
     out.push_str(&format!(
-        "\n{disposition}\n\n## {note_title}\n\n```text\n{}\n```\n",
+        "\n{disposition}\n\n## {note_title}\n\n{}\n",
         note.trim_end()
     ));
     out
@@ -109,7 +110,7 @@ mod tests {
             for part in expected {
                 assert!(md.contains(part), "{lang}: lacks {part:?}\n{md}");
             }
-            assert!(md.ends_with("```text\nthe note\n```\n"));
+            assert!(md.ends_with("\n\nthe note\n"));
         }
     }
 }

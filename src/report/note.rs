@@ -19,20 +19,44 @@ pub struct NoteRenderer<'a> {
     rules: &'a RuleSet,
     /// The note's date (`YYYY-MM-DD`); empty when not given.
     date: String,
+    /// The template in use.
+    source: &'a str,
+    /// Markdown asked for without a Markdown template: fence the text note.
+    fenced: bool,
+}
+
+/// The form of a note.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoteFormat {
+    Text,
+    /// The rule set's Markdown template (`note_markdown`); without one, the
+    /// text note in a fenced block.
+    Markdown,
 }
 
 impl<'a> NoteRenderer<'a> {
+    /// The text note.
     pub fn new(rules: &'a RuleSet) -> Result<Self, TemplateError> {
+        NoteRenderer::in_format(rules, NoteFormat::Text)
+    }
+
+    pub fn in_format(rules: &'a RuleSet, format: NoteFormat) -> Result<Self, TemplateError> {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         env.set_trim_blocks(true);
         env.set_lstrip_blocks(true);
-        let source = &rules.note_template;
+        let (source, fenced) = match (format, &rules.note_markdown) {
+            (NoteFormat::Markdown, Some(markdown)) => (markdown.as_str(), false),
+            (NoteFormat::Markdown, None) => (rules.note_template.as_str(), true),
+            (NoteFormat::Text, _) => (rules.note_template.as_str(), false),
+        };
         env.add_template(NAME, source)
             .map_err(|e| template_error(source, e))?;
         Ok(NoteRenderer {
             env,
             rules,
+            source,
+            fenced,
             date: String::new(),
         })
     }
@@ -48,15 +72,21 @@ impl<'a> NoteRenderer<'a> {
     pub fn render(&self, id: &str, a: &Assessment) -> Result<String, TemplateError> {
         let note = self.render_template(id, a)?;
         let (flags, resources) = omissions(self.rules, a, &note);
-        if flags.is_empty() && resources.is_empty() {
-            return Ok(note);
-        }
-        Ok(safety_block(self.rules, &flags, &resources) + &note)
+        let note = if flags.is_empty() && resources.is_empty() {
+            note
+        } else {
+            safety_block(self.rules, &flags, &resources) + &note
+        };
+        Ok(if self.fenced {
+            format!("```text\n{}\n```\n", note.trim_end())
+        } else {
+            note
+        })
     }
 
     /// The template's own rendering, unguarded.
     fn render_template(&self, id: &str, a: &Assessment) -> Result<String, TemplateError> {
-        let source = &self.rules.note_template;
+        let source = self.source;
         let template = self
             .env
             .get_template(NAME)
@@ -105,8 +135,16 @@ fn describe(err: minijinja::Error) -> String {
 
 /// Check the template compiles and renders for the least and the most
 /// severe answers (so both sides of its conditionals are exercised).
-pub(crate) fn check_template(rules: &RuleSet) -> Result<(), TemplateError> {
-    let renderer = NoteRenderer::new(rules)?;
+pub(crate) fn check_template(rules: &RuleSet) -> Result<(), (&'static str, TemplateError)> {
+    check_one(rules, NoteFormat::Text).map_err(|e| ("note_template", e))?;
+    if rules.note_markdown.is_some() {
+        check_one(rules, NoteFormat::Markdown).map_err(|e| ("note_markdown", e))?;
+    }
+    Ok(())
+}
+
+fn check_one(rules: &RuleSet, format: NoteFormat) -> Result<(), TemplateError> {
+    let renderer = NoteRenderer::in_format(rules, format)?;
     for most_severe in [false, true] {
         let Ok(assessment) = assess(rules, &Answers::extreme(rules, most_severe)) else {
             continue;

@@ -56,6 +56,9 @@ pub(crate) struct RawFile {
     pub resources: Vec<RawResource>,
     /// The referral note: a minijinja template. Exactly one file defines it.
     pub note_template: Option<RawText>,
+    /// The referral note in Markdown: a second minijinja template with the
+    /// same variables (optional; without it Markdown output wraps the text note).
+    pub note_markdown: Option<RawText>,
     /// Test cases: answers and the result they must give (`carescreen rules
     /// test`). Not part of the rule set's hash: cases do not change scoring.
     #[serde(default, skip_serializing)]

@@ -58,18 +58,34 @@ pub(super) fn validate(
             if !v.diags.is_empty() {
                 return Err(v.diags);
             }
-            if let Err(err) = crate::report::note::check_template(&rules) {
+            if let Err((key, err)) = crate::report::note::check_template(&rules) {
+                let markdown = key == "note_markdown";
                 let at = files
                     .iter()
-                    .position(|(_, raw)| raw.note_template.is_some())
+                    .position(|(_, raw)| {
+                        if markdown {
+                            raw.note_markdown.is_some()
+                        } else {
+                            raw.note_template.is_some()
+                        }
+                    })
                     .unwrap_or(0);
-                let place = match (err.line, texts.get(at).and_then(|t| template_start(t))) {
+                let start = texts.get(at).and_then(|t| template_start(t, key));
+                let place = match (err.line, start) {
                     (Some(line), Some(start)) => Place::LineCol(start + line, 1),
-                    _ => Place::Path("note_template".into()),
+                    _ => Place::Path(key.into()),
                 };
                 v.diags.push(Diagnostic {
                     code: "template",
-                    message: format!("note template: {}", err.message),
+                    message: format!(
+                        "{}: {}",
+                        if markdown {
+                            "Markdown note template"
+                        } else {
+                            "note template"
+                        },
+                        err.message
+                    ),
                     file: files[at].0.clone(),
                     place,
                     help: None,
@@ -84,12 +100,13 @@ pub(super) fn validate(
 
 /// The file line just before a block-scalar `note_template: |` body starts
 /// (so template line N is file line start + N), if the key is found.
-fn template_start(text: &str) -> Option<usize> {
+fn template_start(text: &str, key: &str) -> Option<usize> {
+    let prefix = format!("{key}:");
     let (index, line) = text
         .lines()
         .enumerate()
-        .find(|(_, l)| l.starts_with("note_template:"))?;
-    let value = line["note_template:".len()..].trim();
+        .find(|(_, l)| l.starts_with(&prefix))?;
+    let value = line[prefix.len()..].trim();
     value.starts_with(['|', '>']).then_some(index + 1)
 }
 
@@ -302,6 +319,7 @@ impl Validator {
         let features = self.features(files, items.len());
         let resources = self.resources(files);
         let note_template = self.note_template(files);
+        let note_markdown = self.note_markdown(files);
         if default_level.is_some() {
             self.reachability(main_name, &levels, default_level, &rules, &flags);
         }
@@ -336,6 +354,7 @@ impl Validator {
             features,
             resources,
             note_template: note_template?,
+            note_markdown,
         };
         rule_set.compiled = crate::model::Compiled::of(&rule_set);
         rule_set.cases = self.cases(files, &rule_set);
@@ -1290,6 +1309,25 @@ impl Validator {
             );
         }
         out
+    }
+
+    /// The optional Markdown note template: at most one file defines it.
+    fn note_markdown(&mut self, files: &[(String, RawFile)]) -> Option<String> {
+        let defined: Vec<(&str, &RawText)> = files
+            .iter()
+            .filter_map(|(name, raw)| raw.note_markdown.as_ref().map(|t| (name.as_str(), t)))
+            .collect();
+        let &(file, template) = defined.first()?;
+        for (other, _) in &defined[1..] {
+            self.error(
+                other,
+                "note_markdown",
+                "duplicate-section",
+                format!("`note_markdown` is already defined in {file}"),
+                None,
+            );
+        }
+        Some(self.text(file, "note_markdown", template))
     }
 
     fn note_template(&mut self, files: &[(String, RawFile)]) -> Option<String> {
