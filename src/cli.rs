@@ -638,17 +638,19 @@ fn explain(rules: Option<PathBuf>, file: &Path, lang: &str) -> Result<ExitCode, 
     })?;
     let answers = Answers::from_codes(&rules, pairs.iter().map(|(k, v)| (k.as_str(), *v)))
         .map_err(|e| Error::Usage(format!("`{}`: {e}", file.display())))?;
+    let lang = crate::messages::Lang::of(&rules.lang);
+    let [rejected, raise, every_rule] = lang.explain_headings();
     let a = match assess(&rules, &answers) {
         Ok(a) => a,
         Err(err) => {
-            println!("The record is rejected: {err}.");
+            println!("{rejected}: {err}.");
             let flags = crate::assess::established_flags(&rules, &answers);
             if !flags.is_empty() {
-                println!("The answers given already raise:");
+                println!("{raise}");
                 for f in flags {
                     println!(
                         "  [{}] {}: {}",
-                        rules.flags[f].severity.as_str().to_uppercase(),
+                        lang.severity(rules.flags[f].severity),
                         rules.flags[f].id,
                         rules.flags[f].message.trim()
                     );
@@ -661,7 +663,7 @@ fn explain(rules: Option<PathBuf>, file: &Path, lang: &str) -> Result<ExitCode, 
     for warning in &a.warnings {
         println!("warning: {}", warning.message(&rules));
     }
-    println!("\nEvery rule, in the order the engine evaluates them:");
+    println!("\n{every_rule}");
     for e in a.trace(&rules) {
         let seen: Vec<String> = e
             .seen
@@ -686,19 +688,13 @@ fn explain(rules: Option<PathBuf>, file: &Path, lang: &str) -> Result<ExitCode, 
             }
         );
     }
-    println!(
-        "\nWhy {} and not a less intensive level:",
-        rules.levels[a.level].name
-    );
+    println!("\n{}", lang.explain_why(&rules.levels[a.level].name));
     for reason in a.reasons(&rules) {
         println!("  - {} ({})", reason.text(&rules), reason.id(&rules));
     }
     if a.level < rules.top_level() {
         let up = a.level + 1;
-        println!(
-            "\nWhy not {} (the next level up): none of these held:",
-            rules.levels[up].name
-        );
+        println!("\n{}", lang.explain_why_not(&rules.levels[up].name));
         for (r, rule) in rules
             .rules
             .iter()

@@ -333,6 +333,38 @@ impl Lang {
         }
     }
 
+    /// Headings of `explain`: (rejected, already raise, every rule).
+    pub fn explain_headings(self) -> [&'static str; 3] {
+        match self {
+            Lang::En => [
+                "The record is rejected",
+                "The answers given already raise:",
+                "Every rule, in the order the engine evaluates them:",
+            ],
+            Lang::Es => [
+                "El registro se rechaza",
+                "Las respuestas dadas ya indican:",
+                "Cada regla, en el orden en que se evalúa:",
+            ],
+        }
+    }
+
+    pub fn explain_why(self, level: &str) -> String {
+        match self {
+            Lang::En => format!("Why {level} and not a less intensive level:"),
+            Lang::Es => format!("Por qué {level} y no un nivel menos intensivo:"),
+        }
+    }
+
+    pub fn explain_why_not(self, level: &str) -> String {
+        match self {
+            Lang::En => format!("Why not {level} (the next level up): none of these held:"),
+            Lang::Es => {
+                format!("Por qué no {level} (el siguiente nivel): no se cumplió ninguna de estas:")
+            }
+        }
+    }
+
     pub fn result_written(self, path: &str) -> String {
         match self {
             Lang::En => format!("Result written to {path}"),
