@@ -730,7 +730,7 @@ fn diff(old: &Path, new: &Path, data: Option<&Path>, id_column: &str) -> Result<
     if changes.is_empty() && old_rules.sha256 != new_rules.sha256 {
         println!(
             "No differences in structure, but the content differs (sha256 {} -> {}): \
-             wording in another language, or layout of a list, changed.",
+             a text in another language, or something the comparison does not show, changed.",
             &old_rules.sha256[..12],
             &new_rules.sha256[..12]
         );

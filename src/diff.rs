@@ -72,9 +72,20 @@ pub fn changes(old: &RuleSet, new: &RuleSet) -> Vec<Change> {
             .iter()
             .enumerate()
             .map(|(i, l)| {
+                let extra = [&l.hours, &l.setting, &l.typical_length]
+                    .iter()
+                    .filter_map(|t| t.as_deref())
+                    .collect::<Vec<_>>()
+                    .join("; ");
                 (
                     l.id.clone(),
-                    format!("#{} {}: {}", i + 1, l.name, l.description),
+                    format!(
+                        "#{} {}: {} Referral: {} [{extra}]",
+                        i + 1,
+                        l.name,
+                        l.description,
+                        l.referral
+                    ),
                 )
             })
             .collect()
@@ -264,6 +275,13 @@ pub fn changes(old: &RuleSet, new: &RuleSet) -> Vec<Change> {
         &resources(new),
         |s| s.clone(),
     );
+    if old.note_markdown != new.note_markdown {
+        out.push(Change {
+            what: "Markdown note template",
+            id: String::new(),
+            change: "changed".into(),
+        });
+    }
     if old.note_template != new.note_template {
         out.push(Change {
             what: "note template",

@@ -365,6 +365,18 @@ impl Lang {
         }
     }
 
+    /// The statement every note carries.
+    pub fn disclaimer(self) -> &'static str {
+        match self {
+            Lang::En => {
+                "This is a screening result, not a diagnosis. A licensed professional decides the level of care."
+            }
+            Lang::Es => {
+                "Este es un resultado de tamizaje, no un diagnóstico. Un profesional con licencia decide el nivel de atención."
+            }
+        }
+    }
+
     pub fn result_written(self, path: &str) -> String {
         match self {
             Lang::En => format!("Result written to {path}"),

@@ -714,7 +714,8 @@ fn a_note_template_that_drops_a_flag_is_overruled_by_a_safety_block() {
     assert_eq!(
         note,
         "SAFETY FINDINGS NOT SHOWN BELOW\n- [HIGH] Worry flag message.\nCRISIS RESOURCES\n\
-         - Crisis line: call 988\n- Text line: text HOME to 741741\n\nLevel: Low\n"
+         - Crisis line: call 988\n- Text line: text HOME to 741741\n\nLevel: Low\n\n\
+         This is a screening result, not a diagnosis. A licensed professional decides the level of care.\n"
     );
 }
 
@@ -1073,5 +1074,35 @@ fn markdown_notes_fence_the_text_note_when_the_rule_set_has_no_markdown_template
         .run()
         .code(0);
     let value: serde_json::Value = serde_json::from_str(out.stdout.trim()).expect("json");
-    assert_eq!(value["result"]["note"], "```text\nHigh\ncall 988\n```\n");
+    assert_eq!(
+        value["result"]["note"],
+        "```text\nHigh\ncall 988\n\nThis is a screening result, not a diagnosis. \
+         A licensed professional decides the level of care.\n```\n"
+    );
+}
+
+#[test]
+fn markdown_notes_escape_ids_and_keep_the_safety_headings_apart() {
+    let out = Test::new()
+        .args(&[
+            "score",
+            "-",
+            "--rules",
+            "tests/fixtures/rules/note-guard",
+            "--format",
+            "jsonl",
+            "--note-format",
+            "markdown",
+        ])
+        .stdin("id,mood_1,mood_2\n\"x\n\n<!--\",1,0\n")
+        .run()
+        .code(0);
+    let value: serde_json::Value = serde_json::from_str(out.stdout.trim()).expect("json");
+    let note = value["result"]["note"].as_str().expect("note");
+    // No Markdown template: the text note is fenced, whole.
+    assert!(
+        note.starts_with("```text\nSAFETY FINDINGS NOT SHOWN BELOW\n"),
+        "{note}"
+    );
+    assert!(note.contains("This is a screening result, not a diagnosis."));
 }

@@ -117,7 +117,11 @@ proptest! {
     }
 
     #[test]
-    fn every_raised_flag_reaches_every_output_format(ranks in record(), spanish in any::<bool>()) {
+    fn every_raised_flag_reaches_every_output_format(
+        ranks in record(),
+        spanish in any::<bool>(),
+        markdown in any::<bool>(),
+    ) {
         let rules = if spanish { rules_es() } else { rules() };
         let a = assess(rules, &answers(&ranks)).expect("scored");
         let raised: Vec<&str> = a.raised_flags(rules).map(|f| rules.flags[f].id.as_str()).collect();
@@ -135,7 +139,11 @@ proptest! {
         prop_assert_eq!(get("crisis"), a.crisis.to_string());
 
         let mut out = Vec::new();
-        batch::score(rules, csv_input.as_bytes(), &mut out, &BatchOptions::new("id", Format::Jsonl)).expect("jsonl");
+        let mut options = BatchOptions::new("id", Format::Jsonl);
+        if markdown {
+            options.note_format = carescreen::report::note::NoteFormat::Markdown;
+        }
+        batch::score(rules, csv_input.as_bytes(), &mut out, &options).expect("jsonl");
         let record: serde_json::Value = serde_json::from_slice(&out).expect("json");
         let json_flags: Vec<&str> = record["result"]["flags"].as_array().expect("flags").iter().map(|f| f["id"].as_str().expect("id")).collect();
         prop_assert_eq!(&json_flags, &raised);

@@ -23,6 +23,8 @@ pub struct NoteRenderer<'a> {
     source: &'a str,
     /// Markdown asked for without a Markdown template: fence the text note.
     fenced: bool,
+    /// A Markdown note.
+    markdown: bool,
 }
 
 /// The form of a note.
@@ -57,6 +59,7 @@ impl<'a> NoteRenderer<'a> {
             rules,
             source,
             fenced,
+            markdown: format == NoteFormat::Markdown,
             date: String::new(),
         })
     }
@@ -70,15 +73,26 @@ impl<'a> NoteRenderer<'a> {
     /// Render the note for one record. A flag or crisis resource the
     /// template leaves out is put in a safety block at the top.
     pub fn render(&self, id: &str, a: &Assessment) -> Result<String, TemplateError> {
-        let note = self.render_template(id, a)?;
+        let mut note = self.render_template(id, a)?;
         let (flags, resources) = omissions(self.rules, a, &note);
-        let note = if flags.is_empty() && resources.is_empty() {
-            note
-        } else {
-            safety_block(self.rules, &flags, &resources) + &note
-        };
+        if !flags.is_empty() || !resources.is_empty() {
+            note = safety_block(
+                self.rules,
+                &flags,
+                &resources,
+                self.markdown && !self.fenced,
+            ) + &note;
+        }
+        // Every note says it is a screening result, not a diagnosis.
+        let disclaimer = Lang::of(&self.rules.lang).disclaimer();
+        if !squeeze(&note).contains(&squeeze(disclaimer)) {
+            note = format!("{}\n\n{disclaimer}\n", note.trim_end());
+        }
         Ok(if self.fenced {
-            format!("```text\n{}\n```\n", note.trim_end())
+            // A fence longer than any run of backticks in the note.
+            let longest = note.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+            let fence = "`".repeat(longest.max(2) + 1);
+            format!("{fence}text\n{}\n{fence}\n", note.trim_end())
         } else {
             note
         })
@@ -92,7 +106,12 @@ impl<'a> NoteRenderer<'a> {
             .get_template(NAME)
             .map_err(|e| template_error(source, e))?;
         template
-            .render(NoteContext::of(self.rules, id, &self.date, a))
+            .render(NoteContext::of(
+                self.rules,
+                &note_id(id, self.markdown && !self.fenced),
+                &self.date,
+                a,
+            ))
             .map_err(|e| template_error(source, e))
     }
 }
@@ -308,7 +327,7 @@ pub fn rejected_note(rules: &RuleSet, flags: &[usize]) -> Option<String> {
         Vec::new()
     };
     let lang = Lang::of(&rules.lang);
-    let block = safety_block(rules, flags, &resources).replacen(
+    let block = safety_block(rules, flags, &resources, false).replacen(
         lang.safety_block_title(),
         lang.incomplete_title(),
         1,
@@ -316,10 +335,45 @@ pub fn rejected_note(rules: &RuleSet, flags: &[usize]) -> Option<String> {
     Some(format!("{block}{}\n", lang.incomplete_close()))
 }
 
+/// Whitespace collapsed, so a sentence matches however a template wraps it.
+fn squeeze(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A record id as a note shows it: control characters become spaces, and
+/// in Markdown the characters Markdown would act on are escaped.
+fn note_id(id: &str, markdown: bool) -> String {
+    let mut out = String::with_capacity(id.len());
+    for c in id.chars() {
+        match c {
+            c if c.is_control() => out.push(' '),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '!' if markdown => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// The safety block put above a note whose template left something out.
-fn safety_block(rules: &RuleSet, flags: &[usize], resources: &[&Resource]) -> String {
+fn safety_block(
+    rules: &RuleSet,
+    flags: &[usize],
+    resources: &[&Resource],
+    markdown: bool,
+) -> String {
     let lang = Lang::of(&rules.lang);
-    let mut out = format!("{}\n", lang.safety_block_title());
+    // In Markdown a heading needs blank lines around it, or it runs into a list.
+    let heading = |title: &str| {
+        if markdown {
+            format!("\n### {title}\n\n")
+        } else {
+            format!("{title}\n")
+        }
+    };
+    let mut out = heading(lang.safety_block_title()).trim_start().to_string();
     for &f in flags {
         let flag = &rules.flags[f];
         out.push_str(&format!(
@@ -329,11 +383,46 @@ fn safety_block(rules: &RuleSet, flags: &[usize], resources: &[&Resource]) -> St
         ));
     }
     if !resources.is_empty() {
-        out.push_str(&format!("{}\n", lang.crisis_resources_title()));
+        out.push_str(&heading(lang.crisis_resources_title()));
         for r in resources {
             out.push_str(&format!("- {}\n", r.line()));
         }
     }
     out.push('\n');
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{note_id, safety_block, squeeze};
+    use crate::rules::{load, RulesSource};
+
+    #[test]
+    fn ids_lose_control_characters_and_are_escaped_in_markdown() {
+        assert_eq!(note_id("x\n\n<!--", true), "x  \\<\\!--");
+        assert_eq!(note_id("a*b_c", true), "a\\*b\\_c");
+        assert_eq!(note_id("a*b\tc", false), "a*b c");
+    }
+
+    #[test]
+    fn the_markdown_safety_block_keeps_its_headings_apart_from_the_list() {
+        let rules = load(&RulesSource::Embedded).expect("rules");
+        let resources: Vec<_> = rules.resources.iter().collect();
+        let block = safety_block(&rules, &[0], &resources, true);
+        assert!(
+            block.starts_with("### SAFETY FINDINGS NOT SHOWN BELOW\n\n- [CRITICAL]"),
+            "{block}"
+        );
+        assert!(
+            block.contains(".\n\n### CRISIS RESOURCES\n\n- 988"),
+            "{block}"
+        );
+        let plain = safety_block(&rules, &[0], &resources, false);
+        assert!(plain.contains("\nCRISIS RESOURCES\n- 988"), "{plain}");
+    }
+
+    #[test]
+    fn the_disclaimer_is_found_however_a_template_wraps_it() {
+        assert!(squeeze("not a\n   diagnosis.").contains(&squeeze("not a diagnosis.")));
+    }
 }

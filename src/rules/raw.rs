@@ -58,6 +58,8 @@ pub(crate) struct RawFile {
     pub note_template: Option<RawText>,
     /// The referral note in Markdown: a second minijinja template with the
     /// same variables (optional; without it Markdown output wraps the text note).
+    /// (Left out of the hash when absent, so older rule sets keep theirs.)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub note_markdown: Option<RawText>,
     /// Test cases: answers and the result they must give (`carescreen rules
     /// test`). Not part of the rule set's hash: cases do not change scoring.
@@ -170,10 +172,13 @@ pub(crate) struct RawLevel {
     /// Referral wording used by the note.
     pub referral: RawText,
     /// How much treatment, e.g. "about 3 hours a day, 3-5 days a week".
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hours: Option<RawText>,
     /// Where the person lives meanwhile, e.g. "at home".
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub setting: Option<RawText>,
     /// How long it usually lasts, e.g. "4-12 weeks".
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub typical_length: Option<RawText>,
 }
 

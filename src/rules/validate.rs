@@ -229,7 +229,9 @@ impl Validator {
                 if plain.trim().is_empty() {
                     blank(self, path);
                 }
-                self.translations.missing += usize::from(self.lang != "en");
+                // A plain text is English: missing for any other language.
+                let base = self.lang.split('-').next().unwrap_or("en");
+                self.translations.missing += usize::from(base != "en");
                 plain.clone()
             }
             RawText::Languages(map) => {
