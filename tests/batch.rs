@@ -1082,7 +1082,7 @@ fn markdown_notes_fence_the_text_note_when_the_rule_set_has_no_markdown_template
 }
 
 #[test]
-fn markdown_notes_escape_ids_and_keep_the_safety_headings_apart() {
+fn a_markdown_note_without_a_template_fences_the_whole_note_and_its_safety_block() {
     let out = Test::new()
         .args(&[
             "score",

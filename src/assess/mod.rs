@@ -203,24 +203,24 @@ pub fn assess_into(
         out.scales.push(result);
     }
 
-    out.ratings.clear();
-    for (r, grades) in compiled.rating_grades.iter().enumerate() {
-        let grade = Compiled::grade(grades, &out.facts);
-        out.facts[slots.rating(r)] = grade as i64;
-        out.ratings.push(grade);
-    }
+    grade_all(
+        &compiled.rating_grades,
+        |r| slots.rating(r),
+        &mut out.facts,
+        &mut out.ratings,
+    );
     out.flags.clear();
     for (f, test) in compiled.flags.iter().enumerate() {
         let raised = test.holds(&out.facts);
         out.facts[slots.flag(f)] = i64::from(raised);
         out.flags.push(raised);
     }
-    out.domains.clear();
-    for (d, grades) in compiled.domain_grades.iter().enumerate() {
-        let grade = Compiled::grade(grades, &out.facts);
-        out.facts[slots.domain(d)] = grade as i64;
-        out.domains.push(grade);
-    }
+    grade_all(
+        &compiled.domain_grades,
+        |d| slots.domain(d),
+        &mut out.facts,
+        &mut out.domains,
+    );
     out.rules.clear();
     out.rules
         .extend(compiled.rules.iter().map(|t| t.holds(&out.facts)));
@@ -245,6 +245,22 @@ pub fn assess_into(
     out.level = level;
     out.crisis = crisis;
     Ok(())
+}
+
+/// Grade every rating (or domain) in order, recording each grade as a fact
+/// for the conditions after it.
+fn grade_all(
+    all: &[Vec<Option<crate::model::Test>>],
+    slot: impl Fn(usize) -> usize,
+    facts: &mut [i64],
+    out: &mut Vec<usize>,
+) {
+    out.clear();
+    for (r, grades) in all.iter().enumerate() {
+        let grade = Compiled::grade(grades, facts);
+        facts[slot(r)] = grade as i64;
+        out.push(grade);
+    }
 }
 
 /// A scale's score over shown items, with its missing-data rule.

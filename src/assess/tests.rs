@@ -476,86 +476,32 @@ placement_cases! {
     hazardous_drug_use_alone_stays_outpatient: ["dast10_1" = 1, "dast10_2" = 1, "dast10_4" = 1] => "outpatient", crisis false;
 }
 
-#[test]
-fn phq9_thresholds_for_iop_and_php() {
-    // 14: moderate, outpatient. 15: moderately severe, IOP.
-    assert_eq!(
-        level(&with(&spread("phq9", 8, 14), &[("phq9_10", 3)])),
-        "outpatient"
-    );
-    assert_eq!(
-        level(&with(&spread("phq9", 8, 15), &[("phq9_10", 0)])),
-        "iop"
-    );
-    // Severe (20) without marked impairment: IOP; with it: PHP.
-    assert_eq!(
-        level(&with(&spread("phq9", 8, 20), &[("phq9_10", 1)])),
-        "iop"
-    );
-    assert_eq!(
-        level(&with(&spread("phq9", 8, 20), &[("phq9_10", 2)])),
-        "php"
-    );
-    assert_eq!(
-        level(&with(
-            &spread("phq9", 8, 20),
-            &[("phq9_10", 0), ("home_safety", 1)]
-        )),
-        "php"
-    );
-    // 19 with marked impairment is not severe: IOP.
-    assert_eq!(
-        level(&with(&spread("phq9", 8, 19), &[("phq9_10", 3)])),
-        "iop"
-    );
+/// Level cases over a symptom total: `(prefix x items = total, [other
+/// answers]) => level`.
+macro_rules! threshold_cases {
+    ($($name:ident: $prefix:literal x $n:literal = $total:literal, [$($id:literal = $v:literal),*] => $level:literal;)*) => {
+        $(
+            #[test]
+            fn $name() {
+                assert_eq!(level(&with(&spread($prefix, $n, $total), &[$(($id, $v)),*])), $level);
+            }
+        )*
+    };
 }
 
-#[test]
-fn gad7_severe_with_marked_impairment_needs_php() {
-    assert_eq!(
-        level(&with(&spread("gad7", 7, 15), &[("home_safety", 1)])),
-        "php"
-    );
-    assert_eq!(
-        level(&with(&spread("gad7", 7, 14), &[("home_safety", 1)])),
-        "outpatient"
-    );
-}
-
-#[test]
-fn recent_discharge_with_high_needs_needs_php() {
-    assert_eq!(
-        level(&with(
-            &spread("phq9", 8, 15),
-            &[("phq9_10", 0), ("recent_discharge", 1)]
-        )),
-        "php"
-    );
-    assert_eq!(
-        level(&with(
-            &spread("phq9", 8, 14),
-            &[("phq9_10", 0), ("recent_discharge", 1)]
-        )),
-        "iop"
-    );
-}
-
-#[test]
-fn unstable_environment_with_high_needs_moves_iop_up_to_php() {
-    assert_eq!(
-        level(&with(
-            &spread("phq9", 8, 15),
-            &[("phq9_10", 0), ("support", 2)]
-        )),
-        "php"
-    );
-    assert_eq!(
-        level(&with(
-            &spread("phq9", 8, 15),
-            &[("phq9_10", 0), ("support", 1)]
-        )),
-        "iop"
-    );
+threshold_cases! {
+    phq9_14_is_moderate_and_outpatient_even_extremely_difficult: "phq9" x 8 = 14, ["phq9_10" = 3] => "outpatient";
+    phq9_15_is_moderately_severe_and_needs_iop: "phq9" x 8 = 15, ["phq9_10" = 0] => "iop";
+    phq9_20_somewhat_difficult_needs_iop: "phq9" x 8 = 20, ["phq9_10" = 1] => "iop";
+    phq9_20_very_difficult_needs_php: "phq9" x 8 = 20, ["phq9_10" = 2] => "php";
+    phq9_20_safe_at_home_only_with_help_needs_php: "phq9" x 8 = 20, ["phq9_10" = 0, "home_safety" = 1] => "php";
+    phq9_19_with_marked_impairment_is_not_severe_so_iop: "phq9" x 8 = 19, ["phq9_10" = 3] => "iop";
+    gad7_15_with_marked_impairment_needs_php: "gad7" x 7 = 15, ["home_safety" = 1] => "php";
+    gad7_14_with_marked_impairment_stays_outpatient: "gad7" x 7 = 14, ["home_safety" = 1] => "outpatient";
+    recent_discharge_with_phq9_15_needs_php: "phq9" x 8 = 15, ["phq9_10" = 0, "recent_discharge" = 1] => "php";
+    recent_discharge_with_phq9_14_steps_down_to_iop: "phq9" x 8 = 14, ["phq9_10" = 0, "recent_discharge" = 1] => "iop";
+    unstable_environment_with_phq9_15_moves_up_to_php: "phq9" x 8 = 15, ["phq9_10" = 0, "support" = 2] => "php";
+    limited_support_with_phq9_15_stays_iop: "phq9" x 8 = 15, ["phq9_10" = 0, "support" = 1] => "iop";
 }
 
 #[test]
