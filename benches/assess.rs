@@ -1,5 +1,7 @@
 //! Benchmarks of the hot paths, each beside its baseline in the same run:
 //! - `assess/one_record`: one record through the engine;
+//! - `assess_64/one_by_one` (baseline) and `assess_64/lanes`: 64 records
+//!   through the engine one at a time, and together as one group of lanes;
 //! - `batch/read_only` (baseline): read the batch CSV with the csv crate,
 //!   counting byte records, nothing else;
 //! - `batch/score_csv` and `batch/score_jsonl`: the whole batch pipeline
@@ -10,22 +12,47 @@
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 
+use carescreen::assess::{assess_into, Lanes, LANES};
 use carescreen::batch::{self, BatchOptions, Format};
 use carescreen::rules::{load, RulesSource};
-use carescreen::{assess, Answers, RuleSet};
+use carescreen::{assess, Answers, Assessment, RuleSet};
 
 const ROWS: usize = 20_000;
 
-/// A deterministic batch CSV shaped like `shared/bench/gen.py` output:
-/// valid random answers, hidden items blank.
-fn batch_csv(rules: &RuleSet, rows: usize) -> Vec<u8> {
-    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+/// A deterministic record shaped like `shared/bench/gen.py` rows: a valid
+/// random answer to every item, risk items rarely positive, items hidden by
+/// skip logic left blank.
+fn random_answers(rules: &RuleSet, seed: u64) -> Answers {
+    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
     let mut next = move |n: u64| {
         state ^= state << 13;
         state ^= state >> 7;
         state ^= state << 17;
         state % n
     };
+    let mut answers = Answers::new(rules);
+    for (i, item) in rules.items.iter().enumerate() {
+        let Some(codes) = item.codes() else { continue };
+        // Risk items are rarely positive, as in real intakes.
+        let rare = item.id.starts_with("cssrs") || item.id == "harm_others";
+        let rank = if rare {
+            usize::from(next(10) == 0)
+        } else {
+            next(codes.len() as u64) as usize
+        };
+        let _ = answers.set(rules, i, codes[rank.min(codes.len() - 1)]);
+    }
+    let shown = carescreen::assess::shown_items(rules, &answers);
+    for (i, shown) in shown.into_iter().enumerate() {
+        if !shown {
+            answers.clear(i);
+        }
+    }
+    answers
+}
+
+/// A batch CSV of `rows` such records.
+fn batch_csv(rules: &RuleSet, rows: usize) -> Vec<u8> {
     let items: Vec<usize> = (0..rules.items.len())
         .filter(|&i| rules.items[i].codes().is_some())
         .collect();
@@ -36,27 +63,11 @@ fn batch_csv(rules: &RuleSet, rows: usize) -> Vec<u8> {
     }
     out.push('\n');
     for r in 0..rows {
-        let mut answers = Answers::new(rules);
-        for &i in &items {
-            let codes = rules.items[i].codes().unwrap_or_default();
-            // Risk items are rarely positive, as in real intakes.
-            let rare = rules.items[i].id.starts_with("cssrs") || rules.items[i].id == "harm_others";
-            let rank = if rare {
-                usize::from(next(10) == 0)
-            } else {
-                next(codes.len() as u64) as usize
-            };
-            let _ = answers.set(rules, i, codes[rank.min(codes.len() - 1)]);
-        }
-        let shown = assess(rules, &answers)
-            .map(|a| a.shown)
-            .unwrap_or_else(|_| vec![true; rules.items.len()]);
+        let answers = random_answers(rules, r as u64);
         out.push_str(&format!("c{r}"));
         for &i in &items {
             out.push(',');
-            if shown[i] {
-                out.push_str(&answers.get(i).map(|v| v.to_string()).unwrap_or_default());
-            }
+            out.push_str(&answers.get(i).map(|v| v.to_string()).unwrap_or_default());
         }
         out.push('\n');
     }
@@ -85,6 +96,36 @@ fn benches(c: &mut Criterion) {
     };
     group.bench_function("one_record", |b| {
         b.iter(|| assess(&rules, &record).map(|a| a.level))
+    });
+    group.finish();
+
+    // The same 64 records one by one, and as one group of lanes.
+    let group_records: Vec<Answers> = (0..LANES)
+        .map(|r| random_answers(&rules, r as u64))
+        .collect();
+    let mut group = c.benchmark_group("assess_64");
+    group.throughput(Throughput::Elements(LANES as u64));
+    group.bench_function("one_by_one", |b| {
+        let mut out = Assessment::empty();
+        b.iter(|| {
+            group_records
+                .iter()
+                .filter(|a| assess_into(&rules, a, &mut out).is_ok())
+                .count()
+        })
+    });
+    group.bench_function("lanes", |b| {
+        let mut lanes = Lanes::new(&rules).expect("the default rules fit lanes");
+        b.iter(|| {
+            lanes.begin(LANES);
+            for (r, answers) in group_records.iter().enumerate() {
+                for i in 0..rules.items.len() {
+                    lanes.set(i, r, answers.get(i));
+                }
+            }
+            lanes.run(&rules);
+            (0..LANES).filter(|&r| !lanes.is_slow(r)).count()
+        })
     });
     group.finish();
 

@@ -78,27 +78,21 @@ impl Answers {
     /// Set an answer from text, as batch input gives it. Empty text means
     /// no answer. Text that is not a valid answer is kept as a pending error.
     pub fn set_text(&mut self, rules: &RuleSet, index: ItemIdx, text: &str) {
-        match parse_answer(&rules.items[index], text) {
+        self.set_parsed(index, parse_answer(&rules.items[index], text));
+    }
+
+    /// `set_text` for raw bytes, as the CSV reader gives them.
+    pub fn set_bytes(&mut self, rules: &RuleSet, index: ItemIdx, bytes: &[u8]) {
+        self.set_parsed(index, parse_bytes(rules, index, bytes));
+    }
+
+    fn set_parsed(&mut self, index: ItemIdx, parsed: Result<Option<i64>, AnswerError>) {
+        match parsed {
             Ok(value) => self.values[index] = value,
             Err(err) => {
                 self.values[index] = None;
                 self.unparsed.push((index, err));
             }
-        }
-    }
-
-    /// `set_text` for raw bytes, as the CSV reader gives them, with a fast
-    /// path for the common one-digit code.
-    pub fn set_bytes(&mut self, rules: &RuleSet, index: ItemIdx, bytes: &[u8]) {
-        let trimmed = bytes.trim_ascii();
-        match trimmed {
-            [] => self.values[index] = None,
-            [digit @ b'0'..=b'9']
-                if rules.items[index].score(i64::from(digit - b'0')).is_some() =>
-            {
-                self.values[index] = Some(i64::from(digit - b'0'));
-            }
-            _ => self.set_text(rules, index, &String::from_utf8_lossy(bytes)),
         }
     }
 
@@ -141,6 +135,40 @@ pub fn parse_answer(item: &Item, text: &str) -> Result<Option<i64>, AnswerError>
     match item.score(code) {
         Some(_) => Ok(Some(code)),
         None => Err(invalid(item, text)),
+    }
+}
+
+/// `parse_answer` for raw bytes, as the CSV reader gives them, with a fast
+/// path for the common one-digit code.
+#[inline]
+pub fn parse_bytes(
+    rules: &RuleSet,
+    index: ItemIdx,
+    bytes: &[u8],
+) -> Result<Option<i64>, AnswerError> {
+    match bytes {
+        [] => Ok(None),
+        &[digit] if valid_digit(rules, index, digit) => Ok(Some(i64::from(digit - b'0'))),
+        _ => parse_other_bytes(rules, index, bytes),
+    }
+}
+
+#[inline]
+fn valid_digit(rules: &RuleSet, index: ItemIdx, byte: u8) -> bool {
+    byte.is_ascii_digit() && rules.compiled.digits[index] >> (byte - b'0') & 1 == 1
+}
+
+#[cold]
+#[inline(never)]
+fn parse_other_bytes(
+    rules: &RuleSet,
+    index: ItemIdx,
+    bytes: &[u8],
+) -> Result<Option<i64>, AnswerError> {
+    match bytes.trim_ascii() {
+        [] => Ok(None),
+        &[digit] if valid_digit(rules, index, digit) => Ok(Some(i64::from(digit - b'0'))),
+        _ => parse_answer(&rules.items[index], &String::from_utf8_lossy(bytes)),
     }
 }
 

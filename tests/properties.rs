@@ -323,3 +323,89 @@ fn a_read_error_mid_file_keeps_every_row_read_before_it() {
         );
     }
 }
+
+/// A batch CSV over the default rules: per row and answerable item a
+/// choice, 0 for a blank cell, 9 for a wrong value, otherwise one of the
+/// item's codes; with `tidy`, cells skip logic hides are left blank.
+fn batch_input(rows: &[(Vec<u8>, bool)]) -> String {
+    let rules = rules();
+    let answerable: Vec<usize> = (0..rules.items.len())
+        .filter(|&i| rules.items[i].codes().is_some())
+        .collect();
+    let header: Vec<&str> = answerable
+        .iter()
+        .map(|&i| rules.items[i].id.as_str())
+        .collect();
+    let mut out = format!("id,{}\n", header.join(","));
+    for (k, (choices, tidy)) in rows.iter().enumerate() {
+        let mut answers = Answers::new(rules);
+        let mut wrong = Vec::new();
+        for (n, &i) in answerable.iter().enumerate() {
+            let codes = rules.items[i].codes().expect("codes");
+            match choices[n % choices.len()] {
+                0 => {}
+                9 => wrong.push(i),
+                c => answers
+                    .set(rules, i, codes[usize::from(c) % codes.len()])
+                    .expect("valid"),
+            }
+        }
+        let shown = carescreen::assess::shown_items(rules, &answers);
+        out.push_str(&format!("r{k}"));
+        for &i in &answerable {
+            out.push(',');
+            if wrong.contains(&i) {
+                out.push('x');
+            } else if shown[i] || !tidy {
+                out.push_str(&answers.get(i).map(|v| v.to_string()).unwrap_or_default());
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn score_default(
+    input: &str,
+    threads: usize,
+    note_column: bool,
+) -> (Vec<csv::StringRecord>, batch::Summary) {
+    let mut options = BatchOptions::new("id", Format::Csv);
+    options.threads = threads;
+    options.note_column = note_column;
+    let mut out = Vec::new();
+    let summary = batch::score(rules(), input.as_bytes(), &mut out, &options).expect("runs");
+    let rows = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(out.as_slice())
+        .records()
+        .map(|r| r.expect("our own output parses"))
+        .collect();
+    (rows, summary)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 40, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// Plain CSV rows are scored in groups; rows with a note column one at
+    /// a time. Both give the same cells and the same summary.
+    #[test]
+    fn rows_scored_in_groups_match_rows_scored_one_at_a_time(
+        rows in proptest::collection::vec(
+            (proptest::collection::vec(prop_oneof![8 => 1u8..9, 1 => Just(0u8), 1 => Just(9u8)], 1..60), any::<bool>()),
+            0..150,
+        ),
+        threads in 1usize..3,
+    ) {
+        let input = batch_input(&rows);
+        let (grouped, grouped_summary) = score_default(&input, threads, false);
+        let (single, single_summary) = score_default(&input, 1, true);
+        prop_assert_eq!(grouped.len(), rows.len() + 1);
+        prop_assert_eq!(grouped.len(), single.len());
+        for (k, (g, s)) in grouped.iter().zip(&single).enumerate() {
+            let without_note: Vec<&str> = s.iter().take(s.len() - 1).collect();
+            prop_assert_eq!(g.iter().collect::<Vec<_>>(), without_note, "row {}", k);
+        }
+        prop_assert_eq!(grouped_summary, single_summary);
+    }
+}

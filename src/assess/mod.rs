@@ -5,12 +5,14 @@
 //! stages computed (validation guarantees it): skip logic → scales →
 //! ratings → flags → domains → placement rules and program features.
 
+mod lanes;
 mod partial;
 mod trace;
 
+pub use lanes::{LaneRow, Lanes, LANES};
 pub use partial::established_flags;
 
-pub use trace::{describe, Reason, Seen, TraceEntry, TraceKind};
+pub use trace::{describe, visit_reasons, Reason, Seen, TraceEntry, TraceKind};
 
 use crate::answers::Answers;
 use crate::error::AnswerError;
@@ -92,12 +94,60 @@ impl Assessment {
 
     /// Indexes of raised flags, most severe first (then in rule-set order).
     pub fn raised_flags<'a>(&'a self, rules: &'a RuleSet) -> impl Iterator<Item = usize> + 'a {
-        rules
-            .flags_by_severity
-            .iter()
-            .copied()
-            .filter(|&f| self.flags[f])
+        raised_flags(rules, self)
     }
+}
+
+/// What a result row needs of an assessment: given by a whole `Assessment`
+/// and, in the batch hot path, by one row of a `Lanes` group.
+pub trait Outcome {
+    /// Recommended level (index into `RuleSet::levels`).
+    fn level(&self) -> usize;
+    /// Acute risk: the crisis route.
+    fn crisis(&self) -> bool;
+    fn flag(&self, flag: usize) -> bool;
+    /// Whether a placement rule fired.
+    fn rule(&self, rule: usize) -> bool;
+    fn score(&self, scale: usize) -> Option<i64>;
+    fn band(&self, scale: usize) -> Option<usize>;
+    /// Grade index of a rating.
+    fn rating(&self, rating: usize) -> usize;
+}
+
+impl Outcome for Assessment {
+    fn level(&self) -> usize {
+        self.level
+    }
+    fn crisis(&self) -> bool {
+        self.crisis
+    }
+    fn flag(&self, flag: usize) -> bool {
+        self.flags[flag]
+    }
+    fn rule(&self, rule: usize) -> bool {
+        self.rules[rule]
+    }
+    fn score(&self, scale: usize) -> Option<i64> {
+        self.scales[scale].score
+    }
+    fn band(&self, scale: usize) -> Option<usize> {
+        self.scales[scale].band
+    }
+    fn rating(&self, rating: usize) -> usize {
+        self.ratings[rating]
+    }
+}
+
+/// Indexes of raised flags, most severe first (then in rule-set order).
+pub fn raised_flags<'a>(
+    rules: &'a RuleSet,
+    outcome: &'a impl Outcome,
+) -> impl Iterator<Item = usize> + 'a {
+    rules
+        .flags_by_severity
+        .iter()
+        .copied()
+        .filter(|&f| outcome.flag(f))
 }
 
 /// Which items skip logic shows for these answers (a hidden item's value

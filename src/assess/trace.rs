@@ -5,8 +5,38 @@
 //! Computed on demand from the assessment (which keeps every intermediate
 //! result), so scoring pays nothing for it.
 
-use super::Assessment;
+use super::{Assessment, Outcome};
 use crate::model::{Cmp, Condition, Origin, RuleSet, Slots, Subject, Test, TraceRule, NONE};
+
+/// What decided the level of an outcome, in order, without collecting them
+/// (the batch hot path): see `Assessment::reasons`.
+pub fn visit_reasons(rules: &RuleSet, outcome: &impl Outcome, mut visit: impl FnMut(Reason)) {
+    let raised = |f: &usize| outcome.flag(*f);
+    let level = outcome.level();
+    if outcome.crisis() {
+        (0..rules.flags.len())
+            .filter(raised)
+            .filter(|&f| rules.flags[f].crisis)
+            .for_each(|flag| visit(Reason::Crisis { flag }));
+        return;
+    }
+    let mut any = false;
+    for flag in (0..rules.flags.len()).filter(raised) {
+        if rules.flags[flag].min_level == Some(level) {
+            visit(Reason::Flag { flag });
+            any = true;
+        }
+    }
+    for rule in 0..rules.rules.len() {
+        if outcome.rule(rule) && rules.rules[rule].level == level {
+            visit(Reason::Rule { rule });
+            any = true;
+        }
+    }
+    if !any {
+        visit(Reason::Default);
+    }
+}
 
 /// The assessment's facts, looked up by subject.
 struct Facts<'a> {
@@ -119,32 +149,9 @@ impl Assessment {
         reasons
     }
 
-    /// `reasons` without collecting them (the batch hot path).
-    pub fn visit_reasons(&self, rules: &RuleSet, mut visit: impl FnMut(Reason)) {
-        let raised = |f: &usize| self.flags[*f];
-        if self.crisis {
-            (0..rules.flags.len())
-                .filter(raised)
-                .filter(|&f| rules.flags[f].crisis)
-                .for_each(|flag| visit(Reason::Crisis { flag }));
-            return;
-        }
-        let mut any = false;
-        for flag in (0..rules.flags.len()).filter(raised) {
-            if rules.flags[flag].min_level == Some(self.level) {
-                visit(Reason::Flag { flag });
-                any = true;
-            }
-        }
-        for rule in 0..rules.rules.len() {
-            if self.rules[rule] && rules.rules[rule].level == self.level {
-                visit(Reason::Rule { rule });
-                any = true;
-            }
-        }
-        if !any {
-            visit(Reason::Default);
-        }
+    /// `reasons` without collecting them.
+    pub fn visit_reasons(&self, rules: &RuleSet, visit: impl FnMut(Reason)) {
+        visit_reasons(rules, self, visit)
     }
 
     /// Every rating grade, flag, domain grade, placement rule and program

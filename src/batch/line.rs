@@ -1,17 +1,16 @@
 //! One output line per input row, rendered into bytes: a CSV row of the
 //! batch contract, or a JSON Lines record.
 //!
-//! CSV cells are written here rather than through a CSV writer: the rule
-//! set's own cells are ids and names, and a row is mostly copies of them, so
-//! plain byte copies with the quoting rule of RFC 4180 are the fast path.
-//! Every text cell is neutralized for spreadsheets: one starting with `=`,
-//! `+`, `-`, `@`, a tab or a carriage return (and not a plain number) gets a
-//! leading `'`, so it is never read as a formula.
+//! CSV cells are written by `row::push_cell` rather than a CSV writer: the
+//! rule set's own cells are ids and names, rendered once (`ResultCells`),
+//! and a row is mostly copies of them. Every text cell is neutralized for
+//! spreadsheets (see `push_cell`).
 
-use crate::assess::Assessment;
+use crate::assess::{Assessment, Outcome};
 use crate::model::RuleSet;
+use crate::report::json;
 use crate::report::note::NoteRenderer;
-use crate::report::{json, row};
+use crate::report::row::{self, push_cell, ResultCells};
 
 use super::Format;
 
@@ -22,6 +21,7 @@ pub(crate) struct LineRenderer<'a> {
     notes: Option<NoteRenderer<'a>>,
     /// CSV only: add the referral note as a last column.
     note_column: bool,
+    cells: ResultCells,
     scratch: String,
 }
 
@@ -41,6 +41,7 @@ impl<'a> LineRenderer<'a> {
             format,
             notes,
             note_column,
+            cells: ResultCells::new(rules),
             scratch: String::new(),
         })
     }
@@ -70,15 +71,11 @@ impl<'a> LineRenderer<'a> {
     pub fn scored(&mut self, sheet_row: u64, id: &str, a: &Assessment, out: &mut Vec<u8>) {
         match self.format {
             Format::Csv => {
-                push_cell(out, id, true);
-                row::result_fields(self.rules, a, &mut self.scratch, |value| {
-                    push_cell(out, value, false)
-                });
                 let note = self.note_column.then(|| {
                     self.note(id, a)
                         .unwrap_or_else(|e| format!("(the note could not be rendered: {e})"))
                 });
-                self.end_row("", note.as_deref(), out);
+                self.csv_row(id, a, note.as_deref(), out);
             }
             Format::Jsonl => {
                 let note = self.note(id, a);
@@ -93,6 +90,24 @@ impl<'a> LineRenderer<'a> {
                 push_json(out, &record);
             }
         }
+    }
+
+    /// Whether scored rows need nothing but an `Outcome` (CSV without a
+    /// note column): then `csv_row` renders them.
+    pub fn outcome_only(&self) -> bool {
+        self.format == Format::Csv && !self.note_column
+    }
+
+    /// A scored CSV row, with the note cell when `note` is given.
+    pub fn csv_row(&self, id: &str, outcome: &impl Outcome, note: Option<&str>, out: &mut Vec<u8>) {
+        push_cell(out, id, true);
+        self.cells.write(self.rules, outcome, out);
+        // No error.
+        out.push(b',');
+        if let Some(note) = note {
+            push_cell(out, note, false);
+        }
+        out.push(b'\n');
     }
 
     /// A rejected row: no result, but the flags its answers establish.
@@ -146,44 +161,4 @@ fn push_json(out: &mut Vec<u8>, record: &json::Record<'_>) {
     // Serializing plain view structs into memory cannot fail.
     let _ = serde_json::to_writer(&mut *out, record);
     out.push(b'\n');
-}
-
-/// Append one CSV cell: a comma first unless `first`; neutralized for
-/// spreadsheets; quoted (with `"` doubled) when it holds a comma, quote or
-/// line break.
-#[inline]
-pub(crate) fn push_cell(out: &mut Vec<u8>, cell: &str, first: bool) {
-    if !first {
-        out.push(b',');
-    }
-    let bytes = cell.as_bytes();
-    let formula = matches!(
-        bytes.first(),
-        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
-    ) && !is_integer(cell);
-    let quote = bytes
-        .iter()
-        .any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r'));
-    if quote {
-        out.push(b'"');
-    }
-    if formula {
-        out.push(b'\'');
-    }
-    if quote {
-        for &b in bytes {
-            if b == b'"' {
-                out.push(b'"');
-            }
-            out.push(b);
-        }
-        out.push(b'"');
-    } else {
-        out.extend_from_slice(bytes);
-    }
-}
-
-fn is_integer(cell: &str) -> bool {
-    let digits = cell.strip_prefix('-').unwrap_or(cell);
-    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
 }

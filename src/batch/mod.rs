@@ -13,10 +13,13 @@ use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::sync::{mpsc, Arc, Mutex};
 
-use crate::answers::Answers;
-use crate::assess::{assess, assess_into, established_flags, Assessment, Warning};
+use crate::answers::{parse_bytes, Answers};
+use crate::assess::{
+    assess, assess_into, established_flags, Assessment, Lanes, Outcome, Warning, LANES,
+};
 use crate::error::{AnswerError, Error};
 use crate::model::RuleSet;
+use crate::report::row::push_cell;
 use header::{map_header, Columns};
 use line::LineRenderer;
 
@@ -403,6 +406,9 @@ struct Worker<'a> {
     renderer: LineRenderer<'a>,
     answers: Answers,
     assessment: Assessment,
+    /// Groups of rows assessed together, when the output needs no more
+    /// than an `Outcome` of each.
+    lanes: Option<Lanes>,
 }
 
 impl<'a> Worker<'a> {
@@ -416,6 +422,7 @@ impl<'a> Worker<'a> {
             rules,
             columns,
             id_column,
+            lanes: renderer.outcome_only().then(|| Lanes::new(rules)).flatten(),
             renderer,
             answers: Answers::new(rules),
             assessment: Assessment::empty(),
@@ -432,8 +439,64 @@ impl<'a> Worker<'a> {
         if summary.by_level.is_empty() {
             summary.by_level = vec![0; self.rules.levels.len()];
         }
-        for (k, record) in records.iter().enumerate() {
-            self.row(first_row + k as u64, record, out, summary);
+        let Some(mut lanes) = self.lanes.take() else {
+            for (k, record) in records.iter().enumerate() {
+                self.row(first_row + k as u64, record, out, summary);
+            }
+            return;
+        };
+        for (g, group) in records.chunks(LANES).enumerate() {
+            let first_row = first_row + (g * LANES) as u64;
+            self.group(&mut lanes, first_row, group, out, summary);
+        }
+        self.lanes = Some(lanes);
+    }
+
+    /// Score up to `LANES` rows together. A row the lanes leave undecided
+    /// (a malformed row, an invalid or missing answer, a value for a
+    /// hidden item) goes through `row`, the one-record path.
+    fn group(
+        &mut self,
+        lanes: &mut Lanes,
+        first_row: u64,
+        records: &[csv::ByteRecord],
+        out: &mut Vec<u8>,
+        summary: &mut Summary,
+    ) {
+        let rules = self.rules;
+        lanes.begin(records.len());
+        for (r, record) in records.iter().enumerate() {
+            if !fits(record, self.columns.width) {
+                lanes.set_slow(r);
+                continue;
+            }
+            // A fitting row has a cell for every column.
+            for (cell, &item) in record.iter().zip(&self.columns.by_column) {
+                let Some(index) = item else { continue };
+                match parse_bytes(rules, index, cell) {
+                    Ok(value) => lanes.set(index, r, value),
+                    Err(_) => {
+                        lanes.set_slow(r);
+                        break;
+                    }
+                }
+            }
+        }
+        lanes.run(rules);
+        for (r, record) in records.iter().enumerate() {
+            let data_row = first_row + r as u64;
+            let raw_id = String::from_utf8_lossy(record.get(self.columns.id).unwrap_or_default());
+            let id = raw_id.trim();
+            if lanes.is_slow(r) || id.is_empty() {
+                self.row(data_row, record, out, summary);
+                continue;
+            }
+            let outcome = lanes.row(r);
+            summary.rows += 1;
+            summary.scored += 1;
+            summary.by_level[outcome.level()] += 1;
+            summary.crisis += u64::from(outcome.crisis());
+            self.renderer.csv_row(id, &outcome, None, out);
         }
     }
 
@@ -568,19 +631,19 @@ pub fn template<W: Write>(rules: &RuleSet, id_column: &str, mut output: W) -> Re
         Err(_) => vec![true; rules.items.len()],
     };
     let mut out = Vec::new();
-    line::push_cell(&mut out, id_column, true);
+    push_cell(&mut out, id_column, true);
     for &i in &items {
-        line::push_cell(&mut out, &rules.items[i].id, false);
+        push_cell(&mut out, &rules.items[i].id, false);
     }
     out.push(b'\n');
-    line::push_cell(&mut out, "example-1", true);
+    push_cell(&mut out, "example-1", true);
     for &i in &items {
         let value = if shown[i] {
             answers.get(i).map(|v| v.to_string()).unwrap_or_default()
         } else {
             String::new()
         };
-        line::push_cell(&mut out, &value, false);
+        push_cell(&mut out, &value, false);
     }
     out.push(b'\n');
     output.write_all(&out).map_err(io_error)?;

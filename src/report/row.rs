@@ -1,7 +1,7 @@
 //! The flat result row of the batch CSV contract (DESIGN.md): column names
 //! and values, in order.
 
-use crate::assess::Assessment;
+use crate::assess::{raised_flags, visit_reasons, Outcome};
 use crate::model::RuleSet;
 
 /// Output column names for a rule set, with the id column named as in the input.
@@ -17,42 +17,89 @@ pub fn header(rules: &RuleSet, id_column: &str) -> Vec<String> {
     out
 }
 
-/// Write the result columns of a scored record (everything between the id
-/// column and `rules_version`), in header order, one `field` call each.
-/// `scratch` is a reusable buffer, so a row costs no allocation.
-pub fn result_fields(
-    rules: &RuleSet,
-    a: &Assessment,
-    scratch: &mut String,
-    mut field: impl FnMut(&str),
-) {
-    field(&rules.levels[a.level].id);
-    field(&rules.levels[a.level].name);
-    field(if a.crisis { "true" } else { "false" });
-    scratch.clear();
-    for f in a.raised_flags(rules) {
-        if !scratch.is_empty() {
-            scratch.push(';');
+/// The result cells of the batch CSV contract that come from the rule set
+/// (level ids and names, band and grade ids, provenance), rendered once as
+/// `push_cell` renders them, so that writing a row is mostly byte copies.
+pub struct ResultCells {
+    /// Per level: `,id,name`.
+    levels: Vec<Vec<u8>>,
+    /// Per scale, per band: `,id`.
+    bands: Vec<Vec<Vec<u8>>>,
+    /// Per rating, per grade: `,id`.
+    grades: Vec<Vec<Vec<u8>>>,
+    /// `,rules_version,rules_sha256`.
+    provenance: Vec<u8>,
+}
+
+impl ResultCells {
+    pub fn new(rules: &RuleSet) -> ResultCells {
+        let cells = |texts: &[&str]| {
+            let mut out = Vec::new();
+            texts.iter().for_each(|t| push_cell(&mut out, t, false));
+            out
+        };
+        ResultCells {
+            levels: rules
+                .levels
+                .iter()
+                .map(|l| cells(&[&l.id, &l.name]))
+                .collect(),
+            bands: rules
+                .scales
+                .iter()
+                .map(|s| s.bands.iter().map(|b| cells(&[&b.id])).collect())
+                .collect(),
+            grades: rules
+                .ratings
+                .iter()
+                .map(|r| r.grades.iter().map(|g| cells(&[&g.id])).collect())
+                .collect(),
+            provenance: cells(&[&rules.version, &rules.sha256]),
         }
-        scratch.push_str(&rules.flags[f].id);
     }
-    field(scratch);
-    let mut number = itoa::Buffer::new();
-    for (scale, result) in rules.scales.iter().zip(&a.scales) {
-        field(result.score.map_or("", |score| number.format(score)));
-        field(result.band.map_or("", |b| scale.bands[b].id.as_str()));
-    }
-    for (rating, &grade) in rules.ratings.iter().zip(&a.ratings) {
-        field(&rating.grades[grade].id);
-    }
-    scratch.clear();
-    a.visit_reasons(rules, |reason| {
-        if !scratch.is_empty() {
-            scratch.push(';');
+
+    /// Append the result cells of a scored record (everything after the id
+    /// cell, through `rules_sha256`), each with its leading comma.
+    pub fn write(&self, rules: &RuleSet, outcome: &impl Outcome, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.levels[outcome.level()]);
+        out.extend_from_slice(if outcome.crisis() {
+            b",true"
+        } else {
+            b",false"
+        });
+        // Flag, rule and reason ids are `[a-z][a-z0-9_]*` (validation), so
+        // a `;`-joined list needs no quoting and is never a formula.
+        out.push(b',');
+        for (k, f) in raised_flags(rules, outcome).enumerate() {
+            if k > 0 {
+                out.push(b';');
+            }
+            out.extend_from_slice(rules.flags[f].id.as_bytes());
         }
-        scratch.push_str(reason.id_str(rules));
-    });
-    field(scratch);
+        let mut number = itoa::Buffer::new();
+        for (s, bands) in self.bands.iter().enumerate() {
+            out.push(b',');
+            if let Some(score) = outcome.score(s) {
+                out.extend_from_slice(number.format(score).as_bytes());
+            }
+            match outcome.band(s) {
+                Some(b) => out.extend_from_slice(&bands[b]),
+                None => out.push(b','),
+            }
+        }
+        for (r, grades) in self.grades.iter().enumerate() {
+            out.extend_from_slice(&grades[outcome.rating(r)]);
+        }
+        out.push(b',');
+        let mut first = true;
+        visit_reasons(rules, outcome, |reason| {
+            if !std::mem::take(&mut first) {
+                out.push(b';');
+            }
+            out.extend_from_slice(reason.id_str(rules).as_bytes());
+        });
+        out.extend_from_slice(&self.provenance);
+    }
 }
 
 /// The result columns of a rejected row: all empty, except that risk flags
@@ -85,7 +132,47 @@ pub fn rejected_fields<E>(
     Ok(())
 }
 
-/// How many result columns `result_fields` writes.
+/// How many result columns a row has between the id and `rules_version`.
 pub fn result_width(rules: &RuleSet) -> usize {
     4 + 2 * rules.scales.len() + rules.ratings.len() + 1
+}
+
+/// Append one CSV cell: a comma first unless `first`; neutralized for
+/// spreadsheets; quoted (with `"` doubled) when it holds a comma, quote or
+/// line break.
+#[inline]
+pub(crate) fn push_cell(out: &mut Vec<u8>, cell: &str, first: bool) {
+    if !first {
+        out.push(b',');
+    }
+    let bytes = cell.as_bytes();
+    let formula = matches!(
+        bytes.first(),
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
+    ) && !is_integer(cell);
+    let quote = bytes
+        .iter()
+        .any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r'));
+    if quote {
+        out.push(b'"');
+    }
+    if formula {
+        out.push(b'\'');
+    }
+    if quote {
+        for &b in bytes {
+            if b == b'"' {
+                out.push(b'"');
+            }
+            out.push(b);
+        }
+        out.push(b'"');
+    } else {
+        out.extend_from_slice(bytes);
+    }
+}
+
+fn is_integer(cell: &str) -> bool {
+    let digits = cell.strip_prefix('-').unwrap_or(cell);
+    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
 }
