@@ -271,7 +271,7 @@ struct ScoreArgs {
     /// Form of the referral notes (JSON Lines, --note-column)
     #[arg(long, value_enum, default_value_t = NoteFormatArg::Text)]
     note_format: NoteFormatArg,
-    /// Worker threads [default: every core]
+    /// Threads scoring, the one reading and writing included [default: every core]
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
     threads: Option<u16>,
     /// CSV: add the referral note as a last column `note`

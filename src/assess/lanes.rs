@@ -12,6 +12,7 @@
 //! exactly `assess_into`'s result (a property test compares the two).
 
 use super::Outcome;
+use crate::answers::parse_bytes;
 use crate::model::{ItemIdx, RuleSet, Slots, Test, NONE};
 
 /// Rows in a group: one bit each in a `u64` mask.
@@ -92,6 +93,9 @@ struct Program {
     /// Per item: an unanswered shown item takes the row off the fast path
     /// (it rejects the row, or changes a scale's score).
     missing_slow: Vec<bool>,
+    /// Per item, per byte: the code a one-byte cell holding it gives, or -1
+    /// if it is not a one-digit valid code.
+    digits: Vec<[i8; 256]>,
     show_if: Vec<Option<LaneTest>>,
     scales: Vec<LaneScale>,
     rating_grades: Vec<Vec<Option<LaneTest>>>,
@@ -142,6 +146,18 @@ impl Program {
             items: rules.items.len(),
             missing_slow: (0..rules.items.len())
                 .map(|i| compiled.missing_rejects[i] || !rules.items[i].scales.is_empty())
+                .collect(),
+            digits: compiled
+                .digits
+                .iter()
+                .map(|&valid| {
+                    std::array::from_fn(|byte| match u8::try_from(byte) {
+                        Ok(digit @ b'0'..=b'9') if valid >> (digit - b'0') & 1 == 1 => {
+                            (digit - b'0') as i8
+                        }
+                        _ => -1,
+                    })
+                })
                 .collect(),
             show_if: compiled
                 .show_if
@@ -252,6 +268,25 @@ impl Lanes {
     pub fn set(&mut self, item: ItemIdx, row: usize, value: Option<i64>) {
         // Valid codes lie within the rule set's bounds, checked by `new`.
         self.state.facts[item][row] = value.map_or(EMPTY, |v| v as i32);
+    }
+
+    /// Set an item's answer for one row from a batch cell. `false` when
+    /// the cell holds no valid answer (the row must then be left slow).
+    #[inline]
+    pub fn set_cell(&mut self, rules: &RuleSet, item: ItemIdx, row: usize, cell: &[u8]) -> bool {
+        let value = match *cell {
+            [] => EMPTY,
+            // The common case, without the general parser.
+            [byte] if self.program.digits[item][usize::from(byte)] >= 0 => {
+                i32::from(self.program.digits[item][usize::from(byte)])
+            }
+            _ => match parse_bytes(rules, item, cell) {
+                Ok(value) => value.map_or(EMPTY, |v| v as i32),
+                Err(_) => return false,
+            },
+        };
+        self.state.facts[item][row] = value;
+        true
     }
 
     /// Leave a row to `assess_into` (an answer that did not parse, a

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::sync::{mpsc, Arc, Mutex};
 
-use crate::answers::{parse_bytes, Answers};
+use crate::answers::Answers;
 use crate::assess::{
     assess, assess_into, established_flags, Assessment, Lanes, Outcome, Warning, LANES,
 };
@@ -35,7 +35,8 @@ pub struct BatchOptions {
     /// Name of the column holding the record id.
     pub id_column: String,
     pub format: Format,
-    /// Worker threads (at least 1).
+    /// Threads at work (at least 1): the calling thread, which reads,
+    /// writes and scores whenever it would wait, and `threads - 1` workers.
     pub threads: usize,
     /// CSV only: add the referral note as a last column `note`.
     pub note_column: bool,
@@ -143,6 +144,23 @@ struct Done {
     panicked: bool,
 }
 
+impl Done {
+    /// Score a chunk, catching a panic: a bug must stop the run with an
+    /// error, not hang it.
+    fn of(chunk: Chunk, worker: &mut Worker<'_>) -> Done {
+        let mut done = Done {
+            chunk,
+            summary: Summary::default(),
+            panicked: false,
+        };
+        let scored = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            done.chunk.process(worker, &mut done.summary)
+        }));
+        done.panicked = scored.is_err();
+        done
+    }
+}
+
 /// Score every row of `input`, writing one output line per input row.
 pub fn score<R: Read, W: Write>(
     rules: &RuleSet,
@@ -217,8 +235,9 @@ pub fn score_with_progress<R: Read, W: Write>(
     Ok(summary)
 }
 
-/// Workers score chunks; this thread reads them, and writes the results
-/// back in input order (neither the input nor the output need be `Send`).
+/// Workers score chunks; this thread reads them, scores one itself rather
+/// than wait, and writes the results back in input order (neither the input
+/// nor the output need be `Send`).
 #[allow(clippy::too_many_arguments)]
 fn score_parallel<R: Read, W: Write>(
     rules: &RuleSet,
@@ -239,7 +258,7 @@ fn score_parallel<R: Read, W: Write>(
     std::thread::scope(|scope| -> Result<(), Error> {
         // Owned here, so any return drops it and idle workers stop.
         let work_tx = work_tx;
-        for _ in 0..threads {
+        for _ in 0..threads - 1 {
             let work_rx = Arc::clone(&work_rx);
             let done_tx = done_tx.clone();
             let renderer = LineRenderer::new(rules, options).map_err(Error::Template)?;
@@ -252,23 +271,18 @@ fn score_parallel<R: Read, W: Write>(
                         Err(_) => return,
                     };
                     let Ok(chunk) = next else { return };
-                    let mut done = Done {
-                        chunk,
-                        summary: Summary::default(),
-                        panicked: false,
-                    };
-                    // A bug must stop the run with an error, not hang it.
-                    let scored = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        done.chunk.process(&mut worker, &mut done.summary)
-                    }));
-                    done.panicked = scored.is_err();
-                    if done_tx.send(done).is_err() || scored.is_err() {
+                    let done = Done::of(chunk, &mut worker);
+                    let panicked = done.panicked;
+                    if done_tx.send(done).is_err() || panicked {
                         return;
                     }
                 }
             });
         }
         drop(done_tx);
+        // This thread reads and writes, and scores whenever it would wait.
+        let renderer = LineRenderer::new(rules, options).map_err(Error::Template)?;
+        let mut own = Worker::new(rules, columns, &options.id_column, renderer);
 
         let mut pending: BTreeMap<u64, Done> = BTreeMap::new();
         let (mut next_seq, mut next_write) = (0u64, 0u64);
@@ -301,7 +315,19 @@ fn score_parallel<R: Read, W: Write>(
             if in_flight == 0 {
                 break;
             }
-            let done = done_rx.recv().map_err(|_| worker_gone())?;
+            // A finished chunk first; else score one here rather than wait
+            // (a worker waiting for work holds the queue's lock: none left).
+            let done = match done_rx.try_recv() {
+                Ok(done) => done,
+                Err(mpsc::TryRecvError::Disconnected) => return Err(worker_gone()),
+                Err(mpsc::TryRecvError::Empty) => {
+                    let queued = work_rx.try_lock().ok().and_then(|rx| rx.try_recv().ok());
+                    match queued {
+                        Some(chunk) => Done::of(chunk, &mut own),
+                        None => done_rx.recv().map_err(|_| worker_gone())?,
+                    }
+                }
+            };
             if done.panicked {
                 return Err(worker_gone());
             }
@@ -472,10 +498,8 @@ impl<'a> Worker<'a> {
             }
             // A fitting row has a cell for every column.
             for (cell, &item) in record.iter().zip(&self.columns.by_column) {
-                let Some(index) = item else { continue };
-                match parse_bytes(rules, index, cell) {
-                    Ok(value) => lanes.set(index, r, value),
-                    Err(_) => {
+                if let Some(index) = item {
+                    if !lanes.set_cell(rules, index, r, cell) {
                         lanes.set_slow(r);
                         break;
                     }

@@ -18,11 +18,15 @@ pub fn header(rules: &RuleSet, id_column: &str) -> Vec<String> {
 }
 
 /// The result cells of the batch CSV contract that come from the rule set
-/// (level ids and names, band and grade ids, provenance), rendered once as
-/// `push_cell` renders them, so that writing a row is mostly byte copies.
+/// (level ids and names, scores with their bands, grade ids, provenance),
+/// rendered once as `push_cell` renders them, so that writing a row is a
+/// few byte copies.
 pub struct ResultCells {
-    /// Per level: `,id,name`.
-    levels: Vec<Vec<u8>>,
+    /// Per level, then not crisis / crisis: `,id,name,false` or `,…,true`.
+    levels: Vec<[Vec<u8>; 2]>,
+    /// Per scale: its lowest score, and per score from there `,score,band`
+    /// (empty when the range is too wide to render ahead).
+    scores: Vec<(i64, Vec<Vec<u8>>)>,
     /// Per scale, per band: `,id`.
     bands: Vec<Vec<Vec<u8>>>,
     /// Per rating, per grade: `,id`.
@@ -31,6 +35,9 @@ pub struct ResultCells {
     provenance: Vec<u8>,
 }
 
+/// Widest score range rendered ahead.
+const MAX_RENDERED_SCORES: i64 = 1024;
+
 impl ResultCells {
     pub fn new(rules: &RuleSet) -> ResultCells {
         let cells = |texts: &[&str]| {
@@ -38,12 +45,34 @@ impl ResultCells {
             texts.iter().for_each(|t| push_cell(&mut out, t, false));
             out
         };
+        let scores = rules
+            .scales
+            .iter()
+            .map(|scale| {
+                if scale.max - scale.min > MAX_RENDERED_SCORES {
+                    return (scale.min, Vec::new());
+                }
+                let rendered = (scale.min..=scale.max)
+                    .map(|score| {
+                        let band = scale.band_of(score).map_or("", |b| &scale.bands[b].id);
+                        cells(&[&score.to_string(), band])
+                    })
+                    .collect();
+                (scale.min, rendered)
+            })
+            .collect();
         ResultCells {
             levels: rules
                 .levels
                 .iter()
-                .map(|l| cells(&[&l.id, &l.name]))
+                .map(|l| {
+                    [
+                        cells(&[&l.id, &l.name, "false"]),
+                        cells(&[&l.id, &l.name, "true"]),
+                    ]
+                })
                 .collect(),
+            scores,
             bands: rules
                 .scales
                 .iter()
@@ -61,12 +90,7 @@ impl ResultCells {
     /// Append the result cells of a scored record (everything after the id
     /// cell, through `rules_sha256`), each with its leading comma.
     pub fn write(&self, rules: &RuleSet, outcome: &impl Outcome, out: &mut Vec<u8>) {
-        out.extend_from_slice(&self.levels[outcome.level()]);
-        out.extend_from_slice(if outcome.crisis() {
-            b",true"
-        } else {
-            b",false"
-        });
+        out.extend_from_slice(&self.levels[outcome.level()][usize::from(outcome.crisis())]);
         // Flag, rule and reason ids are `[a-z][a-z0-9_]*` (validation), so
         // a `;`-joined list needs no quoting and is never a formula.
         out.push(b',');
@@ -76,15 +100,23 @@ impl ResultCells {
             }
             out.extend_from_slice(rules.flags[f].id.as_bytes());
         }
-        let mut number = itoa::Buffer::new();
-        for (s, bands) in self.bands.iter().enumerate() {
-            out.push(b',');
-            if let Some(score) = outcome.score(s) {
-                out.extend_from_slice(number.format(score).as_bytes());
-            }
-            match outcome.band(s) {
-                Some(b) => out.extend_from_slice(&bands[b]),
-                None => out.push(b','),
+        for (s, (min, scores)) in self.scores.iter().enumerate() {
+            let score = outcome.score(s);
+            // A band is always the band of the score (`Scale::band_of`).
+            let rendered = score
+                .and_then(|score| usize::try_from(score - min).ok())
+                .and_then(|at| scores.get(at));
+            match (rendered, score) {
+                (Some(cells), _) => out.extend_from_slice(cells),
+                (None, Some(score)) => {
+                    out.push(b',');
+                    out.extend_from_slice(itoa::Buffer::new().format(score).as_bytes());
+                    match outcome.band(s) {
+                        Some(b) => out.extend_from_slice(&self.bands[s][b]),
+                        None => out.push(b','),
+                    }
+                }
+                (None, None) => out.extend_from_slice(b",,"),
             }
         }
         for (r, grades) in self.grades.iter().enumerate() {
