@@ -1058,9 +1058,11 @@ fn same_file(a: &Path, b: &Path) -> bool {
 
 /// Write to a temporary file beside `path`, then rename it over `path`: a
 /// crash leaves the old file or the complete new one, never half a file.
+/// A device or pipe (`/dev/null`, a FIFO) is written in place instead:
+/// renaming over it would put a plain file where it was.
 fn write_atomically<T>(
     path: &Path,
-    write: impl FnOnce(&mut io::BufWriter<&mut tempfile::NamedTempFile>) -> Result<T, Error>,
+    write: impl FnOnce(&mut dyn Write) -> Result<T, Error>,
 ) -> Result<T, Error> {
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
@@ -1070,6 +1072,16 @@ fn write_atomically<T>(
         path: path.to_path_buf(),
         source,
     };
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .map_err(write_err)?;
+        let mut out = io::BufWriter::new(file);
+        let value = write(&mut out)?;
+        out.flush().map_err(write_err)?;
+        return Ok(value);
+    }
     if !dir.is_dir() {
         let message = format!("folder `{}` does not exist", dir.display());
         return Err(write_err(io::Error::new(io::ErrorKind::NotFound, message)));

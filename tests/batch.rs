@@ -918,6 +918,38 @@ fn a_replaced_output_keeps_its_permissions_and_a_new_one_is_private() {
 }
 
 #[test]
+fn a_pipe_given_as_output_is_written_into_not_replaced() {
+    use std::io::Read;
+    use std::os::unix::fs::FileTypeExt;
+    let t = Test::in_temp_dir().file("in.csv", csv_with(&[("a", &[])]));
+    let fifo = t.path("results.fifo");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("run mkfifo");
+    assert!(made.success(), "mkfifo failed");
+    // The reader opens the pipe when the writer does; a run that replaced
+    // the pipe never opens it, and the wait below times out.
+    let (tx, rx) = std::sync::mpsc::channel();
+    let reader_path = fifo.clone();
+    std::thread::spawn(move || {
+        let mut text = String::new();
+        let read = std::fs::File::open(reader_path).and_then(|mut f| f.read_to_string(&mut text));
+        let _ = tx.send(read.map(|_| text));
+    });
+    let t = t.args(&["score", "in.csv", "-o", "results.fifo"]);
+    t.run().code(0);
+    let text = rx
+        .recv_timeout(std::time::Duration::from_secs(20))
+        .expect("the output went into the pipe")
+        .expect("read the pipe");
+    assert!(text.starts_with("id,level,"), "{text}");
+    assert_eq!(text.lines().count(), 2, "{text}");
+    let kind = std::fs::symlink_metadata(&fifo).expect("meta").file_type();
+    assert!(kind.is_fifo(), "the pipe was replaced by {kind:?}");
+}
+
+#[test]
 fn the_interview_without_a_terminal_fails_at_once_pointing_to_score() {
     Test::new().args(&["interview"]).stdin("").run().code(2).stderr_is(
         "error: the interview needs a terminal (stdin and stderr); to score answers from a file use \
