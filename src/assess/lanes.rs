@@ -93,9 +93,8 @@ struct Program {
     /// Per item: an unanswered shown item takes the row off the fast path
     /// (it rejects the row, or changes a scale's score).
     missing_slow: Vec<bool>,
-    /// Per item, per byte: the code a one-byte cell holding it gives, or -1
-    /// if it is not a one-digit valid code.
-    digits: Vec<[i8; 256]>,
+    /// Per item, per digit: the digit if it is a valid code, else -1.
+    digits: Vec<[i8; 10]>,
     show_if: Vec<Option<LaneTest>>,
     scales: Vec<LaneScale>,
     rating_grades: Vec<Vec<Option<LaneTest>>>,
@@ -151,12 +150,7 @@ impl Program {
                 .digits
                 .iter()
                 .map(|&valid| {
-                    std::array::from_fn(|byte| match u8::try_from(byte) {
-                        Ok(digit @ b'0'..=b'9') if valid >> (digit - b'0') & 1 == 1 => {
-                            (digit - b'0') as i8
-                        }
-                        _ => -1,
-                    })
+                    std::array::from_fn(|d| if valid >> d & 1 == 1 { d as i8 } else { -1 })
                 })
                 .collect(),
             show_if: compiled
@@ -274,12 +268,17 @@ impl Lanes {
     /// the cell holds no valid answer (the row must then be left slow).
     #[inline]
     pub fn set_cell(&mut self, rules: &RuleSet, item: ItemIdx, row: usize, cell: &[u8]) -> bool {
+        let digit = |byte: u8| {
+            let codes = &self.program.digits[item];
+            codes
+                .get(usize::from(byte.wrapping_sub(b'0')))
+                .copied()
+                .filter(|&c| c >= 0)
+        };
         let value = match *cell {
             [] => EMPTY,
             // The common case, without the general parser.
-            [byte] if self.program.digits[item][usize::from(byte)] >= 0 => {
-                i32::from(self.program.digits[item][usize::from(byte)])
-            }
+            [byte] if digit(byte).is_some() => i32::from(byte - b'0'),
             _ => match parse_bytes(rules, item, cell) {
                 Ok(value) => value.map_or(EMPTY, |v| v as i32),
                 Err(_) => return false,
