@@ -580,7 +580,7 @@ impl Validator {
         numbers.extend(item.min.map(|v| (format!("{path}.min"), v)));
         numbers.extend(item.max.map(|v| (format!("{path}.max"), v)));
         for (at, value) in numbers {
-            if value.abs() > MAX_MAGNITUDE {
+            if value.unsigned_abs() > MAX_MAGNITUDE.unsigned_abs() {
                 self.error(
                     file,
                     &at,
@@ -1886,6 +1886,16 @@ impl Validator {
         let op_path = format!("{path}.{op}");
         let value = |v: &mut Self, scalar: &RawScalar, at: &str| -> Option<i64> {
             match (&grades, scalar) {
+                (None, RawScalar::Int(n)) if n.unsigned_abs() > MAX_MAGNITUDE.unsigned_abs() => {
+                    v.error(
+                        file,
+                        at,
+                        "bad-range",
+                        format!("{n} is out of range: compared values lie within ±{MAX_MAGNITUDE}"),
+                        None,
+                    );
+                    None
+                }
                 (None, RawScalar::Int(n)) => Some(*n),
                 (None, RawScalar::Id(s)) => {
                     v.error(
