@@ -123,7 +123,7 @@ fn benches(c: &mut Criterion) {
                     lanes.set(i, r, answers.get(i));
                 }
             }
-            lanes.run(&rules);
+            lanes.run();
             (0..LANES).filter(|&r| !lanes.is_slow(r)).count()
         })
     });

@@ -153,9 +153,11 @@ pub fn parse_bytes(
     }
 }
 
+/// Whether `byte` is a digit that is a valid code for the item.
 #[inline]
 fn valid_digit(rules: &RuleSet, index: ItemIdx, byte: u8) -> bool {
-    byte.is_ascii_digit() && rules.compiled.digits[index] >> (byte - b'0') & 1 == 1
+    let digits = &rules.compiled.digits[index];
+    digits.get(usize::from(byte.wrapping_sub(b'0'))) == Some(&true)
 }
 
 #[cold]

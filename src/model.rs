@@ -634,9 +634,9 @@ pub struct Compiled {
     /// Per item: the lowest code and the score of each code from there
     /// (`NONE` for a code the item lacks); empty for items without a table.
     pub scores: Vec<(i64, Box<[i64]>)>,
-    /// Per item: bit `d` is set when the one-digit answer `d` is valid (the
-    /// batch input's common case, checked without parsing).
-    pub digits: Vec<u16>,
+    /// Per item, per digit `d`: whether the one-digit answer `d` is a valid
+    /// code (the batch input's common case, checked without parsing).
+    pub digits: Vec<[bool; 10]>,
     pub show_if: Vec<Option<Test>>,
     /// Per rating, per grade (the baseline has none).
     pub rating_grades: Vec<Vec<Option<Test>>>,
@@ -687,11 +687,7 @@ impl Compiled {
         let digits = rules
             .items
             .iter()
-            .map(|item| {
-                (0..10u16)
-                    .filter(|&d| item.score(i64::from(d)).is_some())
-                    .fold(0, |bits, d| bits | 1 << d)
-            })
+            .map(|item| std::array::from_fn(|d| item.score(d as i64).is_some()))
             .collect();
         Compiled {
             missing_rejects,

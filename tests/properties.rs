@@ -324,13 +324,23 @@ fn a_read_error_mid_file_keeps_every_row_read_before_it() {
     }
 }
 
-/// A batch CSV over the default rules: per row and answerable item a
-/// choice, 0 for a blank cell, 9 for a wrong value, otherwise one of the
-/// item's codes; with `tidy`, cells skip logic hides are left blank.
-fn batch_input(rows: &[(Vec<u8>, bool)]) -> String {
-    let rules = rules();
+fn rich_rules() -> &'static RuleSet {
+    use std::sync::OnceLock;
+    static RULES: OnceLock<RuleSet> = OnceLock::new();
+    RULES.get_or_init(|| {
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rules/rich");
+        load(&RulesSource::Path(path)).expect("rich rules")
+    })
+}
+
+/// A batch CSV: per row and answerable item a choice, 0 for a blank cell,
+/// 9 to 12 for text that is wrong or needs parsing (`x`, ` yes `, `NO`,
+/// `+1`), otherwise one of the item's codes, or a number in an integer
+/// item's range; with `tidy`, cells skip logic hides are left blank.
+fn batch_input(rules: &RuleSet, rows: &[(Vec<u8>, bool)]) -> String {
     let answerable: Vec<usize> = (0..rules.items.len())
-        .filter(|&i| rules.items[i].codes().is_some())
+        .filter(|&i| rules.items[i].is_answerable())
         .collect();
     let header: Vec<&str> = answerable
         .iter()
@@ -339,23 +349,30 @@ fn batch_input(rows: &[(Vec<u8>, bool)]) -> String {
     let mut out = format!("id,{}\n", header.join(","));
     for (k, (choices, tidy)) in rows.iter().enumerate() {
         let mut answers = Answers::new(rules);
-        let mut wrong = Vec::new();
+        let mut text = std::collections::HashMap::new();
         for (n, &i) in answerable.iter().enumerate() {
-            let codes = rules.items[i].codes().expect("codes");
-            match choices[n % choices.len()] {
-                0 => {}
-                9 => wrong.push(i),
-                c => answers
-                    .set(rules, i, codes[usize::from(c) % codes.len()])
-                    .expect("valid"),
-            }
+            let item = &rules.items[i];
+            let choice = choices[n % choices.len()];
+            let code = match (choice, item.codes()) {
+                (0, _) => continue,
+                (9..=12, _) => {
+                    text.insert(i, ["x", " yes ", "NO", "+1"][usize::from(choice - 9)]);
+                    continue;
+                }
+                (c, Some(codes)) => codes[usize::from(c) % codes.len()],
+                (c, None) => {
+                    let (min, max) = item.kind.code_range().expect("an integer item");
+                    min + i64::from(c) * 5 % (max - min + 1)
+                }
+            };
+            answers.set(rules, i, code).expect("valid");
         }
         let shown = carescreen::assess::shown_items(rules, &answers);
         out.push_str(&format!("r{k}"));
         for &i in &answerable {
             out.push(',');
-            if wrong.contains(&i) {
-                out.push('x');
+            if let Some(text) = text.get(&i) {
+                out.push_str(text);
             } else if shown[i] || !tidy {
                 out.push_str(&answers.get(i).map(|v| v.to_string()).unwrap_or_default());
             }
@@ -365,7 +382,8 @@ fn batch_input(rows: &[(Vec<u8>, bool)]) -> String {
     out
 }
 
-fn score_default(
+fn score_csv(
+    rules: &RuleSet,
     input: &str,
     threads: usize,
     note_column: bool,
@@ -374,7 +392,7 @@ fn score_default(
     options.threads = threads;
     options.note_column = note_column;
     let mut out = Vec::new();
-    let summary = batch::score(rules(), input.as_bytes(), &mut out, &options).expect("runs");
+    let summary = batch::score(rules, input.as_bytes(), &mut out, &options).expect("runs");
     let rows = csv::ReaderBuilder::new()
         .has_headers(false)
         .from_reader(out.as_slice())
@@ -385,21 +403,24 @@ fn score_default(
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 40, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 24, failure_persistence: None, ..ProptestConfig::default() })]
 
     /// Plain CSV rows are scored in groups; rows with a note column one at
-    /// a time. Both give the same cells and the same summary.
+    /// a time. Both give the same cells and the same summary, over chunks
+    /// put back in order on two threads.
     #[test]
     fn rows_scored_in_groups_match_rows_scored_one_at_a_time(
+        rich in any::<bool>(),
         rows in proptest::collection::vec(
-            (proptest::collection::vec(prop_oneof![8 => 1u8..9, 1 => Just(0u8), 1 => Just(9u8)], 1..60), any::<bool>()),
-            0..150,
+            (proptest::collection::vec(prop_oneof![16 => 1u8..9, 2 => Just(0u8), 1 => 9u8..13], 1..60), any::<bool>()),
+            0..700,
         ),
         threads in 1usize..3,
     ) {
-        let input = batch_input(&rows);
-        let (grouped, grouped_summary) = score_default(&input, threads, false);
-        let (single, single_summary) = score_default(&input, 1, true);
+        let rules = if rich { rich_rules() } else { rules() };
+        let input = batch_input(rules, &rows);
+        let (grouped, grouped_summary) = score_csv(rules, &input, threads, false);
+        let (single, single_summary) = score_csv(rules, &input, 1, true);
         prop_assert_eq!(grouped.len(), rows.len() + 1);
         prop_assert_eq!(grouped.len(), single.len());
         for (k, (g, s)) in grouped.iter().zip(&single).enumerate() {

@@ -7,8 +7,9 @@
 use crate::harness::{root, Test};
 
 /// Fixtures that are valid rule sets, used by other tests.
-const VALID: [&str; 7] = [
+const VALID: [&str; 8] = [
     "bilingual",
+    "rich",
     "minimal",
     "prorate",
     "note-guard",

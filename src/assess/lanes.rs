@@ -5,9 +5,9 @@
 //! tested for the whole group into one bit mask (bit `r` for row `r`), so
 //! interpreting the rule set costs once per group instead of once per row.
 //!
-//! Only the common case is decided here: a row whose shown items are all
-//! answered with valid codes, and that gives no value for a hidden item. Any
-//! other row is marked slow and must go through `assess_into`, which owns
+//! Only the common case is decided here: a row whose answers all parse,
+//! whose shown scored or required items are all answered, and that gives
+//! no value for a hidden item. Any other row is marked slow and must go through `assess_into`, which owns
 //! every error and warning. For the rows it does decide, `Lanes` gives
 //! exactly `assess_into`'s result (a property test compares the two).
 
@@ -75,7 +75,7 @@ fn optional(test: &Option<Test>) -> Option<Option<LaneTest>> {
 }
 
 fn narrow(v: i64) -> Option<i32> {
-    (v.abs() <= LIMIT).then_some(v as i32)
+    (-LIMIT..=LIMIT).contains(&v).then_some(v as i32)
 }
 
 /// A scale: its items with how each is scored, and its bands' bounds.
@@ -93,8 +93,6 @@ struct Program {
     /// Per item: an unanswered shown item takes the row off the fast path
     /// (it rejects the row, or changes a scale's score).
     missing_slow: Vec<bool>,
-    /// Per item, per digit: the digit if it is a valid code, else -1.
-    digits: Vec<[i8; 10]>,
     show_if: Vec<Option<LaneTest>>,
     scales: Vec<LaneScale>,
     rating_grades: Vec<Vec<Option<LaneTest>>>,
@@ -107,8 +105,7 @@ struct Program {
 impl Program {
     fn of(rules: &RuleSet) -> Option<Program> {
         let compiled = &rules.compiled;
-        let test = |t: &Test| LaneTest::of(t);
-        let tests = |ts: &[Test]| ts.iter().map(test).collect::<Option<Vec<_>>>();
+        let tests = |ts: &[Test]| ts.iter().map(LaneTest::of).collect::<Option<Vec<_>>>();
         let grades = |all: &[Vec<Option<Test>>]| {
             all.iter()
                 .map(|grades| grades.iter().map(optional).collect::<Option<Vec<_>>>())
@@ -145,13 +142,6 @@ impl Program {
             items: rules.items.len(),
             missing_slow: (0..rules.items.len())
                 .map(|i| compiled.missing_rejects[i] || !rules.items[i].scales.is_empty())
-                .collect(),
-            digits: compiled
-                .digits
-                .iter()
-                .map(|&valid| {
-                    std::array::from_fn(|d| if valid >> d & 1 == 1 { d as i8 } else { -1 })
-                })
                 .collect(),
             show_if: compiled
                 .show_if
@@ -202,7 +192,10 @@ impl Scoring {
 
 /// Up to `LANES` records, assessed together.
 #[derive(Debug, Clone)]
-pub struct Lanes {
+pub struct Lanes<'a> {
+    rules: &'a RuleSet,
+    /// `Compiled::digits`, at hand for the hot loop.
+    digits: &'a [[bool; 10]],
     program: Program,
     state: State,
 }
@@ -227,10 +220,10 @@ struct State {
     level: [usize; LANES],
 }
 
-impl Lanes {
+impl<'a> Lanes<'a> {
     /// `None` for a rule set whose values could stray outside the lanes'
     /// range (±2³⁰): `assess_into` then scores every row.
-    pub fn new(rules: &RuleSet) -> Option<Lanes> {
+    pub fn new(rules: &'a RuleSet) -> Option<Lanes<'a>> {
         let program = Program::of(rules)?;
         let state = State {
             n: 0,
@@ -243,18 +236,22 @@ impl Lanes {
             crisis: 0,
             level: [0; LANES],
         };
-        Some(Lanes { program, state })
+        Some(Lanes {
+            rules,
+            digits: &rules.compiled.digits,
+            program,
+            state,
+        })
     }
 
-    /// Start a group of `n` rows (at most `LANES`). Every item must then be
-    /// `set` for every row that is not marked slow; items never set keep
-    /// no value.
+    /// Start a group of `n` rows (at most `LANES`), every item unanswered.
     pub fn begin(&mut self, n: usize) {
         assert!(n <= LANES, "a group holds at most {LANES} rows");
         let state = &mut self.state;
         state.n = n;
         state.live = if n == LANES { !0 } else { (1u64 << n) - 1 };
         state.slow = 0;
+        state.facts[..self.program.items].fill([EMPTY; LANES]);
     }
 
     /// Set an item's answer (a valid code, or `None`) for one row.
@@ -267,19 +264,16 @@ impl Lanes {
     /// Set an item's answer for one row from a batch cell. `false` when
     /// the cell holds no valid answer (the row must then be left slow).
     #[inline]
-    pub fn set_cell(&mut self, rules: &RuleSet, item: ItemIdx, row: usize, cell: &[u8]) -> bool {
-        let digit = |byte: u8| {
-            let codes = &self.program.digits[item];
-            codes
-                .get(usize::from(byte.wrapping_sub(b'0')))
-                .copied()
-                .filter(|&c| c >= 0)
-        };
+    pub fn set_cell(&mut self, item: ItemIdx, row: usize, cell: &[u8]) -> bool {
         let value = match *cell {
             [] => EMPTY,
-            // The common case, without the general parser.
-            [byte] if digit(byte).is_some() => i32::from(byte - b'0'),
-            _ => match parse_bytes(rules, item, cell) {
+            // The common case, without building `parse_bytes`'s result.
+            [byte]
+                if self.digits[item].get(usize::from(byte.wrapping_sub(b'0'))) == Some(&true) =>
+            {
+                i32::from(byte - b'0')
+            }
+            _ => match parse_bytes(self.rules, item, cell) {
                 Ok(value) => value.map_or(EMPTY, |v| v as i32),
                 Err(_) => return false,
             },
@@ -307,8 +301,8 @@ impl Lanes {
     }
 
     /// Assess the group: the same stages, in the same order, as `assess_into`.
-    pub fn run(&mut self, rules: &RuleSet) {
-        self.state.run(rules, &self.program);
+    pub fn run(&mut self) {
+        self.state.run(self.rules, &self.program);
     }
 }
 
@@ -493,7 +487,7 @@ fn for_each_row(mut mask: u64, mut visit: impl FnMut(usize)) {
 /// One row of an assessed group.
 #[derive(Debug, Clone, Copy)]
 pub struct LaneRow<'a> {
-    lanes: &'a Lanes,
+    lanes: &'a Lanes<'a>,
     row: usize,
 }
 
@@ -508,13 +502,15 @@ impl LaneRow<'_> {
     }
 
     /// Whether a program feature applies.
-    pub fn feature(&self, feature: usize) -> bool {
+    #[cfg(test)]
+    fn feature(&self, feature: usize) -> bool {
         self.bit(self.lanes.state.features[feature])
     }
 
     /// The value of a fact slot (`model::Slots`), as `Assessment::facts`
     /// holds it.
-    pub fn fact_at(&self, slot: usize) -> i64 {
+    #[cfg(test)]
+    fn fact_at(&self, slot: usize) -> i64 {
         self.fact(slot).unwrap_or(NONE)
     }
 }
@@ -556,13 +552,20 @@ mod tests {
     use crate::rules::{load, RulesSource};
 
     /// The default rules and every valid fixture rule set that exercises
-    /// something the default lacks (prorating, a lower band, blank cells).
+    /// something the default lacks (prorating, a lower band, blank cells,
+    /// negative and table scores, scored integer items).
     fn rule_sets() -> &'static [RuleSet] {
         use std::sync::OnceLock;
         static SETS: OnceLock<Vec<RuleSet>> = OnceLock::new();
         SETS.get_or_init(|| {
             let mut sets = vec![load(&RulesSource::Embedded).expect("default rules")];
-            for name in ["minimal", "prorate", "partial-blank", "minimal-lower-band"] {
+            for name in [
+                "minimal",
+                "prorate",
+                "partial-blank",
+                "minimal-lower-band",
+                "rich",
+            ] {
                 let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
                     .join("tests/fixtures/rules")
                     .join(name);
@@ -573,18 +576,24 @@ mod tests {
     }
 
     /// A record from random choices: per item, 0 leaves it blank, any
-    /// other number picks one of its codes. With `tidy`, items skip logic
-    /// hides are cleared, as a well-formed export leaves them.
+    /// other number picks one of its codes (or of an integer item's range).
+    /// With `tidy`, items skip logic hides are cleared, as a well-formed
+    /// export leaves them.
     fn record(rules: &RuleSet, choices: &[u8], tidy: bool) -> Answers {
         let mut answers = Answers::new(rules);
         for (i, item) in rules.items.iter().enumerate() {
-            let choice = usize::from(choices[i % choices.len()]);
-            let Some(codes) = item.codes().filter(|c| !c.is_empty() && choice > 0) else {
+            let choice = i64::from(choices[i % choices.len()]);
+            if choice == 0 || !item.is_answerable() {
                 continue;
+            }
+            let code = match item.codes() {
+                Some(codes) => codes[choice as usize % codes.len()],
+                None => match item.kind.code_range() {
+                    Some((min, max)) => min + (choice * 7) % (max - min + 1),
+                    None => continue,
+                },
             };
-            answers
-                .set(rules, i, codes[choice % codes.len()])
-                .expect("a valid code");
+            answers.set(rules, i, code).expect("a valid code");
         }
         if tidy {
             for (i, shown) in crate::assess::shown_items(rules, &answers)
@@ -652,18 +661,23 @@ mod tests {
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(64))]
 
-        /// A group gives exactly what `assess_into` gives, row by row, and
-        /// leaves to it exactly the rows it rejects or warns about.
+        /// Each group gives exactly what `assess_into` gives, row by row,
+        /// and leaves to it exactly the rows it rejects or warns about;
+        /// one `Lanes` takes every group, so nothing carries over.
         #[test]
         fn lanes_decide_exactly_as_assess_into(
-            set in 0usize..5,
-            rows in prop::collection::vec(
-                (prop::collection::vec(0u8..8, 1..80), any::<bool>(), any::<bool>()),
-                1..=LANES,
+            set in 0usize..6,
+            groups in prop::collection::vec(
+                prop::collection::vec(
+                    (prop::collection::vec(0u8..8, 1..80), any::<bool>(), any::<bool>()),
+                    1..=LANES,
+                ),
+                1..4,
             ),
         ) {
             let rules = &rule_sets()[set];
             let mut lanes = Lanes::new(rules).expect("the rule set fits lanes");
+            for rows in &groups {
             let records: Vec<Answers> = rows
                 .iter()
                 .map(|(choices, complete, tidy)| {
@@ -679,10 +693,13 @@ mod tests {
             lanes.begin(records.len());
             for (row, answers) in records.iter().enumerate() {
                 for item in 0..rules.items.len() {
-                    lanes.set(item, row, answers.get(item));
+                    // Only answers: `begin` clears the rest.
+                    if let Some(code) = answers.get(item) {
+                        lanes.set(item, row, Some(code));
+                    }
                 }
             }
-            lanes.run(rules);
+            lanes.run();
             let mut a = Assessment::empty();
             for (row, answers) in records.iter().enumerate() {
                 let scalar = assess_into(rules, answers, &mut a);
@@ -698,7 +715,19 @@ mod tests {
                     }
                 }
             }
+            }
         }
+    }
+
+    #[test]
+    fn only_values_within_two_to_the_thirty_fit_a_lane() {
+        use super::{narrow, LIMIT};
+        assert_eq!(narrow(LIMIT), Some(1 << 30));
+        assert_eq!(narrow(-LIMIT), Some(-(1 << 30)));
+        assert_eq!(narrow(LIMIT + 1), None);
+        assert_eq!(narrow(-LIMIT - 1), None);
+        assert_eq!(narrow(i64::MIN), None);
+        assert_eq!(narrow(i64::MAX), None);
     }
 
     #[test]
@@ -713,7 +742,7 @@ mod tests {
             }
         }
         lanes.set_slow(1);
-        lanes.run(rules);
+        lanes.run();
         assert!(!lanes.is_slow(0), "a complete tidy record is decided here");
         assert!(lanes.is_slow(1));
     }

@@ -434,7 +434,7 @@ struct Worker<'a> {
     assessment: Assessment,
     /// Groups of rows assessed together, when the output needs no more
     /// than an `Outcome` of each.
-    lanes: Option<Lanes>,
+    lanes: Option<Lanes<'a>>,
 }
 
 impl<'a> Worker<'a> {
@@ -483,13 +483,12 @@ impl<'a> Worker<'a> {
     /// hidden item) goes through `row`, the one-record path.
     fn group(
         &mut self,
-        lanes: &mut Lanes,
+        lanes: &mut Lanes<'_>,
         first_row: u64,
         records: &[csv::ByteRecord],
         out: &mut Vec<u8>,
         summary: &mut Summary,
     ) {
-        let rules = self.rules;
         lanes.begin(records.len());
         for (r, record) in records.iter().enumerate() {
             if !fits(record, self.columns.width) {
@@ -499,14 +498,14 @@ impl<'a> Worker<'a> {
             // A fitting row has a cell for every column.
             for (cell, &item) in record.iter().zip(&self.columns.by_column) {
                 if let Some(index) = item {
-                    if !lanes.set_cell(rules, index, r, cell) {
+                    if !lanes.set_cell(index, r, cell) {
                         lanes.set_slow(r);
                         break;
                     }
                 }
             }
         }
-        lanes.run(rules);
+        lanes.run();
         for (r, record) in records.iter().enumerate() {
             let data_row = first_row + r as u64;
             let raw_id = String::from_utf8_lossy(record.get(self.columns.id).unwrap_or_default());
