@@ -261,25 +261,27 @@ impl<'a> Lanes<'a> {
         self.state.facts[item][row] = value.map_or(EMPTY, |v| v as i32);
     }
 
-    /// Set an item's answer for one row from a batch cell. `false` when
-    /// the cell holds no valid answer (the row must then be left slow).
+    /// Set one item for the rows of the group from their cells, in row
+    /// order; a cell that holds no valid answer leaves its row slow.
     #[inline]
-    pub fn set_cell(&mut self, item: ItemIdx, row: usize, cell: &[u8]) -> bool {
-        let value = match *cell {
-            [] => EMPTY,
-            // The common case, without building `parse_bytes`'s result.
-            [byte]
-                if self.digits[item].get(usize::from(byte.wrapping_sub(b'0'))) == Some(&true) =>
-            {
-                i32::from(byte - b'0')
-            }
-            _ => match parse_bytes(self.rules, item, cell) {
-                Ok(value) => value.map_or(EMPTY, |v| v as i32),
-                Err(_) => return false,
-            },
-        };
-        self.state.facts[item][row] = value;
-        true
+    pub fn set_cells<'c>(&mut self, item: ItemIdx, cells: impl Iterator<Item = &'c [u8]>) {
+        let digits = &self.digits[item];
+        let column = &mut self.state.facts[item];
+        for (row, (fact, cell)) in column.iter_mut().zip(cells).enumerate() {
+            *fact = match *cell {
+                [] => EMPTY,
+                [byte] if digits.get(usize::from(byte.wrapping_sub(b'0'))) == Some(&true) => {
+                    i32::from(byte - b'0')
+                }
+                _ => match parse_bytes(self.rules, item, cell) {
+                    Ok(value) => value.map_or(EMPTY, |v| v as i32),
+                    Err(_) => {
+                        self.state.slow |= 1 << row;
+                        EMPTY
+                    }
+                },
+            };
+        }
     }
 
     /// Leave a row to `assess_into` (an answer that did not parse, a

@@ -16,8 +16,6 @@ pub(crate) struct Columns {
     pub id_name: String,
     /// (column, item), in item order.
     pub items: Vec<(usize, ItemIdx)>,
-    /// Per column: the item it holds, if any.
-    pub by_column: Vec<Option<ItemIdx>>,
     pub ignored: Vec<String>,
 }
 
@@ -72,12 +70,7 @@ pub(crate) fn map_header(
     }
     // Rule order, so parse errors are found in item order.
     items.sort_by_key(|&(_, index)| index);
-    let mut by_column = vec![None; header.len()];
-    for &(j, index) in &items {
-        by_column[j] = Some(index);
-    }
     Ok(Columns {
-        by_column,
         width: header.len(),
         id: id.unwrap_or(0),
         id_name,

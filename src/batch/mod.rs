@@ -503,17 +503,10 @@ impl<'a> Worker<'a> {
         for (r, record) in records.iter().enumerate() {
             if !fits(record, self.columns.width) {
                 lanes.set_slow(r);
-                continue;
             }
-            // A fitting row has a cell for every column.
-            for (cell, &item) in record.iter().zip(&self.columns.by_column) {
-                if let Some(index) = item {
-                    if !lanes.set_cell(index, r, cell) {
-                        lanes.set_slow(r);
-                        break;
-                    }
-                }
-            }
+        }
+        for &(j, index) in &self.columns.items {
+            lanes.set_cells(index, records.iter().map(|r| r.get(j).unwrap_or_default()));
         }
         lanes.run();
         for (r, record) in records.iter().enumerate() {
