@@ -270,6 +270,7 @@ impl<'a> Lanes<'a> {
         for (row, (fact, cell)) in column.iter_mut().zip(cells).enumerate() {
             *fact = match *cell {
                 [] => EMPTY,
+                // The common case, without building `parse_bytes`'s result.
                 [byte] if digits.get(usize::from(byte.wrapping_sub(b'0'))) == Some(&true) => {
                     i32::from(byte - b'0')
                 }
