@@ -662,7 +662,11 @@ mod tests {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(64))]
+        #![proptest_config(ProptestConfig {
+            cases: 64,
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
 
         /// Each group gives exactly what `assess_into` gives, row by row,
         /// and leaves to it exactly the rows it rejects or warns about;
