@@ -335,10 +335,12 @@ fn rich_rules() -> &'static RuleSet {
 }
 
 /// A batch CSV: per row and answerable item a choice, 0 for a blank cell,
-/// 9 to 12 for text that is wrong or needs parsing (`x`, ` yes `, `NO`,
-/// `+1`), otherwise one of the item's codes, or a number in an integer
-/// item's range; with `tidy`, cells skip logic hides are left blank.
-fn batch_input(rules: &RuleSet, rows: &[(Vec<u8>, bool)]) -> String {
+/// 9 to 13 for text that is wrong or needs parsing (`x`, ` yes `, `NO`,
+/// `+1`, `7`), otherwise one of the item's codes, or a number in an
+/// integer item's range; with `tidy`, cells skip logic hides are left
+/// blank. A row's shape is 0 for a plain row, 1 for a blank id, 2 for a
+/// cell short, 3 for a cell too many.
+fn batch_input(rules: &RuleSet, rows: &[(Vec<u8>, bool, u8)]) -> String {
     let answerable: Vec<usize> = (0..rules.items.len())
         .filter(|&i| rules.items[i].is_answerable())
         .collect();
@@ -347,7 +349,7 @@ fn batch_input(rules: &RuleSet, rows: &[(Vec<u8>, bool)]) -> String {
         .map(|&i| rules.items[i].id.as_str())
         .collect();
     let mut out = format!("id,{}\n", header.join(","));
-    for (k, (choices, tidy)) in rows.iter().enumerate() {
+    for (k, (choices, tidy, shape)) in rows.iter().enumerate() {
         let mut answers = Answers::new(rules);
         let mut text = std::collections::HashMap::new();
         for (n, &i) in answerable.iter().enumerate() {
@@ -355,8 +357,8 @@ fn batch_input(rules: &RuleSet, rows: &[(Vec<u8>, bool)]) -> String {
             let choice = choices[n % choices.len()];
             let code = match (choice, item.codes()) {
                 (0, _) => continue,
-                (9..=12, _) => {
-                    text.insert(i, ["x", " yes ", "NO", "+1"][usize::from(choice - 9)]);
+                (9..=13, _) => {
+                    text.insert(i, ["x", " yes ", "NO", "+1", "7"][usize::from(choice - 9)]);
                     continue;
                 }
                 (c, Some(codes)) => codes[usize::from(c) % codes.len()],
@@ -368,15 +370,25 @@ fn batch_input(rules: &RuleSet, rows: &[(Vec<u8>, bool)]) -> String {
             answers.set(rules, i, code).expect("valid");
         }
         let shown = carescreen::assess::shown_items(rules, &answers);
-        out.push_str(&format!("r{k}"));
+        let mut line = if *shape == 1 {
+            " ".to_string()
+        } else {
+            format!("r{k}")
+        };
         for &i in &answerable {
-            out.push(',');
+            line.push(',');
             if let Some(text) = text.get(&i) {
-                out.push_str(text);
+                line.push_str(text);
             } else if shown[i] || !tidy {
-                out.push_str(&answers.get(i).map(|v| v.to_string()).unwrap_or_default());
+                line.push_str(&answers.get(i).map(|v| v.to_string()).unwrap_or_default());
             }
         }
+        match shape {
+            2 => line.truncate(line.rfind(',').unwrap_or(line.len())),
+            3 => line.push_str(",x"),
+            _ => {}
+        }
+        out.push_str(&line);
         out.push('\n');
     }
     out
@@ -412,7 +424,11 @@ proptest! {
     fn rows_scored_in_groups_match_rows_scored_one_at_a_time(
         rich in any::<bool>(),
         rows in proptest::collection::vec(
-            (proptest::collection::vec(prop_oneof![16 => 1u8..9, 2 => Just(0u8), 1 => 9u8..13], 1..60), any::<bool>()),
+            (
+                proptest::collection::vec(prop_oneof![16 => 1u8..9, 2 => Just(0u8), 1 => 9u8..14], 1..60),
+                any::<bool>(),
+                prop_oneof![12 => Just(0u8), 1 => 1u8..4],
+            ),
             0..700,
         ),
         threads in 1usize..3,

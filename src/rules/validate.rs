@@ -771,6 +771,19 @@ impl Validator {
                     )),
                 );
             }
+            for (key, value) in [("min", raw.min), ("max", raw.max)] {
+                if value.unsigned_abs() > MAX_MAGNITUDE.unsigned_abs() {
+                    self.error(
+                        file,
+                        &format!("{path}.{key}"),
+                        "bad-range",
+                        format!(
+                            "{value} is out of range: scale totals lie within ±{MAX_MAGNITUDE}"
+                        ),
+                        None,
+                    );
+                }
+            }
             let missing = match (raw.missing, &raw.prorate) {
                 (RawMissing::AllRequired, None) => MissingRule::AllRequired,
                 (RawMissing::Invalid, None) => MissingRule::Invalid,
