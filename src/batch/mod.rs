@@ -79,6 +79,13 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// Count a scored row: its level, and whether it is on the crisis route.
+    fn count_scored(&mut self, outcome: &impl Outcome) {
+        self.scored += 1;
+        self.by_level[outcome.level()] += 1;
+        self.crisis += u64::from(outcome.crisis());
+    }
+
     fn add(&mut self, other: &Summary) {
         self.rows += other.rows;
         self.scored += other.scored;
@@ -519,9 +526,7 @@ impl<'a> Worker<'a> {
             }
             let outcome = lanes.row(r);
             summary.rows += 1;
-            summary.scored += 1;
-            summary.by_level[outcome.level()] += 1;
-            summary.crisis += u64::from(outcome.crisis());
+            summary.count_scored(&outcome);
             self.renderer.csv_row(id, &outcome, None, out);
         }
     }
@@ -563,9 +568,7 @@ impl<'a> Worker<'a> {
         match outcome {
             Ok(()) => {
                 let a = &self.assessment;
-                summary.scored += 1;
-                summary.by_level[a.level] += 1;
-                summary.crisis += u64::from(a.crisis);
+                summary.count_scored(a);
                 if a.warnings
                     .iter()
                     .any(|w| matches!(w, Warning::HiddenValueIgnored { .. }))
