@@ -7,6 +7,7 @@
 //! input order.
 
 mod header;
+mod input;
 mod line;
 
 use std::collections::BTreeMap;
@@ -21,6 +22,7 @@ use crate::error::{AnswerError, Error};
 use crate::model::RuleSet;
 use crate::report::row::push_cell;
 use header::{map_header, Columns};
+use input::{Input, Record, Rows, Split};
 use line::LineRenderer;
 
 /// Output format.
@@ -114,8 +116,7 @@ struct Chunk {
     seq: u64,
     /// Data-row number of the first row (1-based; the header is not counted).
     first_row: u64,
-    records: Vec<csv::ByteRecord>,
-    len: usize,
+    rows: Rows,
     /// The output lines of these rows, once scored (kept for reuse).
     output: Vec<u8>,
 }
@@ -125,8 +126,7 @@ impl Chunk {
         Chunk {
             seq: 0,
             first_row: 1,
-            records: Vec::new(),
-            len: 0,
+            rows: Rows::default(),
             output: Vec::new(),
         }
     }
@@ -134,12 +134,17 @@ impl Chunk {
     /// Score the rows into `output`.
     fn process(&mut self, worker: &mut Worker<'_>, summary: &mut Summary) {
         self.output.clear();
-        worker.process(
-            self.first_row,
-            &self.records[..self.len],
-            &mut self.output,
-            summary,
-        );
+        let rows = &self.rows;
+        if rows.plain {
+            let mut split = std::mem::take(&mut worker.split);
+            let lines = split.split(&rows.raw);
+            worker.process(self.first_row, &lines, &mut self.output, summary);
+            drop(lines);
+            worker.split = split;
+        } else {
+            let records = &rows.records[..rows.len];
+            worker.process(self.first_row, records, &mut self.output, summary);
+        }
     }
 }
 
@@ -186,14 +191,10 @@ pub fn score_with_progress<R: Read, W: Write>(
     options: &BatchOptions,
     mut progress: impl FnMut(u64),
 ) -> Result<Summary, Error> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(input);
     let mut header = csv::ByteRecord::new();
-    if !reader.read_byte_record(&mut header).map_err(read_error)? {
+    let Some(mut reader) = Input::open(input, &mut header)? else {
         return Err(Error::EmptyInput);
-    }
+    };
     let columns = map_header(rules, &header, &options.id_column)?;
     let renderer = LineRenderer::new(rules, options).map_err(Error::Template)?;
     let mut head = Vec::new();
@@ -210,12 +211,12 @@ pub fn score_with_progress<R: Read, W: Write>(
         let mut worker = Worker::new(rules, &columns, &options.id_column, renderer);
         let mut chunk = Chunk::new();
         loop {
-            let filled = fill(&mut reader, &mut chunk);
-            if chunk.len > 0 {
+            let filled = reader.fill(&mut chunk.rows, CHUNK_ROWS, chunk.first_row);
+            if chunk.rows.len > 0 {
                 chunk.process(&mut worker, &mut summary);
                 output.write_all(&chunk.output).map_err(io_error)?;
-                chunk.first_row += chunk.len as u64;
-                progress(reader.position().byte());
+                chunk.first_row += chunk.rows.len as u64;
+                progress(reader.position());
             }
             if let Some(err) = filled.error {
                 output.flush().map_err(io_error)?;
@@ -248,7 +249,7 @@ pub fn score_with_progress<R: Read, W: Write>(
 #[allow(clippy::too_many_arguments)]
 fn score_parallel<R: Read, W: Write>(
     rules: &RuleSet,
-    reader: &mut csv::Reader<R>,
+    reader: &mut Input<R>,
     output: &mut W,
     options: &BatchOptions,
     columns: &Columns,
@@ -305,19 +306,19 @@ fn score_parallel<R: Read, W: Write>(
             while !end && failure.is_none() {
                 let Some(mut chunk) = free.pop() else { break };
                 chunk.first_row = first_row;
-                let filled = fill(reader, &mut chunk);
+                let filled = reader.fill(&mut chunk.rows, CHUNK_ROWS, first_row);
                 end = filled.end;
                 read_failure = read_failure.or(filled.error);
-                if chunk.len == 0 {
+                if chunk.rows.len == 0 {
                     free.push(chunk);
                     continue;
                 }
                 chunk.seq = next_seq;
                 next_seq += 1;
-                first_row += chunk.len as u64;
+                first_row += chunk.rows.len as u64;
                 work_tx.send(chunk).map_err(|_| worker_gone())?;
                 in_flight += 1;
-                progress(reader.position().byte());
+                progress(reader.position());
             }
             if in_flight == 0 {
                 break;
@@ -378,52 +379,11 @@ fn cell_text(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
 /// Whether a record lines up with the header: as many cells, or more whose
 /// extra cells are all blank (a trailing comma is no harm).
 #[inline]
-fn fits(record: &csv::ByteRecord, width: usize) -> bool {
-    record.len() == width
-        || (record.len() > width && record.iter().skip(width).all(|c| c.trim_ascii().is_empty()))
-}
-
-/// What filling a chunk found.
-struct Filled {
-    /// The input ended.
-    end: bool,
-    /// Reading failed after `chunk.len` rows: those rows are kept, so every
-    /// row before the failure still gets its output line.
-    error: Option<Error>,
-}
-
-/// Read up to `CHUNK_ROWS` records into the chunk.
-fn fill<R: Read>(reader: &mut csv::Reader<R>, chunk: &mut Chunk) -> Filled {
-    chunk.len = 0;
-    while chunk.len < CHUNK_ROWS {
-        if chunk.records.len() == chunk.len {
-            chunk.records.push(csv::ByteRecord::new());
-        }
-        match reader.read_byte_record(&mut chunk.records[chunk.len]) {
-            Ok(true) => chunk.len += 1,
-            Ok(false) => {
-                return Filled {
-                    end: true,
-                    error: None,
-                }
-            }
-            Err(err) => {
-                // Spreadsheet numbering: the header is row 1.
-                let row = chunk.first_row + chunk.len as u64 + 1;
-                return Filled {
-                    end: true,
-                    error: Some(Error::Csv {
-                        row,
-                        message: err.to_string(),
-                    }),
-                };
-            }
-        }
-    }
-    Filled {
-        end: false,
-        error: None,
-    }
+fn fits(record: &impl Record, width: usize) -> bool {
+    let len = record.width();
+    len == width
+        || (len > width
+            && (width..len).all(|j| record.cell(j).unwrap_or_default().trim_ascii().is_empty()))
 }
 
 /// A failure reading the header (row 1).
@@ -452,6 +412,8 @@ struct Worker<'a> {
     /// Groups of rows assessed together, when the output needs no more
     /// than an `Outcome` of each.
     lanes: Option<Lanes<'a>>,
+    /// Where plain rows are split into cells.
+    split: Split,
 }
 
 impl<'a> Worker<'a> {
@@ -469,13 +431,14 @@ impl<'a> Worker<'a> {
             renderer,
             answers: Answers::new(rules),
             assessment: Assessment::empty(),
+            split: Split::default(),
         }
     }
 
     fn process(
         &mut self,
         first_row: u64,
-        records: &[csv::ByteRecord],
+        records: &[impl Record],
         out: &mut Vec<u8>,
         summary: &mut Summary,
     ) {
@@ -502,7 +465,7 @@ impl<'a> Worker<'a> {
         &mut self,
         lanes: &mut Lanes<'_>,
         first_row: u64,
-        records: &[csv::ByteRecord],
+        records: &[impl Record],
         out: &mut Vec<u8>,
         summary: &mut Summary,
     ) {
@@ -513,12 +476,12 @@ impl<'a> Worker<'a> {
             }
         }
         for &(j, index) in &self.columns.items {
-            lanes.set_cells(index, records.iter().map(|r| r.get(j).unwrap_or_default()));
+            lanes.set_cells(index, records.iter().map(|r| r.cell(j).unwrap_or_default()));
         }
         lanes.run();
         for (r, record) in records.iter().enumerate() {
             let data_row = first_row + r as u64;
-            let raw_id = cell_text(record.get(self.columns.id).unwrap_or_default());
+            let raw_id = cell_text(record.cell(self.columns.id).unwrap_or_default());
             let id = raw_id.trim();
             if lanes.is_slow(r) || id.is_empty() {
                 self.row(data_row, record, out, summary);
@@ -534,7 +497,7 @@ impl<'a> Worker<'a> {
     fn row(
         &mut self,
         data_row: u64,
-        record: &csv::ByteRecord,
+        record: &impl Record,
         out: &mut Vec<u8>,
         summary: &mut Summary,
     ) {
@@ -542,7 +505,7 @@ impl<'a> Worker<'a> {
         summary.rows += 1;
         // Spreadsheet numbering: the header is row 1.
         let sheet_row = data_row + 1;
-        let raw_id = cell_text(record.get(self.columns.id).unwrap_or_default());
+        let raw_id = cell_text(record.cell(self.columns.id).unwrap_or_default());
         let id = raw_id.trim();
         let fits = fits(record, self.columns.width);
         // Even a row that does not fit is read column by column (a missing
@@ -550,11 +513,11 @@ impl<'a> Worker<'a> {
         self.answers.reset();
         for &(j, index) in &self.columns.items {
             self.answers
-                .set_bytes(rules, index, record.get(j).unwrap_or_default());
+                .set_bytes(rules, index, record.cell(j).unwrap_or_default());
         }
         let outcome = if !fits {
             Err(AnswerError::FieldCount {
-                found: record.len(),
+                found: record.width(),
                 expected: self.columns.width,
             })
         } else if id.is_empty() {
