@@ -312,37 +312,33 @@ impl<R: Read> Input<R> {
     }
 }
 
-/// Plain records split into cells, without copying: record `r`'s cells end
-/// at `ends[records[r].1..records[r].2]`, each at the comma or line end
-/// that follows it.
+/// Plain records split into cells, without copying. A record's bounds are
+/// where its first cell starts, then one past the comma or line end that
+/// ends each cell: cell `j` is `raw[bounds[j]..bounds[j + 1] - 1]`.
 #[derive(Default)]
 pub(super) struct Split {
-    /// (first byte, first end, past the last end) of each record.
-    records: Vec<(u32, u32, u32)>,
-    ends: Vec<u32>,
+    /// Each record's bounds, as a range of `bounds`.
+    records: Vec<(u32, u32)>,
+    bounds: Vec<u32>,
 }
 
 /// One record of a [`Split`].
 #[derive(Clone, Copy)]
 pub(super) struct Line<'a> {
     raw: &'a [u8],
-    start: u32,
-    ends: &'a [u32],
+    bounds: &'a [u32],
 }
 
 impl Record for Line<'_> {
     #[inline]
     fn width(&self) -> usize {
-        self.ends.len()
+        self.bounds.len() - 1
     }
 
     #[inline]
     fn cell(&self, j: usize) -> Option<&[u8]> {
-        let end = *self.ends.get(j)? as usize;
-        let start = match j {
-            0 => self.start as usize,
-            _ => self.ends[j - 1] as usize + 1,
-        };
+        let start = *self.bounds.get(j)? as usize;
+        let end = *self.bounds.get(j + 1)? as usize - 1;
         Some(&self.raw[start..end])
     }
 }
@@ -351,29 +347,38 @@ impl Split {
     /// Split raw records (a chunk's `raw`, under 4 GiB) into cells.
     pub fn split<'a>(&'a mut self, raw: &'a [u8]) -> Vec<Line<'a>> {
         self.records.clear();
-        self.ends.clear();
+        // Room for a bound at every byte, and one more per record (a record
+        // of n bytes has at most n + 2 bounds; all but the last record end
+        // with a line end): then each byte is written as a bound, and kept
+        // only if it is a comma, without a branch.
+        let room = 2 * raw.len() + 2;
+        if self.bounds.len() < room {
+            self.bounds.resize(room, 0);
+        }
+        let bounds = &mut self.bounds[..];
+        let mut n = 0;
         let mut run = 0usize;
         let line_ends = memchr::memchr2_iter(b'\n', b'\r', raw).chain(std::iter::once(raw.len()));
         for at in line_ends {
             if at > run {
-                let first = self.ends.len() as u32;
+                let first = n as u32;
+                bounds[n] = run as u32;
+                n += 1;
                 for (k, &byte) in raw[run..at].iter().enumerate() {
-                    if byte == b',' {
-                        self.ends.push((run + k) as u32);
-                    }
+                    bounds[n] = (run + k + 1) as u32;
+                    n += usize::from(byte == b',');
                 }
-                self.ends.push(at as u32);
-                self.records
-                    .push((run as u32, first, self.ends.len() as u32));
+                bounds[n] = at as u32 + 1;
+                n += 1;
+                self.records.push((first, n as u32));
             }
             run = at + 1;
         }
         self.records
             .iter()
-            .map(|&(start, first, last)| Line {
+            .map(|&(first, last)| Line {
                 raw,
-                start,
-                ends: &self.ends[first as usize..last as usize],
+                bounds: &self.bounds[first as usize..last as usize],
             })
             .collect()
     }
