@@ -401,9 +401,9 @@ impl State {
             // In reverse, so the first band holding a score wins.
             for (b, &(min, max)) in bands.iter().enumerate().rev() {
                 for (band, &sum) in band.iter_mut().zip(&sums) {
-                    if min <= sum && sum <= max {
-                        *band = b as i32;
-                    }
+                    // A select without a branch, so the loop vectorizes.
+                    let inside = -i32::from(min <= sum && sum <= max);
+                    *band = (*band & !inside) | (b as i32 & inside);
                 }
             }
             *self.column_mut(slots.band(s)) = band;
