@@ -1,7 +1,7 @@
 //! The flat result row of the batch CSV contract (DESIGN.md): column names
 //! and values, in order.
 
-use crate::assess::{raised_flags, visit_reasons, Outcome};
+use crate::assess::{raised_flags, visit_reasons, Outcome, Reason};
 use crate::model::RuleSet;
 
 /// Output column names for a rule set, with the id column named as in the input.
@@ -18,21 +18,66 @@ pub fn header(rules: &RuleSet, id_column: &str) -> Vec<String> {
 }
 
 /// The result cells of the batch CSV contract that come from the rule set
-/// (level ids and names, scores with their bands, grade ids, provenance),
-/// rendered once as `push_cell` renders them, so that writing a row is a
-/// few byte copies.
+/// (level ids and names, scores with their bands, grade ids, flag and rule
+/// ids, provenance), rendered once as `push_cell` renders them, so that
+/// writing a row is a few byte copies.
 pub struct ResultCells {
     /// Per level, then not crisis / crisis: `,id,name,false` or `,…,true`.
-    levels: Vec<[Vec<u8>; 2]>,
+    levels: Vec<[Piece; 2]>,
     /// Per scale: its lowest score, and per score from there `,score,band`
     /// (empty when the range is too wide to render ahead).
-    scores: Vec<(i64, Vec<Vec<u8>>)>,
+    scores: Vec<(i64, Vec<Piece>)>,
     /// Per scale, per band: `,id`.
     bands: Vec<Vec<Vec<u8>>>,
     /// Per rating, per grade: `,id`.
-    grades: Vec<Vec<Vec<u8>>>,
+    grades: Vec<Vec<Piece>>,
+    /// Per flag: `,id` (first in a list) and `;id`.
+    flags: Vec<[Piece; 2]>,
+    /// Per placement rule: `,id` and `;id`.
+    rules: Vec<[Piece; 2]>,
+    /// The default reason: `,default` and `;default`.
+    default: [Piece; 2],
     /// `,rules_version,rules_sha256`.
     provenance: Vec<u8>,
+}
+
+/// Bytes rendered ahead, in a fixed-size block when short: appending a
+/// short piece is one fixed-size copy rather than a call to copy `len`.
+enum Piece {
+    Short { bytes: [u8; PIECE], len: u8 },
+    Long(Vec<u8>),
+}
+
+const PIECE: usize = 32;
+
+impl Piece {
+    fn new(rendered: Vec<u8>) -> Piece {
+        match u8::try_from(rendered.len()) {
+            Ok(len) if rendered.len() <= PIECE => {
+                let mut bytes = [0; PIECE];
+                bytes[..rendered.len()].copy_from_slice(&rendered);
+                Piece::Short { bytes, len }
+            }
+            _ => Piece::Long(rendered),
+        }
+    }
+
+    /// A list item: `,id` first, `;id` after.
+    fn listed(id: &str) -> [Piece; 2] {
+        [",", ";"].map(|sep| Piece::new(format!("{sep}{id}").into_bytes()))
+    }
+
+    #[inline(always)]
+    fn put(&self, out: &mut Vec<u8>) {
+        match self {
+            Piece::Short { bytes, len } => {
+                let at = out.len();
+                out.extend_from_slice(bytes);
+                out.truncate(at + usize::from(*len));
+            }
+            Piece::Long(bytes) => out.extend_from_slice(bytes),
+        }
+    }
 }
 
 /// Widest score range rendered ahead.
@@ -55,7 +100,7 @@ impl ResultCells {
                 let rendered = (scale.min..=scale.max)
                     .map(|score| {
                         let band = scale.band_of(score).map_or("", |b| &scale.bands[b].id);
-                        cells(&[&score.to_string(), band])
+                        Piece::new(cells(&[&score.to_string(), band]))
                     })
                     .collect();
                 (scale.min, rendered)
@@ -66,10 +111,7 @@ impl ResultCells {
                 .levels
                 .iter()
                 .map(|l| {
-                    [
-                        cells(&[&l.id, &l.name, "false"]),
-                        cells(&[&l.id, &l.name, "true"]),
-                    ]
+                    ["false", "true"].map(|crisis| Piece::new(cells(&[&l.id, &l.name, crisis])))
                 })
                 .collect(),
             scores,
@@ -81,8 +123,18 @@ impl ResultCells {
             grades: rules
                 .ratings
                 .iter()
-                .map(|r| r.grades.iter().map(|g| cells(&[&g.id])).collect())
+                .map(|r| {
+                    r.grades
+                        .iter()
+                        .map(|g| Piece::new(cells(&[&g.id])))
+                        .collect()
+                })
                 .collect(),
+            // Flag, rule and reason ids are `[a-z][a-z0-9_]*` (validation), so
+            // a `;`-joined list needs no quoting and is never a formula.
+            flags: rules.flags.iter().map(|f| Piece::listed(&f.id)).collect(),
+            rules: rules.rules.iter().map(|r| Piece::listed(&r.id)).collect(),
+            default: Piece::listed(Reason::Default.id_str(rules)),
             provenance: cells(&[&rules.version, &rules.sha256]),
         }
     }
@@ -90,15 +142,14 @@ impl ResultCells {
     /// Append the result cells of a scored record (everything after the id
     /// cell, through `rules_sha256`), each with its leading comma.
     pub fn write(&self, rules: &RuleSet, outcome: &impl Outcome, out: &mut Vec<u8>) {
-        out.extend_from_slice(&self.levels[outcome.level()][usize::from(outcome.crisis())]);
-        // Flag, rule and reason ids are `[a-z][a-z0-9_]*` (validation), so
-        // a `;`-joined list needs no quoting and is never a formula.
-        out.push(b',');
-        for (k, f) in raised_flags(rules, outcome).enumerate() {
-            if k > 0 {
-                out.push(b';');
-            }
-            out.extend_from_slice(rules.flags[f].id.as_bytes());
+        self.levels[outcome.level()][usize::from(outcome.crisis())].put(out);
+        let mut listed = 0;
+        for f in raised_flags(rules, outcome) {
+            self.flags[f][listed].put(out);
+            listed = 1;
+        }
+        if listed == 0 {
+            out.push(b',');
         }
         for (s, (min, scores)) in self.scores.iter().enumerate() {
             let score = outcome.score(s);
@@ -107,7 +158,7 @@ impl ResultCells {
                 .and_then(|score| usize::try_from(score - min).ok())
                 .and_then(|at| scores.get(at));
             match (rendered, score) {
-                (Some(cells), _) => out.extend_from_slice(cells),
+                (Some(cells), _) => cells.put(out),
                 (None, Some(score)) => {
                     out.push(b',');
                     out.extend_from_slice(itoa::Buffer::new().format(score).as_bytes());
@@ -120,16 +171,21 @@ impl ResultCells {
             }
         }
         for (r, grades) in self.grades.iter().enumerate() {
-            out.extend_from_slice(&grades[outcome.rating(r)]);
+            grades[outcome.rating(r)].put(out);
         }
-        out.push(b',');
-        let mut first = true;
+        let mut listed = 0;
         visit_reasons(rules, outcome, |reason| {
-            if !std::mem::take(&mut first) {
-                out.push(b';');
-            }
-            out.extend_from_slice(reason.id_str(rules).as_bytes());
+            let piece = match reason {
+                Reason::Crisis { flag } | Reason::Flag { flag } => &self.flags[flag],
+                Reason::Rule { rule } => &self.rules[rule],
+                Reason::Default => &self.default,
+            };
+            piece[listed].put(out);
+            listed = 1;
         });
+        if listed == 0 {
+            out.push(b',');
+        }
         out.extend_from_slice(&self.provenance);
     }
 }
