@@ -304,7 +304,13 @@ fn a_read_error_mid_file_keeps_every_row_read_before_it() {
     // Quoted from row 1000 on: the csv crate reads the rest, and counts on.
     let mut quoted = input.replacen("r999,", "\"r999\",", 1);
     quoted.push_str("\r\n");
-    for (input, threads) in [(&input, 1), (&input, 2), (&input, 3), (&quoted, 1), (&quoted, 2)] {
+    for (input, threads) in [
+        (&input, 1),
+        (&input, 2),
+        (&input, 3),
+        (&quoted, 1),
+        (&quoted, 2),
+    ] {
         let mut options = BatchOptions::new("id", Format::Csv);
         options.threads = threads;
         let mut out = Vec::new();

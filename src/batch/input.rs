@@ -35,10 +35,12 @@ impl Record for csv::ByteRecord {
 /// Bytes read from the input at a time.
 const READ_SIZE: usize = 256 * 1024;
 /// A record this long (bytes without a line end) goes to the csv crate,
-/// which keeps offsets within `u32` in [`Split`].
-const LONGEST_PLAIN_RECORD: usize = 256 * 1024 * 1024;
-/// A chunk stops taking records past this many bytes.
-const CHUNK_BYTES: usize = 16 * 1024 * 1024;
+/// and so does the rest of the input: this bounds the read buffer, and
+/// [`Split`]'s memory, at a few times this.
+const LONGEST_PLAIN_RECORD: usize = 4 * 1024 * 1024;
+/// A chunk stops taking records past this many bytes (so offsets in a
+/// chunk's `raw` fit in `u32`).
+const CHUNK_BYTES: usize = 1024 * 1024;
 
 /// Rows read into a chunk, in one of two forms.
 #[derive(Default)]
@@ -78,7 +80,24 @@ pub(super) struct Input<R: Read> {
     /// From the first `"` on; `base` is then where it starts, less one for
     /// the line end put in front.
     csv: Option<csv::Reader<Chain<Cursor<Vec<u8>>, R>>>,
+    limits: Limits,
 }
+
+/// Sizes, smaller in tests to reach every path.
+#[derive(Clone, Copy)]
+struct Limits {
+    read_size: usize,
+    /// A longer plain record goes to the csv crate.
+    longest_record: usize,
+    /// A chunk stops taking records past this many bytes.
+    chunk_bytes: usize,
+}
+
+const LIMITS: Limits = Limits {
+    read_size: READ_SIZE,
+    longest_record: LONGEST_PLAIN_RECORD,
+    chunk_bytes: CHUNK_BYTES,
+};
 
 /// The csv crate's reader, as every part of the input is read: no header
 /// row of its own, rows of any width.
@@ -91,17 +110,17 @@ fn builder() -> csv::ReaderBuilder {
 impl<R: Read> Input<R> {
     /// Read the header record; `None` when the input holds no record.
     pub fn open(input: R, header: &mut csv::ByteRecord) -> Result<Option<Input<R>>, Error> {
-        Input::open_with(input, header, READ_SIZE)
+        Input::open_with(input, header, LIMITS)
     }
 
     fn open_with(
         input: R,
         header: &mut csv::ByteRecord,
-        read_size: usize,
+        limits: Limits,
     ) -> Result<Option<Input<R>>, Error> {
         let mut this = Input {
             input: Some(input),
-            buf: vec![0; read_size.max(1)],
+            buf: vec![0; limits.read_size.max(1)],
             pos: 0,
             end: 0,
             clean: 0,
@@ -109,6 +128,7 @@ impl<R: Read> Input<R> {
             eof: false,
             base: 0,
             csv: None,
+            limits,
         };
         // The csv crate reads the header (it drops a byte-order mark), from
         // what has been read so far, until the header ends before that does.
@@ -224,17 +244,20 @@ impl<R: Read> Input<R> {
             // Whole records in `buf[start..clean]`: a run ends at a line end.
             let from = self.pos + seen;
             let mut run = self.pos;
+            let mut done = false;
             for at in memchr::memchr2_iter(b'\n', b'\r', &self.buf[from..self.clean]) {
                 let at = from + at;
-                if at > run {
-                    rows.len += 1;
-                }
+                let record = at > run;
                 run = at + 1;
-                if rows.len == max || (at - self.pos) + rows.raw.len() >= CHUNK_BYTES {
-                    break;
+                if record {
+                    rows.len += 1;
+                    let bytes = rows.raw.len() + (run - self.pos);
+                    if rows.len == max || bytes >= self.limits.chunk_bytes {
+                        done = true;
+                        break;
+                    }
                 }
             }
-            let done = rows.len == max || run - self.pos + rows.raw.len() >= CHUNK_BYTES;
             if !done && self.eof && !self.quote && run < self.end {
                 // The last record, without a line end.
                 rows.len += 1;
@@ -247,7 +270,7 @@ impl<R: Read> Input<R> {
                 let end = !done && self.eof;
                 return Ok(Some(Filled { end, error: None }));
             }
-            if self.quote || self.end - self.pos >= LONGEST_PLAIN_RECORD {
+            if self.quote || self.end - self.pos >= self.limits.longest_record {
                 // The record at `pos` goes to the csv crate.
                 return Ok((rows.len > 0).then_some(Filled {
                     end: false,
@@ -347,20 +370,19 @@ impl Split {
     /// Split raw records (a chunk's `raw`, under 4 GiB) into cells.
     pub fn split<'a>(&'a mut self, raw: &'a [u8]) -> Vec<Line<'a>> {
         self.records.clear();
-        // Room for a bound at every byte, and one more per record (a record
-        // of n bytes has at most n + 2 bounds; all but the last record end
-        // with a line end): then each byte is written as a bound, and kept
-        // only if it is a comma, without a branch.
-        let room = 2 * raw.len() + 2;
-        if self.bounds.len() < room {
-            self.bounds.resize(room, 0);
-        }
-        let bounds = &mut self.bounds[..];
         let mut n = 0;
         let mut run = 0usize;
         let line_ends = memchr::memchr2_iter(b'\n', b'\r', raw).chain(std::iter::once(raw.len()));
         for at in line_ends {
             if at > run {
+                // Room for a bound at every byte of the record and two more:
+                // then each byte is written as a bound, and kept only if it
+                // is a comma, without a branch.
+                let room = n + (at - run) + 2;
+                if self.bounds.len() < room {
+                    self.bounds.resize(room, 0);
+                }
+                let bounds = &mut self.bounds[..room];
                 let first = n as u32;
                 bounds[n] = run as u32;
                 n += 1;
@@ -401,11 +423,10 @@ mod tests {
     }
 
     /// Every record as `Input` reads it, header first, `max` at a time,
-    /// reading `read_size` bytes at a time; and whether any were plain.
-    fn by_input(input: &[u8], read_size: usize, max: usize) -> (Vec<Vec<Vec<u8>>>, bool) {
+    /// with sizes `limits`; and whether any were plain.
+    fn by_input(input: &[u8], limits: Limits, max: usize) -> (Vec<Vec<Vec<u8>>>, bool) {
         let mut header = csv::ByteRecord::new();
-        let Some(mut reader) =
-            Input::open_with(input, &mut header, read_size).expect("a slice reads")
+        let Some(mut reader) = Input::open_with(input, &mut header, limits).expect("a slice reads")
         else {
             return (Vec::new(), false);
         };
@@ -475,6 +496,8 @@ mod tests {
             quotes in any::<bool>(),
             bom in any::<bool>(),
             read_size in 1usize..40,
+            longest_record in 1usize..100,
+            chunk_bytes in 1usize..200,
             max in 1usize..6,
         ) {
             if !quotes {
@@ -483,7 +506,8 @@ mod tests {
             if bom {
                 input.splice(0..0, *b"\xef\xbb\xbf");
             }
-            let (records, _) = by_input(&input, read_size, max);
+            let limits = Limits { read_size, longest_record, chunk_bytes };
+            let (records, _) = by_input(&input, limits, max);
             prop_assert_eq!(records, by_csv_crate(&input));
         }
     }
@@ -491,7 +515,11 @@ mod tests {
     #[test]
     fn plain_records_are_split_here_and_quoted_ones_by_the_csv_crate() {
         let input = b"\xef\xbb\xbfid,a\r\n1,2\r\n\r\n3,\n\xef\xbb\xbf\"4\",\"x\ny\"\n5,6";
-        let (records, plain) = by_input(input, 7, 2);
+        let limits = Limits {
+            read_size: 7,
+            ..LIMITS
+        };
+        let (records, plain) = by_input(input, limits, 2);
         assert!(plain);
         assert_eq!(records, by_csv_crate(input));
         assert_eq!(records.len(), 5);
