@@ -79,9 +79,12 @@ pub(super) struct Input<R: Read> {
     base: u64,
     /// From the first `"` on; `base` is then where it starts, less one for
     /// the line end put in front.
-    csv: Option<csv::Reader<Chain<Cursor<Vec<u8>>, R>>>,
+    csv: Option<csv::Reader<Rest<R>>>,
     limits: Limits,
 }
+
+/// The input from the first `"` on: the bytes already read, then the rest.
+type Rest<R> = Chain<Cursor<Vec<u8>>, Retrying<R>>;
 
 /// Sizes, smaller in tests to reach every path.
 #[derive(Clone, Copy)]
@@ -130,28 +133,47 @@ impl<R: Read> Input<R> {
             csv: None,
             limits,
         };
-        // The csv crate reads the header (it drops a byte-order mark), from
-        // what has been read so far, until the header ends before that does.
+        // The csv crate's parser reads the header as bytes arrive: it says
+        // when the record has ended, so nothing is read past it.
+        let mut parser = csv_core::Reader::new();
+        let (mut cells, mut ends) = (vec![0; 1024], vec![0; 64]);
+        let (mut filled, mut ended) = (0, 0);
         loop {
-            this.read_more().map_err(|err| Error::Csv {
-                row: 1,
-                message: csv::Error::from(err).to_string(),
-            })?;
-            let mut reader = builder().from_reader(&this.buf[..this.end]);
-            let found = reader.read_byte_record(header).map_err(|err| Error::Csv {
-                row: 1,
-                message: err.to_string(),
-            })?;
-            let used = reader.position().byte() as usize;
-            if !found && this.eof {
-                return Ok(None);
+            // Four bytes first, so that a byte-order mark is seen whole and
+            // dropped, and is not all the parser sees (no input means the
+            // end to it).
+            let at_start = this.base == 0 && this.pos == 0 && this.end < 4;
+            if !this.eof && (this.pos == this.end || at_start) {
+                this.read_more().map_err(|err| Error::Csv {
+                    row: 1,
+                    message: csv::Error::from(err).to_string(),
+                })?;
+                continue;
             }
-            if found && (used < this.end || this.eof) {
-                this.pos = used;
-                this.clean = used;
-                return Ok(Some(this));
+            let (result, used, wrote, ends_wrote) = parser.read_record(
+                &this.buf[this.pos..this.end],
+                &mut cells[filled..],
+                &mut ends[ended..],
+            );
+            this.pos += used;
+            this.clean = this.pos;
+            filled += wrote;
+            ended += ends_wrote;
+            match result {
+                csv_core::ReadRecordResult::InputEmpty => {}
+                csv_core::ReadRecordResult::OutputFull => cells.resize(cells.len() * 2, 0),
+                csv_core::ReadRecordResult::OutputEndsFull => ends.resize(ends.len() * 2, 0),
+                csv_core::ReadRecordResult::Record => break,
+                csv_core::ReadRecordResult::End => return Ok(None),
             }
         }
+        header.clear();
+        let mut start = 0;
+        for &end in &ends[..ended] {
+            header.push_field(&cells[start..end]);
+            start = end;
+        }
+        Ok(Some(this))
     }
 
     /// Input bytes consumed so far.
@@ -292,7 +314,8 @@ impl<R: Read> Input<R> {
         self.buf = Vec::new();
         (self.pos, self.end, self.clean) = (0, 0, 0);
         if let Some(input) = self.input.take() {
-            self.csv = Some(builder().from_reader(Cursor::new(rest).chain(input)));
+            let input = Cursor::new(rest).chain(Retrying(input));
+            self.csv = Some(builder().from_reader(input));
         }
     }
 
@@ -331,6 +354,21 @@ impl<R: Read> Input<R> {
         Filled {
             end: false,
             error: None,
+        }
+    }
+}
+
+/// A reader that tries again when a read is interrupted by a signal (the
+/// csv crate would stop there), as the plain part of the input does.
+struct Retrying<R>(R);
+
+impl<R: Read> Read for Retrying<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        loop {
+            match self.0.read(buf) {
+                Err(err) if err.kind() == std::io::ErrorKind::Interrupted => {}
+                read => return read,
+            }
         }
     }
 }
@@ -527,6 +565,82 @@ mod tests {
             records[3][0], b"\xef\xbb\xbf\"4\"",
             "a byte-order mark past the start is data"
         );
+    }
+
+    /// Gives `data` a byte at a time, each after an interrupted read, then
+    /// fails or ends.
+    struct Halting {
+        data: Vec<u8>,
+        at: usize,
+        interrupted: bool,
+        fail: bool,
+    }
+
+    impl Read for Halting {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            self.interrupted = !self.interrupted;
+            if self.interrupted {
+                return Err(std::io::ErrorKind::Interrupted.into());
+            }
+            match self.data.get(self.at) {
+                Some(&byte) if !buf.is_empty() => {
+                    buf[0] = byte;
+                    self.at += 1;
+                    Ok(1)
+                }
+                _ if self.fail => Err(std::io::Error::other("the disk went away")),
+                _ => Ok(0),
+            }
+        }
+    }
+
+    #[test]
+    fn interrupted_reads_are_tried_again_in_either_part() {
+        let data = b"id,a\n1,2\n\"3\",4\n5,6\n".to_vec();
+        let input = Halting {
+            data: data.clone(),
+            at: 0,
+            interrupted: false,
+            fail: false,
+        };
+        let mut header = csv::ByteRecord::new();
+        let mut reader = Input::open(input, &mut header)
+            .expect("reads")
+            .expect("a header");
+        let mut rows = Rows::default();
+        let (mut first_row, mut read) = (1, 0);
+        loop {
+            let filled = reader.fill(&mut rows, 10, first_row);
+            assert!(
+                filled.error.is_none(),
+                "{:?}",
+                filled.error.map(|e| e.to_string())
+            );
+            first_row += rows.len as u64;
+            read += rows.len;
+            if filled.end {
+                break;
+            }
+        }
+        assert_eq!(read, by_csv_crate(&data).len() - 1);
+    }
+
+    #[test]
+    fn a_read_error_right_after_the_header_is_on_row_2() {
+        let input = Halting {
+            data: b"id,a\n".to_vec(),
+            at: 0,
+            interrupted: false,
+            fail: true,
+        };
+        let mut header = csv::ByteRecord::new();
+        let mut reader = Input::open(input, &mut header)
+            .expect("the header reads")
+            .expect("a header");
+        assert_eq!(header, vec!["id", "a"]);
+        let filled = reader.fill(&mut Rows::default(), 10, 1);
+        let error = filled.error.expect("the read fails").to_string();
+        assert!(error.starts_with("input row 2: "), "{error}");
     }
 
     #[test]
