@@ -1138,3 +1138,25 @@ fn a_markdown_note_without_a_template_fences_the_whole_note_and_its_safety_block
     );
     assert!(note.contains("This is a screening result, not a diagnosis."));
 }
+
+#[test]
+fn rows_are_numbered_as_a_spreadsheet_shows_them_blank_lines_and_all() {
+    // Row 1 the header, 2 a good row, 3 blank, 4 a quoted id over two
+    // lines (one spreadsheet row), 5 and 6 blank (CRLF), 7 a bad answer.
+    let good = csv_with(&[("good", &[])]);
+    let (header, row) = good.trim_end().split_once('\n').expect("two lines");
+    let quoted = row.replacen("good", "\"two\nlines\"", 1);
+    let bad = row.replacen("good", "bad", 1).replacen(",0,", ",7,", 1);
+    let input = format!("{header}\n{row}\n\n{quoted}\r\n\r\n\r\n{bad}\n");
+    for threads in ["1", "2"] {
+        let out = score_stdin(&input, &["--threads", threads]).code(1);
+        let rows = out.csv_rows();
+        let ids: Vec<&str> = rows.iter().map(|r| r["id"].as_str()).collect();
+        assert_eq!(ids, ["good", "two\nlines", "bad"]);
+        assert!(
+            rows[2]["error"].starts_with("row 7, column `phq9_"),
+            "{threads} thread(s): {}",
+            rows[2]["error"]
+        );
+    }
+}

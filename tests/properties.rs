@@ -301,15 +301,17 @@ fn a_read_error_mid_file_keeps_every_row_read_before_it() {
     for k in 0..5000 {
         input.push_str(&format!("r{k},{},0,\n", k % 3));
     }
-    // Quoted from row 1000 on: the csv crate reads the rest, and counts on.
+    // Row 1001 parsed (a quoted id), blank lines at rows 2502 and 5003:
+    // the failure is on row 5004.
     let mut quoted = input.replacen("r999,", "\"r999\",", 1);
-    quoted.push_str("\r\n");
-    for (input, threads) in [
-        (&input, 1),
-        (&input, 2),
-        (&input, 3),
-        (&quoted, 1),
-        (&quoted, 2),
+    quoted = quoted.replacen("\nr2500,", "\n\r\nr2500,", 1);
+    quoted.push('\n');
+    for (input, threads, row) in [
+        (&input, 1, 5002),
+        (&input, 2, 5002),
+        (&input, 3, 5002),
+        (&quoted, 1, 5004),
+        (&quoted, 2, 5004),
     ] {
         let mut options = BatchOptions::new("id", Format::Csv);
         options.threads = threads;
@@ -322,7 +324,7 @@ fn a_read_error_mid_file_keeps_every_row_read_before_it() {
             batch::score(minimal_rules(), reader, &mut out, &options).expect_err("the read fails");
         assert_eq!(
             err.to_string(),
-            "input row 5002: the disk went away",
+            format!("input row {row}: the disk went away"),
             "{threads} thread(s)"
         );
         assert_eq!(

@@ -1,14 +1,20 @@
-//! Reading the input's rows, exactly as the csv crate reads them, faster.
+//! Reading the input's rows: the records the csv crate reads, faster, and
+//! numbered as a spreadsheet shows them.
 //!
-//! Up to the first `"`, CSV needs no parser: a record is a non-empty run of
-//! bytes between line ends (`\n` or `\r`; a blank line is no record) and
-//! its cells are split at commas. The reading thread only finds where
-//! records end and copies them into a chunk as they are; each worker then
-//! splits its own chunks into cells ([`Split`]), so splitting runs on every
-//! thread. From the first `"` on, the csv crate parses the rest, one record
-//! at a time, as before (quoted cells may hold commas and line ends).
+//! A record without a `"` needs no parser: it is a non-empty run of bytes
+//! between line ends (`\n`, `\r` or `\r\n`), and its cells are split at
+//! commas. The reading thread only finds where such records end and copies
+//! them into a chunk as they are; each worker then splits its own chunks
+//! into cells ([`Split`]), so splitting runs on every thread. A record that
+//! holds a `"` (its cells may hold commas and line ends) is parsed here by
+//! csv-core, the csv crate's parser, and plain reading resumes after it.
+//!
+//! Blank lines are not records, but a spreadsheet shows them as rows, so
+//! they are counted in row numbers.
 
-use std::io::{Chain, Cursor, Read};
+use std::io::Read;
+
+use csv_core::ReadRecordResult;
 
 use crate::error::Error;
 
@@ -34,9 +40,9 @@ impl Record for csv::ByteRecord {
 
 /// Bytes read from the input at a time.
 const READ_SIZE: usize = 256 * 1024;
-/// A record this long (bytes without a line end) goes to the csv crate,
-/// and so does the rest of the input: this bounds the read buffer, and
-/// [`Split`]'s memory, at a few times this.
+/// A record this long (bytes without a line end) is parsed rather than
+/// split: this bounds the read buffer, and [`Split`]'s memory, at a few
+/// times this.
 const LONGEST_PLAIN_RECORD: usize = 4 * 1024 * 1024;
 /// A chunk stops taking records past this many bytes (so offsets in a
 /// chunk's `raw` fit in `u32`).
@@ -47,11 +53,49 @@ const CHUNK_BYTES: usize = 1024 * 1024;
 pub(super) struct Rows {
     /// Raw records, line ends kept, not yet split (`plain`).
     pub raw: Vec<u8>,
-    /// Records the csv crate parsed (when not `plain`).
+    /// Parsed records (when not `plain`).
     pub records: Vec<csv::ByteRecord>,
     pub plain: bool,
     /// Records held.
     pub len: usize,
+    /// Blank lines read with these rows: before, between or after them.
+    pub blanks: u64,
+    /// (record, blank lines before it in this chunk), where that grows.
+    gaps: Vec<(usize, u64)>,
+}
+
+impl Rows {
+    fn clear(&mut self) {
+        self.raw.clear();
+        self.len = 0;
+        self.blanks = 0;
+        self.gaps.clear();
+    }
+
+    /// Count a record, after the blank lines counted so far.
+    #[inline]
+    fn push(&mut self) {
+        if self.blanks > self.gaps.last().map_or(0, |&(_, blanks)| blanks) {
+            self.gaps.push((self.len, self.blanks));
+        }
+        self.len += 1;
+    }
+
+    /// The data-row number of record `k` (1-based, blank lines counted,
+    /// the header not), when this chunk's first line is data row `first`.
+    #[inline]
+    pub fn data_row(&self, first: u64, k: usize) -> u64 {
+        let blanks = match self.gaps.partition_point(|&(record, _)| record <= k) {
+            0 => 0,
+            at => self.gaps[at - 1].1,
+        };
+        first + k as u64 + blanks
+    }
+
+    /// Lines these rows take (records and blank lines).
+    pub fn lines(&self) -> u64 {
+        self.len as u64 + self.blanks
+    }
 }
 
 /// What filling a chunk found.
@@ -63,9 +107,9 @@ pub(super) struct Filled {
     pub error: Option<Error>,
 }
 
-/// The input after its header: plain records first, then the csv crate.
+/// The input, read ahead into a buffer.
 pub(super) struct Input<R: Read> {
-    input: Option<R>,
+    input: R,
     buf: Vec<u8>,
     /// Unread bytes are `buf[pos..end]`.
     pos: usize,
@@ -77,20 +121,20 @@ pub(super) struct Input<R: Read> {
     eof: bool,
     /// Input bytes before `buf[0]`.
     base: u64,
-    /// From the first `"` on; `base` is then where it starts, less one for
-    /// the line end put in front.
-    csv: Option<csv::Reader<Rest<R>>>,
+    /// The last byte read was a `\r` (so a `\n` now ends no line).
+    after_cr: bool,
+    parser: csv_core::Reader,
+    /// A record being parsed: its cells' bytes, and where each ends.
+    cells: Vec<u8>,
+    ends: Vec<usize>,
     limits: Limits,
 }
-
-/// The input from the first `"` on: the bytes already read, then the rest.
-type Rest<R> = Chain<Cursor<Vec<u8>>, Retrying<R>>;
 
 /// Sizes, smaller in tests to reach every path.
 #[derive(Clone, Copy)]
 struct Limits {
     read_size: usize,
-    /// A longer plain record goes to the csv crate.
+    /// A longer record without a `"` is parsed rather than split.
     longest_record: usize,
     /// A chunk stops taking records past this many bytes.
     chunk_bytes: usize,
@@ -102,12 +146,12 @@ const LIMITS: Limits = Limits {
     chunk_bytes: CHUNK_BYTES,
 };
 
-/// The csv crate's reader, as every part of the input is read: no header
-/// row of its own, rows of any width.
-fn builder() -> csv::ReaderBuilder {
-    let mut builder = csv::ReaderBuilder::new();
-    builder.has_headers(false).flexible(true);
-    builder
+/// A read error, on (spreadsheet) row `row`.
+fn read_error(row: u64, err: std::io::Error) -> Error {
+    Error::Csv {
+        row,
+        message: csv::Error::from(err).to_string(),
+    }
 }
 
 impl<R: Read> Input<R> {
@@ -122,7 +166,7 @@ impl<R: Read> Input<R> {
         limits: Limits,
     ) -> Result<Option<Input<R>>, Error> {
         let mut this = Input {
-            input: Some(input),
+            input,
             buf: vec![0; limits.read_size.max(1)],
             pos: 0,
             end: 0,
@@ -130,58 +174,24 @@ impl<R: Read> Input<R> {
             quote: false,
             eof: false,
             base: 0,
-            csv: None,
+            after_cr: false,
+            parser: csv_core::Reader::new(),
+            cells: vec![0; 1024],
+            ends: vec![0; 64],
             limits,
         };
-        // The csv crate's parser reads the header as bytes arrive: it says
-        // when the record has ended, so nothing is read past it.
-        let mut parser = csv_core::Reader::new();
-        let (mut cells, mut ends) = (vec![0; 1024], vec![0; 64]);
-        let (mut filled, mut ended) = (0, 0);
-        loop {
-            // Four bytes first, so that a byte-order mark is seen whole and
-            // dropped, and is not all the parser sees (no input means the
-            // end to it).
-            let at_start = this.base == 0 && this.pos == 0 && this.end < 4;
-            if !this.eof && (this.pos == this.end || at_start) {
-                this.read_more().map_err(|err| Error::Csv {
-                    row: 1,
-                    message: csv::Error::from(err).to_string(),
-                })?;
-                continue;
-            }
-            let (result, used, wrote, ends_wrote) = parser.read_record(
-                &this.buf[this.pos..this.end],
-                &mut cells[filled..],
-                &mut ends[ended..],
-            );
-            this.pos += used;
-            this.clean = this.pos;
-            filled += wrote;
-            ended += ends_wrote;
-            match result {
-                csv_core::ReadRecordResult::InputEmpty => {}
-                csv_core::ReadRecordResult::OutputFull => cells.resize(cells.len() * 2, 0),
-                csv_core::ReadRecordResult::OutputEndsFull => ends.resize(ends.len() * 2, 0),
-                csv_core::ReadRecordResult::Record => break,
-                csv_core::ReadRecordResult::End => return Ok(None),
-            }
+        // The parser drops a byte-order mark at the very start, and skips
+        // blank lines before the header.
+        match this.parse(header) {
+            Ok(true) => Ok(Some(this)),
+            Ok(false) => Ok(None),
+            Err(err) => Err(read_error(1, err)),
         }
-        header.clear();
-        let mut start = 0;
-        for &end in &ends[..ended] {
-            header.push_field(&cells[start..end]);
-            start = end;
-        }
-        Ok(Some(this))
     }
 
     /// Input bytes consumed so far.
     pub fn position(&self) -> u64 {
-        match &self.csv {
-            Some(reader) => self.base + reader.position().byte().saturating_sub(1),
-            None => self.base + self.pos as u64,
-        }
+        self.base + self.pos as u64
     }
 
     /// Read more input after `end`, first moving unread bytes to the front
@@ -198,12 +208,8 @@ impl<R: Read> Input<R> {
             let len = self.buf.len();
             self.buf.resize(len * 2, 0);
         }
-        let Some(input) = self.input.as_mut() else {
-            self.eof = true;
-            return Ok(());
-        };
         loop {
-            match input.read(&mut self.buf[self.end..]) {
+            match self.input.read(&mut self.buf[self.end..]) {
                 Ok(0) => {
                     self.eof = true;
                     return Ok(());
@@ -218,156 +224,200 @@ impl<R: Read> Input<R> {
         }
     }
 
-    /// Read up to `max` records into `rows`; the first is data row `first_row`.
-    pub fn fill(&mut self, rows: &mut Rows, max: usize, first_row: u64) -> Filled {
-        rows.len = 0;
-        rows.raw.clear();
-        if self.csv.is_none() {
-            rows.plain = true;
-            match self.fill_plain(rows, max) {
-                Ok(Some(filled)) => return filled,
-                Ok(None) => self.start_csv(),
-                Err(err) => {
-                    return Filled {
-                        end: true,
-                        error: Some(Error::Csv {
-                            row: first_row + rows.len as u64 + 1,
-                            message: csv::Error::from(err).to_string(),
-                        }),
-                    }
-                }
-            }
-            if rows.len > 0 {
-                return Filled {
-                    end: false,
-                    error: None,
-                };
-            }
+    /// Consume `n` bytes (more than none).
+    #[inline]
+    fn advance(&mut self, n: usize) {
+        self.pos += n;
+        self.after_cr = self.buf[self.pos - 1] == b'\r';
+        // A `"` consumed is behind.
+        if self.clean < self.pos {
+            self.clean = self.pos;
+            self.quote = false;
         }
-        rows.plain = false;
-        self.fill_csv(rows, max, first_row)
     }
 
-    /// Take plain records while they last. `None`: the next record holds a
-    /// `"` (or is too long), and `rows` is still empty.
-    fn fill_plain(&mut self, rows: &mut Rows, max: usize) -> std::io::Result<Option<Filled>> {
+    /// Parse the next record into `record`; `false` at the end.
+    fn parse(&mut self, record: &mut csv::ByteRecord) -> std::io::Result<bool> {
+        let (mut filled, mut ended) = (0, 0);
+        loop {
+            // Four bytes first, so that a byte-order mark is seen whole, and
+            // is not all the parser sees (no input means the end to it).
+            let at_start = self.base == 0 && self.pos == 0 && self.end < 4;
+            if !self.eof && (self.pos == self.end || at_start) {
+                self.read_more()?;
+                continue;
+            }
+            let (result, used, wrote, ends_wrote) = self.parser.read_record(
+                &self.buf[self.pos..self.end],
+                &mut self.cells[filled..],
+                &mut self.ends[ended..],
+            );
+            if used > 0 {
+                self.advance(used);
+            }
+            filled += wrote;
+            ended += ends_wrote;
+            match result {
+                ReadRecordResult::InputEmpty => {}
+                ReadRecordResult::OutputFull => self.cells.resize(self.cells.len() * 2, 0),
+                ReadRecordResult::OutputEndsFull => self.ends.resize(self.ends.len() * 2, 0),
+                ReadRecordResult::Record => break,
+                ReadRecordResult::End => return Ok(false),
+            }
+        }
+        record.clear();
+        let mut start = 0;
+        for &end in &self.ends[..ended] {
+            record.push_field(&self.cells[start..end]);
+            start = end;
+        }
+        Ok(true)
+    }
+
+    /// Read up to `max` records into `rows`; the chunk's first line is data
+    /// row `first_row`.
+    pub fn fill(&mut self, rows: &mut Rows, max: usize, first_row: u64) -> Filled {
+        rows.clear();
+        let read = match self.fill_plain(rows, max) {
+            Ok(Some(end)) => Ok(end),
+            Ok(None) => self.fill_parsed(rows, max),
+            Err(err) => Err(err),
+        };
+        match read {
+            Ok(end) => Filled { end, error: None },
+            Err(err) => Filled {
+                end: true,
+                // Spreadsheet numbering: the header is row 1.
+                error: Some(read_error(first_row + rows.lines() + 1, err)),
+            },
+        }
+    }
+
+    /// Where the first `"` at or after `clean` is, as far as read.
+    #[inline]
+    fn find_quote(&mut self) {
+        if !self.quote && self.clean < self.end {
+            match memchr::memchr(b'"', &self.buf[self.clean..self.end]) {
+                Some(at) => {
+                    self.clean += at;
+                    self.quote = true;
+                }
+                None => self.clean = self.end,
+            }
+        }
+    }
+
+    /// Take records without a `"` while they last, as raw bytes: `Some`
+    /// (whether the input ended) when any were taken or the input ended;
+    /// `None` when the next record must be parsed, and none were taken.
+    fn fill_plain(&mut self, rows: &mut Rows, max: usize) -> std::io::Result<Option<bool>> {
+        rows.plain = true;
         // Bytes after `pos` known to hold no line end.
         let mut seen = 0;
         loop {
-            if !self.quote && self.clean < self.end {
-                match memchr::memchr(b'"', &self.buf[self.clean..self.end]) {
-                    Some(at) => {
-                        self.clean += at;
-                        self.quote = true;
-                    }
-                    None => self.clean = self.end,
-                }
-            }
-            // Whole records in `buf[start..clean]`: a run ends at a line end.
+            self.find_quote();
+            // Whole records in `buf[pos..clean]`: a run ends at a line end.
             let from = self.pos + seen;
             let mut run = self.pos;
             let mut done = false;
             for at in memchr::memchr2_iter(b'\n', b'\r', &self.buf[from..self.clean]) {
                 let at = from + at;
-                let record = at > run;
-                run = at + 1;
-                if record {
-                    rows.len += 1;
-                    let bytes = rows.raw.len() + (run - self.pos);
+                if at > run {
+                    rows.push();
+                    let bytes = rows.raw.len() + (at + 1 - self.pos);
                     if rows.len == max || bytes >= self.limits.chunk_bytes {
+                        run = at + 1;
                         done = true;
                         break;
                     }
+                } else {
+                    // A line end right after one: a blank line, unless it
+                    // is the `\n` of a `\r\n`.
+                    let after_cr = match at {
+                        at if at > self.pos => self.buf[at - 1] == b'\r',
+                        _ => self.after_cr,
+                    };
+                    if !(after_cr && self.buf[at] == b'\n') {
+                        rows.blanks += 1;
+                    }
                 }
+                run = at + 1;
             }
             if !done && self.eof && !self.quote && run < self.end {
                 // The last record, without a line end.
-                rows.len += 1;
+                rows.push();
                 run = self.end;
             }
             rows.raw.extend_from_slice(&self.buf[self.pos..run]);
+            if run > self.pos {
+                self.after_cr = self.buf[run - 1] == b'\r';
+            }
             self.pos = run;
             seen = self.clean - run;
             if done || (self.eof && !self.quote && run == self.end) {
-                let end = !done && self.eof;
-                return Ok(Some(Filled { end, error: None }));
+                return Ok(Some(!done));
             }
             if self.quote || self.end - self.pos >= self.limits.longest_record {
-                // The record at `pos` goes to the csv crate.
-                return Ok((rows.len > 0).then_some(Filled {
-                    end: false,
-                    error: None,
-                }));
+                // The record at `pos` is parsed.
+                return Ok((rows.len > 0).then_some(false));
             }
             self.read_more()?;
         }
     }
 
-    /// Hand the rest of the input to the csv crate.
-    fn start_csv(&mut self) {
-        // A line end in front: the csv crate drops a byte-order mark only
-        // at the very start of its input, and this is not the start.
-        let mut rest = Vec::with_capacity(self.end - self.pos + 1);
-        rest.push(b'\n');
-        rest.extend_from_slice(&self.buf[self.pos..self.end]);
-        self.base += self.pos as u64;
-        self.buf = Vec::new();
-        (self.pos, self.end, self.clean) = (0, 0, 0);
-        if let Some(input) = self.input.take() {
-            let input = Cursor::new(rest).chain(Retrying(input));
-            self.csv = Some(builder().from_reader(input));
-        }
-    }
-
-    fn fill_csv(&mut self, rows: &mut Rows, max: usize, first_row: u64) -> Filled {
-        let Some(reader) = self.csv.as_mut() else {
-            return Filled {
-                end: true,
-                error: None,
-            };
-        };
+    /// Parse records while they hold a `"` (the first one whatever it
+    /// holds); whether the input ended.
+    fn fill_parsed(&mut self, rows: &mut Rows, max: usize) -> std::io::Result<bool> {
+        rows.plain = false;
         while rows.len < max {
+            if !self.skip_line_ends(rows)? {
+                return Ok(true);
+            }
+            if rows.len > 0 && !self.record_has_quote()? {
+                return Ok(false);
+            }
             if rows.records.len() == rows.len {
                 rows.records.push(csv::ByteRecord::new());
             }
-            match reader.read_byte_record(&mut rows.records[rows.len]) {
-                Ok(true) => rows.len += 1,
-                Ok(false) => {
-                    return Filled {
-                        end: true,
-                        error: None,
-                    }
-                }
-                Err(err) => {
-                    // Spreadsheet numbering: the header is row 1.
-                    let row = first_row + rows.len as u64 + 1;
-                    return Filled {
-                        end: true,
-                        error: Some(Error::Csv {
-                            row,
-                            message: err.to_string(),
-                        }),
-                    };
-                }
+            if !self.parse(&mut rows.records[rows.len])? {
+                return Ok(true);
             }
+            rows.push();
         }
-        Filled {
-            end: false,
-            error: None,
+        Ok(false)
+    }
+
+    /// Skip line ends before a record, counting blank lines; `false` at the
+    /// end of the input.
+    fn skip_line_ends(&mut self, rows: &mut Rows) -> std::io::Result<bool> {
+        loop {
+            if self.pos == self.end {
+                if self.eof {
+                    return Ok(false);
+                }
+                self.read_more()?;
+                continue;
+            }
+            let byte = self.buf[self.pos];
+            if byte != b'\n' && byte != b'\r' {
+                return Ok(true);
+            }
+            if !(self.after_cr && byte == b'\n') {
+                rows.blanks += 1;
+            }
+            self.advance(1);
         }
     }
-}
 
-/// A reader that tries again when a read is interrupted by a signal (the
-/// csv crate would stop there), as the plain part of the input does.
-struct Retrying<R>(R);
-
-impl<R: Read> Read for Retrying<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+    /// Whether the record at `pos` holds a `"` before its first line end.
+    fn record_has_quote(&mut self) -> std::io::Result<bool> {
         loop {
-            match self.0.read(buf) {
-                Err(err) if err.kind() == std::io::ErrorKind::Interrupted => {}
-                read => return read,
+            self.find_quote();
+            let line_end = memchr::memchr2(b'\n', b'\r', &self.buf[self.pos..self.end]);
+            match line_end {
+                Some(at) => return Ok(self.quote && self.clean < self.pos + at),
+                None if self.quote || self.eof => return Ok(self.quote),
+                None => self.read_more()?,
             }
         }
     }
@@ -449,36 +499,65 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    /// Every record as the csv crate reads the whole input in one go.
-    fn by_csv_crate(input: &[u8]) -> Vec<Vec<Vec<u8>>> {
-        let mut reader = builder().from_reader(input);
+    type Records = Vec<Vec<Vec<u8>>>;
+
+    /// Every record as the csv crate reads the whole input in one go, and
+    /// the data-row number of each after the header, blank lines counted.
+    fn by_csv_crate(input: &[u8]) -> (Records, Vec<u64>) {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(input);
         let mut record = csv::ByteRecord::new();
         let mut records = Vec::new();
+        let mut numbers = Vec::new();
+        let (mut row, mut at) = (0, 0);
         while reader.read_byte_record(&mut record).unwrap_or(false) {
+            // The bytes this read took start with the line ends before the
+            // record (`\r\n` is one): all but a record's own are blank lines.
+            let blanks = input[at..]
+                .iter()
+                .take_while(|&&b| b == b'\n' || b == b'\r')
+                .enumerate()
+                .filter(|&(k, &b)| {
+                    let before = (at + k).checked_sub(1).map(|i| input[i]);
+                    !(b == b'\n' && before == Some(b'\r'))
+                })
+                .count() as u64;
+            if !records.is_empty() {
+                row += blanks + 1;
+                numbers.push(row);
+            }
             records.push(record.iter().map(<[u8]>::to_vec).collect());
+            at = reader.position().byte() as usize;
         }
-        records
+        (records, numbers)
     }
 
     /// Every record as `Input` reads it, header first, `max` at a time,
-    /// with sizes `limits`; and whether any were plain.
-    fn by_input(input: &[u8], limits: Limits, max: usize) -> (Vec<Vec<Vec<u8>>>, bool) {
+    /// with sizes `limits`, with the data-row number of each after the
+    /// header, and whether each was read plain.
+    fn by_input(input: &[u8], limits: Limits, max: usize) -> (Records, Vec<u64>, Vec<bool>) {
         let mut header = csv::ByteRecord::new();
         let Some(mut reader) = Input::open_with(input, &mut header, limits).expect("a slice reads")
         else {
-            return (Vec::new(), false);
+            return (Vec::new(), Vec::new(), Vec::new());
         };
         let mut records = vec![header.iter().map(<[u8]>::to_vec).collect()];
+        let mut numbers = Vec::new();
+        let mut first_row = 1;
         let mut rows = Rows::default();
         let mut split = Split::default();
-        let mut plain = false;
+        let mut plain = Vec::new();
         loop {
-            let filled = reader.fill(&mut rows, max, records.len() as u64);
+            let filled = reader.fill(&mut rows, max, first_row);
             assert!(filled.error.is_none());
             assert!(rows.len <= max);
+            numbers.extend((0..rows.len).map(|k| rows.data_row(first_row, k)));
+            first_row += rows.lines();
+            plain.extend((0..rows.len).map(|_| rows.plain));
             let before = records.len();
             if rows.plain {
-                plain |= rows.len > 0;
                 for line in split.split(&rows.raw) {
                     records.push(
                         (0..line.width())
@@ -496,18 +575,13 @@ mod tests {
                 rows.len,
                 "rows.len counts the records"
             );
-            // Full, but where the csv crate takes over, or at the end.
-            assert!(
-                filled.end || rows.len == max || rows.plain,
-                "a chunk is full"
-            );
             assert!(filled.end || rows.len > 0, "only the end is empty");
             if filled.end {
                 break;
             }
         }
         assert_eq!(reader.position(), input.len() as u64, "every byte consumed");
-        (records, plain)
+        (records, numbers, plain)
     }
 
     fn bytes() -> impl Strategy<Value = Vec<u8>> {
@@ -525,9 +599,9 @@ mod tests {
             ..ProptestConfig::default()
         })]
 
-        /// Plain records, split, and the rest parsed by the csv crate, are
-        /// the records the csv crate reads, whatever the bytes, however
-        /// the reads fall and the chunks are cut.
+        /// Plain records, split, and the others parsed, are the records the
+        /// csv crate reads, numbered with blank lines counted, whatever the
+        /// bytes, however the reads fall and the chunks are cut.
         #[test]
         fn input_reads_what_the_csv_crate_reads(
             mut input in bytes(),
@@ -545,26 +619,42 @@ mod tests {
                 input.splice(0..0, *b"\xef\xbb\xbf");
             }
             let limits = Limits { read_size, longest_record, chunk_bytes };
-            let (records, _) = by_input(&input, limits, max);
-            prop_assert_eq!(records, by_csv_crate(&input));
+            let (records, numbers, _) = by_input(&input, limits, max);
+            let (expected, expected_numbers) = by_csv_crate(&input);
+            prop_assert_eq!(records, expected);
+            prop_assert_eq!(numbers, expected_numbers);
         }
     }
 
     #[test]
-    fn plain_records_are_split_here_and_quoted_ones_by_the_csv_crate() {
-        let input = b"\xef\xbb\xbfid,a\r\n1,2\r\n\r\n3,\n\xef\xbb\xbf\"4\",\"x\ny\"\n5,6";
+    fn plain_records_are_split_here_and_quoted_ones_parsed() {
+        let input =
+            b"\xef\xbb\xbfid,a\r\n1,2\r\n\r\n3,\n\xef\xbb\xbf\"4\",\"x\ny\"\n\n5,6\r\r7,\"\"";
         let limits = Limits {
             read_size: 7,
             ..LIMITS
         };
-        let (records, plain) = by_input(input, limits, 2);
-        assert!(plain);
-        assert_eq!(records, by_csv_crate(input));
-        assert_eq!(records.len(), 5);
+        let (records, numbers, plain) = by_input(input, limits, 2);
+        assert_eq!(
+            plain,
+            [true, true, false, true, false],
+            "plain again after a quote"
+        );
+        assert_eq!(
+            (&records, &numbers),
+            (&by_csv_crate(input).0, &by_csv_crate(input).1)
+        );
+        assert_eq!(records.len(), 6);
         assert_eq!(
             records[3][0], b"\xef\xbb\xbf\"4\"",
             "a byte-order mark past the start is data"
         );
+        assert_eq!(records[3][1], b"x\ny");
+        assert_eq!(records[5], [&b"7"[..], b""]);
+        // 1,2 on row 2 (the header is row 1), a blank row 3, then 3, on
+        // row 4; the quoted cell's line break stays in one row, 5; a blank
+        // row 6; `\r\r` is a line end and a blank line.
+        assert_eq!(numbers, [1, 3, 4, 6, 8]);
     }
 
     /// Gives `data` a byte at a time, each after an interrupted read, then
@@ -622,7 +712,7 @@ mod tests {
                 break;
             }
         }
-        assert_eq!(read, by_csv_crate(&data).len() - 1);
+        assert_eq!(read, by_csv_crate(&data).0.len() - 1);
     }
 
     #[test]

@@ -140,13 +140,37 @@ impl Chunk {
         if rows.plain {
             let mut split = std::mem::take(&mut worker.split);
             let lines = split.split(&rows.raw);
-            worker.process(self.first_row, &lines, &mut self.output, summary);
+            let numbers = Numbers {
+                rows,
+                first: self.first_row,
+            };
+            worker.process(numbers, &lines, &mut self.output, summary);
             drop(lines);
             worker.split = split;
         } else {
             let records = &rows.records[..rows.len];
-            worker.process(self.first_row, records, &mut self.output, summary);
+            let numbers = Numbers {
+                rows,
+                first: self.first_row,
+            };
+            worker.process(numbers, records, &mut self.output, summary);
         }
+    }
+}
+
+/// Data-row numbers of a chunk's records (1-based, the header not counted,
+/// blank lines counted).
+#[derive(Clone, Copy)]
+struct Numbers<'a> {
+    rows: &'a Rows,
+    /// The chunk's first line.
+    first: u64,
+}
+
+impl Numbers<'_> {
+    #[inline]
+    fn of(&self, record: usize) -> u64 {
+        self.rows.data_row(self.first, record)
     }
 }
 
@@ -221,9 +245,9 @@ pub fn score_with_progress<R: Read, W: Write>(
             if chunk.rows.len > 0 {
                 chunk.process(&mut worker, &mut summary);
                 output.write_all(&chunk.output).map_err(io_error)?;
-                chunk.first_row += chunk.rows.len as u64;
                 progress(reader.position());
             }
+            chunk.first_row += chunk.rows.lines();
             if let Some(err) = filled.error {
                 output.flush().map_err(io_error)?;
                 return Err(err);
@@ -317,13 +341,13 @@ fn score_parallel<R: Read, W: Write>(
                 let filled = reader.fill(&mut chunk.rows, chunk_rows, first_row);
                 end = filled.end;
                 read_failure = read_failure.or(filled.error);
+                first_row += chunk.rows.lines();
                 if chunk.rows.len == 0 {
                     free.push(chunk);
                     continue;
                 }
                 chunk.seq = next_seq;
                 next_seq += 1;
-                first_row += chunk.rows.len as u64;
                 work_tx.send(chunk).map_err(|_| worker_gone())?;
                 in_flight += 1;
                 progress(reader.position());
@@ -445,7 +469,7 @@ impl<'a> Worker<'a> {
 
     fn process(
         &mut self,
-        first_row: u64,
+        numbers: Numbers<'_>,
         records: &[impl Record],
         out: &mut Vec<u8>,
         summary: &mut Summary,
@@ -455,13 +479,12 @@ impl<'a> Worker<'a> {
         }
         let Some(mut lanes) = self.lanes.take() else {
             for (k, record) in records.iter().enumerate() {
-                self.row(first_row + k as u64, record, out, summary);
+                self.row(numbers.of(k), record, out, summary);
             }
             return;
         };
         for (g, group) in records.chunks(LANES).enumerate() {
-            let first_row = first_row + (g * LANES) as u64;
-            self.group(&mut lanes, first_row, group, out, summary);
+            self.group(&mut lanes, numbers, g * LANES, group, out, summary);
         }
         self.lanes = Some(lanes);
     }
@@ -472,7 +495,8 @@ impl<'a> Worker<'a> {
     fn group(
         &mut self,
         lanes: &mut Lanes<'_>,
-        first_row: u64,
+        numbers: Numbers<'_>,
+        first: usize,
         records: &[impl Record],
         out: &mut Vec<u8>,
         summary: &mut Summary,
@@ -488,7 +512,7 @@ impl<'a> Worker<'a> {
         }
         lanes.run();
         for (r, record) in records.iter().enumerate() {
-            let data_row = first_row + r as u64;
+            let data_row = numbers.of(first + r);
             let raw_id = cell_text(record.cell(self.columns.id).unwrap_or_default());
             let id = raw_id.trim();
             if lanes.is_slow(r) || id.is_empty() {
