@@ -265,6 +265,13 @@ proptest! {
         }
         let out = score_bytes(input.as_bytes(), 1);
         prop_assert_eq!(records(&out), rows.len() + 1);
+        // What `rules diff --data` counts: each row's level, as `score` gives it.
+        let rules = minimal_rules();
+        let mut levels = Vec::new();
+        batch::levels(rules, input.as_bytes(), "id", |id, level| {
+            levels.push((id.to_string(), level.map(|l| rules.levels[l].id.clone())));
+        }).expect("a valid header always runs");
+        prop_assert_eq!(levels.len(), rows.len());
         // Every row is either scored (a level) or rejected (an error), never both.
         let mut reader = csv::Reader::from_reader(out.as_slice());
         for (k, record) in reader.records().enumerate() {
@@ -273,6 +280,8 @@ proptest! {
             prop_assert_eq!(&record[0], id.as_str());
             let (level, error) = (&record[1], &record[10]);
             prop_assert!(level.is_empty() != error.is_empty(), "row {}: level {:?} error {:?}", k, level, error);
+            prop_assert_eq!(&levels[k].0, &id);
+            prop_assert_eq!(levels[k].1.as_deref().unwrap_or(""), level);
         }
     }
 }

@@ -317,8 +317,10 @@ impl<R: Read> Input<R> {
         loop {
             self.find_quote();
             // Whole records in `buf[pos..clean]`: a run ends at a line end.
+            // Blank lines are counted, not copied: `buf[pos..copy]` is not.
             let from = self.pos + seen;
             let mut run = self.pos;
+            let mut copy = self.pos;
             let mut done = false;
             for at in memchr::memchr2_iter(b'\n', b'\r', &self.buf[from..self.clean]) {
                 let at = from + at;
@@ -337,8 +339,15 @@ impl<R: Read> Input<R> {
                         at if at > self.pos => self.buf[at - 1] == b'\r',
                         _ => self.after_cr,
                     };
-                    if !(after_cr && self.buf[at] == b'\n') {
+                    let blank = !(after_cr && self.buf[at] == b'\n');
+                    if blank {
                         rows.blanks += 1;
+                    }
+                    // A blank line, or the `\n` of a blank `\r\n` (a record's
+                    // `\r\n` is copied whole).
+                    if blank || copy == at {
+                        rows.raw.extend_from_slice(&self.buf[copy..at]);
+                        copy = at + 1;
                     }
                 }
                 run = at + 1;
@@ -348,7 +357,7 @@ impl<R: Read> Input<R> {
                 rows.push();
                 run = self.end;
             }
-            rows.raw.extend_from_slice(&self.buf[self.pos..run]);
+            rows.raw.extend_from_slice(&self.buf[copy..run]);
             if run > self.pos {
                 self.after_cr = self.buf[run - 1] == b'\r';
             }
@@ -409,15 +418,22 @@ impl<R: Read> Input<R> {
         }
     }
 
-    /// Whether the record at `pos` holds a `"` before its first line end.
+    /// Whether the record at `pos` must be parsed: it holds a `"` before its
+    /// first line end, or is too long to split.
     fn record_has_quote(&mut self) -> std::io::Result<bool> {
+        // Bytes after `pos` known to hold no line end.
+        let mut seen = 0;
         loop {
             self.find_quote();
-            let line_end = memchr::memchr2(b'\n', b'\r', &self.buf[self.pos..self.end]);
-            match line_end {
-                Some(at) => return Ok(self.quote && self.clean < self.pos + at),
+            let from = self.pos + seen;
+            match memchr::memchr2(b'\n', b'\r', &self.buf[from..self.end]) {
+                Some(at) => return Ok(self.quote && self.clean < from + at),
                 None if self.quote || self.eof => return Ok(self.quote),
-                None => self.read_more()?,
+                None if self.end - self.pos >= self.limits.longest_record => return Ok(true),
+                None => {
+                    seen = self.end - self.pos;
+                    self.read_more()?;
+                }
             }
         }
     }
@@ -538,8 +554,41 @@ mod tests {
     /// with sizes `limits`, with the data-row number of each after the
     /// header, and whether each was read plain.
     fn by_input(input: &[u8], limits: Limits, max: usize) -> (Records, Vec<u64>, Vec<bool>) {
+        by_pieces(input, &[usize::MAX], limits, max)
+    }
+
+    /// Gives `data` in pieces of the sizes `sizes`, in turn (as a pipe may).
+    struct Pieces<'a> {
+        data: &'a [u8],
+        sizes: &'a [usize],
+        read: usize,
+    }
+
+    impl Read for Pieces<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let size = self.sizes[self.read % self.sizes.len()];
+            self.read += 1;
+            let n = size.min(buf.len()).min(self.data.len());
+            buf[..n].copy_from_slice(&self.data[..n]);
+            self.data = &self.data[n..];
+            Ok(n)
+        }
+    }
+
+    /// As [`by_input`], with the input read in pieces of the sizes `sizes`.
+    fn by_pieces(
+        input: &[u8],
+        sizes: &[usize],
+        limits: Limits,
+        max: usize,
+    ) -> (Records, Vec<u64>, Vec<bool>) {
         let mut header = csv::ByteRecord::new();
-        let Some(mut reader) = Input::open_with(input, &mut header, limits).expect("a slice reads")
+        let pieces = Pieces {
+            data: input,
+            sizes,
+            read: 0,
+        };
+        let Some(mut reader) = Input::open_with(pieces, &mut header, limits).expect("a slice reads")
         else {
             return (Vec::new(), Vec::new(), Vec::new());
         };
@@ -611,6 +660,7 @@ mod tests {
             longest_record in 1usize..100,
             chunk_bytes in 1usize..200,
             max in 1usize..6,
+            sizes in prop::collection::vec(1usize..50, 1..8),
         ) {
             if !quotes {
                 input.retain(|&b| b != b'"');
@@ -619,7 +669,7 @@ mod tests {
                 input.splice(0..0, *b"\xef\xbb\xbf");
             }
             let limits = Limits { read_size, longest_record, chunk_bytes };
-            let (records, numbers, _) = by_input(&input, limits, max);
+            let (records, numbers, _) = by_pieces(&input, &sizes, limits, max);
             let (expected, expected_numbers) = by_csv_crate(&input);
             prop_assert_eq!(records, expected);
             prop_assert_eq!(numbers, expected_numbers);
@@ -731,6 +781,79 @@ mod tests {
         let filled = reader.fill(&mut Rows::default(), 10, 1);
         let error = filled.error.expect("the read fails").to_string();
         assert!(error.starts_with("input row 2: "), "{error}");
+    }
+
+    /// Reads all of `input` with `limits`, `max` records at a time: the
+    /// records, their data-row numbers, and the most bytes a chunk's `raw`
+    /// and the read buffer held.
+    fn bounded(input: &[u8], limits: Limits, max: usize) -> (Records, Vec<u64>, usize, usize) {
+        let mut header = csv::ByteRecord::new();
+        let mut reader = Input::open_with(input, &mut header, limits)
+            .expect("a slice reads")
+            .expect("a header");
+        let mut rows = Rows::default();
+        let mut split = Split::default();
+        let (mut records, mut numbers) = (Vec::new(), Vec::new());
+        let (mut raw, mut buf, mut first_row) = (0, 0, 1);
+        loop {
+            let filled = reader.fill(&mut rows, max, first_row);
+            assert!(filled.error.is_none());
+            numbers.extend((0..rows.len).map(|k| rows.data_row(first_row, k)));
+            first_row += rows.lines();
+            raw = raw.max(rows.raw.len());
+            buf = buf.max(reader.buf.len());
+            if rows.plain {
+                for line in split.split(&rows.raw) {
+                    let cells = (0..line.width()).map(|j| line.cell(j).unwrap().to_vec());
+                    records.push(cells.collect());
+                }
+            } else {
+                for record in &rows.records[..rows.len] {
+                    records.push(record.iter().map(<[u8]>::to_vec).collect());
+                }
+            }
+            if filled.end {
+                return (records, numbers, raw, buf);
+            }
+        }
+    }
+
+    #[test]
+    fn blank_lines_are_counted_not_kept() {
+        let limits = Limits {
+            read_size: 16,
+            longest_record: 64,
+            chunk_bytes: 64,
+        };
+        for blank in ["\n", "\r\n", "\r"] {
+            let input = format!("id,a\n1,2{blank}{}3,4\n", blank.repeat(100_000));
+            let (records, numbers, raw, _) = bounded(input.as_bytes(), limits, 1000);
+            assert_eq!(records, [[b"1", b"2"], [b"3", b"4"]], "{blank:?}");
+            assert_eq!(numbers, [1, 100_002], "{blank:?}");
+            // The two records and their line ends, no more.
+            let most = 2 * format!("1,2{blank}").len();
+            assert!(raw <= most, "{blank:?}: {raw} bytes of blank lines kept");
+        }
+    }
+
+    #[test]
+    fn a_long_line_after_a_quoted_record_is_parsed_in_a_bounded_buffer() {
+        let limits = Limits {
+            read_size: 16,
+            longest_record: 64,
+            chunk_bytes: 64,
+        };
+        let long = "x".repeat(100_000);
+        let input = format!("id,a\n\"1\",2\n{long},y\n3,4\n");
+        let (records, numbers, _, buf) = bounded(input.as_bytes(), limits, 1000);
+        let expected: Records = vec![
+            vec![b"1".to_vec(), b"2".to_vec()],
+            vec![long.into_bytes(), b"y".to_vec()],
+            vec![b"3".to_vec(), b"4".to_vec()],
+        ];
+        assert_eq!(records, expected);
+        assert_eq!(numbers, [1, 2, 3]);
+        assert!(buf <= 4 * 64, "a {buf}-byte read buffer");
     }
 
     #[test]

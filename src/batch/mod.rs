@@ -411,19 +411,11 @@ fn cell_text(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
 /// Whether a record lines up with the header: as many cells, or more whose
 /// extra cells are all blank (a trailing comma is no harm).
 #[inline]
-fn fits(record: &impl Record, width: usize) -> bool {
+fn fits(record: &(impl Record + ?Sized), width: usize) -> bool {
     let len = record.width();
     len == width
         || (len > width
             && (width..len).all(|j| record.cell(j).unwrap_or_default().trim_ascii().is_empty()))
-}
-
-/// A failure reading the header (row 1).
-fn read_error(err: csv::Error) -> Error {
-    Error::Csv {
-        row: err.position().map_or(1, |p| p.record() + 1),
-        message: err.to_string(),
-    }
 }
 
 fn io_error(source: std::io::Error) -> Error {
@@ -603,43 +595,42 @@ pub fn levels<R: Read>(
     id_column: &str,
     mut visit: impl FnMut(&str, Option<usize>),
 ) -> Result<(), Error> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(input);
-    let mut record = csv::ByteRecord::new();
-    if !reader.read_byte_record(&mut record).map_err(read_error)? {
+    let mut header = csv::ByteRecord::new();
+    let Some(mut reader) = Input::open(input, &mut header)? else {
         return Err(Error::EmptyInput);
-    }
-    let columns = map_header(rules, &record, id_column)?;
+    };
+    let columns = map_header(rules, &header, id_column)?;
     let mut answers = Answers::new(rules);
     let mut assessment = Assessment::empty();
-    let mut row = 1u64;
-    loop {
-        match reader.read_byte_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => return Ok(()),
-            Err(err) => {
-                return Err(Error::Csv {
-                    row: row + 1,
-                    message: err.to_string(),
-                })
-            }
-        }
-        row += 1;
-        let id = cell_text(record.get(columns.id).unwrap_or_default())
-            .trim()
-            .to_string();
+    // Accepted exactly as `score` accepts a row.
+    let mut level_of = |record: &dyn Record| {
+        let id = cell_text(record.cell(columns.id).unwrap_or_default());
         answers.reset();
         for &(j, index) in &columns.items {
-            answers.set_bytes(rules, index, record.get(j).unwrap_or_default());
+            answers.set_bytes(rules, index, record.cell(j).unwrap_or_default());
         }
-        let fits = fits(&record, columns.width);
-        // Accepted exactly as `score` accepts a row.
-        let level =
-            (fits && !id.is_empty() && assess_into(rules, &answers, &mut assessment).is_ok())
-                .then_some(assessment.level);
-        visit(&id, level);
+        let fits = fits(record, columns.width);
+        let level = (fits
+            && !id.trim().is_empty()
+            && assess_into(rules, &answers, &mut assessment).is_ok())
+        .then_some(assessment.level);
+        visit(id.trim(), level);
+    };
+    let (mut rows, mut split, mut first_row) = (Rows::default(), Split::default(), 1);
+    loop {
+        let filled = reader.fill(&mut rows, CHUNK_ROWS, first_row);
+        first_row += rows.lines();
+        if rows.plain {
+            split.split(&rows.raw).iter().for_each(|line| level_of(line));
+        } else {
+            rows.records[..rows.len].iter().for_each(|record| level_of(record));
+        }
+        if let Some(err) = filled.error {
+            return Err(err);
+        }
+        if filled.end {
+            return Ok(());
+        }
     }
 }
 
