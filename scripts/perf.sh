@@ -5,7 +5,8 @@
 #   scripts/perf.sh [ROWS]      (default 1000000)
 #
 # Needs: hyperfine (Debian package `hyperfine`), python3 with numpy and
-# pandas (for the data generator and the pandas peer in ../shared/bench).
+# pandas (for the data generator and the pandas peer in ../shared/bench);
+# installs them when missing and it can (as root with apt-get, and pip).
 # The baseline for one thread is `examples/read_only.rs`, a csv-crate loop
 # that only reads the file; `cargo bench --bench assess` measures the same
 # ratio in process (batch/read_only vs batch/score_csv), without the cost
@@ -17,6 +18,12 @@ bench=../shared/bench
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
+if ! command -v hyperfine >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  apt-get install -y -q hyperfine >&2 || { apt-get update -q >&2 && apt-get install -y -q hyperfine >&2; }
+fi
+if ! python3 -c 'import numpy, pandas' 2>/dev/null; then
+  python3 -m pip install -q numpy pandas >&2 || true
+fi
 command -v hyperfine >/dev/null || { echo "needs hyperfine: apt-get install hyperfine" >&2; exit 2; }
 python3 -c 'import numpy, pandas' 2>/dev/null || { echo "needs numpy and pandas: pip install numpy pandas" >&2; exit 2; }
 

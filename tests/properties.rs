@@ -244,6 +244,17 @@ proptest! {
         input.extend_from_slice(&body);
         let out = score_bytes(&input, threads);
         prop_assert_eq!(records(&out), records(&input));
+        // `rules diff --data` reads the same rows and gives each the same level.
+        let rules = minimal_rules();
+        let mut levels = Vec::new();
+        batch::levels(rules, input.as_slice(), "id", |_, level| {
+            levels.push(level.map_or("", |l| rules.levels[l].id.as_str()).to_string());
+        }).expect("a valid header always runs");
+        let scored: Vec<String> = csv::Reader::from_reader(out.as_slice())
+            .records()
+            .map(|r| r.expect("our own output parses")[1].to_string())
+            .collect();
+        prop_assert_eq!(levels, scored);
     }
 
     #[test]

@@ -26,18 +26,6 @@ pub(super) trait Record {
     fn cell(&self, j: usize) -> Option<&[u8]>;
 }
 
-impl Record for csv::ByteRecord {
-    #[inline]
-    fn width(&self) -> usize {
-        self.len()
-    }
-
-    #[inline]
-    fn cell(&self, j: usize) -> Option<&[u8]> {
-        self.get(j)
-    }
-}
-
 /// Bytes read from the input at a time.
 const READ_SIZE: usize = 256 * 1024;
 /// A record this long (bytes without a line end) is parsed rather than
@@ -48,13 +36,68 @@ const LONGEST_PLAIN_RECORD: usize = 4 * 1024 * 1024;
 /// chunk's `raw` fit in `u32`).
 const CHUNK_BYTES: usize = 1024 * 1024;
 
+/// Records parsed by csv-core, their cells one after another.
+#[derive(Default)]
+pub(super) struct Parsed {
+    /// Cells' bytes, in `bytes[..used]` (the rest is room to parse into).
+    bytes: Vec<u8>,
+    used: usize,
+    /// Where each cell ends, from its record's start, in `ends[..ended]`.
+    ends: Vec<usize>,
+    ended: usize,
+    /// Each record's start in `bytes` and its range of `ends`.
+    records: Vec<(usize, usize, usize)>,
+}
+
+/// One record of a [`Parsed`].
+#[derive(Clone, Copy)]
+pub(super) struct Cells<'a> {
+    bytes: &'a [u8],
+    ends: &'a [usize],
+}
+
+impl Record for Cells<'_> {
+    #[inline]
+    fn width(&self) -> usize {
+        self.ends.len()
+    }
+
+    #[inline]
+    fn cell(&self, j: usize) -> Option<&[u8]> {
+        let start = match j {
+            0 => 0,
+            j => *self.ends.get(j - 1)?,
+        };
+        Some(&self.bytes[start..*self.ends.get(j)?])
+    }
+}
+
+impl Parsed {
+    fn clear(&mut self) {
+        self.used = 0;
+        self.ended = 0;
+        self.records.clear();
+    }
+
+    /// The records, in order.
+    pub fn records(&self) -> Vec<Cells<'_>> {
+        self.records
+            .iter()
+            .map(|&(start, first, last)| Cells {
+                bytes: &self.bytes[start..self.used],
+                ends: &self.ends[first..last],
+            })
+            .collect()
+    }
+}
+
 /// Rows read into a chunk, in one of two forms.
 #[derive(Default)]
 pub(super) struct Rows {
     /// Raw records, line ends kept, not yet split (`plain`).
     pub raw: Vec<u8>,
     /// Parsed records (when not `plain`).
-    pub records: Vec<csv::ByteRecord>,
+    pub parsed: Parsed,
     pub plain: bool,
     /// Records held.
     pub len: usize,
@@ -67,6 +110,7 @@ pub(super) struct Rows {
 impl Rows {
     fn clear(&mut self) {
         self.raw.clear();
+        self.parsed.clear();
         self.len = 0;
         self.blanks = 0;
         self.gaps.clear();
@@ -124,9 +168,6 @@ pub(super) struct Input<R: Read> {
     /// The last byte read was a `\r` (so a `\n` now ends no line).
     after_cr: bool,
     parser: csv_core::Reader,
-    /// A record being parsed: its cells' bytes, and where each ends.
-    cells: Vec<u8>,
-    ends: Vec<usize>,
     limits: Limits,
 }
 
@@ -176,14 +217,20 @@ impl<R: Read> Input<R> {
             base: 0,
             after_cr: false,
             parser: csv_core::Reader::new(),
-            cells: vec![0; 1024],
-            ends: vec![0; 64],
             limits,
         };
         // The parser drops a byte-order mark at the very start, and skips
         // blank lines before the header.
-        match this.parse(header) {
-            Ok(true) => Ok(Some(this)),
+        let mut parsed = Parsed::default();
+        match this.parse(&mut parsed) {
+            Ok(true) => {
+                header.clear();
+                for cell in parsed.records() {
+                    (0..cell.width())
+                        .for_each(|j| header.push_field(cell.cell(j).unwrap_or_default()));
+                }
+                Ok(Some(this))
+            }
             Ok(false) => Ok(None),
             Err(err) => Err(read_error(1, err)),
         }
@@ -236,8 +283,9 @@ impl<R: Read> Input<R> {
         }
     }
 
-    /// Parse the next record into `record`; `false` at the end.
-    fn parse(&mut self, record: &mut csv::ByteRecord) -> std::io::Result<bool> {
+    /// Parse the next record into `parsed`; `false` at the end.
+    fn parse(&mut self, parsed: &mut Parsed) -> std::io::Result<bool> {
+        let (start, first) = (parsed.used, parsed.ended);
         let (mut filled, mut ended) = (0, 0);
         loop {
             // Four bytes first, so that a byte-order mark is seen whole, and
@@ -249,8 +297,8 @@ impl<R: Read> Input<R> {
             }
             let (result, used, wrote, ends_wrote) = self.parser.read_record(
                 &self.buf[self.pos..self.end],
-                &mut self.cells[filled..],
-                &mut self.ends[ended..],
+                &mut parsed.bytes[start + filled..],
+                &mut parsed.ends[first + ended..],
             );
             if used > 0 {
                 self.advance(used);
@@ -259,18 +307,21 @@ impl<R: Read> Input<R> {
             ended += ends_wrote;
             match result {
                 ReadRecordResult::InputEmpty => {}
-                ReadRecordResult::OutputFull => self.cells.resize(self.cells.len() * 2, 0),
-                ReadRecordResult::OutputEndsFull => self.ends.resize(self.ends.len() * 2, 0),
+                ReadRecordResult::OutputFull => {
+                    let room = (2 * parsed.bytes.len()).max(1024);
+                    parsed.bytes.resize(room, 0);
+                }
+                ReadRecordResult::OutputEndsFull => {
+                    let room = (2 * parsed.ends.len()).max(64);
+                    parsed.ends.resize(room, 0);
+                }
                 ReadRecordResult::Record => break,
                 ReadRecordResult::End => return Ok(false),
             }
         }
-        record.clear();
-        let mut start = 0;
-        for &end in &self.ends[..ended] {
-            record.push_field(&self.cells[start..end]);
-            start = end;
-        }
+        parsed.used = start + filled;
+        parsed.ended = first + ended;
+        parsed.records.push((start, first, first + ended));
         Ok(true)
     }
 
@@ -326,7 +377,7 @@ impl<R: Read> Input<R> {
                 let at = from + at;
                 if at > run {
                     rows.push();
-                    let bytes = rows.raw.len() + (at + 1 - self.pos);
+                    let bytes = rows.raw.len() + (at + 1 - copy);
                     if rows.len == max || bytes >= self.limits.chunk_bytes {
                         run = at + 1;
                         done = true;
@@ -378,17 +429,14 @@ impl<R: Read> Input<R> {
     /// holds); whether the input ended.
     fn fill_parsed(&mut self, rows: &mut Rows, max: usize) -> std::io::Result<bool> {
         rows.plain = false;
-        while rows.len < max {
+        while rows.len < max && rows.parsed.used < self.limits.chunk_bytes {
             if !self.skip_line_ends(rows)? {
                 return Ok(true);
             }
             if rows.len > 0 && !self.record_has_quote()? {
                 return Ok(false);
             }
-            if rows.records.len() == rows.len {
-                rows.records.push(csv::ByteRecord::new());
-            }
-            if !self.parse(&mut rows.records[rows.len])? {
+            if !self.parse(&mut rows.parsed)? {
                 return Ok(true);
             }
             rows.push();
@@ -588,7 +636,8 @@ mod tests {
             sizes,
             read: 0,
         };
-        let Some(mut reader) = Input::open_with(pieces, &mut header, limits).expect("a slice reads")
+        let Some(mut reader) =
+            Input::open_with(pieces, &mut header, limits).expect("a slice reads")
         else {
             return (Vec::new(), Vec::new(), Vec::new());
         };
@@ -615,8 +664,9 @@ mod tests {
                     );
                 }
             } else {
-                for record in &rows.records[..rows.len] {
-                    records.push(record.iter().map(<[u8]>::to_vec).collect());
+                for record in rows.parsed.records() {
+                    let cells = (0..record.width()).map(|j| record.cell(j).unwrap().to_vec());
+                    records.push(cells.collect());
                 }
             }
             assert_eq!(
@@ -784,8 +834,8 @@ mod tests {
     }
 
     /// Reads all of `input` with `limits`, `max` records at a time: the
-    /// records, their data-row numbers, and the most bytes a chunk's `raw`
-    /// and the read buffer held.
+    /// records, their data-row numbers, and the most bytes a chunk (raw or
+    /// parsed) and the read buffer held.
     fn bounded(input: &[u8], limits: Limits, max: usize) -> (Records, Vec<u64>, usize, usize) {
         let mut header = csv::ByteRecord::new();
         let mut reader = Input::open_with(input, &mut header, limits)
@@ -800,7 +850,7 @@ mod tests {
             assert!(filled.error.is_none());
             numbers.extend((0..rows.len).map(|k| rows.data_row(first_row, k)));
             first_row += rows.lines();
-            raw = raw.max(rows.raw.len());
+            raw = raw.max(rows.raw.len()).max(rows.parsed.used);
             buf = buf.max(reader.buf.len());
             if rows.plain {
                 for line in split.split(&rows.raw) {
@@ -808,8 +858,9 @@ mod tests {
                     records.push(cells.collect());
                 }
             } else {
-                for record in &rows.records[..rows.len] {
-                    records.push(record.iter().map(<[u8]>::to_vec).collect());
+                for record in rows.parsed.records() {
+                    let cells = (0..record.width()).map(|j| record.cell(j).unwrap().to_vec());
+                    records.push(cells.collect());
                 }
             }
             if filled.end {
@@ -837,6 +888,21 @@ mod tests {
     }
 
     #[test]
+    fn chunks_of_quoted_records_stop_at_the_byte_limit() {
+        let limits = Limits {
+            read_size: 16,
+            longest_record: 64,
+            chunk_bytes: 64,
+        };
+        let input = "id,a\n".to_string() + &"\"1234567\",\"2\"\n".repeat(1000);
+        let (records, _, held, _) = bounded(input.as_bytes(), limits, 1000);
+        assert_eq!(records.len(), 1000);
+        assert!(records.iter().all(|r| r == &[&b"1234567"[..], b"2"]));
+        // Cells of 8 bytes a record: the limit, then one record more.
+        assert!(held < 64 + 8, "a chunk held {held} bytes");
+    }
+
+    #[test]
     fn a_long_line_after_a_quoted_record_is_parsed_in_a_bounded_buffer() {
         let limits = Limits {
             read_size: 16,
@@ -853,7 +919,9 @@ mod tests {
         ];
         assert_eq!(records, expected);
         assert_eq!(numbers, [1, 2, 3]);
-        assert!(buf <= 4 * 64, "a {buf}-byte read buffer");
+        assert!(buf <= 2 * 64, "a {buf}-byte read buffer");
+        let (_, _, plain) = by_input(input.as_bytes(), limits, 1000);
+        assert_eq!(plain, [false, false, true], "the long line is parsed");
     }
 
     #[test]

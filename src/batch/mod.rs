@@ -148,12 +148,12 @@ impl Chunk {
             drop(lines);
             worker.split = split;
         } else {
-            let records = &rows.records[..rows.len];
+            let records = rows.parsed.records();
             let numbers = Numbers {
                 rows,
                 first: self.first_row,
             };
-            worker.process(numbers, records, &mut self.output, summary);
+            worker.process(numbers, &records, &mut self.output, summary);
         }
     }
 }
@@ -621,9 +621,15 @@ pub fn levels<R: Read>(
         let filled = reader.fill(&mut rows, CHUNK_ROWS, first_row);
         first_row += rows.lines();
         if rows.plain {
-            split.split(&rows.raw).iter().for_each(|line| level_of(line));
+            split
+                .split(&rows.raw)
+                .iter()
+                .for_each(|line| level_of(line));
         } else {
-            rows.records[..rows.len].iter().for_each(|record| level_of(record));
+            rows.parsed
+                .records()
+                .iter()
+                .for_each(|record| level_of(record));
         }
         if let Some(err) = filled.error {
             return Err(err);
