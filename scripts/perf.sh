@@ -28,8 +28,9 @@ command -v hyperfine >/dev/null || { echo "needs hyperfine: apt-get install hype
 python3 -c 'import numpy, pandas' 2>/dev/null || { echo "needs numpy and pandas: pip install numpy pandas" >&2; exit 2; }
 
 cargo build --release --quiet --bin carescreen --example read_only
-bin=target/release/carescreen
-read_only=target/release/examples/read_only
+target=${CARGO_TARGET_DIR:-target}
+bin=$target/release/carescreen
+read_only=$target/release/examples/read_only
 python3 "$bench/gen.py" "$rows" "$work/big.csv"
 python3 "$bench/gen.py" 10000 "$work/small.csv"
 head -1 "$work/big.csv" > "$work/header.csv"
@@ -50,7 +51,8 @@ hyperfine --warmup 3 --runs 30 -N --export-json "$work/start.json" \
 
 # The ratios: this machine's speed drifts within a run (by up to 1.5x over
 # seconds), so each ratio is taken round by round, the two commands run back
-# to back, and the median of the rounds reported.
+# to back (which goes first alternates), and the median of the rounds
+# reported.
 python3 - "$work" "$bin" "$read_only" "$bench" > "$work/rounds.json" <<'PY'
 import json, os, statistics, subprocess, sys, time
 work, bin, read_only, bench = sys.argv[1:5]
@@ -74,10 +76,15 @@ pairs = {
         ([bin, "score", f"{work}/small.csv", "-o", f"{work}/r5.jsonl", "--format", "jsonl", "--threads", "2"], f"{work}/r5.jsonl"),
     ),
 }
+def one_round(a, b, k):
+    if k % 2:
+        tb = run(*b)
+        return run(*a) / tb
+    ta = run(*a)
+    return ta / run(*b)
 ratios = {}
 for name, (a, b) in pairs.items():
-    rounds = [run(*a) / run(*b) for _ in range(5)]
-    ratios[name] = statistics.median(rounds)
+    ratios[name] = statistics.median(one_round(a, b, k) for k in range(7))
 json.dump(ratios, sys.stdout)
 PY
 
@@ -98,7 +105,7 @@ print(f"csv, all threads:      {runs['csv-all-threads']:.2f} s  ({rows / runs['c
 print(f"pandas peer:           {runs['pandas-peer']:.2f} s")
 print(f"speed-up over pandas:  {ratio['pandas-peer/csv-all-threads']:.1f}x (target >= 10x)")
 print(f"jsonl+note 2 threads:  {ratio['jsonl-1-thread/jsonl-2-threads']:.2f}x faster than 1 thread (target >= 1.6x)")
-print("(times: hyperfine's means; ratios: the median of 5 rounds, each running both commands back to back)")
+print("(times: hyperfine's means; ratios: the median of 7 rounds, each running both commands back to back)")
 print(f"start-up:              {start * 1000:.1f} ms (target < 10 ms)")
 print(f"peak memory:           {small / 1024:.1f} MB at 10k rows, {big / 1024:.1f} MB at {rows} rows: +{(big - small) / 1024:.1f} MB (target <= 5 MB)")
 PY

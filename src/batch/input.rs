@@ -179,12 +179,15 @@ struct Limits {
     longest_record: usize,
     /// A chunk stops taking records past this many bytes.
     chunk_bytes: usize,
+    /// Room first made for parsed cells' bytes, and for their ends.
+    parse_room: usize,
 }
 
 const LIMITS: Limits = Limits {
     read_size: READ_SIZE,
     longest_record: LONGEST_PLAIN_RECORD,
     chunk_bytes: CHUNK_BYTES,
+    parse_room: 1024,
 };
 
 /// A read error, on (spreadsheet) row `row`.
@@ -292,7 +295,11 @@ impl<R: Read> Input<R> {
             // is not all the parser sees (no input means the end to it).
             let at_start = self.base == 0 && self.pos == 0 && self.end < 4;
             if !self.eof && (self.pos == self.end || at_start) {
-                self.read_more()?;
+                if let Err(err) = self.read_more() {
+                    // Not halfway through a record for any later call.
+                    self.parser.reset();
+                    return Err(err);
+                }
                 continue;
             }
             let (result, used, wrote, ends_wrote) = self.parser.read_record(
@@ -308,11 +315,11 @@ impl<R: Read> Input<R> {
             match result {
                 ReadRecordResult::InputEmpty => {}
                 ReadRecordResult::OutputFull => {
-                    let room = (2 * parsed.bytes.len()).max(1024);
+                    let room = (2 * parsed.bytes.len()).max(self.limits.parse_room);
                     parsed.bytes.resize(room, 0);
                 }
                 ReadRecordResult::OutputEndsFull => {
-                    let room = (2 * parsed.ends.len()).max(64);
+                    let room = (2 * parsed.ends.len()).max(self.limits.parse_room);
                     parsed.ends.resize(room, 0);
                 }
                 ReadRecordResult::Record => break,
@@ -711,6 +718,7 @@ mod tests {
             chunk_bytes in 1usize..200,
             max in 1usize..6,
             sizes in prop::collection::vec(1usize..50, 1..8),
+            parse_room in 1usize..8,
         ) {
             if !quotes {
                 input.retain(|&b| b != b'"');
@@ -718,7 +726,7 @@ mod tests {
             if bom {
                 input.splice(0..0, *b"\xef\xbb\xbf");
             }
-            let limits = Limits { read_size, longest_record, chunk_bytes };
+            let limits = Limits { read_size, longest_record, chunk_bytes, parse_room };
             let (records, numbers, _) = by_pieces(&input, &sizes, limits, max);
             let (expected, expected_numbers) = by_csv_crate(&input);
             prop_assert_eq!(records, expected);
@@ -875,6 +883,7 @@ mod tests {
             read_size: 16,
             longest_record: 64,
             chunk_bytes: 64,
+            parse_room: 1024,
         };
         for blank in ["\n", "\r\n", "\r"] {
             let input = format!("id,a\n1,2{blank}{}3,4\n", blank.repeat(100_000));
@@ -893,6 +902,7 @@ mod tests {
             read_size: 16,
             longest_record: 64,
             chunk_bytes: 64,
+            parse_room: 1024,
         };
         let input = "id,a\n".to_string() + &"\"1234567\",\"2\"\n".repeat(1000);
         let (records, _, held, _) = bounded(input.as_bytes(), limits, 1000);
@@ -908,6 +918,7 @@ mod tests {
             read_size: 16,
             longest_record: 64,
             chunk_bytes: 64,
+            parse_room: 1024,
         };
         let long = "x".repeat(100_000);
         let input = format!("id,a\n\"1\",2\n{long},y\n3,4\n");
@@ -922,6 +933,53 @@ mod tests {
         assert!(buf <= 2 * 64, "a {buf}-byte read buffer");
         let (_, _, plain) = by_input(input.as_bytes(), limits, 1000);
         assert_eq!(plain, [false, false, true], "the long line is parsed");
+    }
+
+    /// Gives `data` a byte at a time, failing once, at byte `fail_at`.
+    struct FailingOnce {
+        data: &'static [u8],
+        at: usize,
+        fail_at: Option<usize>,
+    }
+
+    impl Read for FailingOnce {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            if self.fail_at == Some(self.at) {
+                self.fail_at = None;
+                return Err(std::io::Error::other("the disk went away"));
+            }
+            let Some(&byte) = self.data.get(self.at) else {
+                return Ok(0);
+            };
+            buf[0] = byte;
+            self.at += 1;
+            Ok(1)
+        }
+    }
+
+    #[test]
+    fn reading_on_after_an_error_in_a_quoted_record_does_not_panic() {
+        let data = b"id,a\n\"abcdef,ghij\",\"x\"\n1,2\n";
+        for fail_at in 5..data.len() {
+            let input = FailingOnce {
+                data,
+                at: 0,
+                fail_at: Some(fail_at),
+            };
+            let mut header = csv::ByteRecord::new();
+            let mut reader = Input::open(input, &mut header)
+                .expect("the header reads")
+                .expect("a header");
+            let mut rows = Rows::default();
+            let filled = reader.fill(&mut rows, 10, 1);
+            assert!(filled.error.is_some(), "byte {fail_at}");
+            // Callers stop at an error; reading on must still be safe.
+            let filled = reader.fill(&mut rows, 10, 1);
+            for record in rows.parsed.records() {
+                (0..record.width()).for_each(|j| assert!(record.cell(j).is_some()));
+            }
+            assert!(filled.error.is_none(), "byte {fail_at}");
+        }
     }
 
     #[test]
