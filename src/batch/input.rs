@@ -228,9 +228,9 @@ impl<R: Read> Input<R> {
         match this.parse(&mut parsed) {
             Ok(true) => {
                 header.clear();
-                for cell in parsed.records() {
-                    (0..cell.width())
-                        .for_each(|j| header.push_field(cell.cell(j).unwrap_or_default()));
+                for record in parsed.records() {
+                    (0..record.width())
+                        .for_each(|j| header.push_field(record.cell(j).unwrap_or_default()));
                 }
                 Ok(Some(this))
             }
