@@ -59,6 +59,14 @@ const EMBEDDED: &[(&str, &str)] = &[
 /// parsed from its YAML.
 const EMBEDDED_JSON: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/parsed.rs"));
 
+/// The JSON of the built-in file `path`, if build.rs wrote one.
+fn embedded_json(path: &str) -> Option<&'static str> {
+    EMBEDDED_JSON
+        .iter()
+        .find(|(json_path, _)| *json_path == path)
+        .map(|&(_, json)| json)
+}
+
 /// The name of the main file when `--rules` names a directory.
 pub const MAIN_FILE: &str = "ruleset.yaml";
 
@@ -224,10 +232,7 @@ impl Reader {
                 .map(|(path, text)| SourceFile {
                     name: path.to_string(),
                     text: text.to_string(),
-                    json: EMBEDDED_JSON
-                        .iter()
-                        .find(|(json_path, _)| json_path == path)
-                        .map(|&(_, json)| json),
+                    json: embedded_json(path),
                 })
                 .ok_or_else(|| Error::Read {
                     path: PathBuf::from(name),
@@ -273,11 +278,8 @@ mod tests {
     #[test]
     fn every_built_in_file_has_json_that_reads_as_its_yaml_does() {
         for (path, yaml) in EMBEDDED {
-            let json = EMBEDDED_JSON
-                .iter()
-                .find(|(json_path, _)| json_path == path)
-                .map(|&(_, json)| json)
-                .unwrap_or_else(|| panic!("{path}: build.rs wrote no JSON"));
+            let json =
+                embedded_json(path).unwrap_or_else(|| panic!("{path}: build.rs wrote no JSON"));
             let from_yaml: raw::RawFile = serde_yaml::from_str(yaml).expect("the YAML reads");
             let from_json: raw::RawFile = serde_json::from_str(json).expect("the JSON reads");
             // Debug shows every field, in order, cases and includes too.
