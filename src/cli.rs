@@ -462,7 +462,18 @@ fn report_summary(
     args: &ScoreArgs,
     elapsed: std::time::Duration,
 ) {
-    // Risk in rejected rows is reported even with --quiet.
+    // Crisis rows and risk in rejected rows are reported even with --quiet.
+    if summary.crisis > 0 {
+        let more = match summary.crisis > summary.crisis_ids.len() as u64 {
+            true => ", …",
+            false => "",
+        };
+        eprintln!(
+            "{} row(s) need an emergency evaluation now: ids {}{more}",
+            summary.crisis,
+            summary.crisis_ids.join(", ")
+        );
+    }
     if summary.rejected_with_flags > 0 {
         eprintln!(
             "warning: {} rejected row(s) already raise risk flags from the answers given; \
@@ -477,6 +488,14 @@ fn report_summary(
         eprintln!(
             "note: ignored input columns that are not items: {}",
             summary.ignored_columns.join(", ")
+        );
+    }
+    if summary.hidden_values_kept > 0 {
+        eprintln!(
+            "warning: {} row(s) gave answers to questions skip logic hides that raise safety flags \
+             or ask for a question again; they are not scored but count for safety (see the \
+             `warnings` column)",
+            summary.hidden_values_kept
         );
     }
     if summary.hidden_values_ignored > 0 {

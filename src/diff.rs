@@ -258,12 +258,7 @@ pub fn changes(old: &RuleSet, new: &RuleSet) -> Vec<Change> {
             .map(|x| {
                 (
                     x.id.clone(),
-                    format!(
-                        "{}: {}{}",
-                        x.name,
-                        x.contact,
-                        if x.safety_only { " (safety only)" } else { "" }
-                    ),
+                    format!("{}: {} (listed {})", x.name, x.contact, x.when_listed(r)),
                 )
             })
             .collect()

@@ -247,6 +247,58 @@ impl Lang {
         }
     }
 
+    /// A hidden answer kept for safety, as policy 1.1 words it.
+    pub fn hidden_answer_kept(
+        self,
+        item: &str,
+        answer: &str,
+        gate: Option<(&str, &str)>,
+        treated_as: &str,
+    ) -> String {
+        match (self, gate) {
+            (Lang::En, Some((gate, gate_answer))) => format!(
+                "{item}: {answer}, given although {gate} was '{gate_answer}', so the form would have \
+                 skipped it. Treated as {treated_as} until a clinician asks {gate} and the questions \
+                 after it again now; the level depends on that."
+            ),
+            (Lang::En, None) => format!(
+                "{item}: {answer}, given although the form would have skipped it. Treated as \
+                 {treated_as} until a clinician asks it again now; the level depends on that."
+            ),
+            (Lang::Es, Some((gate, gate_answer))) => format!(
+                "{item}: {answer}, respondida aunque {gate} fue «{gate_answer}», así que el \
+                 formulario la habría omitido. Se trata como {treated_as} hasta que un profesional \
+                 vuelva a hacer ahora {gate} y las preguntas que le siguen; el nivel depende de ello."
+            ),
+            (Lang::Es, None) => format!(
+                "{item}: {answer}, respondida aunque el formulario la habría omitido. Se trata como \
+                 {treated_as} hasta que un profesional vuelva a hacerla ahora; el nivel depende de ello."
+            ),
+        }
+    }
+
+    /// A hidden answer its gate keeps from counting: ask the gate again.
+    pub fn ask_again(self, item: &str, answer: &str, gate: &str, gate_answer: &str) -> String {
+        match self {
+            Lang::En => format!(
+                "{item}: {answer}, given although {gate} was '{gate_answer}'; it raises nothing \
+                 while {gate} stands. Ask {gate} again."
+            ),
+            Lang::Es => format!(
+                "{item}: {answer}, respondida aunque {gate} fue «{gate_answer}»; no indica nada \
+                 mientras {gate} se mantenga. Vuelva a hacer {gate}."
+            ),
+        }
+    }
+
+    /// An answer with no value, in words.
+    pub fn no_answer(self) -> &'static str {
+        match self {
+            Lang::En => "no answer",
+            Lang::Es => "sin respuesta",
+        }
+    }
+
     pub fn prorated(self, scale: &str, missing: u32) -> String {
         match self {
             Lang::En => format!("`{scale}` was prorated: {missing} item(s) missing"),
@@ -297,10 +349,46 @@ impl Lang {
         }
     }
 
-    pub fn incomplete_title(self) -> &'static str {
+    /// The heading of an incomplete record's note, and its first line.
+    pub fn incomplete_heading(self, id: &str, nothing_raised: bool) -> (String, &'static str) {
+        match (self, nothing_raised) {
+            (Lang::En, true) => (
+                format!("INCOMPLETE RECORD - client {id}"),
+                "No recommendation: the record is incomplete.",
+            ),
+            (Lang::En, false) => (
+                format!("INCOMPLETE RECORD - client {id}"),
+                "No recommendation: the record is incomplete. The answers given already raise:",
+            ),
+            (Lang::Es, true) => (
+                format!("REGISTRO INCOMPLETO - persona {id}"),
+                "Sin recomendación: el registro está incompleto.",
+            ),
+            (Lang::Es, false) => (
+                format!("REGISTRO INCOMPLETO - persona {id}"),
+                "Sin recomendación: el registro está incompleto. Las respuestas dadas ya indican:",
+            ),
+        }
+    }
+
+    /// The crisis route's next step, for a crisis flag without its own.
+    pub fn emergency_next_step(self) -> &'static str {
         match self {
-            Lang::En => "INCOMPLETE RECORD: NO RECOMMENDATION, BUT THE ANSWERS GIVEN RAISE",
-            Lang::Es => "REGISTRO INCOMPLETO: SIN RECOMENDACIÓN, PERO LAS RESPUESTAS DADAS INDICAN",
+            Lang::En => {
+                "Emergency evaluation now: 911 if in immediate danger; otherwise a mobile crisis \
+                 team or 988, or an emergency department. Do not leave the person alone."
+            }
+            Lang::Es => {
+                "Evaluación de emergencia ahora: 911 si hay peligro inmediato; si no, un equipo \
+                 móvil de crisis o el 988, o un servicio de urgencias. No deje sola a la persona."
+            }
+        }
+    }
+
+    pub fn next_step_label(self) -> &'static str {
+        match self {
+            Lang::En => "Next step:",
+            Lang::Es => "Siguiente paso:",
         }
     }
 
@@ -405,5 +493,72 @@ impl Lang {
                 "interrumpida: todas las respuestas están guardadas; para continuar: {hint}"
             ),
         }
+    }
+}
+
+/// A hidden answer kept for safety, or one to ask again, in words.
+pub fn hidden_answer_words(rules: &RuleSet, warning: &crate::assess::Warning) -> String {
+    use crate::assess::Warning;
+    let lang = Lang::of(&rules.lang);
+    let answer = |item: usize, value: Option<i64>| -> String {
+        match value {
+            None => lang.no_answer().to_string(),
+            Some(v) => match &rules.items[item].kind {
+                crate::model::ItemKind::YesNo { .. } => lang.yes_no(v).to_string(),
+                _ => rules.items[item]
+                    .answer_label(v)
+                    .map_or_else(|| v.to_string(), str::to_string),
+            },
+        }
+    };
+    let name = |item: usize| rules.items[item].short.as_str();
+    match warning {
+        Warning::HiddenValueKept {
+            item,
+            value,
+            gate,
+            flags,
+            grade,
+        } => {
+            let treated_as = match grade {
+                Some((r, g)) => lower_first(&rules.ratings[*r].grades[*g].label),
+                None => flags
+                    .iter()
+                    .map(|&f| rules.flags[f].id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            };
+            let gate_words = gate.map(|(g, v)| (name(g), answer(g, v)));
+            lang.hidden_answer_kept(
+                name(*item),
+                &answer(*item, Some(*value)),
+                gate_words.as_ref().map(|(g, a)| (*g, a.as_str())),
+                &treated_as,
+            )
+        }
+        Warning::AskAgain {
+            item,
+            value,
+            gate,
+            gate_value,
+        } => lang.ask_again(
+            name(*item),
+            &answer(*item, Some(*value)),
+            name(*gate),
+            &answer(*gate, *gate_value),
+        ),
+        other => other.message(rules),
+    }
+}
+
+/// A label as it reads inside a sentence: `High risk` → `high risk`
+/// (an acronym such as `C-SSRS` is kept).
+fn lower_first(label: &str) -> String {
+    let mut chars = label.chars();
+    match (chars.next(), chars.next()) {
+        (Some(first), Some(second)) if first.is_uppercase() && !second.is_uppercase() => {
+            first.to_lowercase().chain(label.chars().skip(1)).collect()
+        }
+        _ => label.to_string(),
     }
 }

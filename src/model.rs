@@ -51,6 +51,9 @@ pub struct RuleSet {
 /// words and compiled, what firing means, and where it is defined.
 #[derive(Debug)]
 pub struct TraceRule {
+    /// Decided over the safety view (`Assessment::given`): a safety flag,
+    /// or a rating one reads.
+    pub safety_view: bool,
     /// `rating`, `flag`, `domain`, `rule` or `feature`.
     pub kind: &'static str,
     pub id: String,
@@ -169,6 +172,13 @@ pub struct Item {
     pub show_if: Option<Condition>,
     /// Scores by code for choice and yes/no items (built from `kind`).
     pub table: CodeTable,
+    /// How notes name the item, e.g. `C-SSRS item 4 (intent)`; the id
+    /// when the rule set gives none.
+    pub short: String,
+    /// An answer to this item implies its `show_if` held (a recency
+    /// question answered means its gate was "yes"): for safety flags a
+    /// blank or invalid gate is read as showing it.
+    pub answer_implies_gate: bool,
 }
 
 /// Scores indexed by answer code, for constant-time lookups on the batch
@@ -416,6 +426,24 @@ impl Severity {
     }
 }
 
+/// How soon a flag asks for action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Urgency {
+    /// The same day.
+    Today,
+    /// At once: an emergency evaluation.
+    Now,
+}
+
+impl Urgency {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Urgency::Today => "today",
+            Urgency::Now => "now",
+        }
+    }
+}
+
 #[derive(Debug)]
 pub struct Flag {
     pub id: String,
@@ -423,9 +451,21 @@ pub struct Flag {
     pub safety: bool,
     pub crisis: bool,
     pub min_level: Option<usize>,
+    /// `None`: no more urgent than the level's own next step.
+    pub urgency: Option<Urgency>,
+    /// The note's next step when this is the most urgent raised flag.
+    pub next_step: Option<String>,
     pub when: Condition,
     pub message: String,
     pub origin: Origin,
+}
+
+impl Flag {
+    /// A safety (or crisis) flag: crisis resources are listed, and every
+    /// answer given counts for it, shown or hidden.
+    pub fn is_safety(&self) -> bool {
+        self.safety || self.crisis
+    }
 }
 
 #[derive(Debug)]
@@ -450,8 +490,49 @@ pub struct Resource {
     pub name: String,
     pub contact: String,
     pub hours: Option<String>,
-    /// Listed only when a safety flag is raised.
-    pub safety_only: bool,
+    /// When the resource is listed.
+    pub show: Show,
+    /// For the professional only: never in a text meant for the client.
+    pub professional: bool,
+}
+
+/// When a resource is listed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Show {
+    /// In every note.
+    Always,
+    /// When any safety flag is raised.
+    Safety,
+    /// When one of these flags is raised.
+    Flags(Vec<usize>),
+}
+
+impl Resource {
+    /// When it is listed, in words: `always`, `when a safety flag is
+    /// raised`, `with flag x or y`; `(for the professional only)` after.
+    pub fn when_listed(&self, rules: &RuleSet) -> String {
+        let when = match &self.show {
+            Show::Always => "always".to_string(),
+            Show::Safety => "when a safety flag is raised".to_string(),
+            Show::Flags(flags) => {
+                let ids: Vec<&str> = flags.iter().map(|&f| rules.flags[f].id.as_str()).collect();
+                format!("with flag {}", ids.join(" or "))
+            }
+        };
+        match self.professional {
+            true => format!("{when} (for the professional only)"),
+            false => when,
+        }
+    }
+
+    /// Whether a note with these raised flags lists this resource.
+    pub fn listed(&self, rules: &RuleSet, raised: &[usize]) -> bool {
+        match &self.show {
+            Show::Always => true,
+            Show::Safety => raised.iter().any(|&f| rules.flags[f].is_safety()),
+            Show::Flags(flags) => flags.iter().any(|f| raised.contains(f)),
+        }
+    }
 }
 
 impl Resource {
@@ -644,6 +725,16 @@ pub struct Compiled {
     pub domain_grades: Vec<Vec<Option<Test>>>,
     pub rules: Vec<Test>,
     pub features: Vec<Test>,
+    /// The safety view (every answer given counts, shown or hidden):
+    /// per flag, whether it is a safety flag; per rating, whether a
+    /// safety flag reads it; per item, whether a safety flag reads it
+    /// (directly or through a rating).
+    pub safety_flags: Vec<bool>,
+    pub safety_ratings: Vec<bool>,
+    pub safety_items: Vec<bool>,
+    /// Per item whose answer implies its gate: the gate item and the code
+    /// that shows this item.
+    pub implied_gates: Vec<Option<(ItemIdx, i64)>>,
 }
 
 impl Compiled {
@@ -689,7 +780,22 @@ impl Compiled {
             .iter()
             .map(|item| std::array::from_fn(|d| item.score(d as i64).is_some()))
             .collect();
+        let (safety_ratings, safety_items) = safety_reads(rules);
+        let implied_gates = rules
+            .items
+            .iter()
+            .map(|item| match (&item.show_if, item.answer_implies_gate) {
+                (Some(Condition::Compare(Subject::Item(gate), Cmp::Eq(code))), true) => {
+                    Some((*gate, *code))
+                }
+                _ => None,
+            })
+            .collect();
         Compiled {
+            safety_flags: rules.flags.iter().map(Flag::is_safety).collect(),
+            safety_ratings,
+            safety_items,
+            implied_gates,
             missing_rejects,
             scores,
             digits,
@@ -725,5 +831,61 @@ impl Compiled {
             .iter()
             .rposition(|t| t.as_ref().is_some_and(|t| t.holds(facts)))
             .unwrap_or(0)
+    }
+}
+
+/// What safety flags read: per rating and per item, whether any safety
+/// flag's condition looks at it, directly or through a rating.
+pub fn safety_reads(rules: &RuleSet) -> (Vec<bool>, Vec<bool>) {
+    let mut ratings = vec![false; rules.ratings.len()];
+    let mut items = vec![false; rules.items.len()];
+    for flag in rules.flags.iter().filter(|f| f.is_safety()) {
+        for subject in condition_subjects(&rules.ratings, &flag.when) {
+            match subject {
+                Subject::Rating(r) => ratings[r] = true,
+                Subject::Item(i) => items[i] = true,
+                _ => {}
+            }
+        }
+    }
+    (ratings, items)
+}
+
+/// Every subject a condition looks at, directly or through the grades of a
+/// rating it reads (ratings may read earlier ratings).
+pub fn condition_subjects(ratings: &[Rating], cond: &Condition) -> Vec<Subject> {
+    let mut subjects = Vec::new();
+    cond.subjects(&mut subjects);
+    let mut seen = 0;
+    while seen < subjects.len() {
+        if let Subject::Rating(r) = subjects[seen] {
+            for grade in ratings[r].grades.iter().filter_map(|g| g.when.as_ref()) {
+                let mut more = Vec::new();
+                grade.subjects(&mut more);
+                for s in more {
+                    if !subjects.contains(&s) {
+                        subjects.push(s);
+                    }
+                }
+            }
+        }
+        seen += 1;
+    }
+    subjects
+}
+
+impl Condition {
+    /// Append every subject this condition compares.
+    pub fn subjects(&self, out: &mut Vec<Subject>) {
+        match self {
+            Condition::All(cs) | Condition::Any(cs) => cs.iter().for_each(|c| c.subjects(out)),
+            Condition::Not(c) => c.subjects(out),
+            Condition::Compare(subject, _) => {
+                if !out.contains(subject) {
+                    out.push(*subject)
+                }
+            }
+            Condition::Flag(_) => {}
+        }
     }
 }

@@ -72,8 +72,9 @@ fn output_columns_follow_the_data_contract() {
     assert_eq!(
         header,
         "id,level,level_name,crisis,flags,phq9_score,phq9_band,gad7_score,gad7_band,audit_score,\
-         audit_band,auditc_score,auditc_band,dast10_score,dast10_band,pcptsd5_score,pcptsd5_band,\
-         scoff_score,scoff_band,cssrs_risk,reasons,rules_version,rules_sha256,error"
+         audit_band,auditc_score,auditc_band,audit_dep_score,audit_dep_band,dast10_score,\
+         dast10_band,pcptsd5_score,pcptsd5_band,scoff_score,scoff_band,cssrs_risk,reasons,\
+         rules_version,rules_sha256,warnings,error"
     );
 }
 
@@ -106,7 +107,13 @@ fn the_example_file_scores_each_record_and_rejects_the_bad_one() {
                 "true",
                 "suicide_risk_high;suicidal_ideation"
             ),
-            ("c004", "residential", "false", "withdrawal_danger"),
+            (
+                "c004",
+                "residential",
+                "false",
+                "withdrawal_danger;withdrawal_history_severe;withdrawal_risk;daily_use_caution;\
+                 possible_alcohol_dependence"
+            ),
             ("c005", "outpatient", "false", ""),
             ("c006", "", "", ""),
         ]
@@ -118,7 +125,10 @@ fn the_example_file_scores_each_record_and_rejects_the_bad_one() {
     assert_eq!(rows[2]["phq9_score"], "22");
     assert_eq!(rows[2]["cssrs_risk"], "high");
     assert_eq!(rows[3]["audit_band"], "possible_dependence");
-    out.stderr_is("warning: 1 of 6 rows rejected; the `error` column says which column and why\n");
+    out.stderr_is(
+        "1 row(s) need an emergency evaluation now: ids c003\n\
+         warning: 1 of 6 rows rejected; the `error` column says which column and why\n",
+    );
 }
 
 #[test]
@@ -384,7 +394,9 @@ struct Result_ {
     domains: Vec<Grade>,
     reasons: Vec<Reason>,
     program_features: Vec<Feature>,
+    next_step: String,
     warnings: Vec<String>,
+    warning_codes: Vec<String>,
     note: Option<String>,
     trace: Vec<Trace>,
 }
@@ -397,7 +409,9 @@ struct Flag {
     urgent: bool,
     safety: bool,
     crisis: bool,
+    urgency: Option<String>,
     message: String,
+    next_step: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -470,7 +484,7 @@ fn jsonl_carries_the_result_trace_note_and_provenance() {
             &[
                 ("withdrawal_history", "1"),
                 ("daily_use", "1"),
-                ("cssrs_4", "1"),
+                ("cssrs_4", "0"),
             ],
         ),
         ("bad", &[("gad7_1", "x")]),
@@ -489,7 +503,15 @@ fn jsonl_carries_the_result_trace_note_and_provenance() {
         (r.level.as_str(), r.level_name.as_str(), r.crisis),
         ("residential", "Residential / Inpatient", false)
     );
-    assert_eq!(r.flags.len(), 1);
+    let ids: Vec<&str> = r.flags.iter().map(|f| f.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "withdrawal_danger",
+            "withdrawal_history_severe",
+            "daily_use_caution"
+        ]
+    );
     let flag = &r.flags[0];
     assert_eq!(
         (
@@ -497,11 +519,28 @@ fn jsonl_carries_the_result_trace_note_and_provenance() {
             flag.severity.as_str(),
             flag.urgent,
             flag.safety,
-            flag.crisis
+            flag.crisis,
+            flag.urgency.as_deref(),
         ),
-        ("withdrawal_danger", "high", true, false, false)
+        (
+            "withdrawal_danger",
+            "high",
+            true,
+            false,
+            false,
+            Some("today")
+        )
     );
     assert!(flag.message.starts_with("History of severe withdrawal"));
+    assert_eq!(flag.next_step.as_deref(), Some(r.next_step.as_str()));
+    assert!(
+        r.next_step.starts_with("Medical assessment today"),
+        "{}",
+        r.next_step
+    );
+    assert_eq!(r.flags[2].urgency, None);
+    assert_eq!(r.flags[2].next_step, None);
+    assert_eq!(r.warning_codes, ["hidden_ignored:cssrs_4"]);
     assert!(r
         .reasons
         .iter()
@@ -583,10 +622,13 @@ fn jsonl_carries_the_result_trace_note_and_provenance() {
     let bad = &records[1];
     assert!(bad.result.is_none());
     let partial = bad.partial.as_ref().expect("partial");
-    assert_eq!(
-        (partial.crisis, partial.flags.len(), partial.note.as_deref()),
-        (None, 0, None)
+    assert_eq!((partial.crisis, partial.flags.len()), (None, 0));
+    let note = partial.note.as_deref().expect("a rejected row's note");
+    assert!(
+        note.contains("No recommendation: the record is incomplete."),
+        "{note}"
     );
+    assert!(!note.contains("CRISIS"), "{note}");
     assert_eq!(
         bad.error.as_deref(),
         Some("row 3, column `gad7_1`: `x` is not a valid answer (expected one of 0, 1, 2, 3)")
@@ -652,7 +694,8 @@ fn a_rejected_row_never_drops_the_risk_its_answers_already_show() {
     );
     assert_eq!(get("intent")["phq9_score"], "");
     out.stderr_is(
-        "warning: 3 rejected row(s) already raise risk flags from the answers given; \
+        "1 row(s) need an emergency evaluation now: ids intent\n\
+         warning: 3 rejected row(s) already raise risk flags from the answers given; \
          see their `flags` and `error` columns and review them today\n\
          warning: 4 of 4 rows rejected; the `error` column says which column and why\n",
     );
@@ -665,15 +708,36 @@ fn a_rejected_row_never_drops_the_risk_its_answers_already_show() {
         .expect("a note for a row that raises flags");
     assert!(
         note.starts_with(
-            "INCOMPLETE RECORD: NO RECOMMENDATION, BUT THE ANSWERS GIVEN RAISE\n- [CRITICAL]"
+            "!!! CRISIS: IMMEDIATE SAFETY EVALUATION TODAY !!!\nDo not leave the person alone.\n\n\
+             INCOMPLETE RECORD - client intent"
         ),
         "{note}"
     );
-    assert!(note.contains("988 Suicide & Crisis Lifeline"));
-    assert_eq!(
-        records[3].partial.as_ref().and_then(|p| p.note.as_deref()),
-        None
+    assert!(
+        note.contains("\nNo recommendation: the record is incomplete. The answers given already raise:\n- [CRITICAL]"),
+        "{note}"
     );
+    assert!(note.contains("988 Suicide & Crisis Lifeline"));
+    assert!(
+        note.contains("Next step: Emergency evaluation now: 911"),
+        "{note}"
+    );
+    assert!(note
+        .trim_end()
+        .ends_with("not a diagnosis. A licensed professional decides the level of care."));
+    // A rejected row that raises nothing still says what it is, and what it is not.
+    let plain = records[3].partial.as_ref().and_then(|p| p.note.as_deref());
+    let plain = plain.expect("every rejected row has a note");
+    assert!(
+        plain.starts_with("INCOMPLETE RECORD - client plain"),
+        "{plain}"
+    );
+    assert!(
+        plain.contains("\nNo recommendation: the record is incomplete.\n"),
+        "{plain}"
+    );
+    assert!(!plain.contains("CRISIS"), "{plain}");
+    assert!(plain.contains("not a diagnosis"), "{plain}");
     assert_eq!(
         partial
             .flags
@@ -685,12 +749,27 @@ fn a_rejected_row_never_drops_the_risk_its_answers_already_show() {
 }
 
 #[test]
-fn ignored_answers_to_hidden_questions_are_reported_on_stderr() {
-    let input = csv_with(&[("h", &[("cssrs_2", "0"), ("cssrs_4", "1")])]);
+fn answers_to_hidden_questions_are_kept_for_safety_or_ignored_and_reported() {
+    let input = csv_with(&[
+        ("kept", &[("cssrs_2", "0"), ("cssrs_4", "1")]),
+        ("ignored", &[("cssrs_2", "0"), ("cssrs_4", "0")]),
+        ("again", &[("cssrs_6", "0"), ("cssrs_6_recent", "1")]),
+    ]);
     let out = score_stdin(&input, &[]).code(0);
-    assert_eq!(out.csv_rows()[0]["cssrs_risk"], "none");
+    let rows = out.csv_rows();
+    assert_eq!(rows[0]["cssrs_risk"], "high");
+    assert_eq!(rows[0]["crisis"], "true");
+    assert_eq!(rows[0]["warnings"], "hidden_kept:cssrs_4");
+    assert_eq!(rows[1]["cssrs_risk"], "none");
+    assert_eq!(rows[1]["warnings"], "hidden_ignored:cssrs_4");
+    assert_eq!(rows[2]["cssrs_risk"], "none");
+    assert_eq!(rows[2]["warnings"], "ask_again:cssrs_6");
     out.stderr_is(
-        "note: 1 row(s) gave answers to questions skip logic hides; those answers were ignored \
+        "1 row(s) need an emergency evaluation now: ids kept\n\
+         warning: 2 row(s) gave answers to questions skip logic hides that raise safety flags \
+         or ask for a question again; they are not scored but count for safety (see the \
+         `warnings` column)\n\
+         note: 1 row(s) gave answers to questions skip logic hides; those answers were ignored \
          (JSON Lines output and the note name them)\n",
     );
 }
@@ -800,6 +879,7 @@ fn summary_json_counts_rows_levels_and_rejections() {
         (Some(3), Some(2), Some(1))
     );
     assert_eq!(summary["crisis"].as_u64(), Some(1));
+    assert_eq!(summary["crisis_ids"], serde_json::json!(["b"]));
     let levels: Vec<(String, u64)> = summary["levels"]
         .as_array()
         .expect("levels")
@@ -824,7 +904,7 @@ fn summary_json_counts_rows_levels_and_rejections() {
     assert!(
         table
             .stderr
-            .contains("crisis route: IMMEDIATE SAFETY EVALUATION"),
+            .contains("crisis route: EMERGENCY EVALUATION NOW"),
         "{}",
         table.stderr
     );
@@ -846,7 +926,12 @@ fn the_note_column_carries_the_referral_note() {
     let rows = out.csv_rows();
     assert!(rows[0]["note"].starts_with("!!! CRISIS: IMMEDIATE SAFETY EVALUATION TODAY !!!"));
     assert!(rows[0]["note"].contains("not a diagnosis"));
-    assert_eq!(rows[1]["note"], "");
+    assert!(
+        rows[1]["note"].starts_with("INCOMPLETE RECORD - client bad - "),
+        "{}",
+        rows[1]["note"]
+    );
+    assert!(rows[1]["note"].contains("not a diagnosis"));
     assert!(
         out.stdout.starts_with("id,level,")
             && out
@@ -1028,10 +1113,13 @@ fn texts_follow_the_language_and_scoring_never_does() {
             .code(0)
     };
     let (en, es) = (run("en"), run("es"));
-    assert_eq!(en.stderr, "");
+    let crisis = "1 row(s) need an emergency evaluation now: ids a\n";
+    assert_eq!(en.stderr, crisis);
     assert_eq!(
         es.stderr,
-        "note: 17 of 21 texts have no `es` translation; English is used for them\n"
+        format!(
+            "note: 17 of 21 texts have no `es` translation; English is used for them\n{crisis}"
+        )
     );
     let (en_rows, es_rows) = (en.csv_rows(), es.csv_rows());
     for (a, b) in en_rows.iter().zip(&es_rows) {

@@ -36,6 +36,29 @@ pub struct ScaleResult {
 pub enum Warning {
     /// A value was given for an item that skip logic hides; it was ignored.
     HiddenValueIgnored { item: usize },
+    /// A value was given for an item that skip logic hides: it is not
+    /// scored, but on its own it raises these safety flags (and this
+    /// grade of a rating they read), so it counts for them until a
+    /// clinician asks again.
+    HiddenValueKept {
+        item: usize,
+        value: i64,
+        /// The item whose answer hides it, with that answer.
+        gate: Option<(usize, Option<i64>)>,
+        flags: Vec<usize>,
+        /// (rating, grade) the value raises the rating to.
+        grade: Option<(usize, usize)>,
+    },
+    /// A hidden safety answer beyond the least severe that its gate's
+    /// answer keeps from counting (a recency "yes" after a "no" to the
+    /// behaviour it dates): it raises nothing, but the gate question must
+    /// be asked again.
+    AskAgain {
+        item: usize,
+        value: i64,
+        gate: usize,
+        gate_value: Option<i64>,
+    },
     /// A scale was prorated from its answered items.
     Prorated { scale: usize, missing: u32 },
     /// A scale has no score because items are missing (`missing: invalid`).
@@ -43,11 +66,26 @@ pub enum Warning {
 }
 
 impl Warning {
+    /// The short code of the CSV `warnings` column, e.g. `hidden_kept:cssrs_4`.
+    pub fn code(&self, rules: &RuleSet) -> String {
+        let (kind, id) = match self {
+            Warning::HiddenValueIgnored { item } => ("hidden_ignored", &rules.items[*item].id),
+            Warning::HiddenValueKept { item, .. } => ("hidden_kept", &rules.items[*item].id),
+            Warning::AskAgain { gate, .. } => ("ask_again", &rules.items[*gate].id),
+            Warning::Prorated { scale, .. } => ("prorated", &rules.scales[*scale].id),
+            Warning::ScaleInvalid { scale, .. } => ("no_score", &rules.scales[*scale].id),
+        };
+        format!("{kind}:{id}")
+    }
+
     pub fn message(&self, rules: &RuleSet) -> String {
         let lang = crate::messages::Lang::of(&rules.lang);
         match self {
             Warning::HiddenValueIgnored { item } => {
                 lang.hidden_answer_ignored(&rules.items[*item].id)
+            }
+            Warning::HiddenValueKept { .. } | Warning::AskAgain { .. } => {
+                crate::messages::hidden_answer_words(rules, self)
             }
             Warning::Prorated { scale, missing } => {
                 lang.prorated(&rules.scales[*scale].id, *missing)
@@ -84,6 +122,10 @@ pub struct Assessment {
     pub warnings: Vec<Warning>,
     /// Every fact above in one array, laid out by `model::Slots`.
     pub facts: Vec<i64>,
+    /// The safety view, when a value was given for a hidden item: the
+    /// facts with every answer given, which safety flags and the ratings
+    /// they read are decided over. Empty when it equals `facts`.
+    pub given: Vec<i64>,
 }
 
 impl Assessment {
@@ -191,6 +233,7 @@ impl Assessment {
             crisis: false,
             warnings: Vec::new(),
             facts: Vec::new(),
+            given: Vec::new(),
         }
     }
 }
@@ -220,7 +263,8 @@ pub fn assess_into(
         };
         out.shown[index] = visible;
         if !visible {
-            if out.values[index].is_some() || answers.unparsed(index).is_some() {
+            // A valid hidden value is weighed for safety below.
+            if out.values[index].is_none() && answers.unparsed(index).is_some() {
                 out.warnings
                     .push(Warning::HiddenValueIgnored { item: index });
             }
@@ -259,12 +303,28 @@ pub fn assess_into(
         &mut out.facts,
         &mut out.ratings,
     );
-    out.flags.clear();
-    for (f, test) in compiled.flags.iter().enumerate() {
-        let raised = test.holds(&out.facts);
-        out.facts[slots.flag(f)] = i64::from(raised);
-        out.flags.push(raised);
+    out.given.clear();
+    let hidden: Vec<(usize, i64)> = hidden_values(rules, answers, &out.shown).collect();
+    if hidden.is_empty() {
+        raise_flags(rules, &mut out.facts, None);
+    } else {
+        // Safety flags see every answer given (policy 1.1): a hidden value
+        // is never scored, but a "yes" is never discarded either.
+        let base = out.facts.clone();
+        out.given = safety_view(rules, &base, &hidden);
+        for r in (0..rules.ratings.len()).filter(|&r| compiled.safety_ratings[r]) {
+            out.facts[slots.rating(r)] = out.given[slots.rating(r)];
+            out.ratings[r] = out.given[slots.rating(r)] as usize;
+        }
+        raise_flags(rules, &mut out.facts, Some(&out.given));
+        for f in 0..rules.flags.len() {
+            out.given[slots.flag(f)] = out.facts[slots.flag(f)];
+        }
+        hidden_warnings(rules, &base, &hidden, &mut out.warnings);
     }
+    out.flags.clear();
+    out.flags
+        .extend((0..rules.flags.len()).map(|f| out.facts[slots.flag(f)] == 1));
     grade_all(
         &compiled.domain_grades,
         |d| slots.domain(d),
@@ -295,6 +355,125 @@ pub fn assess_into(
     out.level = level;
     out.crisis = crisis;
     Ok(())
+}
+
+/// Valid values given for items skip logic hides, with, for an item whose
+/// answer implies its gate, the gate read as showing it when the gate has
+/// no answer.
+fn hidden_values<'a>(
+    rules: &'a RuleSet,
+    answers: &'a Answers,
+    shown: &'a [bool],
+) -> impl Iterator<Item = (usize, i64)> + 'a {
+    (0..rules.items.len())
+        .filter(move |&i| !shown[i])
+        .filter_map(move |i| answers.get(i).map(|v| (i, v)))
+}
+
+/// The facts with `extra` answers added (hidden values), safety ratings
+/// graded over them (never below their grade without them), and every
+/// flag raised over them. `base` holds items, scales and ratings.
+pub(crate) fn safety_view(rules: &RuleSet, base: &[i64], extra: &[(usize, i64)]) -> Vec<i64> {
+    let compiled = &rules.compiled;
+    let slots = &compiled.slots;
+    let mut given = base.to_vec();
+    for &(i, v) in extra {
+        given[slots.item(i)] = v;
+    }
+    read_implied_gates(rules, &mut given);
+    for (r, grades) in compiled.rating_grades.iter().enumerate() {
+        if compiled.safety_ratings[r] {
+            let at = slots.rating(r);
+            given[at] = given[at].max(Compiled::grade(grades, &given) as i64);
+        }
+    }
+    for (f, test) in compiled.flags.iter().enumerate() {
+        given[slots.flag(f)] = i64::from(test.holds(&given));
+    }
+    given
+}
+
+/// An answered item whose answer implies its gate, with the gate left
+/// without an answer: the gate reads as showing it.
+pub(crate) fn read_implied_gates(rules: &RuleSet, facts: &mut [i64]) {
+    let slots = &rules.compiled.slots;
+    for (i, implied) in rules.compiled.implied_gates.iter().enumerate() {
+        if let Some((gate, code)) = *implied {
+            if facts[slots.item(i)] != NONE && facts[slots.item(gate)] == NONE {
+                facts[slots.item(gate)] = code;
+            }
+        }
+    }
+}
+
+/// Raise every flag over `facts`; with a safety view, a safety flag is
+/// raised when it holds over either.
+fn raise_flags(rules: &RuleSet, facts: &mut [i64], given: Option<&[i64]>) {
+    let compiled = &rules.compiled;
+    for (f, test) in compiled.flags.iter().enumerate() {
+        let safety_raised =
+            compiled.safety_flags[f] && given.is_some_and(|g| g[compiled.slots.flag(f)] == 1);
+        let raised = safety_raised || test.holds(facts);
+        facts[compiled.slots.flag(f)] = i64::from(raised);
+    }
+}
+
+/// A warning for each hidden value: kept, when on its own it raises a
+/// safety flag; "ask again", when it is a safety answer beyond the least
+/// severe that its gate's answer keeps from counting; ignored otherwise.
+fn hidden_warnings(
+    rules: &RuleSet,
+    base: &[i64],
+    hidden: &[(usize, i64)],
+    warnings: &mut Vec<Warning>,
+) {
+    let compiled = &rules.compiled;
+    let slots = &compiled.slots;
+    let without = safety_view(rules, base, &[]);
+    let raised = |facts: &[i64], f: usize| facts[slots.flag(f)] == 1;
+    let value_of = |i: usize| Some(base[slots.item(i)]).filter(|&v| v != NONE);
+    for &(item, value) in hidden {
+        let warning = if compiled.safety_items[item] {
+            let alone = safety_view(rules, base, &[(item, value)]);
+            let flags: Vec<usize> = rules
+                .flags_by_severity
+                .iter()
+                .copied()
+                .filter(|&f| compiled.safety_flags[f] && raised(&alone, f) && !raised(&without, f))
+                .collect();
+            let grade = (0..rules.ratings.len())
+                .find(|&r| alone[slots.rating(r)] > without[slots.rating(r)])
+                .map(|r| (r, alone[slots.rating(r)] as usize));
+            let least = rules.items[item].codes().and_then(|c| c.first().copied());
+            let gate = rules.items[item].show_if.as_ref().and_then(|c| {
+                let mut subjects = Vec::new();
+                c.subjects(&mut subjects);
+                subjects.into_iter().find_map(|s| match s {
+                    crate::model::Subject::Item(g) => Some(g),
+                    _ => None,
+                })
+            });
+            match gate {
+                _ if !flags.is_empty() => Warning::HiddenValueKept {
+                    item,
+                    value,
+                    gate: gate.map(|g| (g, value_of(g))),
+                    flags,
+                    grade,
+                },
+                Some(gate) if least != Some(value) => Warning::AskAgain {
+                    item,
+                    value,
+                    gate,
+                    gate_value: value_of(gate),
+                },
+                _ => Warning::HiddenValueIgnored { item },
+            }
+        } else {
+            Warning::HiddenValueIgnored { item }
+        };
+        warnings.push(warning);
+    }
 }
 
 /// Grade every rating (or domain) in order, recording each grade as a fact

@@ -27,6 +27,9 @@ enum Known {
     Blank,
     /// Somewhere in `lo..=hi`.
     Within(i64, i64),
+    /// Absent, or somewhere in `lo..=hi`: a value given for an item whose
+    /// skip logic is unknown.
+    OrAbsent(i64, i64),
     /// Anything, or absent.
     Unknown,
 }
@@ -106,7 +109,8 @@ fn evaluate(rules: &RuleSet, answers: &Answers, fixed: Option<(usize, Option<i64
         };
         let known = match (shown, answer) {
             (Truth::No, _) => Known::Absent,
-            (Truth::Unknown, _) => Known::Unknown,
+            (Truth::Unknown, Some(code)) => Known::OrAbsent(code, code),
+            (Truth::Unknown, None) => Known::Unknown,
             (Truth::Yes, Some(code)) => Known::Within(code, code),
             // Blank in this case: comparisons on it are false, as when hidden.
             (Truth::Yes, None) if left_blank => Known::Blank,
@@ -142,6 +146,11 @@ fn evaluate(rules: &RuleSet, answers: &Answers, fixed: Option<(usize, Option<i64
                     lo += min.min(0);
                     hi += max.max(0);
                 }
+                Known::OrAbsent(a, _) => {
+                    let score = item.score(a).unwrap_or(0);
+                    lo += score.min(0);
+                    hi += score.max(0);
+                }
             }
             complete &= matches!(p.items[i], Known::Absent)
                 || matches!(p.items[i], Known::Within(a, b) if a == b);
@@ -168,10 +177,74 @@ fn evaluate(rules: &RuleSet, answers: &Answers, fixed: Option<(usize, Option<i64
             p.bands.push(Known::Unknown);
         }
     }
-    for rating in &rules.ratings {
+    // The safety view: every answer given counts, hidden ones too; an
+    // invalid one could be any code.
+    let answer = |i: usize| match fixed {
+        Some((at, code)) if at == i => code,
+        _ => answers.get(i),
+    };
+    let invalid = |i: usize| answer(i).is_none() && answers.unparsed(i).is_some();
+    let mut given: Vec<Known> = (0..rules.items.len())
+        .map(|i| match answer(i) {
+            Some(code) => Known::Within(code, code),
+            None if invalid(i) => Known::Unknown,
+            None => p.items[i],
+        })
+        .collect();
+    for (i, implied) in rules.compiled.implied_gates.iter().enumerate() {
+        if let (Some((gate, code)), Some(_)) = (*implied, answer(i)) {
+            if answer(gate).is_none() {
+                given[gate] = Known::Within(code, code);
+            }
+        }
+    }
+    let mut g = Partial {
+        rules,
+        items: given,
+        scales: p.scales.clone(),
+        bands: p.bands.clone(),
+        ratings: Vec::new(),
+    };
+    for (r, rating) in rules.ratings.iter().enumerate() {
+        let mut grade = p.grade(rating);
+        if rules.compiled.safety_ratings[r] {
+            // Never below the grade without the hidden answers.
+            if let (Known::Within(lo, hi), Known::Within(glo, ghi)) = (grade, g.grade(rating)) {
+                grade = Known::Within(lo.max(glo), hi.max(ghi));
+            }
+        }
+        p.ratings.push(grade);
+        g.ratings.push(grade);
+    }
+    rules
+        .flags
+        .iter()
+        .map(|f| {
+            let normal = p.holds(&f.when);
+            let truth = match f.is_safety() {
+                true => or(normal, g.holds(&f.when)),
+                false => normal,
+            };
+            truth == Truth::Yes
+        })
+        .collect()
+}
+
+/// Either holds.
+fn or(a: Truth, b: Truth) -> Truth {
+    match (a, b) {
+        (Truth::Yes, _) | (_, Truth::Yes) => Truth::Yes,
+        (Truth::No, Truth::No) => Truth::No,
+        _ => Truth::Unknown,
+    }
+}
+
+impl Partial<'_> {
+    /// The range of grades a rating can take.
+    fn grade(&self, rating: &crate::model::Rating) -> Known {
         let (mut lo, mut hi) = (0usize, 0usize);
         for (g, grade) in rating.grades.iter().enumerate().skip(1) {
-            match grade.when.as_ref().map_or(Truth::No, |c| p.holds(c)) {
+            match grade.when.as_ref().map_or(Truth::No, |c| self.holds(c)) {
                 Truth::Yes => {
                     lo = g;
                     hi = g;
@@ -180,16 +253,9 @@ fn evaluate(rules: &RuleSet, answers: &Answers, fixed: Option<(usize, Option<i64
                 Truth::No => {}
             }
         }
-        p.ratings.push(Known::Within(lo as i64, hi as i64));
+        Known::Within(lo as i64, hi as i64)
     }
-    rules
-        .flags
-        .iter()
-        .map(|f| p.holds(&f.when) == Truth::Yes)
-        .collect()
-}
 
-impl Partial<'_> {
     fn known(&self, subject: Subject) -> Known {
         match subject {
             Subject::Item(i) => self.items.get(i).copied().unwrap_or(Known::Unknown),
@@ -234,6 +300,11 @@ impl Partial<'_> {
                 Known::Absent | Known::Blank => Truth::No,
                 Known::Unknown => Truth::Unknown,
                 Known::Within(lo, hi) => compare(cmp, lo, hi, self.rules, *subject),
+                // Absent compares false; present, as its range does.
+                Known::OrAbsent(lo, hi) => match compare(cmp, lo, hi, self.rules, *subject) {
+                    Truth::No => Truth::No,
+                    _ => Truth::Unknown,
+                },
             },
             // Flags do not refer to flags; be safe if asked.
             Condition::Flag(_) => Truth::Unknown,

@@ -310,14 +310,108 @@ fn cssrs_triage() {
     }
 }
 
+fn ix(id: &str) -> usize {
+    rules().item_index(id).expect("item")
+}
+
+fn flag_ix(id: &str) -> usize {
+    rules().flags.iter().position(|f| f.id == id).expect("flag")
+}
+
+/// Policy 1.1: intent given on a paper form after a "no" to item 2 is
+/// never scored, but it is a disclosure: high risk, the crisis route.
 #[test]
-fn cssrs_items_3_to_5_hidden_without_item_2_are_ignored_with_a_warning() {
+fn cssrs_intent_given_after_a_no_to_item_2_is_kept_for_safety() {
     let a = run(&[("cssrs_2", 0), ("cssrs_4", 1)]);
-    assert_eq!(rating(&a, "cssrs_risk"), "none");
-    let i4 = rules().item_index("cssrs_4").expect("item");
-    assert_eq!(a.warnings, vec![Warning::HiddenValueIgnored { item: i4 }]);
-    assert_eq!(a.values[i4], None);
+    assert_eq!(rating(&a, "cssrs_risk"), "high");
+    assert!(a.crisis);
+    assert_eq!(level(&a), "residential");
+    assert_eq!(flags(&a), vec!["suicide_risk_high", "suicidal_ideation"]);
+    // Not scored: the item's value is gone from the scored answers.
+    assert_eq!(a.values[ix("cssrs_4")], None);
+    let cssrs = rules().ratings.iter().position(|r| r.id == "cssrs_risk");
+    assert_eq!(
+        a.warnings,
+        vec![Warning::HiddenValueKept {
+            item: ix("cssrs_4"),
+            value: 1,
+            gate: Some((ix("cssrs_2"), Some(0))),
+            flags: vec![flag_ix("suicide_risk_high"), flag_ix("suicidal_ideation")],
+            grade: Some((cssrs.expect("rating"), 3)),
+        }]
+    );
+    let words = a.warnings[0].message(rules());
+    assert!(
+        words.starts_with(
+            "C-SSRS item 4 (intent): yes, given although C-SSRS item 2 (thoughts of killing \
+             yourself) was 'no', so the form would have skipped it. Treated as high risk until"
+        ),
+        "{words}"
+    );
+}
+
+#[test]
+fn cssrs_method_after_a_no_to_item_2_is_moderate_risk_and_at_least_iop() {
+    let a = run(&[("cssrs_2", 0), ("cssrs_3", 1)]);
+    assert_eq!(rating(&a, "cssrs_risk"), "moderate");
     assert!(!a.crisis);
+    assert_eq!(
+        flags(&a),
+        vec!["suicide_risk_moderate", "suicidal_ideation"]
+    );
+    assert_eq!(level(&a), "iop");
+}
+
+#[test]
+fn hidden_no_answers_lower_nothing_and_are_ignored_with_a_warning() {
+    let a = run(&[
+        ("cssrs_2", 0),
+        ("cssrs_3", 0),
+        ("cssrs_4", 0),
+        ("cssrs_5", 0),
+    ]);
+    assert_eq!(rating(&a, "cssrs_risk"), "none");
+    assert!(flags(&a).is_empty());
+    assert_eq!(
+        a.warnings,
+        ["cssrs_3", "cssrs_4", "cssrs_5"]
+            .map(|id| Warning::HiddenValueIgnored { item: ix(id) })
+            .to_vec()
+    );
+    // With item 1 "yes", hidden "no"s leave the low grade alone.
+    let b = run(&[("cssrs_1", 1), ("cssrs_2", 0), ("cssrs_4", 0)]);
+    assert_eq!(rating(&b, "cssrs_risk"), "low");
+}
+
+#[test]
+fn a_recent_yes_after_a_no_to_item_6_raises_nothing_and_asks_item_6_again() {
+    let a = run(&[("cssrs_6", 0), ("cssrs_6_recent", 1)]);
+    assert_eq!(rating(&a, "cssrs_risk"), "none");
+    assert!(flags(&a).is_empty());
+    assert_eq!(
+        a.warnings,
+        vec![Warning::AskAgain {
+            item: ix("cssrs_6_recent"),
+            value: 1,
+            gate: ix("cssrs_6"),
+            gate_value: Some(0),
+        }]
+    );
+    assert_eq!(a.warnings[0].code(rules()), "ask_again:cssrs_6");
+}
+
+#[test]
+fn hidden_answers_outside_safety_are_never_scored() {
+    // PC-PTSD-5 items after "no trauma": ignored, the score stays 0.
+    let mut set = vec![("pcptsd5_0".to_string(), 0)];
+    set.extend((1..=5).map(|k| (format!("pcptsd5_{k}"), 1)));
+    let a = with(&set, &[]);
+    assert_eq!(scale(&a, "pcptsd5"), (Some(0), Some("negative".into())));
+    assert_eq!(a.warnings.len(), 5);
+    assert!(a
+        .warnings
+        .iter()
+        .all(|w| matches!(w, Warning::HiddenValueIgnored { .. })));
 }
 
 #[test]
@@ -544,7 +638,74 @@ fn positive_scoff_and_pcptsd5_add_specialization_features() {
 fn withdrawal_danger_recommends_medically_managed_withdrawal() {
     let a = run(&[("withdrawal_history", 1), ("daily_use", 1)]);
     assert!(features(&a).contains(&"medically_managed_withdrawal".to_string()));
-    assert_eq!(flags(&a), vec!["withdrawal_danger".to_string()]);
+    assert_eq!(
+        flags(&a),
+        vec![
+            "withdrawal_danger",
+            "withdrawal_history_severe",
+            "daily_use_caution"
+        ]
+    );
+    assert_eq!(level(&a), "residential");
+    assert!(!a.crisis);
+}
+
+#[test]
+fn a_withdrawal_history_alone_is_flagged_for_today_without_raising_the_level() {
+    let a = run(&[("withdrawal_history", 1)]);
+    assert_eq!(flags(&a), vec!["withdrawal_history_severe"]);
+    assert_eq!(level(&a), "outpatient");
+    let f = &rules().flags[flag_ix("withdrawal_history_severe")];
+    assert_eq!(f.urgency, Some(crate::model::Urgency::Today));
+    assert!(!f.is_safety());
+}
+
+/// AUDIT 20 (items 1-5 at 4) with daily use: withdrawal risk, at least IOP;
+/// items 4-6 sum 8, so the dependence sub-score is positive.
+#[test]
+fn daily_use_with_heavy_drinking_raises_withdrawal_risk_and_at_least_iop() {
+    let heavy = [
+        ("audit_1", 4),
+        ("audit_2", 4),
+        ("audit_3", 4),
+        ("audit_4", 4),
+        ("audit_5", 4),
+    ];
+    let a = run(&[&heavy[..], &[("daily_use", 1)]].concat());
+    assert_eq!(
+        scale(&a, "audit"),
+        (Some(20), Some("possible_dependence".into()))
+    );
+    assert_eq!(scale(&a, "audit_dep"), (Some(8), Some("positive".into())));
+    assert!(flags(&a).contains(&"withdrawal_risk".to_string()));
+    assert!(flags(&a).contains(&"daily_use_caution".to_string()));
+    assert_eq!(level(&a), "iop");
+    // Without daily use, no withdrawal risk: the dependence finding stays.
+    let b = run(&heavy);
+    assert!(!flags(&b).contains(&"withdrawal_risk".to_string()));
+    assert!(flags(&b).contains(&"possible_alcohol_dependence".to_string()));
+}
+
+/// The AUDIT dependence sub-score sums items 4-6 (0-4 each): 3 is
+/// negative, 4 positive.
+#[test]
+fn the_audit_dependence_sub_score_is_positive_from_4() {
+    let a = run(&[("audit_4", 1), ("audit_5", 1), ("audit_6", 1)]);
+    assert_eq!(scale(&a, "audit_dep"), (Some(3), Some("negative".into())));
+    let b = run(&[("audit_4", 2), ("audit_5", 1), ("audit_6", 1)]);
+    assert_eq!(scale(&b, "audit_dep"), (Some(4), Some("positive".into())));
+    assert!(features(&b).contains(&"substance_use_treatment".to_string()));
+    // It raises the level only through withdrawal risk.
+    assert_eq!(level(&b), "outpatient");
+}
+
+#[test]
+fn unsafe_at_home_is_a_safety_flag_at_residential() {
+    let a = run(&[("home_safety", 2)]);
+    assert_eq!(flags(&a), vec!["unsafe_at_home"]);
+    assert!(a.safety(rules()));
+    assert!(!a.crisis);
+    assert_eq!(level(&a), "residential");
 }
 
 #[test]

@@ -157,13 +157,19 @@ impl Assessment {
     /// Every rating grade, flag, domain grade, placement rule and program
     /// feature with its condition, the values it saw, and whether it held.
     pub fn trace(&self, rules: &RuleSet) -> Vec<TraceEntry> {
-        let facts = Facts {
-            facts: &self.facts,
-            slots: &rules.compiled.slots,
-        };
         prepared(rules)
             .iter()
             .map(|rule| {
+                // Safety flags and the ratings they read saw every answer
+                // given, hidden ones too.
+                let values = match rule.safety_view && !self.given.is_empty() {
+                    true => &self.given,
+                    false => &self.facts,
+                };
+                let facts = Facts {
+                    facts: values,
+                    slots: &rules.compiled.slots,
+                };
                 let mut seen = Vec::new();
                 collect_seen(rules, &facts, &rule.condition, &mut seen);
                 TraceEntry {
@@ -176,7 +182,7 @@ impl Assessment {
                     },
                     id: rule.id.clone(),
                     condition: rule.words.clone(),
-                    fired: rule.test.holds(&self.facts),
+                    fired: rule.test.holds(values),
                     outcome: rule.outcome.clone(),
                     seen,
                     origin: rule.origin.clone(),
@@ -199,6 +205,7 @@ fn prepared(rules: &RuleSet) -> &[TraceRule] {
                     outcome: Option<String>,
                     origin: Option<Origin>| {
             TraceRule {
+                safety_view: false,
                 kind,
                 id,
                 condition: cond.clone(),
@@ -211,16 +218,20 @@ fn prepared(rules: &RuleSet) -> &[TraceRule] {
         let mut out = Vec::new();
         let graded =
             |kind: &'static str, ratings: &[crate::model::Rating], out: &mut Vec<TraceRule>| {
-                for rating in ratings {
+                for (r, rating) in ratings.iter().enumerate() {
+                    let safety_view = kind == "rating" && rules.compiled.safety_ratings[r];
                     for grade in &rating.grades {
                         let Some(cond) = &grade.when else { continue };
-                        out.push(rule(
-                            kind,
-                            format!("{}.{}", rating.id, grade.id),
-                            cond,
-                            Some(grade.label.clone()),
-                            Some(grade.origin.clone()),
-                        ));
+                        out.push(TraceRule {
+                            safety_view,
+                            ..rule(
+                                kind,
+                                format!("{}.{}", rating.id, grade.id),
+                                cond,
+                                Some(grade.label.clone()),
+                                Some(grade.origin.clone()),
+                            )
+                        });
                     }
                 }
             };
@@ -231,13 +242,16 @@ fn prepared(rules: &RuleSet) -> &[TraceRule] {
                 (false, Some(level)) => Some(rules.levels[level].id.clone()),
                 (false, None) => None,
             };
-            out.push(rule(
-                "flag",
-                flag.id.clone(),
-                &flag.when,
-                outcome,
-                Some(flag.origin.clone()),
-            ));
+            out.push(TraceRule {
+                safety_view: flag.is_safety(),
+                ..rule(
+                    "flag",
+                    flag.id.clone(),
+                    &flag.when,
+                    outcome,
+                    Some(flag.origin.clone()),
+                )
+            });
         }
         graded("domain", &rules.domains, &mut out);
         for r in &rules.rules {

@@ -75,7 +75,22 @@ impl<'a> LineRenderer<'a> {
                     self.note(id, a)
                         .unwrap_or_else(|e| format!("(the note could not be rendered: {e})"))
                 });
-                self.csv_row(id, a, note.as_deref(), out);
+                self.scratch.clear();
+                for (k, w) in a.warnings.iter().enumerate() {
+                    if k > 0 {
+                        self.scratch.push(';');
+                    }
+                    self.scratch.push_str(&w.code(self.rules));
+                }
+                push_cell(out, id, true);
+                self.cells.write(self.rules, a, out);
+                push_cell(out, &self.scratch, false);
+                // No error.
+                out.push(b',');
+                if let Some(note) = note {
+                    push_cell(out, &note, false);
+                }
+                out.push(b'\n');
             }
             Format::Jsonl => {
                 let note = self.note(id, a);
@@ -98,16 +113,13 @@ impl<'a> LineRenderer<'a> {
         self.format == Format::Csv && !self.note_column
     }
 
-    /// A scored CSV row, with the note cell when `note` is given.
-    pub fn csv_row(&self, id: &str, outcome: &impl Outcome, note: Option<&str>, out: &mut Vec<u8>) {
+    /// A scored CSV row of a group's row without warnings (the lanes
+    /// decide only such rows), and without a note.
+    pub fn csv_row(&self, id: &str, outcome: &impl Outcome, out: &mut Vec<u8>) {
         push_cell(out, id, true);
         self.cells.write(self.rules, outcome, out);
-        // No error.
-        out.push(b',');
-        if let Some(note) = note {
-            push_cell(out, note, false);
-        }
-        out.push(b'\n');
+        // No warnings, no error.
+        out.extend_from_slice(b",,\n");
     }
 
     /// A rejected row: no result, but the flags its answers establish.
@@ -126,9 +138,8 @@ impl<'a> LineRenderer<'a> {
                     push_cell(out, value, false);
                     Ok::<(), ()>(())
                 });
-                let note =
-                    crate::report::note::rejected_note(self.rules, flags).unwrap_or_default();
-                self.end_row(message, self.note_column.then_some(note.as_str()), out);
+                let note = self.notes.as_ref().map(|n| n.render_rejected(id, flags));
+                self.end_row("", message, note.as_deref(), out);
             }
             Format::Jsonl => {
                 let record = json::Record {
@@ -136,7 +147,11 @@ impl<'a> LineRenderer<'a> {
                     id: id.to_string(),
                     error: Some(message.to_string()),
                     result: None,
-                    partial: Some(json::Partial::of(self.rules, flags)),
+                    partial: Some(json::Partial::of(
+                        self.rules,
+                        flags,
+                        self.notes.as_ref().map(|n| n.render_rejected(id, flags)),
+                    )),
                     rules: json::Provenance::of(self.rules),
                 };
                 push_json(out, &record);
@@ -144,11 +159,12 @@ impl<'a> LineRenderer<'a> {
         }
     }
 
-    /// Provenance, error and (with `--note-column`) note cells, then the
-    /// end of the line.
-    fn end_row(&self, error: &str, note: Option<&str>, out: &mut Vec<u8>) {
+    /// Provenance, warnings, error and (with `--note-column`) note cells,
+    /// then the end of the line.
+    fn end_row(&self, warnings: &str, error: &str, note: Option<&str>, out: &mut Vec<u8>) {
         push_cell(out, &self.rules.version, false);
         push_cell(out, &self.rules.sha256, false);
+        push_cell(out, warnings, false);
         push_cell(out, error, false);
         if let Some(note) = note {
             push_cell(out, note, false);

@@ -70,31 +70,58 @@ pub struct Summary {
     pub rejected: u64,
     /// Scored rows per recommended level (index into the rule set's levels).
     pub by_level: Vec<u64>,
-    /// Scored rows on the crisis route.
+    /// Rows on the crisis route: scored, or rejected with answers that
+    /// already establish a crisis.
     pub crisis: u64,
+    /// The ids of the first `CRISIS_IDS` such rows, in input order.
+    pub crisis_ids: Vec<String>,
     /// Rejected rows whose given answers already raise risk flags.
     pub rejected_with_flags: u64,
     /// Scored rows where a value for an item hidden by skip logic was ignored.
     pub hidden_values_ignored: u64,
+    /// Scored rows where a value for a hidden item was kept for safety
+    /// (it raises a safety flag) or asks for its gate question again.
+    pub hidden_values_kept: u64,
     /// Input columns that are neither the id nor an item.
     pub ignored_columns: Vec<String>,
 }
 
+/// Crisis rows named in a summary.
+pub const CRISIS_IDS: usize = 20;
+
 impl Summary {
     /// Count a scored row: its level, and whether it is on the crisis route.
-    fn count_scored(&mut self, outcome: &impl Outcome) {
+    #[inline]
+    fn count_scored(&mut self, id: &str, outcome: &impl Outcome) {
         self.scored += 1;
         self.by_level[outcome.level()] += 1;
-        self.crisis += u64::from(outcome.crisis());
+        if outcome.crisis() {
+            self.count_crisis(id);
+        }
     }
 
+    /// Count a row on the crisis route, naming the first few.
+    fn count_crisis(&mut self, id: &str) {
+        self.crisis += 1;
+        if self.crisis_ids.len() < CRISIS_IDS {
+            // Shown on a terminal: no control characters.
+            let shown = id.chars().map(|c| if c.is_control() { ' ' } else { c });
+            self.crisis_ids.push(shown.collect());
+        }
+    }
+
+    /// Add the tally of the rows after these (input order is kept).
     fn add(&mut self, other: &Summary) {
         self.rows += other.rows;
         self.scored += other.scored;
         self.rejected += other.rejected;
         self.crisis += other.crisis;
+        let room = CRISIS_IDS.saturating_sub(self.crisis_ids.len());
+        self.crisis_ids
+            .extend(other.crisis_ids.iter().take(room).cloned());
         self.rejected_with_flags += other.rejected_with_flags;
         self.hidden_values_ignored += other.hidden_values_ignored;
+        self.hidden_values_kept += other.hidden_values_kept;
         if self.by_level.len() < other.by_level.len() {
             self.by_level.resize(other.by_level.len(), 0);
         }
@@ -513,8 +540,8 @@ impl<'a> Worker<'a> {
             }
             let outcome = lanes.row(r);
             summary.rows += 1;
-            summary.count_scored(&outcome);
-            self.renderer.csv_row(id, &outcome, None, out);
+            summary.count_scored(id, &outcome);
+            self.renderer.csv_row(id, &outcome, out);
         }
     }
 
@@ -555,12 +582,20 @@ impl<'a> Worker<'a> {
         match outcome {
             Ok(()) => {
                 let a = &self.assessment;
-                summary.count_scored(a);
+                summary.count_scored(id, a);
                 if a.warnings
                     .iter()
                     .any(|w| matches!(w, Warning::HiddenValueIgnored { .. }))
                 {
                     summary.hidden_values_ignored += 1;
+                }
+                if a.warnings.iter().any(|w| {
+                    matches!(
+                        w,
+                        Warning::HiddenValueKept { .. } | Warning::AskAgain { .. }
+                    )
+                }) {
+                    summary.hidden_values_kept += 1;
                 }
                 self.renderer.scored(sheet_row, id, a, out);
             }
@@ -571,6 +606,9 @@ impl<'a> Worker<'a> {
                 // a possible false alarm beats a hidden risk.
                 let flags = established_flags(rules, &self.answers);
                 let mut message = format!("row {sheet_row}, {err}");
+                if flags.iter().any(|&f| rules.flags[f].crisis) {
+                    summary.count_crisis(id);
+                }
                 if !flags.is_empty() {
                     summary.rejected_with_flags += 1;
                     let ids: Vec<&str> =

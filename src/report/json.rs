@@ -30,18 +30,18 @@ pub struct Partial<'a> {
     /// (unknown, since the record is incomplete).
     pub crisis: Option<bool>,
     pub flags: Vec<FlagView<'a>>,
-    /// The flags and, for a safety flag, the crisis resources; `null`
-    /// when no flag is established.
+    /// The note of an incomplete record: the crisis banner, the flags,
+    /// the resources they list, and that this is no diagnosis.
     pub note: Option<String>,
 }
 
 impl<'a> Partial<'a> {
-    pub fn of(rules: &'a RuleSet, flags: &[usize]) -> Self {
+    pub fn of(rules: &'a RuleSet, flags: &[usize], note: Option<String>) -> Self {
         let crisis = flags.iter().any(|&f| rules.flags[f].crisis).then_some(true);
         Partial {
             crisis,
             flags: flags.iter().map(|&f| FlagView::of(rules, f)).collect(),
-            note: crate::report::note::rejected_note(rules, flags),
+            note,
         }
     }
 }
@@ -79,7 +79,13 @@ pub struct Result_<'a> {
     pub domains: Vec<GradeView<'a>>,
     pub reasons: Vec<ReasonView>,
     pub program_features: Vec<FeatureView<'a>>,
+    /// The most urgent raised flag's next step, else the level's referral.
+    pub next_step: &'a str,
+    /// Warnings in words.
     pub warnings: Vec<String>,
+    /// The same warnings as the CSV `warnings` column's short codes
+    /// (`hidden_kept:cssrs_4`); a note that failed to render has no code.
+    pub warning_codes: Vec<String>,
     /// The referral note; `null` only if the template failed (see warnings).
     pub note: Option<String>,
     pub trace: Vec<TraceView>,
@@ -93,7 +99,11 @@ pub struct FlagView<'a> {
     pub urgent: bool,
     pub safety: bool,
     pub crisis: bool,
+    /// `now`, `today`, or `null`.
+    pub urgency: Option<&'static str>,
     pub message: &'a str,
+    /// What to do next, when the flag is urgent.
+    pub next_step: Option<&'a str>,
 }
 
 impl<'a> FlagView<'a> {
@@ -105,7 +115,9 @@ impl<'a> FlagView<'a> {
             urgent: flag.severity >= crate::model::Severity::High,
             safety: flag.safety,
             crisis: flag.crisis,
+            urgency: flag.urgency.map(|u| u.as_str()),
             message: &flag.message,
+            next_step: flag.next_step.as_deref(),
         }
     }
 }
@@ -206,7 +218,10 @@ impl<'a> Result_<'a> {
             }
         };
         let level = &rules.levels[a.level];
+        let raised: Vec<usize> = a.raised_flags(rules).collect();
         Result_ {
+            next_step: crate::report::note::next_step(rules, &raised).unwrap_or(&level.referral),
+            warning_codes: a.warnings.iter().map(|w| w.code(rules)).collect(),
             level: &level.id,
             level_name: &level.name,
             crisis: a.crisis,

@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::answers::Answers;
 use crate::assess::{assess, Assessment};
 use crate::messages::Lang;
-use crate::model::{Resource, RuleSet};
+use crate::model::{Resource, RuleSet, Show};
 use crate::report::json::{FlagView, GradeView, Provenance, ScaleView};
 
 const NAME: &str = "note";
@@ -204,6 +204,8 @@ struct NoteContext<'a> {
     /// Any safety flag raised: list crisis resources first.
     safety: bool,
     flags: Vec<FlagView<'a>>,
+    /// The most urgent raised flag's next step, else the level's referral.
+    next_step: &'a str,
     scales: Vec<ScaleView<'a>>,
     ratings: Vec<GradeView<'a>>,
     domains: Vec<GradeView<'a>>,
@@ -236,6 +238,7 @@ impl<'a> NoteContext<'a> {
     fn of(rules: &'a RuleSet, id: &'a str, date: &'a str, a: &Assessment) -> Self {
         let level = &rules.levels[a.level];
         let safety = a.safety(rules);
+        let raised: Vec<usize> = a.raised_flags(rules).collect();
         NoteContext {
             id,
             date,
@@ -251,10 +254,8 @@ impl<'a> NoteContext<'a> {
             },
             crisis: a.crisis,
             safety,
-            flags: a
-                .raised_flags(rules)
-                .map(|f| FlagView::of(rules, f))
-                .collect(),
+            flags: raised.iter().map(|&f| FlagView::of(rules, f)).collect(),
+            next_step: next_step(rules, &raised).unwrap_or(&level.referral),
             scales: ScaleView::all(rules, a),
             ratings: GradeView::all(&rules.ratings, &a.ratings),
             domains: GradeView::all(&rules.domains, &a.domains),
@@ -266,7 +267,7 @@ impl<'a> NoteContext<'a> {
                 .filter(|(_, on)| **on)
                 .map(|(f, _)| f.text.as_str())
                 .collect(),
-            resources: shown_resources(rules, safety)
+            resources: listed_resources(rules, &raised)
                 .map(|r| ResourceView {
                     name: &r.name,
                     contact: &r.contact,
@@ -278,11 +279,35 @@ impl<'a> NoteContext<'a> {
     }
 }
 
-fn shown_resources(rules: &RuleSet, safety: bool) -> impl Iterator<Item = &Resource> {
+/// The resources a note lists for these raised flags (professional-only
+/// ones included: a note is for the professional).
+fn listed_resources<'a: 'b, 'b>(
+    rules: &'a RuleSet,
+    raised: &'b [usize],
+) -> impl Iterator<Item = &'a Resource> + 'b {
     rules
         .resources
         .iter()
-        .filter(move |r| safety || !r.safety_only)
+        .filter(move |r| r.listed(rules, raised))
+}
+
+/// The next step of the most urgent raised flag (the most severe first
+/// among equals); `None` when no raised flag is urgent.
+pub fn next_step<'a>(rules: &'a RuleSet, raised: &[usize]) -> Option<&'a str> {
+    let urgent = raised
+        .iter()
+        .filter_map(|&f| Some((rules.flags[f].urgency?, f)))
+        .max_by_key(|&(urgency, f)| {
+            // Most urgent; among equals, the first raised (most severe).
+            let first = raised.len() - raised.iter().position(|&r| r == f).unwrap_or(0);
+            (urgency, first)
+        })?;
+    let flag = &rules.flags[urgent.1];
+    match (&flag.next_step, flag.crisis) {
+        (Some(step), _) => Some(step),
+        (None, true) => Some(Lang::of(&rules.lang).emergency_next_step()),
+        (None, false) => None,
+    }
 }
 
 /// What a rendered note leaves out that it must show: raised flags, and the
@@ -299,40 +324,81 @@ fn omissions<'a>(
             message.is_empty() || !note.contains(message)
         })
         .collect();
-    let resources = if a.safety(rules) {
-        rules
-            .resources
-            .iter()
-            .filter(|r| r.contact.trim().is_empty() || !note.contains(r.contact.trim()))
-            .collect()
-    } else {
-        Vec::new()
-    };
+    let raised: Vec<usize> = a.raised_flags(rules).collect();
+    let safety = a.safety(rules);
+    let resources = listed_resources(rules, &raised)
+        .filter(|r| safety || r.show != Show::Always)
+        .filter(|r| r.contact.trim().is_empty() || !note.contains(r.contact.trim()))
+        .collect();
     (flags, resources)
 }
 
-/// The note of a rejected record whose given answers already raise flags:
-/// no recommendation (the record is incomplete), but the flags and, for a
-/// safety flag, the crisis resources. `None` when no flag is raised.
-pub fn rejected_note(rules: &RuleSet, flags: &[usize]) -> Option<String> {
-    if flags.is_empty() {
-        return None;
+impl NoteRenderer<'_> {
+    /// The note of a rejected (incomplete) record: no recommendation, but
+    /// the crisis banner when its answers establish a crisis, the flags
+    /// they establish, the resources those list, the most urgent next
+    /// step, and that this is a screening result, not a diagnosis.
+    pub fn render_rejected(&self, id: &str, flags: &[usize]) -> String {
+        let rules = self.rules;
+        let lang = Lang::of(&rules.lang);
+        let markdown = self.markdown && !self.fenced;
+        let heading = |title: &str| match markdown {
+            true => format!("### {title}\n\n"),
+            false => format!("{title}\n"),
+        };
+        let mut out = String::new();
+        if flags.iter().any(|&f| rules.flags[f].crisis) {
+            let (banner, stay) = (lang.crisis_banner(), lang.do_not_leave_alone());
+            match markdown {
+                true => out.push_str(&format!(
+                    "> **{}** {stay}\n\n",
+                    banner.trim_matches('!').trim()
+                )),
+                false => out.push_str(&format!("{banner}\n{stay}\n\n")),
+            }
+        }
+        let id = note_id(id, markdown);
+        let (title, first) = lang.incomplete_heading(&id, flags.is_empty());
+        let title = match self.date.is_empty() {
+            true => title,
+            false => format!("{title} - {}", self.date),
+        };
+        out.push_str(&heading(&title));
+        out.push_str(first);
+        out.push_str(if markdown { "\n\n" } else { "\n" });
+        for &f in flags {
+            let flag = &rules.flags[f];
+            out.push_str(&format!(
+                "- [{}] {}\n",
+                lang.severity(flag.severity),
+                flag.message.trim()
+            ));
+        }
+        let resources: Vec<&Resource> = listed_resources(rules, flags)
+            .filter(|r| r.show != Show::Always || flags.iter().any(|&f| rules.flags[f].is_safety()))
+            .collect();
+        if !resources.is_empty() {
+            out.push('\n');
+            out.push_str(&heading(lang.crisis_resources_title()));
+            for r in resources {
+                out.push_str(&format!("- {}\n", r.line()));
+            }
+        }
+        out.push('\n');
+        if let Some(step) = next_step(rules, flags) {
+            out.push_str(&format!("{} {}\n\n", lang.next_step_label(), step.trim()));
+        }
+        out.push_str(lang.incomplete_close());
+        out.push_str("\n\n");
+        match markdown {
+            true => out.push_str(&format!("*{}*\n", lang.disclaimer())),
+            false => out.push_str(&format!("{}\n", lang.disclaimer())),
+        }
+        if self.fenced {
+            return format!("```text\n{}\n```\n", out.trim_end());
+        }
+        out
     }
-    let safety = flags
-        .iter()
-        .any(|&f| rules.flags[f].safety || rules.flags[f].crisis);
-    let resources: Vec<&Resource> = if safety {
-        rules.resources.iter().collect()
-    } else {
-        Vec::new()
-    };
-    let lang = Lang::of(&rules.lang);
-    let block = safety_block(rules, flags, &resources, false).replacen(
-        lang.safety_block_title(),
-        lang.incomplete_title(),
-        1,
-    );
-    Some(format!("{block}{}\n", lang.incomplete_close()))
 }
 
 /// Whitespace collapsed, so a sentence matches however a template wraps it.

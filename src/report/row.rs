@@ -13,7 +13,16 @@ pub fn header(rules: &RuleSet, id_column: &str) -> Vec<String> {
         out.push(format!("{}_band", scale.id));
     }
     out.extend(rules.ratings.iter().map(|r| r.id.clone()));
-    out.extend(["reasons", "rules_version", "rules_sha256", "error"].map(String::from));
+    out.extend(
+        [
+            "reasons",
+            "rules_version",
+            "rules_sha256",
+            "warnings",
+            "error",
+        ]
+        .map(String::from),
+    );
     out
 }
 

@@ -260,11 +260,7 @@ pub fn markdown(rules: &RuleSet) -> String {
     }
     let _ = writeln!(o, "\n## Resources\n");
     for r in &rules.resources {
-        let when = if r.safety_only {
-            "when a safety flag is raised"
-        } else {
-            "always"
-        };
+        let when = r.when_listed(rules);
         let hours = r
             .hours
             .as_deref()
@@ -354,7 +350,7 @@ pub fn json(rules: &RuleSet) -> String {
             "id": r.id, "level": rules.levels[r.level].id, "when": words(rules, &r.when), "rationale": r.rationale,
         })).collect::<Vec<_>>(),
         "program_features": rules.features.iter().map(|f| json!({"id": f.id, "when": words(rules, &f.when), "text": f.text})).collect::<Vec<_>>(),
-        "resources": rules.resources.iter().map(|r| json!({"id": r.id, "name": r.name, "contact": r.contact, "hours": r.hours, "safety_only": r.safety_only})).collect::<Vec<_>>(),
+        "resources": rules.resources.iter().map(|r| json!({"id": r.id, "name": r.name, "contact": r.contact, "hours": r.hours, "listed": r.when_listed(rules)})).collect::<Vec<_>>(),
         "cases": rules.cases.len(),
     });
     serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"

@@ -15,10 +15,16 @@ pub struct SummaryView<'a> {
     pub scored: u64,
     pub rejected: u64,
     pub rejected_with_risk_flags: u64,
+    /// Rows on the crisis route, rejected ones included.
     pub crisis: u64,
+    /// The first 20 of them, in input order.
+    pub crisis_ids: &'a [String],
     /// Scored rows per level id, least to most intensive.
     pub levels: Vec<LevelCount<'a>>,
     pub hidden_answers_ignored: u64,
+    /// Rows with an answer to a skipped question kept for safety, or one
+    /// that asks for its gate question again.
+    pub hidden_answers_kept: u64,
     pub ignored_columns: &'a [String],
     pub elapsed_seconds: f64,
     pub rows_per_second: f64,
@@ -39,6 +45,7 @@ impl<'a> SummaryView<'a> {
             rejected: summary.rejected,
             rejected_with_risk_flags: summary.rejected_with_flags,
             crisis: summary.crisis,
+            crisis_ids: &summary.crisis_ids,
             levels: rules
                 .levels
                 .iter()
@@ -49,6 +56,7 @@ impl<'a> SummaryView<'a> {
                 })
                 .collect(),
             hidden_answers_ignored: summary.hidden_values_ignored,
+            hidden_answers_kept: summary.hidden_values_kept,
             ignored_columns: &summary.ignored_columns,
             elapsed_seconds: seconds,
             rows_per_second: if seconds > 0.0 {
@@ -88,11 +96,27 @@ impl<'a> SummaryView<'a> {
             );
         }
         row(
-            "crisis route: IMMEDIATE SAFETY EVALUATION".into(),
+            "crisis route: EMERGENCY EVALUATION NOW".into(),
             self.crisis.to_string(),
         );
+        if !self.crisis_ids.is_empty() {
+            let more = match self.crisis > self.crisis_ids.len() as u64 {
+                true => ", …",
+                false => "",
+            };
+            row(
+                format!("  ids: {}{more}", self.crisis_ids.join(", ")),
+                String::new(),
+            );
+        }
         for (level, count) in rules.levels.iter().zip(&self.levels) {
             row(format!("level: {}", level.name), count.rows.to_string());
+        }
+        if self.hidden_answers_kept > 0 {
+            row(
+                "answers to skipped questions kept for safety".into(),
+                self.hidden_answers_kept.to_string(),
+            );
         }
         if self.hidden_answers_ignored > 0 {
             row(

@@ -241,6 +241,16 @@ pub(crate) struct RawItem {
     pub required: Option<bool>,
     /// Ask this item only when the condition holds (earlier items only).
     pub show_if: Option<RawCondition>,
+    /// How notes name the item, e.g. `C-SSRS item 4 (intent)`. Default:
+    /// the id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub short: Option<RawText>,
+    /// An answer to this item implies that its gate showed it (a recency
+    /// question answered means the behaviour it follows was "yes"): when
+    /// the gate is blank or invalid, safety flags read the gate as showing
+    /// this item. Needs a `show_if` of one `item` with `eq`. Default `false`.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub answer_implies_gate: bool,
 }
 
 /// An option of a `choice` item.
@@ -383,10 +393,30 @@ pub(crate) struct RawFlag {
     pub crisis: bool,
     /// The least intensive level this flag allows.
     pub min_level: Option<String>,
+    /// How soon to act: `now` (an emergency evaluation) or `today`.
+    /// Default: no sooner than the level's own next step (a crisis flag:
+    /// `now`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub urgency: Option<RawUrgency>,
+    /// The note's next step when this is the most urgent raised flag.
+    /// Required with `urgency` (a crisis flag without one gets the tool's
+    /// emergency-evaluation wording).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_step: Option<RawText>,
     /// When the flag is raised.
     pub when: RawCondition,
     /// Clinician-facing message.
     pub message: RawText,
+}
+
+/// How soon a flag asks for action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum RawUrgency {
+    /// At once: an emergency evaluation.
+    Now,
+    /// The same day.
+    Today,
 }
 
 /// Placement policy.
@@ -434,6 +464,8 @@ pub(crate) enum RawShow {
     Always,
     /// When any safety flag is raised.
     Safety,
+    /// When one of the flags listed in `flags` is raised.
+    Flags,
 }
 
 /// A crisis or referral resource.
@@ -448,8 +480,15 @@ pub(crate) struct RawResource {
     pub contact: RawText,
     /// When it is available, e.g. `24/7`.
     pub hours: Option<RawText>,
-    /// `always` or `safety`.
+    /// `always`, `safety` or `flags`.
     pub show: RawShow,
+    /// With `show: flags`: the flags that list it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub flags: Vec<String>,
+    /// For the professional only (e.g. a duty-to-protect reminder): never
+    /// in a text meant for the client. Default `false`.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub professional: bool,
 }
 
 /// A text shown to people: plain (`text: Hello`), or in several languages
@@ -538,4 +577,10 @@ pub(crate) struct RawCondition {
     /// One of.
     #[serde(rename = "in")]
     pub one_of: Option<Vec<RawScalar>>,
+}
+
+/// Leaves a `false` flag out of the canonical content, so a rule set that
+/// does not use a newer key keeps its SHA-256.
+fn is_false(value: &bool) -> bool {
+    !*value
 }

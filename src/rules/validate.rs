@@ -9,12 +9,13 @@ use std::collections::HashMap;
 
 use super::raw::{
     RawCondition, RawFile, RawItem, RawItemType, RawMissing, RawRating, RawScalar, RawSeverity,
-    RawShow, RawText,
+    RawShow, RawText, RawUrgency,
 };
 use crate::error::{Diagnostic, Place};
 use crate::model::{
     Band, ChoiceOption, Cmp, Condition, Feature, Flag, Grade, Instrument, Item, ItemKind, Level,
-    MissingRule, Origin, PlacementRule, Rating, Resource, RuleSet, Scale, Severity, Subject,
+    MissingRule, Origin, PlacementRule, Rating, Resource, RuleSet, Scale, Severity, Show, Subject,
+    Urgency,
 };
 
 const FORMAT_VERSION: u32 = 1;
@@ -538,6 +539,10 @@ impl Validator {
                     scales: Vec::new(),
                     show_if: None,
                     table,
+                    short: self
+                        .opt_text(file, &format!("{item_path}.short"), item.short.as_ref())
+                        .unwrap_or_else(|| item.id.clone()),
+                    answer_implies_gate: item.answer_implies_gate,
                 });
                 raw_items.push((file, item_path, item));
             }
@@ -1023,6 +1028,22 @@ impl Validator {
                     Scope::show_if(index),
                 );
             }
+            let one_gate = matches!(
+                items[index].show_if,
+                Some(Condition::Compare(Subject::Item(_), Cmp::Eq(_)))
+            );
+            if raw.answer_implies_gate && !one_gate {
+                self.error(
+                    file,
+                    &format!("{path}.answer_implies_gate"),
+                    "implied-gate",
+                    format!(
+                        "item `{}` implies its gate, but its `show_if` is not one `item` with `eq`",
+                        raw.id
+                    ),
+                    Some("write `show_if: { item: <gate>, eq: <code> }`".into()),
+                );
+            }
         }
     }
 
@@ -1153,6 +1174,35 @@ impl Validator {
                 )
             });
             let when = self.condition(file, &format!("{path}.when"), &raw.when, scope);
+            let next_step =
+                self.opt_text(file, &format!("{path}.next_step"), raw.next_step.as_ref());
+            // A crisis flag is urgent now; without its own next step the
+            // tool's emergency-evaluation wording is used.
+            if !raw.crisis && raw.urgency.is_some() != next_step.is_some() {
+                let (key, message) = match raw.urgency {
+                    Some(_) => ("urgency", "an urgent flag needs a `next_step`"),
+                    None => (
+                        "next_step",
+                        "a `next_step` needs an `urgency` (`now` or `today`)",
+                    ),
+                };
+                self.error(
+                    file,
+                    &format!("{path}.{key}"),
+                    "flag-next-step",
+                    format!("flag `{}`: {message}", raw.id),
+                    Some("the note's next step is the most urgent flag's".into()),
+                );
+            }
+            if raw.crisis && raw.urgency == Some(RawUrgency::Today) {
+                self.error(
+                    file,
+                    &format!("{path}.urgency"),
+                    "flag-next-step",
+                    format!("crisis flag `{}` must have `urgency: now`", raw.id),
+                    Some("the crisis route is an emergency evaluation now".into()),
+                );
+            }
             if raw.crisis && (!raw.safety || raw.severity != RawSeverity::Critical) {
                 self.error(
                     file,
@@ -1173,6 +1223,12 @@ impl Validator {
                 safety: raw.safety,
                 crisis: raw.crisis,
                 min_level,
+                urgency: match (raw.urgency, raw.crisis) {
+                    (Some(RawUrgency::Now), _) | (None, true) => Some(Urgency::Now),
+                    (Some(RawUrgency::Today), _) => Some(Urgency::Today),
+                    (None, false) => None,
+                },
+                next_step,
                 when: when.unwrap_or(Condition::Any(Vec::new())),
                 message: self.text(file, &format!("{path}.message"), &raw.message),
                 origin: Origin {
@@ -1303,12 +1359,45 @@ impl Validator {
                     None,
                 );
             }
+            let show = match raw.show {
+                RawShow::Always => Show::Always,
+                RawShow::Safety => Show::Safety,
+                RawShow::Flags => Show::Flags(
+                    raw.flags
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(k, id)| {
+                            self.resolve(
+                                |ids| &ids.flags,
+                                "flag",
+                                id,
+                                file,
+                                &format!("{path}.flags[{k}]"),
+                            )
+                        })
+                        .collect(),
+                ),
+            };
+            let flags_misplaced = raw.show != RawShow::Flags && !raw.flags.is_empty();
+            if flags_misplaced || (raw.show == RawShow::Flags && raw.flags.is_empty()) {
+                self.error(
+                    file,
+                    &format!("{path}.flags"),
+                    "resource-flags",
+                    format!(
+                        "resource `{}`: `flags` lists the flags that show it, with `show: flags` only",
+                        raw.id
+                    ),
+                    None,
+                );
+            }
             out.push(Resource {
                 id: raw.id.clone(),
                 name: self.text(file, &format!("{path}.name"), &raw.name),
                 contact: self.text(file, &format!("{path}.contact"), &raw.contact),
                 hours: self.opt_text(file, &format!("{path}.hours"), raw.hours.as_ref()),
-                safety_only: raw.show == RawShow::Safety,
+                show,
+                professional: raw.professional,
             });
         }
         if out.is_empty() {
@@ -1382,18 +1471,8 @@ impl Validator {
         ratings: &[Rating],
         flags: &[Flag],
     ) {
-        for flag in flags.iter().filter(|f| f.safety || f.crisis) {
-            let mut subjects = Vec::new();
-            collect_subjects(&flag.when, &mut subjects);
-            let mut seen = 0;
-            while seen < subjects.len() {
-                if let Subject::Rating(r) = subjects[seen] {
-                    for grade in ratings[r].grades.iter().filter_map(|g| g.when.as_ref()) {
-                        collect_subjects(grade, &mut subjects);
-                    }
-                }
-                seen += 1;
-            }
+        for flag in flags.iter().filter(|f| f.is_safety()) {
+            let subjects = crate::model::condition_subjects(ratings, &flag.when);
             let mut problems = Vec::new();
             for subject in &subjects {
                 match *subject {
@@ -1423,6 +1502,27 @@ impl Validator {
                             "scale `{}` may have no score (`missing: invalid`)",
                             scales[s].id
                         ));
+                    }
+                    _ => {}
+                }
+            }
+            // A scale never counts a hidden answer, so a safety flag reading
+            // one could miss a "yes" given to a question the form skips.
+            for subject in &subjects {
+                match *subject {
+                    Subject::Scale(s) | Subject::Band(s)
+                        if scales[s].items.iter().any(|&i| items[i].show_if.is_some()) =>
+                    {
+                        self.error(
+                            &flag.origin.file,
+                            &format!("{}.when", flag.origin.path),
+                            "safety-reads-skipped-scale",
+                            format!(
+                                "safety flag `{}` reads scale `{}`, which sums items with skip logic",
+                                flag.id, scales[s].id
+                            ),
+                            Some("a scale never counts a hidden answer; read the items, or a rating over them".into()),
+                        );
                     }
                     _ => {}
                 }
@@ -2044,19 +2144,6 @@ fn valid_id(id: &str) -> bool {
 /// Largest magnitude of a code, score or integer bound: keeps every sum and
 /// prorating product far from overflow.
 const MAX_MAGNITUDE: i64 = 1_000_000;
-
-fn collect_subjects(cond: &Condition, out: &mut Vec<Subject>) {
-    match cond {
-        Condition::All(cs) | Condition::Any(cs) => cs.iter().for_each(|c| collect_subjects(c, out)),
-        Condition::Not(c) => collect_subjects(c, out),
-        Condition::Compare(subject, _) => {
-            if !out.contains(subject) {
-                out.push(*subject);
-            }
-        }
-        Condition::Flag(_) => {}
-    }
-}
 
 /// A language code: `es`, or with a region, `es-MX`.
 fn valid_lang(code: &str) -> bool {
