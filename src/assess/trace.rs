@@ -42,6 +42,9 @@ pub fn visit_reasons(rules: &RuleSet, outcome: &impl Outcome, mut visit: impl Fn
 struct Facts<'a> {
     facts: &'a [i64],
     slots: &'a Slots,
+    /// Per item, whether skip logic showed it (a hidden value seen in the
+    /// safety view is marked so).
+    shown: &'a [bool],
 }
 
 impl Facts<'_> {
@@ -169,6 +172,7 @@ impl Assessment {
                 let facts = Facts {
                     facts: values,
                     slots: &rules.compiled.slots,
+                    shown: &self.shown,
                 };
                 let mut seen = Vec::new();
                 collect_seen(rules, &facts, &rule.condition, &mut seen);
@@ -284,11 +288,20 @@ fn collect_seen(rules: &RuleSet, facts: &Facts<'_>, cond: &Condition, out: &mut 
         }
         Condition::Not(c) => collect_seen(rules, facts, c, out),
         Condition::Compare(subject, _) => {
+            let skipped = match *subject {
+                Subject::Item(i) => facts.shown.get(i) == Some(&false),
+                _ => false,
+            };
             let seen = Seen {
                 subject: subject_name(rules, *subject),
-                value: facts
-                    .value(*subject)
-                    .map(|v| value_name(rules, *subject, v)),
+                value: facts.value(*subject).map(|v| match skipped {
+                    // Only the safety view sees a hidden item's value.
+                    true => format!(
+                        "{} (skipped question, counted for safety)",
+                        value_name(rules, *subject, v)
+                    ),
+                    false => value_name(rules, *subject, v),
+                }),
             };
             if !out.contains(&seen) {
                 out.push(seen);

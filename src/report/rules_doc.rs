@@ -156,10 +156,16 @@ pub fn markdown(rules: &RuleSet) -> String {
         let _ = writeln!(o, "| item | question | answers (code = label: score) | asked when |\n| --- | --- | --- | --- |");
         for item in &rules.items[ins.items.clone()] {
             let answers = item.kind.answers_summary();
-            let when = item
+            let mut when = item
                 .show_if
                 .as_ref()
                 .map_or("always".to_string(), |c| words(rules, c));
+            if item.answer_implies_gate {
+                when.push_str(
+                    "; an answer implies that condition held: with the gate blank or invalid, \
+                     safety flags read it as held",
+                );
+            }
             let _ = writeln!(
                 o,
                 "| `{}` | {} | {} | {} |",
@@ -226,6 +232,16 @@ pub fn markdown(rules: &RuleSet) -> String {
         }
         if let Some(l) = f.min_level {
             effect.push(format!("at least `{}`", rules.levels[l].id));
+        }
+        if let Some(u) = f.urgency {
+            effect.push(format!("urgency: {}", u.as_str()));
+        }
+        if f.is_safety() {
+            let items = safety_items(rules, f);
+            effect.push(format!(
+                "reads every answer given, skipped questions too: {}",
+                items.join(", ")
+            ));
         }
         let _ = writeln!(
             o,
@@ -343,7 +359,9 @@ pub fn json(rules: &RuleSet) -> String {
         "ratings": grades(&rules.ratings),
         "flags": rules.flags.iter().map(|f| json!({
             "id": f.id, "severity": f.severity.as_str(), "safety": f.safety, "crisis": f.crisis,
-            "min_level": f.min_level.map(|l| &rules.levels[l].id), "when": words(rules, &f.when), "message": f.message,
+            "min_level": f.min_level.map(|l| &rules.levels[l].id), "urgency": f.urgency.map(|u| u.as_str()),
+            "next_step": f.next_step, "when": words(rules, &f.when), "message": f.message,
+            "reads_items": if f.is_safety() { Some(safety_items(rules, f)) } else { None },
         })).collect::<Vec<_>>(),
         "domains": grades(&rules.domains),
         "placement_rules": rules.rules.iter().map(|r| json!({
@@ -354,4 +372,14 @@ pub fn json(rules: &RuleSet) -> String {
         "cases": rules.cases.len(),
     });
     serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
+}
+
+/// The items a safety flag reads, directly or through a rating, as
+/// `` `id` `` in item order.
+fn safety_items(rules: &RuleSet, flag: &crate::model::Flag) -> Vec<String> {
+    let subjects = crate::model::condition_subjects(&rules.ratings, &flag.when);
+    (0..rules.items.len())
+        .filter(|&i| subjects.contains(&crate::model::Subject::Item(i)))
+        .map(|i| format!("`{}`", rules.items[i].id))
+        .collect()
 }

@@ -1378,16 +1378,21 @@ impl Validator {
                         .collect(),
                 ),
             };
-            let flags_misplaced = raw.show != RawShow::Flags && !raw.flags.is_empty();
-            if flags_misplaced || (raw.show == RawShow::Flags && raw.flags.is_empty()) {
+            let problem = match (raw.show == RawShow::Flags, raw.flags.is_empty()) {
+                (true, true) => {
+                    Some("`show: flags` needs a `flags` list of the flags that show it")
+                }
+                (false, false) => {
+                    Some("`flags` lists the flags that show it, with `show: flags` only")
+                }
+                _ => None,
+            };
+            if let Some(problem) = problem {
                 self.error(
                     file,
                     &format!("{path}.flags"),
                     "resource-flags",
-                    format!(
-                        "resource `{}`: `flags` lists the flags that show it, with `show: flags` only",
-                        raw.id
-                    ),
+                    format!("resource `{}`: {problem}", raw.id),
                     None,
                 );
             }
