@@ -7,7 +7,7 @@ use serde::Deserialize;
 use crate::harness::Test;
 
 /// The header and example row `carescreen template` prints.
-fn template() -> (String, Vec<String>) {
+pub(crate) fn template() -> (String, Vec<String>) {
     let out = Test::new().args(&["template"]).run().code(0);
     let mut lines = out.stdout.lines();
     let header = lines.next().expect("header").to_string();
@@ -22,7 +22,7 @@ fn template() -> (String, Vec<String>) {
 
 /// A CSV of the template header and one row per list of changes to the
 /// example row: (column, value).
-fn csv_with(rows: &[(&str, &[(&str, &str)])]) -> String {
+pub(crate) fn csv_with(rows: &[(&str, &[(&str, &str)])]) -> String {
     let (header, example) = template();
     let names: Vec<&str> = header.split(',').collect();
     let mut out = format!("{header}\n");

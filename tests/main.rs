@@ -7,3 +7,4 @@ mod batch;
 mod interview_pty;
 mod properties;
 mod rule_checks;
+mod safety;

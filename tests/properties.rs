@@ -498,3 +498,220 @@ proptest! {
         prop_assert_eq!(grouped_summary, single_summary);
     }
 }
+
+// The safety properties through `batch::score`, so the 64-row path and the
+// rejected-row path are held to them, not only `assess()`.
+
+/// What batch CSV scoring says of each row: (level id, crisis, flag ids).
+fn batch_rows(rules: &RuleSet, input: &str) -> Vec<(String, String, Vec<String>)> {
+    let mut out = Vec::new();
+    batch::score(
+        rules,
+        input.as_bytes(),
+        &mut out,
+        &BatchOptions::new("id", Format::Csv),
+    )
+    .expect("csv");
+    let mut reader = csv::Reader::from_reader(out.as_slice());
+    let header = reader.headers().expect("header").clone();
+    let col = |name: &str| header.iter().position(|h| h == name).expect("column");
+    let (level, crisis, flags) = (col("level"), col("crisis"), col("flags"));
+    reader
+        .records()
+        .map(|r| {
+            let r = r.expect("record");
+            let ids = r[flags]
+                .split(';')
+                .filter(|s| !s.is_empty())
+                .map(String::from)
+                .collect();
+            (r[level].to_string(), r[crisis].to_string(), ids)
+        })
+        .collect()
+}
+
+/// Batch CSV rows of records given as cells by item (`None`: blank).
+fn csv_of(rules: &RuleSet, rows: &[Vec<Option<String>>]) -> String {
+    let answerable: Vec<usize> = (0..rules.items.len())
+        .filter(|&i| rules.items[i].is_answerable())
+        .collect();
+    let mut out = String::from("id");
+    for &i in &answerable {
+        out.push(',');
+        out.push_str(&rules.items[i].id);
+    }
+    out.push('\n');
+    for (k, cells) in rows.iter().enumerate() {
+        out.push_str(&format!("r{k}"));
+        for &i in &answerable {
+            out.push(',');
+            out.push_str(cells[i].as_deref().unwrap_or(""));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// A record's cells, with items skip logic hides left blank (as a tidy
+/// export leaves them), so the 64-row path decides it.
+fn tidy_cells(ranks: &[usize]) -> Vec<Option<String>> {
+    let rules = rules();
+    let full = answers(ranks);
+    let shown = carescreen::assess::shown_items(rules, &full);
+    (0..rules.items.len())
+        .map(|i| {
+            let codes = rules.items[i].codes()?;
+            shown[i].then(|| codes[ranks[i]].to_string())
+        })
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn through_batch_raising_any_single_answer_never_lowers_the_level(
+        ranks in record(),
+        pick in any::<prop::sample::Index>(),
+        step in 1usize..4,
+    ) {
+        let rules = rules();
+        let item = pick.index(rules.items.len());
+        let Some(codes) = rules.items[item].codes() else { return Ok(()) };
+        let mut raised = ranks.clone();
+        raised[item] = (ranks[item] + step).min(codes.len() - 1);
+        let rows = batch_rows(rules, &csv_of(rules, &[tidy_cells(&ranks), tidy_cells(&raised)]));
+        let position = |id: &str| rules.levels.iter().position(|l| l.id == id).expect("level");
+        let (before, after) = (position(&rows[0].0), position(&rows[1].0));
+        prop_assert!(after >= before, "raising {}: {} -> {}", rules.items[item].id, rows[0].0, rows[1].0);
+        prop_assert!(rows[1].1 == "true" || rows[0].1 != "true", "raising {} cleared crisis", rules.items[item].id);
+    }
+
+    #[test]
+    fn through_batch_acute_risk_gives_crisis_and_residential(ranks in record(), which in 0usize..6) {
+        let rules = rules();
+        let mut cells = tidy_cells(&ranks);
+        let mut put = |id: &str, code: &str| cells[rules.item_index(id).expect("item")] = Some(code.into());
+        match which {
+            0 => put("harm_others", "2"),
+            1 => { put("cssrs_2", "1"); put("cssrs_3", "0"); put("cssrs_4", "1"); put("cssrs_5", "0"); }
+            2 => { put("cssrs_2", "1"); put("cssrs_3", "0"); put("cssrs_4", "0"); put("cssrs_5", "1"); }
+            3 => { put("cssrs_6", "1"); put("cssrs_6_recent", "1"); }
+            // Policy 1.1: intent or a plan given after a "no" to item 2.
+            4 => { put("cssrs_2", "0"); put("cssrs_4", "1"); }
+            _ => { put("cssrs_2", "0"); put("cssrs_5", "1"); }
+        }
+        let rows = batch_rows(rules, &csv_of(rules, &[cells]));
+        prop_assert_eq!(&rows[0].1, "true");
+        prop_assert_eq!(&rows[0].0, "residential");
+    }
+
+    /// A safety flag that holds for every completion of a record's unknown
+    /// answers (blank or bad cells; hidden values given count) appears in
+    /// every output format and language, with `crisis` agreeing; on a
+    /// rejected row `crisis` is never `false`.
+    #[test]
+    fn established_safety_flags_reach_every_output_whatever_is_missing(
+        ranks in record(),
+        hidden_values in any::<bool>(),
+        unknown in proptest::collection::vec((any::<prop::sample::Index>(), any::<bool>()), 0..3),
+        spanish in any::<bool>(),
+        markdown in any::<bool>(),
+    ) {
+        let rules = if spanish { rules_es() } else { rules() };
+        let mut cells: Vec<Option<String>> = if hidden_values {
+            (0..rules.items.len()).map(|i| rules.items[i].codes().map(|c| c[ranks[i]].to_string())).collect()
+        } else {
+            tidy_cells(&ranks)
+        };
+        let mut unknown_items = Vec::new();
+        for (pick, bad) in &unknown {
+            let i = pick.index(rules.items.len());
+            if rules.items[i].codes().is_none() || unknown_items.contains(&i) {
+                continue;
+            }
+            cells[i] = bad.then(|| "x".to_string());
+            unknown_items.push(i);
+        }
+        // Every completion: each unknown answer any code, or blank.
+        let mut completions = vec![cells.clone()];
+        for &i in &unknown_items {
+            let options: Vec<Option<String>> = rules.items[i].codes().expect("codes").iter()
+                .map(|c| Some(c.to_string())).chain([None]).collect();
+            completions = completions.iter().flat_map(|c| options.iter().map(move |o| {
+                let mut c = c.clone();
+                c[i] = o.clone();
+                c
+            })).collect();
+        }
+        let mut in_every: Option<Vec<usize>> = None;
+        let mut evaluated = 0;
+        while let Some(c) = completions.pop() {
+            evaluated += 1;
+            prop_assert!(evaluated < 5000, "too many completions");
+            let mut a = Answers::new(rules);
+            for (i, cell) in c.iter().enumerate() {
+                if let Some(text) = cell { a.set_text(rules, i, text); }
+            }
+            let result = match assess(rules, &a) {
+                Ok(result) => result,
+                // A completion that reveals a question must answer it too.
+                Err(carescreen::error::AnswerError::Missing { item }) => {
+                    let i = rules.item_index(&item).expect("item");
+                    if c[i].is_none() {
+                        for code in rules.items[i].codes().expect("codes") {
+                            let mut more = c.clone();
+                            more[i] = Some(code.to_string());
+                            completions.push(more);
+                        }
+                    }
+                    continue;
+                }
+                Err(_) => continue,
+            };
+            let safety: Vec<usize> = result.raised_flags(rules).filter(|&f| rules.flags[f].is_safety()).collect();
+            in_every = Some(match in_every {
+                None => safety,
+                Some(prev) => prev.into_iter().filter(|f| safety.contains(f)).collect(),
+            });
+        }
+        let Some(established) = in_every else { return Ok(()) };
+        let input = csv_of(rules, &[cells]);
+        let rows = batch_rows(rules, &input);
+        let (level, crisis, flags) = &rows[0];
+        for &f in &established {
+            prop_assert!(flags.contains(&rules.flags[f].id), "CSV lacks {} in {:?}", rules.flags[f].id, flags);
+        }
+        if established.iter().any(|&f| rules.flags[f].crisis) {
+            prop_assert_eq!(crisis, "true");
+        }
+        if level.is_empty() {
+            prop_assert!(crisis != "false", "a rejected row says crisis=false");
+        }
+        let mut options = BatchOptions::new("id", Format::Jsonl);
+        if markdown {
+            options.note_format = carescreen::report::note::NoteFormat::Markdown;
+        }
+        let mut out = Vec::new();
+        batch::score(rules, input.as_bytes(), &mut out, &options).expect("jsonl");
+        let record: serde_json::Value = serde_json::from_slice(&out).expect("json");
+        let view = if record["result"].is_null() { &record["partial"] } else { &record["result"] };
+        let json_flags: Vec<&str> = view["flags"].as_array().expect("flags").iter()
+            .map(|f| f["id"].as_str().expect("id")).collect();
+        let note = view["note"].as_str().expect("every row has a note");
+        for &f in &established {
+            prop_assert!(json_flags.contains(&rules.flags[f].id.as_str()), "JSON lacks {}", rules.flags[f].id);
+            prop_assert!(note.contains(rules.flags[f].message.trim()), "note lacks {}", rules.flags[f].id);
+        }
+        if !established.is_empty() {
+            // Crisis resources are listed with any safety flag.
+            prop_assert!(note.contains("988"), "note lacks the 988 line");
+        }
+        if established.iter().any(|&f| rules.flags[f].crisis) {
+            prop_assert_eq!(&view["crisis"], &serde_json::Value::Bool(true));
+            prop_assert!(note.contains("CRISIS"), "note lacks the crisis banner");
+        }
+        let closing = if spanish { "no un diagnóstico" } else { "not a diagnosis" };
+        prop_assert!(note.contains(closing), "the note lacks {:?}", closing);
+    }
+}

@@ -66,6 +66,15 @@ pub enum Warning {
 }
 
 impl Warning {
+    /// An answer to a skipped question that counts for safety, or that asks
+    /// for a question again: a safety finding, shown with the flags.
+    pub fn is_safety(&self) -> bool {
+        matches!(
+            self,
+            Warning::HiddenValueKept { .. } | Warning::AskAgain { .. }
+        )
+    }
+
     /// The short code of the CSV `warnings` column, e.g. `hidden_kept:cssrs_4`.
     pub fn code(&self, rules: &RuleSet) -> String {
         let (kind, id) = match self {

@@ -74,11 +74,12 @@ impl<'a> NoteRenderer<'a> {
     /// template leaves out is put in a safety block at the top.
     pub fn render(&self, id: &str, a: &Assessment) -> Result<String, TemplateError> {
         let mut note = self.render_template(id, a)?;
-        let (flags, resources) = omissions(self.rules, a, &note);
-        if !flags.is_empty() || !resources.is_empty() {
+        let (flags, resources, notes) = omissions(self.rules, a, &note);
+        if !flags.is_empty() || !resources.is_empty() || !notes.is_empty() {
             note = safety_block(
                 self.rules,
                 &flags,
+                &notes,
                 &resources,
                 self.markdown && !self.fenced,
             ) + &note;
@@ -169,7 +170,7 @@ fn check_one(rules: &RuleSet, format: NoteFormat) -> Result<(), TemplateError> {
             continue;
         };
         let note = renderer.render_template("example", &assessment)?;
-        let (flags, resources) = omissions(rules, &assessment, &note);
+        let (flags, resources, _) = omissions(rules, &assessment, &note);
         if let Some(&f) = flags.first() {
             return Err(TemplateError {
                 message: format!(
@@ -212,7 +213,10 @@ struct NoteContext<'a> {
     reasons: Vec<String>,
     features: Vec<&'a str>,
     resources: Vec<ResourceView<'a>>,
-    /// Warnings in words (answers ignored by skip logic, prorating).
+    /// Answers to skipped questions that count for safety, or that ask for
+    /// a question again, in words: safety findings, listed first.
+    safety_notes: Vec<String>,
+    /// Other warnings in words (answers ignored by skip logic, prorating).
     warnings: Vec<String>,
 }
 
@@ -274,7 +278,18 @@ impl<'a> NoteContext<'a> {
                     hours: r.hours.as_deref(),
                 })
                 .collect(),
-            warnings: a.warnings.iter().map(|w| w.message(rules)).collect(),
+            safety_notes: a
+                .warnings
+                .iter()
+                .filter(|w| w.is_safety())
+                .map(|w| w.message(rules))
+                .collect(),
+            warnings: a
+                .warnings
+                .iter()
+                .filter(|w| !w.is_safety())
+                .map(|w| w.message(rules))
+                .collect(),
         }
     }
 }
@@ -310,13 +325,14 @@ pub fn next_step<'a>(rules: &'a RuleSet, raised: &[usize]) -> Option<&'a str> {
     }
 }
 
-/// What a rendered note leaves out that it must show: raised flags, and the
-/// crisis resources when a safety flag is raised.
+/// What a rendered note leaves out that it must show: raised flags, answers
+/// to skipped questions that count for safety, and the crisis resources
+/// when a safety flag is raised.
 fn omissions<'a>(
     rules: &'a RuleSet,
     a: &Assessment,
     note: &str,
-) -> (Vec<usize>, Vec<&'a Resource>) {
+) -> (Vec<usize>, Vec<&'a Resource>, Vec<String>) {
     let flags = a
         .raised_flags(rules)
         .filter(|&f| {
@@ -330,7 +346,14 @@ fn omissions<'a>(
         .filter(|r| safety || r.show != Show::Always)
         .filter(|r| r.contact.trim().is_empty() || !note.contains(r.contact.trim()))
         .collect();
-    (flags, resources)
+    let notes = a
+        .warnings
+        .iter()
+        .filter(|w| w.is_safety())
+        .map(|w| w.message(rules))
+        .filter(|words| !squeeze(note).contains(&squeeze(words)))
+        .collect();
+    (flags, resources, notes)
 }
 
 impl NoteRenderer<'_> {
@@ -427,6 +450,7 @@ fn note_id(id: &str, markdown: bool) -> String {
 fn safety_block(
     rules: &RuleSet,
     flags: &[usize],
+    notes: &[String],
     resources: &[&Resource],
     markdown: bool,
 ) -> String {
@@ -447,6 +471,9 @@ fn safety_block(
             lang.severity(flag.severity),
             flag.message.trim()
         ));
+    }
+    for words in notes {
+        out.push_str(&format!("- {words}\n"));
     }
     if !resources.is_empty() {
         out.push_str(&heading(lang.crisis_resources_title()));
@@ -474,7 +501,7 @@ mod tests {
     fn the_markdown_safety_block_keeps_its_headings_apart_from_the_list() {
         let rules = load(&RulesSource::Embedded).expect("rules");
         let resources: Vec<_> = rules.resources.iter().collect();
-        let block = safety_block(&rules, &[0], &resources, true);
+        let block = safety_block(&rules, &[0], &[], &resources, true);
         assert!(
             block.starts_with("### SAFETY FINDINGS NOT SHOWN BELOW\n\n- [CRITICAL]"),
             "{block}"
@@ -483,7 +510,7 @@ mod tests {
             block.contains(".\n\n### CRISIS RESOURCES\n\n- 988"),
             "{block}"
         );
-        let plain = safety_block(&rules, &[0], &resources, false);
+        let plain = safety_block(&rules, &[0], &[], &resources, false);
         assert!(plain.contains("\nCRISIS RESOURCES\n- 988"), "{plain}");
     }
 
