@@ -108,6 +108,9 @@ pub fn changes(old: &RuleSet, new: &RuleSet) -> Vec<Change> {
                         " optional"
                     });
                 }
+                if item.answer_implies_gate {
+                    when.push_str("; an answer implies its gate for safety flags");
+                }
                 (
                     item.id.clone(),
                     format!("\"{}\" [{answers}]{when}", item.text.trim()),
@@ -197,10 +200,17 @@ pub fn changes(old: &RuleSet, new: &RuleSet) -> Vec<Change> {
                     (false, true) => "safety",
                     _ => "",
                 };
+                let urgency = match (f.urgency, &f.next_step) {
+                    (Some(u), Some(step)) => {
+                        format!(", urgent {} (next step: {})", u.as_str(), step.trim())
+                    }
+                    (Some(u), None) => format!(", urgent {}", u.as_str()),
+                    (None, _) => String::new(),
+                };
                 (
                     f.id.clone(),
                     format!(
-                        "{} {kind}{min} when {}: {}",
+                        "{} {kind}{min}{urgency} when {}: {}",
                         f.severity.as_str(),
                         describe(r, &f.when),
                         f.message.trim()

@@ -387,3 +387,53 @@ fn case_10_spanish_notes_give_the_spanish_text_line() {
     assert!(!es.contains("envíe HOME"), "{es}");
     assert!(es.contains("marque 1 para veteranos"), "{es}");
 }
+
+/// `examples/policy-1.1.csv` scores as `rules/README.md` says ("Effect").
+#[test]
+fn the_policy_example_file_scores_as_the_rules_readme_says() {
+    let out = Test::new()
+        .args(&["score", "examples/policy-1.1.csv", "--summary", "none"])
+        .run()
+        .code(1);
+    let got: Vec<(String, String, String, String)> = out
+        .csv_rows()
+        .into_iter()
+        .map(|r| {
+            let id: String = r["id"].chars().take(3).collect();
+            (
+                id,
+                r["level"].clone(),
+                r["crisis"].clone(),
+                r["warnings"].clone(),
+            )
+        })
+        .collect();
+    let row = |id: &str, level: &str, crisis: &str, warnings: &str| {
+        (
+            id.to_string(),
+            level.to_string(),
+            crisis.to_string(),
+            warnings.to_string(),
+        )
+    };
+    let kept = "hidden_kept:cssrs_3;hidden_kept:cssrs_4;hidden_kept:cssrs_5";
+    assert_eq!(
+        got,
+        vec![
+            row("p01", "residential", "true", kept),
+            row("p02", "residential", "true", kept),
+            row("p03", "iop", "false", "hidden_kept:cssrs_3"),
+            row("p04", "", "true", ""),
+            row("p05", "outpatient", "false", "ask_again:cssrs_6"),
+            row("p06", "", "true", ""),
+            row("p07", "iop", "false", ""),
+            row("p08", "iop", "false", ""),
+            row("p09", "iop", "false", ""),
+            row("p10", "iop", "false", ""),
+            row("p11", "residential", "false", ""),
+            row("p12", "residential", "true", ""),
+            row("p13", "outpatient", "false", ""),
+            row("p14", "", "true", ""),
+        ]
+    );
+}
