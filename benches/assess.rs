@@ -5,7 +5,12 @@
 //! - `batch/read_only` (baseline): read the batch CSV with the csv crate,
 //!   counting byte records, nothing else;
 //! - `batch/score_csv` and `batch/score_jsonl`: the whole batch pipeline
-//!   (parse, assess, render) on the same bytes.
+//!   (parse, assess, render) on the same bytes;
+//! - `batch/score_csv_paper_forms`: the same records as a paper form gives
+//!   them, every question answered, so each row carries values for hidden
+//!   items and goes through the one-record engine's safety view;
+//! - `assess/one_record_hidden_values`: one such record, beside
+//!   `assess/one_record`.
 //!
 //! The ratio score_csv / read_only is the figure to watch.
 //! Run: `cargo bench --bench assess`.
@@ -23,6 +28,18 @@ const ROWS: usize = 20_000;
 /// random answer to every item, risk items rarely positive, items hidden by
 /// skip logic left blank.
 fn random_answers(rules: &RuleSet, seed: u64) -> Answers {
+    let mut answers = paper_form(rules, seed);
+    let shown = carescreen::assess::shown_items(rules, &answers);
+    for (i, shown) in shown.into_iter().enumerate() {
+        if !shown {
+            answers.clear(i);
+        }
+    }
+    answers
+}
+
+/// The record `random_answers` gives, with the hidden items answered too.
+fn paper_form(rules: &RuleSet, seed: u64) -> Answers {
     let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
     let mut next = move |n: u64| {
         state ^= state << 13;
@@ -42,17 +59,11 @@ fn random_answers(rules: &RuleSet, seed: u64) -> Answers {
         };
         let _ = answers.set(rules, i, codes[rank.min(codes.len() - 1)]);
     }
-    let shown = carescreen::assess::shown_items(rules, &answers);
-    for (i, shown) in shown.into_iter().enumerate() {
-        if !shown {
-            answers.clear(i);
-        }
-    }
     answers
 }
 
-/// A batch CSV of `rows` such records.
-fn batch_csv(rules: &RuleSet, rows: usize) -> Vec<u8> {
+/// A batch CSV of `rows` such records (`paper`: with hidden items answered).
+fn batch_csv(rules: &RuleSet, rows: usize, paper: bool) -> Vec<u8> {
     let items: Vec<usize> = (0..rules.items.len())
         .filter(|&i| rules.items[i].codes().is_some())
         .collect();
@@ -63,7 +74,10 @@ fn batch_csv(rules: &RuleSet, rows: usize) -> Vec<u8> {
     }
     out.push('\n');
     for r in 0..rows {
-        let answers = random_answers(rules, r as u64);
+        let answers = match paper {
+            true => paper_form(rules, r as u64),
+            false => random_answers(rules, r as u64),
+        };
         out.push_str(&format!("c{r}"));
         for &i in &items {
             out.push(',');
@@ -76,7 +90,8 @@ fn batch_csv(rules: &RuleSet, rows: usize) -> Vec<u8> {
 
 fn benches(c: &mut Criterion) {
     let rules = load(&RulesSource::Embedded).expect("default rules");
-    let data = batch_csv(&rules, ROWS);
+    let data = batch_csv(&rules, ROWS, false);
+    let paper = batch_csv(&rules, ROWS, true);
 
     let mut group = c.benchmark_group("assess");
     let record = {
@@ -96,6 +111,22 @@ fn benches(c: &mut Criterion) {
     };
     group.bench_function("one_record", |b| {
         b.iter(|| assess(&rules, &record).map(|a| a.level))
+    });
+    // Every C-SSRS follow-up answered "yes" after a "no" to item 2.
+    let hidden = {
+        let mut a = record.clone();
+        for id in ["cssrs_2", "cssrs_3", "cssrs_4", "cssrs_5"] {
+            let i = rules.item_index(id).expect("item");
+            let _ = a.set(&rules, i, i64::from(id != "cssrs_2"));
+        }
+        assert!(
+            assess(&rules, &a).is_ok_and(|a| a.crisis),
+            "hidden intent is the crisis route"
+        );
+        a
+    };
+    group.bench_function("one_record_hidden_values", |b| {
+        b.iter(|| assess(&rules, &hidden).map(|a| a.level))
     });
     group.finish();
 
@@ -145,13 +176,17 @@ fn benches(c: &mut Criterion) {
             n
         })
     });
-    for (name, format) in [("score_csv", Format::Csv), ("score_jsonl", Format::Jsonl)] {
+    for (name, format, input) in [
+        ("score_csv", Format::Csv, &data),
+        ("score_jsonl", Format::Jsonl, &data),
+        ("score_csv_paper_forms", Format::Csv, &paper),
+    ] {
         let options = BatchOptions::new("id", format);
         group.bench_function(name, |b| {
             b.iter_batched(
                 || (),
                 |()| {
-                    batch::score(&rules, data.as_slice(), std::io::sink(), &options)
+                    batch::score(&rules, input.as_slice(), std::io::sink(), &options)
                         .map(|s| s.scored)
                 },
                 BatchSize::SmallInput,

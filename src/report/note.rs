@@ -390,12 +390,7 @@ impl NoteRenderer<'_> {
         out.push_str(first);
         out.push_str(if markdown { "\n\n" } else { "\n" });
         for &f in flags {
-            let flag = &rules.flags[f];
-            out.push_str(&format!(
-                "- [{}] {}\n",
-                lang.severity(flag.severity),
-                flag.message.trim()
-            ));
+            out.push_str(&flag_line(lang, &rules.flags[f]));
         }
         let resources: Vec<&Resource> = listed_resources(rules, flags)
             .filter(|r| r.show != Show::Always || flags.iter().any(|&f| rules.flags[f].is_safety()))
@@ -446,6 +441,15 @@ fn note_id(id: &str, markdown: bool) -> String {
     out
 }
 
+/// A flag as a list line: `- [CRITICAL] message`.
+fn flag_line(lang: Lang, flag: &crate::model::Flag) -> String {
+    format!(
+        "- [{}] {}\n",
+        lang.severity(flag.severity),
+        flag.message.trim()
+    )
+}
+
 /// The safety block put above a note whose template left something out.
 fn safety_block(
     rules: &RuleSet,
@@ -465,12 +469,7 @@ fn safety_block(
     };
     let mut out = heading(lang.safety_block_title()).trim_start().to_string();
     for &f in flags {
-        let flag = &rules.flags[f];
-        out.push_str(&format!(
-            "- [{}] {}\n",
-            lang.severity(flag.severity),
-            flag.message.trim()
-        ));
+        out.push_str(&flag_line(lang, &rules.flags[f]));
     }
     for words in notes {
         out.push_str(&format!("- {words}\n"));
