@@ -136,7 +136,8 @@ pub trait Prompter {
     /// level with a reason and who decided.
     fn disposition(&mut self, rules: &RuleSet, recommended: usize) -> Result<Disposition, Stop>;
     fn ask(&mut self, question: &Question<'_>) -> Result<Reply, Stop>;
-    /// Shown the moment answers establish a crisis flag.
+    /// Shown the moment answers establish a crisis flag. The client may
+    /// read it: no resource for the professional only is listed.
     fn crisis(&mut self, flags: &[&Flag], resources: &[&Resource]) -> Result<(), Stop>;
     /// Shown the moment a change (or a resumed session) hides answers
     /// that raised a safety flag: they are kept, and asked again now.
@@ -481,7 +482,9 @@ impl Flow<'_> {
             self.noticed[f] = true;
         }
         let flags: Vec<&Flag> = new.iter().map(|&f| &rules.flags[f]).collect();
-        let resources: Vec<&Resource> = rules.resources.iter().collect();
+        // The person may read the notice: no resource for the professional only.
+        let resources: Vec<&Resource> =
+            rules.resources.iter().filter(|r| !r.professional).collect();
         prompter.crisis(&flags, &resources)
     }
 }

@@ -645,6 +645,51 @@ fn a_resumed_session_whose_re_asked_gate_shows_the_risk_answers_asks_them_at_onc
 }
 
 #[test]
+fn the_crisis_notice_lists_no_resource_for_the_professional_only() {
+    struct Resources(Vec<String>);
+    impl Prompter for Resources {
+        fn ask(&mut self, q: &Question<'_>) -> Result<Reply, Stop> {
+            let severe = q.item.id == "harm_others";
+            Ok(Reply::Answer(if severe {
+                2
+            } else {
+                q.item.codes().expect("codes")[0]
+            }))
+        }
+        fn crisis(&mut self, _: &[&Flag], resources: &[&Resource]) -> Result<(), Stop> {
+            self.0.extend(resources.iter().map(|r| r.id.clone()));
+            Ok(())
+        }
+        fn hidden_risk(&mut self, _: &RuleSet, _: &[HiddenRisk]) -> Result<(), Stop> {
+            Ok(())
+        }
+        fn disposition(&mut self, _: &RuleSet, _: usize) -> Result<super::Disposition, Stop> {
+            Ok(super::Disposition::Accepted)
+        }
+        fn review(&mut self, _: &[ReviewEntry<'_>]) -> Result<ReviewChoice, Stop> {
+            Ok(ReviewChoice::Confirm)
+        }
+    }
+    assert!(rules().resources.iter().any(|r| r.professional));
+    let mut prompter = Resources(Vec::new());
+    let mut answers = Answers::new(rules());
+    run(
+        rules(),
+        &mut answers,
+        &mut Vec::new(),
+        &mut prompter,
+        &mut |_, _| Ok(()),
+    )
+    .expect("runs");
+    assert!(prompter.0.iter().any(|id| id == "lifeline_988"));
+    assert!(
+        !prompter.0.iter().any(|id| id == "duty_to_protect"),
+        "{:?}",
+        prompter.0
+    );
+}
+
+#[test]
 fn a_session_keeps_the_originals_of_replaced_answers_and_old_sessions_still_load() {
     let dir = tempfile::tempdir().expect("dir");
     let path = dir.path().join("s.json");
