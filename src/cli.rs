@@ -540,11 +540,11 @@ fn interview(args: InterviewArgs) -> Result<ExitCode, Error> {
             first.join(", ")
         )));
     }
-    let (id, mut answers, path) = match &args.resume {
+    let (id, mut answers, mut replaced, path) = match &args.resume {
         Some(path) => {
-            let (id, answers) =
+            let (id, answers, replaced) =
                 session::load(path, &rules).map_err(|e| Error::Usage(e.to_string()))?;
-            (id, answers, path.clone())
+            (id, answers, replaced, path.clone())
         }
         None => {
             let path = args
@@ -557,7 +557,7 @@ fn interview(args: InterviewArgs) -> Result<ExitCode, Error> {
                     path.display()
                 )));
             }
-            (args.id.clone(), Answers::new(&rules), path)
+            (args.id.clone(), Answers::new(&rules), Vec::new(), path)
         }
     };
     let resume_hint = format!("carescreen interview --resume {}", path.display());
@@ -573,10 +573,16 @@ fn interview(args: InterviewArgs) -> Result<ExitCode, Error> {
         std::process::exit(ExitCode::Interrupted as i32);
     });
     let mut prompter = TerminalPrompter::new(lang);
-    let mut save = |answers: &Answers| {
-        session::save(&path, &rules, &id, answers).map_err(|e| Stop::Save(e.to_string()))
+    let mut save = |answers: &Answers, replaced: &[_]| {
+        session::save(&path, &rules, &id, answers, replaced).map_err(|e| Stop::Save(e.to_string()))
     };
-    match crate::interview::run(&rules, &mut answers, &mut prompter, &mut save) {
+    match crate::interview::run(
+        &rules,
+        &mut answers,
+        &mut replaced,
+        &mut prompter,
+        &mut save,
+    ) {
         Ok(()) => {}
         Err(Stop::Interrupted) => {
             let _ = console::Term::stderr().show_cursor();

@@ -4,7 +4,7 @@
 //! texts come from the rule set. One catalogue, so nothing is left
 //! untranslated.
 
-use crate::interview::{Disposition, DispositionReason};
+use crate::interview::{Disposition, DispositionReason, HiddenRisk};
 use crate::model::RuleSet;
 
 /// A language the tool's own messages are written in.
@@ -78,6 +78,67 @@ impl Lang {
         match self {
             Lang::En => "The interview continues. Press Enter.",
             Lang::Es => "La entrevista continúa. Pulse Enter.",
+        }
+    }
+
+    pub fn hidden_risk_title(self) -> &'static str {
+        match self {
+            Lang::En => "SAFETY ANSWERS THE FORM NOW SKIPS: KEPT, AND ASKED AGAIN NOW",
+            Lang::Es => "RESPUESTAS DE SEGURIDAD QUE EL FORMULARIO AHORA OMITE: SE CONSERVAN Y SE VUELVEN A PREGUNTAR",
+        }
+    }
+
+    /// Why the answers listed are kept and what happens next. `gate`: the
+    /// question whose answer hides them, and that answer in words.
+    pub fn hidden_risk_why(self, gate: Option<(&str, Option<&str>)>) -> String {
+        match self {
+            Lang::En => {
+                let kept = "but their answers raised a safety flag: they are kept, not dropped.";
+                let after =
+                    "the new answers replace the kept ones (the session keeps the originals).";
+                match gate {
+                    Some((gate, Some(answer))) => format!(
+                        "The answer '{answer}' to {gate} now skips these questions, {kept} That \
+                         question is asked again now, then each of these; {after}"
+                    ),
+                    Some((gate, None)) => format!(
+                        "{gate} has no answer, so the form now skips these questions, {kept} That \
+                         question is asked now, then each of these; {after}"
+                    ),
+                    None => format!(
+                        "The form now skips these questions, {kept} Each is asked again now; {after}"
+                    ),
+                }
+            }
+            Lang::Es => {
+                let kept =
+                    "pero sus respuestas indicaron una alerta de seguridad: se conservan, no \
+                            se descartan.";
+                let after = "las respuestas nuevas reemplazan a las conservadas (la sesión guarda \
+                             las originales).";
+                match gate {
+                    Some((gate, Some(answer))) => format!(
+                        "La respuesta «{answer}» a {gate} ahora omite estas preguntas, {kept} Ahora \
+                         se vuelve a hacer esa pregunta y después cada una de estas; {after}"
+                    ),
+                    Some((gate, None)) => format!(
+                        "{gate} no tiene respuesta, así que el formulario ahora omite estas \
+                         preguntas, {kept} Ahora se hace esa pregunta y después cada una de \
+                         estas; {after}"
+                    ),
+                    None => format!(
+                        "El formulario ahora omite estas preguntas, {kept} Ahora se vuelve a hacer \
+                         cada una; {after}"
+                    ),
+                }
+            }
+        }
+    }
+
+    pub fn hidden_risk_continue(self) -> &'static str {
+        match self {
+            Lang::En => "Press Enter to ask again.",
+            Lang::Es => "Pulse Enter para volver a preguntar.",
         }
     }
 
@@ -496,21 +557,52 @@ impl Lang {
     }
 }
 
+/// An answer in words, in the rule set's language: `yes`, an option's
+/// label, the number; `no answer` for none.
+fn answer_words(rules: &RuleSet, item: usize, value: Option<i64>) -> String {
+    let lang = Lang::of(&rules.lang);
+    match value {
+        None => lang.no_answer().to_string(),
+        Some(v) => match &rules.items[item].kind {
+            crate::model::ItemKind::YesNo { .. } => lang.yes_no(v).to_string(),
+            _ => rules.items[item]
+                .answer_label(v)
+                .map_or_else(|| v.to_string(), str::to_string),
+        },
+    }
+}
+
+/// The notice that answers skip logic now hides raised a safety flag, in
+/// the rule set's language: per question hiding some, the answers kept
+/// (`C-SSRS item 4 (intent): yes`) and why they are asked again.
+pub fn hidden_risk_words(rules: &RuleSet, hidden: &HiddenRisk) -> (Vec<String>, String) {
+    let lang = Lang::of(&rules.lang);
+    let items = hidden
+        .items
+        .iter()
+        .map(|&(i, code)| {
+            format!(
+                "{}: {}",
+                rules.items[i].short,
+                answer_words(rules, i, Some(code))
+            )
+        })
+        .collect();
+    let gate = hidden.gate.map(|(g, code)| {
+        (
+            rules.items[g].short.as_str(),
+            code.map(|c| answer_words(rules, g, Some(c))),
+        )
+    });
+    let why = lang.hidden_risk_why(gate.as_ref().map(|(g, a)| (*g, a.as_deref())));
+    (items, why)
+}
+
 /// A hidden answer kept for safety, or one to ask again, in words.
 pub fn hidden_answer_words(rules: &RuleSet, warning: &crate::assess::Warning) -> String {
     use crate::assess::Warning;
     let lang = Lang::of(&rules.lang);
-    let answer = |item: usize, value: Option<i64>| -> String {
-        match value {
-            None => lang.no_answer().to_string(),
-            Some(v) => match &rules.items[item].kind {
-                crate::model::ItemKind::YesNo { .. } => lang.yes_no(v).to_string(),
-                _ => rules.items[item]
-                    .answer_label(v)
-                    .map_or_else(|| v.to_string(), str::to_string),
-            },
-        }
-    };
+    let answer = |item: usize, value: Option<i64>| answer_words(rules, item, value);
     let name = |item: usize| rules.items[item].short.as_str();
     match warning {
         Warning::HiddenValueKept {

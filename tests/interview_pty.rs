@@ -316,3 +316,73 @@ fn an_interview_in_a_language_its_questions_lack_refuses_to_start() {
     p.exp_eof().expect("ends");
     assert_eq!(exit_code(&p), 2);
 }
+
+#[test]
+fn going_back_to_hide_an_intent_answer_names_it_and_asks_again_gate_first() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut p = interview(&["--id", "pty-4", "--session", "s.json"], dir.path());
+    p.exp_string("question 1 of 10").expect("first");
+    for _ in 0..36 {
+        enter(&mut p);
+    }
+    p.exp_string("C-SSRS screener (suicide risk) - question 1 of 7")
+        .expect("c-ssrs");
+    p.send("y").expect("send"); // cssrs_1 yes
+    enter(&mut p);
+    p.exp_string("question 2 of 7").expect("cssrs_2");
+    p.send("y").expect("send"); // yes
+    enter(&mut p);
+    p.exp_string("question 3 of 7").expect("cssrs_3");
+    enter(&mut p); // no
+    p.exp_string("question 4 of 7").expect("cssrs_4");
+    p.send("y").expect("send"); // yes: intent
+    enter(&mut p);
+    p.exp_string("!!! CRISIS").expect("crisis notice");
+    p.exp_string("Press Enter").expect("pause");
+    enter(&mut p);
+    // Back from item 5 to item 2, and change it to "no".
+    for at in ["question 5 of 7", "question 4 of 7", "question 3 of 7"] {
+        p.exp_string(at).expect("going back");
+        p.send(ESC).expect("send");
+        p.flush().expect("flush");
+    }
+    p.exp_string("question 2 of 7").expect("back at cssrs_2");
+    p.send("0").expect("send");
+    enter(&mut p);
+    p.exp_string("SAFETY ANSWERS THE FORM NOW SKIPS: KEPT, AND ASKED AGAIN NOW")
+        .expect("the hidden-risk notice");
+    p.exp_string("- C-SSRS item 4 (intent): yes")
+        .expect("the kept answer, named");
+    p.exp_string("The answer 'no' to C-SSRS item 2")
+        .expect("the question hiding it");
+    p.exp_string("Press Enter to ask again.").expect("pause");
+    enter(&mut p);
+    p.exp_string("question 2 of 7").expect("the gate first");
+    p.send("0").expect("send"); // still no
+    enter(&mut p);
+    p.exp_string("question 4 of 7")
+        .expect("then the intent question");
+    p.send("y").expect("send"); // still yes
+    enter(&mut p);
+    p.exp_string("question 6 of 7")
+        .expect("the interview goes on");
+    p.send_control('c').expect("ctrl-c");
+    p.exp_eof().expect("ends");
+
+    let session: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("s.json")).expect("session"))
+            .expect("json");
+    assert_eq!(session["answers"]["cssrs_2"], 0);
+    assert_eq!(
+        session["answers"]["cssrs_4"], 1,
+        "the confirmed yes is kept"
+    );
+    assert!(
+        session["answers"].get("cssrs_3").is_none(),
+        "a hidden no is dropped"
+    );
+    assert_eq!(
+        session["replaced"],
+        serde_json::json!([{"item": "cssrs_4", "code": 1, "hidden_by": "cssrs_2"}])
+    );
+}

@@ -2,6 +2,11 @@
 //! skip logic, lets the interviewer go back and change answers, reviews,
 //! and saves the session after every answer.
 //!
+//! A change that hides answers which raised a safety flag never drops them
+//! silently (policy 1.1): the interview names them at once and asks them
+//! again, the question whose answer hides them first; the session keeps
+//! the originals of the answers the re-ask replaced.
+//!
 //! The flow talks to a `Prompter`; `terminal.rs` is the dialoguer one,
 //! tests use a scripted one. The flow never prints.
 
@@ -11,7 +16,7 @@ pub mod terminal;
 use crate::answers::Answers;
 use crate::assess::{established_flags, shown_items};
 use crate::error::AnswerError;
-use crate::model::{Flag, Instrument, Item, ItemIdx, Resource, RuleSet};
+use crate::model::{Flag, Instrument, Item, ItemIdx, Resource, RuleSet, Subject};
 
 /// One question, with where the interview stands.
 #[derive(Debug)]
@@ -102,55 +107,81 @@ pub enum Disposition {
     },
 }
 
+/// Answers skip logic now hides that raised a safety flag, with the
+/// question whose answer hides them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HiddenRisk {
+    /// The question whose answer hides them, with that answer.
+    pub gate: Option<(ItemIdx, Option<i64>)>,
+    /// The hidden questions, with their kept answers.
+    pub items: Vec<(ItemIdx, i64)>,
+}
+
+/// An answer a re-ask replaced: the session file keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Replaced {
+    pub item: ItemIdx,
+    /// The original answer.
+    pub code: i64,
+    /// The question whose answer hid it.
+    pub hidden_by: Option<ItemIdx>,
+}
+
+/// Saves the session: its answers, and the originals re-asks replaced.
+pub type Save<'a> = dyn FnMut(&Answers, &[Replaced]) -> Result<(), Stop> + 'a;
+
 /// The interview's side of the terminal.
 pub trait Prompter {
     /// After the result: accept the recommendation, or record another
     /// level with a reason and who decided.
     fn disposition(&mut self, rules: &RuleSet, recommended: usize) -> Result<Disposition, Stop>;
     fn ask(&mut self, question: &Question<'_>) -> Result<Reply, Stop>;
-    /// Shown the moment answers establish a crisis flag.
+    /// Shown the moment answers establish a crisis flag. The client may
+    /// read it: no resource for the professional only is listed.
     fn crisis(&mut self, flags: &[&Flag], resources: &[&Resource]) -> Result<(), Stop>;
+    /// Shown the moment a change (or a resumed session) hides answers
+    /// that raised a safety flag: they are kept, and asked again now.
+    fn hidden_risk(&mut self, rules: &RuleSet, hidden: &[HiddenRisk]) -> Result<(), Stop>;
     fn review(&mut self, entries: &[ReviewEntry<'_>]) -> Result<ReviewChoice, Stop>;
 }
 
-/// Run the interview over `answers` (empty, or resumed), saving after every
-/// answer with `save`. Returns when the interviewer confirms the review.
+/// Run the interview over `answers` (empty, or resumed) and `replaced`
+/// (the originals re-asks replaced so far), saving both after every answer
+/// with `save`. Returns when the interviewer confirms the review.
 pub fn run(
     rules: &RuleSet,
     answers: &mut Answers,
+    replaced: &mut Vec<Replaced>,
     prompter: &mut dyn Prompter,
-    save: &mut dyn FnMut(&Answers) -> Result<(), Stop>,
+    save: &mut Save<'_>,
 ) -> Result<(), Stop> {
+    let items = rules.items.len();
     let mut flow = Flow {
         rules,
+        save,
+        replaced,
         noticed: vec![false; rules.flags.len()],
+        reasking: vec![None; items],
+        confirmed: vec![None; items],
     };
-    // A resumed session: answers skip logic hides are dropped, and a crisis
-    // its answers establish is shown again before anything else (whoever
-    // resumes may not have seen it).
-    let shown = shown_items(rules, answers);
-    let mut dropped = false;
-    for (i, &visible) in shown.iter().enumerate() {
-        if !visible && answers.get(i).is_some() {
-            answers.clear(i);
-            dropped = true;
-        }
-    }
-    if dropped {
-        save(answers)?;
-    }
+    // A resumed session: a crisis its answers establish is shown again
+    // before anything else (whoever resumes may not have seen it); answers
+    // skip logic hides are settled as after a change.
     flow.notice_crisis(answers, prompter)?;
+    flow.settle(answers, prompter)?;
+    flow.walk_reasked(answers, prompter)?;
+    let shown = shown_items(rules, answers);
     let answerable = |i: usize| rules.items[i].is_answerable();
-    let start = (0..rules.items.len())
+    let start = (0..items)
         .find(|&i| answerable(i) && shown[i] && answers.get(i).is_none())
-        .unwrap_or(rules.items.len());
+        .unwrap_or(items);
     let mut history: Vec<ItemIdx> = (0..start)
         .filter(|&i| answerable(i) && shown[i] && answers.get(i).is_some())
         .collect();
-    flow.walk(answers, prompter, save, start, &mut history, false)?;
+    flow.walk(answers, prompter, start..items, &mut history, false)?;
     loop {
         let shown = shown_items(rules, answers);
-        let entries: Vec<ReviewEntry<'_>> = (0..rules.items.len())
+        let entries: Vec<ReviewEntry<'_>> = (0..items)
             .filter(|&i| shown[i])
             .filter_map(|i| {
                 let item = &rules.items[i];
@@ -166,60 +197,78 @@ pub fn run(
             ReviewChoice::Confirm => return Ok(()),
             ReviewChoice::Change(index) => {
                 let mut history = Vec::new();
-                flow.ask_one(answers, prompter, save, index, &mut history)?;
+                flow.ask_one(answers, prompter, index, &mut history)?;
+                flow.settle(answers, prompter)?;
                 // Newly shown questions get asked (Back from the first of
                 // them returns to the changed one); the rest keep their answers.
-                flow.walk(answers, prompter, save, 0, &mut vec![index], true)?;
+                flow.walk(answers, prompter, 0..items, &mut vec![index], true)?;
             }
         }
     }
 }
 
+/// A hidden answer that raised a safety flag, kept until it is asked again.
+#[derive(Debug, Clone, Copy)]
+struct Kept {
+    code: i64,
+    gate: Option<ItemIdx>,
+}
+
 struct Flow<'a> {
     rules: &'a RuleSet,
+    save: &'a mut Save<'a>,
+    /// Originals of answers a re-ask replaced, saved with the answers.
+    replaced: &'a mut Vec<Replaced>,
     /// Crisis flags already shown.
     noticed: Vec<bool>,
+    /// By item: a kept hidden answer waiting to be asked again. Once its
+    /// gate shows it, the walk asks it even where it asks only gaps.
+    reasking: Vec<Option<Kept>>,
+    /// By item: a hidden answer given again when asked directly that
+    /// still raises a safety flag. It stays (the engine counts it for
+    /// safety) and is not asked again while it stands.
+    confirmed: Vec<Option<i64>>,
 }
 
 impl Flow<'_> {
-    /// Ask every shown item from `from` on (only unanswered ones when
-    /// `gaps_only`); `Back` returns to the previous question asked.
+    fn save(&mut self, answers: &Answers) -> Result<(), Stop> {
+        (self.save)(answers, self.replaced)
+    }
+
+    /// Ask every shown item in `range` (only unanswered ones, and kept
+    /// answers waiting to be asked again, when `gaps_only`); `Back` returns
+    /// to the previous question asked.
     fn walk(
         &mut self,
         answers: &mut Answers,
         prompter: &mut dyn Prompter,
-        save: &mut dyn FnMut(&Answers) -> Result<(), Stop>,
-        from: usize,
+        range: std::ops::Range<usize>,
         history: &mut Vec<ItemIdx>,
         gaps_only: bool,
     ) -> Result<(), Stop> {
         let rules = self.rules;
-        let mut i = from;
+        let mut i = range.start;
         // The question Back returned to is asked even when answered.
         let mut revisit: Option<usize> = None;
-        while i < rules.items.len() {
+        while i < range.end {
+            // Hidden answers still held here are kept for safety (`settle`).
             let shown = shown_items(rules, answers);
-            if !shown[i] {
-                // An answer skip logic now hides is dropped.
-                if answers.get(i).is_some() {
-                    answers.clear(i);
-                    save(answers)?;
-                }
+            let answered_gap = gaps_only
+                && answers.get(i).is_some()
+                && self.reasking[i].is_none()
+                && revisit != Some(i);
+            if !shown[i] || !rules.items[i].is_answerable() || answered_gap {
                 i += 1;
                 continue;
             }
-            let answered_gap = gaps_only && answers.get(i).is_some() && revisit != Some(i);
-            if !rules.items[i].is_answerable() || answered_gap {
-                i += 1;
-                continue;
-            }
-            match self.ask_one(answers, prompter, save, i, history)? {
+            match self.ask_one(answers, prompter, i, history)? {
                 Some(back_to) => {
                     i = back_to;
                     revisit = Some(back_to);
                 }
                 None => {
                     history.push(i);
+                    self.settle(answers, prompter)?;
                     i += 1;
                 }
             }
@@ -227,12 +276,32 @@ impl Flow<'_> {
         Ok(())
     }
 
+    /// On resume: the kept answers a re-asked gate now shows are asked at
+    /// once, with the questions it shows between them. (During the
+    /// interview the walk is already at them: it goes on after the gate.)
+    fn walk_reasked(
+        &mut self,
+        answers: &mut Answers,
+        prompter: &mut dyn Prompter,
+    ) -> Result<(), Stop> {
+        let shown = shown_items(self.rules, answers);
+        let due: Vec<ItemIdx> = (0..self.rules.items.len())
+            .filter(|&i| shown[i] && self.reasking[i].is_some())
+            .collect();
+        let (Some(&first), Some(&last)) = (due.first(), due.last()) else {
+            return Ok(());
+        };
+        let gate = self.reasking[first].and_then(|kept| kept.gate);
+        let mut history: Vec<ItemIdx> = gate.into_iter().collect();
+        let from = gate.map_or(first, |g| g + 1);
+        self.walk(answers, prompter, from..last + 1, &mut history, true)
+    }
+
     /// Ask one item. `Some(previous)` when the interviewer went back.
     fn ask_one(
         &mut self,
         answers: &mut Answers,
         prompter: &mut dyn Prompter,
-        save: &mut dyn FnMut(&Answers) -> Result<(), Stop>,
         index: ItemIdx,
         history: &mut Vec<ItemIdx>,
     ) -> Result<Option<ItemIdx>, Stop> {
@@ -265,12 +334,134 @@ impl Flow<'_> {
                 },
                 Reply::Answer(code) => {
                     answers.set(rules, index, code)?;
-                    save(answers)?;
+                    // The new answer replaces a kept one; the session
+                    // keeps the original.
+                    if let Some(kept) = self.reasking[index].take() {
+                        self.replaced.push(Replaced {
+                            item: index,
+                            code: kept.code,
+                            hidden_by: kept.gate,
+                        });
+                    }
+                    self.save(answers)?;
                     self.notice_crisis(answers, prompter)?;
                     return Ok(None);
                 }
             }
         }
+    }
+
+    /// After an answer (and on resume): answers skip logic now hides are
+    /// dropped, except those that raised a safety flag. Those are named at
+    /// once and asked again, the question whose answer hides them first.
+    /// If its new answer shows them, the walk asks them next; if it still
+    /// hides them, each is asked here directly.
+    fn settle(&mut self, answers: &mut Answers, prompter: &mut dyn Prompter) -> Result<(), Stop> {
+        loop {
+            let due = self.drop_hidden(answers)?;
+            if due.is_empty() {
+                return Ok(());
+            }
+            if due.iter().any(|&i| self.reasking[i].is_none()) {
+                self.name_and_ask_gates(answers, prompter, &due)?;
+            } else {
+                self.ask_directly(answers, prompter, &due)?;
+            }
+        }
+    }
+
+    /// Drop the hidden answers that raise nothing; the hidden answers that
+    /// raise a safety flag and are not confirmed are due to be asked again.
+    fn drop_hidden(&mut self, answers: &mut Answers) -> Result<Vec<ItemIdx>, Stop> {
+        let rules = self.rules;
+        let shown = shown_items(rules, answers);
+        for (i, _) in shown.iter().enumerate().filter(|(_, &s)| s) {
+            self.confirmed[i] = None;
+        }
+        let hidden = hidden_answers(answers, &shown);
+        let mut due = Vec::new();
+        let mut dropped = false;
+        for &i in &hidden {
+            if self.confirmed[i].is_some_and(|c| answers.get(i) == Some(c)) {
+                continue;
+            }
+            if raises_safety(rules, answers, &hidden, i) {
+                due.push(i);
+            } else {
+                answers.clear(i);
+                self.reasking[i] = None;
+                self.confirmed[i] = None;
+                dropped = true;
+            }
+        }
+        if dropped {
+            self.save(answers)?;
+        }
+        Ok(due)
+    }
+
+    /// Newly hidden risk answers: keep them, say so, then ask again the
+    /// question whose answer hides them.
+    fn name_and_ask_gates(
+        &mut self,
+        answers: &mut Answers,
+        prompter: &mut dyn Prompter,
+        due: &[ItemIdx],
+    ) -> Result<(), Stop> {
+        let shown = shown_items(self.rules, answers);
+        for &i in due {
+            if let (None, Some(code)) = (self.reasking[i], answers.get(i)) {
+                let gate = hiding_gate(self.rules, &shown, i);
+                self.reasking[i] = Some(Kept { code, gate });
+            }
+        }
+        let notice = self.hidden_risks(answers, due);
+        prompter.hidden_risk(self.rules, &notice)?;
+        for gate in notice.iter().filter_map(|n| n.gate).map(|(g, _)| g) {
+            // Back has nowhere to go from here: the question is asked again.
+            self.ask_one(answers, prompter, gate, &mut Vec::new())?;
+        }
+        Ok(())
+    }
+
+    /// Risk answers their gates, asked again, still hide: ask each
+    /// directly. An answer that still raises a safety flag is confirmed and
+    /// stays (the engine counts it); one that raises nothing is dropped next.
+    fn ask_directly(
+        &mut self,
+        answers: &mut Answers,
+        prompter: &mut dyn Prompter,
+        due: &[ItemIdx],
+    ) -> Result<(), Stop> {
+        for &i in due {
+            self.ask_one(answers, prompter, i, &mut Vec::new())?;
+        }
+        let hidden = hidden_answers(answers, &shown_items(self.rules, answers));
+        for &i in due {
+            if raises_safety(self.rules, answers, &hidden, i) {
+                self.confirmed[i] = answers.get(i);
+            }
+        }
+        Ok(())
+    }
+
+    /// The kept answers of `due`, by the question whose answer hides them.
+    fn hidden_risks(&self, answers: &Answers, due: &[ItemIdx]) -> Vec<HiddenRisk> {
+        let mut out: Vec<HiddenRisk> = Vec::new();
+        for &i in due {
+            let Some(kept) = self.reasking[i] else {
+                continue;
+            };
+            let gate = kept.gate.map(|g| (g, answers.get(g)));
+            match out.iter_mut().find(|n| n.gate.map(|g| g.0) == kept.gate) {
+                Some(notice) => notice.items.push((i, kept.code)),
+                None => out.push(HiddenRisk {
+                    gate,
+                    items: vec![(i, kept.code)],
+                }),
+            }
+        }
+        out
     }
 
     /// Show the crisis notice the moment a crisis flag is established.
@@ -291,9 +482,65 @@ impl Flow<'_> {
             self.noticed[f] = true;
         }
         let flags: Vec<&Flag> = new.iter().map(|&f| &rules.flags[f]).collect();
-        let resources: Vec<&Resource> = rules.resources.iter().collect();
+        // The person may read the notice: no resource for the professional only.
+        let resources: Vec<&Resource> =
+            rules.resources.iter().filter(|r| !r.professional).collect();
         prompter.crisis(&flags, &resources)
     }
+}
+
+/// Items skip logic hides that hold an answer.
+fn hidden_answers(answers: &Answers, shown: &[bool]) -> Vec<ItemIdx> {
+    (0..shown.len())
+        .filter(|&i| !shown[i] && answers.get(i).is_some())
+        .collect()
+}
+
+/// Whether the hidden answer to `item` raises a safety flag: the safety
+/// flags `answers` establish with it are more than without it, on its own
+/// (the other hidden answers cleared) or among the others.
+fn raises_safety(rules: &RuleSet, answers: &Answers, hidden: &[ItemIdx], item: ItemIdx) -> bool {
+    let safety = |a: &Answers| -> Vec<usize> {
+        established_flags(rules, a)
+            .into_iter()
+            .filter(|&f| rules.flags[f].is_safety())
+            .collect()
+    };
+    let more = |with: &Answers, without: &Answers| {
+        let base = safety(without);
+        safety(with).iter().any(|f| !base.contains(f))
+    };
+    let without = |a: &Answers, i: ItemIdx| {
+        let mut a = a.clone();
+        a.clear(i);
+        a
+    };
+    let mut alone = answers.clone();
+    for &h in hidden.iter().filter(|&&h| h != item) {
+        alone.clear(h);
+    }
+    more(&alone, &without(&alone, item)) || more(answers, &without(answers, item))
+}
+
+/// The question whose answer hides `item`: the first item its `show_if`
+/// reads, or, when that one is hidden too, the question hiding it.
+fn hiding_gate(rules: &RuleSet, shown: &[bool], item: ItemIdx) -> Option<ItemIdx> {
+    let read = |i: ItemIdx| {
+        let mut subjects = Vec::new();
+        rules.items[i].show_if.as_ref()?.subjects(&mut subjects);
+        subjects.into_iter().find_map(|s| match s {
+            Subject::Item(g) => Some(g),
+            _ => None,
+        })
+    };
+    let mut gate = read(item)?;
+    while !shown[gate] {
+        match read(gate) {
+            Some(up) => gate = up,
+            None => break,
+        }
+    }
+    Some(gate)
 }
 
 #[cfg(test)]

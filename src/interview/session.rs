@@ -1,4 +1,5 @@
-//! The interview's session file: the answers so far, saved atomically after
+//! The interview's session file: the answers so far, and the originals of
+//! answers a re-ask replaced (policy 1.1), saved atomically together after
 //! every answer, readable by the owner only, tied to one rule set by its
 //! SHA-256 so a resumed session is never scored by other rules.
 
@@ -8,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use super::Replaced;
 use crate::answers::Answers;
 use crate::model::RuleSet;
 
@@ -23,6 +25,22 @@ struct SessionFile {
     id: String,
     /// Item id → answer code.
     answers: BTreeMap<String, i64>,
+    /// Answers a re-ask replaced, oldest first. Absent in sessions saved
+    /// before re-asks existed, and while there are none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    replaced: Vec<ReplacedEntry>,
+}
+
+/// An original answer a re-ask replaced.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReplacedEntry {
+    /// Item id.
+    item: String,
+    /// The original answer code.
+    code: i64,
+    /// Id of the item whose answer hid it.
+    hidden_by: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -69,7 +87,13 @@ pub fn default_path(id: &str) -> PathBuf {
 }
 
 /// Save atomically (a temporary file beside it, then a rename), owner-only.
-pub fn save(path: &Path, rules: &RuleSet, id: &str, answers: &Answers) -> std::io::Result<()> {
+pub fn save(
+    path: &Path,
+    rules: &RuleSet,
+    id: &str,
+    answers: &Answers,
+    replaced: &[Replaced],
+) -> std::io::Result<()> {
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
@@ -94,6 +118,14 @@ pub fn save(path: &Path, rules: &RuleSet, id: &str, answers: &Answers) -> std::i
             .enumerate()
             .filter_map(|(i, item)| answers.get(i).map(|code| (item.id.clone(), code)))
             .collect(),
+        replaced: replaced
+            .iter()
+            .map(|r| ReplacedEntry {
+                item: rules.items[r.item].id.clone(),
+                code: r.code,
+                hidden_by: r.hidden_by.map(|g| rules.items[g].id.clone()),
+            })
+            .collect(),
     };
     // tempfile creates the file readable by its owner only.
     let mut temp = tempfile::NamedTempFile::new_in(dir)?;
@@ -104,8 +136,12 @@ pub fn save(path: &Path, rules: &RuleSet, id: &str, answers: &Answers) -> std::i
     Ok(())
 }
 
-/// Load a session for `rules`: its id and answers.
-pub fn load(path: &Path, rules: &RuleSet) -> Result<(String, Answers), SessionError> {
+/// Load a session for `rules`: its id, answers, and the originals re-asks
+/// replaced.
+pub fn load(
+    path: &Path,
+    rules: &RuleSet,
+) -> Result<(String, Answers, Vec<Replaced>), SessionError> {
     let text = std::fs::read_to_string(path).map_err(|source| SessionError::Read {
         path: path.to_path_buf(),
         source,
@@ -128,5 +164,21 @@ pub fn load(path: &Path, rules: &RuleSet) -> Result<(String, Answers), SessionEr
     }
     let answers = Answers::from_codes(rules, file.answers.iter().map(|(k, v)| (k.as_str(), *v)))
         .map_err(|e| invalid(e.to_string()))?;
-    Ok((file.id, answers))
+    let item = |id: &str| {
+        rules
+            .item_index(id)
+            .ok_or_else(|| invalid(format!("`{id}` is not an item of this rule set")))
+    };
+    let replaced = file
+        .replaced
+        .iter()
+        .map(|r| {
+            Ok(Replaced {
+                item: item(&r.item)?,
+                code: r.code,
+                hidden_by: r.hidden_by.as_deref().map(item).transpose()?,
+            })
+        })
+        .collect::<Result<_, SessionError>>()?;
+    Ok((file.id, answers, replaced))
 }

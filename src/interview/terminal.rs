@@ -10,7 +10,8 @@ use console::{style, Term};
 use dialoguer::{FuzzySelect, Input, Select};
 
 use super::{
-    Disposition, DispositionReason, Prompter, Question, Reply, ReviewChoice, ReviewEntry, Stop,
+    Disposition, DispositionReason, HiddenRisk, Prompter, Question, Reply, ReviewChoice,
+    ReviewEntry, Stop,
 };
 use crate::messages::Lang;
 use crate::model::{Flag, Item, ItemKind, Resource, RuleSet};
@@ -42,6 +43,33 @@ fn stop(err: dialoguer::Error) -> Stop {
     } else {
         Stop::Io(io)
     }
+}
+
+/// Notices are written for a terminal this wide.
+const WIDTH: usize = 80;
+
+/// `text` in lines of at most `WIDTH` columns, each after `indent` spaces
+/// (later lines after `hang` more); a word longer than a line stands alone.
+fn wrap(text: &str, indent: usize, hang: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = " ".repeat(indent);
+    let mut empty = true;
+    for word in text.split_whitespace() {
+        let width = line.chars().count();
+        if !empty && width + 1 + word.chars().count() > WIDTH {
+            lines.push(std::mem::replace(&mut line, " ".repeat(indent + hang)));
+            empty = true;
+        }
+        if !empty {
+            line.push(' ');
+        }
+        line.push_str(word);
+        empty = false;
+    }
+    if !empty {
+        lines.push(line);
+    }
+    lines
 }
 
 /// An answer as the prompts show it: the code, then its words.
@@ -162,6 +190,33 @@ impl Prompter for TerminalPrompter {
         Ok(())
     }
 
+    fn hidden_risk(&mut self, rules: &RuleSet, hidden: &[HiddenRisk]) -> Result<(), Stop> {
+        // In the rule set's language, as the items' names are; in words
+        // and markers, not by colour alone.
+        let lang = Lang::of(&rules.lang);
+        let bar = "!".repeat(60);
+        self.line("")?;
+        self.line(&style(&bar).yellow().bold().to_string())?;
+        for line in wrap(lang.hidden_risk_title(), 0, 0) {
+            self.line(&style(line).bold().to_string())?;
+        }
+        for notice in hidden {
+            let (items, why) = crate::messages::hidden_risk_words(rules, notice);
+            for item in items {
+                for line in wrap(&format!("- {item}"), 2, 2) {
+                    self.line(&line)?;
+                }
+            }
+            for line in wrap(&why, 2, 0) {
+                self.line(&line)?;
+            }
+        }
+        self.line(&style(&bar).yellow().bold().to_string())?;
+        self.line(lang.hidden_risk_continue())?;
+        self.term.read_line().map_err(Stop::Io)?;
+        Ok(())
+    }
+
     fn disposition(&mut self, rules: &RuleSet, recommended: usize) -> Result<Disposition, Stop> {
         self.line("")?;
         // At the most intensive level the result above may carry a crisis
@@ -241,5 +296,41 @@ impl Prompter for TerminalPrompter {
             0 => ReviewChoice::Confirm,
             i => ReviewChoice::Change(entries[i - 1].index),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{wrap, WIDTH};
+    use crate::interview::HiddenRisk;
+    use crate::messages::{hidden_risk_words, Lang};
+    use crate::rules::{load_in, RulesSource};
+
+    #[test]
+    fn the_hidden_risk_notice_fits_80_columns_in_each_language() {
+        for lang in ["en", "es"] {
+            let rules = load_in(&RulesSource::Embedded, lang).expect("default rules");
+            let item = |id: &str| rules.item_index(id).expect("item");
+            let notice = HiddenRisk {
+                gate: Some((item("cssrs_2"), Some(0))),
+                items: vec![
+                    (item("cssrs_3"), 1),
+                    (item("cssrs_4"), 1),
+                    (item("cssrs_5"), 1),
+                ],
+            };
+            let (items, why) = hidden_risk_words(&rules, &notice);
+            let mut lines = wrap(Lang::of(lang).hidden_risk_title(), 0, 0);
+            for item in &items {
+                lines.extend(wrap(&format!("- {item}"), 2, 2));
+            }
+            lines.extend(wrap(&why, 2, 0));
+            for line in &lines {
+                assert!(line.chars().count() <= WIDTH, "{line}");
+            }
+            let text = lines.join("\n");
+            assert!(text.contains(&rules.items[item("cssrs_4")].short), "{text}");
+            assert!(text.contains(&rules.items[item("cssrs_2")].short), "{text}");
+        }
     }
 }

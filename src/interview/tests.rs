@@ -2,7 +2,9 @@
 
 use std::collections::{HashMap, VecDeque};
 
-use super::{run, Prompter, Question, Reply, ReviewChoice, ReviewEntry, Stop};
+use super::{
+    run, HiddenRisk, Prompter, Question, Replaced, Reply, ReviewChoice, ReviewEntry, Stop,
+};
 use crate::answers::Answers;
 use crate::model::{Flag, Resource, RuleSet};
 use crate::rules::{load, RulesSource};
@@ -25,6 +27,15 @@ struct Script {
     pending_change: Option<i64>,
     log: Vec<String>,
     stop_at: Option<&'static str>,
+    /// Replies given in turn each time an item is asked, before the rest.
+    replies: HashMap<&'static str, VecDeque<Reply>>,
+}
+
+impl Script {
+    /// Reply to `id` with these, in turn, the next times it is asked.
+    fn replies(&mut self, id: &'static str, replies: &[Reply]) {
+        self.replies.entry(id).or_default().extend(replies);
+    }
 }
 
 impl Prompter for Script {
@@ -36,6 +47,9 @@ impl Prompter for Script {
         }
         if let Some(code) = self.pending_change.take() {
             return Ok(Reply::Answer(code));
+        }
+        if let Some(reply) = self.replies.get_mut(id).and_then(VecDeque::pop_front) {
+            return Ok(reply);
         }
         if let Some(at) = self.back_at.iter().position(|(item, _)| *item == id) {
             let (item, later) = self.back_at.remove(at);
@@ -54,6 +68,30 @@ impl Prompter for Script {
         assert!(!resources.is_empty());
         let ids: Vec<&str> = flags.iter().map(|f| f.id.as_str()).collect();
         self.log.push(format!("crisis {}", ids.join(",")));
+        Ok(())
+    }
+
+    fn hidden_risk(&mut self, rules: &RuleSet, hidden: &[HiddenRisk]) -> Result<(), Stop> {
+        for notice in hidden {
+            let items: Vec<String> = notice
+                .items
+                .iter()
+                .map(|&(i, code)| format!("{}={code}", rules.items[i].id))
+                .collect();
+            let gate = notice.gate.map_or("none".to_string(), |(g, code)| {
+                format!(
+                    "{}={}",
+                    rules.items[g].id,
+                    code.map_or("_".into(), |c| c.to_string())
+                )
+            });
+            self.log
+                .push(format!("hidden_risk {} by {gate}", items.join(",")));
+            // The words exist in the rule set's language.
+            let (lines, why) = crate::messages::hidden_risk_words(rules, notice);
+            assert_eq!(lines.len(), notice.items.len());
+            assert!(!why.is_empty());
+        }
         Ok(())
     }
 
@@ -78,12 +116,28 @@ impl Prompter for Script {
 }
 
 fn interview(script: &mut Script, answers: &mut Answers) -> Result<usize, Stop> {
+    interview_saved(script, answers, &mut Vec::new()).map(|(saves, _)| saves)
+}
+
+/// The interview, with the count of saves and the originals of replaced
+/// answers as last saved (what the session file holds).
+fn interview_saved(
+    script: &mut Script,
+    answers: &mut Answers,
+    replaced: &mut Vec<Replaced>,
+) -> Result<(usize, Vec<Replaced>), Stop> {
     let mut saves = 0;
-    run(rules(), answers, script, &mut |_| {
+    let mut saved = replaced.clone();
+    run(rules(), answers, replaced, script, &mut |_, r| {
         saves += 1;
+        saved = r.to_vec();
         Ok(())
     })?;
-    Ok(saves)
+    Ok((saves, saved))
+}
+
+fn item(id: &str) -> usize {
+    rules().item_index(id).expect("item")
 }
 
 fn asked(script: &Script) -> Vec<&str> {
@@ -139,10 +193,10 @@ fn going_back_and_changing_an_answer_drops_answers_it_hides() {
     );
     assert_eq!(code(&answers, "cssrs_3"), Some(1));
 
-    // Now change cssrs_2 to "no" at review: cssrs_3..5 are hidden and dropped.
+    // Now change cssrs_2 to "no" at review: cssrs_3..5, all "no", are
+    // hidden, raise nothing, and are dropped.
     let mut script = Script::default();
     script.answers.insert("cssrs_2", 1);
-    script.answers.insert("cssrs_3", 1);
     script.reviews.push_back(("cssrs_2", 0));
     let mut answers = Answers::new(rules());
     interview(&mut script, &mut answers).expect("completes");
@@ -152,6 +206,7 @@ fn going_back_and_changing_an_answer_drops_answers_it_hides() {
         None,
         "a hidden answer is dropped"
     );
+    assert!(!script.log.iter().any(|l| l.starts_with("hidden_risk")));
     assert_eq!(script.log.iter().filter(|l| *l == "review").count(), 2);
 }
 
@@ -285,7 +340,7 @@ fn a_session_is_saved_privately_and_refused_by_other_rules() {
     let path = dir.path().join("sessions").join("s.json");
     let mut answers = Answers::new(rules());
     answers.set(rules(), 0, 2).expect("code");
-    super::session::save(&path, rules(), "c-1", &answers).expect("saved");
+    super::session::save(&path, rules(), "c-1", &answers, &[]).expect("saved");
     let mode = std::fs::metadata(&path).expect("meta").permissions().mode() & 0o777;
     assert_eq!(mode, 0o600);
     let folder = std::fs::metadata(dir.path().join("sessions"))
@@ -294,7 +349,7 @@ fn a_session_is_saved_privately_and_refused_by_other_rules() {
         .mode()
         & 0o777;
     assert_eq!(folder, 0o700);
-    let (id, back) = super::session::load(&path, rules()).expect("loads");
+    let (id, back, _) = super::session::load(&path, rules()).expect("loads");
     assert_eq!((id.as_str(), back.get(0)), ("c-1", Some(2)));
 
     let other = load(&RulesSource::Path(
@@ -326,20 +381,342 @@ fn a_resumed_session_shows_its_crisis_again_before_the_next_question() {
 }
 
 #[test]
-fn a_resumed_session_drops_answers_skip_logic_hides() {
+fn a_resumed_session_drops_hidden_answers_that_raise_nothing() {
     let mut answers = Answers::new(rules());
-    let i4 = rules().item_index("cssrs_4").expect("item");
-    answers
-        .set(rules(), rules().item_index("cssrs_2").expect("item"), 0)
-        .expect("code");
-    answers.set(rules(), i4, 1).expect("code");
+    for (id, code) in [
+        ("cssrs_2", 0),
+        ("cssrs_4", 0),
+        ("pcptsd5_0", 0),
+        ("pcptsd5_1", 1),
+    ] {
+        answers.set(rules(), item(id), code).expect("code");
+    }
     let mut script = Script::default();
     interview(&mut script, &mut answers).expect("completes");
-    assert_eq!(answers.get(i4), None);
+    assert_eq!(code(&answers, "cssrs_4"), None);
+    assert_eq!(code(&answers, "pcptsd5_1"), None, "not a safety answer");
     assert!(
-        !script.log.iter().any(|l| l.starts_with("crisis")),
-        "a hidden answer raises nothing"
+        !script
+            .log
+            .iter()
+            .any(|l| l.starts_with("crisis") || l.starts_with("hidden_risk")),
+        "a hidden answer raises nothing: {:?}",
+        script.log
     );
+}
+
+/// C-SSRS 1 yes, 2 yes, 3 no, 4 yes (the crisis notice), then back from
+/// item 5 to item 2, changed to "no": item 4's "yes" is hidden.
+fn intent_then_back_to_item_2(script: &mut Script) {
+    script.replies("cssrs_1", &[Reply::Answer(1)]);
+    script.replies("cssrs_2", &[Reply::Answer(1), Reply::Answer(0)]);
+    script.replies("cssrs_3", &[Reply::Answer(0), Reply::Back]);
+    script.replies("cssrs_4", &[Reply::Answer(1), Reply::Back]);
+    script.replies("cssrs_5", &[Reply::Back]);
+}
+
+#[test]
+fn a_change_that_hides_a_risk_answer_names_it_and_asks_the_gate_then_it_again() {
+    let mut script = Script::default();
+    intent_then_back_to_item_2(&mut script);
+    // Asked again: item 2 still "no"; item 4, asked directly, still "yes".
+    script.replies("cssrs_2", &[Reply::Answer(0)]);
+    script.replies("cssrs_4", &[Reply::Answer(1)]);
+    let mut answers = Answers::new(rules());
+    let (_, replaced) =
+        interview_saved(&mut script, &mut answers, &mut Vec::new()).expect("completes");
+    let from = script
+        .log
+        .iter()
+        .position(|l| l == "ask cssrs_1")
+        .expect("asked");
+    let log: Vec<&str> = script.log[from..]
+        .iter()
+        .map(String::as_str)
+        .take(13)
+        .collect();
+    assert_eq!(
+        log,
+        [
+            "ask cssrs_1",
+            "ask cssrs_2",
+            "ask cssrs_3",
+            "ask cssrs_4",
+            "crisis suicide_risk_high",
+            "ask cssrs_5",
+            "ask cssrs_4",
+            "ask cssrs_3",
+            "ask cssrs_2",
+            // Item 3's "no" raises nothing: dropped without a word.
+            "hidden_risk cssrs_4=1 by cssrs_2=0",
+            "ask cssrs_2",
+            "ask cssrs_4",
+            "ask cssrs_6",
+        ]
+    );
+    assert_eq!(code(&answers, "cssrs_2"), Some(0));
+    assert_eq!(code(&answers, "cssrs_3"), None);
+    assert_eq!(
+        code(&answers, "cssrs_4"),
+        Some(1),
+        "the confirmed yes stays"
+    );
+    assert_eq!(
+        asked(&script).iter().filter(|a| **a == "cssrs_4").count(),
+        3,
+        "not asked again after it was confirmed"
+    );
+    let result = crate::assess::assess(rules(), &answers).expect("scored");
+    assert!(result.crisis, "the engine counts the kept yes for safety");
+    assert!(result
+        .warnings
+        .iter()
+        .any(|w| w.code(rules()) == "hidden_kept:cssrs_4"));
+    assert_eq!(
+        replaced,
+        [Replaced {
+            item: item("cssrs_4"),
+            code: 1,
+            hidden_by: Some(item("cssrs_2")),
+        }],
+        "the session keeps the original"
+    );
+}
+
+#[test]
+fn a_re_asked_gate_that_shows_the_risk_answers_again_lets_the_walk_ask_them() {
+    let mut script = Script::default();
+    intent_then_back_to_item_2(&mut script);
+    // Asked again: item 2 "yes"; the walk asks 3, 4 (now "no") and 5.
+    script.replies("cssrs_2", &[Reply::Answer(1)]);
+    script.replies("cssrs_4", &[Reply::Answer(0)]);
+    let mut answers = Answers::new(rules());
+    let (_, replaced) =
+        interview_saved(&mut script, &mut answers, &mut Vec::new()).expect("completes");
+    let at = script
+        .log
+        .iter()
+        .position(|l| l.starts_with("hidden_risk"))
+        .expect("notice");
+    let log: Vec<&str> = script.log[at..]
+        .iter()
+        .map(String::as_str)
+        .take(6)
+        .collect();
+    assert_eq!(
+        log,
+        [
+            "hidden_risk cssrs_4=1 by cssrs_2=0",
+            "ask cssrs_2",
+            "ask cssrs_3",
+            "ask cssrs_4",
+            "ask cssrs_5",
+            "ask cssrs_6",
+        ]
+    );
+    assert_eq!(
+        code(&answers, "cssrs_4"),
+        Some(0),
+        "the new answer replaces it"
+    );
+    assert_eq!(replaced.len(), 1);
+    assert_eq!((replaced[0].item, replaced[0].code), (item("cssrs_4"), 1));
+}
+
+#[test]
+fn a_review_change_that_hides_a_risk_answer_asks_it_again() {
+    let mut script = Script::default();
+    for (id, code) in [("cssrs_1", 1), ("cssrs_2", 1), ("cssrs_4", 1)] {
+        script.answers.insert(id, code);
+    }
+    script.reviews.push_back(("cssrs_2", 0));
+    // Asked again: item 2 "no" again, item 4 (directly) "no" now.
+    script.replies("cssrs_2", &[Reply::Answer(1), Reply::Answer(0)]);
+    script.replies("cssrs_4", &[Reply::Answer(1), Reply::Answer(0)]);
+    let mut answers = Answers::new(rules());
+    let (_, replaced) =
+        interview_saved(&mut script, &mut answers, &mut Vec::new()).expect("completes");
+    let at = script
+        .log
+        .iter()
+        .position(|l| l == "review")
+        .expect("review");
+    let log: Vec<&str> = script.log[at..].iter().map(String::as_str).collect();
+    assert_eq!(
+        log,
+        [
+            "review",
+            "ask cssrs_2",
+            "hidden_risk cssrs_4=1 by cssrs_2=0",
+            "ask cssrs_2",
+            "ask cssrs_4",
+            "review",
+        ]
+    );
+    // A hidden "no" raises nothing, and lowers nothing: dropped.
+    assert_eq!(code(&answers, "cssrs_4"), None);
+    let result = crate::assess::assess(rules(), &answers).expect("scored");
+    assert!(!result.crisis);
+    assert_eq!(replaced.len(), 1, "the original is kept: {replaced:?}");
+}
+
+#[test]
+fn a_resumed_session_with_hidden_risk_answers_names_them_and_asks_the_gate_first() {
+    let mut answers = Answers::new(rules());
+    for (id, code) in [
+        ("cssrs_1", 0),
+        ("cssrs_2", 0),
+        ("cssrs_3", 1),
+        ("cssrs_4", 1),
+        ("cssrs_5", 1),
+    ] {
+        answers.set(rules(), item(id), code).expect("code");
+    }
+    let mut script = Script::default();
+    // Item 2 "no" again; asked directly, 3 "no", 4 "yes", 5 "no".
+    script.replies("cssrs_2", &[Reply::Answer(0)]);
+    script.replies("cssrs_3", &[Reply::Answer(0)]);
+    script.replies("cssrs_4", &[Reply::Answer(1)]);
+    script.replies("cssrs_5", &[Reply::Answer(0)]);
+    let (_, replaced) =
+        interview_saved(&mut script, &mut answers, &mut Vec::new()).expect("completes");
+    let log: Vec<&str> = script.log.iter().map(String::as_str).take(7).collect();
+    assert_eq!(
+        log,
+        [
+            // Whoever resumes sees the crisis the kept answers establish.
+            "crisis suicide_risk_high",
+            "hidden_risk cssrs_3=1,cssrs_4=1,cssrs_5=1 by cssrs_2=0",
+            "ask cssrs_2",
+            "ask cssrs_3",
+            "ask cssrs_4",
+            "ask cssrs_5",
+            "ask phq9_1",
+        ]
+    );
+    assert_eq!(code(&answers, "cssrs_3"), None);
+    assert_eq!(code(&answers, "cssrs_4"), Some(1));
+    assert_eq!(code(&answers, "cssrs_5"), None);
+    assert!(
+        crate::assess::assess(rules(), &answers)
+            .expect("scored")
+            .crisis
+    );
+    let originals: Vec<(usize, i64)> = replaced.iter().map(|r| (r.item, r.code)).collect();
+    assert_eq!(
+        originals,
+        [
+            (item("cssrs_3"), 1),
+            (item("cssrs_4"), 1),
+            (item("cssrs_5"), 1)
+        ]
+    );
+}
+
+#[test]
+fn a_resumed_session_whose_re_asked_gate_shows_the_risk_answers_asks_them_at_once() {
+    let mut answers = Answers::new(rules());
+    for (id, code) in [("cssrs_2", 0), ("cssrs_4", 1)] {
+        answers.set(rules(), item(id), code).expect("code");
+    }
+    let mut script = Script::default();
+    script.answers.insert("cssrs_2", 1);
+    interview(&mut script, &mut answers).expect("completes");
+    let log: Vec<&str> = script.log.iter().map(String::as_str).take(6).collect();
+    assert_eq!(
+        log,
+        [
+            "crisis suicide_risk_high",
+            "hidden_risk cssrs_4=1 by cssrs_2=0",
+            "ask cssrs_2",
+            // The questions it now shows, up to the kept one, at once; the
+            // rest when the walk reaches them.
+            "ask cssrs_3",
+            "ask cssrs_4",
+            "ask phq9_1",
+        ]
+    );
+    assert!(asked(&script).contains(&"cssrs_5"), "{:?}", script.log);
+    assert_eq!(
+        code(&answers, "cssrs_4"),
+        Some(0),
+        "the new answer replaces it"
+    );
+}
+
+#[test]
+fn the_crisis_notice_lists_no_resource_for_the_professional_only() {
+    struct Resources(Vec<String>);
+    impl Prompter for Resources {
+        fn ask(&mut self, q: &Question<'_>) -> Result<Reply, Stop> {
+            let severe = q.item.id == "harm_others";
+            Ok(Reply::Answer(if severe {
+                2
+            } else {
+                q.item.codes().expect("codes")[0]
+            }))
+        }
+        fn crisis(&mut self, _: &[&Flag], resources: &[&Resource]) -> Result<(), Stop> {
+            self.0.extend(resources.iter().map(|r| r.id.clone()));
+            Ok(())
+        }
+        fn hidden_risk(&mut self, _: &RuleSet, _: &[HiddenRisk]) -> Result<(), Stop> {
+            Ok(())
+        }
+        fn disposition(&mut self, _: &RuleSet, _: usize) -> Result<super::Disposition, Stop> {
+            Ok(super::Disposition::Accepted)
+        }
+        fn review(&mut self, _: &[ReviewEntry<'_>]) -> Result<ReviewChoice, Stop> {
+            Ok(ReviewChoice::Confirm)
+        }
+    }
+    assert!(rules().resources.iter().any(|r| r.professional));
+    let mut prompter = Resources(Vec::new());
+    let mut answers = Answers::new(rules());
+    run(
+        rules(),
+        &mut answers,
+        &mut Vec::new(),
+        &mut prompter,
+        &mut |_, _| Ok(()),
+    )
+    .expect("runs");
+    assert!(prompter.0.iter().any(|id| id == "lifeline_988"));
+    assert!(
+        !prompter.0.iter().any(|id| id == "duty_to_protect"),
+        "{:?}",
+        prompter.0
+    );
+}
+
+#[test]
+fn a_session_keeps_the_originals_of_replaced_answers_and_old_sessions_still_load() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("s.json");
+    let mut answers = Answers::new(rules());
+    answers.set(rules(), item("cssrs_2"), 0).expect("code");
+    let replaced = [Replaced {
+        item: item("cssrs_4"),
+        code: 1,
+        hidden_by: Some(item("cssrs_2")),
+    }];
+    super::session::save(&path, rules(), "c-2", &answers, &replaced).expect("saved");
+    let text = std::fs::read_to_string(&path).expect("read");
+    let json: serde_json::Value = serde_json::from_str(&text).expect("json");
+    assert_eq!(
+        json["replaced"],
+        serde_json::json!([{"item": "cssrs_4", "code": 1, "hidden_by": "cssrs_2"}])
+    );
+    let (_, back, originals) = super::session::load(&path, rules()).expect("loads");
+    assert_eq!(back, answers);
+    assert_eq!(originals, replaced);
+
+    // A session saved before re-asks existed has no `replaced`.
+    let mut old = json;
+    old.as_object_mut().expect("object").remove("replaced");
+    std::fs::write(&path, old.to_string()).expect("write");
+    let (_, _, originals) = super::session::load(&path, rules()).expect("an old session loads");
+    assert!(originals.is_empty());
 }
 
 #[test]
