@@ -366,9 +366,8 @@ pub fn assess_into(
     Ok(())
 }
 
-/// Valid values given for items skip logic hides, with, for an item whose
-/// answer implies its gate, the gate read as showing it when the gate has
-/// no answer.
+/// Valid values given for items skip logic hides (a paper form's, another
+/// system's export): never scored, but weighed for safety.
 fn hidden_values<'a>(
     rules: &'a RuleSet,
     answers: &'a Answers,

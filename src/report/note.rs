@@ -309,15 +309,11 @@ fn listed_resources<'a: 'b, 'b>(
 /// The next step of the most urgent raised flag (the most severe first
 /// among equals); `None` when no raised flag is urgent.
 pub fn next_step<'a>(rules: &'a RuleSet, raised: &[usize]) -> Option<&'a str> {
-    let urgent = raised
+    let most = raised.iter().filter_map(|&f| rules.flags[f].urgency).max()?;
+    let flag = raised
         .iter()
-        .filter_map(|&f| Some((rules.flags[f].urgency?, f)))
-        .max_by_key(|&(urgency, f)| {
-            // Most urgent; among equals, the first raised (most severe).
-            let first = raised.len() - raised.iter().position(|&r| r == f).unwrap_or(0);
-            (urgency, first)
-        })?;
-    let flag = &rules.flags[urgent.1];
+        .map(|&f| &rules.flags[f])
+        .find(|f| f.urgency == Some(most))?;
     match (&flag.next_step, flag.crisis) {
         (Some(step), _) => Some(step),
         (None, true) => Some(Lang::of(&rules.lang).emergency_next_step()),
