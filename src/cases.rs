@@ -31,7 +31,10 @@ impl Outcome<'_> {
     }
 }
 
-/// The answers a case stands for.
+/// The answers a case stands for: the named answers, and the least severe
+/// answer to every other question the answers show (a question skip logic
+/// hides gets none, unless the case names it: an answer to a skipped
+/// question, as on a paper form).
 pub fn answers(rules: &RuleSet, case: &Case) -> Answers {
     let mut answers = Answers::extreme(rules, false);
     for &(item, code) in &case.answers {
@@ -43,7 +46,21 @@ pub fn answers(rules: &RuleSet, case: &Case) -> Answers {
             None => answers.clear(item),
         }
     }
+    let shown = crate::assess::shown_items(rules, &answers);
+    for (i, shown) in shown.into_iter().enumerate() {
+        if !shown && !case.answers.iter().any(|&(named, _)| named == i) {
+            answers.clear(i);
+        }
+    }
     answers
+}
+
+/// Every case through every executor of the rule set's plan (the
+/// one-record engine, the 64-row engine, the incomplete-record evaluation),
+/// compared.
+pub fn executors(rules: &RuleSet) -> crate::assess::tester::Agreement {
+    let records: Vec<Answers> = rules.cases.iter().map(|c| answers(rules, c)).collect();
+    crate::assess::tester::check(rules, &records)
 }
 
 /// Run every case of the rule set.

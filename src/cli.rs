@@ -720,12 +720,8 @@ fn explain(rules: Option<PathBuf>, file: &Path, lang: &str) -> Result<ExitCode, 
     if a.level < rules.top_level() {
         let up = a.level + 1;
         println!("\n{}", lang.explain_why_not(&rules.levels[up].name));
-        for (r, rule) in rules
-            .rules
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| r.level == up)
-        {
+        for &r in &rules.paths.rules[up] {
+            let rule = &rules.rules[r];
             debug_assert!(!a.rules[r]);
             println!(
                 "  - {}: {}",
@@ -733,11 +729,7 @@ fn explain(rules: Option<PathBuf>, file: &Path, lang: &str) -> Result<ExitCode, 
                 crate::assess::describe(&rules, &rule.when)
             );
         }
-        for flag in rules
-            .flags
-            .iter()
-            .filter(|f| f.min_level == Some(up) || (f.crisis && up == rules.top_level()))
-        {
+        for flag in rules.paths.flags[up].iter().map(|&f| &rules.flags[f]) {
             println!(
                 "  - flag {}: {}",
                 flag.id,
@@ -888,6 +880,19 @@ fn rules_test(path: Option<PathBuf>, with_coverage: bool) -> Result<ExitCode, Er
     } else {
         ExitCode::Problems
     };
+    let agreement = crate::cases::executors(&rules);
+    println!(
+        "executors: {} case(s): the one-record engine scored {}, the 64-row engine decided {} \
+         (it leaves hidden values and missing answers to the one-record engine), the \
+         incomplete-record evaluation matched the flags of {}",
+        agreement.records, agreement.scored, agreement.by_lanes, agreement.by_partial
+    );
+    for disagreement in &agreement.disagreements {
+        println!("  executors disagree: {disagreement}");
+    }
+    if !agreement.agree() {
+        code = ExitCode::Problems;
+    }
     if with_coverage {
         let gaps = crate::cases::coverage(&rules, &outcomes);
         let (total, covered) = gaps.counts(&rules);

@@ -30,6 +30,8 @@ pub struct RuleSet {
     pub domains: Vec<Rating>,
     pub default_level: usize,
     pub rules: Vec<PlacementRule>,
+    /// What leads to each level.
+    pub paths: Paths,
     pub features: Vec<Feature>,
     pub resources: Vec<Resource>,
     pub note_template: String,
@@ -465,6 +467,45 @@ impl Flag {
     /// answer given counts for it, shown or hidden.
     pub fn is_safety(&self) -> bool {
         self.safety || self.crisis
+    }
+}
+
+/// What leads to each level: the placement rules of that level, and the
+/// flags whose minimum it is (crisis flags lead to the most intensive
+/// level, whatever their minimum). The one table the engine's placement
+/// decision, the reasons, explain's "why not" and the reachability check
+/// read.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Paths {
+    /// Per level: the placement rules of that level, in rule-set order.
+    pub rules: Vec<Vec<usize>>,
+    /// Per level: the flags that lead to it, in rule-set order.
+    pub flags: Vec<Vec<usize>>,
+}
+
+impl Paths {
+    pub fn of(levels: usize, rules: &[PlacementRule], flags: &[Flag]) -> Paths {
+        let top = levels.saturating_sub(1);
+        let mut paths = Paths {
+            rules: vec![Vec::new(); levels],
+            flags: vec![Vec::new(); levels],
+        };
+        for (r, rule) in rules.iter().enumerate() {
+            paths.rules[rule.level].push(r);
+        }
+        for level in 0..levels {
+            for (f, flag) in flags.iter().enumerate() {
+                if flag.min_level == Some(level) || (flag.crisis && level == top) {
+                    paths.flags[level].push(f);
+                }
+            }
+        }
+        paths
+    }
+
+    /// Whether any rule or flag leads to `level`.
+    pub fn leads_to(&self, level: usize) -> bool {
+        !self.rules[level].is_empty() || !self.flags[level].is_empty()
     }
 }
 

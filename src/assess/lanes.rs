@@ -11,6 +11,7 @@
 //! every error and warning. For the rows it does decide, `Lanes` gives
 //! exactly `assess_into`'s result (a property test compares the two).
 
+use super::placement::decide;
 use super::Outcome;
 use crate::answers::parse_bytes;
 use crate::model::{ItemIdx, RuleSet, Slots, Test, NONE};
@@ -432,20 +433,13 @@ impl State {
 
         let level = &mut self.level;
         level.fill(rules.default_level);
-        for (rule, &fired) in rules.rules.iter().zip(&self.rules) {
-            for_each_row(fired, |row| level[row] = level[row].max(rule.level));
-        }
-        self.crisis = 0;
-        for (flag, &raised) in rules.flags.iter().zip(&self.flags) {
-            if let Some(min) = flag.min_level {
-                for_each_row(raised, |row| level[row] = level[row].max(min));
-            }
-            if flag.crisis {
-                self.crisis |= raised;
-            }
-        }
-        let top = rules.top_level();
-        for_each_row(self.crisis, |row| level[row] = top);
+        let (fired, raised) = (&self.rules, &self.flags);
+        self.crisis = decide(
+            rules,
+            |r| fired[r],
+            |f| raised[f],
+            |at, reached| for_each_row(reached, |row| level[row] = level[row].max(at)),
+        );
     }
 
     /// Grade a rating or domain into its slot: the most severe grade whose
@@ -505,15 +499,13 @@ impl LaneRow<'_> {
     }
 
     /// Whether a program feature applies.
-    #[cfg(test)]
-    fn feature(&self, feature: usize) -> bool {
+    pub(crate) fn feature(&self, feature: usize) -> bool {
         self.bit(self.lanes.state.features[feature])
     }
 
     /// The value of a fact slot (`model::Slots`), as `Assessment::facts`
     /// holds it.
-    #[cfg(test)]
-    fn fact_at(&self, slot: usize) -> i64 {
+    pub(crate) fn fact_at(&self, slot: usize) -> i64 {
         self.fact(slot).unwrap_or(NONE)
     }
 }
@@ -550,7 +542,8 @@ mod tests {
 
     use super::{Lanes, LANES};
     use crate::answers::Answers;
-    use crate::assess::{assess_into, Assessment, Outcome};
+    use crate::assess::tester::compare;
+    use crate::assess::{assess_into, Assessment};
     use crate::model::RuleSet;
     use crate::rules::{load, RulesSource};
 
@@ -611,56 +604,6 @@ mod tests {
         answers
     }
 
-    /// Everything `Outcome` gives, and every fact, for one row.
-    fn compare(rules: &RuleSet, lanes: &Lanes, row: usize, a: &Assessment) -> Result<(), String> {
-        let lane = lanes.row(row);
-        let mut diffs = Vec::new();
-        if lane.level() != a.level {
-            diffs.push(format!("level {} vs {}", lane.level(), a.level));
-        }
-        if lane.crisis() != a.crisis {
-            diffs.push("crisis".into());
-        }
-        for (f, &raised) in a.flags.iter().enumerate() {
-            if lane.flag(f) != raised {
-                diffs.push(format!("flag {}", rules.flags[f].id));
-            }
-        }
-        for (r, &fired) in a.rules.iter().enumerate() {
-            if lane.rule(r) != fired {
-                diffs.push(format!("rule {}", rules.rules[r].id));
-            }
-        }
-        for (f, &applies) in a.features.iter().enumerate() {
-            if lane.feature(f) != applies {
-                diffs.push(format!("feature {f}"));
-            }
-        }
-        for (s, scale) in a.scales.iter().enumerate() {
-            if (lane.score(s), lane.band(s)) != (scale.score, scale.band) {
-                diffs.push(format!("scale {}", rules.scales[s].id));
-            }
-        }
-        for (r, &grade) in a.ratings.iter().enumerate() {
-            if lane.rating(r) != grade {
-                diffs.push(format!("rating {}", rules.ratings[r].id));
-            }
-        }
-        for (slot, &fact) in a.facts.iter().enumerate() {
-            if lane.fact_at(slot) != fact {
-                diffs.push(format!(
-                    "fact slot {slot}: {} vs {fact}",
-                    lane.fact_at(slot)
-                ));
-            }
-        }
-        if diffs.is_empty() {
-            Ok(())
-        } else {
-            Err(diffs.join(", "))
-        }
-    }
-
     proptest! {
         #![proptest_config(ProptestConfig {
             cases: 64,
@@ -717,7 +660,7 @@ mod tests {
                     row, lanes.is_slow(row), scalar, a.warnings
                 );
                 if plain {
-                    if let Err(diff) = compare(rules, &lanes, row, &a) {
+                    if let Err(diff) = compare(rules, &lanes.row(row), &a) {
                         prop_assert!(false, "row {}: {}", row, diff);
                     }
                 }

@@ -7,6 +7,8 @@
 
 mod lanes;
 mod partial;
+pub mod placement;
+pub mod tester;
 mod trace;
 
 pub use lanes::{LaneRow, Lanes, LANES};
@@ -347,20 +349,7 @@ pub fn assess_into(
     out.features
         .extend(compiled.features.iter().map(|t| t.holds(&out.facts)));
 
-    let mut level = rules.default_level;
-    let mut crisis = false;
-    for (rule, _) in rules.rules.iter().zip(&out.rules).filter(|(_, on)| **on) {
-        level = level.max(rule.level);
-    }
-    for (flag, _) in rules.flags.iter().zip(&out.flags).filter(|(_, on)| **on) {
-        if let Some(min) = flag.min_level {
-            level = level.max(min);
-        }
-        crisis |= flag.crisis;
-    }
-    if crisis {
-        level = rules.top_level();
-    }
+    let (level, crisis) = placement::decide_one(rules, |r| out.rules[r], |f| out.flags[f]);
     out.level = level;
     out.crisis = crisis;
     Ok(())

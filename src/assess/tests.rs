@@ -37,8 +37,26 @@ fn answers(set: &[(&str, i64)]) -> Answers {
     answers
 }
 
+/// The assessment of a hand-worked case, checked on every executor of the
+/// plan (`tester`): the 64-row engine and the incomplete-record evaluation
+/// must agree with the one-record engine.
+#[track_caller]
 fn run(set: &[(&str, i64)]) -> Assessment {
-    assess(rules(), &answers(set)).unwrap_or_else(|e| panic!("rejected: {e}"))
+    let answers = answers(set);
+    let agreement = super::tester::check(rules(), std::slice::from_ref(&answers));
+    assert!(agreement.agree(), "{:?}", agreement.disagreements);
+    assert_eq!(agreement.by_partial, 1, "the engine scored the case");
+    assess(rules(), &answers).unwrap_or_else(|e| panic!("rejected: {e}"))
+}
+
+/// Most hand-worked cases are plain records, decided by the 64-row engine
+/// itself; those with a hidden value are left to the one-record engine.
+#[test]
+fn hand_worked_cases_are_decided_by_the_64_row_engine_unless_they_answer_a_skipped_question() {
+    let decided = |set: &[(&str, i64)]| super::tester::check(rules(), &[answers(set)]).by_lanes;
+    assert_eq!(decided(&[("phq9_9", 1), ("phq9_10", 0)]), 1);
+    assert_eq!(decided(&[("harm_others", 2)]), 1);
+    assert_eq!(decided(&[("cssrs_2", 0), ("cssrs_4", 1)]), 0);
 }
 
 /// Answers to `prefix_1..=prefix_n` (0-3 items) that sum to `total`.

@@ -20,15 +20,14 @@ pub fn visit_reasons(rules: &RuleSet, outcome: &impl Outcome, mut visit: impl Fn
             .for_each(|flag| visit(Reason::Crisis { flag }));
         return;
     }
+    // What led to the level (`Paths`): no crisis flag is raised here.
     let mut any = false;
-    for flag in (0..rules.flags.len()).filter(raised) {
-        if rules.flags[flag].min_level == Some(level) {
-            visit(Reason::Flag { flag });
-            any = true;
-        }
+    for &flag in rules.paths.flags[level].iter().filter(|&f| raised(f)) {
+        visit(Reason::Flag { flag });
+        any = true;
     }
-    for rule in 0..rules.rules.len() {
-        if outcome.rule(rule) && rules.rules[rule].level == level {
+    for &rule in &rules.paths.rules[level] {
+        if outcome.rule(rule) {
             visit(Reason::Rule { rule });
             any = true;
         }

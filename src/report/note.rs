@@ -309,7 +309,10 @@ fn listed_resources<'a: 'b, 'b>(
 /// The next step of the most urgent raised flag (the most severe first
 /// among equals); `None` when no raised flag is urgent.
 pub fn next_step<'a>(rules: &'a RuleSet, raised: &[usize]) -> Option<&'a str> {
-    let most = raised.iter().filter_map(|&f| rules.flags[f].urgency).max()?;
+    let most = raised
+        .iter()
+        .filter_map(|&f| rules.flags[f].urgency)
+        .max()?;
     let flag = raised
         .iter()
         .map(|&f| &rules.flags[f])

@@ -14,8 +14,8 @@ use super::raw::{
 use crate::error::{Diagnostic, Place};
 use crate::model::{
     Band, ChoiceOption, Cmp, Condition, Feature, Flag, Grade, Instrument, Item, ItemKind, Level,
-    MissingRule, Origin, PlacementRule, Rating, Resource, RuleSet, Scale, Severity, Show, Subject,
-    Urgency,
+    MissingRule, Origin, Paths, PlacementRule, Rating, Resource, RuleSet, Scale, Severity, Show,
+    Subject, Urgency,
 };
 
 const FORMAT_VERSION: u32 = 1;
@@ -333,6 +333,7 @@ impl Validator {
         if !self.diags.is_empty() {
             return None;
         }
+        let paths = Paths::of(levels.len(), &rules, &flags);
         let mut flags_by_severity: Vec<usize> = (0..flags.len()).collect();
         flags_by_severity.sort_by_key(|&f| std::cmp::Reverse(flags[f].severity));
         let mut rule_set = RuleSet {
@@ -353,6 +354,7 @@ impl Validator {
             flags,
             domains,
             default_level: default_level?,
+            paths,
             rules,
             features,
             resources,
@@ -1721,14 +1723,9 @@ impl Validator {
         rules: &[PlacementRule],
         flags: &[Flag],
     ) {
-        let top = levels.len().saturating_sub(1);
+        let paths = Paths::of(levels.len(), rules, flags);
         for (i, level) in levels.iter().enumerate() {
-            let reachable = default_level == Some(i)
-                || rules.iter().any(|r| r.level == i)
-                || flags
-                    .iter()
-                    .any(|f| f.min_level == Some(i) || (f.crisis && i == top));
-            if !reachable {
+            if default_level != Some(i) && !paths.leads_to(i) {
                 self.error(
                     file,
                     &format!("levels[{i}]"),

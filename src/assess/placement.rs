@@ -1,0 +1,80 @@
+//! The placement decision, written once for every executor: the most
+//! intensive level that a fired placement rule or a raised flag leads to
+//! (never an average), the default level otherwise; a raised crisis flag
+//! leads to the most intensive level. What leads where is the rule set's
+//! `Paths` table.
+//!
+//! Generic over the lane a decision is made for: `bool` for one record,
+//! `u64` for up to 64 rows at once as bit masks.
+
+use crate::model::RuleSet;
+
+/// Where a condition holds: one record, or a group of rows.
+pub trait Lane: Copy {
+    /// Holds nowhere.
+    const NONE: Self;
+    /// Holds where either does.
+    fn or(self, other: Self) -> Self;
+}
+
+impl Lane for bool {
+    const NONE: bool = false;
+    #[inline]
+    fn or(self, other: bool) -> bool {
+        self | other
+    }
+}
+
+impl Lane for u64 {
+    const NONE: u64 = 0;
+    #[inline]
+    fn or(self, other: u64) -> u64 {
+        self | other
+    }
+}
+
+/// Decide placement from which rules fired and which flags were raised:
+/// `reached` is called for every level, least to most intensive, with the
+/// lanes some rule or flag leads to it. Returns the lanes on the crisis
+/// route. The recommended level is the most intensive level reached, and
+/// never below the default.
+#[inline]
+pub fn decide<L: Lane>(
+    rules: &RuleSet,
+    fired: impl Fn(usize) -> L,
+    raised: impl Fn(usize) -> L,
+    mut reached: impl FnMut(usize, L),
+) -> L {
+    let mut crisis = L::NONE;
+    for (f, flag) in rules.flags.iter().enumerate() {
+        if flag.crisis {
+            crisis = crisis.or(raised(f));
+        }
+    }
+    for level in 0..rules.levels.len() {
+        let mut at = L::NONE;
+        for &r in &rules.paths.rules[level] {
+            at = at.or(fired(r));
+        }
+        for &f in &rules.paths.flags[level] {
+            at = at.or(raised(f));
+        }
+        reached(level, at);
+    }
+    crisis
+}
+
+/// The decision for one record: (level, crisis).
+pub fn decide_one(
+    rules: &RuleSet,
+    fired: impl Fn(usize) -> bool,
+    raised: impl Fn(usize) -> bool,
+) -> (usize, bool) {
+    let mut level = rules.default_level;
+    let crisis = decide(rules, fired, raised, |at, reached| {
+        if reached {
+            level = level.max(at);
+        }
+    });
+    (level, crisis)
+}
