@@ -632,7 +632,7 @@ fn interview(args: InterviewArgs) -> Result<ExitCode, Error> {
                     id: id.clone(),
                     result: json::Result_::of(&rules, &assessment, Ok(note)),
                     disposition: view,
-                    rules: json::Provenance::of(&rules),
+                    rules: crate::report::view::Provenance::of(&rules),
                 };
                 serde_json::to_string_pretty(&record).unwrap_or_default() + "\n"
             }
@@ -686,7 +686,10 @@ fn explain(rules: Option<PathBuf>, file: &Path, lang: &str) -> Result<ExitCode, 
     };
     println!("{}", table::result_table(&rules, &a));
     for warning in &a.warnings {
-        println!("warning: {}", warning.message(&rules));
+        println!(
+            "warning: {}",
+            crate::report::words::warning(&rules, warning)
+        );
     }
     println!("\n{every_rule}");
     for e in a.trace(&rules) {
@@ -715,7 +718,11 @@ fn explain(rules: Option<PathBuf>, file: &Path, lang: &str) -> Result<ExitCode, 
     }
     println!("\n{}", lang.explain_why(&rules.levels[a.level].name));
     for reason in a.reasons(&rules) {
-        println!("  - {} ({})", reason.text(&rules), reason.id(&rules));
+        println!(
+            "  - {} ({})",
+            crate::report::words::reason(&rules, &reason),
+            reason.id(&rules)
+        );
     }
     if a.level < rules.top_level() {
         let up = a.level + 1;

@@ -14,12 +14,14 @@ pub mod batch;
 pub mod cases;
 pub mod cli;
 pub mod diff;
+pub mod disposition;
 pub mod error;
 pub mod interview;
 pub mod messages;
 pub mod model;
 pub mod report;
 pub mod rules;
+pub mod summary;
 
 pub use answers::Answers;
 pub use assess::{assess, Assessment};

@@ -4,7 +4,7 @@
 //! texts come from the rule set. One catalogue, so nothing is left
 //! untranslated.
 
-use crate::interview::{Disposition, DispositionReason, HiddenRisk};
+use crate::disposition::{Disposition, DispositionReason};
 use crate::model::RuleSet;
 
 /// A language the tool's own messages are written in.
@@ -559,7 +559,7 @@ impl Lang {
 
 /// An answer in words, in the rule set's language: `yes`, an option's
 /// label, the number; `no answer` for none.
-fn answer_words(rules: &RuleSet, item: usize, value: Option<i64>) -> String {
+pub(crate) fn answer_words(rules: &RuleSet, item: usize, value: Option<i64>) -> String {
     let lang = Lang::of(&rules.lang);
     match value {
         None => lang.no_answer().to_string(),
@@ -569,88 +569,5 @@ fn answer_words(rules: &RuleSet, item: usize, value: Option<i64>) -> String {
                 .answer_label(v)
                 .map_or_else(|| v.to_string(), str::to_string),
         },
-    }
-}
-
-/// The notice that answers skip logic now hides raised a safety flag, in
-/// the rule set's language: per question hiding some, the answers kept
-/// (`C-SSRS item 4 (intent): yes`) and why they are asked again.
-pub fn hidden_risk_words(rules: &RuleSet, hidden: &HiddenRisk) -> (Vec<String>, String) {
-    let lang = Lang::of(&rules.lang);
-    let items = hidden
-        .items
-        .iter()
-        .map(|&(i, code)| {
-            format!(
-                "{}: {}",
-                rules.items[i].short,
-                answer_words(rules, i, Some(code))
-            )
-        })
-        .collect();
-    let gate = hidden.gate.map(|(g, code)| {
-        (
-            rules.items[g].short.as_str(),
-            code.map(|c| answer_words(rules, g, Some(c))),
-        )
-    });
-    let why = lang.hidden_risk_why(gate.as_ref().map(|(g, a)| (*g, a.as_deref())));
-    (items, why)
-}
-
-/// A hidden answer kept for safety, or one to ask again, in words.
-pub fn hidden_answer_words(rules: &RuleSet, warning: &crate::assess::Warning) -> String {
-    use crate::assess::Warning;
-    let lang = Lang::of(&rules.lang);
-    let answer = |item: usize, value: Option<i64>| answer_words(rules, item, value);
-    let name = |item: usize| rules.items[item].short.as_str();
-    match warning {
-        Warning::HiddenValueKept {
-            item,
-            value,
-            gate,
-            flags,
-            grade,
-        } => {
-            let treated_as = match grade {
-                Some((r, g)) => lower_first(&rules.ratings[*r].grades[*g].label),
-                None => flags
-                    .iter()
-                    .map(|&f| rules.flags[f].id.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            };
-            let gate_words = gate.map(|(g, v)| (name(g), answer(g, v)));
-            lang.hidden_answer_kept(
-                name(*item),
-                &answer(*item, Some(*value)),
-                gate_words.as_ref().map(|(g, a)| (*g, a.as_str())),
-                &treated_as,
-            )
-        }
-        Warning::AskAgain {
-            item,
-            value,
-            gate,
-            gate_value,
-        } => lang.ask_again(
-            name(*item),
-            &answer(*item, Some(*value)),
-            name(*gate),
-            &answer(*gate, *gate_value),
-        ),
-        other => other.message(rules),
-    }
-}
-
-/// A label as it reads inside a sentence: `High risk` → `high risk`
-/// (an acronym such as `C-SSRS` is kept).
-fn lower_first(label: &str) -> String {
-    let mut chars = label.chars();
-    match (chars.next(), chars.next()) {
-        (Some(first), Some(second)) if first.is_uppercase() && !second.is_uppercase() => {
-            first.to_lowercase().chain(label.chars().skip(1)).collect()
-        }
-        _ => label.to_string(),
     }
 }

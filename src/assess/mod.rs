@@ -88,24 +88,6 @@ impl Warning {
         };
         format!("{kind}:{id}")
     }
-
-    pub fn message(&self, rules: &RuleSet) -> String {
-        let lang = crate::messages::Lang::of(&rules.lang);
-        match self {
-            Warning::HiddenValueIgnored { item } => {
-                lang.hidden_answer_ignored(&rules.items[*item].id)
-            }
-            Warning::HiddenValueKept { .. } | Warning::AskAgain { .. } => {
-                crate::messages::hidden_answer_words(rules, self)
-            }
-            Warning::Prorated { scale, missing } => {
-                lang.prorated(&rules.scales[*scale].id, *missing)
-            }
-            Warning::ScaleInvalid { scale, missing } => {
-                lang.scale_invalid(&rules.scales[*scale].id, *missing)
-            }
-        }
-    }
 }
 
 /// The result of assessing one record.

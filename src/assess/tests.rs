@@ -358,7 +358,7 @@ fn cssrs_intent_given_after_a_no_to_item_2_is_kept_for_safety() {
             grade: Some((cssrs.expect("rating"), 3)),
         }]
     );
-    let words = a.warnings[0].message(rules());
+    let words = crate::report::words::warning(rules(), &a.warnings[0]);
     assert!(
         words.starts_with(
             "C-SSRS item 4 (intent): yes, given although C-SSRS item 2 (thoughts of killing \

@@ -130,16 +130,6 @@ impl Reason {
             Reason::Default => "default",
         }
     }
-
-    /// The reason in plain words.
-    pub fn text(&self, rules: &RuleSet) -> String {
-        match self {
-            Reason::Crisis { flag } | Reason::Flag { flag } => rules.flags[*flag].message.clone(),
-            Reason::Rule { rule } => rules.rules[*rule].rationale.clone(),
-            Reason::Default => crate::messages::Lang::of(&rules.lang)
-                .default_reason(&rules.levels[rules.default_level].name),
-        }
-    }
 }
 
 impl Assessment {

@@ -100,7 +100,7 @@ impl<'a> LineRenderer<'a> {
                     error: None,
                     result: Some(json::Result_::of(self.rules, a, note)),
                     partial: None,
-                    rules: json::Provenance::of(self.rules),
+                    rules: crate::report::view::Provenance::of(self.rules),
                 };
                 push_json(out, &record);
             }
@@ -152,7 +152,7 @@ impl<'a> LineRenderer<'a> {
                         flags,
                         self.notes.as_ref().map(|n| n.render_rejected(id, flags)),
                     )),
-                    rules: json::Provenance::of(self.rules),
+                    rules: crate::report::view::Provenance::of(self.rules),
                 };
                 push_json(out, &record);
             }

@@ -15,12 +15,11 @@ use std::io::{Read, Write};
 use std::sync::{mpsc, Arc, Mutex};
 
 use crate::answers::Answers;
-use crate::assess::{
-    assess, assess_into, established_flags, Assessment, Lanes, Outcome, Warning, LANES,
-};
+use crate::assess::{assess, assess_into, established_flags, Assessment, Lanes, Warning, LANES};
 use crate::error::{AnswerError, Error};
 use crate::model::RuleSet;
 use crate::report::row::push_cell;
+pub use crate::summary::{Summary, CRISIS_IDS};
 use header::{map_header, Columns};
 use input::{Input, Record, Rows, Split};
 use line::LineRenderer;
@@ -58,75 +57,6 @@ impl BatchOptions {
             note_column: false,
             note_date: String::new(),
             note_format: crate::report::note::NoteFormat::Text,
-        }
-    }
-}
-
-/// What a batch run did.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Summary {
-    pub rows: u64,
-    pub scored: u64,
-    pub rejected: u64,
-    /// Scored rows per recommended level (index into the rule set's levels).
-    pub by_level: Vec<u64>,
-    /// Rows on the crisis route: scored, or rejected with answers that
-    /// already establish a crisis.
-    pub crisis: u64,
-    /// The ids of the first `CRISIS_IDS` such rows, in input order.
-    pub crisis_ids: Vec<String>,
-    /// Rejected rows whose given answers already raise risk flags.
-    pub rejected_with_flags: u64,
-    /// Scored rows where a value for an item hidden by skip logic was ignored.
-    pub hidden_values_ignored: u64,
-    /// Scored rows where a value for a hidden item was kept for safety
-    /// (it raises a safety flag) or asks for its gate question again.
-    pub hidden_values_kept: u64,
-    /// Input columns that are neither the id nor an item.
-    pub ignored_columns: Vec<String>,
-}
-
-/// Crisis rows named in a summary.
-pub const CRISIS_IDS: usize = 20;
-
-impl Summary {
-    /// Count a scored row: its level, and whether it is on the crisis route.
-    #[inline]
-    fn count_scored(&mut self, id: &str, outcome: &impl Outcome) {
-        self.scored += 1;
-        self.by_level[outcome.level()] += 1;
-        if outcome.crisis() {
-            self.count_crisis(id);
-        }
-    }
-
-    /// Count a row on the crisis route, naming the first few.
-    fn count_crisis(&mut self, id: &str) {
-        self.crisis += 1;
-        if self.crisis_ids.len() < CRISIS_IDS {
-            // Shown on a terminal: no control characters.
-            let shown = id.chars().map(|c| if c.is_control() { ' ' } else { c });
-            self.crisis_ids.push(shown.collect());
-        }
-    }
-
-    /// Add the tally of the rows after these (input order is kept).
-    fn add(&mut self, other: &Summary) {
-        self.rows += other.rows;
-        self.scored += other.scored;
-        self.rejected += other.rejected;
-        self.crisis += other.crisis;
-        let room = CRISIS_IDS.saturating_sub(self.crisis_ids.len());
-        self.crisis_ids
-            .extend(other.crisis_ids.iter().take(room).cloned());
-        self.rejected_with_flags += other.rejected_with_flags;
-        self.hidden_values_ignored += other.hidden_values_ignored;
-        self.hidden_values_kept += other.hidden_values_kept;
-        if self.by_level.len() < other.by_level.len() {
-            self.by_level.resize(other.by_level.len(), 0);
-        }
-        for (total, n) in self.by_level.iter_mut().zip(&other.by_level) {
-            *total += n;
         }
     }
 }

@@ -13,6 +13,8 @@
 pub mod session;
 pub mod terminal;
 
+pub use crate::disposition::{Disposition, DispositionReason};
+
 use crate::answers::Answers;
 use crate::assess::{established_flags, shown_items};
 use crate::error::AnswerError;
@@ -70,43 +72,6 @@ pub enum Stop {
     Save(String),
 }
 
-/// Why the actual placement differs from the recommendation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DispositionReason {
-    LevelUnavailable,
-    ClientDeclined,
-    ClinicalOverride,
-}
-
-impl DispositionReason {
-    pub const ALL: [DispositionReason; 3] = [
-        DispositionReason::LevelUnavailable,
-        DispositionReason::ClientDeclined,
-        DispositionReason::ClinicalOverride,
-    ];
-
-    pub fn label(self) -> &'static str {
-        match self {
-            DispositionReason::LevelUnavailable => "the recommended level is not available",
-            DispositionReason::ClientDeclined => "the client declined it",
-            DispositionReason::ClinicalOverride => "clinical override",
-        }
-    }
-}
-
-/// What actually happens after the recommendation. The recommendation
-/// itself is never changed; this is recorded beside it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Disposition {
-    Accepted,
-    Other {
-        level: usize,
-        reason: DispositionReason,
-        decided_by: String,
-    },
-}
-
 /// Answers skip logic now hides that raised a safety flag, with the
 /// question whose answer hides them.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -115,6 +80,34 @@ pub struct HiddenRisk {
     pub gate: Option<(ItemIdx, Option<i64>)>,
     /// The hidden questions, with their kept answers.
     pub items: Vec<(ItemIdx, i64)>,
+}
+
+impl HiddenRisk {
+    /// The notice that answers skip logic now hides raised a safety flag, in
+    /// the rule set's language: per question hiding some, the answers kept
+    /// (`C-SSRS item 4 (intent): yes`) and why they are asked again.
+    pub fn words(&self, rules: &RuleSet) -> (Vec<String>, String) {
+        let lang = crate::messages::Lang::of(&rules.lang);
+        let items = self
+            .items
+            .iter()
+            .map(|&(i, code)| {
+                format!(
+                    "{}: {}",
+                    rules.items[i].short,
+                    crate::messages::answer_words(rules, i, Some(code))
+                )
+            })
+            .collect();
+        let gate = self.gate.map(|(g, code)| {
+            (
+                rules.items[g].short.as_str(),
+                code.map(|c| crate::messages::answer_words(rules, g, Some(c))),
+            )
+        });
+        let why = lang.hidden_risk_why(gate.as_ref().map(|(g, a)| (*g, a.as_deref())));
+        (items, why)
+    }
 }
 
 /// An answer a re-ask replaced: the session file keeps it.

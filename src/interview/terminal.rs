@@ -201,7 +201,7 @@ impl Prompter for TerminalPrompter {
             self.line(&style(line).bold().to_string())?;
         }
         for notice in hidden {
-            let (items, why) = crate::messages::hidden_risk_words(rules, notice);
+            let (items, why) = notice.words(rules);
             for item in items {
                 for line in wrap(&format!("- {item}"), 2, 2) {
                     self.line(&line)?;
@@ -303,7 +303,7 @@ impl Prompter for TerminalPrompter {
 mod tests {
     use super::{wrap, WIDTH};
     use crate::interview::HiddenRisk;
-    use crate::messages::{hidden_risk_words, Lang};
+    use crate::messages::Lang;
     use crate::rules::{load_in, RulesSource};
 
     #[test]
@@ -319,7 +319,7 @@ mod tests {
                     (item("cssrs_5"), 1),
                 ],
             };
-            let (items, why) = hidden_risk_words(&rules, &notice);
+            let (items, why) = notice.words(&rules);
             let mut lines = wrap(Lang::of(lang).hidden_risk_title(), 0, 0);
             for item in &items {
                 lines.extend(wrap(&format!("- {item}"), 2, 2));

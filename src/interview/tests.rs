@@ -88,7 +88,7 @@ impl Prompter for Script {
             self.log
                 .push(format!("hidden_risk {} by {gate}", items.join(",")));
             // The words exist in the rule set's language.
-            let (lines, why) = crate::messages::hidden_risk_words(rules, notice);
+            let (lines, why) = notice.words(rules);
             assert_eq!(lines.len(), notice.items.len());
             assert!(!why.is_empty());
         }

@@ -6,6 +6,8 @@ use serde::Serialize;
 
 use crate::assess::Assessment;
 use crate::model::RuleSet;
+use crate::report::view::{next_step, FlagView, GradeView, Provenance, ScaleView};
+use crate::report::words;
 
 /// One JSON Lines record.
 #[derive(Debug, Serialize)]
@@ -46,26 +48,6 @@ impl<'a> Partial<'a> {
     }
 }
 
-#[derive(Debug, Serialize)]
-pub struct Provenance<'a> {
-    pub name: &'a str,
-    pub version: &'a str,
-    pub sha256: &'a str,
-    /// The language of the texts (English where a translation is missing).
-    pub lang: &'a str,
-}
-
-impl<'a> Provenance<'a> {
-    pub fn of(rules: &'a RuleSet) -> Self {
-        Provenance {
-            name: &rules.name,
-            version: &rules.version,
-            sha256: &rules.sha256,
-            lang: &rules.lang,
-        }
-    }
-}
-
 /// A scored record.
 #[derive(Debug, Serialize)]
 pub struct Result_<'a> {
@@ -89,90 +71,6 @@ pub struct Result_<'a> {
     /// The referral note; `null` only if the template failed (see warnings).
     pub note: Option<String>,
     pub trace: Vec<TraceView>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct FlagView<'a> {
-    pub id: &'a str,
-    pub severity: &'static str,
-    /// Severity `high` or `critical`: belongs at the top of a note.
-    pub urgent: bool,
-    pub safety: bool,
-    pub crisis: bool,
-    /// `now`, `today`, or `null`.
-    pub urgency: Option<&'static str>,
-    pub message: &'a str,
-    /// What to do next, when the flag is urgent.
-    pub next_step: Option<&'a str>,
-}
-
-impl<'a> FlagView<'a> {
-    pub fn of(rules: &'a RuleSet, f: usize) -> Self {
-        let flag = &rules.flags[f];
-        FlagView {
-            id: &flag.id,
-            severity: flag.severity.as_str(),
-            urgent: flag.severity >= crate::model::Severity::High,
-            safety: flag.safety,
-            crisis: flag.crisis,
-            urgency: flag.urgency.map(|u| u.as_str()),
-            message: &flag.message,
-            next_step: flag.next_step.as_deref(),
-        }
-    }
-}
-
-#[derive(Debug, Serialize)]
-pub struct ScaleView<'a> {
-    pub id: &'a str,
-    pub title: &'a str,
-    pub score: Option<i64>,
-    pub band: Option<&'a str>,
-    pub band_label: Option<&'a str>,
-    pub missing: u32,
-    pub prorated: bool,
-}
-
-impl<'a> ScaleView<'a> {
-    pub fn all(rules: &'a RuleSet, a: &Assessment) -> Vec<Self> {
-        rules
-            .scales
-            .iter()
-            .zip(&a.scales)
-            .map(|(s, r)| ScaleView {
-                id: &s.id,
-                title: &s.title,
-                score: r.score,
-                band: r.band.map(|b| s.bands[b].id.as_str()),
-                band_label: r.band.map(|b| s.bands[b].label.as_str()),
-                missing: r.missing,
-                prorated: r.prorated,
-            })
-            .collect()
-    }
-}
-
-#[derive(Debug, Serialize)]
-pub struct GradeView<'a> {
-    pub id: &'a str,
-    pub title: &'a str,
-    pub grade: &'a str,
-    pub label: &'a str,
-}
-
-impl<'a> GradeView<'a> {
-    pub fn all(ratings: &'a [crate::model::Rating], grades: &[usize]) -> Vec<Self> {
-        ratings
-            .iter()
-            .zip(grades)
-            .map(|(r, &g)| GradeView {
-                id: &r.id,
-                title: &r.title,
-                grade: &r.grades[g].id,
-                label: &r.grades[g].label,
-            })
-            .collect()
-    }
 }
 
 #[derive(Debug, Serialize)]
@@ -209,7 +107,11 @@ impl<'a> Result_<'a> {
     /// The view of an assessment, with its rendered note (or the error that
     /// kept the note from rendering, added to the warnings).
     pub fn of(rules: &'a RuleSet, a: &Assessment, note: Result<String, String>) -> Self {
-        let mut warnings: Vec<String> = a.warnings.iter().map(|w| w.message(rules)).collect();
+        let mut warnings: Vec<String> = a
+            .warnings
+            .iter()
+            .map(|w| words::warning(rules, w))
+            .collect();
         let note = match note {
             Ok(note) => Some(note),
             Err(err) => {
@@ -220,7 +122,7 @@ impl<'a> Result_<'a> {
         let level = &rules.levels[a.level];
         let raised: Vec<usize> = a.raised_flags(rules).collect();
         Result_ {
-            next_step: crate::report::note::next_step(rules, &raised).unwrap_or(&level.referral),
+            next_step: next_step(rules, &raised).unwrap_or(&level.referral),
             warning_codes: a.warnings.iter().map(|w| w.code(rules)).collect(),
             level: &level.id,
             level_name: &level.name,
@@ -237,7 +139,7 @@ impl<'a> Result_<'a> {
                 .iter()
                 .map(|r| ReasonView {
                     id: r.id(rules),
-                    text: r.text(rules),
+                    text: words::reason(rules, r),
                 })
                 .collect(),
             program_features: rules
@@ -293,7 +195,7 @@ pub struct DispositionView<'a> {
     pub actual_level: &'a str,
     pub accepted: bool,
     /// `null` when accepted.
-    pub reason: Option<crate::interview::DispositionReason>,
+    pub reason: Option<crate::disposition::DispositionReason>,
     /// `null` when accepted.
     pub decided_by: Option<&'a str>,
 }
@@ -302,9 +204,9 @@ impl<'a> DispositionView<'a> {
     pub fn of(
         rules: &'a RuleSet,
         recommended: usize,
-        d: &'a crate::interview::Disposition,
+        d: &'a crate::disposition::Disposition,
     ) -> Self {
-        use crate::interview::Disposition;
+        use crate::disposition::Disposition;
         match d {
             Disposition::Accepted => DispositionView {
                 recommended_level: &rules.levels[recommended].id,

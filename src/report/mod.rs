@@ -7,3 +7,5 @@ pub mod note;
 pub mod row;
 pub mod rules_doc;
 pub mod table;
+pub mod view;
+pub mod words;

@@ -9,7 +9,8 @@ use crate::answers::Answers;
 use crate::assess::{assess, Assessment};
 use crate::messages::Lang;
 use crate::model::{Resource, RuleSet, Show};
-use crate::report::json::{FlagView, GradeView, Provenance, ScaleView};
+use crate::report::view::{next_step, FlagView, GradeView, Provenance, ScaleView};
+use crate::report::words;
 
 const NAME: &str = "note";
 
@@ -263,7 +264,11 @@ impl<'a> NoteContext<'a> {
             scales: ScaleView::all(rules, a),
             ratings: GradeView::all(&rules.ratings, &a.ratings),
             domains: GradeView::all(&rules.domains, &a.domains),
-            reasons: a.reasons(rules).iter().map(|r| r.text(rules)).collect(),
+            reasons: a
+                .reasons(rules)
+                .iter()
+                .map(|r| words::reason(rules, r))
+                .collect(),
             features: rules
                 .features
                 .iter()
@@ -282,13 +287,13 @@ impl<'a> NoteContext<'a> {
                 .warnings
                 .iter()
                 .filter(|w| w.is_safety())
-                .map(|w| w.message(rules))
+                .map(|w| words::warning(rules, w))
                 .collect(),
             warnings: a
                 .warnings
                 .iter()
                 .filter(|w| !w.is_safety())
-                .map(|w| w.message(rules))
+                .map(|w| words::warning(rules, w))
                 .collect(),
         }
     }
@@ -304,24 +309,6 @@ fn listed_resources<'a: 'b, 'b>(
         .resources
         .iter()
         .filter(move |r| r.listed(rules, raised))
-}
-
-/// The next step of the most urgent raised flag (the most severe first
-/// among equals); `None` when no raised flag is urgent.
-pub fn next_step<'a>(rules: &'a RuleSet, raised: &[usize]) -> Option<&'a str> {
-    let most = raised
-        .iter()
-        .filter_map(|&f| rules.flags[f].urgency)
-        .max()?;
-    let flag = raised
-        .iter()
-        .map(|&f| &rules.flags[f])
-        .find(|f| f.urgency == Some(most))?;
-    match (&flag.next_step, flag.crisis) {
-        (Some(step), _) => Some(step),
-        (None, true) => Some(Lang::of(&rules.lang).emergency_next_step()),
-        (None, false) => None,
-    }
 }
 
 /// What a rendered note leaves out that it must show: raised flags, answers
@@ -349,7 +336,7 @@ fn omissions<'a>(
         .warnings
         .iter()
         .filter(|w| w.is_safety())
-        .map(|w| w.message(rules))
+        .map(|w| words::warning(rules, w))
         .filter(|words| !squeeze(note).contains(&squeeze(words)))
         .collect();
     (flags, resources, notes)

@@ -5,8 +5,8 @@ use comfy_table::{presets::UTF8_FULL_CONDENSED, Cell, CellAlignment, Table};
 use serde::Serialize;
 
 use crate::assess::Assessment;
-use crate::batch::Summary;
 use crate::model::RuleSet;
+use crate::summary::Summary;
 
 /// The summary's figures, with timing.
 #[derive(Debug, Serialize)]

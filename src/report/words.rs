@@ -1,0 +1,89 @@
+//! The words of an assessment for people: reasons, warnings and the
+//! answers to skipped questions, in the rule set's language. The engine
+//! returns data; the renderers put it into words here.
+
+use crate::assess::{Reason, Warning};
+use crate::messages::{answer_words, Lang};
+use crate::model::RuleSet;
+
+/// The reason in plain words.
+pub fn reason(rules: &RuleSet, reason: &Reason) -> String {
+    match reason {
+        Reason::Crisis { flag } | Reason::Flag { flag } => rules.flags[*flag].message.clone(),
+        Reason::Rule { rule } => rules.rules[*rule].rationale.clone(),
+        Reason::Default => {
+            Lang::of(&rules.lang).default_reason(&rules.levels[rules.default_level].name)
+        }
+    }
+}
+
+/// A warning in plain words.
+pub fn warning(rules: &RuleSet, warning: &Warning) -> String {
+    let lang = Lang::of(&rules.lang);
+    match warning {
+        Warning::HiddenValueIgnored { item } => lang.hidden_answer_ignored(&rules.items[*item].id),
+        Warning::HiddenValueKept { .. } | Warning::AskAgain { .. } => {
+            hidden_answer_words(rules, warning)
+        }
+        Warning::Prorated { scale, missing } => lang.prorated(&rules.scales[*scale].id, *missing),
+        Warning::ScaleInvalid { scale, missing } => {
+            lang.scale_invalid(&rules.scales[*scale].id, *missing)
+        }
+    }
+}
+
+/// A hidden answer kept for safety, or one to ask again, in words.
+fn hidden_answer_words(rules: &RuleSet, warning: &Warning) -> String {
+    let lang = Lang::of(&rules.lang);
+    let answer = |item: usize, value: Option<i64>| answer_words(rules, item, value);
+    let name = |item: usize| rules.items[item].short.as_str();
+    match warning {
+        Warning::HiddenValueKept {
+            item,
+            value,
+            gate,
+            flags,
+            grade,
+        } => {
+            let treated_as = match grade {
+                Some((r, g)) => lower_first(&rules.ratings[*r].grades[*g].label),
+                None => flags
+                    .iter()
+                    .map(|&f| rules.flags[f].id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            };
+            let gate_words = gate.map(|(g, v)| (name(g), answer(g, v)));
+            lang.hidden_answer_kept(
+                name(*item),
+                &answer(*item, Some(*value)),
+                gate_words.as_ref().map(|(g, a)| (*g, a.as_str())),
+                &treated_as,
+            )
+        }
+        Warning::AskAgain {
+            item,
+            value,
+            gate,
+            gate_value,
+        } => lang.ask_again(
+            name(*item),
+            &answer(*item, Some(*value)),
+            name(*gate),
+            &answer(*gate, *gate_value),
+        ),
+        other => self::warning(rules, other),
+    }
+}
+
+/// A label as it reads inside a sentence: `High risk` → `high risk`
+/// (an acronym such as `C-SSRS` is kept).
+fn lower_first(label: &str) -> String {
+    let mut chars = label.chars();
+    match (chars.next(), chars.next()) {
+        (Some(first), Some(second)) if first.is_uppercase() && !second.is_uppercase() => {
+            first.to_lowercase().chain(label.chars().skip(1)).collect()
+        }
+        _ => label.to_string(),
+    }
+}
