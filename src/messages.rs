@@ -352,6 +352,51 @@ impl Lang {
         }
     }
 
+    /// Unreadable text given for a hidden safety question.
+    pub fn hidden_unreadable(self, item: &str, value: &str, gate: Option<(&str, &str)>) -> String {
+        match (self, gate) {
+            (Lang::En, Some((gate, answer))) => format!(
+                "{item}: `{value}` could not be read, given although {gate} was '{answer}'; it \
+                 cannot count, so ask {gate} and the questions after it again now."
+            ),
+            (Lang::En, None) => format!("{item}: `{value}` could not be read; ask it again now."),
+            (Lang::Es, Some((gate, answer))) => format!(
+                "{item}: no se pudo leer `{value}`, respondida aunque {gate} fue «{answer}»; no \
+                 puede contar, así que vuelva a hacer ahora {gate} y las preguntas que le siguen."
+            ),
+            (Lang::Es, None) => {
+                format!("{item}: no se pudo leer `{value}`; vuelva a hacerla ahora.")
+            }
+        }
+    }
+
+    /// An answer given with its gate blank or invalid, read as shown.
+    pub fn gate_read_as_shown(self, item: &str, answer: &str, gate: &str, read_as: &str) -> String {
+        match self {
+            Lang::En => format!(
+                "{item}: {answer}, given with {gate} blank or unreadable: for safety {gate} is \
+                 read as '{read_as}' until a clinician asks it again now."
+            ),
+            Lang::Es => format!(
+                "{item}: {answer}, respondida con {gate} en blanco o ilegible: para la seguridad \
+                 {gate} se lee como «{read_as}» hasta que un profesional la vuelva a hacer ahora."
+            ),
+        }
+    }
+
+    /// A safety question left unanswered whose answer could raise a flag.
+    pub fn safety_answer_missing(self, item: &str, could_mean: &str) -> String {
+        match self {
+            Lang::En => format!(
+                "{item}: no answer, or unreadable; its answer could mean {could_mean}. Ask it now."
+            ),
+            Lang::Es => format!(
+                "{item}: sin respuesta, o ilegible; su respuesta podría indicar {could_mean}. \
+                 Hágala ahora."
+            ),
+        }
+    }
+
     /// An answer with no value, in words.
     pub fn no_answer(self) -> &'static str {
         match self {
@@ -443,6 +488,30 @@ impl Lang {
                 "Evaluación de emergencia ahora: 911 si hay peligro inmediato; si no, un equipo \
                  móvil de crisis o el 988, o un servicio de urgencias. No deje sola a la persona."
             }
+        }
+    }
+
+    /// The heading of resources for the professional only.
+    pub fn professional_title(self) -> &'static str {
+        match self {
+            Lang::En => "FOR THE CLINICIAN (NOT FOR THE CLIENT)",
+            Lang::Es => "PARA EL PROFESIONAL (NO PARA LA PERSONA)",
+        }
+    }
+
+    /// A rejected record's answers to complete.
+    pub fn to_complete(self, problems: &str) -> String {
+        match self {
+            Lang::En => format!("To complete: {problems}."),
+            Lang::Es => format!("Por completar: {problems}."),
+        }
+    }
+
+    /// The help lines heading of a note without safety findings.
+    pub fn help_lines_title(self) -> &'static str {
+        match self {
+            Lang::En => "HELP LINES",
+            Lang::Es => "LÍNEAS DE AYUDA",
         }
     }
 

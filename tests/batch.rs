@@ -370,6 +370,8 @@ struct Record {
 struct Partial {
     crisis: Option<bool>,
     flags: Vec<Flag>,
+    warnings: Vec<String>,
+    warning_codes: Vec<String>,
     note: Option<String>,
 }
 
@@ -532,7 +534,13 @@ fn jsonl_carries_the_result_trace_note_and_provenance() {
         )
     );
     assert!(flag.message.starts_with("History of severe withdrawal"));
-    assert_eq!(flag.next_step.as_deref(), Some(r.next_step.as_str()));
+    assert!(r
+        .next_step
+        .starts_with(flag.next_step.as_deref().expect("a next step")));
+    // Every urgent flag's step: none is dropped.
+    assert!(r.next_step.ends_with(
+        "Medical assessment before cutting down or stopping any current use, or if use restarts."
+    ));
     assert!(
         r.next_step.starts_with("Medical assessment today"),
         "{}",
@@ -702,6 +710,8 @@ fn a_rejected_row_never_drops_the_risk_its_answers_already_show() {
     let records = jsonl(&input);
     let partial = records[1].partial.as_ref().expect("partial");
     assert_eq!(partial.crisis, Some(true));
+    // Intent given with item 5 unanswered: the plan could not raise more.
+    assert_eq!(partial.warnings.len(), partial.warning_codes.len());
     let note = partial
         .note
         .as_deref()

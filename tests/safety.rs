@@ -320,10 +320,12 @@ fn case_8_the_next_step_follows_the_most_urgent_flag() {
     let passive = score(&[("cssrs_1", "1")]);
     let note = &passive.notes[0].0;
     assert!(
-        note.contains("Next step: Suicide-risk assessment by a clinician today"),
+        note.contains(
+            "Next step: Suicide-risk assessment by a clinician today, before any referral \
+             appointment.\n"
+        ),
         "{note}"
     );
-    assert!(!note.contains("intake appointment"), "{note}");
     // Severe depression with marked impairment (PHP) and a method (moderate).
     let mut php: Vec<(String, &str)> = (1..=8).map(|k| (format!("phq9_{k}"), "3")).collect();
     php.push(("phq9_10".into(), "3"));
@@ -423,9 +425,9 @@ fn the_policy_example_file_scores_as_the_rules_readme_says() {
             row("p01", "residential", "true", kept),
             row("p02", "residential", "true", kept),
             row("p03", "iop", "false", "hidden_kept:cssrs_3"),
-            row("p04", "", "true", ""),
+            row("p04", "", "true", "hidden_kept:cssrs_4"),
             row("p05", "outpatient", "false", "ask_again:cssrs_6"),
-            row("p06", "", "true", ""),
+            row("p06", "", "true", "gate_read_as_yes:cssrs_6"),
             row("p07", "iop", "false", ""),
             row("p08", "iop", "false", ""),
             row("p09", "iop", "false", ""),
@@ -435,5 +437,113 @@ fn the_policy_example_file_scores_as_the_rules_readme_says() {
             row("p13", "outpatient", "false", ""),
             row("p14", "", "true", ""),
         ]
+    );
+}
+
+#[test]
+fn a_rejected_row_names_every_bad_or_missing_answer() {
+    let s = score(&[("phq9_1", "9"), ("gad7_3", ""), ("harm_others", "x")]);
+    let error = &s.csv["error"];
+    for column in ["`phq9_1`", "`gad7_3`", "`harm_others`"] {
+        assert!(error.contains(column), "{column}: {error}");
+    }
+    assert!(
+        s.notes[0].0.contains("To complete: column `phq9_1`"),
+        "{}",
+        s.notes[0].0
+    );
+}
+
+#[test]
+fn a_rejected_row_keeps_what_its_answers_to_skipped_questions_say() {
+    // A recency "yes" after a "no" to item 6, in a row rejected elsewhere.
+    let again = score(&[("cssrs_6", "0"), ("cssrs_6_recent", "1"), ("gad7_1", "")]);
+    assert_eq!(again.csv["warnings"], "ask_again:cssrs_6");
+    assert_eq!(
+        again.view()["warning_codes"],
+        serde_json::json!(["ask_again:cssrs_6"])
+    );
+    assert!(
+        again.notes[0].0.contains("Ask C-SSRS item 6"),
+        "{}",
+        again.notes[0].0
+    );
+    // Item 6 blank with a recency "yes": read as yes, high risk, ask again.
+    let blank = score(&[("cssrs_6", ""), ("cssrs_6_recent", "1")]);
+    assert_eq!(blank.csv["crisis"], "true");
+    assert_eq!(blank.csv["warnings"], "gate_read_as_yes:cssrs_6");
+    let note = &blank.notes[0].0;
+    assert!(
+        note.contains("given with C-SSRS item 6 (suicidal behavior, lifetime) blank or unreadable"),
+        "{note}"
+    );
+}
+
+#[test]
+fn an_unreadable_answer_to_a_skipped_safety_question_asks_the_questions_again_now() {
+    for value in ["y", "true", "1.0"] {
+        let s = score(&[("cssrs_2", "0"), ("cssrs_4", value)]);
+        assert_eq!(s.csv["warnings"], "hidden_unreadable:cssrs_4", "{value}");
+        let note = &s.notes[0].0;
+        assert!(note.starts_with("URGENT FINDINGS\n"), "{note}");
+        assert!(
+            note.contains(&format!(
+                "C-SSRS item 4 (intent): `{value}` could not be read"
+            )),
+            "{note}"
+        );
+    }
+}
+
+#[test]
+fn an_unanswered_recency_after_behaviour_says_what_its_answer_could_mean() {
+    let s = score(&[("cssrs_6", "1"), ("cssrs_6_recent", "")]);
+    assert_eq!(s.csv["level"], "");
+    assert_eq!(s.csv["warnings"], "ask_now:cssrs_6_recent");
+    let note = &s.notes[0].0;
+    assert!(
+        note.contains("C-SSRS item 6, past 3 months: no answer, or unreadable; its answer could mean C-SSRS high risk"),
+        "{note}"
+    );
+}
+
+#[test]
+fn the_duty_to_protect_stands_apart_from_the_clients_crisis_lines() {
+    let s = score(&[("harm_others", "2")]);
+    let (text, markdown) = &s.notes[0];
+    let crisis = text.find("CRISIS RESOURCES").expect("crisis resources");
+    let clinician = text
+        .find("FOR THE CLINICIAN (NOT FOR THE CLIENT)")
+        .expect("own heading");
+    let duty = text.find("Duty to protect").expect("duty to protect");
+    assert!(crisis < clinician && clinician < duty, "{text}");
+    assert!(
+        markdown.contains("### For the clinician (not for the client)"),
+        "{markdown}"
+    );
+}
+
+#[test]
+fn the_next_step_keeps_every_same_day_action() {
+    // Withdrawal danger and PHQ-9 item 9: detox assessment and suicide-risk
+    // assessment, both today.
+    let s = score(&[
+        ("withdrawal_history", "1"),
+        ("daily_use", "1"),
+        ("phq9_9", "1"),
+        ("phq9_10", "0"),
+    ]);
+    let note = &s.notes[0].0;
+    let step = note
+        .lines()
+        .find(|l| l.starts_with("Next step:"))
+        .expect("next step");
+    assert!(
+        step.contains("Suicide-risk assessment by a clinician today"),
+        "{step}"
+    );
+    assert!(
+        step.contains("Medical assessment today for medically managed withdrawal"),
+        "{step}"
     );
 }

@@ -12,7 +12,7 @@ pub mod tester;
 mod trace;
 
 pub use lanes::{LaneRow, Lanes, LANES};
-pub use partial::established_flags;
+pub use partial::{established_flags, possible_flags};
 
 pub use trace::{describe, visit_reasons, Reason, Seen, TraceEntry, TraceKind};
 
@@ -61,6 +61,27 @@ pub enum Warning {
         gate: usize,
         gate_value: Option<i64>,
     },
+    /// Text that is no valid answer, given for a hidden question a safety
+    /// flag reads: it cannot count, so the questions must be asked again.
+    HiddenValueUnreadable {
+        item: usize,
+        /// The text as given (its first characters).
+        value: String,
+        gate: Option<(usize, Option<i64>)>,
+    },
+    /// A rejected record: an answer given to a question whose gate is blank
+    /// or invalid, read for safety as though the gate showed it.
+    GateReadAsShown {
+        item: usize,
+        value: i64,
+        gate: usize,
+    },
+    /// A rejected record: a question a safety flag reads is unanswered or
+    /// unreadable, and its answer could raise these flags: ask it now.
+    SafetyAnswerMissing {
+        item: usize,
+        could_raise: Vec<usize>,
+    },
     /// A scale was prorated from its answered items.
     Prorated { scale: usize, missing: u32 },
     /// A scale has no score because items are missing (`missing: invalid`).
@@ -73,7 +94,11 @@ impl Warning {
     pub fn is_safety(&self) -> bool {
         matches!(
             self,
-            Warning::HiddenValueKept { .. } | Warning::AskAgain { .. }
+            Warning::HiddenValueKept { .. }
+                | Warning::AskAgain { .. }
+                | Warning::HiddenValueUnreadable { .. }
+                | Warning::GateReadAsShown { .. }
+                | Warning::SafetyAnswerMissing { .. }
         )
     }
 
@@ -83,6 +108,11 @@ impl Warning {
             Warning::HiddenValueIgnored { item } => ("hidden_ignored", &rules.items[*item].id),
             Warning::HiddenValueKept { item, .. } => ("hidden_kept", &rules.items[*item].id),
             Warning::AskAgain { gate, .. } => ("ask_again", &rules.items[*gate].id),
+            Warning::HiddenValueUnreadable { item, .. } => {
+                ("hidden_unreadable", &rules.items[*item].id)
+            }
+            Warning::GateReadAsShown { gate, .. } => ("gate_read_as_yes", &rules.items[*gate].id),
+            Warning::SafetyAnswerMissing { item, .. } => ("ask_now", &rules.items[*item].id),
             Warning::Prorated { scale, .. } => ("prorated", &rules.scales[*scale].id),
             Warning::ScaleInvalid { scale, .. } => ("no_score", &rules.scales[*scale].id),
         };
@@ -257,9 +287,9 @@ pub fn assess_into(
         out.shown[index] = visible;
         if !visible {
             // A valid hidden value is weighed for safety below.
-            if out.values[index].is_none() && answers.unparsed(index).is_some() {
+            if let (None, Some(err)) = (out.values[index], answers.unparsed(index)) {
                 out.warnings
-                    .push(Warning::HiddenValueIgnored { item: index });
+                    .push(unreadable_hidden(rules, index, err, &out.facts));
             }
             out.values[index] = None;
             continue;
@@ -335,6 +365,142 @@ pub fn assess_into(
     out.level = level;
     out.crisis = crisis;
     Ok(())
+}
+
+/// The warning for text that is no valid answer given for a hidden item:
+/// for a question a safety flag reads, the questions must be asked again.
+fn unreadable_hidden(rules: &RuleSet, item: usize, err: &AnswerError, facts: &[i64]) -> Warning {
+    if !rules.compiled.safety_items[item] {
+        return Warning::HiddenValueIgnored { item };
+    }
+    let value = match err {
+        AnswerError::Invalid { value, .. } => value.clone(),
+        _ => String::new(),
+    };
+    let gate = gate_of(rules, item).map(|g| {
+        let v = facts[rules.compiled.slots.item(g)];
+        (g, (v != NONE).then_some(v))
+    });
+    Warning::HiddenValueUnreadable { item, value, gate }
+}
+
+/// The item an item's skip logic reads first: its gate.
+pub(crate) fn gate_of(rules: &RuleSet, item: usize) -> Option<usize> {
+    let mut subjects = Vec::new();
+    rules.items[item].show_if.as_ref()?.subjects(&mut subjects);
+    subjects.into_iter().find_map(|s| match s {
+        crate::model::Subject::Item(g) => Some(g),
+        _ => None,
+    })
+}
+
+/// What a rejected record's answers say that a clinician must act on:
+/// answers to skipped questions (kept for safety, to ask again, read with
+/// a blank gate, unreadable, or ignored), and unanswered safety questions
+/// whose answer could raise a safety flag.
+pub fn rejected_warnings(rules: &RuleSet, answers: &Answers) -> Vec<Warning> {
+    let compiled = &rules.compiled;
+    let safety = |a: &Answers| -> Vec<usize> {
+        established_flags(rules, a)
+            .into_iter()
+            .filter(|&f| rules.flags[f].is_safety())
+            .collect()
+    };
+    let established = safety(answers);
+    let shown = shown_items(rules, answers);
+    let mut out = Vec::new();
+    for (item, &visible) in shown.iter().enumerate() {
+        let implied = compiled.implied_gates[item]
+            .filter(|&(gate, _)| answers.get(gate).is_none() && answers.get(item).is_some());
+        match (visible, answers.get(item), answers.unparsed(item)) {
+            (_, Some(value), _) if implied.is_some() => {
+                let (gate, _) = implied.unwrap_or_default();
+                out.push(Warning::GateReadAsShown { item, value, gate });
+            }
+            (false, Some(value), _) => {
+                let mut without = answers.clone();
+                without.clear(item);
+                let base = safety(&without);
+                let flags: Vec<usize> = established
+                    .iter()
+                    .copied()
+                    .filter(|f| !base.contains(f))
+                    .collect();
+                let gate = gate_of(rules, item);
+                let least = rules.items[item].codes().and_then(|c| c.first().copied());
+                out.push(match gate {
+                    _ if !flags.is_empty() => Warning::HiddenValueKept {
+                        item,
+                        value,
+                        gate: gate.map(|g| (g, answers.get(g))),
+                        flags,
+                        grade: None,
+                    },
+                    Some(gate) if compiled.safety_items[item] && least != Some(value) => {
+                        Warning::AskAgain {
+                            item,
+                            value,
+                            gate,
+                            gate_value: answers.get(gate),
+                        }
+                    }
+                    _ => Warning::HiddenValueIgnored { item },
+                });
+            }
+            (false, None, Some(err)) => {
+                let mut facts = vec![NONE; compiled.slots.len];
+                for (i, v) in answers.values().iter().enumerate() {
+                    if let Some(v) = v {
+                        facts[compiled.slots.item(i)] = *v;
+                    }
+                }
+                out.push(unreadable_hidden(rules, item, err, &facts));
+            }
+            (true, None, _) if compiled.safety_items[item] => {
+                let could_raise: Vec<usize> = partial::possible_flags(rules, answers, item)
+                    .into_iter()
+                    .filter(|f| rules.flags[*f].is_safety() && !established.contains(f))
+                    .collect();
+                if !could_raise.is_empty() {
+                    out.push(Warning::SafetyAnswerMissing { item, could_raise });
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Every reason a record cannot be scored, in item order (`assess_into`
+/// stops at the first): invalid or missing answers to shown questions,
+/// and scales missing more answers than their rule allows.
+pub fn problems(rules: &RuleSet, answers: &Answers) -> Vec<AnswerError> {
+    let compiled = &rules.compiled;
+    let shown = shown_items(rules, answers);
+    let mut out = Vec::new();
+    for (index, &visible) in shown.iter().enumerate() {
+        if !visible {
+            continue;
+        }
+        if let Some(err) = answers.unparsed(index) {
+            out.push(err.clone());
+        } else if answers.get(index).is_none() && compiled.missing_rejects[index] {
+            out.push(AnswerError::Missing {
+                item: rules.items[index].id.clone(),
+            });
+        }
+    }
+    let values: Vec<Option<i64>> = (0..rules.items.len())
+        .map(|i| answers.get(i).filter(|_| shown[i]))
+        .collect();
+    for s in 0..rules.scales.len() {
+        if let Err(err @ AnswerError::TooManyMissing { .. }) =
+            score_scale(rules, s, &values, &shown, &mut Vec::new())
+        {
+            out.push(err);
+        }
+    }
+    out
 }
 
 /// Valid values given for items skip logic hides (a paper form's, another

@@ -91,6 +91,27 @@ pub fn established_flags(rules: &RuleSet, answers: &Answers) -> Vec<usize> {
         .collect()
 }
 
+/// Flags (indexes) that some answer to the missing or invalid `item`
+/// would establish: what asking it could reveal.
+pub fn possible_flags(rules: &RuleSet, answers: &Answers, item: usize) -> Vec<usize> {
+    let mut possible = vec![false; rules.flags.len()];
+    for code in rules.items[item].codes().unwrap_or_default() {
+        for (p, raised) in
+            possible
+                .iter_mut()
+                .zip(evaluate(rules, answers, Some((item, Some(code)))))
+        {
+            *p |= raised;
+        }
+    }
+    rules
+        .flags_by_severity
+        .iter()
+        .copied()
+        .filter(|&f| possible[f])
+        .collect()
+}
+
 /// Which flags certainly hold, with one missing answer optionally fixed to
 /// a code (`Some(code)`) or to staying blank (`None`).
 fn evaluate(rules: &RuleSet, answers: &Answers, fixed: Option<(usize, Option<i64>)>) -> Vec<bool> {

@@ -6,7 +6,7 @@
 //! and a row is mostly copies of them. Every text cell is neutralized for
 //! spreadsheets (see `push_cell`).
 
-use crate::assess::{Assessment, Outcome};
+use crate::assess::{Assessment, Outcome, Warning};
 use crate::model::RuleSet;
 use crate::report::json;
 use crate::report::note::NoteRenderer;
@@ -122,15 +122,21 @@ impl<'a> LineRenderer<'a> {
         out.extend_from_slice(b",,\n");
     }
 
-    /// A rejected row: no result, but the flags its answers establish.
+    /// A rejected row: no result, but the flags its answers establish and
+    /// what its answers say that a clinician must act on.
     pub fn rejected(
         &mut self,
         sheet_row: u64,
         id: &str,
         message: &str,
         flags: &[usize],
+        warnings: &[Warning],
         out: &mut Vec<u8>,
     ) {
+        let note = self
+            .notes
+            .as_ref()
+            .map(|n| n.render_rejected(id, message, flags, warnings));
         match self.format {
             Format::Csv => {
                 push_cell(out, id, true);
@@ -138,8 +144,8 @@ impl<'a> LineRenderer<'a> {
                     push_cell(out, value, false);
                     Ok::<(), ()>(())
                 });
-                let note = self.notes.as_ref().map(|n| n.render_rejected(id, flags));
-                self.end_row("", message, note.as_deref(), out);
+                let codes: Vec<String> = warnings.iter().map(|w| w.code(self.rules)).collect();
+                self.end_row(&codes.join(";"), message, note.as_deref(), out);
             }
             Format::Jsonl => {
                 let record = json::Record {
@@ -147,11 +153,7 @@ impl<'a> LineRenderer<'a> {
                     id: id.to_string(),
                     error: Some(message.to_string()),
                     result: None,
-                    partial: Some(json::Partial::of(
-                        self.rules,
-                        flags,
-                        self.notes.as_ref().map(|n| n.render_rejected(id, flags)),
-                    )),
+                    partial: Some(json::Partial::of(self.rules, flags, warnings, note)),
                     rules: crate::report::view::Provenance::of(self.rules),
                 };
                 push_json(out, &record);

@@ -15,7 +15,10 @@ use std::io::{Read, Write};
 use std::sync::{mpsc, Arc, Mutex};
 
 use crate::answers::Answers;
-use crate::assess::{assess, assess_into, established_flags, Assessment, Lanes, Warning, LANES};
+use crate::assess::{
+    assess, assess_into, established_flags, problems, rejected_warnings, Assessment, Lanes,
+    Warning, LANES,
+};
 use crate::error::{AnswerError, Error};
 use crate::model::RuleSet;
 use crate::report::row::push_cell;
@@ -535,7 +538,21 @@ impl<'a> Worker<'a> {
                 // when the row's cells may be out of line with the header:
                 // a possible false alarm beats a hidden risk.
                 let flags = established_flags(rules, &self.answers);
-                let mut message = format!("row {sheet_row}, {err}");
+                let warnings = rejected_warnings(rules, &self.answers);
+                // Every bad or missing answer, not only the first.
+                let all = match err {
+                    AnswerError::FieldCount { .. } | AnswerError::Column { .. } => vec![err],
+                    err => {
+                        let all = problems(rules, &self.answers);
+                        if all.is_empty() {
+                            vec![err]
+                        } else {
+                            all
+                        }
+                    }
+                };
+                let named: Vec<String> = all.iter().map(ToString::to_string).collect();
+                let mut message = format!("row {sheet_row}, {}", named.join("; "));
                 if flags.iter().any(|&f| rules.flags[f].crisis) {
                     summary.count_crisis(id);
                 }
@@ -548,7 +565,8 @@ impl<'a> Worker<'a> {
                         ids.join(", ")
                     ));
                 }
-                self.renderer.rejected(sheet_row, id, &message, &flags, out);
+                self.renderer
+                    .rejected(sheet_row, id, &message, &flags, &warnings, out);
             }
         }
     }

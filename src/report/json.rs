@@ -32,17 +32,29 @@ pub struct Partial<'a> {
     /// (unknown, since the record is incomplete).
     pub crisis: Option<bool>,
     pub flags: Vec<FlagView<'a>>,
+    /// What the answers say that a clinician must act on (answers to
+    /// skipped questions, unanswered safety questions), in words and as
+    /// the CSV `warnings` codes.
+    pub warnings: Vec<String>,
+    pub warning_codes: Vec<String>,
     /// The note of an incomplete record: the crisis banner, the flags,
     /// the resources they list, and that this is no diagnosis.
     pub note: Option<String>,
 }
 
 impl<'a> Partial<'a> {
-    pub fn of(rules: &'a RuleSet, flags: &[usize], note: Option<String>) -> Self {
+    pub fn of(
+        rules: &'a RuleSet,
+        flags: &[usize],
+        warnings: &[crate::assess::Warning],
+        note: Option<String>,
+    ) -> Self {
         let crisis = flags.iter().any(|&f| rules.flags[f].crisis).then_some(true);
         Partial {
             crisis,
             flags: flags.iter().map(|&f| FlagView::of(rules, f)).collect(),
+            warnings: warnings.iter().map(|w| words::warning(rules, w)).collect(),
+            warning_codes: warnings.iter().map(|w| w.code(rules)).collect(),
             note,
         }
     }
@@ -62,7 +74,7 @@ pub struct Result_<'a> {
     pub reasons: Vec<ReasonView>,
     pub program_features: Vec<FeatureView<'a>>,
     /// The most urgent raised flag's next step, else the level's referral.
-    pub next_step: &'a str,
+    pub next_step: String,
     /// Warnings in words.
     pub warnings: Vec<String>,
     /// The same warnings as the CSV `warnings` column's short codes
@@ -122,7 +134,7 @@ impl<'a> Result_<'a> {
         let level = &rules.levels[a.level];
         let raised: Vec<usize> = a.raised_flags(rules).collect();
         Result_ {
-            next_step: next_step(rules, &raised).unwrap_or(&level.referral),
+            next_step: next_step(rules, &raised, Some(&level.referral)),
             warning_codes: a.warnings.iter().map(|w| w.code(rules)).collect(),
             level: &level.id,
             level_name: &level.name,

@@ -6,10 +6,10 @@ use minijinja::{Environment, UndefinedBehavior};
 use serde::Serialize;
 
 use crate::answers::Answers;
-use crate::assess::{assess, Assessment};
+use crate::assess::{assess, Assessment, Warning};
 use crate::messages::Lang;
 use crate::model::{Resource, RuleSet, Show};
-use crate::report::view::{next_step, FlagView, GradeView, Provenance, ScaleView};
+use crate::report::view::{next_step, urgent_steps, FlagView, GradeView, Provenance, ScaleView};
 use crate::report::words;
 
 const NAME: &str = "note";
@@ -206,8 +206,12 @@ struct NoteContext<'a> {
     /// Any safety flag raised: list crisis resources first.
     safety: bool,
     flags: Vec<FlagView<'a>>,
-    /// The most urgent raised flag's next step, else the level's referral.
-    next_step: &'a str,
+    /// The urgent flags' next steps, then (unless an emergency) the level's
+    /// referral.
+    next_step: String,
+    /// Resources for the professional only (duty to protect): their own
+    /// section, never among the client's crisis lines.
+    professional_resources: Vec<ResourceView<'a>>,
     scales: Vec<ScaleView<'a>>,
     ratings: Vec<GradeView<'a>>,
     domains: Vec<GradeView<'a>>,
@@ -239,6 +243,16 @@ struct ResourceView<'a> {
     hours: Option<&'a str>,
 }
 
+impl<'a> ResourceView<'a> {
+    fn of(r: &'a Resource) -> Self {
+        ResourceView {
+            name: &r.name,
+            contact: &r.contact,
+            hours: r.hours.as_deref(),
+        }
+    }
+}
+
 impl<'a> NoteContext<'a> {
     fn of(rules: &'a RuleSet, id: &'a str, date: &'a str, a: &Assessment) -> Self {
         let level = &rules.levels[a.level];
@@ -260,7 +274,7 @@ impl<'a> NoteContext<'a> {
             crisis: a.crisis,
             safety,
             flags: raised.iter().map(|&f| FlagView::of(rules, f)).collect(),
-            next_step: next_step(rules, &raised).unwrap_or(&level.referral),
+            next_step: next_step(rules, &raised, Some(&level.referral)),
             scales: ScaleView::all(rules, a),
             ratings: GradeView::all(&rules.ratings, &a.ratings),
             domains: GradeView::all(&rules.domains, &a.domains),
@@ -277,11 +291,12 @@ impl<'a> NoteContext<'a> {
                 .map(|(f, _)| f.text.as_str())
                 .collect(),
             resources: listed_resources(rules, &raised)
-                .map(|r| ResourceView {
-                    name: &r.name,
-                    contact: &r.contact,
-                    hours: r.hours.as_deref(),
-                })
+                .filter(|r| !r.professional)
+                .map(ResourceView::of)
+                .collect(),
+            professional_resources: listed_resources(rules, &raised)
+                .filter(|r| r.professional)
+                .map(ResourceView::of)
                 .collect(),
             safety_notes: a
                 .warnings
@@ -347,7 +362,13 @@ impl NoteRenderer<'_> {
     /// the crisis banner when its answers establish a crisis, the flags
     /// they establish, the resources those list, the most urgent next
     /// step, and that this is a screening result, not a diagnosis.
-    pub fn render_rejected(&self, id: &str, flags: &[usize]) -> String {
+    pub fn render_rejected(
+        &self,
+        id: &str,
+        problems: &str,
+        flags: &[usize],
+        warnings: &[Warning],
+    ) -> String {
         let rules = self.rules;
         let lang = Lang::of(&rules.lang);
         let markdown = self.markdown && !self.fenced;
@@ -360,7 +381,7 @@ impl NoteRenderer<'_> {
             let (banner, stay) = (lang.crisis_banner(), lang.do_not_leave_alone());
             match markdown {
                 true => out.push_str(&format!(
-                    "> **{}** {stay}\n\n",
+                    "> **{}.** {stay}\n\n",
                     banner.trim_matches('!').trim()
                 )),
                 false => out.push_str(&format!("{banner}\n{stay}\n\n")),
@@ -376,22 +397,59 @@ impl NoteRenderer<'_> {
         out.push_str(first);
         out.push_str(if markdown { "\n\n" } else { "\n" });
         for &f in flags {
-            out.push_str(&flag_line(lang, &rules.flags[f]));
+            let flag = &rules.flags[f];
+            match markdown {
+                true => out.push_str(&format!(
+                    "- **[{}]** {}\n",
+                    lang.severity(flag.severity),
+                    flag.message.trim()
+                )),
+                false => out.push_str(&flag_line(lang, flag)),
+            }
         }
-        let resources: Vec<&Resource> = listed_resources(rules, flags)
-            .filter(|r| r.show != Show::Always || flags.iter().any(|&f| rules.flags[f].is_safety()))
-            .collect();
-        if !resources.is_empty() {
+        for w in warnings.iter().filter(|w| w.is_safety()) {
+            out.push_str(&format!("- {}\n", words::warning(rules, w)));
+        }
+        let safety = flags.iter().any(|&f| rules.flags[f].is_safety());
+        let listed: Vec<&Resource> = listed_resources(rules, flags).collect();
+        let section = |out: &mut String, title: &str, resources: &[&&Resource]| {
+            if resources.is_empty() {
+                return;
+            }
             out.push('\n');
-            out.push_str(&heading(lang.crisis_resources_title()));
+            out.push_str(&heading(title));
             for r in resources {
                 out.push_str(&format!("- {}\n", r.line()));
             }
-        }
+        };
+        let client: Vec<&&Resource> = listed.iter().filter(|r| !r.professional).collect();
+        let title = match safety {
+            true => lang.crisis_resources_title(),
+            false => lang.help_lines_title(),
+        };
+        section(&mut out, title, &client);
+        let professional: Vec<&&Resource> = listed.iter().filter(|r| r.professional).collect();
+        section(&mut out, lang.professional_title(), &professional);
         out.push('\n');
-        if let Some(step) = next_step(rules, flags) {
-            out.push_str(&format!("{} {}\n\n", lang.next_step_label(), step.trim()));
+        let steps = urgent_steps(rules, flags);
+        if !steps.is_empty() {
+            out.push_str(&format!(
+                "{} {}\n\n",
+                lang.next_step_label(),
+                steps.join(" ")
+            ));
         }
+        // The problems as the error column names them, without the row.
+        let problems = problems.split_once(", ").map_or(problems, |(_, rest)| rest);
+        out.push_str(
+            &lang.to_complete(
+                problems
+                    .split("; the answers given")
+                    .next()
+                    .unwrap_or(problems),
+            ),
+        );
+        out.push(' ');
         out.push_str(lang.incomplete_close());
         out.push_str("\n\n");
         match markdown {

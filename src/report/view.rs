@@ -113,20 +113,42 @@ impl<'a> GradeView<'a> {
     }
 }
 
-/// The next step of the most urgent raised flag (the most severe first
-/// among equals); `None` when no raised flag is urgent.
-pub fn next_step<'a>(rules: &'a RuleSet, raised: &[usize]) -> Option<&'a str> {
-    let most = raised
+/// The next steps of the raised urgent flags, most urgent first (the most
+/// severe first among equals), each once: nothing another flag asks for
+/// the same day is dropped.
+pub fn urgent_steps<'a>(rules: &'a RuleSet, raised: &[usize]) -> Vec<&'a str> {
+    use crate::model::Urgency;
+    let now = raised
         .iter()
-        .filter_map(|&f| rules.flags[f].urgency)
-        .max()?;
-    let flag = raised
-        .iter()
-        .map(|&f| &rules.flags[f])
-        .find(|f| f.urgency == Some(most))?;
-    match (&flag.next_step, flag.crisis) {
-        (Some(step), _) => Some(step),
-        (None, true) => Some(Lang::of(&rules.lang).emergency_next_step()),
-        (None, false) => None,
+        .any(|&f| rules.flags[f].urgency == Some(Urgency::Now));
+    let mut urgent: Vec<(Urgency, usize, &'a str)> = Vec::new();
+    for (k, &f) in raised.iter().enumerate() {
+        let flag = &rules.flags[f];
+        // An emergency evaluation covers the same-day safety assessments.
+        if now && flag.is_safety() && flag.urgency == Some(Urgency::Today) {
+            continue;
+        }
+        let step = match (&flag.next_step, flag.crisis) {
+            (Some(step), _) => step.trim(),
+            (None, true) => Lang::of(&rules.lang).emergency_next_step(),
+            (None, false) => continue,
+        };
+        if let Some(urgency) = flag.urgency {
+            if !urgent.iter().any(|&(_, _, s)| s == step) {
+                urgent.push((urgency, k, step));
+            }
+        }
+    }
+    urgent.sort_by_key(|&(urgency, k, _)| (std::cmp::Reverse(urgency), k));
+    urgent.into_iter().map(|(_, _, step)| step).collect()
+}
+
+/// The note's next step: the urgent flags' steps, else the level's own
+/// referral.
+pub fn next_step(rules: &RuleSet, raised: &[usize], referral: Option<&str>) -> String {
+    let steps = urgent_steps(rules, raised);
+    match (steps.is_empty(), referral) {
+        (true, Some(referral)) => referral.trim().to_string(),
+        _ => steps.join(" "),
     }
 }

@@ -25,6 +25,37 @@ pub fn warning(rules: &RuleSet, warning: &Warning) -> String {
         Warning::HiddenValueKept { .. } | Warning::AskAgain { .. } => {
             hidden_answer_words(rules, warning)
         }
+        Warning::HiddenValueUnreadable { item, value, gate } => {
+            let name = |i: usize| rules.items[i].short.as_str();
+            let gate = gate.map(|(g, v)| (name(g), answer_words(rules, g, v)));
+            lang.hidden_unreadable(
+                name(*item),
+                value,
+                gate.as_ref().map(|(g, a)| (*g, a.as_str())),
+            )
+        }
+        Warning::GateReadAsShown { item, value, gate } => {
+            let read_as = rules.compiled.implied_gates[*item]
+                .map(|(_, code)| answer_words(rules, *gate, Some(code)))
+                .unwrap_or_default();
+            lang.gate_read_as_shown(
+                &rules.items[*item].short,
+                &answer_words(rules, *item, Some(*value)),
+                &rules.items[*gate].short,
+                &read_as,
+            )
+        }
+        Warning::SafetyAnswerMissing { item, could_raise } => {
+            // Each flag's headline: its message up to the first colon.
+            let could_mean: Vec<&str> = could_raise
+                .iter()
+                .map(|&f| {
+                    let message = rules.flags[f].message.trim();
+                    message.split(':').next().unwrap_or(message).trim()
+                })
+                .collect();
+            lang.safety_answer_missing(&rules.items[*item].short, &could_mean.join("; or "))
+        }
         Warning::Prorated { scale, missing } => lang.prorated(&rules.scales[*scale].id, *missing),
         Warning::ScaleInvalid { scale, missing } => {
             lang.scale_invalid(&rules.scales[*scale].id, *missing)
