@@ -464,14 +464,10 @@ fn report_summary(
 ) {
     // Crisis rows and risk in rejected rows are reported even with --quiet.
     if summary.crisis > 0 {
-        let more = match summary.crisis > summary.crisis_ids.len() as u64 {
-            true => ", …",
-            false => "",
-        };
         eprintln!(
-            "{} row(s) need an emergency evaluation now: ids {}{more}",
+            "{} row(s) need an emergency evaluation now: ids {}",
             summary.crisis,
-            summary.crisis_ids.join(", ")
+            summary.crisis_list()
         );
     }
     if summary.rejected_with_flags > 0 {
@@ -482,6 +478,10 @@ fn report_summary(
         );
     }
     if args.quiet {
+        // A summary asked for by name is still given, for scripts.
+        if let SummaryArg::Json = args.summary {
+            eprintln!("{}", SummaryView::of(rules, summary, elapsed).json());
+        }
         return;
     }
     if !summary.ignored_columns.is_empty() {
@@ -782,19 +782,54 @@ fn diff(old: &Path, new: &Path, data: Option<&Path>, id_column: &str) -> Result<
                 source,
             })
     };
-    // Old levels first, then the new ones row by row beside them.
-    let mut before: Vec<Option<usize>> = Vec::new();
-    batch::levels(&old_rules, open()?, id_column, |_, level| {
-        before.push(level)
-    })?;
+    // Old placements first, then the new ones row by row beside them.
+    let mut before: Vec<batch::Placement> = Vec::new();
+    batch::placements(&old_rules, open()?, id_column, |_, p| before.push(p))?;
+    let flag_ids = |r: &RuleSet, p: &batch::Placement| -> Vec<String> {
+        p.flags.iter().map(|&f| r.flags[f].id.clone()).collect()
+    };
+    // Crisis and safety flags, which a level can hide (residential either way).
+    let mut crisis_changes: BTreeMap<(bool, bool), (u64, Vec<String>)> = BTreeMap::new();
+    let mut flag_changes: Vec<String> = Vec::new();
+    let mut flags_changed = 0u64;
     let rejected_old = old_rules.levels.len();
     let rejected_new = new_rules.levels.len();
     let mut counts = vec![vec![0u64; rejected_new + 1]; rejected_old + 1];
     let mut examples: BTreeMap<(usize, usize), Vec<String>> = BTreeMap::new();
     let mut row = 0usize;
-    batch::levels(&new_rules, open()?, id_column, |id, level| {
-        let from = before.get(row).copied().flatten().unwrap_or(rejected_old);
-        let to = level.unwrap_or(rejected_new);
+    batch::placements(&new_rules, open()?, id_column, |id, placement| {
+        let old = before.get(row);
+        let from = old.and_then(|p| p.level).unwrap_or(rejected_old);
+        let to = placement.level.unwrap_or(rejected_new);
+        if let Some(old) = old {
+            if old.crisis != placement.crisis {
+                let entry = crisis_changes
+                    .entry((old.crisis, placement.crisis))
+                    .or_default();
+                entry.0 += 1;
+                if entry.1.len() < 3 {
+                    entry.1.push(id.to_string());
+                }
+            }
+            let (was, now) = (flag_ids(&old_rules, old), flag_ids(&new_rules, &placement));
+            if was != now {
+                flags_changed += 1;
+                if flag_changes.len() < 3 {
+                    let lost: Vec<String> = was
+                        .iter()
+                        .filter(|f| !now.contains(f))
+                        .map(|f| format!("-{f}"))
+                        .collect();
+                    let gained: Vec<String> = now
+                        .iter()
+                        .filter(|f| !was.contains(f))
+                        .map(|f| format!("+{f}"))
+                        .collect();
+                    let both: Vec<String> = lost.into_iter().chain(gained).collect();
+                    flag_changes.push(format!("{id} ({})", both.join(" ")));
+                }
+            }
+        }
         counts[from][to] += 1;
         let moved =
             old_rules.levels.get(from).map(|l| &l.id) != new_rules.levels.get(to).map(|l| &l.id);
@@ -829,6 +864,18 @@ fn diff(old: &Path, new: &Path, data: Option<&Path>, id_column: &str) -> Result<
             counts[*from][*to],
             ids.join(", ")
         );
+    }
+    let crisis_moved: u64 = crisis_changes.values().map(|(n, _)| n).sum();
+    println!("{crisis_moved} record(s) change the crisis route.");
+    for ((from, to), (n, ids)) in &crisis_changes {
+        println!(
+            "  crisis {from} -> {to}: {n} record(s), e.g. {}",
+            ids.join(", ")
+        );
+    }
+    println!("{flags_changed} record(s) change their flags.");
+    if !flag_changes.is_empty() {
+        println!("  e.g. {}", flag_changes.join("; "));
     }
     Ok(ExitCode::Success)
 }

@@ -298,11 +298,11 @@ impl Lang {
     pub fn hidden_answer_ignored(self, item: &str) -> String {
         match self {
             Lang::En => format!(
-                "an answer to `{item}` was ignored: the earlier answers skip that question; \
+                "an answer to {item} was ignored: the earlier answers skip that question; \
                  check the record with the client"
             ),
             Lang::Es => format!(
-                "se ignoró una respuesta a `{item}`: las respuestas anteriores omiten esa pregunta; \
+                "se ignoró una respuesta a {item}: las respuestas anteriores omiten esa pregunta; \
                  revise el registro con la persona"
             ),
         }

@@ -17,6 +17,8 @@ pub struct Summary {
     pub crisis: u64,
     /// The ids of the first `CRISIS_IDS` such rows, in input order.
     pub crisis_ids: Vec<String>,
+    /// Their rows, as a spreadsheet numbers them (the header is row 1).
+    pub crisis_rows: Vec<u64>,
     /// Rejected rows whose given answers already raise risk flags.
     pub rejected_with_flags: u64,
     /// Scored rows where a value for an item hidden by skip logic was ignored.
@@ -34,22 +36,43 @@ pub const CRISIS_IDS: usize = 20;
 impl Summary {
     /// Count a scored row: its level, and whether it is on the crisis route.
     #[inline]
-    pub(crate) fn count_scored(&mut self, id: &str, outcome: &impl Outcome) {
+    pub(crate) fn count_scored(&mut self, sheet_row: u64, id: &str, outcome: &impl Outcome) {
         self.scored += 1;
         self.by_level[outcome.level()] += 1;
         if outcome.crisis() {
-            self.count_crisis(id);
+            self.count_crisis(sheet_row, id);
         }
     }
 
     /// Count a row on the crisis route, naming the first few.
-    pub(crate) fn count_crisis(&mut self, id: &str) {
+    pub(crate) fn count_crisis(&mut self, sheet_row: u64, id: &str) {
         self.crisis += 1;
         if self.crisis_ids.len() < CRISIS_IDS {
             // Shown on a terminal: no control characters.
             let shown = id.chars().map(|c| if c.is_control() { ' ' } else { c });
             self.crisis_ids.push(shown.collect());
+            self.crisis_rows.push(sheet_row);
         }
+    }
+
+    /// The crisis rows named, for a line of text: each id (quoted when it
+    /// holds a comma or a quote), or its row when it has none; `…` when
+    /// there are more.
+    pub fn crisis_list(&self) -> String {
+        let mut names: Vec<String> = self
+            .crisis_ids
+            .iter()
+            .zip(&self.crisis_rows)
+            .map(|(id, row)| match id.as_str() {
+                "" => format!("(row {row}, no id)"),
+                id if id.contains([',', '"']) || id.trim() != id => format!("{id:?}"),
+                id => id.to_string(),
+            })
+            .collect();
+        if self.crisis > self.crisis_ids.len() as u64 {
+            names.push("…".into());
+        }
+        names.join(", ")
     }
 
     /// Add the tally of the rows after these (input order is kept).
@@ -61,6 +84,8 @@ impl Summary {
         let room = CRISIS_IDS.saturating_sub(self.crisis_ids.len());
         self.crisis_ids
             .extend(other.crisis_ids.iter().take(room).cloned());
+        self.crisis_rows
+            .extend(other.crisis_rows.iter().take(room).copied());
         self.rejected_with_flags += other.rejected_with_flags;
         self.hidden_values_ignored += other.hidden_values_ignored;
         self.hidden_values_kept += other.hidden_values_kept;

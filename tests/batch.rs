@@ -557,7 +557,8 @@ fn jsonl_carries_the_result_trace_note_and_provenance() {
         .program_features
         .iter()
         .any(|f| f.id == "medically_managed_withdrawal" && !f.text.is_empty()));
-    let ignored = "an answer to `cssrs_4` was ignored: the earlier answers skip that question; \
+    let ignored = "an answer to C-SSRS item 4 (intent) (`cssrs_4`) was ignored: the earlier \
+                   answers skip that question; \
                    check the record with the client";
     assert_eq!(r.warnings, vec![ignored.to_string()]);
     let phq9 = r.scales.iter().find(|s| s.id == "phq9").expect("phq9");

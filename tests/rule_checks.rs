@@ -277,6 +277,8 @@ fn rules_diff_lists_changes_and_the_level_matrix_over_past_intakes() {
 │ rejected  ┆   0 ┆    0 ┆        1 │
 └───────────┴─────┴──────┴──────────┘
   low -> high: 2 record(s), e.g. one, yes
+0 record(s) change the crisis route.
+0 record(s) change their flags.
 ";
     assert_eq!(out.stdout, expected);
     let same = Test::new()

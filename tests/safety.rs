@@ -232,7 +232,33 @@ fn case_5_rejected_crisis_rows_are_counted_and_named_in_every_summary() {
         .args(&["score", "-", "--summary", "table"])
         .stdin(input.clone())
         .run();
-    assert!(table.stderr.contains("ids: x1, x2"), "{}", table.stderr);
+    assert!(
+        table
+            .stderr
+            .contains("crisis route: EMERGENCY EVALUATION NOW"),
+        "{}",
+        table.stderr
+    );
+    assert!(table.stderr.contains("ids x1, x2\n"), "{}", table.stderr);
+    // Ids that could be misread are quoted; a missing id gives its row.
+    let odd = csv_with(&[
+        ("\"a, b\"", &[("harm_others", "2")]),
+        ("", &[("harm_others", "2")]),
+    ]);
+    let out = Test::new()
+        .args(&["score", "-", "--quiet", "--summary", "json"])
+        .stdin(odd)
+        .run();
+    assert!(
+        out.stderr.starts_with(
+            "2 row(s) need an emergency evaluation now: ids \"a, b\", (row 3, no id)\n"
+        ),
+        "{}",
+        out.stderr
+    );
+    let summary: serde_json::Value =
+        serde_json::from_str(out.stderr.lines().last().expect("json")).expect("json");
+    assert_eq!(summary["crisis_rows"], serde_json::json!([2, 3]));
     let quiet = Test::new()
         .args(&["score", "-", "--quiet"])
         .stdin(input)
@@ -546,4 +572,74 @@ fn the_next_step_keeps_every_same_day_action() {
         step.contains("Medical assessment today for medically managed withdrawal"),
         "{step}"
     );
+}
+
+/// A rule change that keeps the level but loses the crisis route shows in
+/// `rules diff --data`.
+#[test]
+fn rules_diff_shows_records_that_lose_the_crisis_route_at_the_same_level() {
+    let dir = tempfile::tempdir().expect("dir");
+    let copy = dir.path().join("rules");
+    std::fs::create_dir_all(copy.join("instruments")).expect("dirs");
+    let root = crate::harness::root().join("rules");
+    for entry in walk(&root) {
+        let relative = entry.strip_prefix(&root).expect("inside");
+        let mut text = std::fs::read_to_string(&entry).expect("read");
+        if relative.ends_with("cssrs.yaml") {
+            // Item 5 (a plan) no longer counts as high risk.
+            text = text.replace("            - { item: cssrs_5, eq: 1 }\n", "");
+        }
+        std::fs::write(copy.join(relative), text).expect("write");
+    }
+    let data = dir.path().join("d.csv");
+    std::fs::write(
+        &data,
+        csv_with(&[(
+            "plan",
+            &[
+                ("cssrs_2", "1"),
+                ("cssrs_3", "0"),
+                ("cssrs_4", "0"),
+                ("cssrs_5", "1"),
+                ("home_safety", "2"),
+            ],
+        )]),
+    )
+    .expect("data");
+    let out = Test::new()
+        .args(&[
+            "rules",
+            "diff",
+            "rules",
+            copy.to_str().expect("path"),
+            "--data",
+            data.to_str().expect("path"),
+        ])
+        .run()
+        .code(0);
+    assert!(out.stdout.contains(": 0 change level."), "{}", out.stdout);
+    assert!(
+        out.stdout.contains(
+            "1 record(s) change the crisis route.\n  crisis true -> false: 1 record(s), e.g. plan"
+        ),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("plan (-suicide_risk_high)"),
+        "{}",
+        out.stdout
+    );
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("dir") {
+        let path = entry.expect("entry").path();
+        match path.is_dir() {
+            true => out.extend(walk(&path)),
+            false => out.push(path),
+        }
+    }
+    out
 }

@@ -473,7 +473,7 @@ impl<'a> Worker<'a> {
             }
             let outcome = lanes.row(r);
             summary.rows += 1;
-            summary.count_scored(id, &outcome);
+            summary.count_scored(data_row + 1, id, &outcome);
             self.renderer.csv_row(id, &outcome, out);
         }
     }
@@ -515,7 +515,7 @@ impl<'a> Worker<'a> {
         match outcome {
             Ok(()) => {
                 let a = &self.assessment;
-                summary.count_scored(id, a);
+                summary.count_scored(sheet_row, id, a);
                 if a.warnings
                     .iter()
                     .any(|w| matches!(w, Warning::HiddenValueIgnored { .. }))
@@ -554,7 +554,7 @@ impl<'a> Worker<'a> {
                 let named: Vec<String> = all.iter().map(ToString::to_string).collect();
                 let mut message = format!("row {sheet_row}, {}", named.join("; "));
                 if flags.iter().any(|&f| rules.flags[f].crisis) {
-                    summary.count_crisis(id);
+                    summary.count_crisis(sheet_row, id);
                 }
                 if !flags.is_empty() {
                     summary.rejected_with_flags += 1;
@@ -572,6 +572,16 @@ impl<'a> Worker<'a> {
     }
 }
 
+/// What a row comes to, for comparing rule sets: its level (`None` when
+/// rejected), whether it is on the crisis route, and its flags (for a
+/// rejected row, those its answers establish), most severe first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Placement {
+    pub level: Option<usize>,
+    pub crisis: bool,
+    pub flags: Vec<usize>,
+}
+
 /// Assess every row of `input` in order, calling `visit` with the row's id
 /// and its recommended level (`None` for a rejected row). One thread, no
 /// output: for comparing rule sets over past intakes.
@@ -580,6 +590,16 @@ pub fn levels<R: Read>(
     input: R,
     id_column: &str,
     mut visit: impl FnMut(&str, Option<usize>),
+) -> Result<(), Error> {
+    placements(rules, input, id_column, |id, p| visit(id, p.level))
+}
+
+/// `levels`, with each row's crisis route and flags.
+pub fn placements<R: Read>(
+    rules: &RuleSet,
+    input: R,
+    id_column: &str,
+    mut visit: impl FnMut(&str, Placement),
 ) -> Result<(), Error> {
     let mut header = csv::ByteRecord::new();
     let Some(mut reader) = Input::open(input, &mut header)? else {
@@ -596,11 +616,24 @@ pub fn levels<R: Read>(
             answers.set_bytes(rules, index, record.cell(j).unwrap_or_default());
         }
         let fits = fits(record, columns.width);
-        let level = (fits
-            && !id.trim().is_empty()
-            && assess_into(rules, &answers, &mut assessment).is_ok())
-        .then_some(assessment.level);
-        visit(id.trim(), level);
+        let scored =
+            fits && !id.trim().is_empty() && assess_into(rules, &answers, &mut assessment).is_ok();
+        let placement = match scored {
+            true => Placement {
+                level: Some(assessment.level),
+                crisis: assessment.crisis,
+                flags: assessment.raised_flags(rules).collect(),
+            },
+            false => {
+                let flags = established_flags(rules, &answers);
+                Placement {
+                    level: None,
+                    crisis: flags.iter().any(|&f| rules.flags[f].crisis),
+                    flags,
+                }
+            }
+        };
+        visit(id.trim(), placement);
     };
     let (mut rows, mut split, mut first_row) = (Rows::default(), Split::default(), 1);
     loop {

@@ -19,6 +19,8 @@ pub struct SummaryView<'a> {
     pub crisis: u64,
     /// The first 20 of them, in input order.
     pub crisis_ids: &'a [String],
+    /// Their rows (the header is row 1).
+    pub crisis_rows: &'a [u64],
     /// Scored rows per level id, least to most intensive.
     pub levels: Vec<LevelCount<'a>>,
     pub hidden_answers_ignored: u64,
@@ -46,6 +48,7 @@ impl<'a> SummaryView<'a> {
             rejected_with_risk_flags: summary.rejected_with_flags,
             crisis: summary.crisis,
             crisis_ids: &summary.crisis_ids,
+            crisis_rows: &summary.crisis_rows,
             levels: rules
                 .levels
                 .iter()
@@ -99,16 +102,6 @@ impl<'a> SummaryView<'a> {
             "crisis route: EMERGENCY EVALUATION NOW".into(),
             self.crisis.to_string(),
         );
-        if !self.crisis_ids.is_empty() {
-            let more = match self.crisis > self.crisis_ids.len() as u64 {
-                true => ", …",
-                false => "",
-            };
-            row(
-                format!("  ids: {}{more}", self.crisis_ids.join(", ")),
-                String::new(),
-            );
-        }
         for (level, count) in rules.levels.iter().zip(&self.levels) {
             row(format!("level: {}", level.name), count.rows.to_string());
         }

@@ -21,7 +21,14 @@ pub fn reason(rules: &RuleSet, reason: &Reason) -> String {
 pub fn warning(rules: &RuleSet, warning: &Warning) -> String {
     let lang = Lang::of(&rules.lang);
     match warning {
-        Warning::HiddenValueIgnored { item } => lang.hidden_answer_ignored(&rules.items[*item].id),
+        Warning::HiddenValueIgnored { item } => {
+            let item = &rules.items[*item];
+            let name = match item.short == item.id {
+                true => format!("`{}`", item.id),
+                false => format!("{} (`{}`)", item.short, item.id),
+            };
+            lang.hidden_answer_ignored(&name)
+        }
         Warning::HiddenValueKept { .. } | Warning::AskAgain { .. } => {
             hidden_answer_words(rules, warning)
         }
