@@ -668,19 +668,32 @@ fn explain(rules: Option<PathBuf>, file: &Path, lang: &str) -> Result<ExitCode, 
     let a = match assess(&rules, &answers) {
         Ok(a) => a,
         Err(err) => {
-            println!("{rejected}: {err}.");
+            let problems: Vec<String> = match crate::assess::problems(&rules, &answers) {
+                all if all.is_empty() => vec![err.to_string()],
+                all => all.iter().map(ToString::to_string).collect(),
+            };
+            println!("{rejected}: {}.", problems.join("; "));
             let flags = crate::assess::established_flags(&rules, &answers);
+            let warnings = crate::assess::rejected_warnings(&rules, &answers);
             if !flags.is_empty() {
                 println!("{raise}");
-                for f in flags {
+                for f in &flags {
                     println!(
                         "  [{}] {}: {}",
-                        lang.severity(rules.flags[f].severity),
-                        rules.flags[f].id,
-                        rules.flags[f].message.trim()
+                        lang.severity(rules.flags[*f].severity),
+                        rules.flags[*f].id,
+                        rules.flags[*f].message.trim()
                     );
                 }
             }
+            // The note of the incomplete record: banner, findings, resources,
+            // the next step.
+            let renderer = NoteRenderer::new(&rules).map_err(|e| Error::Template(e.message))?;
+            let id = file.display().to_string();
+            print!(
+                "\n{}",
+                renderer.render_rejected(&id, &problems.join("; "), &flags, &warnings)
+            );
             return Ok(ExitCode::Problems);
         }
     };

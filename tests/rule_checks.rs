@@ -226,9 +226,18 @@ fn explain_shows_every_rule_and_why_this_level_and_not_the_next() {
     let t = Test::in_temp_dir().file("bad.yaml", "mood_1: 2\nmood_2: 1\n");
     let t = t.args(&["explain", "bad.yaml", "--rules", &rules]);
     let out = t.run().code(1);
-    assert_eq!(
-        out.stdout,
-        "The record is rejected: column `mood_3`: missing required answer.\n"
+    assert!(
+        out.stdout.starts_with(
+            "The record is rejected: column `mood_3`: missing required answer.\n\n\
+             INCOMPLETE RECORD - client bad.yaml\n"
+        ),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("- mood_3: no answer, or unreadable; its answer could mean Danger flag message. Ask it now.\n"),
+        "{}",
+        out.stdout
     );
     let t = Test::in_temp_dir().file("list.json", "[1, 2]");
     let t = t.args(&["explain", "list.json", "--rules", &rules]);

@@ -122,6 +122,7 @@ impl<'a> LineRenderer<'a> {
         out.extend_from_slice(b",,\n");
     }
 
+    #[allow(clippy::too_many_arguments)]
     /// A rejected row: no result, but the flags its answers establish and
     /// what its answers say that a clinician must act on.
     pub fn rejected(
@@ -129,6 +130,7 @@ impl<'a> LineRenderer<'a> {
         sheet_row: u64,
         id: &str,
         message: &str,
+        problems: &str,
         flags: &[usize],
         warnings: &[Warning],
         out: &mut Vec<u8>,
@@ -136,7 +138,7 @@ impl<'a> LineRenderer<'a> {
         let note = self
             .notes
             .as_ref()
-            .map(|n| n.render_rejected(id, message, flags, warnings));
+            .map(|n| n.render_rejected(id, problems, flags, warnings));
         match self.format {
             Format::Csv => {
                 push_cell(out, id, true);

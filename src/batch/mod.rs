@@ -565,8 +565,9 @@ impl<'a> Worker<'a> {
                         ids.join(", ")
                     ));
                 }
+                let problems = named.join("; ");
                 self.renderer
-                    .rejected(sheet_row, id, &message, &flags, &warnings, out);
+                    .rejected(sheet_row, id, &message, &problems, &flags, &warnings, out);
             }
         }
     }

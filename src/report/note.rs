@@ -362,6 +362,8 @@ impl NoteRenderer<'_> {
     /// the crisis banner when its answers establish a crisis, the flags
     /// they establish, the resources those list, the most urgent next
     /// step, and that this is a screening result, not a diagnosis.
+    /// `problems`: what keeps the record from being scored, as the error
+    /// column names it (without the row).
     pub fn render_rejected(
         &self,
         id: &str,
@@ -439,16 +441,7 @@ impl NoteRenderer<'_> {
                 steps.join(" ")
             ));
         }
-        // The problems as the error column names them, without the row.
-        let problems = problems.split_once(", ").map_or(problems, |(_, rest)| rest);
-        out.push_str(
-            &lang.to_complete(
-                problems
-                    .split("; the answers given")
-                    .next()
-                    .unwrap_or(problems),
-            ),
-        );
+        out.push_str(&lang.to_complete(problems));
         out.push(' ');
         out.push_str(lang.incomplete_close());
         out.push_str("\n\n");

@@ -58,7 +58,12 @@ pub fn warning(rules: &RuleSet, warning: &Warning) -> String {
                 .iter()
                 .map(|&f| {
                     let message = rules.flags[f].message.trim();
-                    message.split(':').next().unwrap_or(message).trim()
+                    message
+                        .split(':')
+                        .next()
+                        .unwrap_or(message)
+                        .trim()
+                        .trim_end_matches('.')
                 })
                 .collect();
             lang.safety_answer_missing(&rules.items[*item].short, &could_mean.join("; or "))
