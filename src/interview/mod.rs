@@ -212,7 +212,8 @@ struct Flow<'a> {
     save: &'a mut Save<'a>,
     /// Originals of answers a re-ask replaced, saved with the answers.
     replaced: &'a mut Vec<Replaced>,
-    /// Crisis flags already shown.
+    /// Crisis flags shown and established since: one no longer
+    /// established is forgotten, so establishing it again shows it again.
     noticed: Vec<bool>,
     /// By item: a kept hidden answer waiting to be asked again. Once its
     /// gate shows it, the walk asks it even where it asks only gaps.
@@ -389,6 +390,7 @@ impl Flow<'_> {
         }
         if dropped {
             self.save(answers)?;
+            self.forget_lapsed_crises(answers);
         }
         Ok(due)
     }
@@ -457,14 +459,16 @@ impl Flow<'_> {
         out
     }
 
-    /// Show the crisis notice the moment a crisis flag is established.
+    /// Show the crisis notice the moment a crisis flag is established
+    /// (again, once it was no longer established).
     fn notice_crisis(
         &mut self,
         answers: &Answers,
         prompter: &mut dyn Prompter,
     ) -> Result<(), Stop> {
         let rules = self.rules;
-        let new: Vec<usize> = established_flags(rules, answers)
+        let established = self.forget_lapsed_crises(answers);
+        let new: Vec<usize> = established
             .into_iter()
             .filter(|&f| rules.flags[f].crisis && !self.noticed[f])
             .collect();
@@ -479,6 +483,16 @@ impl Flow<'_> {
         let resources: Vec<&Resource> =
             rules.resources.iter().filter(|r| !r.professional).collect();
         prompter.crisis(&flags, &resources)
+    }
+
+    /// Forget the crisis notices of flags `answers` no longer establish
+    /// (a changed answer, a dropped one). Returns the flags established.
+    fn forget_lapsed_crises(&mut self, answers: &Answers) -> Vec<usize> {
+        let established = established_flags(self.rules, answers);
+        for (f, noticed) in self.noticed.iter_mut().enumerate() {
+            *noticed &= established.contains(&f);
+        }
+        established
     }
 }
 

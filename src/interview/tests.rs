@@ -749,3 +749,24 @@ fn back_after_a_review_change_returns_to_the_previous_question() {
         ]
     );
 }
+
+#[test]
+fn a_second_crisis_after_the_first_was_withdrawn_shows_the_notice_again() {
+    let mut script = Script::default();
+    intent_then_back_to_item_2(&mut script);
+    // Asked again: item 2 still "no"; item 4, asked directly, "no" now:
+    // no crisis any more. Then item 6 yes, within 3 months: a crisis again.
+    script.replies("cssrs_2", &[Reply::Answer(0)]);
+    script.replies("cssrs_4", &[Reply::Answer(0)]);
+    script.answers.insert("cssrs_6", 1);
+    script.answers.insert("cssrs_6_recent", 1);
+    let mut answers = Answers::new(rules());
+    interview(&mut script, &mut answers).expect("completes");
+    let crises: Vec<usize> = (0..script.log.len())
+        .filter(|&i| script.log[i].starts_with("crisis"))
+        .collect();
+    assert_eq!(crises.len(), 2, "{:?}", script.log);
+    assert_eq!(script.log[crises[0] - 1], "ask cssrs_4");
+    assert_eq!(script.log[crises[1] - 1], "ask cssrs_6_recent");
+    assert_eq!(script.log[crises[1]], "crisis suicide_risk_high");
+}
