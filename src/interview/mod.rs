@@ -5,7 +5,8 @@
 //! A change that hides answers which raised a safety flag never drops them
 //! silently (policy 1.1): the interview names them at once and asks them
 //! again, the question whose answer hides them first; the session keeps
-//! the originals of the answers the re-ask replaced.
+//! the originals of the answers the re-ask replaced. A re-ask offers no
+//! default: the interviewer must choose.
 //!
 //! The flow talks to a `Prompter`; `terminal.rs` is the dialoguer one,
 //! tests use a scripted one. The flow never prints.
@@ -30,7 +31,8 @@ pub struct Question<'a> {
     pub in_instrument: (usize, usize),
     /// 1-based position among all answerable items, and the count.
     pub overall: (usize, usize),
-    /// The current answer, offered as the default.
+    /// The current answer, offered as the default; none when a kept
+    /// hidden answer, or the question hiding it, is asked again.
     pub current: Option<i64>,
     /// Whether there is a question to go back to.
     pub can_go_back: bool,
@@ -299,6 +301,32 @@ impl Flow<'_> {
         index: ItemIdx,
         history: &mut Vec<ItemIdx>,
     ) -> Result<Option<ItemIdx>, Stop> {
+        let offer = self.reasking[index].is_none();
+        self.ask(answers, prompter, index, history, offer)
+    }
+
+    /// Ask again, with no default (the interviewer must choose): a kept
+    /// hidden answer, or the question whose answer hides one.
+    fn re_ask(
+        &mut self,
+        answers: &mut Answers,
+        prompter: &mut dyn Prompter,
+        index: ItemIdx,
+    ) -> Result<(), Stop> {
+        // Back has nowhere to go from here: the question is asked again.
+        self.ask(answers, prompter, index, &mut Vec::new(), false)
+            .map(drop)
+    }
+
+    /// Ask one item, offering its answer as the default when `offer`.
+    fn ask(
+        &mut self,
+        answers: &mut Answers,
+        prompter: &mut dyn Prompter,
+        index: ItemIdx,
+        history: &mut Vec<ItemIdx>,
+        offer: bool,
+    ) -> Result<Option<ItemIdx>, Stop> {
         let rules = self.rules;
         let item = &rules.items[index];
         let instrument = &rules.instruments[item.instrument];
@@ -317,7 +345,9 @@ impl Flow<'_> {
                     .map_or(0, |p| p + 1),
                 answerable.len(),
             ),
-            current: answers.get(index),
+            // A kept answer asked again is not offered: Enter never
+            // answers "yes" by default.
+            current: answers.get(index).filter(|_| offer),
             can_go_back: !history.is_empty(),
         };
         loop {
@@ -413,8 +443,7 @@ impl Flow<'_> {
         let notice = self.hidden_risks(answers, due);
         prompter.hidden_risk(self.rules, &notice)?;
         for gate in notice.iter().filter_map(|n| n.gate).map(|(g, _)| g) {
-            // Back has nowhere to go from here: the question is asked again.
-            self.ask_one(answers, prompter, gate, &mut Vec::new())?;
+            self.re_ask(answers, prompter, gate)?;
         }
         Ok(())
     }
@@ -429,7 +458,7 @@ impl Flow<'_> {
         due: &[ItemIdx],
     ) -> Result<(), Stop> {
         for &i in due {
-            self.ask_one(answers, prompter, i, &mut Vec::new())?;
+            self.re_ask(answers, prompter, i)?;
         }
         let hidden = hidden_answers(answers, &shown_items(self.rules, answers));
         for &i in due {

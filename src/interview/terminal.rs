@@ -81,6 +81,14 @@ fn answer_label(lang: Lang, item: &Item, code: i64) -> String {
     }
 }
 
+/// The option the cursor starts on: the answer offered, else the first
+/// (for yes/no questions "no", so Enter never answers "yes" by default).
+fn start_at(codes: &[i64], current: Option<i64>) -> usize {
+    current
+        .and_then(|c| codes.iter().position(|&x| x == c))
+        .unwrap_or(0)
+}
+
 impl Prompter for TerminalPrompter {
     fn ask(&mut self, q: &Question<'_>) -> Result<Reply, Stop> {
         let (k, n) = q.in_instrument;
@@ -111,10 +119,7 @@ impl Prompter for TerminalPrompter {
                     .iter()
                     .map(|&c| answer_label(self.lang, q.item, c))
                     .collect();
-                let default = q
-                    .current
-                    .and_then(|c| codes.iter().position(|&x| x == c))
-                    .unwrap_or(0);
+                let default = start_at(&codes, q.current);
                 // Typing filters the options: "2" picks "2 More than half
                 // the days", "y" picks "1 yes".
                 let chosen = FuzzySelect::new()
@@ -301,7 +306,7 @@ impl Prompter for TerminalPrompter {
 
 #[cfg(test)]
 mod tests {
-    use super::{wrap, WIDTH};
+    use super::{start_at, wrap, WIDTH};
     use crate::interview::HiddenRisk;
     use crate::messages::Lang;
     use crate::rules::{load_in, RulesSource};
@@ -332,5 +337,14 @@ mod tests {
             assert!(text.contains(&rules.items[item("cssrs_4")].short), "{text}");
             assert!(text.contains(&rules.items[item("cssrs_2")].short), "{text}");
         }
+    }
+
+    #[test]
+    fn a_question_offering_no_answer_starts_on_the_first_option() {
+        // Yes/no questions list "no" (0) first.
+        assert_eq!(start_at(&[0, 1], None), 0);
+        assert_eq!(start_at(&[0, 1], Some(1)), 1);
+        assert_eq!(start_at(&[0, 1, 2, 3], Some(2)), 2);
+        assert_eq!(start_at(&[0, 1], Some(7)), 0, "an invalid answer");
     }
 }

@@ -29,6 +29,8 @@ struct Script {
     stop_at: Option<&'static str>,
     /// Replies given in turn each time an item is asked, before the rest.
     replies: HashMap<&'static str, VecDeque<Reply>>,
+    /// Each question asked, with the answer it offered as the default.
+    offered: Vec<(String, Option<i64>)>,
 }
 
 impl Script {
@@ -42,6 +44,7 @@ impl Prompter for Script {
     fn ask(&mut self, q: &Question<'_>) -> Result<Reply, Stop> {
         let id = q.item.id.as_str();
         self.log.push(format!("ask {id}"));
+        self.offered.push((id.to_string(), q.current));
         if self.stop_at == Some(id) {
             return Err(Stop::Interrupted);
         }
@@ -769,4 +772,44 @@ fn a_second_crisis_after_the_first_was_withdrawn_shows_the_notice_again() {
     assert_eq!(script.log[crises[0] - 1], "ask cssrs_4");
     assert_eq!(script.log[crises[1] - 1], "ask cssrs_6_recent");
     assert_eq!(script.log[crises[1]], "crisis suicide_risk_high");
+}
+
+/// The defaults offered each time `id` was asked.
+fn offered(script: &Script, id: &str) -> Vec<Option<i64>> {
+    script
+        .offered
+        .iter()
+        .filter(|(asked, _)| asked == id)
+        .map(|&(_, current)| current)
+        .collect()
+}
+
+#[test]
+fn a_kept_answer_asked_again_offers_no_default() {
+    // Asked directly: the gate still hides it.
+    let mut script = Script::default();
+    intent_then_back_to_item_2(&mut script);
+    script.replies("cssrs_2", &[Reply::Answer(0)]);
+    script.replies("cssrs_4", &[Reply::Answer(1)]);
+    let mut answers = Answers::new(rules());
+    interview(&mut script, &mut answers).expect("completes");
+    assert_eq!(
+        offered(&script, "cssrs_4"),
+        [None, Some(1), None],
+        "Back offers the answer given; the re-ask offers none"
+    );
+    assert_eq!(
+        offered(&script, "cssrs_2"),
+        [None, Some(1), None],
+        "nor does the gate, asked again"
+    );
+
+    // Asked by the walk: the gate, asked again, shows it.
+    let mut script = Script::default();
+    intent_then_back_to_item_2(&mut script);
+    script.replies("cssrs_2", &[Reply::Answer(1)]);
+    script.replies("cssrs_4", &[Reply::Answer(0)]);
+    let mut answers = Answers::new(rules());
+    interview(&mut script, &mut answers).expect("completes");
+    assert_eq!(offered(&script, "cssrs_4"), [None, Some(1), None]);
 }
