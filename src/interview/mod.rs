@@ -5,7 +5,10 @@
 //! A change that hides answers which raised a safety flag never drops them
 //! silently (policy 1.1): the interview names them at once and asks them
 //! again, the question whose answer hides them first; the session keeps
-//! the originals of the answers the re-ask replaced. A re-ask offers no
+//! the originals of the answers the re-ask replaced. So too a hidden answer
+//! that raises nothing only because its gate's answer keeps it from
+//! counting, but asks that question again (a recency "yes" after a "no" to
+//! C-SSRS item 6; the engine warns `ask_again` for it). A re-ask offers no
 //! default: the interviewer must choose.
 //!
 //! The flow talks to a `Prompter`; `terminal.rs` is the dialoguer one,
@@ -74,20 +77,25 @@ pub enum Stop {
     Save(String),
 }
 
-/// Answers skip logic now hides that raised a safety flag, with the
-/// question whose answer hides them.
+/// Answers skip logic now hides that raised a safety flag (or that ask
+/// their gate again), with the question whose answer hides them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HiddenRisk {
     /// The question whose answer hides them, with that answer.
     pub gate: Option<(ItemIdx, Option<i64>)>,
     /// The hidden questions, with their kept answers.
     pub items: Vec<(ItemIdx, i64)>,
+    /// Whether their answers raised a safety flag. Otherwise they raise
+    /// nothing while the gate's answer stands, but ask it again (a recency
+    /// "yes" after a "no" to the behaviour it dates: `Warning::AskAgain`).
+    pub raised: bool,
 }
 
 impl HiddenRisk {
-    /// The notice that answers skip logic now hides raised a safety flag, in
-    /// the rule set's language: per question hiding some, the answers kept
-    /// (`C-SSRS item 4 (intent): yes`) and why they are asked again.
+    /// The notice that answers skip logic now hides raised a safety flag
+    /// (or ask their gate again), in the rule set's language: per question
+    /// hiding some, the answers kept (`C-SSRS item 4 (intent): yes`) and why
+    /// they are asked again.
     pub fn words(&self, rules: &RuleSet) -> (Vec<String>, String) {
         let lang = crate::messages::Lang::of(&rules.lang);
         let items = self
@@ -107,7 +115,12 @@ impl HiddenRisk {
                 code.map(|c| crate::messages::answer_words(rules, g, Some(c))),
             )
         });
-        let why = lang.hidden_risk_why(gate.as_ref().map(|(g, a)| (*g, a.as_deref())));
+        let gate = gate.as_ref().map(|(g, a)| (*g, a.as_deref()));
+        let why = if self.raised {
+            lang.hidden_risk_why(gate)
+        } else {
+            lang.hidden_ask_again_why(gate)
+        };
         (items, why)
     }
 }
@@ -135,7 +148,8 @@ pub trait Prompter {
     /// read it: no resource for the professional only is listed.
     fn crisis(&mut self, flags: &[&Flag], resources: &[&Resource]) -> Result<(), Stop>;
     /// Shown the moment a change (or a resumed session) hides answers
-    /// that raised a safety flag: they are kept, and asked again now.
+    /// that raised a safety flag, or that ask their gate again: they are
+    /// kept, and asked again now.
     fn hidden_risk(&mut self, rules: &RuleSet, hidden: &[HiddenRisk]) -> Result<(), Stop>;
     fn review(&mut self, entries: &[ReviewEntry<'_>]) -> Result<ReviewChoice, Stop>;
 }
@@ -202,11 +216,15 @@ pub fn run(
     }
 }
 
-/// A hidden answer that raised a safety flag, kept until it is asked again.
+/// A hidden answer that raised a safety flag (or asks its gate again),
+/// kept until it is asked again.
 #[derive(Debug, Clone, Copy)]
 struct Kept {
     code: i64,
     gate: Option<ItemIdx>,
+    /// It raised a safety flag when it was kept (otherwise it asked its
+    /// gate again).
+    raised: bool,
 }
 
 struct Flow<'a> {
@@ -376,8 +394,9 @@ impl Flow<'_> {
     }
 
     /// After an answer (and on resume): answers skip logic now hides are
-    /// dropped, except those that raised a safety flag. Those are named at
-    /// once and asked again, the question whose answer hides them first.
+    /// dropped, except those that raised a safety flag or ask their gate
+    /// again (`kept_for_safety`). Those are named at once and asked again,
+    /// the question whose answer hides them first.
     /// If its new answer shows them, the walk asks them next; if it still
     /// hides them, each is asked here directly.
     fn settle(&mut self, answers: &mut Answers, prompter: &mut dyn Prompter) -> Result<(), Stop> {
@@ -394,8 +413,9 @@ impl Flow<'_> {
         }
     }
 
-    /// Drop the hidden answers that raise nothing; the hidden answers that
-    /// raise a safety flag and are not confirmed are due to be asked again.
+    /// Drop the hidden answers that raise nothing and ask nothing again; the
+    /// hidden answers kept for safety and not confirmed are due to be asked
+    /// again.
     fn drop_hidden(&mut self, answers: &mut Answers) -> Result<Vec<ItemIdx>, Stop> {
         let rules = self.rules;
         let shown = shown_items(rules, answers);
@@ -409,7 +429,7 @@ impl Flow<'_> {
             if self.confirmed[i].is_some_and(|c| answers.get(i) == Some(c)) {
                 continue;
             }
-            if raises_safety(rules, answers, &hidden, i) {
+            if kept_for_safety(rules, answers, &hidden, i) {
                 due.push(i);
             } else {
                 answers.clear(i);
@@ -433,24 +453,33 @@ impl Flow<'_> {
         prompter: &mut dyn Prompter,
         due: &[ItemIdx],
     ) -> Result<(), Stop> {
-        let shown = shown_items(self.rules, answers);
+        let rules = self.rules;
+        let shown = shown_items(rules, answers);
+        let hidden = hidden_answers(answers, &shown);
         for &i in due {
             if let (None, Some(code)) = (self.reasking[i], answers.get(i)) {
-                let gate = hiding_gate(self.rules, &shown, i);
-                self.reasking[i] = Some(Kept { code, gate });
+                let gate = hiding_gate(rules, &shown, i);
+                let raised = raises_safety(rules, answers, &hidden, i);
+                self.reasking[i] = Some(Kept { code, gate, raised });
             }
         }
         let notice = self.hidden_risks(answers, due);
-        prompter.hidden_risk(self.rules, &notice)?;
+        prompter.hidden_risk(rules, &notice)?;
+        let mut gates: Vec<ItemIdx> = Vec::new();
         for gate in notice.iter().filter_map(|n| n.gate).map(|(g, _)| g) {
-            self.re_ask(answers, prompter, gate)?;
+            if !gates.contains(&gate) {
+                gates.push(gate);
+                self.re_ask(answers, prompter, gate)?;
+            }
         }
         Ok(())
     }
 
-    /// Risk answers their gates, asked again, still hide: ask each
-    /// directly. An answer that still raises a safety flag is confirmed and
-    /// stays (the engine counts it); one that raises nothing is dropped next.
+    /// Kept answers their gates, asked again, still hide: ask each
+    /// directly. An answer still kept for safety (it raises a safety flag,
+    /// or asks its gate again) is confirmed and stays (the engine counts it,
+    /// or warns to ask the gate again); one that raises nothing and is the
+    /// least severe is dropped next.
     fn ask_directly(
         &mut self,
         answers: &mut Answers,
@@ -462,14 +491,15 @@ impl Flow<'_> {
         }
         let hidden = hidden_answers(answers, &shown_items(self.rules, answers));
         for &i in due {
-            if raises_safety(self.rules, answers, &hidden, i) {
+            if kept_for_safety(self.rules, answers, &hidden, i) {
                 self.confirmed[i] = answers.get(i);
             }
         }
         Ok(())
     }
 
-    /// The kept answers of `due`, by the question whose answer hides them.
+    /// The kept answers of `due`, by the question whose answer hides them
+    /// (those that raised a safety flag apart from those that ask it again).
     fn hidden_risks(&self, answers: &Answers, due: &[ItemIdx]) -> Vec<HiddenRisk> {
         let mut out: Vec<HiddenRisk> = Vec::new();
         for &i in due {
@@ -477,11 +507,14 @@ impl Flow<'_> {
                 continue;
             };
             let gate = kept.gate.map(|g| (g, answers.get(g)));
-            match out.iter_mut().find(|n| n.gate.map(|g| g.0) == kept.gate) {
+            let same =
+                |n: &&mut HiddenRisk| n.gate.map(|g| g.0) == kept.gate && n.raised == kept.raised;
+            match out.iter_mut().find(same) {
                 Some(notice) => notice.items.push((i, kept.code)),
                 None => out.push(HiddenRisk {
                     gate,
                     items: vec![(i, kept.code)],
+                    raised: kept.raised,
                 }),
             }
         }
@@ -532,6 +565,24 @@ fn hidden_answers(answers: &Answers, shown: &[bool]) -> Vec<ItemIdx> {
         .collect()
 }
 
+/// Whether the hidden answer to `item` is kept until it is asked again: it
+/// raises a safety flag, or it asks its gate again.
+fn kept_for_safety(rules: &RuleSet, answers: &Answers, hidden: &[ItemIdx], item: ItemIdx) -> bool {
+    raises_safety(rules, answers, hidden, item) || asks_again(rules, answers, item)
+}
+
+/// Whether the hidden answer to `item` asks its gate again, as the engine's
+/// `Warning::AskAgain` says: a safety flag reads the item, and its answer is
+/// beyond the item's least severe code, but the gate's answer keeps it from
+/// counting (a recency "yes" after a "no" to item 6). Such an answer is
+/// kept and asked again like one that raises a safety flag.
+fn asks_again(rules: &RuleSet, answers: &Answers, item: ItemIdx) -> bool {
+    let least = rules.items[item].codes().and_then(|c| c.first().copied());
+    rules.compiled.safety_items[item]
+        && show_gate(rules, item).is_some()
+        && answers.get(item).is_some_and(|code| Some(code) != least)
+}
+
 /// Whether the hidden answer to `item` raises a safety flag: the safety
 /// flags `answers` establish with it are more than without it, on its own
 /// (the other hidden answers cleared) or among the others.
@@ -561,22 +612,24 @@ fn raises_safety(rules: &RuleSet, answers: &Answers, hidden: &[ItemIdx], item: I
 /// The question whose answer hides `item`: the first item its `show_if`
 /// reads, or, when that one is hidden too, the question hiding it.
 fn hiding_gate(rules: &RuleSet, shown: &[bool], item: ItemIdx) -> Option<ItemIdx> {
-    let read = |i: ItemIdx| {
-        let mut subjects = Vec::new();
-        rules.items[i].show_if.as_ref()?.subjects(&mut subjects);
-        subjects.into_iter().find_map(|s| match s {
-            Subject::Item(g) => Some(g),
-            _ => None,
-        })
-    };
-    let mut gate = read(item)?;
+    let mut gate = show_gate(rules, item)?;
     while !shown[gate] {
-        match read(gate) {
+        match show_gate(rules, gate) {
             Some(up) => gate = up,
             None => break,
         }
     }
     Some(gate)
+}
+
+/// The first item `item`'s `show_if` reads.
+fn show_gate(rules: &RuleSet, item: ItemIdx) -> Option<ItemIdx> {
+    let mut subjects = Vec::new();
+    rules.items[item].show_if.as_ref()?.subjects(&mut subjects);
+    subjects.into_iter().find_map(|s| match s {
+        Subject::Item(g) => Some(g),
+        _ => None,
+    })
 }
 
 #[cfg(test)]

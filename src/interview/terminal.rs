@@ -316,26 +316,48 @@ mod tests {
         for lang in ["en", "es"] {
             let rules = load_in(&RulesSource::Embedded, lang).expect("default rules");
             let item = |id: &str| rules.item_index(id).expect("item");
-            let notice = HiddenRisk {
+            let raised = HiddenRisk {
                 gate: Some((item("cssrs_2"), Some(0))),
                 items: vec![
                     (item("cssrs_3"), 1),
                     (item("cssrs_4"), 1),
                     (item("cssrs_5"), 1),
                 ],
+                raised: true,
             };
-            let (items, why) = notice.words(&rules);
-            let mut lines = wrap(Lang::of(lang).hidden_risk_title(), 0, 0);
-            for item in &items {
-                lines.extend(wrap(&format!("- {item}"), 2, 2));
+            // A recency "yes" after a "no" to item 6 raises nothing, but
+            // asks item 6 again: other words.
+            let ask_again = HiddenRisk {
+                gate: Some((item("cssrs_6"), Some(0))),
+                items: vec![(item("cssrs_6_recent"), 1)],
+                raised: false,
+            };
+            let mut whys = Vec::new();
+            for (notice, gate, kept) in [
+                (&raised, "cssrs_2", "cssrs_4"),
+                (&ask_again, "cssrs_6", "cssrs_6_recent"),
+            ] {
+                let (items, why) = notice.words(&rules);
+                let mut lines = wrap(Lang::of(lang).hidden_risk_title(), 0, 0);
+                for item in &items {
+                    lines.extend(wrap(&format!("- {item}"), 2, 2));
+                }
+                lines.extend(wrap(&why, 2, 0));
+                for line in &lines {
+                    assert!(line.chars().count() <= WIDTH, "{line}");
+                }
+                let text = lines.join("\n");
+                assert!(text.contains(&rules.items[item(kept)].short), "{text}");
+                assert!(text.contains(&rules.items[item(gate)].short), "{text}");
+                whys.push(why);
             }
-            lines.extend(wrap(&why, 2, 0));
-            for line in &lines {
-                assert!(line.chars().count() <= WIDTH, "{line}");
+            assert_ne!(whys[0], whys[1], "an answer that raised nothing says so");
+            for gate in [None, Some(("G", None))] {
+                let why = Lang::of(lang).hidden_ask_again_why(gate);
+                for line in wrap(&why, 2, 0) {
+                    assert!(line.chars().count() <= WIDTH, "{line}");
+                }
             }
-            let text = lines.join("\n");
-            assert!(text.contains(&rules.items[item("cssrs_4")].short), "{text}");
-            assert!(text.contains(&rules.items[item("cssrs_2")].short), "{text}");
         }
     }
 
