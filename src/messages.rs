@@ -135,6 +135,58 @@ impl Lang {
         }
     }
 
+    /// Why hidden answers that raise nothing while their gate's answer
+    /// stands, but ask it again (a recency "yes" after a "no" to item 6),
+    /// are kept, and what happens next. `gate` as for `hidden_risk_why`.
+    pub fn hidden_ask_again_why(self, gate: Option<(&str, Option<&str>)>) -> String {
+        match self {
+            Lang::En => {
+                let after =
+                    "the new answers replace the kept ones (the session keeps the originals).";
+                match gate {
+                    Some((gate, Some(answer))) => format!(
+                        "The answer '{answer}' to {gate} now skips these questions. Their \
+                         answers raise nothing while it stands, but they call for asking {gate} \
+                         again: they are kept, not dropped. That question is asked again now, \
+                         then each of these; {after}"
+                    ),
+                    Some((gate, None)) => format!(
+                        "{gate} has no answer, so the form now skips these questions; their \
+                         answers call for asking it: they are kept, not dropped. That question \
+                         is asked now, then each of these; {after}"
+                    ),
+                    None => format!(
+                        "The form now skips these questions; their answers raise nothing now, \
+                         but they are kept, not dropped. Each is asked again now; {after}"
+                    ),
+                }
+            }
+            Lang::Es => {
+                let after = "las respuestas nuevas reemplazan a las conservadas (la sesión guarda \
+                             las originales).";
+                match gate {
+                    Some((gate, Some(answer))) => format!(
+                        "La respuesta «{answer}» a {gate} ahora omite estas preguntas. Sus \
+                         respuestas no indican nada mientras se mantenga, pero piden volver a \
+                         hacer {gate}: se conservan, no se descartan. Ahora se vuelve a hacer \
+                         esa pregunta y después cada una de estas; {after}"
+                    ),
+                    Some((gate, None)) => format!(
+                        "{gate} no tiene respuesta, así que el formulario ahora omite estas \
+                         preguntas; sus respuestas piden hacerla: se conservan, no se \
+                         descartan. Ahora se hace esa pregunta y después cada una de estas; \
+                         {after}"
+                    ),
+                    None => format!(
+                        "El formulario ahora omite estas preguntas; sus respuestas no indican \
+                         nada ahora, pero se conservan, no se descartan. Ahora se vuelve a \
+                         hacer cada una; {after}"
+                    ),
+                }
+            }
+        }
+    }
+
     pub fn hidden_risk_continue(self) -> &'static str {
         match self {
             Lang::En => "Press Enter to ask again.",

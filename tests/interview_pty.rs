@@ -386,3 +386,51 @@ fn going_back_to_hide_an_intent_answer_names_it_and_asks_again_gate_first() {
         serde_json::json!([{"item": "cssrs_4", "code": 1, "hidden_by": "cssrs_2"}])
     );
 }
+
+#[test]
+fn enter_at_a_kept_yes_asked_again_answers_no() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut p = interview(&["--id", "pty-5", "--session", "s.json"], dir.path());
+    p.exp_string("question 1 of 10").expect("first");
+    enter(&mut p);
+    p.exp_string("question 2 of 10").expect("second");
+    p.send_control('c').expect("ctrl-c");
+    p.exp_eof().expect("ends");
+    // As if from a paper form: intent "yes" after a "no" to item 2.
+    let path = dir.path().join("s.json");
+    let mut session: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("session")).expect("json");
+    session["answers"]["cssrs_2"] = 0.into();
+    session["answers"]["cssrs_4"] = 1.into();
+    std::fs::write(&path, session.to_string()).expect("write");
+
+    let mut p = interview(&["--resume", "s.json"], dir.path());
+    p.exp_string("!!! CRISIS").expect("crisis notice");
+    p.exp_string("Press Enter").expect("pause");
+    enter(&mut p);
+    p.exp_string("- C-SSRS item 4 (intent): yes")
+        .expect("the kept answer, named");
+    p.exp_string("Press Enter to ask again.").expect("pause");
+    enter(&mut p);
+    p.exp_string("question 2 of 7").expect("the gate first");
+    enter(&mut p);
+    p.exp_string("question 4 of 7")
+        .expect("then the kept answer");
+    // No default: the cursor is on "no", not on the kept "yes".
+    enter(&mut p);
+    p.exp_string("question 2 of 10")
+        .expect("the interview goes on");
+    p.send_control('c').expect("ctrl-c");
+    p.exp_eof().expect("ends");
+
+    let session: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("session")).expect("json");
+    assert!(
+        session["answers"].get("cssrs_4").is_none(),
+        "Enter answered no, and the hidden no was dropped: {session}"
+    );
+    assert_eq!(
+        session["replaced"],
+        serde_json::json!([{"item": "cssrs_4", "code": 1, "hidden_by": "cssrs_2"}])
+    );
+}

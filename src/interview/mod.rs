@@ -5,7 +5,11 @@
 //! A change that hides answers which raised a safety flag never drops them
 //! silently (policy 1.1): the interview names them at once and asks them
 //! again, the question whose answer hides them first; the session keeps
-//! the originals of the answers the re-ask replaced.
+//! the originals of the answers the re-ask replaced. So too a hidden answer
+//! that raises nothing only because its gate's answer keeps it from
+//! counting, but asks that question again (a recency "yes" after a "no" to
+//! C-SSRS item 6; the engine warns `ask_again` for it). A re-ask offers no
+//! default: the interviewer must choose.
 //!
 //! The flow talks to a `Prompter`; `terminal.rs` is the dialoguer one,
 //! tests use a scripted one. The flow never prints.
@@ -30,7 +34,8 @@ pub struct Question<'a> {
     pub in_instrument: (usize, usize),
     /// 1-based position among all answerable items, and the count.
     pub overall: (usize, usize),
-    /// The current answer, offered as the default.
+    /// The current answer, offered as the default; none when a kept
+    /// hidden answer, or the question hiding it, is asked again.
     pub current: Option<i64>,
     /// Whether there is a question to go back to.
     pub can_go_back: bool,
@@ -72,20 +77,25 @@ pub enum Stop {
     Save(String),
 }
 
-/// Answers skip logic now hides that raised a safety flag, with the
-/// question whose answer hides them.
+/// Answers skip logic now hides that raised a safety flag (or that ask
+/// their gate again), with the question whose answer hides them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HiddenRisk {
     /// The question whose answer hides them, with that answer.
     pub gate: Option<(ItemIdx, Option<i64>)>,
     /// The hidden questions, with their kept answers.
     pub items: Vec<(ItemIdx, i64)>,
+    /// Whether their answers raised a safety flag. Otherwise they raise
+    /// nothing while the gate's answer stands, but ask it again (a recency
+    /// "yes" after a "no" to the behaviour it dates: `Warning::AskAgain`).
+    pub raised: bool,
 }
 
 impl HiddenRisk {
-    /// The notice that answers skip logic now hides raised a safety flag, in
-    /// the rule set's language: per question hiding some, the answers kept
-    /// (`C-SSRS item 4 (intent): yes`) and why they are asked again.
+    /// The notice that answers skip logic now hides raised a safety flag
+    /// (or ask their gate again), in the rule set's language: per question
+    /// hiding some, the answers kept (`C-SSRS item 4 (intent): yes`) and why
+    /// they are asked again.
     pub fn words(&self, rules: &RuleSet) -> (Vec<String>, String) {
         let lang = crate::messages::Lang::of(&rules.lang);
         let items = self
@@ -105,7 +115,12 @@ impl HiddenRisk {
                 code.map(|c| crate::messages::answer_words(rules, g, Some(c))),
             )
         });
-        let why = lang.hidden_risk_why(gate.as_ref().map(|(g, a)| (*g, a.as_deref())));
+        let gate = gate.as_ref().map(|(g, a)| (*g, a.as_deref()));
+        let why = if self.raised {
+            lang.hidden_risk_why(gate)
+        } else {
+            lang.hidden_ask_again_why(gate)
+        };
         (items, why)
     }
 }
@@ -133,7 +148,8 @@ pub trait Prompter {
     /// read it: no resource for the professional only is listed.
     fn crisis(&mut self, flags: &[&Flag], resources: &[&Resource]) -> Result<(), Stop>;
     /// Shown the moment a change (or a resumed session) hides answers
-    /// that raised a safety flag: they are kept, and asked again now.
+    /// that raised a safety flag, or that ask their gate again: they are
+    /// kept, and asked again now.
     fn hidden_risk(&mut self, rules: &RuleSet, hidden: &[HiddenRisk]) -> Result<(), Stop>;
     fn review(&mut self, entries: &[ReviewEntry<'_>]) -> Result<ReviewChoice, Stop>;
 }
@@ -200,11 +216,15 @@ pub fn run(
     }
 }
 
-/// A hidden answer that raised a safety flag, kept until it is asked again.
+/// A hidden answer that raised a safety flag (or asks its gate again),
+/// kept until it is asked again.
 #[derive(Debug, Clone, Copy)]
 struct Kept {
     code: i64,
     gate: Option<ItemIdx>,
+    /// It raised a safety flag when it was kept (otherwise it asked its
+    /// gate again).
+    raised: bool,
 }
 
 struct Flow<'a> {
@@ -212,7 +232,8 @@ struct Flow<'a> {
     save: &'a mut Save<'a>,
     /// Originals of answers a re-ask replaced, saved with the answers.
     replaced: &'a mut Vec<Replaced>,
-    /// Crisis flags already shown.
+    /// Crisis flags shown and established since: one no longer
+    /// established is forgotten, so establishing it again shows it again.
     noticed: Vec<bool>,
     /// By item: a kept hidden answer waiting to be asked again. Once its
     /// gate shows it, the walk asks it even where it asks only gaps.
@@ -298,6 +319,32 @@ impl Flow<'_> {
         index: ItemIdx,
         history: &mut Vec<ItemIdx>,
     ) -> Result<Option<ItemIdx>, Stop> {
+        let offer = self.reasking[index].is_none();
+        self.ask(answers, prompter, index, history, offer)
+    }
+
+    /// Ask again, with no default (the interviewer must choose): a kept
+    /// hidden answer, or the question whose answer hides one.
+    fn re_ask(
+        &mut self,
+        answers: &mut Answers,
+        prompter: &mut dyn Prompter,
+        index: ItemIdx,
+    ) -> Result<(), Stop> {
+        // Back has nowhere to go from here: the question is asked again.
+        self.ask(answers, prompter, index, &mut Vec::new(), false)
+            .map(drop)
+    }
+
+    /// Ask one item, offering its answer as the default when `offer`.
+    fn ask(
+        &mut self,
+        answers: &mut Answers,
+        prompter: &mut dyn Prompter,
+        index: ItemIdx,
+        history: &mut Vec<ItemIdx>,
+        offer: bool,
+    ) -> Result<Option<ItemIdx>, Stop> {
         let rules = self.rules;
         let item = &rules.items[index];
         let instrument = &rules.instruments[item.instrument];
@@ -316,7 +363,9 @@ impl Flow<'_> {
                     .map_or(0, |p| p + 1),
                 answerable.len(),
             ),
-            current: answers.get(index),
+            // A kept answer asked again is not offered: Enter never
+            // answers "yes" by default.
+            current: answers.get(index).filter(|_| offer),
             can_go_back: !history.is_empty(),
         };
         loop {
@@ -345,8 +394,9 @@ impl Flow<'_> {
     }
 
     /// After an answer (and on resume): answers skip logic now hides are
-    /// dropped, except those that raised a safety flag. Those are named at
-    /// once and asked again, the question whose answer hides them first.
+    /// dropped, except those that raised a safety flag or ask their gate
+    /// again (`kept_for_safety`). Those are named at once and asked again,
+    /// the question whose answer hides them first.
     /// If its new answer shows them, the walk asks them next; if it still
     /// hides them, each is asked here directly.
     fn settle(&mut self, answers: &mut Answers, prompter: &mut dyn Prompter) -> Result<(), Stop> {
@@ -363,8 +413,9 @@ impl Flow<'_> {
         }
     }
 
-    /// Drop the hidden answers that raise nothing; the hidden answers that
-    /// raise a safety flag and are not confirmed are due to be asked again.
+    /// Drop the hidden answers that raise nothing and ask nothing again; the
+    /// hidden answers kept for safety and not confirmed are due to be asked
+    /// again.
     fn drop_hidden(&mut self, answers: &mut Answers) -> Result<Vec<ItemIdx>, Stop> {
         let rules = self.rules;
         let shown = shown_items(rules, answers);
@@ -378,7 +429,7 @@ impl Flow<'_> {
             if self.confirmed[i].is_some_and(|c| answers.get(i) == Some(c)) {
                 continue;
             }
-            if raises_safety(rules, answers, &hidden, i) {
+            if kept_for_safety(rules, answers, &hidden, i) {
                 due.push(i);
             } else {
                 answers.clear(i);
@@ -389,6 +440,7 @@ impl Flow<'_> {
         }
         if dropped {
             self.save(answers)?;
+            self.forget_lapsed_crises(answers);
         }
         Ok(due)
     }
@@ -401,25 +453,33 @@ impl Flow<'_> {
         prompter: &mut dyn Prompter,
         due: &[ItemIdx],
     ) -> Result<(), Stop> {
-        let shown = shown_items(self.rules, answers);
+        let rules = self.rules;
+        let shown = shown_items(rules, answers);
+        let hidden = hidden_answers(answers, &shown);
         for &i in due {
             if let (None, Some(code)) = (self.reasking[i], answers.get(i)) {
-                let gate = hiding_gate(self.rules, &shown, i);
-                self.reasking[i] = Some(Kept { code, gate });
+                let gate = hiding_gate(rules, &shown, i);
+                let raised = raises_safety(rules, answers, &hidden, i);
+                self.reasking[i] = Some(Kept { code, gate, raised });
             }
         }
         let notice = self.hidden_risks(answers, due);
-        prompter.hidden_risk(self.rules, &notice)?;
+        prompter.hidden_risk(rules, &notice)?;
+        let mut gates: Vec<ItemIdx> = Vec::new();
         for gate in notice.iter().filter_map(|n| n.gate).map(|(g, _)| g) {
-            // Back has nowhere to go from here: the question is asked again.
-            self.ask_one(answers, prompter, gate, &mut Vec::new())?;
+            if !gates.contains(&gate) {
+                gates.push(gate);
+                self.re_ask(answers, prompter, gate)?;
+            }
         }
         Ok(())
     }
 
-    /// Risk answers their gates, asked again, still hide: ask each
-    /// directly. An answer that still raises a safety flag is confirmed and
-    /// stays (the engine counts it); one that raises nothing is dropped next.
+    /// Kept answers their gates, asked again, still hide: ask each
+    /// directly. An answer still kept for safety (it raises a safety flag,
+    /// or asks its gate again) is confirmed and stays (the engine counts it,
+    /// or warns to ask the gate again); one that raises nothing and is the
+    /// least severe is dropped next.
     fn ask_directly(
         &mut self,
         answers: &mut Answers,
@@ -427,18 +487,19 @@ impl Flow<'_> {
         due: &[ItemIdx],
     ) -> Result<(), Stop> {
         for &i in due {
-            self.ask_one(answers, prompter, i, &mut Vec::new())?;
+            self.re_ask(answers, prompter, i)?;
         }
         let hidden = hidden_answers(answers, &shown_items(self.rules, answers));
         for &i in due {
-            if raises_safety(self.rules, answers, &hidden, i) {
+            if kept_for_safety(self.rules, answers, &hidden, i) {
                 self.confirmed[i] = answers.get(i);
             }
         }
         Ok(())
     }
 
-    /// The kept answers of `due`, by the question whose answer hides them.
+    /// The kept answers of `due`, by the question whose answer hides them
+    /// (those that raised a safety flag apart from those that ask it again).
     fn hidden_risks(&self, answers: &Answers, due: &[ItemIdx]) -> Vec<HiddenRisk> {
         let mut out: Vec<HiddenRisk> = Vec::new();
         for &i in due {
@@ -446,25 +507,30 @@ impl Flow<'_> {
                 continue;
             };
             let gate = kept.gate.map(|g| (g, answers.get(g)));
-            match out.iter_mut().find(|n| n.gate.map(|g| g.0) == kept.gate) {
+            let same =
+                |n: &&mut HiddenRisk| n.gate.map(|g| g.0) == kept.gate && n.raised == kept.raised;
+            match out.iter_mut().find(same) {
                 Some(notice) => notice.items.push((i, kept.code)),
                 None => out.push(HiddenRisk {
                     gate,
                     items: vec![(i, kept.code)],
+                    raised: kept.raised,
                 }),
             }
         }
         out
     }
 
-    /// Show the crisis notice the moment a crisis flag is established.
+    /// Show the crisis notice the moment a crisis flag is established
+    /// (again, once it was no longer established).
     fn notice_crisis(
         &mut self,
         answers: &Answers,
         prompter: &mut dyn Prompter,
     ) -> Result<(), Stop> {
         let rules = self.rules;
-        let new: Vec<usize> = established_flags(rules, answers)
+        let established = self.forget_lapsed_crises(answers);
+        let new: Vec<usize> = established
             .into_iter()
             .filter(|&f| rules.flags[f].crisis && !self.noticed[f])
             .collect();
@@ -480,6 +546,16 @@ impl Flow<'_> {
             rules.resources.iter().filter(|r| !r.professional).collect();
         prompter.crisis(&flags, &resources)
     }
+
+    /// Forget the crisis notices of flags `answers` no longer establish
+    /// (a changed answer, a dropped one). Returns the flags established.
+    fn forget_lapsed_crises(&mut self, answers: &Answers) -> Vec<usize> {
+        let established = established_flags(self.rules, answers);
+        for (f, noticed) in self.noticed.iter_mut().enumerate() {
+            *noticed &= established.contains(&f);
+        }
+        established
+    }
 }
 
 /// Items skip logic hides that hold an answer.
@@ -487,6 +563,24 @@ fn hidden_answers(answers: &Answers, shown: &[bool]) -> Vec<ItemIdx> {
     (0..shown.len())
         .filter(|&i| !shown[i] && answers.get(i).is_some())
         .collect()
+}
+
+/// Whether the hidden answer to `item` is kept until it is asked again: it
+/// raises a safety flag, or it asks its gate again.
+fn kept_for_safety(rules: &RuleSet, answers: &Answers, hidden: &[ItemIdx], item: ItemIdx) -> bool {
+    raises_safety(rules, answers, hidden, item) || asks_again(rules, answers, item)
+}
+
+/// Whether the hidden answer to `item` asks its gate again, as the engine's
+/// `Warning::AskAgain` says: a safety flag reads the item, and its answer is
+/// beyond the item's least severe code, but the gate's answer keeps it from
+/// counting (a recency "yes" after a "no" to item 6). Such an answer is
+/// kept and asked again like one that raises a safety flag.
+fn asks_again(rules: &RuleSet, answers: &Answers, item: ItemIdx) -> bool {
+    let least = rules.items[item].codes().and_then(|c| c.first().copied());
+    rules.compiled.safety_items[item]
+        && show_gate(rules, item).is_some()
+        && answers.get(item).is_some_and(|code| Some(code) != least)
 }
 
 /// Whether the hidden answer to `item` raises a safety flag: the safety
@@ -518,22 +612,24 @@ fn raises_safety(rules: &RuleSet, answers: &Answers, hidden: &[ItemIdx], item: I
 /// The question whose answer hides `item`: the first item its `show_if`
 /// reads, or, when that one is hidden too, the question hiding it.
 fn hiding_gate(rules: &RuleSet, shown: &[bool], item: ItemIdx) -> Option<ItemIdx> {
-    let read = |i: ItemIdx| {
-        let mut subjects = Vec::new();
-        rules.items[i].show_if.as_ref()?.subjects(&mut subjects);
-        subjects.into_iter().find_map(|s| match s {
-            Subject::Item(g) => Some(g),
-            _ => None,
-        })
-    };
-    let mut gate = read(item)?;
+    let mut gate = show_gate(rules, item)?;
     while !shown[gate] {
-        match read(gate) {
+        match show_gate(rules, gate) {
             Some(up) => gate = up,
             None => break,
         }
     }
     Some(gate)
+}
+
+/// The first item `item`'s `show_if` reads.
+fn show_gate(rules: &RuleSet, item: ItemIdx) -> Option<ItemIdx> {
+    let mut subjects = Vec::new();
+    rules.items[item].show_if.as_ref()?.subjects(&mut subjects);
+    subjects.into_iter().find_map(|s| match s {
+        Subject::Item(g) => Some(g),
+        _ => None,
+    })
 }
 
 #[cfg(test)]

@@ -81,6 +81,14 @@ fn answer_label(lang: Lang, item: &Item, code: i64) -> String {
     }
 }
 
+/// The option the cursor starts on: the answer offered, else the first
+/// (for yes/no questions "no", so Enter never answers "yes" by default).
+fn start_at(codes: &[i64], current: Option<i64>) -> usize {
+    current
+        .and_then(|c| codes.iter().position(|&x| x == c))
+        .unwrap_or(0)
+}
+
 impl Prompter for TerminalPrompter {
     fn ask(&mut self, q: &Question<'_>) -> Result<Reply, Stop> {
         let (k, n) = q.in_instrument;
@@ -111,10 +119,7 @@ impl Prompter for TerminalPrompter {
                     .iter()
                     .map(|&c| answer_label(self.lang, q.item, c))
                     .collect();
-                let default = q
-                    .current
-                    .and_then(|c| codes.iter().position(|&x| x == c))
-                    .unwrap_or(0);
+                let default = start_at(&codes, q.current);
                 // Typing filters the options: "2" picks "2 More than half
                 // the days", "y" picks "1 yes".
                 let chosen = FuzzySelect::new()
@@ -301,7 +306,7 @@ impl Prompter for TerminalPrompter {
 
 #[cfg(test)]
 mod tests {
-    use super::{wrap, WIDTH};
+    use super::{start_at, wrap, WIDTH};
     use crate::interview::HiddenRisk;
     use crate::messages::Lang;
     use crate::rules::{load_in, RulesSource};
@@ -311,26 +316,57 @@ mod tests {
         for lang in ["en", "es"] {
             let rules = load_in(&RulesSource::Embedded, lang).expect("default rules");
             let item = |id: &str| rules.item_index(id).expect("item");
-            let notice = HiddenRisk {
+            let raised = HiddenRisk {
                 gate: Some((item("cssrs_2"), Some(0))),
                 items: vec![
                     (item("cssrs_3"), 1),
                     (item("cssrs_4"), 1),
                     (item("cssrs_5"), 1),
                 ],
+                raised: true,
             };
-            let (items, why) = notice.words(&rules);
-            let mut lines = wrap(Lang::of(lang).hidden_risk_title(), 0, 0);
-            for item in &items {
-                lines.extend(wrap(&format!("- {item}"), 2, 2));
+            // A recency "yes" after a "no" to item 6 raises nothing, but
+            // asks item 6 again: other words.
+            let ask_again = HiddenRisk {
+                gate: Some((item("cssrs_6"), Some(0))),
+                items: vec![(item("cssrs_6_recent"), 1)],
+                raised: false,
+            };
+            let mut whys = Vec::new();
+            for (notice, gate, kept) in [
+                (&raised, "cssrs_2", "cssrs_4"),
+                (&ask_again, "cssrs_6", "cssrs_6_recent"),
+            ] {
+                let (items, why) = notice.words(&rules);
+                let mut lines = wrap(Lang::of(lang).hidden_risk_title(), 0, 0);
+                for item in &items {
+                    lines.extend(wrap(&format!("- {item}"), 2, 2));
+                }
+                lines.extend(wrap(&why, 2, 0));
+                for line in &lines {
+                    assert!(line.chars().count() <= WIDTH, "{line}");
+                }
+                let text = lines.join("\n");
+                assert!(text.contains(&rules.items[item(kept)].short), "{text}");
+                assert!(text.contains(&rules.items[item(gate)].short), "{text}");
+                whys.push(why);
             }
-            lines.extend(wrap(&why, 2, 0));
-            for line in &lines {
-                assert!(line.chars().count() <= WIDTH, "{line}");
+            assert_ne!(whys[0], whys[1], "an answer that raised nothing says so");
+            for gate in [None, Some(("G", None))] {
+                let why = Lang::of(lang).hidden_ask_again_why(gate);
+                for line in wrap(&why, 2, 0) {
+                    assert!(line.chars().count() <= WIDTH, "{line}");
+                }
             }
-            let text = lines.join("\n");
-            assert!(text.contains(&rules.items[item("cssrs_4")].short), "{text}");
-            assert!(text.contains(&rules.items[item("cssrs_2")].short), "{text}");
         }
+    }
+
+    #[test]
+    fn a_question_offering_no_answer_starts_on_the_first_option() {
+        // Yes/no questions list "no" (0) first.
+        assert_eq!(start_at(&[0, 1], None), 0);
+        assert_eq!(start_at(&[0, 1], Some(1)), 1);
+        assert_eq!(start_at(&[0, 1, 2, 3], Some(2)), 2);
+        assert_eq!(start_at(&[0, 1], Some(7)), 0, "an invalid answer");
     }
 }

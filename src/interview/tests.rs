@@ -29,6 +29,8 @@ struct Script {
     stop_at: Option<&'static str>,
     /// Replies given in turn each time an item is asked, before the rest.
     replies: HashMap<&'static str, VecDeque<Reply>>,
+    /// Each question asked, with the answer it offered as the default.
+    offered: Vec<(String, Option<i64>)>,
 }
 
 impl Script {
@@ -42,6 +44,7 @@ impl Prompter for Script {
     fn ask(&mut self, q: &Question<'_>) -> Result<Reply, Stop> {
         let id = q.item.id.as_str();
         self.log.push(format!("ask {id}"));
+        self.offered.push((id.to_string(), q.current));
         if self.stop_at == Some(id) {
             return Err(Stop::Interrupted);
         }
@@ -747,5 +750,235 @@ fn back_after_a_review_change_returns_to_the_previous_question() {
             "ask cssrs_4",
             "ask cssrs_5"
         ]
+    );
+}
+
+/// The defaults offered each time `id` was asked.
+fn offered(script: &Script, id: &str) -> Vec<Option<i64>> {
+    script
+        .offered
+        .iter()
+        .filter(|(asked, _)| asked == id)
+        .map(|&(_, current)| current)
+        .collect()
+}
+
+fn warning_codes(answers: &Answers) -> Vec<String> {
+    crate::assess::assess(rules(), answers)
+        .expect("scored")
+        .warnings
+        .iter()
+        .map(|w| w.code(rules()))
+        .collect()
+}
+
+#[test]
+fn a_review_change_of_item_6_to_no_asks_a_recency_yes_again() {
+    let mut script = Script::default();
+    // The walk: item 6 yes, recent yes (the crisis notice); at the review
+    // item 6 becomes "no". Asked again: item 6 still "no", and the
+    // recency, asked directly, still "yes".
+    script.replies("cssrs_6", &[Reply::Answer(1), Reply::Answer(0)]);
+    script.replies("cssrs_6_recent", &[Reply::Answer(1), Reply::Answer(1)]);
+    script.reviews.push_back(("cssrs_6", 0));
+    let mut answers = Answers::new(rules());
+    let (_, replaced) =
+        interview_saved(&mut script, &mut answers, &mut Vec::new()).expect("completes");
+    let at = script
+        .log
+        .iter()
+        .position(|l| l == "review")
+        .expect("review");
+    let log: Vec<&str> = script.log[at..].iter().map(String::as_str).collect();
+    assert_eq!(
+        log,
+        [
+            "review",
+            "ask cssrs_6",
+            // A recency "yes" after a "no" to item 6 raises nothing, but
+            // asks item 6 again: kept, named, asked again.
+            "hidden_risk cssrs_6_recent=1 by cssrs_6=0",
+            "ask cssrs_6",
+            "ask cssrs_6_recent",
+            "review",
+        ]
+    );
+    assert_eq!(code(&answers, "cssrs_6"), Some(0));
+    assert_eq!(
+        code(&answers, "cssrs_6_recent"),
+        Some(1),
+        "a recency still \"yes\" stays"
+    );
+    assert!(
+        warning_codes(&answers).contains(&"ask_again:cssrs_6".to_string()),
+        "the result asks item 6 again, as batch does: {:?}",
+        warning_codes(&answers)
+    );
+    assert_eq!(
+        replaced,
+        [Replaced {
+            item: item("cssrs_6_recent"),
+            code: 1,
+            hidden_by: Some(item("cssrs_6")),
+        }],
+        "the session keeps the original"
+    );
+}
+
+#[test]
+fn a_resumed_session_with_a_recency_yes_after_a_no_to_item_6_asks_both_again() {
+    let mut answers = Answers::new(rules());
+    for (id, code) in [("cssrs_6", 0), ("cssrs_6_recent", 1)] {
+        answers.set(rules(), item(id), code).expect("code");
+    }
+    let mut script = Script::default();
+    // Item 6 "no" again; the recency, asked directly, "no" now.
+    script.replies("cssrs_6", &[Reply::Answer(0)]);
+    script.replies("cssrs_6_recent", &[Reply::Answer(0)]);
+    let (_, replaced) =
+        interview_saved(&mut script, &mut answers, &mut Vec::new()).expect("completes");
+    let log: Vec<&str> = script.log.iter().map(String::as_str).take(4).collect();
+    assert_eq!(
+        log,
+        [
+            "hidden_risk cssrs_6_recent=1 by cssrs_6=0",
+            "ask cssrs_6",
+            "ask cssrs_6_recent",
+            "ask phq9_1",
+        ]
+    );
+    assert!(!script.log.iter().any(|l| l.starts_with("crisis")));
+    assert_eq!(
+        code(&answers, "cssrs_6_recent"),
+        None,
+        "changed to \"no\": dropped"
+    );
+    assert!(!warning_codes(&answers).contains(&"ask_again:cssrs_6".to_string()));
+    assert_eq!(
+        replaced,
+        [Replaced {
+            item: item("cssrs_6_recent"),
+            code: 1,
+            hidden_by: Some(item("cssrs_6")),
+        }]
+    );
+}
+
+#[test]
+fn a_resumed_recency_yes_without_item_6_is_asked_again_after_item_6_is_no() {
+    let mut answers = Answers::new(rules());
+    answers
+        .set(rules(), item("cssrs_6_recent"), 1)
+        .expect("code");
+    let mut script = Script::default();
+    // Item 6 is asked (it has no answer): "no"; the recency, asked
+    // directly, still "yes".
+    script.replies("cssrs_6", &[Reply::Answer(0)]);
+    script.replies("cssrs_6_recent", &[Reply::Answer(1)]);
+    let (_, replaced) =
+        interview_saved(&mut script, &mut answers, &mut Vec::new()).expect("completes");
+    let log: Vec<&str> = script.log.iter().map(String::as_str).take(5).collect();
+    assert_eq!(
+        log,
+        [
+            // Item 6 blank: the recency reads it as "yes" for safety.
+            "crisis suicide_risk_high",
+            "hidden_risk cssrs_6_recent=1 by cssrs_6=_",
+            "ask cssrs_6",
+            // The notice promised it: asked again, though after item 6
+            // "no" it raises nothing (it asks item 6 again).
+            "ask cssrs_6_recent",
+            "ask phq9_1",
+        ]
+    );
+    assert_eq!(
+        script
+            .log
+            .iter()
+            .filter(|l| l.starts_with("hidden_risk"))
+            .count(),
+        1,
+        "named once: {:?}",
+        script.log
+    );
+    // Not asked again once confirmed (the walk from the first gap asks
+    // item 6 again, which still hides it).
+    let asked = asked(&script);
+    assert_eq!(asked.iter().filter(|a| **a == "cssrs_6_recent").count(), 1);
+    assert_eq!(code(&answers, "cssrs_6"), Some(0));
+    assert_eq!(code(&answers, "cssrs_6_recent"), Some(1));
+    assert!(warning_codes(&answers).contains(&"ask_again:cssrs_6".to_string()));
+    assert_eq!(
+        replaced,
+        [Replaced {
+            item: item("cssrs_6_recent"),
+            code: 1,
+            hidden_by: Some(item("cssrs_6")),
+        }]
+    );
+}
+
+#[test]
+fn a_second_crisis_after_the_first_was_withdrawn_shows_the_notice_again() {
+    let mut script = Script::default();
+    intent_then_back_to_item_2(&mut script);
+    // Asked again: item 2 still "no"; item 4, asked directly, "no" now:
+    // no crisis any more. Then item 6 yes, within 3 months: a crisis again.
+    script.replies("cssrs_2", &[Reply::Answer(0)]);
+    script.replies("cssrs_4", &[Reply::Answer(0)]);
+    script.answers.insert("cssrs_6", 1);
+    script.answers.insert("cssrs_6_recent", 1);
+    let mut answers = Answers::new(rules());
+    interview(&mut script, &mut answers).expect("completes");
+    let crises: Vec<usize> = (0..script.log.len())
+        .filter(|&i| script.log[i].starts_with("crisis"))
+        .collect();
+    assert_eq!(crises.len(), 2, "{:?}", script.log);
+    assert_eq!(script.log[crises[0] - 1], "ask cssrs_4");
+    assert_eq!(script.log[crises[1] - 1], "ask cssrs_6_recent");
+    assert_eq!(script.log[crises[1]], "crisis suicide_risk_high");
+}
+
+#[test]
+fn a_kept_answer_asked_again_offers_no_default() {
+    // Asked directly: the gate still hides it.
+    let mut script = Script::default();
+    intent_then_back_to_item_2(&mut script);
+    script.replies("cssrs_2", &[Reply::Answer(0)]);
+    script.replies("cssrs_4", &[Reply::Answer(1)]);
+    let mut answers = Answers::new(rules());
+    interview(&mut script, &mut answers).expect("completes");
+    assert_eq!(
+        offered(&script, "cssrs_4"),
+        [None, Some(1), None],
+        "Back offers the answer given; the re-ask offers none"
+    );
+    assert_eq!(
+        offered(&script, "cssrs_2"),
+        [None, Some(1), None],
+        "nor does the gate, asked again"
+    );
+
+    // Asked by the walk: the gate, asked again, shows it.
+    let mut script = Script::default();
+    intent_then_back_to_item_2(&mut script);
+    script.replies("cssrs_2", &[Reply::Answer(1)]);
+    script.replies("cssrs_4", &[Reply::Answer(0)]);
+    let mut answers = Answers::new(rules());
+    interview(&mut script, &mut answers).expect("completes");
+    assert_eq!(offered(&script, "cssrs_4"), [None, Some(1), None]);
+
+    // On resume, and for a recency "yes" after a "no" to item 6.
+    let mut answers = Answers::new(rules());
+    for (id, code) in [("cssrs_6", 0), ("cssrs_6_recent", 1)] {
+        answers.set(rules(), item(id), code).expect("code");
+    }
+    let mut script = Script::default();
+    interview(&mut script, &mut answers).expect("completes");
+    assert_eq!(offered(&script, "cssrs_6_recent"), [None]);
+    assert_eq!(
+        offered(&script, "cssrs_6").first(),
+        Some(&None),
+        "the gate asked again first"
     );
 }
