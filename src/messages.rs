@@ -62,8 +62,8 @@ impl Lang {
 
     pub fn crisis_banner(self) -> &'static str {
         match self {
-            Lang::En => "!!! CRISIS: IMMEDIATE SAFETY EVALUATION TODAY !!!",
-            Lang::Es => "!!! CRISIS: EVALUACIÓN DE SEGURIDAD INMEDIATA HOY !!!",
+            Lang::En => "!!! CRISIS: EMERGENCY EVALUATION NOW !!!",
+            Lang::Es => "!!! CRISIS: EVALUACIÓN DE EMERGENCIA AHORA !!!",
         }
     }
 
@@ -395,11 +395,11 @@ impl Lang {
         match self {
             Lang::En => format!(
                 "{item}: {answer}, given although {gate} was '{gate_answer}'; it raises nothing \
-                 while {gate} stands. Ask {gate} again."
+                 while {gate} stands. Ask {gate} again now."
             ),
             Lang::Es => format!(
                 "{item}: {answer}, respondida aunque {gate} fue «{gate_answer}»; no indica nada \
-                 mientras {gate} se mantenga. Vuelva a hacer {gate}."
+                 mientras {gate} se mantenga. Vuelva a hacer {gate} ahora."
             ),
         }
     }
@@ -477,7 +477,7 @@ impl Lang {
             Lang::En => [
                 "result",
                 "CRISIS",
-                "IMMEDIATE SAFETY EVALUATION TODAY",
+                "EMERGENCY EVALUATION NOW",
                 "recommended level",
                 "flag",
                 "not scored (items missing)",
@@ -485,7 +485,7 @@ impl Lang {
             Lang::Es => [
                 "resultado",
                 "CRISIS",
-                "EVALUACIÓN DE SEGURIDAD INMEDIATA HOY",
+                "EVALUACIÓN DE EMERGENCIA AHORA",
                 "nivel recomendado",
                 "alerta",
                 "sin puntuación (faltan respuestas)",

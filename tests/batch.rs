@@ -719,7 +719,7 @@ fn a_rejected_row_never_drops_the_risk_its_answers_already_show() {
         .expect("a note for a row that raises flags");
     assert!(
         note.starts_with(
-            "!!! CRISIS: IMMEDIATE SAFETY EVALUATION TODAY !!!\nDo not leave the person alone.\n\n\
+            "!!! CRISIS: EMERGENCY EVALUATION NOW !!!\nDo not leave the person alone.\n\n\
              INCOMPLETE RECORD - client intent"
         ),
         "{note}"
@@ -935,7 +935,7 @@ fn the_note_column_carries_the_referral_note() {
     let input = csv_with(&[("a", &[("harm_others", "2")]), ("bad", &[("gad7_1", "9")])]);
     let out = score_stdin(&input, &["--note-column"]).code(1);
     let rows = out.csv_rows();
-    assert!(rows[0]["note"].starts_with("!!! CRISIS: IMMEDIATE SAFETY EVALUATION TODAY !!!"));
+    assert!(rows[0]["note"].starts_with("!!! CRISIS: EMERGENCY EVALUATION NOW !!!"));
     assert!(rows[0]["note"].contains("not a diagnosis"));
     assert!(
         rows[1]["note"].starts_with("INCOMPLETE RECORD - client bad - "),

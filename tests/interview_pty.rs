@@ -154,7 +154,7 @@ fn a_crisis_answer_shows_the_notice_at_once() {
     p.exp_string("question 4 of 7").expect("cssrs_4");
     p.send("y").expect("send"); // yes: intent
     enter(&mut p);
-    p.exp_string("!!! CRISIS: IMMEDIATE SAFETY EVALUATION TODAY !!!")
+    p.exp_string("!!! CRISIS: EMERGENCY EVALUATION NOW !!!")
         .expect("crisis notice");
     p.exp_string("988 Suicide & Crisis Lifeline")
         .expect("resources");
@@ -279,10 +279,8 @@ fn a_short_interview_in_spanish() {
     p.exp_string("pregunta 3 de 3").expect("third");
     p.send("1").expect("send");
     enter(&mut p);
-    p.exp_string(&bytes(
-        "!!! CRISIS: EVALUACIÓN DE SEGURIDAD INMEDIATA HOY !!!",
-    ))
-    .expect("crisis notice");
+    p.exp_string(&bytes("!!! CRISIS: EVALUACIÓN DE EMERGENCIA AHORA !!!"))
+        .expect("crisis notice");
     p.exp_string("Mensaje de peligro.")
         .expect("the flag in Spanish");
     p.exp_string("Pulse Enter").expect("pause");

@@ -384,6 +384,15 @@ fn unreadable_hidden(rules: &RuleSet, item: usize, err: &AnswerError, facts: &[i
     Warning::HiddenValueUnreadable { item, value, gate }
 }
 
+/// Whether a hidden answer asks for its gate question again: a safety flag
+/// reads the item, it has a gate, and the answer is beyond its least
+/// severe (a recency "yes" after a "no" to the behaviour it dates). The
+/// one test the engine, rejected rows and the interview share.
+pub fn asks_again(rules: &RuleSet, item: usize, value: i64) -> bool {
+    let least = rules.items[item].codes().and_then(|c| c.first().copied());
+    rules.compiled.safety_items[item] && gate_of(rules, item).is_some() && least != Some(value)
+}
+
 /// The item an item's skip logic reads first: its gate.
 pub(crate) fn gate_of(rules: &RuleSet, item: usize) -> Option<usize> {
     let mut subjects = Vec::new();
@@ -427,7 +436,6 @@ pub fn rejected_warnings(rules: &RuleSet, answers: &Answers) -> Vec<Warning> {
                     .filter(|f| !base.contains(f))
                     .collect();
                 let gate = gate_of(rules, item);
-                let least = rules.items[item].codes().and_then(|c| c.first().copied());
                 out.push(match gate {
                     _ if !flags.is_empty() => Warning::HiddenValueKept {
                         item,
@@ -436,14 +444,12 @@ pub fn rejected_warnings(rules: &RuleSet, answers: &Answers) -> Vec<Warning> {
                         flags,
                         grade: None,
                     },
-                    Some(gate) if compiled.safety_items[item] && least != Some(value) => {
-                        Warning::AskAgain {
-                            item,
-                            value,
-                            gate,
-                            gate_value: answers.get(gate),
-                        }
-                    }
+                    Some(gate) if asks_again(rules, item, value) => Warning::AskAgain {
+                        item,
+                        value,
+                        gate,
+                        gate_value: answers.get(gate),
+                    },
                     _ => Warning::HiddenValueIgnored { item },
                 });
             }
@@ -589,15 +595,7 @@ fn hidden_warnings(
             let grade = (0..rules.ratings.len())
                 .find(|&r| alone[slots.rating(r)] > without[slots.rating(r)])
                 .map(|r| (r, alone[slots.rating(r)] as usize));
-            let least = rules.items[item].codes().and_then(|c| c.first().copied());
-            let gate = rules.items[item].show_if.as_ref().and_then(|c| {
-                let mut subjects = Vec::new();
-                c.subjects(&mut subjects);
-                subjects.into_iter().find_map(|s| match s {
-                    crate::model::Subject::Item(g) => Some(g),
-                    _ => None,
-                })
-            });
+            let gate = gate_of(rules, item);
             match gate {
                 _ if !flags.is_empty() => Warning::HiddenValueKept {
                     item,
@@ -606,7 +604,7 @@ fn hidden_warnings(
                     flags,
                     grade,
                 },
-                Some(gate) if least != Some(value) => Warning::AskAgain {
+                Some(gate) if asks_again(rules, item, value) => Warning::AskAgain {
                     item,
                     value,
                     gate,

@@ -577,10 +577,9 @@ fn kept_for_safety(rules: &RuleSet, answers: &Answers, hidden: &[ItemIdx], item:
 /// counting (a recency "yes" after a "no" to item 6). Such an answer is
 /// kept and asked again like one that raises a safety flag.
 fn asks_again(rules: &RuleSet, answers: &Answers, item: ItemIdx) -> bool {
-    let least = rules.items[item].codes().and_then(|c| c.first().copied());
-    rules.compiled.safety_items[item]
-        && show_gate(rules, item).is_some()
-        && answers.get(item).is_some_and(|code| Some(code) != least)
+    answers
+        .get(item)
+        .is_some_and(|code| crate::assess::asks_again(rules, item, code))
 }
 
 /// Whether the hidden answer to `item` raises a safety flag: the safety

@@ -78,7 +78,7 @@ mod tests {
                 "en",
                 [
                     "# Screening result: client a\\|b",
-                    "**CRISIS: IMMEDIATE SAFETY EVALUATION TODAY.**",
+                    "**CRISIS: EMERGENCY EVALUATION NOW.**",
                     "| Recommended level | Residential / Inpatient |",
                     "| Flag [CRITICAL] | `harm_others_intent`:",
                     "## Referral note",
@@ -88,7 +88,7 @@ mod tests {
                 "es",
                 [
                     "# Resultado del tamizaje: persona a\\|b",
-                    "**CRISIS: EVALUACIÓN DE SEGURIDAD INMEDIATA HOY.**",
+                    "**CRISIS: EVALUACIÓN DE EMERGENCIA AHORA.**",
                     "| Nivel recomendado | Residencial / Hospitalización |",
                     "| Alerta [CRÍTICO] | `harm_others_intent`:",
                     "## Nota de derivación",
