@@ -143,7 +143,7 @@ fn case_1_intent_and_a_plan_after_a_no_to_item_2_is_the_crisis_route() {
     let explained = explain(INTENT_AFTER_NO);
     assert!(explained.contains("CRISIS"), "{explained}");
     assert!(
-        explained.contains("item cssrs_4 = 1 (skipped question, counted for safety)"),
+        explained.contains("item cssrs_4 = 1 (answer to a skipped question)"),
         "{explained}"
     );
 }

@@ -286,7 +286,7 @@ fn collect_seen(rules: &RuleSet, facts: &Facts<'_>, cond: &Condition, out: &mut 
                 value: facts.value(*subject).map(|v| match skipped {
                     // Only the safety view sees a hidden item's value.
                     true => format!(
-                        "{} (skipped question, counted for safety)",
+                        "{} (answer to a skipped question)",
                         value_name(rules, *subject, v)
                     ),
                     false => value_name(rules, *subject, v),
