@@ -674,7 +674,7 @@ fn explain(rules: Option<PathBuf>, file: &Path, lang: &str) -> Result<ExitCode, 
             };
             println!("{rejected}: {}.", problems.join("; "));
             let flags = crate::assess::established_flags(&rules, &answers);
-            let warnings = crate::assess::rejected_warnings(&rules, &answers);
+            let warnings = crate::assess::rejected_warnings(&rules, &answers, &flags);
             if !flags.is_empty() {
                 println!("{raise}");
                 for f in &flags {

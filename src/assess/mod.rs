@@ -406,8 +406,9 @@ pub(crate) fn gate_of(rules: &RuleSet, item: usize) -> Option<usize> {
 /// What a rejected record's answers say that a clinician must act on:
 /// answers to skipped questions (kept for safety, to ask again, read with
 /// a blank gate, unreadable, or ignored), and unanswered safety questions
-/// whose answer could raise a safety flag.
-pub fn rejected_warnings(rules: &RuleSet, answers: &Answers) -> Vec<Warning> {
+/// whose answer could raise a safety flag. `flags`: the flags `answers`
+/// establish (`established_flags`).
+pub fn rejected_warnings(rules: &RuleSet, answers: &Answers, flags: &[usize]) -> Vec<Warning> {
     let compiled = &rules.compiled;
     let safety = |a: &Answers| -> Vec<usize> {
         established_flags(rules, a)
@@ -415,7 +416,11 @@ pub fn rejected_warnings(rules: &RuleSet, answers: &Answers) -> Vec<Warning> {
             .filter(|&f| rules.flags[f].is_safety())
             .collect()
     };
-    let established = safety(answers);
+    let established: Vec<usize> = flags
+        .iter()
+        .copied()
+        .filter(|&f| rules.flags[f].is_safety())
+        .collect();
     let shown = shown_items(rules, answers);
     let mut out = Vec::new();
     for (item, &visible) in shown.iter().enumerate() {

@@ -57,8 +57,14 @@ const MAX_SPLITS: usize = 16;
 pub fn established_flags(rules: &RuleSet, answers: &Answers) -> Vec<usize> {
     let base = evaluate(rules, answers, None);
     let mut established: Vec<bool> = base.clone();
+    // A question its answered gate hides is not asked: its blank is no
+    // unknown answer, so it is not split on.
+    let shown = crate::assess::shown_items(rules, answers);
+    let asked = |i: usize| {
+        shown[i] || crate::assess::gate_of(rules, i).is_none_or(|g| answers.get(g).is_none())
+    };
     let missing: Vec<usize> = (0..rules.items.len())
-        .filter(|&i| answers.get(i).is_none() && rules.items[i].codes().is_some())
+        .filter(|&i| answers.get(i).is_none() && rules.items[i].codes().is_some() && asked(i))
         .take(MAX_SPLITS)
         .collect();
     for m in missing {
@@ -219,16 +225,23 @@ fn evaluate(rules: &RuleSet, answers: &Answers, fixed: Option<(usize, Option<i64
             }
         }
     }
+    // Most incomplete records give no value the skip logic hides: then the
+    // safety view is the plain one, and is not evaluated twice.
+    let differs = given.iter().zip(&p.items).any(|(g, n)| g != n);
     let mut g = Partial {
         rules,
         items: given,
-        scales: p.scales.clone(),
-        bands: p.bands.clone(),
+        scales: if differs {
+            p.scales.clone()
+        } else {
+            Vec::new()
+        },
+        bands: if differs { p.bands.clone() } else { Vec::new() },
         ratings: Vec::new(),
     };
     for (r, rating) in rules.ratings.iter().enumerate() {
         let mut grade = p.grade(rating);
-        if rules.compiled.safety_ratings[r] {
+        if differs && rules.compiled.safety_ratings[r] {
             // Never below the grade without the hidden answers.
             if let (Known::Within(lo, hi), Known::Within(glo, ghi)) = (grade, g.grade(rating)) {
                 grade = Known::Within(lo.max(glo), hi.max(ghi));
@@ -242,7 +255,7 @@ fn evaluate(rules: &RuleSet, answers: &Answers, fixed: Option<(usize, Option<i64
         .iter()
         .map(|f| {
             let normal = p.holds(&f.when);
-            let truth = match f.is_safety() {
+            let truth = match differs && f.is_safety() {
                 true => or(normal, g.holds(&f.when)),
                 false => normal,
             };

@@ -538,7 +538,7 @@ impl<'a> Worker<'a> {
                 // when the row's cells may be out of line with the header:
                 // a possible false alarm beats a hidden risk.
                 let flags = established_flags(rules, &self.answers);
-                let warnings = rejected_warnings(rules, &self.answers);
+                let warnings = rejected_warnings(rules, &self.answers, &flags);
                 // Every bad or missing answer, not only the first.
                 let all = match err {
                     AnswerError::FieldCount { .. } | AnswerError::Column { .. } => vec![err],
