@@ -522,12 +522,7 @@ impl<'a> Worker<'a> {
                 {
                     summary.hidden_values_ignored += 1;
                 }
-                if a.warnings.iter().any(|w| {
-                    matches!(
-                        w,
-                        Warning::HiddenValueKept { .. } | Warning::AskAgain { .. }
-                    )
-                }) {
+                if a.warnings.iter().any(Warning::is_safety) {
                     summary.hidden_values_kept += 1;
                 }
                 self.renderer.scored(sheet_row, id, a, out);
