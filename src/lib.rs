@@ -19,6 +19,7 @@ pub mod error;
 pub mod interview;
 pub mod messages;
 pub mod model;
+pub mod output;
 pub mod report;
 pub mod rules;
 pub mod summary;
