@@ -364,12 +364,7 @@ fn load(path: Option<PathBuf>) -> Result<RuleSet, Error> {
 
 /// Load with texts in `lang`; say on stderr how many texts fall back to English.
 fn load_in(path: Option<PathBuf>, lang: &str) -> Result<RuleSet, Error> {
-    let (code, region) = lang.split_once('-').unwrap_or((lang, ""));
-    let valid = code.len() == 2
-        && code.bytes().all(|b| b.is_ascii_lowercase())
-        && (region.is_empty()
-            || (region.len() == 2 && region.bytes().all(|b| b.is_ascii_uppercase())));
-    if !valid {
+    if !rules::is_language_code(lang) {
         return Err(Error::Usage(format!(
             "`{lang}` is not a language code; use e.g. `en` or `es`"
         )));

@@ -237,7 +237,7 @@ impl Validator {
             }
             RawText::Languages(map) => {
                 for lang in map.keys() {
-                    if !valid_lang(lang) {
+                    if !super::is_language_code(lang) {
                         self.error(
                             file,
                             &format!("{path}.{lang}"),
@@ -2146,15 +2146,6 @@ fn valid_id(id: &str) -> bool {
 /// Largest magnitude of a code, score or integer bound: keeps every sum and
 /// prorating product far from overflow.
 const MAX_MAGNITUDE: i64 = 1_000_000;
-
-/// A language code: `es`, or with a region, `es-MX`.
-fn valid_lang(code: &str) -> bool {
-    let (lang, region) = code.split_once('-').unwrap_or((code, ""));
-    lang.len() == 2
-        && lang.bytes().all(|b| b.is_ascii_lowercase())
-        && (region.is_empty()
-            || (region.len() == 2 && region.bytes().all(|b| b.is_ascii_uppercase())))
-}
 
 fn score_span(low: i64, high: i64) -> String {
     if low == high {
