@@ -659,101 +659,21 @@ fn explain(rules: Option<PathBuf>, file: &Path, lang: &str) -> Result<ExitCode, 
     })?;
     let answers = Answers::from_codes(&rules, pairs.iter().map(|(k, v)| (k.as_str(), *v)))
         .map_err(|e| Error::Usage(format!("`{}`: {e}", file.display())))?;
-    let lang = crate::messages::Lang::of(&rules.lang);
-    let [rejected, raise, every_rule] = lang.explain_headings();
-    let a = match assess(&rules, &answers) {
-        Ok(a) => a,
+    match assess(&rules, &answers) {
+        Ok(a) => {
+            print!("{}", crate::report::explain::scored(&rules, &a));
+            Ok(ExitCode::Success)
+        }
         Err(err) => {
-            let problems: Vec<String> = match crate::assess::problems(&rules, &answers) {
-                all if all.is_empty() => vec![err.to_string()],
-                all => all.iter().map(ToString::to_string).collect(),
-            };
-            println!("{rejected}: {}.", problems.join("; "));
-            let flags = crate::assess::established_flags(&rules, &answers);
-            let warnings = crate::assess::rejected_warnings(&rules, &answers, &flags);
-            if !flags.is_empty() {
-                println!("{raise}");
-                for f in &flags {
-                    println!(
-                        "  [{}] {}: {}",
-                        lang.severity(rules.flags[*f].severity),
-                        rules.flags[*f].id,
-                        rules.flags[*f].message.trim()
-                    );
-                }
-            }
-            // The note of the incomplete record: banner, findings, resources,
-            // the next step.
             let renderer = NoteRenderer::new(&rules).map_err(|e| Error::Template(e.message))?;
             let id = file.display().to_string();
             print!(
-                "\n{}",
-                renderer.render_rejected(&id, &problems.join("; "), &flags, &warnings)
+                "{}",
+                crate::report::explain::rejected(&rules, &renderer, &id, &answers, &err)
             );
-            return Ok(ExitCode::Problems);
-        }
-    };
-    println!("{}", table::result_table(&rules, &a));
-    for warning in &a.warnings {
-        println!(
-            "warning: {}",
-            crate::report::words::warning(&rules, warning)
-        );
-    }
-    println!("\n{every_rule}");
-    for e in a.trace(&rules) {
-        let seen: Vec<String> = e
-            .seen
-            .iter()
-            .map(|s| format!("{} = {}", s.subject, s.value.as_deref().unwrap_or("none")))
-            .collect();
-        let outcome = e
-            .outcome
-            .as_deref()
-            .map(|o| format!(" -> {o}"))
-            .unwrap_or_default();
-        println!(
-            "  [{}] {} {}{outcome}\n        when {}\n        saw {}",
-            if e.fired { "fired" } else { "  -  " },
-            e.kind.as_str(),
-            e.id,
-            e.condition,
-            if seen.is_empty() {
-                "nothing".to_string()
-            } else {
-                seen.join(", ")
-            }
-        );
-    }
-    println!("\n{}", lang.explain_why(&rules.levels[a.level].name));
-    for reason in a.reasons(&rules) {
-        println!(
-            "  - {} ({})",
-            crate::report::words::reason(&rules, &reason),
-            reason.id(&rules)
-        );
-    }
-    if a.level < rules.top_level() {
-        let up = a.level + 1;
-        println!("\n{}", lang.explain_why_not(&rules.levels[up].name));
-        for &r in &rules.paths.rules[up] {
-            let rule = &rules.rules[r];
-            debug_assert!(!a.rules[r]);
-            println!(
-                "  - {}: {}",
-                rule.id,
-                crate::assess::describe(&rules, &rule.when)
-            );
-        }
-        for flag in rules.paths.flags[up].iter().map(|&f| &rules.flags[f]) {
-            println!(
-                "  - flag {}: {}",
-                flag.id,
-                crate::assess::describe(&rules, &flag.when)
-            );
+            Ok(ExitCode::Problems)
         }
     }
-    Ok(ExitCode::Success)
 }
 
 fn diff(old: &Path, new: &Path, data: Option<&Path>, id_column: &str) -> Result<ExitCode, Error> {

@@ -1,0 +1,114 @@
+//! `explain` in words: an assessment with its result table, warnings,
+//! every rule evaluated (the condition, what it saw, whether it held), why
+//! this level and why not the next one up; or, for an incomplete record,
+//! every problem, the flags its answers establish, and its note.
+
+use std::fmt::Write;
+
+use crate::answers::Answers;
+use crate::assess::{describe, established_flags, problems, rejected_warnings, Assessment};
+use crate::error::AnswerError;
+use crate::messages::Lang;
+use crate::model::RuleSet;
+use crate::report::note::NoteRenderer;
+use crate::report::{table, words};
+
+/// The explanation of a scored record.
+pub fn scored(rules: &RuleSet, a: &Assessment) -> String {
+    let lang = Lang::of(&rules.lang);
+    let [_, _, every_rule] = lang.explain_headings();
+    let mut o = String::new();
+    let _ = writeln!(o, "{}", table::result_table(rules, a));
+    for warning in &a.warnings {
+        let _ = writeln!(o, "warning: {}", words::warning(rules, warning));
+    }
+    let _ = writeln!(o, "\n{every_rule}");
+    for e in a.trace(rules) {
+        let seen: Vec<String> = e
+            .seen
+            .iter()
+            .map(|s| format!("{} = {}", s.subject, s.value.as_deref().unwrap_or("none")))
+            .collect();
+        let outcome = e
+            .outcome
+            .as_deref()
+            .map(|o| format!(" -> {o}"))
+            .unwrap_or_default();
+        let _ = writeln!(
+            o,
+            "  [{}] {} {}{outcome}\n        when {}\n        saw {}",
+            if e.fired { "fired" } else { "  -  " },
+            e.kind.as_str(),
+            e.id,
+            e.condition,
+            if seen.is_empty() {
+                "nothing".to_string()
+            } else {
+                seen.join(", ")
+            }
+        );
+    }
+    let _ = writeln!(o, "\n{}", lang.explain_why(&rules.levels[a.level].name));
+    for reason in a.reasons(rules) {
+        let _ = writeln!(
+            o,
+            "  - {} ({})",
+            words::reason(rules, &reason),
+            reason.id(rules)
+        );
+    }
+    if a.level < rules.top_level() {
+        // What leads to the next level up (`Paths`): none of it held.
+        let up = a.level + 1;
+        let _ = writeln!(o, "\n{}", lang.explain_why_not(&rules.levels[up].name));
+        for &r in &rules.paths.rules[up] {
+            let rule = &rules.rules[r];
+            debug_assert!(!a.rules[r]);
+            let _ = writeln!(o, "  - {}: {}", rule.id, describe(rules, &rule.when));
+        }
+        for flag in rules.paths.flags[up].iter().map(|&f| &rules.flags[f]) {
+            let _ = writeln!(o, "  - flag {}: {}", flag.id, describe(rules, &flag.when));
+        }
+    }
+    o
+}
+
+/// The explanation of an incomplete record: every problem, the flags its
+/// answers establish, and the note of the incomplete record.
+pub fn rejected(
+    rules: &RuleSet,
+    renderer: &NoteRenderer<'_>,
+    id: &str,
+    answers: &Answers,
+    err: &AnswerError,
+) -> String {
+    let lang = Lang::of(&rules.lang);
+    let [rejected, raise, _] = lang.explain_headings();
+    let problems: Vec<String> = match problems(rules, answers) {
+        all if all.is_empty() => vec![err.to_string()],
+        all => all.iter().map(ToString::to_string).collect(),
+    };
+    let mut o = String::new();
+    let _ = writeln!(o, "{rejected}: {}.", problems.join("; "));
+    let flags = established_flags(rules, answers);
+    let warnings = rejected_warnings(rules, answers, &flags);
+    if !flags.is_empty() {
+        let _ = writeln!(o, "{raise}");
+        for &f in &flags {
+            let flag = &rules.flags[f];
+            let _ = writeln!(
+                o,
+                "  [{}] {}: {}",
+                lang.severity(flag.severity),
+                flag.id,
+                flag.message.trim()
+            );
+        }
+    }
+    let _ = write!(
+        o,
+        "\n{}",
+        renderer.render_rejected(id, &problems.join("; "), &flags, &warnings)
+    );
+    o
+}
