@@ -288,8 +288,9 @@ pub fn assess_into(
         if !visible {
             // A valid hidden value is weighed for safety below.
             if let (None, Some(err)) = (out.values[index], answers.unparsed(index)) {
-                out.warnings
-                    .push(unreadable_hidden(rules, index, err, &out.facts));
+                out.warnings.push(unreadable_hidden(rules, index, err, |g| {
+                    Some(out.facts[slots.item(g)]).filter(|&v| v != NONE)
+                }));
             }
             out.values[index] = None;
             continue;
@@ -369,7 +370,12 @@ pub fn assess_into(
 
 /// The warning for text that is no valid answer given for a hidden item:
 /// for a question a safety flag reads, the questions must be asked again.
-fn unreadable_hidden(rules: &RuleSet, item: usize, err: &AnswerError, facts: &[i64]) -> Warning {
+fn unreadable_hidden(
+    rules: &RuleSet,
+    item: usize,
+    err: &AnswerError,
+    answer: impl Fn(usize) -> Option<i64>,
+) -> Warning {
     if !rules.compiled.safety_items[item] {
         return Warning::HiddenValueIgnored { item };
     }
@@ -377,10 +383,7 @@ fn unreadable_hidden(rules: &RuleSet, item: usize, err: &AnswerError, facts: &[i
         AnswerError::Invalid { value, .. } => value.clone(),
         _ => String::new(),
     };
-    let gate = gate_of(rules, item).map(|g| {
-        let v = facts[rules.compiled.slots.item(g)];
-        (g, (v != NONE).then_some(v))
-    });
+    let gate = gate_of(rules, item).map(|g| (g, answer(g)));
     Warning::HiddenValueUnreadable { item, value, gate }
 }
 
@@ -459,13 +462,7 @@ pub fn rejected_warnings(rules: &RuleSet, answers: &Answers, flags: &[usize]) ->
                 });
             }
             (false, None, Some(err)) => {
-                let mut facts = vec![NONE; compiled.slots.len];
-                for (i, v) in answers.values().iter().enumerate() {
-                    if let Some(v) = v {
-                        facts[compiled.slots.item(i)] = *v;
-                    }
-                }
-                out.push(unreadable_hidden(rules, item, err, &facts));
+                out.push(unreadable_hidden(rules, item, err, |g| answers.get(g)));
             }
             (true, None, _) if compiled.safety_items[item] => {
                 let could_raise: Vec<usize> = partial::possible_flags(rules, answers, item)

@@ -22,7 +22,7 @@ pub use crate::disposition::{Disposition, DispositionReason};
 use crate::answers::Answers;
 use crate::assess::{established_flags, shown_items};
 use crate::error::AnswerError;
-use crate::model::{Flag, Instrument, Item, ItemIdx, Resource, RuleSet, Subject};
+use crate::model::{Flag, Instrument, Item, ItemIdx, Resource, RuleSet};
 
 /// One question, with where the interview stands.
 #[derive(Debug)]
@@ -611,24 +611,14 @@ fn raises_safety(rules: &RuleSet, answers: &Answers, hidden: &[ItemIdx], item: I
 /// The question whose answer hides `item`: the first item its `show_if`
 /// reads, or, when that one is hidden too, the question hiding it.
 fn hiding_gate(rules: &RuleSet, shown: &[bool], item: ItemIdx) -> Option<ItemIdx> {
-    let mut gate = show_gate(rules, item)?;
+    let mut gate = crate::assess::gate_of(rules, item)?;
     while !shown[gate] {
-        match show_gate(rules, gate) {
+        match crate::assess::gate_of(rules, gate) {
             Some(up) => gate = up,
             None => break,
         }
     }
     Some(gate)
-}
-
-/// The first item `item`'s `show_if` reads.
-fn show_gate(rules: &RuleSet, item: ItemIdx) -> Option<ItemIdx> {
-    let mut subjects = Vec::new();
-    rules.items[item].show_if.as_ref()?.subjects(&mut subjects);
-    subjects.into_iter().find_map(|s| match s {
-        Subject::Item(g) => Some(g),
-        _ => None,
-    })
 }
 
 #[cfg(test)]
