@@ -14,14 +14,14 @@
 use super::placement::decide;
 use super::Outcome;
 use crate::answers::parse_bytes;
-use crate::model::{ItemIdx, RuleSet, Slots, Test, NONE};
+use crate::model::{Cmp, Column, ItemIdx, Lookup, RuleSet, Slots, Test, Value, NONE};
 
 /// Rows in a group: one bit each in a `u64` mask.
 pub const LANES: usize = 64;
 
 /// "No value" in a lane: every value a rule set can produce lies far from
 /// it (see `Lanes::new`).
-const EMPTY: i32 = i32::MIN;
+const EMPTY: i32 = <i32 as Value>::NONE;
 
 /// Largest magnitude of a value the lanes hold: facts, sums and the
 /// constants they are compared with.
@@ -36,42 +36,19 @@ enum Scoring {
     Table { min: i32, scores: Box<[i32]> },
 }
 
-/// One test of a compiled condition, with constants narrowed to lanes.
-#[derive(Debug, Clone)]
-enum LaneTest {
-    All(Box<[LaneTest]>),
-    Any(Box<[LaneTest]>),
-    Not(Box<LaneTest>),
-    Eq(usize, i32),
-    AtLeast(usize, i32),
-    AtMost(usize, i32),
-    In(usize, Box<[i32]>),
-}
+/// A compiled test with its constants narrowed to lanes.
+type LaneTest = Test<i32>;
 
-impl LaneTest {
-    /// `None` when a constant lies outside the lanes' range.
-    fn of(test: &Test) -> Option<LaneTest> {
-        let all = |tests: &[Test]| tests.iter().map(LaneTest::of).collect::<Option<Box<_>>>();
-        Some(match test {
-            Test::All(tests) => LaneTest::All(all(tests)?),
-            Test::Any(tests) => LaneTest::Any(all(tests)?),
-            Test::Not(test) => LaneTest::Not(Box::new(LaneTest::of(test)?)),
-            &Test::Eq(at, v) => LaneTest::Eq(at, narrow(v)?),
-            &Test::AtLeast(at, v) => LaneTest::AtLeast(at, narrow(v)?),
-            &Test::AtMost(at, v) => LaneTest::AtMost(at, narrow(v)?),
-            Test::In(at, values) => LaneTest::In(
-                *at,
-                values.iter().map(|&v| narrow(v)).collect::<Option<_>>()?,
-            ),
-        })
-    }
+/// `test` narrowed to lanes; `None` when a constant lies outside their range.
+fn lane_test(test: &Test) -> Option<LaneTest> {
+    test.map(&narrow)
 }
 
 /// A test that may be absent: `None` if present but out of range.
 fn optional(test: &Option<Test>) -> Option<Option<LaneTest>> {
     match test {
         None => Some(None),
-        Some(test) => LaneTest::of(test).map(Some),
+        Some(test) => lane_test(test).map(Some),
     }
 }
 
@@ -106,7 +83,7 @@ struct Program {
 impl Program {
     fn of(rules: &RuleSet) -> Option<Program> {
         let compiled = &rules.compiled;
-        let tests = |ts: &[Test]| ts.iter().map(LaneTest::of).collect::<Option<Vec<_>>>();
+        let tests = |ts: &[Test]| ts.iter().map(lane_test).collect::<Option<Vec<_>>>();
         let grades = |all: &[Vec<Option<Test>>]| {
             all.iter()
                 .map(|grades| grades.iter().map(optional).collect::<Option<Vec<_>>>())
@@ -319,30 +296,10 @@ impl State {
         &mut self.facts[slot]
     }
 
-    /// The rows where a test holds.
+    /// The live rows where a test holds.
+    #[inline]
     fn mask(&self, test: &LaneTest) -> u64 {
-        let found = match test {
-            LaneTest::All(tests) => {
-                let mut mask = self.live;
-                for test in tests.iter() {
-                    if mask == 0 {
-                        break;
-                    }
-                    mask &= self.mask(test);
-                }
-                mask
-            }
-            LaneTest::Any(tests) => tests.iter().fold(0, |mask, test| mask | self.mask(test)),
-            LaneTest::Not(test) => !self.mask(test),
-            // `EMPTY` lies below every constant, so it never compares true.
-            &LaneTest::Eq(at, v) => self.compare(at, |x| x == v),
-            &LaneTest::AtLeast(at, v) => self.compare(at, |x| x >= v),
-            &LaneTest::AtMost(at, v) => self.compare(at, |x| x <= v && x != EMPTY),
-            LaneTest::In(at, values) => values
-                .iter()
-                .fold(0, |mask, &v| mask | self.compare(*at, |x| x == v)),
-        };
-        found & self.live
+        test.eval(self) & self.live
     }
 
     #[inline]
@@ -452,6 +409,26 @@ impl State {
             }
         }
         *self.column_mut(slot) = grade;
+    }
+}
+
+/// A group's facts, read a column of 64 rows at a time.
+impl Lookup<i32> for State {
+    type Out = u64;
+    #[inline]
+    fn compare(&self, slot: usize, cmp: &Cmp<i32>) -> u64 {
+        cmp.apply(Pack(self.column(slot)))
+    }
+}
+
+/// A column, tested into a mask.
+struct Pack<'a>(&'a [i32; LANES]);
+
+impl Column<i32> for Pack<'_> {
+    type Out = u64;
+    #[inline(always)]
+    fn test(self, holds: impl Fn(i32) -> bool) -> u64 {
+        pack(self.0, holds)
     }
 }
 

@@ -18,7 +18,7 @@ pub use trace::{describe, visit_reasons, Reason, Seen, TraceEntry, TraceKind};
 
 use crate::answers::Answers;
 use crate::error::AnswerError;
-use crate::model::{Compiled, MissingRule, RuleSet, NONE};
+use crate::model::{Compiled, MissingRule, RuleSet, WithMissing, NONE};
 
 /// A scale's result.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -672,29 +672,29 @@ fn score_scale(
             }
         }
     }
-    let score = match (&scale.missing, first_missing) {
-        (_, None) => Some(sum),
-        (MissingRule::Prorate { max_missing, .. }, Some(item)) => {
-            if missing > *max_missing || answered == 0 {
-                return Err(AnswerError::TooManyMissing {
-                    scale: scale.id.clone(),
-                    item: rules.items[item].id.clone(),
-                    missing,
-                    allowed: *max_missing,
-                });
-            }
+    let first_missing = first_missing.unwrap_or_default();
+    let score = match scale.missing.with_missing(missing, answered) {
+        WithMissing::Complete => Some(sum),
+        WithMissing::Prorated => {
             warnings.push(Warning::Prorated { scale: s, missing });
-            // Mean of answered items times the item count, half up.
-            Some((2 * sum * counted + answered).div_euclid(2 * answered))
+            Some(MissingRule::prorate(sum, counted, answered))
         }
-        (MissingRule::Invalid, Some(_)) => {
+        WithMissing::NoScore => {
             warnings.push(Warning::ScaleInvalid { scale: s, missing });
             None
         }
+        WithMissing::TooMany { allowed } => {
+            return Err(AnswerError::TooManyMissing {
+                scale: scale.id.clone(),
+                item: rules.items[first_missing].id.clone(),
+                missing,
+                allowed,
+            });
+        }
         // The item walk rejects the record before this.
-        (MissingRule::AllRequired, Some(item)) => {
+        WithMissing::Rejected => {
             return Err(AnswerError::Missing {
-                item: rules.items[item].id.clone(),
+                item: rules.items[first_missing].id.clone(),
             })
         }
     };

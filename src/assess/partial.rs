@@ -8,14 +8,7 @@
 //! only when its condition holds for all of them.
 
 use crate::answers::Answers;
-use crate::model::{Cmp, Condition, MissingRule, RuleSet, Subject};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Truth {
-    Yes,
-    No,
-    Unknown,
-}
+use crate::model::{Cmp, Column, Logic, Lookup, RuleSet, Subject, Truth, WithMissing};
 
 /// What is known about a value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -129,7 +122,9 @@ fn evaluate(rules: &RuleSet, answers: &Answers, fixed: Option<(usize, Option<i64
         ratings: Vec::new(),
     };
     for (i, item) in rules.items.iter().enumerate() {
-        let shown = item.show_if.as_ref().map_or(Truth::Yes, |c| p.holds(c));
+        let shown = rules.compiled.show_if[i]
+            .as_ref()
+            .map_or(Truth::Yes, |t| t.eval(&p));
         let (answer, left_blank) = match fixed {
             Some((at, code)) if at == i => (code, code.is_none()),
             _ => (answers.get(i), false),
@@ -185,13 +180,15 @@ fn evaluate(rules: &RuleSet, answers: &Answers, fixed: Option<(usize, Option<i64
         // Under `all_required` the complete record's score lies in lo..=hi;
         // prorated or invalid scales are unknown until complete; an invalid
         // scale with an item left blank has no score at all.
-        if blank && scale.missing == MissingRule::Invalid {
+        // What the rule makes of one item missing.
+        let one_missing = scale.missing.with_missing(1, 1);
+        if blank && one_missing == WithMissing::NoScore {
             p.scales.push(Known::Absent);
             p.bands.push(Known::Absent);
         } else if blank {
             p.scales.push(Known::Unknown);
             p.bands.push(Known::Unknown);
-        } else if complete || scale.missing == MissingRule::AllRequired {
+        } else if complete || one_missing == WithMissing::Rejected {
             p.scales.push(Known::Within(lo, hi));
             let band = |score: i64| {
                 scale
@@ -239,24 +236,23 @@ fn evaluate(rules: &RuleSet, answers: &Answers, fixed: Option<(usize, Option<i64
         bands: if differs { p.bands.clone() } else { Vec::new() },
         ratings: Vec::new(),
     };
-    for (r, rating) in rules.ratings.iter().enumerate() {
-        let mut grade = p.grade(rating);
+    for r in 0..rules.ratings.len() {
+        let mut grade = p.grade(r);
         if differs && rules.compiled.safety_ratings[r] {
             // Never below the grade without the hidden answers.
-            if let (Known::Within(lo, hi), Known::Within(glo, ghi)) = (grade, g.grade(rating)) {
+            if let (Known::Within(lo, hi), Known::Within(glo, ghi)) = (grade, g.grade(r)) {
                 grade = Known::Within(lo.max(glo), hi.max(ghi));
             }
         }
         p.ratings.push(grade);
         g.ratings.push(grade);
     }
-    rules
-        .flags
-        .iter()
+    let compiled = &rules.compiled;
+    (0..rules.flags.len())
         .map(|f| {
-            let normal = p.holds(&f.when);
-            let truth = match differs && f.is_safety() {
-                true => or(normal, g.holds(&f.when)),
+            let normal = compiled.flags[f].eval(&p);
+            let truth = match differs && compiled.safety_flags[f] {
+                true => normal.or(compiled.flags[f].eval(&g)),
                 false => normal,
             };
             truth == Truth::Yes
@@ -264,21 +260,16 @@ fn evaluate(rules: &RuleSet, answers: &Answers, fixed: Option<(usize, Option<i64
         .collect()
 }
 
-/// Either holds.
-fn or(a: Truth, b: Truth) -> Truth {
-    match (a, b) {
-        (Truth::Yes, _) | (_, Truth::Yes) => Truth::Yes,
-        (Truth::No, Truth::No) => Truth::No,
-        _ => Truth::Unknown,
-    }
-}
-
 impl Partial<'_> {
-    /// The range of grades a rating can take.
-    fn grade(&self, rating: &crate::model::Rating) -> Known {
+    /// The range of grades rating `r` can take.
+    fn grade(&self, r: usize) -> Known {
         let (mut lo, mut hi) = (0usize, 0usize);
-        for (g, grade) in rating.grades.iter().enumerate().skip(1) {
-            match grade.when.as_ref().map_or(Truth::No, |c| self.holds(c)) {
+        for (g, test) in self.rules.compiled.rating_grades[r]
+            .iter()
+            .enumerate()
+            .skip(1)
+        {
+            match test.as_ref().map_or(Truth::No, |t| t.eval(self)) {
                 Truth::Yes => {
                     lo = g;
                     hi = g;
@@ -300,84 +291,125 @@ impl Partial<'_> {
             Subject::Domain(_) => Known::Unknown,
         }
     }
+}
 
-    fn holds(&self, cond: &Condition) -> Truth {
-        match cond {
-            Condition::All(cs) => {
-                let mut out = Truth::Yes;
-                for c in cs {
-                    match self.holds(c) {
-                        Truth::No => return Truth::No,
-                        Truth::Unknown => out = Truth::Unknown,
-                        Truth::Yes => {}
-                    }
-                }
-                out
-            }
-            Condition::Any(cs) => {
-                let mut out = Truth::No;
-                for c in cs {
-                    match self.holds(c) {
-                        Truth::Yes => return Truth::Yes,
-                        Truth::Unknown => out = Truth::Unknown,
-                        Truth::No => {}
-                    }
-                }
-                out
-            }
-            Condition::Not(c) => match self.holds(c) {
-                Truth::Yes => Truth::No,
-                Truth::No => Truth::Yes,
-                Truth::Unknown => Truth::Unknown,
+/// What is known, as three-valued facts.
+impl Lookup<i64> for Partial<'_> {
+    type Out = Truth;
+
+    fn compare(&self, slot: usize, cmp: &Cmp) -> Truth {
+        // Flags do not refer to flags; be safe if asked.
+        let Some(subject) = self.rules.compiled.slots.subject(slot) else {
+            return Truth::Unknown;
+        };
+        match self.known(subject) {
+            Known::Absent | Known::Blank => Truth::No,
+            Known::Unknown => Truth::Unknown,
+            Known::Within(lo, hi) => within(cmp, lo, hi, self.rules, subject),
+            // Absent compares false; present, as its range does.
+            Known::OrAbsent(lo, hi) => match within(cmp, lo, hi, self.rules, subject) {
+                Truth::No => Truth::No,
+                _ => Truth::Unknown,
             },
-            Condition::Compare(subject, cmp) => match self.known(*subject) {
-                Known::Absent | Known::Blank => Truth::No,
-                Known::Unknown => Truth::Unknown,
-                Known::Within(lo, hi) => compare(cmp, lo, hi, self.rules, *subject),
-                // Absent compares false; present, as its range does.
-                Known::OrAbsent(lo, hi) => match compare(cmp, lo, hi, self.rules, *subject) {
-                    Truth::No => Truth::No,
-                    _ => Truth::Unknown,
-                },
-            },
-            // Flags do not refer to flags; be safe if asked.
-            Condition::Flag(_) => Truth::Unknown,
         }
     }
 }
 
-/// A comparison over every value in `lo..=hi`.
-fn compare(cmp: &Cmp, lo: i64, hi: i64, rules: &RuleSet, subject: Subject) -> Truth {
-    // Item codes need not be contiguous: test each possible code.
-    let candidates: Vec<i64> = match subject {
-        Subject::Item(i) => match rules.items[i].codes() {
-            Some(codes) => codes
-                .into_iter()
-                .filter(|c| (lo..=hi).contains(c))
-                .collect(),
-            None => Vec::new(),
-        },
+/// A comparison over every value in `lo..=hi` that the subject can take.
+fn within(cmp: &Cmp, lo: i64, hi: i64, rules: &RuleSet, subject: Subject) -> Truth {
+    let range = lo..=hi;
+    // Item codes need not be contiguous: each possible code.
+    let mut values: Vec<i64> = match subject {
+        Subject::Item(i) => rules.items[i]
+            .codes()
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|c| range.contains(c))
+            .collect(),
         _ => Vec::new(),
     };
-    let (all, any) = if candidates.is_empty() {
-        match cmp {
-            Cmp::AtLeast(v) => (lo >= *v, hi >= *v),
-            Cmp::AtMost(v) => (hi <= *v, lo <= *v),
-            Cmp::Eq(v) => (lo == *v && hi == *v, (lo..=hi).contains(v)),
-            Cmp::In(vs) => (
-                lo == hi && vs.contains(&lo),
-                vs.iter().any(|v| (lo..=hi).contains(v)),
-            ),
+    if values.is_empty() {
+        // A comparison's truth changes only at its constants: the ends of
+        // the range and each constant with its neighbours inside it stand
+        // for every value of the range.
+        values = [lo, hi].into();
+        for &c in cmp.constants() {
+            let near = [c.saturating_sub(1), c, c.saturating_add(1)];
+            values.extend(near.into_iter().filter(|v| range.contains(v)));
         }
-    } else {
-        (
-            candidates.iter().all(|&c| cmp.holds(c)),
-            candidates.iter().any(|&c| cmp.holds(c)),
-        )
-    };
-    match (all, any) {
-        (true, _) => Truth::Yes,
-        (false, false) => Truth::No,
-        (false, true) => Truth::Unknown,
+    }
+    cmp.apply(Values(&values))
+}
+
+/// Every value a fact could take.
+struct Values<'a>(&'a [i64]);
+
+impl Column<i64> for Values<'_> {
+    type Out = Truth;
+
+    fn test(self, holds: impl Fn(i64) -> bool) -> Truth {
+        match (
+            self.0.iter().all(|&v| holds(v)),
+            self.0.iter().any(|&v| holds(v)),
+        ) {
+            (true, _) => Truth::Yes,
+            (false, false) => Truth::No,
+            (false, true) => Truth::Unknown,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::Values;
+    use crate::model::{Cmp, Truth};
+
+    /// A comparison with small constants, of every kind.
+    fn cmp() -> impl Strategy<Value = Cmp> {
+        prop_oneof![
+            (-6i64..6).prop_map(Cmp::Eq),
+            (-6i64..6).prop_map(Cmp::AtLeast),
+            (-6i64..6).prop_map(Cmp::AtMost),
+            prop::collection::vec(-6i64..6, 0..5).prop_map(Cmp::In),
+        ]
+    }
+
+    /// The values `within` samples from a range without item codes.
+    fn sampled(cmp: &Cmp, lo: i64, hi: i64) -> Vec<i64> {
+        let mut values = vec![lo, hi];
+        for &c in cmp.constants() {
+            values.extend(
+                [c - 1, c, c + 1]
+                    .into_iter()
+                    .filter(|v| (lo..=hi).contains(v)),
+            );
+        }
+        values
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 512, failure_persistence: None, ..ProptestConfig::default() })]
+
+        /// The ends of a range and the constants with their neighbours
+        /// decide a comparison exactly as every value of the range does.
+        #[test]
+        fn sampling_a_range_at_its_constants_is_exact(cmp in cmp(), lo in -9i64..9, width in 0i64..12) {
+            let hi = lo + width;
+            let every: Vec<i64> = (lo..=hi).collect();
+            let points = sampled(&cmp, lo, hi);
+            prop_assert_eq!(cmp.apply(Values(&points)), cmp.apply(Values(&every)));
+        }
+    }
+
+    #[test]
+    fn a_range_is_certain_only_when_every_value_agrees() {
+        let every = |lo: i64, hi: i64| (lo..=hi).collect::<Vec<_>>();
+        assert_eq!(Cmp::AtLeast(3).apply(Values(&every(3, 9))), Truth::Yes);
+        assert_eq!(Cmp::AtLeast(3).apply(Values(&every(0, 2))), Truth::No);
+        assert_eq!(Cmp::AtLeast(3).apply(Values(&every(2, 3))), Truth::Unknown);
+        assert_eq!(Cmp::In(vec![1, 2]).apply(Values(&every(1, 2))), Truth::Yes);
+        assert_eq!(Cmp::Eq(4).apply(Values(&every(4, 4))), Truth::Yes);
     }
 }

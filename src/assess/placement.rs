@@ -4,34 +4,11 @@
 //! leads to the most intensive level. What leads where is the rule set's
 //! `Paths` table.
 //!
-//! Generic over the lane a decision is made for: `bool` for one record,
-//! `u64` for up to 64 rows at once as bit masks.
+//! Generic over the truth values a decision is made in (`model::Logic`):
+//! `bool` for one record, `u64` for up to 64 rows at once as bit masks,
+//! `Truth` for what a record with unknown answers certainly reaches.
 
-use crate::model::RuleSet;
-
-/// Where a condition holds: one record, or a group of rows.
-pub trait Lane: Copy {
-    /// Holds nowhere.
-    const NONE: Self;
-    /// Holds where either does.
-    fn or(self, other: Self) -> Self;
-}
-
-impl Lane for bool {
-    const NONE: bool = false;
-    #[inline]
-    fn or(self, other: bool) -> bool {
-        self | other
-    }
-}
-
-impl Lane for u64 {
-    const NONE: u64 = 0;
-    #[inline]
-    fn or(self, other: u64) -> u64 {
-        self | other
-    }
-}
+use crate::model::{Logic, RuleSet};
 
 /// Decide placement from which rules fired and which flags were raised:
 /// `reached` is called for every level, least to most intensive, with the
@@ -39,20 +16,20 @@ impl Lane for u64 {
 /// route. The recommended level is the most intensive level reached, and
 /// never below the default.
 #[inline]
-pub fn decide<L: Lane>(
+pub fn decide<L: Logic>(
     rules: &RuleSet,
     fired: impl Fn(usize) -> L,
     raised: impl Fn(usize) -> L,
     mut reached: impl FnMut(usize, L),
 ) -> L {
-    let mut crisis = L::NONE;
+    let mut crisis = L::FALSE;
     for (f, flag) in rules.flags.iter().enumerate() {
         if flag.crisis {
             crisis = crisis.or(raised(f));
         }
     }
     for level in 0..rules.levels.len() {
-        let mut at = L::NONE;
+        let mut at = L::FALSE;
         for &r in &rules.paths.rules[level] {
             at = at.or(fired(r));
         }

@@ -7,6 +7,10 @@
 
 use std::fmt;
 
+mod plan;
+
+pub use plan::{Column, Compiled, Logic, Lookup, Slots, Test, Truth, Value, NONE};
+
 /// Index of an item in `RuleSet::items`.
 pub type ItemIdx = usize;
 
@@ -384,6 +388,56 @@ pub enum MissingRule {
     Invalid,
 }
 
+/// What a scale's missing-data rule makes of its shown items left
+/// unanswered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WithMissing {
+    /// None missing: the plain sum.
+    Complete,
+    /// The score is prorated (`MissingRule::prorate`), with a warning.
+    Prorated,
+    /// The scale has no score, with a warning.
+    NoScore,
+    /// More missing than the rule allows (at most `allowed`), or nothing
+    /// answered: the record is rejected.
+    TooMany { allowed: u32 },
+    /// Every item is required: the record is rejected.
+    Rejected,
+}
+
+impl MissingRule {
+    /// The rule's verdict on `missing` unanswered shown items, `answered`
+    /// answered ones: the one place that says what each rule means.
+    pub fn with_missing(&self, missing: u32, answered: i64) -> WithMissing {
+        match self {
+            _ if missing == 0 => WithMissing::Complete,
+            MissingRule::Prorate { max_missing, .. } if missing > *max_missing || answered == 0 => {
+                WithMissing::TooMany {
+                    allowed: *max_missing,
+                }
+            }
+            MissingRule::Prorate { .. } => WithMissing::Prorated,
+            MissingRule::Invalid => WithMissing::NoScore,
+            MissingRule::AllRequired => WithMissing::Rejected,
+        }
+    }
+
+    /// Whether item `item` of the scale may never be left unanswered.
+    pub fn requires(&self, item: ItemIdx) -> bool {
+        match self {
+            MissingRule::AllRequired => true,
+            MissingRule::Prorate { never, .. } => never.contains(&item),
+            MissingRule::Invalid => false,
+        }
+    }
+
+    /// A prorated score: the mean of the `answered` items' `sum` times the
+    /// `counted` items, rounded half up.
+    pub fn prorate(sum: i64, counted: i64, answered: i64) -> i64 {
+        (2 * sum * counted + answered).div_euclid(2 * answered)
+    }
+}
+
 #[derive(Debug)]
 pub struct Band {
     pub id: String,
@@ -607,272 +661,14 @@ pub enum Subject {
     Domain(usize),
 }
 
+/// A comparison with constants (`i64` in the model; narrowed to `i32` in
+/// lanes). Its meaning is `Cmp::apply`, in `plan`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Cmp {
-    Eq(i64),
-    AtLeast(i64),
-    AtMost(i64),
-    In(Vec<i64>),
-}
-
-impl Cmp {
-    pub fn holds(&self, value: i64) -> bool {
-        match self {
-            Cmp::Eq(v) => value == *v,
-            Cmp::AtLeast(v) => value >= *v,
-            Cmp::AtMost(v) => value <= *v,
-            Cmp::In(vs) => vs.contains(&value),
-        }
-    }
-}
-
-/// "No value" in a fact array: comparisons against it are false.
-pub const NONE: i64 = i64::MIN;
-
-/// Where each fact lives in the engine's one fact array: item answers, then
-/// scale scores, bands, rating grades, flags (0/1), domain grades.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Slots {
-    scales: usize,
-    bands: usize,
-    ratings: usize,
-    flags: usize,
-    domains: usize,
-    pub len: usize,
-}
-
-impl Slots {
-    pub fn new(items: usize, scales: usize, ratings: usize, flags: usize, domains: usize) -> Slots {
-        let scales_at = items;
-        let bands = scales_at + scales;
-        let ratings_at = bands + scales;
-        let flags_at = ratings_at + ratings;
-        let domains_at = flags_at + flags;
-        Slots {
-            scales: scales_at,
-            bands,
-            ratings: ratings_at,
-            flags: flags_at,
-            domains: domains_at,
-            len: domains_at + domains,
-        }
-    }
-
-    pub fn of(&self, subject: Subject) -> usize {
-        match subject {
-            Subject::Item(i) => i,
-            Subject::Scale(s) => self.scales + s,
-            Subject::Band(s) => self.bands + s,
-            Subject::Rating(r) => self.ratings + r,
-            Subject::Domain(d) => self.domains + d,
-        }
-    }
-
-    pub fn item(&self, i: usize) -> usize {
-        i
-    }
-    pub fn scale(&self, s: usize) -> usize {
-        self.scales + s
-    }
-    pub fn band(&self, s: usize) -> usize {
-        self.bands + s
-    }
-    pub fn rating(&self, r: usize) -> usize {
-        self.ratings + r
-    }
-    pub fn flag(&self, f: usize) -> usize {
-        self.flags + f
-    }
-    pub fn domain(&self, d: usize) -> usize {
-        self.domains + d
-    }
-}
-
-/// A condition compiled for the engine's hot path: every subject is a slot
-/// in one fact array, so a test is an index and an integer comparison.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Test {
-    All(Box<[Test]>),
-    Any(Box<[Test]>),
-    Not(Box<Test>),
-    Eq(usize, i64),
-    AtLeast(usize, i64),
-    AtMost(usize, i64),
-    In(usize, Box<[i64]>),
-}
-
-impl Test {
-    pub fn compile(cond: &Condition, slots: &Slots) -> Test {
-        match cond {
-            Condition::All(cs) => Test::All(cs.iter().map(|c| Test::compile(c, slots)).collect()),
-            Condition::Any(cs) => Test::Any(cs.iter().map(|c| Test::compile(c, slots)).collect()),
-            Condition::Not(c) => Test::Not(Box::new(Test::compile(c, slots))),
-            Condition::Flag(f) => Test::Eq(slots.flag(*f), 1),
-            Condition::Compare(subject, cmp) => {
-                let at = slots.of(*subject);
-                match cmp {
-                    Cmp::Eq(v) => Test::Eq(at, *v),
-                    Cmp::AtLeast(v) => Test::AtLeast(at, *v),
-                    Cmp::AtMost(v) => Test::AtMost(at, *v),
-                    Cmp::In(vs) => Test::In(at, vs.clone().into_boxed_slice()),
-                }
-            }
-        }
-    }
-
-    /// Whether the test holds over `facts`; a comparison with `NONE` is false.
-    #[inline]
-    pub fn holds(&self, facts: &[i64]) -> bool {
-        let get = |at: usize| facts.get(at).copied().unwrap_or(NONE);
-        match self {
-            Test::All(ts) => ts.iter().all(|t| t.holds(facts)),
-            Test::Any(ts) => ts.iter().any(|t| t.holds(facts)),
-            Test::Not(t) => !t.holds(facts),
-            Test::Eq(at, v) => get(*at) == *v,
-            Test::AtLeast(at, v) => {
-                let x = get(*at);
-                x != NONE && x >= *v
-            }
-            Test::AtMost(at, v) => {
-                let x = get(*at);
-                x != NONE && x <= *v
-            }
-            Test::In(at, vs) => {
-                let x = get(*at);
-                x != NONE && vs.contains(&x)
-            }
-        }
-    }
-}
-
-/// Every condition of a rule set, compiled (built once by validation),
-/// and per-item facts laid out flat for the hot path.
-#[derive(Debug, Default)]
-pub struct Compiled {
-    pub slots: Slots,
-    /// Per item: a shown item left unanswered rejects the record (its
-    /// scale's missing rule says so, or it is unscored and required).
-    pub missing_rejects: Vec<bool>,
-    /// Per item: the lowest code and the score of each code from there
-    /// (`NONE` for a code the item lacks); empty for items without a table.
-    pub scores: Vec<(i64, Box<[i64]>)>,
-    /// Per item, per digit `d`: whether the one-digit answer `d` is a valid
-    /// code (the batch input's common case, checked without parsing).
-    pub digits: Vec<[bool; 10]>,
-    pub show_if: Vec<Option<Test>>,
-    /// Per rating, per grade (the baseline has none).
-    pub rating_grades: Vec<Vec<Option<Test>>>,
-    pub flags: Vec<Test>,
-    pub domain_grades: Vec<Vec<Option<Test>>>,
-    pub rules: Vec<Test>,
-    pub features: Vec<Test>,
-    /// The safety view (every answer given counts, shown or hidden):
-    /// per flag, whether it is a safety flag; per rating, whether a
-    /// safety flag reads it; per item, whether a safety flag reads it
-    /// (directly or through a rating).
-    pub safety_flags: Vec<bool>,
-    pub safety_ratings: Vec<bool>,
-    pub safety_items: Vec<bool>,
-    /// Per item whose answer implies its gate: the gate item and the code
-    /// that shows this item.
-    pub implied_gates: Vec<Option<(ItemIdx, i64)>>,
-}
-
-impl Compiled {
-    pub fn of(rules: &RuleSet) -> Compiled {
-        let slots = Slots::new(
-            rules.items.len(),
-            rules.scales.len(),
-            rules.ratings.len(),
-            rules.flags.len(),
-            rules.domains.len(),
-        );
-        let test = |c: &Condition| Test::compile(c, &slots);
-        let grades = |ratings: &[Rating]| -> Vec<Vec<Option<Test>>> {
-            ratings
-                .iter()
-                .map(|r| r.grades.iter().map(|g| g.when.as_ref().map(test)).collect())
-                .collect()
-        };
-        let missing_rejects = rules
-            .items
-            .iter()
-            .enumerate()
-            .map(|(index, item)| {
-                let by_scale = item.scales.iter().any(|&s| match &rules.scales[s].missing {
-                    MissingRule::AllRequired => true,
-                    MissingRule::Prorate { never, .. } => never.contains(&index),
-                    MissingRule::Invalid => false,
-                });
-                item.is_answerable() && (by_scale || (item.scales.is_empty() && item.required))
-            })
-            .collect();
-        let scores = rules
-            .items
-            .iter()
-            .map(|item| {
-                let table = &item.table;
-                let scores: Box<[i64]> = table.scores.iter().map(|s| s.unwrap_or(NONE)).collect();
-                (table.min, scores)
-            })
-            .collect();
-        let digits = rules
-            .items
-            .iter()
-            .map(|item| std::array::from_fn(|d| item.score(d as i64).is_some()))
-            .collect();
-        let (safety_ratings, safety_items) = safety_reads(rules);
-        let implied_gates = rules
-            .items
-            .iter()
-            .map(|item| match (&item.show_if, item.answer_implies_gate) {
-                (Some(Condition::Compare(Subject::Item(gate), Cmp::Eq(code))), true) => {
-                    Some((*gate, *code))
-                }
-                _ => None,
-            })
-            .collect();
-        Compiled {
-            safety_flags: rules.flags.iter().map(Flag::is_safety).collect(),
-            safety_ratings,
-            safety_items,
-            implied_gates,
-            missing_rejects,
-            scores,
-            digits,
-            show_if: rules
-                .items
-                .iter()
-                .map(|i| i.show_if.as_ref().map(test))
-                .collect(),
-            rating_grades: grades(&rules.ratings),
-            flags: rules.flags.iter().map(|f| test(&f.when)).collect(),
-            domain_grades: grades(&rules.domains),
-            rules: rules.rules.iter().map(|r| test(&r.when)).collect(),
-            features: rules.features.iter().map(|f| test(&f.when)).collect(),
-            slots,
-        }
-    }
-
-    /// The score of `code` for item `i` from the flat tables, falling back
-    /// to the item itself for items without one; `None` for an invalid code.
-    #[inline]
-    pub fn score(&self, rules: &RuleSet, i: usize, code: i64) -> Option<i64> {
-        let (min, table) = &self.scores[i];
-        if table.is_empty() {
-            return rules.items[i].score(code);
-        }
-        let at = usize::try_from(code.checked_sub(*min)?).ok()?;
-        table.get(at).copied().filter(|&s| s != NONE)
-    }
-
-    /// The most severe grade whose test holds (0, the baseline, otherwise).
-    pub fn grade(grades: &[Option<Test>], facts: &[i64]) -> usize {
-        grades
-            .iter()
-            .rposition(|t| t.as_ref().is_some_and(|t| t.holds(facts)))
-            .unwrap_or(0)
-    }
+pub enum Cmp<V = i64> {
+    Eq(V),
+    AtLeast(V),
+    AtMost(V),
+    In(Vec<V>),
 }
 
 /// What safety flags read: per rating and per item, whether any safety

@@ -1,0 +1,533 @@
+//! The rule set's conditions and tables, compiled once for every executor
+//! of the engine: one record (`bool`), 64 rows at once (`u64` bit masks,
+//! `assess::lanes`) and rejected rows in three-valued logic (`Truth`,
+//! `assess::partial`).
+//!
+//! What a comparison means is written once, in `Cmp::apply`; how tests
+//! combine, once, in `Test::eval`. An executor only says how it reads a
+//! fact (`Lookup`, `Column`) and what its truth values are (`Logic`).
+
+use super::{safety_reads, Cmp, Condition, Flag, ItemIdx, Rating, RuleSet, Subject};
+
+/// "No value" in a fact array: comparisons against it are false.
+pub const NONE: i64 = i64::MIN;
+
+/// A fact's value: `i64` for one record, `i32` in a lane.
+pub trait Value: Copy + PartialOrd {
+    /// No value (hidden, unanswered, no score). Below every constant a
+    /// test compares with, and never equal to one.
+    const NONE: Self;
+}
+
+impl Value for i64 {
+    const NONE: i64 = NONE;
+}
+
+impl Value for i32 {
+    const NONE: i32 = i32::MIN;
+}
+
+/// The truth values of an executor: where a test holds.
+pub trait Logic: Copy {
+    /// Holds nowhere.
+    const FALSE: Self;
+    /// Holds everywhere.
+    const TRUE: Self;
+    fn and(self, other: Self) -> Self;
+    fn or(self, other: Self) -> Self;
+    fn not(self) -> Self;
+    /// Certainly false everywhere: no conjunct can change an `and`.
+    fn is_false(self) -> bool;
+    /// Certainly true everywhere: no disjunct can change an `or`.
+    fn is_true(self) -> bool;
+}
+
+impl Logic for bool {
+    const FALSE: bool = false;
+    const TRUE: bool = true;
+    #[inline]
+    fn and(self, other: bool) -> bool {
+        self & other
+    }
+    #[inline]
+    fn or(self, other: bool) -> bool {
+        self | other
+    }
+    #[inline]
+    fn not(self) -> bool {
+        !self
+    }
+    #[inline]
+    fn is_false(self) -> bool {
+        !self
+    }
+    #[inline]
+    fn is_true(self) -> bool {
+        self
+    }
+}
+
+/// Bit `r` for row `r` of a group.
+impl Logic for u64 {
+    const FALSE: u64 = 0;
+    const TRUE: u64 = !0;
+    #[inline]
+    fn and(self, other: u64) -> u64 {
+        self & other
+    }
+    #[inline]
+    fn or(self, other: u64) -> u64 {
+        self | other
+    }
+    #[inline]
+    fn not(self) -> u64 {
+        !self
+    }
+    #[inline]
+    fn is_false(self) -> bool {
+        self == 0
+    }
+    #[inline]
+    fn is_true(self) -> bool {
+        self == !0
+    }
+}
+
+/// Three-valued truth (Kleene's): what a record with unknown answers
+/// certainly establishes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Truth {
+    Yes,
+    No,
+    Unknown,
+}
+
+impl Logic for Truth {
+    const FALSE: Truth = Truth::No;
+    const TRUE: Truth = Truth::Yes;
+    fn and(self, other: Truth) -> Truth {
+        match (self, other) {
+            (Truth::No, _) | (_, Truth::No) => Truth::No,
+            (Truth::Yes, Truth::Yes) => Truth::Yes,
+            _ => Truth::Unknown,
+        }
+    }
+    fn or(self, other: Truth) -> Truth {
+        match (self, other) {
+            (Truth::Yes, _) | (_, Truth::Yes) => Truth::Yes,
+            (Truth::No, Truth::No) => Truth::No,
+            _ => Truth::Unknown,
+        }
+    }
+    fn not(self) -> Truth {
+        match self {
+            Truth::Yes => Truth::No,
+            Truth::No => Truth::Yes,
+            Truth::Unknown => Truth::Unknown,
+        }
+    }
+    fn is_false(self) -> bool {
+        self == Truth::No
+    }
+    fn is_true(self) -> bool {
+        self == Truth::Yes
+    }
+}
+
+/// One fact of an executor (a value, a column of 64, a range of possible
+/// values), tested with a predicate.
+pub trait Column<V> {
+    type Out: Logic;
+    fn test(self, holds: impl Fn(V) -> bool) -> Self::Out;
+}
+
+/// One value.
+struct One<V>(V);
+
+impl<V> Column<V> for One<V> {
+    type Out = bool;
+    #[inline]
+    fn test(self, holds: impl Fn(V) -> bool) -> bool {
+        holds(self.0)
+    }
+}
+
+impl<V: Value> Cmp<V> {
+    /// The comparison over one fact: the one place that says what each
+    /// comparison means. No value (`NONE`) never compares true. Each kind
+    /// is its own predicate, so a column's loop over it vectorizes.
+    #[inline(always)]
+    pub fn apply<C: Column<V>>(&self, fact: C) -> C::Out {
+        let none = V::NONE;
+        match self {
+            &Cmp::Eq(v) => fact.test(move |x| x != none && x == v),
+            &Cmp::AtLeast(v) => fact.test(move |x| x != none && x >= v),
+            &Cmp::AtMost(v) => fact.test(move |x| x != none && x <= v),
+            Cmp::In(vs) => fact.test(|x| x != none && vs.contains(&x)),
+        }
+    }
+
+    /// Whether the comparison holds of `value`.
+    #[inline]
+    pub fn holds(&self, value: V) -> bool {
+        self.apply(One(value))
+    }
+
+    /// The constants compared with. A comparison's truth changes only at
+    /// them: it is the same for every value strictly between two
+    /// neighbouring constants, and beyond the outermost ones.
+    pub fn constants(&self) -> &[V] {
+        match self {
+            Cmp::Eq(v) | Cmp::AtLeast(v) | Cmp::AtMost(v) => std::slice::from_ref(v),
+            Cmp::In(vs) => vs,
+        }
+    }
+
+    /// The same comparison with every constant converted; `None` if one
+    /// does not convert.
+    pub fn map<W>(&self, f: impl Fn(V) -> Option<W>) -> Option<Cmp<W>> {
+        Some(match self {
+            &Cmp::Eq(v) => Cmp::Eq(f(v)?),
+            &Cmp::AtLeast(v) => Cmp::AtLeast(f(v)?),
+            &Cmp::AtMost(v) => Cmp::AtMost(f(v)?),
+            Cmp::In(vs) => Cmp::In(vs.iter().map(|&v| f(v)).collect::<Option<_>>()?),
+        })
+    }
+}
+
+/// How an executor reads the fact in a slot for a comparison.
+pub trait Lookup<V> {
+    type Out: Logic;
+    fn compare(&self, slot: usize, cmp: &Cmp<V>) -> Self::Out;
+}
+
+/// One record's facts.
+impl Lookup<i64> for [i64] {
+    type Out = bool;
+    #[inline]
+    fn compare(&self, slot: usize, cmp: &Cmp) -> bool {
+        cmp.holds(self.get(slot).copied().unwrap_or(NONE))
+    }
+}
+
+/// Where each fact lives in the engine's one fact array: item answers, then
+/// scale scores, bands, rating grades, flags (0/1), domain grades.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Slots {
+    scales: usize,
+    bands: usize,
+    ratings: usize,
+    flags: usize,
+    domains: usize,
+    pub len: usize,
+}
+
+impl Slots {
+    pub fn new(items: usize, scales: usize, ratings: usize, flags: usize, domains: usize) -> Slots {
+        let scales_at = items;
+        let bands = scales_at + scales;
+        let ratings_at = bands + scales;
+        let flags_at = ratings_at + ratings;
+        let domains_at = flags_at + flags;
+        Slots {
+            scales: scales_at,
+            bands,
+            ratings: ratings_at,
+            flags: flags_at,
+            domains: domains_at,
+            len: domains_at + domains,
+        }
+    }
+
+    pub fn of(&self, subject: Subject) -> usize {
+        match subject {
+            Subject::Item(i) => i,
+            Subject::Scale(s) => self.scales + s,
+            Subject::Band(s) => self.bands + s,
+            Subject::Rating(r) => self.ratings + r,
+            Subject::Domain(d) => self.domains + d,
+        }
+    }
+
+    /// What a slot holds; `None` for a flag.
+    pub fn subject(&self, slot: usize) -> Option<Subject> {
+        Some(match slot {
+            s if s < self.scales => Subject::Item(s),
+            s if s < self.bands => Subject::Scale(s - self.scales),
+            s if s < self.ratings => Subject::Band(s - self.bands),
+            s if s < self.flags => Subject::Rating(s - self.ratings),
+            s if s < self.domains => return None,
+            s => Subject::Domain(s - self.domains),
+        })
+    }
+
+    pub fn item(&self, i: usize) -> usize {
+        i
+    }
+    pub fn scale(&self, s: usize) -> usize {
+        self.scales + s
+    }
+    pub fn band(&self, s: usize) -> usize {
+        self.bands + s
+    }
+    pub fn rating(&self, r: usize) -> usize {
+        self.ratings + r
+    }
+    pub fn flag(&self, f: usize) -> usize {
+        self.flags + f
+    }
+    pub fn domain(&self, d: usize) -> usize {
+        self.domains + d
+    }
+}
+
+/// A condition compiled for every executor: each subject is a slot in one
+/// fact array, so a comparison is an index and a `Cmp`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Test<V = i64> {
+    All(Box<[Test<V>]>),
+    Any(Box<[Test<V>]>),
+    Not(Box<Test<V>>),
+    Cmp(usize, Cmp<V>),
+}
+
+impl Test {
+    pub fn compile(cond: &Condition, slots: &Slots) -> Test {
+        let all = |cs: &[Condition]| cs.iter().map(|c| Test::compile(c, slots)).collect();
+        match cond {
+            Condition::All(cs) => Test::All(all(cs)),
+            Condition::Any(cs) => Test::Any(all(cs)),
+            Condition::Not(c) => Test::Not(Box::new(Test::compile(c, slots))),
+            Condition::Flag(f) => Test::Cmp(slots.flag(*f), Cmp::Eq(1)),
+            Condition::Compare(subject, cmp) => Test::Cmp(slots.of(*subject), cmp.clone()),
+        }
+    }
+
+    /// Whether the test holds over one record's `facts`.
+    #[inline]
+    pub fn holds(&self, facts: &[i64]) -> bool {
+        self.eval(facts)
+    }
+}
+
+impl<V: Value> Test<V> {
+    /// Where the test holds, for any executor: the one place that says how
+    /// tests combine. `all` and `any` stop as soon as the outcome is
+    /// certain.
+    #[inline]
+    pub fn eval<F: Lookup<V> + ?Sized>(&self, facts: &F) -> F::Out {
+        match self {
+            Test::All(tests) => {
+                let mut out = F::Out::TRUE;
+                for test in tests.iter() {
+                    if out.is_false() {
+                        break;
+                    }
+                    out = out.and(test.eval(facts));
+                }
+                out
+            }
+            Test::Any(tests) => {
+                let mut out = F::Out::FALSE;
+                for test in tests.iter() {
+                    if out.is_true() {
+                        break;
+                    }
+                    out = out.or(test.eval(facts));
+                }
+                out
+            }
+            Test::Not(test) => test.eval(facts).not(),
+            Test::Cmp(slot, cmp) => facts.compare(*slot, cmp),
+        }
+    }
+
+    /// The same test with every constant converted; `None` if one does
+    /// not convert.
+    pub fn map<W>(&self, f: &impl Fn(V) -> Option<W>) -> Option<Test<W>> {
+        let all = |tests: &[Test<V>]| tests.iter().map(|t| t.map(f)).collect::<Option<Box<_>>>();
+        Some(match self {
+            Test::All(tests) => Test::All(all(tests)?),
+            Test::Any(tests) => Test::Any(all(tests)?),
+            Test::Not(test) => Test::Not(Box::new(test.map(f)?)),
+            Test::Cmp(slot, cmp) => Test::Cmp(*slot, cmp.map(f)?),
+        })
+    }
+}
+
+/// Every condition of a rule set, compiled (built once by validation),
+/// and per-item facts laid out flat for the hot path.
+#[derive(Debug, Default)]
+pub struct Compiled {
+    pub slots: Slots,
+    /// Per item: a shown item left unanswered rejects the record (its
+    /// scale's missing rule says so, or it is unscored and required).
+    pub missing_rejects: Vec<bool>,
+    /// Per item: the lowest code and the score of each code from there
+    /// (`NONE` for a code the item lacks); empty for items without a table.
+    pub scores: Vec<(i64, Box<[i64]>)>,
+    /// Per item, per digit `d`: whether the one-digit answer `d` is a valid
+    /// code (the batch input's common case, checked without parsing).
+    pub digits: Vec<[bool; 10]>,
+    pub show_if: Vec<Option<Test>>,
+    /// Per rating, per grade (the baseline has none).
+    pub rating_grades: Vec<Vec<Option<Test>>>,
+    pub flags: Vec<Test>,
+    pub domain_grades: Vec<Vec<Option<Test>>>,
+    pub rules: Vec<Test>,
+    pub features: Vec<Test>,
+    /// The safety view (every answer given counts, shown or hidden):
+    /// per flag, whether it is a safety flag; per rating, whether a
+    /// safety flag reads it; per item, whether a safety flag reads it
+    /// (directly or through a rating).
+    pub safety_flags: Vec<bool>,
+    pub safety_ratings: Vec<bool>,
+    pub safety_items: Vec<bool>,
+    /// Per item whose answer implies its gate: the gate item and the code
+    /// that shows this item.
+    pub implied_gates: Vec<Option<(ItemIdx, i64)>>,
+}
+
+impl Compiled {
+    pub fn of(rules: &RuleSet) -> Compiled {
+        let slots = Slots::new(
+            rules.items.len(),
+            rules.scales.len(),
+            rules.ratings.len(),
+            rules.flags.len(),
+            rules.domains.len(),
+        );
+        let test = |c: &Condition| Test::compile(c, &slots);
+        let grades = |ratings: &[Rating]| -> Vec<Vec<Option<Test>>> {
+            ratings
+                .iter()
+                .map(|r| r.grades.iter().map(|g| g.when.as_ref().map(test)).collect())
+                .collect()
+        };
+        let missing_rejects = rules
+            .items
+            .iter()
+            .enumerate()
+            .map(|(index, item)| {
+                let by_scale = item
+                    .scales
+                    .iter()
+                    .any(|&s| rules.scales[s].missing.requires(index));
+                item.is_answerable() && (by_scale || (item.scales.is_empty() && item.required))
+            })
+            .collect();
+        let scores = rules
+            .items
+            .iter()
+            .map(|item| {
+                let table = &item.table;
+                let scores: Box<[i64]> = table.scores.iter().map(|s| s.unwrap_or(NONE)).collect();
+                (table.min, scores)
+            })
+            .collect();
+        let digits = rules
+            .items
+            .iter()
+            .map(|item| std::array::from_fn(|d| item.score(d as i64).is_some()))
+            .collect();
+        let (safety_ratings, safety_items) = safety_reads(rules);
+        let implied_gates = rules
+            .items
+            .iter()
+            .map(|item| match (&item.show_if, item.answer_implies_gate) {
+                (Some(Condition::Compare(Subject::Item(gate), Cmp::Eq(code))), true) => {
+                    Some((*gate, *code))
+                }
+                _ => None,
+            })
+            .collect();
+        Compiled {
+            safety_flags: rules.flags.iter().map(Flag::is_safety).collect(),
+            safety_ratings,
+            safety_items,
+            implied_gates,
+            missing_rejects,
+            scores,
+            digits,
+            show_if: rules
+                .items
+                .iter()
+                .map(|i| i.show_if.as_ref().map(test))
+                .collect(),
+            rating_grades: grades(&rules.ratings),
+            flags: rules.flags.iter().map(|f| test(&f.when)).collect(),
+            domain_grades: grades(&rules.domains),
+            rules: rules.rules.iter().map(|r| test(&r.when)).collect(),
+            features: rules.features.iter().map(|f| test(&f.when)).collect(),
+            slots,
+        }
+    }
+
+    /// The score of `code` for item `i` from the flat tables, falling back
+    /// to the item itself for items without one; `None` for an invalid code.
+    #[inline]
+    pub fn score(&self, rules: &RuleSet, i: usize, code: i64) -> Option<i64> {
+        let (min, table) = &self.scores[i];
+        if table.is_empty() {
+            return rules.items[i].score(code);
+        }
+        let at = usize::try_from(code.checked_sub(*min)?).ok()?;
+        table.get(at).copied().filter(|&s| s != NONE)
+    }
+
+    /// The most severe grade whose test holds (0, the baseline, otherwise).
+    pub fn grade(grades: &[Option<Test>], facts: &[i64]) -> usize {
+        grades
+            .iter()
+            .rposition(|t| t.as_ref().is_some_and(|t| t.holds(facts)))
+            .unwrap_or(0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Logic, Test, Truth, NONE};
+    use crate::model::Cmp;
+
+    #[test]
+    fn no_value_never_compares_true() {
+        for cmp in [
+            Cmp::Eq(NONE),
+            Cmp::AtLeast(NONE),
+            Cmp::AtMost(0),
+            Cmp::In(vec![NONE, 0]),
+        ] {
+            assert!(!cmp.holds(NONE), "{cmp:?}");
+        }
+        assert!(!Cmp::AtMost(0).holds(i32::MIN));
+        assert!(Cmp::AtMost(0i32).holds(-5));
+    }
+
+    #[test]
+    fn tests_combine_alike_in_every_logic() {
+        // not(all(x >= 2, any(x = 0, x <= 5))) over x = 3: false.
+        let test = Test::Not(Box::new(Test::All(Box::new([
+            Test::Cmp(0, Cmp::AtLeast(2)),
+            Test::Any(Box::new([
+                Test::Cmp(0, Cmp::Eq(0)),
+                Test::Cmp(0, Cmp::AtMost(5)),
+            ])),
+        ]))));
+        assert!(!test.holds(&[3]));
+        assert!(test.holds(&[1]));
+        assert!(test.holds(&[NONE]));
+        // A slot beyond the facts has no value.
+        assert_eq!(test.holds(&[]), test.holds(&[NONE]));
+    }
+
+    #[test]
+    fn three_valued_logic_is_kleenes() {
+        use Truth::*;
+        assert_eq!(Unknown.and(No), No);
+        assert_eq!(Unknown.and(Yes), Unknown);
+        assert_eq!(Unknown.or(Yes), Yes);
+        assert_eq!(Unknown.or(No), Unknown);
+        assert_eq!(Unknown.not(), Unknown);
+        assert_eq!(Yes.not(), No);
+    }
+}
