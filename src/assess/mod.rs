@@ -533,7 +533,8 @@ pub(crate) fn safety_view(rules: &RuleSet, base: &[i64], extra: &[(usize, i64)])
     for &(i, v) in extra {
         given[slots.item(i)] = v;
     }
-    read_implied_gates(rules, &mut given);
+    // Item answers come first among the facts.
+    read_implied_gates(rules, &mut given[..rules.items.len()]);
     for (r, grades) in compiled.rating_grades.iter().enumerate() {
         if compiled.safety_ratings[r] {
             let at = slots.rating(r);
@@ -546,14 +547,39 @@ pub(crate) fn safety_view(rules: &RuleSet, base: &[i64], extra: &[(usize, i64)])
     given
 }
 
-/// An answered item whose answer implies its gate, with the gate left
-/// without an answer: the gate reads as showing it.
-pub(crate) fn read_implied_gates(rules: &RuleSet, facts: &mut [i64]) {
-    let slots = &rules.compiled.slots;
+/// An item's answer, as an executor of the safety view holds it.
+pub(crate) trait Given: Copy {
+    fn given(self) -> bool;
+    fn code(code: i64) -> Self;
+}
+
+/// A fact: `NONE` is no answer.
+impl Given for i64 {
+    fn given(self) -> bool {
+        self != NONE
+    }
+    fn code(code: i64) -> i64 {
+        code
+    }
+}
+
+impl Given for Option<i64> {
+    fn given(self) -> bool {
+        self.is_some()
+    }
+    fn code(code: i64) -> Option<i64> {
+        Some(code)
+    }
+}
+
+/// The safety view's one reading of a gate: an answered item whose answer
+/// implies its gate, with the gate left without an answer, reads the gate
+/// as showing it. `items` holds every item's answer, in item order.
+pub(crate) fn read_implied_gates<G: Given>(rules: &RuleSet, items: &mut [G]) {
     for (i, implied) in rules.compiled.implied_gates.iter().enumerate() {
         if let Some((gate, code)) = *implied {
-            if facts[slots.item(i)] != NONE && facts[slots.item(gate)] == NONE {
-                facts[slots.item(gate)] = code;
+            if items[i].given() && !items[gate].given() {
+                items[gate] = G::code(code);
             }
         }
     }

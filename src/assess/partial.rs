@@ -208,20 +208,15 @@ fn evaluate(rules: &RuleSet, answers: &Answers, fixed: Option<(usize, Option<i64
         _ => answers.get(i),
     };
     let invalid = |i: usize| answer(i).is_none() && answers.unparsed(i).is_some();
-    let mut given: Vec<Known> = (0..rules.items.len())
-        .map(|i| match answer(i) {
+    let mut given_answers: Vec<Option<i64>> = (0..rules.items.len()).map(answer).collect();
+    crate::assess::read_implied_gates(rules, &mut given_answers);
+    let given: Vec<Known> = (0..rules.items.len())
+        .map(|i| match given_answers[i] {
             Some(code) => Known::Within(code, code),
             None if invalid(i) => Known::Unknown,
             None => p.items[i],
         })
         .collect();
-    for (i, implied) in rules.compiled.implied_gates.iter().enumerate() {
-        if let (Some((gate, code)), Some(_)) = (*implied, answer(i)) {
-            if answer(gate).is_none() {
-                given[gate] = Known::Within(code, code);
-            }
-        }
-    }
     // Most incomplete records give no value the skip logic hides: then the
     // safety view is the plain one, and is not evaluated twice.
     let differs = given.iter().zip(&p.items).any(|(g, n)| g != n);
