@@ -138,7 +138,7 @@ impl Program {
 
 impl Scoring {
     fn of(rules: &RuleSet, item: ItemIdx) -> Option<Scoring> {
-        let (min, table) = &rules.compiled.scores[item];
+        let crate::model::CodeTable { min, scores: table } = &rules.items[item].table;
         if table.is_empty() {
             // Integer items score their code; other items without a table
             // have codes too spread out for one.
@@ -153,7 +153,7 @@ impl Scoring {
             && table
                 .iter()
                 .enumerate()
-                .all(|(k, &s)| s == NONE || s == min + k as i64);
+                .all(|(k, &s)| s.is_none_or(|s| s == min + k as i64));
         if identity {
             return Some(Scoring::Code);
         }
@@ -162,7 +162,7 @@ impl Scoring {
             // A code the item lacks never reaches the lanes.
             scores: table
                 .iter()
-                .map(|&s| if s == NONE { Some(0) } else { narrow(s) })
+                .map(|&s| s.map_or(Some(0), narrow))
                 .collect::<Option<_>>()?,
         })
     }

@@ -682,7 +682,7 @@ fn score_scale(
         match values[i] {
             Some(code) => {
                 // Answers only ever hold codes checked against the item.
-                let Some(score) = rules.compiled.score(rules, i, code) else {
+                let Some(score) = rules.items[i].score(code) else {
                     return Err(AnswerError::Invalid {
                         item: rules.items[i].id.clone(),
                         value: code.to_string(),

@@ -363,9 +363,6 @@ pub struct Compiled {
     /// Per item: a shown item left unanswered rejects the record (its
     /// scale's missing rule says so, or it is unscored and required).
     pub missing_rejects: Vec<bool>,
-    /// Per item: the lowest code and the score of each code from there
-    /// (`NONE` for a code the item lacks); empty for items without a table.
-    pub scores: Vec<(i64, Box<[i64]>)>,
     /// Per item, per digit `d`: whether the one-digit answer `d` is a valid
     /// code (the batch input's common case, checked without parsing).
     pub digits: Vec<[bool; 10]>,
@@ -416,15 +413,6 @@ impl Compiled {
                 item.is_answerable() && (by_scale || (item.scales.is_empty() && item.required))
             })
             .collect();
-        let scores = rules
-            .items
-            .iter()
-            .map(|item| {
-                let table = &item.table;
-                let scores: Box<[i64]> = table.scores.iter().map(|s| s.unwrap_or(NONE)).collect();
-                (table.min, scores)
-            })
-            .collect();
         let digits = rules
             .items
             .iter()
@@ -447,7 +435,6 @@ impl Compiled {
             safety_items,
             implied_gates,
             missing_rejects,
-            scores,
             digits,
             show_if: rules
                 .items
@@ -461,18 +448,6 @@ impl Compiled {
             features: rules.features.iter().map(|f| test(&f.when)).collect(),
             slots,
         }
-    }
-
-    /// The score of `code` for item `i` from the flat tables, falling back
-    /// to the item itself for items without one; `None` for an invalid code.
-    #[inline]
-    pub fn score(&self, rules: &RuleSet, i: usize, code: i64) -> Option<i64> {
-        let (min, table) = &self.scores[i];
-        if table.is_empty() {
-            return rules.items[i].score(code);
-        }
-        let at = usize::try_from(code.checked_sub(*min)?).ok()?;
-        table.get(at).copied().filter(|&s| s != NONE)
     }
 
     /// The most severe grade whose test holds (0, the baseline, otherwise).
