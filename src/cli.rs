@@ -3,7 +3,6 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
-use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::fs::File;
 use std::io::{self, BufReader, IsTerminal, Read};
@@ -680,131 +679,10 @@ fn diff(old: &Path, new: &Path, data: Option<&Path>, id_column: &str) -> Result<
     let old_rules = load(Some(old.to_path_buf()))?;
     let new_rules = load(Some(new.to_path_buf()))?;
     let changes = crate::diff::changes(&old_rules, &new_rules);
-    if changes.is_empty() && old_rules.sha256 != new_rules.sha256 {
-        println!(
-            "No differences in structure, but the content differs (sha256 {} -> {}): \
-             a text in another language, or something the comparison does not show, changed.",
-            &old_rules.sha256[..12],
-            &new_rules.sha256[..12]
-        );
-    } else if changes.is_empty() {
-        println!("No differences in structure.");
-    } else {
-        println!("{} difference(s):", changes.len());
-        for c in &changes {
-            let id = if c.id.is_empty() {
-                String::new()
-            } else {
-                format!(" `{}`", c.id)
-            };
-            println!("  {}{id}: {}", c.what, c.change);
-        }
-    }
-    let Some(data) = data else {
-        return Ok(ExitCode::Success);
-    };
-    let open = || {
-        File::open(data)
-            .map(BufReader::new)
-            .map_err(|source| Error::Read {
-                path: data.to_path_buf(),
-                source,
-            })
-    };
-    // Old placements first, then the new ones row by row beside them.
-    let mut before: Vec<batch::Placement> = Vec::new();
-    batch::placements(&old_rules, open()?, id_column, |_, p| before.push(p))?;
-    let flag_ids = |r: &RuleSet, p: &batch::Placement| -> Vec<String> {
-        p.flags.iter().map(|&f| r.flags[f].id.clone()).collect()
-    };
-    // Crisis and safety flags, which a level can hide (residential either way).
-    let mut crisis_changes: BTreeMap<(bool, bool), (u64, Vec<String>)> = BTreeMap::new();
-    let mut flag_changes: Vec<String> = Vec::new();
-    let mut flags_changed = 0u64;
-    let rejected_old = old_rules.levels.len();
-    let rejected_new = new_rules.levels.len();
-    let mut counts = vec![vec![0u64; rejected_new + 1]; rejected_old + 1];
-    let mut examples: BTreeMap<(usize, usize), Vec<String>> = BTreeMap::new();
-    let mut row = 0usize;
-    batch::placements(&new_rules, open()?, id_column, |id, placement| {
-        let old = before.get(row);
-        let from = old.and_then(|p| p.level).unwrap_or(rejected_old);
-        let to = placement.level.unwrap_or(rejected_new);
-        if let Some(old) = old {
-            if old.crisis != placement.crisis {
-                let entry = crisis_changes
-                    .entry((old.crisis, placement.crisis))
-                    .or_default();
-                entry.0 += 1;
-                if entry.1.len() < 3 {
-                    entry.1.push(id.to_string());
-                }
-            }
-            let (was, now) = (flag_ids(&old_rules, old), flag_ids(&new_rules, &placement));
-            if was != now {
-                flags_changed += 1;
-                if flag_changes.len() < 3 {
-                    let lost: Vec<String> = was
-                        .iter()
-                        .filter(|f| !now.contains(f))
-                        .map(|f| format!("-{f}"))
-                        .collect();
-                    let gained: Vec<String> = now
-                        .iter()
-                        .filter(|f| !was.contains(f))
-                        .map(|f| format!("+{f}"))
-                        .collect();
-                    let both: Vec<String> = lost.into_iter().chain(gained).collect();
-                    flag_changes.push(format!("{id} ({})", both.join(" ")));
-                }
-            }
-        }
-        counts[from][to] += 1;
-        let moved =
-            old_rules.levels.get(from).map(|l| &l.id) != new_rules.levels.get(to).map(|l| &l.id);
-        if moved {
-            let list = examples.entry((from, to)).or_default();
-            if list.len() < 3 {
-                list.push(id.to_string());
-            }
-        }
-        row += 1;
-    })?;
-    let total: u64 = counts.iter().flatten().sum();
-    let moved: u64 = examples.keys().map(|&(f, t)| counts[f][t]).sum();
-    println!(
-        "\n{total} record(s) in {}: {moved} change level.",
-        data.display()
-    );
-    println!(
-        "{}",
-        table::transition_table(&old_rules, &new_rules, &counts)
-    );
-    let name = |r: &RuleSet, i: usize| {
-        r.levels
-            .get(i)
-            .map_or("rejected".to_string(), |l| l.id.clone())
-    };
-    for ((from, to), ids) in &examples {
-        println!(
-            "  {} -> {}: {} record(s), e.g. {}",
-            name(&old_rules, *from),
-            name(&new_rules, *to),
-            counts[*from][*to],
-            ids.join(", ")
-        );
-    }
-    let crisis_moved: u64 = crisis_changes.values().map(|(n, _)| n).sum();
-    println!("{crisis_moved} record(s) change the crisis route.");
-    for ((from, to), (n, ids)) in &crisis_changes {
-        println!(
-            "  crisis {from} -> {to}: {n} record(s), e.g. {}",
-            ids.join(", ")
-        );
-    }
-    println!("{flags_changed} record(s) change their flags.");
-    if !flag_changes.is_empty() {
-        println!("  e.g. {}", flag_changes.join("; "));
+    print!("{}", crate::diff::changes_text(&old_rules, &new_rules, &changes));
+    if let Some(data) = data {
+        let comparison = crate::diff::compare_data(&old_rules, &new_rules, data, id_column)?;
+        print!("{}", comparison.text(&old_rules, &new_rules, data));
     }
     Ok(ExitCode::Success)
 }
@@ -822,93 +700,13 @@ fn show(path: Option<PathBuf>, format: ShowFormat) -> Result<ExitCode, Error> {
 
 fn rules_test(path: Option<PathBuf>, with_coverage: bool) -> Result<ExitCode, Error> {
     let rules = load(path)?;
-    let outcomes = crate::cases::run(&rules);
-    println!("{}", table::cases_table(&outcomes));
-    let failed: Vec<&crate::cases::Outcome<'_>> = outcomes.iter().filter(|o| !o.passed()).collect();
-    for o in &failed {
-        println!("\ncase `{}` failed ({})", o.case.id, o.case.origin);
-        if let Some(description) = &o.case.description {
-            println!("  {description}");
-        }
-        for m in &o.mismatches {
-            println!("  {}: expected {}, got {}", m.what, m.expected, m.actual);
-        }
-        if let Ok(a) = &o.result {
-            let trace = a.trace(&rules);
-            let fired: Vec<_> = trace.iter().filter(|e| e.fired).collect();
-            println!(
-                "  what fired:{}",
-                if fired.is_empty() { " nothing" } else { "" }
-            );
-            for entry in fired {
-                let seen: Vec<String> = entry
-                    .seen
-                    .iter()
-                    .map(|s| format!("{}={}", s.subject, s.value.as_deref().unwrap_or("none")))
-                    .collect();
-                println!(
-                    "    {} {}: {} [{}]",
-                    entry.kind.as_str(),
-                    entry.id,
-                    entry.condition,
-                    seen.join(", ")
-                );
-            }
-        }
-    }
-    let passed = outcomes.len() - failed.len();
-    println!("\n{passed} passed, {} failed", failed.len());
-    let mut code = if failed.is_empty() {
+    let report = crate::rules_test::run(&rules, with_coverage);
+    print!("{}", report.text(&rules));
+    Ok(if report.passed() {
         ExitCode::Success
     } else {
         ExitCode::Problems
-    };
-    let agreement = crate::cases::executors(&rules);
-    println!(
-        "executors: {} case(s): the one-record engine scored {}, the 64-row engine decided {} \
-         (it leaves hidden values and missing answers to the one-record engine), the \
-         incomplete-record evaluation matched the flags of {}",
-        agreement.records, agreement.scored, agreement.by_lanes, agreement.by_partial
-    );
-    for disagreement in &agreement.disagreements {
-        println!("  executors disagree: {disagreement}");
-    }
-    if !agreement.agree() {
-        code = ExitCode::Problems;
-    }
-    if with_coverage {
-        let gaps = crate::cases::coverage(&rules, &outcomes);
-        let (total, covered) = gaps.counts(&rules);
-        println!(
-            "coverage: {covered} of {total} placement rules, flags, bands and grades exercised"
-        );
-        for &r in &gaps.rules {
-            println!("  placement rule `{}` never fires", rules.rules[r].id);
-        }
-        for &f in &gaps.flags {
-            println!("  flag `{}` is never raised", rules.flags[f].id);
-        }
-        for &(of, g) in &gaps.grades {
-            let rating = match of {
-                crate::model::GradeOf::Rating(r) => &rules.ratings[r],
-                crate::model::GradeOf::Domain(d) => &rules.domains[d],
-            };
-            println!(
-                "  grade `{}` of `{}` is never reached",
-                rating.grades[g].id, rating.id
-            );
-        }
-        for &(s, b) in &gaps.bands {
-            println!(
-                "  band `{}` of scale `{}` is never reached",
-                rules.scales[s].bands[b].id, rules.scales[s].id
-            );
-        }
-        if !gaps.complete() {
-            code = ExitCode::Problems;
-        }
-    }
-    Ok(code)
+    })
 }
 
 fn check(path: Option<PathBuf>) -> Result<ExitCode, Error> {
