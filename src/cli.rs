@@ -16,14 +16,12 @@ use crate::answers::Answers;
 use crate::assess::assess;
 use crate::batch::{self, BatchOptions, Format, Summary};
 use crate::error::Error;
-use crate::interview::session;
+use crate::interview::command::{self, InterviewOptions};
 use crate::interview::terminal::TerminalPrompter;
-use crate::interview::{Prompter, Stop};
 use crate::model::RuleSet;
 use crate::output::{note_date, same_file, write_atomically};
 use crate::report::note::{NoteFormat, NoteRenderer};
-use crate::report::table::{self, SummaryView};
-use crate::report::{json, markdown};
+use crate::report::table::SummaryView;
 use crate::rules::{self, RulesSource};
 
 /// Exit codes (listed in the README).
@@ -517,131 +515,39 @@ fn report_summary(
 
 fn interview(args: InterviewArgs) -> Result<ExitCode, Error> {
     if !io::stdin().is_terminal() || !io::stderr().is_terminal() {
-        return Err(Error::Usage(
-            "the interview needs a terminal (stdin and stderr); to score answers from a file use \
-             `carescreen score FILE`"
-                .into(),
-        ));
+        return Err(Error::NoTerminal);
     }
     let rules = load_in(args.rules.clone(), &args.lang)?;
-    let untranslated = &rules.translations.untranslated_questions;
-    if !untranslated.is_empty() && !args.allow_english {
-        let first: Vec<&str> = untranslated.iter().take(5).map(String::as_str).collect();
-        return Err(Error::Usage(format!(
-            "{} question(s) have no `{}` text (first: {}); they would be asked in English. \
-             Add the translations, or pass --allow-english",
-            untranslated.len(),
-            args.lang,
-            first.join(", ")
-        )));
-    }
-    let (id, mut answers, mut replaced, path) = match &args.resume {
-        Some(path) => {
-            let (id, answers, replaced) =
-                session::load(path, &rules).map_err(|e| Error::Usage(e.to_string()))?;
-            (id, answers, replaced, path.clone())
-        }
-        None => {
-            let path = args
-                .session
-                .clone()
-                .unwrap_or_else(|| session::default_path(&args.id));
-            if path.exists() {
-                return Err(Error::Usage(format!(
-                    "session `{}` already exists; continue it with --resume, or name another --session",
-                    path.display()
-                )));
-            }
-            (args.id.clone(), Answers::new(&rules), Vec::new(), path)
-        }
+    let options = InterviewOptions {
+        id: args.id,
+        resume: args.resume,
+        session: args.session,
+        lang: args.lang,
+        note_date: args.note_date,
+        allow_english: args.allow_english,
+        output: args.output.map(|path| {
+            let format = match args.format {
+                ResultFormat::Table => command::ResultFormat::Table,
+                ResultFormat::Json => command::ResultFormat::Json,
+                ResultFormat::Markdown => command::ResultFormat::Markdown,
+            };
+            (path, format)
+        }),
     };
-    let resume_hint = format!("carescreen interview --resume {}", path.display());
-    let lang = crate::messages::Lang::of(&args.lang);
-    eprintln!("{}", lang.started(&id, &rules.name, &rules.version));
-    eprintln!("{}", lang.saved_to(&path.display().to_string()));
+    let prepared = command::prepare(&rules, &options)?;
     // Ctrl-C outside a prompt (prompts handle it themselves): restore the
     // cursor, say where the answers are, exit 130.
-    let hint = lang.interrupted(&resume_hint);
+    let hint = crate::messages::Lang::of(&options.lang).interrupted(&prepared.resume_hint());
     let _ = ctrlc::set_handler(move || {
-        let _ = console::Term::stderr().show_cursor();
+        TerminalPrompter::show_cursor();
         eprintln!("\n{hint}");
         std::process::exit(ExitCode::Interrupted as i32);
     });
-    let mut prompter = TerminalPrompter::new(lang);
-    let mut save = |answers: &Answers, replaced: &[_]| {
-        session::save(&path, &rules, &id, answers, replaced).map_err(|e| Stop::Save(e.to_string()))
-    };
-    match crate::interview::run(
-        &rules,
-        &mut answers,
-        &mut replaced,
-        &mut prompter,
-        &mut save,
-    ) {
-        Ok(()) => {}
-        Err(Stop::Interrupted) => {
-            let _ = console::Term::stderr().show_cursor();
-            eprintln!("{}", lang.interrupted(&resume_hint));
-            return Ok(ExitCode::Interrupted);
-        }
-        Err(other) => {
-            return Err(Error::Usage(format!(
-                "the interview stopped: {other}; resume with: {resume_hint}"
-            )))
-        }
+    // Unlocked: the Ctrl-C handler writes to stderr from another thread.
+    match command::conduct(&rules, &options, prepared, &mut io::stderr())? {
+        command::Ended::Done => Ok(ExitCode::Success),
+        command::Ended::Interrupted => Ok(ExitCode::Interrupted),
     }
-    let assessment = assess(&rules, &answers).map_err(|e| Error::Usage(e.to_string()))?;
-    let date = note_date(args.note_date.as_deref())?;
-    let note = NoteRenderer::new(&rules)
-        .and_then(|n| n.with_date(&date).render(&id, &assessment))
-        .map_err(|e| Error::Template(e.message))?;
-    // The result goes to the terminal the interview runs on (stderr), so a
-    // crisis is seen even when stdout is redirected.
-    let text = format!("{}\n\n{note}", table::result_table(&rules, &assessment));
-    eprintln!("\n{text}");
-    let (disposition, code) = match prompter.disposition(&rules, assessment.level) {
-        Ok(d) => (Some(d), ExitCode::Success),
-        Err(Stop::Interrupted) => {
-            let _ = console::Term::stderr().show_cursor();
-            eprintln!("interrupted: the disposition is not recorded; the answers are saved: {resume_hint}");
-            (None, ExitCode::Interrupted)
-        }
-        Err(other) => return Err(Error::Usage(other.to_string())),
-    };
-    let view = disposition
-        .as_ref()
-        .map(|d| json::DispositionView::of(&rules, assessment.level, d));
-    let sentence = lang.disposition(&rules, assessment.level, disposition.as_ref());
-    eprintln!("{sentence}");
-    if let Some(output) = &args.output {
-        let content = match args.format {
-            ResultFormat::Table => format!("{text}\n{sentence}\n"),
-            ResultFormat::Markdown => {
-                let note = NoteRenderer::in_format(&rules, NoteFormat::Markdown)
-                    .and_then(|n| n.with_date(&date).render(&id, &assessment))
-                    .map_err(|e| Error::Template(e.message))?;
-                markdown::result(&rules, &id, &assessment, &sentence, &note)
-            }
-            ResultFormat::Json => {
-                let record = json::InterviewRecord {
-                    id: id.clone(),
-                    result: json::Result_::of(&rules, &assessment, Ok(note)),
-                    disposition: view,
-                    rules: crate::report::view::Provenance::of(&rules),
-                };
-                serde_json::to_string_pretty(&record).unwrap_or_default() + "\n"
-            }
-        };
-        write_atomically(output, |out| {
-            out.write_all(content.as_bytes())
-                .map_err(|source| Error::Write {
-                    path: output.clone(),
-                    source,
-                })
-        })?;
-        eprintln!("{}", lang.result_written(&output.display().to_string()));
-    }
-    Ok(code)
 }
 
 fn explain(rules: Option<PathBuf>, file: &Path, lang: &str) -> Result<ExitCode, Error> {
@@ -650,14 +556,15 @@ fn explain(rules: Option<PathBuf>, file: &Path, lang: &str) -> Result<ExitCode, 
         path: file.to_path_buf(),
         source,
     })?;
-    let pairs = rules::parse_answers(&text).map_err(|e| {
-        Error::Usage(format!(
-            "`{}` is not a map of item ids to codes: {e}",
-            file.display()
-        ))
+    let pairs = rules::parse_answers(&text).map_err(|reason| Error::NotARecord {
+        path: file.to_path_buf(),
+        reason,
     })?;
     let answers = Answers::from_codes(&rules, pairs.iter().map(|(k, v)| (k.as_str(), *v)))
-        .map_err(|e| Error::Usage(format!("`{}`: {e}", file.display())))?;
+        .map_err(|source| Error::RecordAnswers {
+            path: file.to_path_buf(),
+            source,
+        })?;
     match assess(&rules, &answers) {
         Ok(a) => {
             print!("{}", crate::report::explain::scored(&rules, &a));
@@ -679,7 +586,10 @@ fn diff(old: &Path, new: &Path, data: Option<&Path>, id_column: &str) -> Result<
     let old_rules = load(Some(old.to_path_buf()))?;
     let new_rules = load(Some(new.to_path_buf()))?;
     let changes = crate::diff::changes(&old_rules, &new_rules);
-    print!("{}", crate::diff::changes_text(&old_rules, &new_rules, &changes));
+    print!(
+        "{}",
+        crate::diff::changes_text(&old_rules, &new_rules, &changes)
+    );
     if let Some(data) = data {
         let comparison = crate::diff::compare_data(&old_rules, &new_rules, data, id_column)?;
         print!("{}", comparison.text(&old_rules, &new_rules, data));
