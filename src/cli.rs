@@ -96,14 +96,12 @@ enum Command {
     /// Explain one record: every rule, the values it saw, and why this level.
     #[command(after_help = EXPLAIN_EXAMPLES)]
     Explain {
-        /// Rule set: a folder holding ruleset.yaml, or a main file [default: built-in]
-        #[arg(long, value_name = "PATH")]
-        rules: Option<PathBuf>,
+        #[command(flatten)]
+        rules: RulesArg,
         /// The record: YAML or JSON, item id -> answer code
         file: PathBuf,
-        /// Language of the rule set's texts (English where a text has no translation)
-        #[arg(long, value_name = "CODE", default_value = "en")]
-        lang: String,
+        #[command(flatten)]
+        lang: LangArg,
     },
     /// Work with rule sets.
     #[command(subcommand)]
@@ -111,9 +109,8 @@ enum Command {
     /// Print the CSV header batch scoring expects, with one example row.
     #[command(after_help = TEMPLATE_EXAMPLES)]
     Template {
-        /// Rule set: a folder holding ruleset.yaml, or a main file [default: built-in]
-        #[arg(long, value_name = "PATH")]
-        rules: Option<PathBuf>,
+        #[command(flatten)]
+        rules: RulesArg,
         /// Name of the id column
         #[arg(long, value_name = "NAME", default_value = "id")]
         id_column: String,
@@ -121,10 +118,12 @@ enum Command {
 }
 
 #[derive(Debug, clap::Args)]
+#[command(mut_arg("lang", |a| a.help(
+    "Language of the questions and the note (English where a text has no translation)"
+)))]
 struct InterviewArgs {
-    /// Rule set: a folder holding ruleset.yaml, or a main file [default: built-in]
-    #[arg(long, value_name = "PATH")]
-    rules: Option<PathBuf>,
+    #[command(flatten)]
+    rules: RulesArg,
     /// The client's record id
     #[arg(long, value_name = "ID", default_value = "client")]
     id: String,
@@ -140,9 +139,8 @@ struct InterviewArgs {
     /// Where to save the session [default: the user's data folder]
     #[arg(long, value_name = "FILE")]
     session: Option<PathBuf>,
-    /// Language of the questions and the note (English where a text has no translation)
-    #[arg(long, value_name = "CODE", default_value = "en")]
-    lang: String,
+    #[command(flatten)]
+    lang: LangArg,
     /// Date written in the note, YYYY-MM-DD [default: today, UTC]
     #[arg(long, value_name = "DATE")]
     note_date: Option<String>,
@@ -150,6 +148,29 @@ struct InterviewArgs {
     /// (otherwise the interview refuses to start)
     #[arg(long)]
     allow_english: bool,
+}
+
+/// `--rules`, for the commands that read answers or a header.
+#[derive(Debug, clap::Args)]
+struct RulesArg {
+    /// Rule set: a folder holding ruleset.yaml, or a main file [default: built-in]
+    #[arg(long, value_name = "PATH")]
+    rules: Option<PathBuf>,
+}
+
+/// The rule set a `rules` subcommand works on.
+#[derive(Debug, clap::Args)]
+struct RuleSetPath {
+    /// Rule set: a folder holding ruleset.yaml, or a main file [default: built-in]
+    path: Option<PathBuf>,
+}
+
+/// `--lang`; a command whose texts go further says so in its own help.
+#[derive(Debug, clap::Args)]
+struct LangArg {
+    /// Language of the rule set's texts (English where a text has no translation)
+    #[arg(long, value_name = "CODE", default_value = "en")]
+    lang: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -219,8 +240,8 @@ enum RulesCommand {
         after_help = "Examples:\n  carescreen rules show > RULES.md\n  carescreen rules show my-rules/ --format text"
     )]
     Show {
-        /// Rule set: a folder holding ruleset.yaml, or a main file [default: built-in]
-        path: Option<PathBuf>,
+        #[command(flatten)]
+        path: RuleSetPath,
         /// Output format
         #[arg(long, value_enum, default_value_t = ShowFormat::Markdown)]
         format: ShowFormat,
@@ -228,8 +249,8 @@ enum RulesCommand {
     /// Run the rule set's test cases; exit 1 if any fails.
     #[command(after_help = TEST_EXAMPLES)]
     Test {
-        /// Rule set: a folder holding ruleset.yaml, or a main file [default: built-in]
-        path: Option<PathBuf>,
+        #[command(flatten)]
+        path: RuleSetPath,
         /// Also list placement rules, flags and bands no case exercises (exit 1 if any)
         #[arg(long)]
         coverage: bool,
@@ -243,13 +264,15 @@ enum RulesCommand {
 }
 
 #[derive(Debug, clap::Args)]
+#[command(mut_arg("lang", |a| a.help(
+    "Language of the rule set's texts in the output and note (scoring never depends on it)"
+)))]
 struct ScoreArgs {
     /// Input CSV with a header row; `-` reads stdin
     #[arg(value_name = "FILE", default_value = "-")]
     input: PathBuf,
-    /// Rule set: a folder holding ruleset.yaml, or a main file [default: built-in]
-    #[arg(long, value_name = "PATH")]
-    rules: Option<PathBuf>,
+    #[command(flatten)]
+    rules: RulesArg,
     /// Output format
     #[arg(long, value_enum, default_value_t = FormatArg::Csv)]
     format: FormatArg,
@@ -259,10 +282,8 @@ struct ScoreArgs {
     /// Name of the column holding the record id
     #[arg(long, value_name = "NAME", default_value = "id")]
     id_column: String,
-    /// Language of the rule set's texts in the output and note (scoring
-    /// never depends on it)
-    #[arg(long, value_name = "CODE", default_value = "en")]
-    lang: String,
+    #[command(flatten)]
+    lang: LangArg,
     /// Date written in notes, YYYY-MM-DD [default: today, UTC]
     #[arg(long, value_name = "DATE")]
     note_date: Option<String>,
@@ -325,7 +346,7 @@ where
     let result = match cli.command {
         Command::Score(args) => score(args),
         Command::Rules(RulesCommand::Check { path }) => check(path),
-        Command::Rules(RulesCommand::Show { path, format }) => show(path, format),
+        Command::Rules(RulesCommand::Show { path, format }) => show(path.path, format),
         Command::Rules(RulesCommand::Schema) => {
             print!("{}", rules::schema());
             Ok(ExitCode::Success)
@@ -336,10 +357,10 @@ where
             data,
             id_column,
         }) => diff(&old, &new, data.as_deref(), &id_column),
-        Command::Rules(RulesCommand::Test { path, coverage }) => rules_test(path, coverage),
-        Command::Template { rules, id_column } => template(rules, &id_column),
+        Command::Rules(RulesCommand::Test { path, coverage }) => rules_test(path.path, coverage),
+        Command::Template { rules, id_column } => template(rules.rules, &id_column),
         Command::Interview(args) => interview(args),
-        Command::Explain { rules, file, lang } => explain(rules, &file, &lang),
+        Command::Explain { rules, file, lang } => explain(rules.rules, &file, &lang.lang),
     };
     match result {
         Ok(code) => code as i32,
@@ -379,7 +400,7 @@ fn load_in(path: Option<PathBuf>, lang: &str) -> Result<RuleSet, Error> {
 
 fn score(args: ScoreArgs) -> Result<ExitCode, Error> {
     let started = std::time::Instant::now();
-    let rules = load_in(args.rules.clone(), &args.lang)?;
+    let rules = load_in(args.rules.rules.clone(), &args.lang.lang)?;
     let threads = match args.threads {
         Some(n) => usize::from(n),
         None => std::thread::available_parallelism().map_or(1, |n| n.get()),
@@ -517,12 +538,12 @@ fn interview(args: InterviewArgs) -> Result<ExitCode, Error> {
     if !io::stdin().is_terminal() || !io::stderr().is_terminal() {
         return Err(Error::NoTerminal);
     }
-    let rules = load_in(args.rules.clone(), &args.lang)?;
+    let rules = load_in(args.rules.rules.clone(), &args.lang.lang)?;
     let options = InterviewOptions {
         id: args.id,
         resume: args.resume,
         session: args.session,
-        lang: args.lang,
+        lang: args.lang.lang,
         note_date: args.note_date,
         allow_english: args.allow_english,
         output: args.output.map(|path| {
