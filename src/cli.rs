@@ -21,7 +21,7 @@ use crate::interview::terminal::TerminalPrompter;
 use crate::model::RuleSet;
 use crate::output::{note_date, same_file, write_atomically};
 use crate::report::note::{NoteFormat, NoteRenderer};
-use crate::report::table::SummaryView;
+use crate::report::table::{self, SummaryView};
 use crate::rules::{self, RulesSource};
 
 /// Exit codes (listed in the README).
@@ -476,60 +476,16 @@ fn report_summary(
     args: &ScoreArgs,
     elapsed: std::time::Duration,
 ) {
-    // Crisis rows and risk in rejected rows are reported even with --quiet.
-    if summary.crisis > 0 {
-        eprintln!(
-            "{} row(s) need an emergency evaluation now: ids {}",
-            summary.crisis,
-            summary.crisis_list()
-        );
-    }
-    if summary.rejected_with_flags > 0 {
-        eprintln!(
-            "warning: {} rejected row(s) already raise risk flags from the answers given; \
-             see their `flags` and `error` columns and review them today",
-            summary.rejected_with_flags
-        );
-    }
-    if args.quiet {
-        // A summary asked for by name is still given, for scripts.
-        if let SummaryArg::Json = args.summary {
-            eprintln!("{}", SummaryView::of(rules, summary, elapsed).json());
-        }
-        return;
-    }
-    if !summary.ignored_columns.is_empty() {
-        eprintln!(
-            "note: ignored input columns that are not items: {}",
-            summary.ignored_columns.join(", ")
-        );
-    }
-    if summary.hidden_values_kept > 0 {
-        eprintln!(
-            "warning: {} row(s) gave answers to questions skip logic hides that raise safety flags \
-             or ask for a question again; they are not scored but count for safety (see the \
-             `warnings` column)",
-            summary.hidden_values_kept
-        );
-    }
-    if summary.hidden_values_ignored > 0 {
-        eprintln!(
-            "note: {} row(s) gave answers to questions skip logic hides; those answers were ignored \
-             (JSON Lines output and the note name them)",
-            summary.hidden_values_ignored
-        );
-    }
-    if summary.rejected > 0 {
-        eprintln!(
-            "warning: {} of {} rows rejected; the `error` column says which column and why",
-            summary.rejected, summary.rows
-        );
+    for line in table::run_notices(summary, args.quiet) {
+        eprintln!("{line}");
     }
     let view = SummaryView::of(rules, summary, elapsed);
+    // With --quiet, a summary asked for by name is still given, for scripts.
     match args.summary {
+        SummaryArg::Json => eprintln!("{}", view.json()),
+        _ if args.quiet => {}
         SummaryArg::Table => eprintln!("{}", view.table(rules)),
         SummaryArg::Auto if io::stderr().is_terminal() => eprintln!("{}", view.table(rules)),
-        SummaryArg::Json => eprintln!("{}", view.json()),
         SummaryArg::Auto | SummaryArg::None => {}
     }
 }
