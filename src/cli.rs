@@ -3,7 +3,6 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
-use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::fs::File;
 use std::io::{self, BufReader, IsTerminal, Read};
@@ -17,14 +16,12 @@ use crate::answers::Answers;
 use crate::assess::assess;
 use crate::batch::{self, BatchOptions, Format, Summary};
 use crate::error::Error;
-use crate::interview::session;
+use crate::interview::command::{self, InterviewOptions};
 use crate::interview::terminal::TerminalPrompter;
-use crate::interview::{Prompter, Stop};
 use crate::model::RuleSet;
 use crate::output::{note_date, same_file, write_atomically};
 use crate::report::note::{NoteFormat, NoteRenderer};
 use crate::report::table::{self, SummaryView};
-use crate::report::{json, markdown};
 use crate::rules::{self, RulesSource};
 
 /// Exit codes (listed in the README).
@@ -99,14 +96,12 @@ enum Command {
     /// Explain one record: every rule, the values it saw, and why this level.
     #[command(after_help = EXPLAIN_EXAMPLES)]
     Explain {
-        /// Rule set: a folder holding ruleset.yaml, or a main file [default: built-in]
-        #[arg(long, value_name = "PATH")]
-        rules: Option<PathBuf>,
+        #[command(flatten)]
+        rules: RulesArg,
         /// The record: YAML or JSON, item id -> answer code
         file: PathBuf,
-        /// Language of the rule set's texts (English where a text has no translation)
-        #[arg(long, value_name = "CODE", default_value = "en")]
-        lang: String,
+        #[command(flatten)]
+        lang: LangArg,
     },
     /// Work with rule sets.
     #[command(subcommand)]
@@ -114,9 +109,8 @@ enum Command {
     /// Print the CSV header batch scoring expects, with one example row.
     #[command(after_help = TEMPLATE_EXAMPLES)]
     Template {
-        /// Rule set: a folder holding ruleset.yaml, or a main file [default: built-in]
-        #[arg(long, value_name = "PATH")]
-        rules: Option<PathBuf>,
+        #[command(flatten)]
+        rules: RulesArg,
         /// Name of the id column
         #[arg(long, value_name = "NAME", default_value = "id")]
         id_column: String,
@@ -124,10 +118,12 @@ enum Command {
 }
 
 #[derive(Debug, clap::Args)]
+#[command(mut_arg("lang", |a| a.help(
+    "Language of the questions and the note (English where a text has no translation)"
+)))]
 struct InterviewArgs {
-    /// Rule set: a folder holding ruleset.yaml, or a main file [default: built-in]
-    #[arg(long, value_name = "PATH")]
-    rules: Option<PathBuf>,
+    #[command(flatten)]
+    rules: RulesArg,
     /// The client's record id
     #[arg(long, value_name = "ID", default_value = "client")]
     id: String,
@@ -143,9 +139,8 @@ struct InterviewArgs {
     /// Where to save the session [default: the user's data folder]
     #[arg(long, value_name = "FILE")]
     session: Option<PathBuf>,
-    /// Language of the questions and the note (English where a text has no translation)
-    #[arg(long, value_name = "CODE", default_value = "en")]
-    lang: String,
+    #[command(flatten)]
+    lang: LangArg,
     /// Date written in the note, YYYY-MM-DD [default: today, UTC]
     #[arg(long, value_name = "DATE")]
     note_date: Option<String>,
@@ -153,6 +148,29 @@ struct InterviewArgs {
     /// (otherwise the interview refuses to start)
     #[arg(long)]
     allow_english: bool,
+}
+
+/// `--rules`, for the commands that read answers or a header.
+#[derive(Debug, clap::Args)]
+struct RulesArg {
+    /// Rule set: a folder holding ruleset.yaml, or a main file [default: built-in]
+    #[arg(long, value_name = "PATH")]
+    rules: Option<PathBuf>,
+}
+
+/// The rule set a `rules` subcommand works on.
+#[derive(Debug, clap::Args)]
+struct RuleSetPath {
+    /// Rule set: a folder holding ruleset.yaml, or a main file [default: built-in]
+    path: Option<PathBuf>,
+}
+
+/// `--lang`; a command whose texts go further says so in its own help.
+#[derive(Debug, clap::Args)]
+struct LangArg {
+    /// Language of the rule set's texts (English where a text has no translation)
+    #[arg(long, value_name = "CODE", default_value = "en")]
+    lang: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -222,8 +240,8 @@ enum RulesCommand {
         after_help = "Examples:\n  carescreen rules show > RULES.md\n  carescreen rules show my-rules/ --format text"
     )]
     Show {
-        /// Rule set: a folder holding ruleset.yaml, or a main file [default: built-in]
-        path: Option<PathBuf>,
+        #[command(flatten)]
+        path: RuleSetPath,
         /// Output format
         #[arg(long, value_enum, default_value_t = ShowFormat::Markdown)]
         format: ShowFormat,
@@ -231,8 +249,8 @@ enum RulesCommand {
     /// Run the rule set's test cases; exit 1 if any fails.
     #[command(after_help = TEST_EXAMPLES)]
     Test {
-        /// Rule set: a folder holding ruleset.yaml, or a main file [default: built-in]
-        path: Option<PathBuf>,
+        #[command(flatten)]
+        path: RuleSetPath,
         /// Also list placement rules, flags and bands no case exercises (exit 1 if any)
         #[arg(long)]
         coverage: bool,
@@ -246,13 +264,15 @@ enum RulesCommand {
 }
 
 #[derive(Debug, clap::Args)]
+#[command(mut_arg("lang", |a| a.help(
+    "Language of the rule set's texts in the output and note (scoring never depends on it)"
+)))]
 struct ScoreArgs {
     /// Input CSV with a header row; `-` reads stdin
     #[arg(value_name = "FILE", default_value = "-")]
     input: PathBuf,
-    /// Rule set: a folder holding ruleset.yaml, or a main file [default: built-in]
-    #[arg(long, value_name = "PATH")]
-    rules: Option<PathBuf>,
+    #[command(flatten)]
+    rules: RulesArg,
     /// Output format
     #[arg(long, value_enum, default_value_t = FormatArg::Csv)]
     format: FormatArg,
@@ -262,10 +282,8 @@ struct ScoreArgs {
     /// Name of the column holding the record id
     #[arg(long, value_name = "NAME", default_value = "id")]
     id_column: String,
-    /// Language of the rule set's texts in the output and note (scoring
-    /// never depends on it)
-    #[arg(long, value_name = "CODE", default_value = "en")]
-    lang: String,
+    #[command(flatten)]
+    lang: LangArg,
     /// Date written in notes, YYYY-MM-DD [default: today, UTC]
     #[arg(long, value_name = "DATE")]
     note_date: Option<String>,
@@ -328,7 +346,7 @@ where
     let result = match cli.command {
         Command::Score(args) => score(args),
         Command::Rules(RulesCommand::Check { path }) => check(path),
-        Command::Rules(RulesCommand::Show { path, format }) => show(path, format),
+        Command::Rules(RulesCommand::Show { path, format }) => show(path.path, format),
         Command::Rules(RulesCommand::Schema) => {
             print!("{}", rules::schema());
             Ok(ExitCode::Success)
@@ -339,10 +357,10 @@ where
             data,
             id_column,
         }) => diff(&old, &new, data.as_deref(), &id_column),
-        Command::Rules(RulesCommand::Test { path, coverage }) => rules_test(path, coverage),
-        Command::Template { rules, id_column } => template(rules, &id_column),
+        Command::Rules(RulesCommand::Test { path, coverage }) => rules_test(path.path, coverage),
+        Command::Template { rules, id_column } => template(rules.rules, &id_column),
         Command::Interview(args) => interview(args),
-        Command::Explain { rules, file, lang } => explain(rules, &file, &lang),
+        Command::Explain { rules, file, lang } => explain(rules.rules, &file, &lang.lang),
     };
     match result {
         Ok(code) => code as i32,
@@ -382,7 +400,7 @@ fn load_in(path: Option<PathBuf>, lang: &str) -> Result<RuleSet, Error> {
 
 fn score(args: ScoreArgs) -> Result<ExitCode, Error> {
     let started = std::time::Instant::now();
-    let rules = load_in(args.rules.clone(), &args.lang)?;
+    let rules = load_in(args.rules.rules.clone(), &args.lang.lang)?;
     let threads = match args.threads {
         Some(n) => usize::from(n),
         None => std::thread::available_parallelism().map_or(1, |n| n.get()),
@@ -458,191 +476,55 @@ fn report_summary(
     args: &ScoreArgs,
     elapsed: std::time::Duration,
 ) {
-    // Crisis rows and risk in rejected rows are reported even with --quiet.
-    if summary.crisis > 0 {
-        eprintln!(
-            "{} row(s) need an emergency evaluation now: ids {}",
-            summary.crisis,
-            summary.crisis_list()
-        );
-    }
-    if summary.rejected_with_flags > 0 {
-        eprintln!(
-            "warning: {} rejected row(s) already raise risk flags from the answers given; \
-             see their `flags` and `error` columns and review them today",
-            summary.rejected_with_flags
-        );
-    }
-    if args.quiet {
-        // A summary asked for by name is still given, for scripts.
-        if let SummaryArg::Json = args.summary {
-            eprintln!("{}", SummaryView::of(rules, summary, elapsed).json());
-        }
-        return;
-    }
-    if !summary.ignored_columns.is_empty() {
-        eprintln!(
-            "note: ignored input columns that are not items: {}",
-            summary.ignored_columns.join(", ")
-        );
-    }
-    if summary.hidden_values_kept > 0 {
-        eprintln!(
-            "warning: {} row(s) gave answers to questions skip logic hides that raise safety flags \
-             or ask for a question again; they are not scored but count for safety (see the \
-             `warnings` column)",
-            summary.hidden_values_kept
-        );
-    }
-    if summary.hidden_values_ignored > 0 {
-        eprintln!(
-            "note: {} row(s) gave answers to questions skip logic hides; those answers were ignored \
-             (JSON Lines output and the note name them)",
-            summary.hidden_values_ignored
-        );
-    }
-    if summary.rejected > 0 {
-        eprintln!(
-            "warning: {} of {} rows rejected; the `error` column says which column and why",
-            summary.rejected, summary.rows
-        );
+    for line in table::run_notices(summary, args.quiet) {
+        eprintln!("{line}");
     }
     let view = SummaryView::of(rules, summary, elapsed);
+    // With --quiet, a summary asked for by name is still given, for scripts.
     match args.summary {
+        SummaryArg::Json => eprintln!("{}", view.json()),
+        _ if args.quiet => {}
         SummaryArg::Table => eprintln!("{}", view.table(rules)),
         SummaryArg::Auto if io::stderr().is_terminal() => eprintln!("{}", view.table(rules)),
-        SummaryArg::Json => eprintln!("{}", view.json()),
         SummaryArg::Auto | SummaryArg::None => {}
     }
 }
 
 fn interview(args: InterviewArgs) -> Result<ExitCode, Error> {
     if !io::stdin().is_terminal() || !io::stderr().is_terminal() {
-        return Err(Error::Usage(
-            "the interview needs a terminal (stdin and stderr); to score answers from a file use \
-             `carescreen score FILE`"
-                .into(),
-        ));
+        return Err(Error::NoTerminal);
     }
-    let rules = load_in(args.rules.clone(), &args.lang)?;
-    let untranslated = &rules.translations.untranslated_questions;
-    if !untranslated.is_empty() && !args.allow_english {
-        let first: Vec<&str> = untranslated.iter().take(5).map(String::as_str).collect();
-        return Err(Error::Usage(format!(
-            "{} question(s) have no `{}` text (first: {}); they would be asked in English. \
-             Add the translations, or pass --allow-english",
-            untranslated.len(),
-            args.lang,
-            first.join(", ")
-        )));
-    }
-    let (id, mut answers, mut replaced, path) = match &args.resume {
-        Some(path) => {
-            let (id, answers, replaced) =
-                session::load(path, &rules).map_err(|e| Error::Usage(e.to_string()))?;
-            (id, answers, replaced, path.clone())
-        }
-        None => {
-            let path = args
-                .session
-                .clone()
-                .unwrap_or_else(|| session::default_path(&args.id));
-            if path.exists() {
-                return Err(Error::Usage(format!(
-                    "session `{}` already exists; continue it with --resume, or name another --session",
-                    path.display()
-                )));
-            }
-            (args.id.clone(), Answers::new(&rules), Vec::new(), path)
-        }
+    let rules = load_in(args.rules.rules.clone(), &args.lang.lang)?;
+    let options = InterviewOptions {
+        id: args.id,
+        resume: args.resume,
+        session: args.session,
+        lang: args.lang.lang,
+        note_date: args.note_date,
+        allow_english: args.allow_english,
+        output: args.output.map(|path| {
+            let format = match args.format {
+                ResultFormat::Table => command::ResultFormat::Table,
+                ResultFormat::Json => command::ResultFormat::Json,
+                ResultFormat::Markdown => command::ResultFormat::Markdown,
+            };
+            (path, format)
+        }),
     };
-    let resume_hint = format!("carescreen interview --resume {}", path.display());
-    let lang = crate::messages::Lang::of(&args.lang);
-    eprintln!("{}", lang.started(&id, &rules.name, &rules.version));
-    eprintln!("{}", lang.saved_to(&path.display().to_string()));
+    let prepared = command::prepare(&rules, &options)?;
     // Ctrl-C outside a prompt (prompts handle it themselves): restore the
     // cursor, say where the answers are, exit 130.
-    let hint = lang.interrupted(&resume_hint);
+    let hint = crate::messages::Lang::of(&options.lang).interrupted(&prepared.resume_hint());
     let _ = ctrlc::set_handler(move || {
-        let _ = console::Term::stderr().show_cursor();
+        TerminalPrompter::show_cursor();
         eprintln!("\n{hint}");
         std::process::exit(ExitCode::Interrupted as i32);
     });
-    let mut prompter = TerminalPrompter::new(lang);
-    let mut save = |answers: &Answers, replaced: &[_]| {
-        session::save(&path, &rules, &id, answers, replaced).map_err(|e| Stop::Save(e.to_string()))
-    };
-    match crate::interview::run(
-        &rules,
-        &mut answers,
-        &mut replaced,
-        &mut prompter,
-        &mut save,
-    ) {
-        Ok(()) => {}
-        Err(Stop::Interrupted) => {
-            let _ = console::Term::stderr().show_cursor();
-            eprintln!("{}", lang.interrupted(&resume_hint));
-            return Ok(ExitCode::Interrupted);
-        }
-        Err(other) => {
-            return Err(Error::Usage(format!(
-                "the interview stopped: {other}; resume with: {resume_hint}"
-            )))
-        }
+    // Unlocked: the Ctrl-C handler writes to stderr from another thread.
+    match command::conduct(&rules, &options, prepared, &mut io::stderr())? {
+        command::Ended::Done => Ok(ExitCode::Success),
+        command::Ended::Interrupted => Ok(ExitCode::Interrupted),
     }
-    let assessment = assess(&rules, &answers).map_err(|e| Error::Usage(e.to_string()))?;
-    let date = note_date(args.note_date.as_deref())?;
-    let note = NoteRenderer::new(&rules)
-        .and_then(|n| n.with_date(&date).render(&id, &assessment))
-        .map_err(|e| Error::Template(e.message))?;
-    // The result goes to the terminal the interview runs on (stderr), so a
-    // crisis is seen even when stdout is redirected.
-    let text = format!("{}\n\n{note}", table::result_table(&rules, &assessment));
-    eprintln!("\n{text}");
-    let (disposition, code) = match prompter.disposition(&rules, assessment.level) {
-        Ok(d) => (Some(d), ExitCode::Success),
-        Err(Stop::Interrupted) => {
-            let _ = console::Term::stderr().show_cursor();
-            eprintln!("interrupted: the disposition is not recorded; the answers are saved: {resume_hint}");
-            (None, ExitCode::Interrupted)
-        }
-        Err(other) => return Err(Error::Usage(other.to_string())),
-    };
-    let view = disposition
-        .as_ref()
-        .map(|d| json::DispositionView::of(&rules, assessment.level, d));
-    let sentence = lang.disposition(&rules, assessment.level, disposition.as_ref());
-    eprintln!("{sentence}");
-    if let Some(output) = &args.output {
-        let content = match args.format {
-            ResultFormat::Table => format!("{text}\n{sentence}\n"),
-            ResultFormat::Markdown => {
-                let note = NoteRenderer::in_format(&rules, NoteFormat::Markdown)
-                    .and_then(|n| n.with_date(&date).render(&id, &assessment))
-                    .map_err(|e| Error::Template(e.message))?;
-                markdown::result(&rules, &id, &assessment, &sentence, &note)
-            }
-            ResultFormat::Json => {
-                let record = json::InterviewRecord {
-                    id: id.clone(),
-                    result: json::Result_::of(&rules, &assessment, Ok(note)),
-                    disposition: view,
-                    rules: crate::report::view::Provenance::of(&rules),
-                };
-                serde_json::to_string_pretty(&record).unwrap_or_default() + "\n"
-            }
-        };
-        write_atomically(output, |out| {
-            out.write_all(content.as_bytes())
-                .map_err(|source| Error::Write {
-                    path: output.clone(),
-                    source,
-                })
-        })?;
-        eprintln!("{}", lang.result_written(&output.display().to_string()));
-    }
-    Ok(code)
 }
 
 fn explain(rules: Option<PathBuf>, file: &Path, lang: &str) -> Result<ExitCode, Error> {
@@ -651,14 +533,15 @@ fn explain(rules: Option<PathBuf>, file: &Path, lang: &str) -> Result<ExitCode, 
         path: file.to_path_buf(),
         source,
     })?;
-    let pairs = rules::parse_answers(&text).map_err(|e| {
-        Error::Usage(format!(
-            "`{}` is not a map of item ids to codes: {e}",
-            file.display()
-        ))
+    let pairs = rules::parse_answers(&text).map_err(|reason| Error::NotARecord {
+        path: file.to_path_buf(),
+        reason,
     })?;
     let answers = Answers::from_codes(&rules, pairs.iter().map(|(k, v)| (k.as_str(), *v)))
-        .map_err(|e| Error::Usage(format!("`{}`: {e}", file.display())))?;
+        .map_err(|source| Error::RecordAnswers {
+            path: file.to_path_buf(),
+            source,
+        })?;
     match assess(&rules, &answers) {
         Ok(a) => {
             print!("{}", crate::report::explain::scored(&rules, &a));
@@ -680,131 +563,13 @@ fn diff(old: &Path, new: &Path, data: Option<&Path>, id_column: &str) -> Result<
     let old_rules = load(Some(old.to_path_buf()))?;
     let new_rules = load(Some(new.to_path_buf()))?;
     let changes = crate::diff::changes(&old_rules, &new_rules);
-    if changes.is_empty() && old_rules.sha256 != new_rules.sha256 {
-        println!(
-            "No differences in structure, but the content differs (sha256 {} -> {}): \
-             a text in another language, or something the comparison does not show, changed.",
-            &old_rules.sha256[..12],
-            &new_rules.sha256[..12]
-        );
-    } else if changes.is_empty() {
-        println!("No differences in structure.");
-    } else {
-        println!("{} difference(s):", changes.len());
-        for c in &changes {
-            let id = if c.id.is_empty() {
-                String::new()
-            } else {
-                format!(" `{}`", c.id)
-            };
-            println!("  {}{id}: {}", c.what, c.change);
-        }
-    }
-    let Some(data) = data else {
-        return Ok(ExitCode::Success);
-    };
-    let open = || {
-        File::open(data)
-            .map(BufReader::new)
-            .map_err(|source| Error::Read {
-                path: data.to_path_buf(),
-                source,
-            })
-    };
-    // Old placements first, then the new ones row by row beside them.
-    let mut before: Vec<batch::Placement> = Vec::new();
-    batch::placements(&old_rules, open()?, id_column, |_, p| before.push(p))?;
-    let flag_ids = |r: &RuleSet, p: &batch::Placement| -> Vec<String> {
-        p.flags.iter().map(|&f| r.flags[f].id.clone()).collect()
-    };
-    // Crisis and safety flags, which a level can hide (residential either way).
-    let mut crisis_changes: BTreeMap<(bool, bool), (u64, Vec<String>)> = BTreeMap::new();
-    let mut flag_changes: Vec<String> = Vec::new();
-    let mut flags_changed = 0u64;
-    let rejected_old = old_rules.levels.len();
-    let rejected_new = new_rules.levels.len();
-    let mut counts = vec![vec![0u64; rejected_new + 1]; rejected_old + 1];
-    let mut examples: BTreeMap<(usize, usize), Vec<String>> = BTreeMap::new();
-    let mut row = 0usize;
-    batch::placements(&new_rules, open()?, id_column, |id, placement| {
-        let old = before.get(row);
-        let from = old.and_then(|p| p.level).unwrap_or(rejected_old);
-        let to = placement.level.unwrap_or(rejected_new);
-        if let Some(old) = old {
-            if old.crisis != placement.crisis {
-                let entry = crisis_changes
-                    .entry((old.crisis, placement.crisis))
-                    .or_default();
-                entry.0 += 1;
-                if entry.1.len() < 3 {
-                    entry.1.push(id.to_string());
-                }
-            }
-            let (was, now) = (flag_ids(&old_rules, old), flag_ids(&new_rules, &placement));
-            if was != now {
-                flags_changed += 1;
-                if flag_changes.len() < 3 {
-                    let lost: Vec<String> = was
-                        .iter()
-                        .filter(|f| !now.contains(f))
-                        .map(|f| format!("-{f}"))
-                        .collect();
-                    let gained: Vec<String> = now
-                        .iter()
-                        .filter(|f| !was.contains(f))
-                        .map(|f| format!("+{f}"))
-                        .collect();
-                    let both: Vec<String> = lost.into_iter().chain(gained).collect();
-                    flag_changes.push(format!("{id} ({})", both.join(" ")));
-                }
-            }
-        }
-        counts[from][to] += 1;
-        let moved =
-            old_rules.levels.get(from).map(|l| &l.id) != new_rules.levels.get(to).map(|l| &l.id);
-        if moved {
-            let list = examples.entry((from, to)).or_default();
-            if list.len() < 3 {
-                list.push(id.to_string());
-            }
-        }
-        row += 1;
-    })?;
-    let total: u64 = counts.iter().flatten().sum();
-    let moved: u64 = examples.keys().map(|&(f, t)| counts[f][t]).sum();
-    println!(
-        "\n{total} record(s) in {}: {moved} change level.",
-        data.display()
-    );
-    println!(
+    print!(
         "{}",
-        table::transition_table(&old_rules, &new_rules, &counts)
+        crate::diff::changes_text(&old_rules, &new_rules, &changes)
     );
-    let name = |r: &RuleSet, i: usize| {
-        r.levels
-            .get(i)
-            .map_or("rejected".to_string(), |l| l.id.clone())
-    };
-    for ((from, to), ids) in &examples {
-        println!(
-            "  {} -> {}: {} record(s), e.g. {}",
-            name(&old_rules, *from),
-            name(&new_rules, *to),
-            counts[*from][*to],
-            ids.join(", ")
-        );
-    }
-    let crisis_moved: u64 = crisis_changes.values().map(|(n, _)| n).sum();
-    println!("{crisis_moved} record(s) change the crisis route.");
-    for ((from, to), (n, ids)) in &crisis_changes {
-        println!(
-            "  crisis {from} -> {to}: {n} record(s), e.g. {}",
-            ids.join(", ")
-        );
-    }
-    println!("{flags_changed} record(s) change their flags.");
-    if !flag_changes.is_empty() {
-        println!("  e.g. {}", flag_changes.join("; "));
+    if let Some(data) = data {
+        let comparison = crate::diff::compare_data(&old_rules, &new_rules, data, id_column)?;
+        print!("{}", comparison.text(&old_rules, &new_rules, data));
     }
     Ok(ExitCode::Success)
 }
@@ -822,93 +587,13 @@ fn show(path: Option<PathBuf>, format: ShowFormat) -> Result<ExitCode, Error> {
 
 fn rules_test(path: Option<PathBuf>, with_coverage: bool) -> Result<ExitCode, Error> {
     let rules = load(path)?;
-    let outcomes = crate::cases::run(&rules);
-    println!("{}", table::cases_table(&outcomes));
-    let failed: Vec<&crate::cases::Outcome<'_>> = outcomes.iter().filter(|o| !o.passed()).collect();
-    for o in &failed {
-        println!("\ncase `{}` failed ({})", o.case.id, o.case.origin);
-        if let Some(description) = &o.case.description {
-            println!("  {description}");
-        }
-        for m in &o.mismatches {
-            println!("  {}: expected {}, got {}", m.what, m.expected, m.actual);
-        }
-        if let Ok(a) = &o.result {
-            let trace = a.trace(&rules);
-            let fired: Vec<_> = trace.iter().filter(|e| e.fired).collect();
-            println!(
-                "  what fired:{}",
-                if fired.is_empty() { " nothing" } else { "" }
-            );
-            for entry in fired {
-                let seen: Vec<String> = entry
-                    .seen
-                    .iter()
-                    .map(|s| format!("{}={}", s.subject, s.value.as_deref().unwrap_or("none")))
-                    .collect();
-                println!(
-                    "    {} {}: {} [{}]",
-                    entry.kind.as_str(),
-                    entry.id,
-                    entry.condition,
-                    seen.join(", ")
-                );
-            }
-        }
-    }
-    let passed = outcomes.len() - failed.len();
-    println!("\n{passed} passed, {} failed", failed.len());
-    let mut code = if failed.is_empty() {
+    let report = crate::rules_test::run(&rules, with_coverage);
+    print!("{}", report.text(&rules));
+    Ok(if report.passed() {
         ExitCode::Success
     } else {
         ExitCode::Problems
-    };
-    let agreement = crate::cases::executors(&rules);
-    println!(
-        "executors: {} case(s): the one-record engine scored {}, the 64-row engine decided {} \
-         (it leaves hidden values and missing answers to the one-record engine), the \
-         incomplete-record evaluation matched the flags of {}",
-        agreement.records, agreement.scored, agreement.by_lanes, agreement.by_partial
-    );
-    for disagreement in &agreement.disagreements {
-        println!("  executors disagree: {disagreement}");
-    }
-    if !agreement.agree() {
-        code = ExitCode::Problems;
-    }
-    if with_coverage {
-        let gaps = crate::cases::coverage(&rules, &outcomes);
-        let (total, covered) = gaps.counts(&rules);
-        println!(
-            "coverage: {covered} of {total} placement rules, flags, bands and grades exercised"
-        );
-        for &r in &gaps.rules {
-            println!("  placement rule `{}` never fires", rules.rules[r].id);
-        }
-        for &f in &gaps.flags {
-            println!("  flag `{}` is never raised", rules.flags[f].id);
-        }
-        for &(of, g) in &gaps.grades {
-            let rating = match of {
-                crate::model::GradeOf::Rating(r) => &rules.ratings[r],
-                crate::model::GradeOf::Domain(d) => &rules.domains[d],
-            };
-            println!(
-                "  grade `{}` of `{}` is never reached",
-                rating.grades[g].id, rating.id
-            );
-        }
-        for &(s, b) in &gaps.bands {
-            println!(
-                "  band `{}` of scale `{}` is never reached",
-                rules.scales[s].bands[b].id, rules.scales[s].id
-            );
-        }
-        if !gaps.complete() {
-            code = ExitCode::Problems;
-        }
-    }
-    Ok(code)
+    })
 }
 
 fn check(path: Option<PathBuf>) -> Result<ExitCode, Error> {

@@ -1,10 +1,20 @@
 //! What changes between two rule sets: the structure (levels, items,
 //! scales and bands, ratings, flags, domains, placement rules, features,
 //! resources, the note), compared by id, with conditions compared in words
-//! so that the order of ids does not matter.
+//! so that the order of ids does not matter; and, over a batch file of past
+//! intakes, how many records change level, crisis route or flags.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::fs::File;
+use std::io::BufReader;
+use std::path::Path;
 
 use crate::assess::describe;
+use crate::batch::{self, Placement};
+use crate::error::Error;
 use crate::model::{MissingRule, RuleSet};
+use crate::report::table;
 
 /// One difference, in plain words.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -295,4 +305,183 @@ pub fn changes(old: &RuleSet, new: &RuleSet) -> Vec<Change> {
         });
     }
     out
+}
+
+/// The structural differences in words, as `rules diff` shows them.
+pub fn changes_text(old: &RuleSet, new: &RuleSet, changes: &[Change]) -> String {
+    let mut out = String::new();
+    if changes.is_empty() && old.sha256 != new.sha256 {
+        let _ = writeln!(
+            out,
+            "No differences in structure, but the content differs (sha256 {} -> {}): \
+             a text in another language, or something the comparison does not show, changed.",
+            &old.sha256[..12],
+            &new.sha256[..12]
+        );
+    } else if changes.is_empty() {
+        let _ = writeln!(out, "No differences in structure.");
+    } else {
+        let _ = writeln!(out, "{} difference(s):", changes.len());
+        for c in changes {
+            let id = if c.id.is_empty() {
+                String::new()
+            } else {
+                format!(" `{}`", c.id)
+            };
+            let _ = writeln!(out, "  {}{id}: {}", c.what, c.change);
+        }
+    }
+    out
+}
+
+/// How the records of a batch file place under two rule sets. Level
+/// indexes run over each rule set's levels, with one more for rejected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DataComparison {
+    /// Records from each old level (rows) to each new level (columns).
+    pub counts: Vec<Vec<u64>>,
+    /// Transitions whose level id changes, with their first few record ids.
+    pub moved: BTreeMap<(usize, usize), Vec<String>>,
+    /// Records whose crisis route changes, by (old, new) route: how many,
+    /// and the first few ids. A level can hide a crisis (residential either
+    /// way), so these are counted apart.
+    pub crisis: BTreeMap<(bool, bool), (u64, Vec<String>)>,
+    /// How many records change their flags.
+    pub flags_changed: u64,
+    /// The first few of them: id with the flags lost (`-`) and gained (`+`).
+    pub flag_examples: Vec<String>,
+}
+
+/// Examples kept per transition.
+const EXAMPLES: usize = 3;
+
+/// Score the batch CSV `data` with both rule sets and compare each record's
+/// placement.
+pub fn compare_data(
+    old: &RuleSet,
+    new: &RuleSet,
+    data: &Path,
+    id_column: &str,
+) -> Result<DataComparison, Error> {
+    let open = || {
+        File::open(data)
+            .map(BufReader::new)
+            .map_err(|source| Error::Read {
+                path: data.to_path_buf(),
+                source,
+            })
+    };
+    // Old placements first, then the new ones row by row beside them.
+    let mut before: Vec<Placement> = Vec::new();
+    batch::placements(old, open()?, id_column, |_, p| before.push(p))?;
+    let flag_ids = |r: &RuleSet, p: &Placement| -> Vec<String> {
+        p.flags.iter().map(|&f| r.flags[f].id.clone()).collect()
+    };
+    let rejected_old = old.levels.len();
+    let rejected_new = new.levels.len();
+    let mut out = DataComparison {
+        counts: vec![vec![0u64; rejected_new + 1]; rejected_old + 1],
+        moved: BTreeMap::new(),
+        crisis: BTreeMap::new(),
+        flags_changed: 0,
+        flag_examples: Vec::new(),
+    };
+    let mut row = 0usize;
+    batch::placements(new, open()?, id_column, |id, placement| {
+        let was = before.get(row);
+        let from = was.and_then(|p| p.level).unwrap_or(rejected_old);
+        let to = placement.level.unwrap_or(rejected_new);
+        if let Some(was) = was {
+            if was.crisis != placement.crisis {
+                let entry = out
+                    .crisis
+                    .entry((was.crisis, placement.crisis))
+                    .or_default();
+                entry.0 += 1;
+                if entry.1.len() < EXAMPLES {
+                    entry.1.push(id.to_string());
+                }
+            }
+            let (was, now) = (flag_ids(old, was), flag_ids(new, &placement));
+            if was != now {
+                out.flags_changed += 1;
+                if out.flag_examples.len() < EXAMPLES {
+                    let lost = was
+                        .iter()
+                        .filter(|f| !now.contains(f))
+                        .map(|f| format!("-{f}"));
+                    let gained = now
+                        .iter()
+                        .filter(|f| !was.contains(f))
+                        .map(|f| format!("+{f}"));
+                    let both: Vec<String> = lost.chain(gained).collect();
+                    out.flag_examples.push(format!("{id} ({})", both.join(" ")));
+                }
+            }
+        }
+        out.counts[from][to] += 1;
+        if old.levels.get(from).map(|l| &l.id) != new.levels.get(to).map(|l| &l.id) {
+            let list = out.moved.entry((from, to)).or_default();
+            if list.len() < EXAMPLES {
+                list.push(id.to_string());
+            }
+        }
+        row += 1;
+    })?;
+    Ok(out)
+}
+
+impl DataComparison {
+    /// Records read.
+    pub fn total(&self) -> u64 {
+        self.counts.iter().flatten().sum()
+    }
+
+    /// Records whose level changes.
+    pub fn moved_total(&self) -> u64 {
+        self.moved.keys().map(|&(f, t)| self.counts[f][t]).sum()
+    }
+
+    /// The comparison in words, as `rules diff --data` shows it after the
+    /// structural differences.
+    pub fn text(&self, old: &RuleSet, new: &RuleSet, data: &Path) -> String {
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "\n{} record(s) in {}: {} change level.",
+            self.total(),
+            data.display(),
+            self.moved_total()
+        );
+        let _ = writeln!(out, "{}", table::transition_table(old, new, &self.counts));
+        let name = |r: &RuleSet, i: usize| {
+            r.levels
+                .get(i)
+                .map_or("rejected".to_string(), |l| l.id.clone())
+        };
+        for ((from, to), ids) in &self.moved {
+            let _ = writeln!(
+                out,
+                "  {} -> {}: {} record(s), e.g. {}",
+                name(old, *from),
+                name(new, *to),
+                self.counts[*from][*to],
+                ids.join(", ")
+            );
+        }
+        let crisis_moved: u64 = self.crisis.values().map(|(n, _)| n).sum();
+        let _ = writeln!(out, "{crisis_moved} record(s) change the crisis route.");
+        for ((from, to), (n, ids)) in &self.crisis {
+            let _ = writeln!(
+                out,
+                "  crisis {from} -> {to}: {n} record(s), e.g. {}",
+                ids.join(", ")
+            );
+        }
+        let _ = writeln!(out, "{} record(s) change their flags.", self.flags_changed);
+        if !self.flag_examples.is_empty() {
+            let _ = writeln!(out, "  e.g. {}", self.flag_examples.join("; "));
+        }
+        out
+    }
 }

@@ -68,6 +68,29 @@ pub enum AnswerError {
     Column { column: String, reason: String },
 }
 
+/// Why a saved interview session cannot be resumed.
+#[derive(Debug, thiserror::Error)]
+pub enum SessionError {
+    #[error("cannot read session `{}`: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("session `{}` is not a carescreen session: {reason}", path.display())]
+    Invalid { path: PathBuf, reason: String },
+    #[error(
+        "session `{}` was started with rule set {name} {version} (sha256 {sha}…), not the one loaded now; \
+         resume it with the same rules (--rules), or start a new interview",
+        path.display()
+    )]
+    OtherRules {
+        path: PathBuf,
+        name: String,
+        version: String,
+        sha: String,
+    },
+}
+
 /// Errors that stop a command from running.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -100,8 +123,55 @@ pub enum Error {
     DuplicateColumn { column: String },
     #[error("input is empty: expected a header row")]
     EmptyInput,
+    /// Command-line misuse the argument parser cannot catch.
     #[error("{0}")]
     Usage(String),
+    #[error(
+        "the interview needs a terminal (stdin and stderr); to score answers from a file use \
+         `carescreen score FILE`"
+    )]
+    NoTerminal,
+    #[error(
+        "{} question(s) have no `{lang}` text (first: {}); they would be asked in English. \
+         Add the translations, or pass --allow-english",
+        questions.len(),
+        questions.iter().take(5).map(String::as_str).collect::<Vec<_>>().join(", ")
+    )]
+    UntranslatedQuestions {
+        lang: String,
+        /// Ids of the questions without a text in `lang`.
+        questions: Vec<String>,
+    },
+    #[error(transparent)]
+    Session(#[from] SessionError),
+    #[error(
+        "session `{}` already exists; continue it with --resume, or name another --session",
+        path.display()
+    )]
+    SessionExists { path: PathBuf },
+    /// The interview could not go on (not an interruption: its answers are saved).
+    #[error(
+        "the interview stopped: {source}; resume with: carescreen interview --resume {}",
+        session.display()
+    )]
+    InterviewStopped {
+        session: PathBuf,
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// Recording the disposition failed after the result was shown.
+    #[error("{source}")]
+    Disposition {
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// A finished interview's answers could not be scored.
+    #[error("{source}")]
+    Unscorable { id: String, source: AnswerError },
+    /// A record file for `explain` that is not a map of item ids to codes.
+    #[error("`{}` is not a map of item ids to codes: {reason}", path.display())]
+    NotARecord { path: PathBuf, reason: String },
+    /// A record file for `explain` whose answers do not fit the rule set.
+    #[error("`{}`: {source}", path.display())]
+    RecordAnswers { path: PathBuf, source: AnswerError },
     #[error("the note template cannot be used: {0}")]
     Template(String),
 }

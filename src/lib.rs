@@ -22,6 +22,7 @@ pub mod model;
 pub mod output;
 pub mod report;
 pub mod rules;
+pub mod rules_test;
 pub mod summary;
 
 pub use answers::Answers;

@@ -14,6 +14,7 @@
 //! The flow talks to a `Prompter`; `terminal.rs` is the dialoguer one,
 //! tests use a scripted one. The flow never prints.
 
+pub mod command;
 pub mod session;
 pub mod terminal;
 

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Replaced;
 use crate::answers::Answers;
+pub use crate::error::SessionError;
 use crate::model::RuleSet;
 
 const FORMAT: u32 = 1;
@@ -41,28 +42,6 @@ struct ReplacedEntry {
     code: i64,
     /// Id of the item whose answer hid it.
     hidden_by: Option<String>,
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum SessionError {
-    #[error("cannot read session `{}`: {source}", path.display())]
-    Read {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    #[error("session `{}` is not a carescreen session: {reason}", path.display())]
-    Invalid { path: PathBuf, reason: String },
-    #[error(
-        "session `{}` was started with rule set {name} {version} (sha256 {sha}…), not the one loaded now; \
-         resume it with the same rules (--rules), or start a new interview",
-        path.display()
-    )]
-    OtherRules {
-        path: PathBuf,
-        name: String,
-        version: String,
-        sha: String,
-    },
 }
 
 /// Where a new session is saved by default: the user's data folder.

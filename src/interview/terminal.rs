@@ -31,6 +31,12 @@ impl TerminalPrompter {
         }
     }
 
+    /// Show the cursor again after a prompt was left without finishing
+    /// (Ctrl-C), wherever that happens.
+    pub fn show_cursor() {
+        let _ = Term::stderr().show_cursor();
+    }
+
     fn line(&self, text: &str) -> Result<(), Stop> {
         self.term.write_line(text).map_err(Stop::Io)
     }

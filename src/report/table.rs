@@ -126,6 +126,58 @@ impl<'a> SummaryView<'a> {
     }
 }
 
+/// The lines a batch run ends with on stderr, before its summary: crisis
+/// rows and risk in rejected rows always (even with `quiet`), then what
+/// was ignored, kept for safety or rejected.
+pub fn run_notices(summary: &Summary, quiet: bool) -> Vec<String> {
+    let mut out = Vec::new();
+    if summary.crisis > 0 {
+        out.push(format!(
+            "{} row(s) need an emergency evaluation now: ids {}",
+            summary.crisis,
+            summary.crisis_list()
+        ));
+    }
+    if summary.rejected_with_flags > 0 {
+        out.push(format!(
+            "warning: {} rejected row(s) already raise risk flags from the answers given; \
+             see their `flags` and `error` columns and review them today",
+            summary.rejected_with_flags
+        ));
+    }
+    if quiet {
+        return out;
+    }
+    if !summary.ignored_columns.is_empty() {
+        out.push(format!(
+            "note: ignored input columns that are not items: {}",
+            summary.ignored_columns.join(", ")
+        ));
+    }
+    if summary.hidden_values_kept > 0 {
+        out.push(format!(
+            "warning: {} row(s) gave answers to questions skip logic hides that raise safety flags \
+             or ask for a question again; they are not scored but count for safety (see the \
+             `warnings` column)",
+            summary.hidden_values_kept
+        ));
+    }
+    if summary.hidden_values_ignored > 0 {
+        out.push(format!(
+            "note: {} row(s) gave answers to questions skip logic hides; those answers were ignored \
+             (JSON Lines output and the note name them)",
+            summary.hidden_values_ignored
+        ));
+    }
+    if summary.rejected > 0 {
+        out.push(format!(
+            "warning: {} of {} rows rejected; the `error` column says which column and why",
+            summary.rejected, summary.rows
+        ));
+    }
+    out
+}
+
 /// An assessment as a table: crisis first, then level, flags, scales and
 /// ratings. Risk is spelt out in words, never shown by colour alone.
 pub fn result_table(rules: &RuleSet, a: &Assessment) -> String {
