@@ -2,8 +2,9 @@
 //!
 //! Each problem names its file and YAML path. Nothing downstream re-checks
 //! what is checked here: resolved references, band coverage, unique ids and
-//! codes, skip logic that looks only backwards, reachable levels, and a note
-//! template that renders.
+//! codes, skip logic that looks only backwards and reachable levels. The
+//! checks that need the renderers (output columns, the note template) are
+//! the rule-set tooling's, in `check`.
 
 use std::collections::HashMap;
 
@@ -15,7 +16,7 @@ use crate::error::{Diagnostic, Place};
 use crate::model::{
     Band, ChoiceOption, Cmp, Condition, Feature, Flag, Grade, Instrument, Item, ItemKind, Level,
     MissingRule, Origin, Paths, PlacementRule, Rating, Resource, RuleSet, Scale, Severity, Show,
-    Subject, Urgency,
+    Subject, TextPlace, Urgency, Written,
 };
 
 const FORMAT_VERSION: u32 = 1;
@@ -40,63 +41,32 @@ pub(super) fn validate(
         lang: lang.to_string(),
         translations: crate::model::Translations::default(),
     };
-    let rules = v.rule_set(files, sha256);
-    if v.diags.is_empty() {
-        if let Some(rules) = rules {
-            let mut columns: Vec<String> = Vec::new();
-            for column in crate::report::row::header(&rules, "id") {
-                if columns.contains(&column) {
-                    v.error(
-                        &files[0].0,
-                        "",
-                        "column-clash",
-                        format!("two outputs would both be named `{column}`"),
-                        Some("rename the scale or rating: `<scale>_score`, `<scale>_band` and each rating id are output columns".into()),
-                    );
-                }
-                columns.push(column);
-            }
-            if !v.diags.is_empty() {
-                return Err(v.diags);
-            }
-            if let Err((key, err)) = crate::report::note::check_template(&rules) {
-                let markdown = key == "note_markdown";
-                let at = files
-                    .iter()
-                    .position(|(_, raw)| {
-                        if markdown {
-                            raw.note_markdown.is_some()
-                        } else {
-                            raw.note_template.is_some()
-                        }
-                    })
-                    .unwrap_or(0);
-                let start = texts.get(at).and_then(|t| template_start(t, key));
-                let place = match (err.line, start) {
-                    (Some(line), Some(start)) => Place::LineCol(start + line, 1),
-                    _ => Place::Path(key.into()),
-                };
-                v.diags.push(Diagnostic {
-                    code: "template",
-                    message: format!(
-                        "{}: {}",
-                        if markdown {
-                            "Markdown note template"
-                        } else {
-                            "note template"
-                        },
-                        err.message
-                    ),
-                    file: files[at].0.clone(),
-                    place,
-                    help: None,
-                });
-                return Err(v.diags);
-            }
-            return Ok(rules);
-        }
+    let mut rules = v.rule_set(files, sha256);
+    if !v.diags.is_empty() {
+        return Err(v.diags);
     }
-    Err(v.diags)
+    if let Some(rules) = &mut rules {
+        rules.written = written(files, texts);
+    }
+    rules.ok_or(v.diags)
+}
+
+/// Where the main file and the note templates are (the first file that
+/// defines a template; validation reports any other).
+fn written(files: &[(String, RawFile)], texts: &[String]) -> Written {
+    let place = |key: &str, defines: fn(&RawFile) -> bool| {
+        let at = files.iter().position(|(_, raw)| defines(raw))?;
+        Some(TextPlace {
+            file: files[at].0.clone(),
+            before: texts.get(at).and_then(|t| template_start(t, key)),
+        })
+    };
+    Written {
+        main_file: files.first().map(|(name, _)| name.clone()).unwrap_or_default(),
+        note_template: place("note_template", |raw| raw.note_template.is_some())
+            .unwrap_or_default(),
+        note_markdown: place("note_markdown", |raw| raw.note_markdown.is_some()),
+    }
 }
 
 /// The file line just before a block-scalar `note_template: |` body starts
@@ -360,6 +330,7 @@ impl Validator {
             resources,
             note_template: note_template?,
             note_markdown,
+            written: Written::default(),
         };
         rule_set.compiled = crate::model::Compiled::of(&rule_set);
         rule_set.cases = self.cases(files, &rule_set);
