@@ -10,7 +10,7 @@
 use crate::error::{Diagnostic, Error, Place};
 use crate::model::{RuleSet, TextPlace};
 use crate::report::{note, row};
-use crate::rules::{self, RulesSource};
+use crate::rules::{self, Problem, RulesSource};
 
 /// Load, validate and check a rule set, its texts in English.
 pub fn load(source: &RulesSource) -> Result<RuleSet, Error> {
@@ -60,13 +60,10 @@ fn problems(rules: &RuleSet) -> Vec<Diagnostic> {
     let mut columns: Vec<String> = Vec::new();
     for column in row::header(rules, "id") {
         if columns.contains(&column) {
-            diags.push(Diagnostic {
-                code: "column-clash",
-                message: format!("two outputs would both be named `{column}`"),
-                file: rules.written.main_file.clone(),
-                place: Place::Path(String::new()),
-                help: Some("rename the scale or rating: `<scale>_score`, `<scale>_band` and each rating id are output columns".into()),
-            });
+            let problem = Problem::ColumnClash {
+                column: column.clone(),
+            };
+            diags.push(problem.at(&rules.written.main_file, Place::Path(String::new())));
         }
         columns.push(column);
     }
@@ -79,21 +76,11 @@ fn problems(rules: &RuleSet) -> Vec<Diagnostic> {
             (true, Some(at)) => at,
             _ => &rules.written.note_template,
         };
-        diags.push(Diagnostic {
-            code: "template",
-            message: format!(
-                "{}: {}",
-                if markdown {
-                    "Markdown note template"
-                } else {
-                    "note template"
-                },
-                err.message
-            ),
-            file: written.file.clone(),
-            place: template_place(written, key, err.line),
-            help: None,
-        });
+        let problem = Problem::Template {
+            markdown,
+            message: err.message,
+        };
+        diags.push(problem.at(&written.file, template_place(written, key, err.line)));
     }
     diags
 }

@@ -79,64 +79,164 @@ pub(crate) const FORMAT_VERSION: u32 = 1;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Problem {
     /// The YAML parser's message, its location removed.
-    Syntax { message: String },
-    IncludeUnreadable { message: String },
-    UnsupportedFormatVersion { found: u32 },
+    Syntax {
+        message: String,
+    },
+    IncludeUnreadable {
+        message: String,
+    },
+    UnsupportedFormatVersion {
+        found: u32,
+    },
     MissingFormatVersion,
-    MissingMainKey { key: &'static str },
-    MainFileOnly { key: &'static str },
+    MissingMainKey {
+        key: &'static str,
+    },
+    MainFileOnly {
+        key: &'static str,
+    },
     NoLevels,
     /// `placement` or `note_template`.
-    NoSection { key: &'static str },
-    DuplicateSection { key: &'static str, first: String },
-    BadId { what: &'static str, id: String },
-    DuplicateId { what: &'static str, id: String },
+    NoSection {
+        key: &'static str,
+    },
+    DuplicateSection {
+        key: &'static str,
+        first: String,
+    },
+    BadId {
+        what: &'static str,
+        id: String,
+    },
+    DuplicateId {
+        what: &'static str,
+        id: String,
+    },
     BlankText,
-    BadLanguage { lang: String },
+    BadLanguage {
+        lang: String,
+    },
     MissingEnglish,
     EmptyInstrument,
-    ItemNumberOutOfRange { value: i64 },
-    KeyNotForType { key: &'static str, kind: &'static str },
+    ItemNumberOutOfRange {
+        value: i64,
+    },
+    KeyNotForType {
+        key: &'static str,
+        kind: &'static str,
+    },
     ChoiceWithoutOptions,
     NoOptions,
-    DuplicateOptionCode { code: i64, item: String },
-    MinAboveMax { min: i64, max: i64 },
+    DuplicateOptionCode {
+        code: i64,
+        item: String,
+    },
+    MinAboveMax {
+        min: i64,
+        max: i64,
+    },
     IntegerWithoutBounds,
-    RequiredOnScoredItem { item: String },
+    RequiredOnScoredItem {
+        item: String,
+    },
     RequiredOnInfoItem,
-    ImpliedGate { item: String },
-    ItemListedTwice { item: String },
-    NothingToScore { item: String },
+    ImpliedGate {
+        item: String,
+    },
+    ItemListedTwice {
+        item: String,
+    },
+    NothingToScore {
+        item: String,
+    },
     EmptyScale,
-    ScaleRange { min: i64, max: i64, low: i64, high: i64 },
-    ScaleTotalOutOfRange { value: i64 },
+    ScaleRange {
+        min: i64,
+        max: i64,
+        low: i64,
+        high: i64,
+    },
+    ScaleTotalOutOfRange {
+        value: i64,
+    },
     ProrateMixedItems,
     ProrateWithoutSettings,
     ProrateSettingsWithoutProrate,
-    NeverNotInScale { item: String },
-    NothingToProrateFrom { max_missing: u32 },
-    BandMinAboveMax { band: String, min: i64, max: i64 },
+    NeverNotInScale {
+        item: String,
+    },
+    NothingToProrateFrom {
+        max_missing: u32,
+    },
+    BandMinAboveMax {
+        band: String,
+        min: i64,
+        max: i64,
+    },
     NoBands,
-    BandGap { low: i64, high: i64 },
-    BandBelowMinimum { band: String, start: i64, min: i64 },
-    BandOverlap { band: String, at: i64 },
-    BandAboveMaximum { band: String, end: i64, max: i64 },
+    BandGap {
+        low: i64,
+        high: i64,
+    },
+    BandBelowMinimum {
+        band: String,
+        start: i64,
+        min: i64,
+    },
+    BandOverlap {
+        band: String,
+        at: i64,
+    },
+    BandAboveMaximum {
+        band: String,
+        end: i64,
+        max: i64,
+    },
     /// `what` is `rating` or `domain`.
-    TooFewGrades { what: &'static str },
+    TooFewGrades {
+        what: &'static str,
+    },
     WhenOnBaseline,
     GradeWithoutWhen,
-    UrgencyWithoutNextStep { flag: String },
-    NextStepWithoutUrgency { flag: String },
-    CrisisNotNow { flag: String },
-    CrisisNotSafetyCritical { flag: String },
-    ShowFlagsWithoutFlags { resource: String },
-    FlagsWithoutShowFlags { resource: String },
+    UrgencyWithoutNextStep {
+        flag: String,
+    },
+    NextStepWithoutUrgency {
+        flag: String,
+    },
+    CrisisNotNow {
+        flag: String,
+    },
+    CrisisNotSafetyCritical {
+        flag: String,
+    },
+    ShowFlagsWithoutFlags {
+        resource: String,
+    },
+    FlagsWithoutShowFlags {
+        resource: String,
+    },
     NoResources,
-    UnreachableLevel { level: String },
-    SafetyItemNotRequired { flag: String, item: String },
-    SafetyItemMayBeMissing { flag: String, item: String, scale: String },
-    SafetyScaleMayHaveNoScore { flag: String, scale: String },
-    SafetyReadsSkippedScale { flag: String, scale: String },
+    UnreachableLevel {
+        level: String,
+    },
+    SafetyItemNotRequired {
+        flag: String,
+        item: String,
+    },
+    SafetyItemMayBeMissing {
+        flag: String,
+        item: String,
+        scale: String,
+    },
+    SafetyScaleMayHaveNoScore {
+        flag: String,
+        scale: String,
+    },
+    SafetyReadsSkippedScale {
+        flag: String,
+        scale: String,
+    },
     /// `what` is the kind of thing (`item`, `level`, …); `suggestion` a
     /// known id close to the unknown one.
     UnknownReference {
@@ -151,38 +251,88 @@ pub enum Problem {
         suggestion: Option<String>,
     },
     ConditionNamesNothing,
-    ConditionMixes { keys: Vec<String> },
-    ComparisonOnCombinator { subject: &'static str, ops: Vec<String> },
-    NoComparison { subject: &'static str },
-    SeveralComparisons { ops: Vec<String> },
-    EmptyCombinator { key: &'static str },
+    ConditionMixes {
+        keys: Vec<String>,
+    },
+    ComparisonOnCombinator {
+        subject: &'static str,
+        ops: Vec<String>,
+    },
+    NoComparison {
+        subject: &'static str,
+    },
+    SeveralComparisons {
+        ops: Vec<String>,
+    },
+    EmptyCombinator {
+        key: &'static str,
+    },
     EmptyIn,
     FlagsNotHere,
     /// `subject` is `scale` or `band`.
-    ScalesNotHere { subject: &'static str },
+    ScalesNotHere {
+        subject: &'static str,
+    },
     RatingsNotHere,
     DomainsNotHere,
-    ForwardReference { item: String },
-    ComparedValueOutOfRange { value: i64 },
-    ExpectedNumber { found: String },
-    ExpectedId { ids: Vec<String>, found: i64 },
-    ComparedItemTakesNoAnswer { item: String },
-    AtLeastNeverHolds { value: i64, item: String, high: i64 },
-    AtMostNeverHolds { value: i64, item: String, low: i64 },
-    NotAnAnswerCode { code: i64, item: String },
-    CaseAnswerCode { code: i64, item: String },
+    ForwardReference {
+        item: String,
+    },
+    ComparedValueOutOfRange {
+        value: i64,
+    },
+    ExpectedNumber {
+        found: String,
+    },
+    ExpectedId {
+        ids: Vec<String>,
+        found: i64,
+    },
+    ComparedItemTakesNoAnswer {
+        item: String,
+    },
+    AtLeastNeverHolds {
+        value: i64,
+        item: String,
+        high: i64,
+    },
+    AtMostNeverHolds {
+        value: i64,
+        item: String,
+        low: i64,
+    },
+    NotAnAnswerCode {
+        code: i64,
+        item: String,
+    },
+    CaseAnswerCode {
+        code: i64,
+        item: String,
+    },
     CaseRejectedForStandsAlone,
-    CaseChecksNothing { case: String },
+    CaseChecksNothing {
+        case: String,
+    },
     UnknownBandOfScale {
         band: String,
         scale: String,
         suggestion: Option<String>,
     },
-    UnknownGradeOwner { id: String },
-    UnknownGrade { grade: String, of: String },
-    ColumnClash { column: String },
+    UnknownGradeOwner {
+        id: String,
+    },
+    UnknownGrade {
+        grade: String,
+        of: String,
+    },
+    ColumnClash {
+        column: String,
+    },
     /// The renderer's message; `markdown` for the Markdown template.
-    Template { markdown: bool, message: String },
+    Template {
+        markdown: bool,
+        message: String,
+    },
 }
 
 impl Problem {
@@ -227,9 +377,7 @@ impl Problem {
             | P::NothingToProrateFrom { .. }
             | P::BandMinAboveMax { .. }
             | P::ComparedValueOutOfRange { .. } => Code::BadRange,
-            P::NothingToScore { .. } | P::ComparedItemTakesNoAnswer { .. } => {
-                Code::UnscorableItem
-            }
+            P::NothingToScore { .. } | P::ComparedItemTakesNoAnswer { .. } => Code::UnscorableItem,
             P::ScaleRange { .. } => Code::ScaleRange,
             P::ProrateMixedItems => Code::ProrateMixedItems,
             P::NeverNotInScale { .. } => Code::NotInScale,
@@ -267,9 +415,7 @@ impl Problem {
             P::ExpectedNumber { .. } => Code::ExpectedNumber,
             P::ExpectedId { .. } => Code::ExpectedId,
             P::NotAnAnswerCode { .. } => Code::NotAnAnswerCode,
-            P::AtLeastNeverHolds { .. } | P::AtMostNeverHolds { .. } => {
-                Code::ImpossibleComparison
-            }
+            P::AtLeastNeverHolds { .. } | P::AtMostNeverHolds { .. } => Code::ImpossibleComparison,
             P::CaseAnswerCode { .. } => Code::CaseAnswerCode,
             P::CaseRejectedForStandsAlone | P::CaseChecksNothing { .. } => Code::BadCase,
             P::ColumnClash { .. } => Code::ColumnClash,
@@ -577,6 +723,9 @@ mod tests {
             .map(|c| c.as_str())
             .filter(|c| !readme.contains(&format!("| `{c}` |")))
             .collect();
-        assert!(missing.is_empty(), "codes missing in rules/README.md: {missing:?}");
+        assert!(
+            missing.is_empty(),
+            "codes missing in rules/README.md: {missing:?}"
+        );
     }
 }

@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 
+use super::super::problem::Problem;
 use super::super::raw::RawFile;
 use super::{closest, gather, Validator};
 use crate::model::{Origin, RuleSet};
@@ -21,9 +22,10 @@ impl Validator {
                 self.error(
                     file,
                     &format!("{path}.id"),
-                    "duplicate-id",
-                    format!("duplicate case id `{}`", raw.id),
-                    None,
+                    Problem::DuplicateId {
+                        what: "case",
+                        id: raw.id.clone(),
+                    },
                 );
             }
             let mut answers = Vec::new();
@@ -37,9 +39,10 @@ impl Validator {
                         self.error(
                             file,
                             &at,
-                            "bad-value",
-                            format!("{code} is not an answer code of item `{id}`"),
-                            None,
+                            Problem::CaseAnswerCode {
+                                code: *code,
+                                item: id.clone(),
+                            },
                         );
                     }
                 }
@@ -59,19 +62,15 @@ impl Validator {
                 self.error(
                     file,
                     &format!("{path}.expect"),
-                    "bad-case",
-                    "`rejected_for` stands alone: a rejected record has no other result".into(),
-                    None,
+                    Problem::CaseRejectedForStandsAlone,
                 );
             } else if e.rejected_for.is_none() && named == 0 {
                 self.error(
                     file,
                     &format!("{path}.expect"),
-                    "bad-case",
-                    format!("case `{}` checks nothing", raw.id),
-                    Some(
-                        "name a level, crisis, flags, scores, bands, grades or rejected_for".into(),
-                    ),
+                    Problem::CaseChecksNothing {
+                        case: raw.id.clone(),
+                    },
                 );
             }
             let at = |key: &str| format!("{path}.expect.{key}");
@@ -120,14 +119,15 @@ impl Validator {
                     None => {
                         let known: Vec<String> =
                             rules.scales[s].bands.iter().map(|b| b.id.clone()).collect();
-                        let help =
-                            closest(band, known.iter()).map(|c| format!("did you mean `{c}`?"));
+                        let suggestion = closest(band, known.iter()).cloned();
                         self.error(
                             file,
                             &place,
-                            "unknown-reference",
-                            format!("unknown band `{band}` of scale `{id}`"),
-                            help,
+                            Problem::UnknownBandOfScale {
+                                band: band.clone(),
+                                scale: id.clone(),
+                                suggestion,
+                            },
                         );
                     }
                 }
@@ -138,13 +138,7 @@ impl Validator {
                     (Some(&r), _) => (GradeOf::Rating(r), &rules.ratings[r].grades),
                     (None, Some(&d)) => (GradeOf::Domain(d), &rules.domains[d].grades),
                     (None, None) => {
-                        self.error(
-                            file,
-                            &place,
-                            "unknown-reference",
-                            format!("unknown rating or domain `{id}`"),
-                            None,
-                        );
+                        self.error(file, &place, Problem::UnknownGradeOwner { id: id.clone() });
                         continue;
                     }
                 };
@@ -153,9 +147,10 @@ impl Validator {
                     None => self.error(
                         file,
                         &place,
-                        "unknown-reference",
-                        format!("unknown grade `{grade}` of `{id}`"),
-                        None,
+                        Problem::UnknownGrade {
+                            grade: grade.clone(),
+                            of: id.clone(),
+                        },
                     ),
                 }
             }

@@ -1,8 +1,9 @@
 //! Conditions: one subject and one comparison, every id known and allowed
 //! where the condition stands, compared codes valid for the item.
 
+use super::super::problem::Problem;
 use super::super::raw::{RawCondition, RawScalar};
-use super::{closest, join_keys, ItemCodes, Scope, Validator, MAX_MAGNITUDE};
+use super::{closest, keys, ItemCodes, Scope, Validator, MAX_MAGNITUDE};
 use crate::model::{Cmp, Condition, Subject};
 
 impl Validator {
@@ -39,24 +40,12 @@ impl Validator {
         ];
         let ops_set: Vec<&str> = ops.iter().filter(|(_, on)| *on).map(|(k, _)| *k).collect();
         let [subject] = set.as_slice() else {
-            let message = if set.is_empty() {
-                "condition names nothing to test".to_string()
+            let problem = if set.is_empty() {
+                Problem::ConditionNamesNothing
             } else {
-                format!(
-                    "condition mixes {}; use `all` or `any` to combine",
-                    join_keys(&set)
-                )
+                Problem::ConditionMixes { keys: keys(&set) }
             };
-            self.error(
-                file,
-                path,
-                "bad-condition",
-                message,
-                Some(
-                    "a condition is one of: all, any, not, item, scale, band, rating, domain, flag"
-                        .into(),
-                ),
-            );
+            self.error(file, path, problem);
             return None;
         };
         let combinator = matches!(*subject, "all" | "any" | "not" | "flag");
@@ -64,32 +53,29 @@ impl Validator {
             self.error(
                 file,
                 path,
-                "bad-condition",
-                format!(
-                    "`{subject}` takes no comparison, found {}",
-                    join_keys(&ops_set)
-                ),
-                None,
+                Problem::ComparisonOnCombinator {
+                    subject,
+                    ops: keys(&ops_set),
+                },
             );
             return None;
         }
-        let list = |v: &mut Self, conds: &[RawCondition], key: &str| -> Option<Vec<Condition>> {
-            if conds.is_empty() {
-                v.error(
-                    file,
-                    &format!("{path}.{key}"),
-                    "empty-list",
-                    format!("`{key}` needs at least one condition"),
-                    None,
-                );
-            }
-            let resolved: Vec<Option<Condition>> = conds
-                .iter()
-                .enumerate()
-                .map(|(i, c)| v.condition(file, &format!("{path}.{key}[{i}]"), c, scope))
-                .collect();
-            resolved.into_iter().collect()
-        };
+        let list =
+            |v: &mut Self, conds: &[RawCondition], key: &'static str| -> Option<Vec<Condition>> {
+                if conds.is_empty() {
+                    v.error(
+                        file,
+                        &format!("{path}.{key}"),
+                        Problem::EmptyCombinator { key },
+                    );
+                }
+                let resolved: Vec<Option<Condition>> = conds
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| v.condition(file, &format!("{path}.{key}[{i}]"), c, scope))
+                    .collect();
+                resolved.into_iter().collect()
+            };
         match *subject {
             "all" => {
                 return list(self, raw.all.as_deref().unwrap_or_default(), "all")
@@ -108,13 +94,7 @@ impl Validator {
             "flag" => {
                 let id = raw.flag.as_deref()?;
                 if !scope.flags {
-                    self.error(
-                        file,
-                        &format!("{path}.flag"),
-                        "bad-reference",
-                        "flags cannot be referred to here".into(),
-                        None,
-                    );
+                    self.error(file, &format!("{path}.flag"), Problem::FlagsNotHere);
                     return None;
                 }
                 return self
@@ -127,16 +107,13 @@ impl Validator {
             self.error(
                 file,
                 path,
-                "bad-condition",
                 if ops_set.is_empty() {
-                    format!("`{subject}` needs a comparison: eq, at_least, at_most or in")
+                    Problem::NoComparison { subject }
                 } else {
-                    format!(
-                        "condition has several comparisons ({}); use `all` to combine",
-                        join_keys(&ops_set)
-                    )
+                    Problem::SeveralComparisons {
+                        ops: keys(&ops_set),
+                    }
                 },
-                None,
             );
             return None;
         };
@@ -149,9 +126,9 @@ impl Validator {
                     self.error(
                         file,
                         &subject_path,
-                        "forward-reference",
-                        format!("skip logic may only look at earlier items; `{id}` is not asked before this one"),
-                        None,
+                        Problem::ForwardReference {
+                            item: id.to_string(),
+                        },
                     );
                     return None;
                 }
@@ -159,13 +136,7 @@ impl Validator {
             }
             "scale" | "band" => {
                 if !scope.scales {
-                    self.error(
-                        file,
-                        &subject_path,
-                        "bad-reference",
-                        format!("a {subject} cannot be referred to here"),
-                        None,
-                    );
+                    self.error(file, &subject_path, Problem::ScalesNotHere { subject });
                     return None;
                 }
                 let id = if *subject == "scale" {
@@ -185,13 +156,7 @@ impl Validator {
             }
             "rating" => {
                 if !scope.ratings {
-                    self.error(
-                        file,
-                        &subject_path,
-                        "bad-reference",
-                        "ratings cannot be referred to here".into(),
-                        None,
-                    );
+                    self.error(file, &subject_path, Problem::RatingsNotHere);
                     return None;
                 }
                 let index = self.resolve(
@@ -214,13 +179,7 @@ impl Validator {
             }
             _ => {
                 if !scope.domains {
-                    self.error(
-                        file,
-                        &subject_path,
-                        "bad-reference",
-                        "domains cannot be referred to here".into(),
-                        None,
-                    );
+                    self.error(file, &subject_path, Problem::DomainsNotHere);
                     return None;
                 }
                 let index = self.resolve(
@@ -246,36 +205,26 @@ impl Validator {
         let value = |v: &mut Self, scalar: &RawScalar, at: &str| -> Option<i64> {
             match (&grades, scalar) {
                 (None, RawScalar::Int(n)) if n.unsigned_abs() > MAX_MAGNITUDE.unsigned_abs() => {
-                    v.error(
-                        file,
-                        at,
-                        "bad-range",
-                        format!("{n} is out of range: compared values lie within ±{MAX_MAGNITUDE}"),
-                        None,
-                    );
+                    v.error(file, at, Problem::ComparedValueOutOfRange { value: *n });
                     None
                 }
                 (None, RawScalar::Int(n)) => Some(*n),
                 (None, RawScalar::Id(s)) => {
-                    v.error(
-                        file,
-                        at,
-                        "bad-value",
-                        format!("expected a number, found `{s}`"),
-                        None,
-                    );
+                    v.error(file, at, Problem::ExpectedNumber { found: s.clone() });
                     None
                 }
                 (Some(ids), RawScalar::Id(s)) => match ids.iter().position(|g| g == s) {
                     Some(i) => Some(i as i64),
                     None => {
-                        let help = closest(s, ids.iter()).map(|c| format!("did you mean `{c}`?"));
+                        let suggestion = closest(s, ids.iter()).cloned();
                         v.error(
                             file,
                             at,
-                            "unknown-reference",
-                            format!("unknown {subject} value `{s}`"),
-                            help,
+                            Problem::UnknownValue {
+                                subject,
+                                value: s.clone(),
+                                suggestion,
+                            },
                         );
                         None
                     }
@@ -284,9 +233,10 @@ impl Validator {
                     v.error(
                         file,
                         at,
-                        "bad-value",
-                        format!("expected one of {}, found {n}", join_keys(ids)),
-                        None,
+                        Problem::ExpectedId {
+                            ids: ids.clone(),
+                            found: *n,
+                        },
                     );
                     None
                 }
@@ -299,13 +249,7 @@ impl Validator {
             _ => {
                 let raw_list = raw.one_of.as_ref()?;
                 if raw_list.is_empty() {
-                    self.error(
-                        file,
-                        &op_path,
-                        "empty-list",
-                        "`in` needs at least one value".into(),
-                        None,
-                    );
+                    self.error(file, &op_path, Problem::EmptyIn);
                 }
                 let values: Vec<Option<i64>> = raw_list
                     .iter()
@@ -330,9 +274,7 @@ impl Validator {
             self.error(
                 file,
                 path,
-                "unscorable-item",
-                format!("item `{id}` takes no answer"),
-                None,
+                Problem::ComparedItemTakesNoAnswer { item: id.clone() },
             );
             return;
         }
@@ -348,15 +290,21 @@ impl Validator {
             Cmp::Eq(v) => vec![*v],
             Cmp::In(vs) => vs.clone(),
             Cmp::AtLeast(v) if *v > high => {
-                let message =
-                    format!("`at_least: {v}` can never hold: the highest code of `{id}` is {high}");
-                self.error(file, path, "bad-value", message, None);
+                let problem = Problem::AtLeastNeverHolds {
+                    value: *v,
+                    item: id.clone(),
+                    high,
+                };
+                self.error(file, path, problem);
                 return;
             }
             Cmp::AtMost(v) if *v < low => {
-                let message =
-                    format!("`at_most: {v}` can never hold: the lowest code of `{id}` is {low}");
-                self.error(file, path, "bad-value", message, None);
+                let problem = Problem::AtMostNeverHolds {
+                    value: *v,
+                    item: id.clone(),
+                    low,
+                };
+                self.error(file, path, problem);
                 return;
             }
             Cmp::AtLeast(_) | Cmp::AtMost(_) => return,
@@ -371,9 +319,10 @@ impl Validator {
                 self.error(
                     file,
                     path,
-                    "bad-value",
-                    format!("{v} is not an answer code of item `{id}`"),
-                    None,
+                    Problem::NotAnAnswerCode {
+                        code: v,
+                        item: id.clone(),
+                    },
                 );
             }
         }

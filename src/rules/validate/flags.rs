@@ -1,5 +1,6 @@
 //! Flags: severity, crisis, urgency and next steps.
 
+use super::super::problem::Problem;
 use super::super::raw::{RawFile, RawSeverity, RawUrgency};
 use super::{gather, Scope, Validator};
 use crate::model::{Condition, Flag, Origin, Severity, Urgency};
@@ -38,37 +39,29 @@ impl Validator {
             // A crisis flag is urgent now; without its own next step the
             // tool's emergency-evaluation wording is used.
             if !raw.crisis && raw.urgency.is_some() != next_step.is_some() {
-                let (key, message) = match raw.urgency {
-                    Some(_) => ("urgency", "an urgent flag needs a `next_step`"),
-                    None => (
-                        "next_step",
-                        "a `next_step` needs an `urgency` (`now` or `today`)",
-                    ),
+                let flag = raw.id.clone();
+                let (key, problem) = match raw.urgency {
+                    Some(_) => ("urgency", Problem::UrgencyWithoutNextStep { flag }),
+                    None => ("next_step", Problem::NextStepWithoutUrgency { flag }),
                 };
-                self.error(
-                    file,
-                    &format!("{path}.{key}"),
-                    "flag-next-step",
-                    format!("flag `{}`: {message}", raw.id),
-                    Some("the note's next step is the most urgent flag's".into()),
-                );
+                self.error(file, &format!("{path}.{key}"), problem);
             }
             if raw.crisis && raw.urgency == Some(RawUrgency::Today) {
                 self.error(
                     file,
                     &format!("{path}.urgency"),
-                    "flag-next-step",
-                    format!("crisis flag `{}` must have `urgency: now`", raw.id),
-                    Some("the crisis route is an emergency evaluation now".into()),
+                    Problem::CrisisNotNow {
+                        flag: raw.id.clone(),
+                    },
                 );
             }
             if raw.crisis && (!raw.safety || raw.severity != RawSeverity::Critical) {
                 self.error(
                     file,
                     &format!("{path}.crisis"),
-                    "crisis-flag",
-                    format!("crisis flag `{}` must be `safety: true` and `severity: critical`", raw.id),
-                    Some("crisis means acute risk to self or others; use `min_level` for other urgent needs".into()),
+                    Problem::CrisisNotSafetyCritical {
+                        flag: raw.id.clone(),
+                    },
                 );
             }
             out.push(Flag {

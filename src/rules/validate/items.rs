@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 
+use super::super::problem::Problem;
 use super::super::raw::{RawFile, RawItem, RawItemType};
 use super::{gather, type_name, ItemCodes, Located, Scope, Validator, MAX_MAGNITUDE};
 use crate::model::{ChoiceOption, Cmp, Condition, Instrument, Item, ItemKind, Subject};
@@ -22,19 +23,14 @@ impl Validator {
                 self.error(
                     file,
                     &format!("{path}.id"),
-                    "duplicate-id",
-                    format!("duplicate instrument id `{}`", instrument.id),
-                    None,
+                    Problem::DuplicateId {
+                        what: "instrument",
+                        id: instrument.id.clone(),
+                    },
                 );
             }
             if instrument.items.is_empty() {
-                self.error(
-                    file,
-                    &format!("{path}.items"),
-                    "empty-list",
-                    "instrument has no items".into(),
-                    None,
-                );
+                self.error(file, &format!("{path}.items"), Problem::EmptyInstrument);
             }
             let start = items.len();
             for (j, item) in instrument.items.iter().enumerate() {
@@ -117,13 +113,7 @@ impl Validator {
         numbers.extend(item.max.map(|v| (format!("{path}.max"), v)));
         for (at, value) in numbers {
             if value.unsigned_abs() > MAX_MAGNITUDE.unsigned_abs() {
-                self.error(
-                    file,
-                    &at,
-                    "bad-range",
-                    format!("{value} is out of range: codes, scores and bounds lie within ±{MAX_MAGNITUDE}"),
-                    None,
-                );
+                self.error(file, &at, Problem::ItemNumberOutOfRange { value });
             }
         }
         let present = [
@@ -142,35 +132,21 @@ impl Validator {
                 self.error(
                     file,
                     &format!("{path}.{key}"),
-                    "misplaced-key",
-                    format!(
-                        "`{key}` does not apply to an item of type `{}`",
-                        type_name(item.kind)
-                    ),
-                    None,
+                    Problem::KeyNotForType {
+                        key,
+                        kind: type_name(item.kind),
+                    },
                 );
             }
         }
         match item.kind {
             RawItemType::Choice => {
                 let Some(options) = &item.options else {
-                    self.error(
-                        file,
-                        path,
-                        "missing-key",
-                        "a `choice` item needs `options`".into(),
-                        None,
-                    );
+                    self.error(file, path, Problem::ChoiceWithoutOptions);
                     return ItemKind::Choice(Vec::new());
                 };
                 if options.is_empty() {
-                    self.error(
-                        file,
-                        &format!("{path}.options"),
-                        "empty-list",
-                        "no options".into(),
-                        None,
-                    );
+                    self.error(file, &format!("{path}.options"), Problem::NoOptions);
                 }
                 let mut seen = HashMap::new();
                 for (k, option) in options.iter().enumerate() {
@@ -178,12 +154,10 @@ impl Validator {
                         self.error(
                             file,
                             &format!("{path}.options[{k}].code"),
-                            "duplicate-code",
-                            format!(
-                                "option code {} is used twice in item `{}`",
-                                option.code, item.id
-                            ),
-                            None,
+                            Problem::DuplicateOptionCode {
+                                code: option.code,
+                                item: item.id.clone(),
+                            },
                         );
                     }
                 }
@@ -217,20 +191,12 @@ impl Validator {
                     self.error(
                         file,
                         &format!("{path}.min"),
-                        "bad-range",
-                        format!("min {min} is greater than max {max}"),
-                        None,
+                        Problem::MinAboveMax { min, max },
                     );
                     ItemKind::Info
                 }
                 _ => {
-                    self.error(
-                        file,
-                        path,
-                        "missing-key",
-                        "an `integer` item needs `min` and `max`".into(),
-                        None,
-                    );
+                    self.error(file, path, Problem::IntegerWithoutBounds);
                     ItemKind::Info
                 }
             },
@@ -245,16 +211,14 @@ impl Validator {
                 Some(_) if scored => self.error(
                     file,
                     &format!("{path}.required"),
-                    "misplaced-key",
-                    format!("item `{}` is scored; its scale's `missing` rule decides what a missing answer does", raw.id),
-                    Some("remove `required`".into()),
+                    Problem::RequiredOnScoredItem {
+                        item: raw.id.clone(),
+                    },
                 ),
                 Some(_) if raw.kind == RawItemType::Info => self.error(
                     file,
                     &format!("{path}.required"),
-                    "misplaced-key",
-                    "an `info` item takes no answer".into(),
-                    None,
+                    Problem::RequiredOnInfoItem,
                 ),
                 Some(required) => items[index].required = required,
                 None => items[index].required = raw.kind != RawItemType::Info,
@@ -275,12 +239,9 @@ impl Validator {
                 self.error(
                     file,
                     &format!("{path}.answer_implies_gate"),
-                    "implied-gate",
-                    format!(
-                        "item `{}` implies its gate, but its `show_if` is not one `item` with `eq`",
-                        raw.id
-                    ),
-                    Some("write `show_if: { item: <gate>, eq: <code> }`".into()),
+                    Problem::ImpliedGate {
+                        item: raw.id.clone(),
+                    },
                 );
             }
         }

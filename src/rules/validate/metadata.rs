@@ -1,5 +1,6 @@
 //! The main file's keys (format version, name, version) and the levels.
 
+use super::super::problem::Problem;
 use super::super::raw::RawFile;
 use super::{gather, Validator, FORMAT_VERSION};
 use crate::model::Level;
@@ -16,30 +17,14 @@ impl Validator {
             Some(other) => self.error(
                 file,
                 "format_version",
-                "format-version",
-                format!("unsupported format_version {other}"),
-                Some(format!(
-                    "this carescreen reads format_version {FORMAT_VERSION}"
-                )),
+                Problem::UnsupportedFormatVersion { found: other },
             ),
-            None => self.error(
-                file,
-                "format_version",
-                "missing-key",
-                "the main rule-set file must set `format_version`".into(),
-                Some(format!("add `format_version: {FORMAT_VERSION}`")),
-            ),
+            None => self.error(file, "format_version", Problem::MissingFormatVersion),
         }
-        let mut required = |value: &Option<String>, key: &str| match value {
+        let mut required = |value: &Option<String>, key: &'static str| match value {
             Some(v) if !v.trim().is_empty() => v.clone(),
             _ => {
-                self.error(
-                    file,
-                    key,
-                    "missing-key",
-                    format!("the main rule-set file must set `{key}`"),
-                    None,
-                );
+                self.error(file, key, Problem::MissingMainKey { key });
                 String::new()
             }
         };
@@ -54,13 +39,7 @@ impl Validator {
             ];
             for (key, present) in misplaced {
                 if present {
-                    self.error(
-                        other,
-                        key,
-                        "misplaced-key",
-                        format!("`{key}` belongs in the main rule-set file only"),
-                        None,
-                    );
+                    self.error(other, key, Problem::MainFileOnly { key });
                 }
             }
         }
@@ -70,13 +49,7 @@ impl Validator {
     pub(super) fn levels(&mut self, files: &[(String, RawFile)]) -> Vec<Level> {
         let raw = gather(files, "levels", |raw| &raw.levels);
         if raw.is_empty() {
-            self.error(
-                &files[0].0,
-                "levels",
-                "missing-key",
-                "the rule set defines no levels".into(),
-                None,
-            );
+            self.error(&files[0].0, "levels", Problem::NoLevels);
         }
         raw.iter()
             .enumerate()

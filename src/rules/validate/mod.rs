@@ -19,11 +19,11 @@ mod scales;
 
 use std::collections::HashMap;
 
+use super::problem::{Problem, FORMAT_VERSION, MAX_MAGNITUDE};
+
 use crate::error::{Diagnostic, Place};
 use crate::model::{Paths, RuleSet, TextPlace, Written};
 use crate::rules::raw::{RawFile, RawItemType, RawText};
-
-const FORMAT_VERSION: u32 = 1;
 
 /// Validate parsed files (main file first). `texts` holds each file's text,
 /// used to place template errors on a line.
@@ -172,21 +172,9 @@ fn gather<'a, T>(
 }
 
 impl Validator {
-    pub(super) fn error(
-        &mut self,
-        file: &str,
-        path: &str,
-        code: &'static str,
-        message: String,
-        help: Option<String>,
-    ) {
-        self.diags.push(Diagnostic {
-            code,
-            message,
-            file: file.to_string(),
-            place: Place::Path(path.to_string()),
-            help,
-        });
+    pub(super) fn error(&mut self, file: &str, path: &str, problem: Problem) {
+        self.diags
+            .push(problem.at(file, Place::Path(path.to_string())));
     }
 
     /// A text in the chosen language, falling back to English (counted);
@@ -194,13 +182,7 @@ impl Validator {
     pub(super) fn text(&mut self, file: &str, path: &str, text: &RawText) -> String {
         self.translations.texts += 1;
         let blank = |v: &mut Self, at: &str| {
-            v.error(
-                file,
-                at,
-                "blank-text",
-                "a text shown to people may not be blank".into(),
-                None,
-            );
+            v.error(file, at, Problem::BlankText);
         };
         match text {
             RawText::Plain(plain) => {
@@ -218,9 +200,7 @@ impl Validator {
                         self.error(
                             file,
                             &format!("{path}.{lang}"),
-                            "bad-language",
-                            format!("`{lang}` is not a language code"),
-                            Some("use a two-letter code such as `en` or `es`".into()),
+                            Problem::BadLanguage { lang: lang.clone() },
                         );
                     }
                     *self.translations.by_lang.entry(lang.clone()).or_default() += 1;
@@ -237,13 +217,7 @@ impl Validator {
                 match (chosen, map.get("en")) {
                     (Some(text), _) | (None, Some(text)) => text.clone(),
                     (None, None) => {
-                        self.error(
-                            file,
-                            path,
-                            "missing-english",
-                            "every text needs its English version (`en`)".into(),
-                            None,
-                        );
+                        self.error(file, path, Problem::MissingEnglish);
                         String::new()
                     }
                 }
@@ -259,7 +233,7 @@ impl Validator {
     fn unique(
         &mut self,
         table: fn(&mut Ids) -> &mut HashMap<String, usize>,
-        what: &str,
+        what: &'static str,
         id: &str,
         index: usize,
         file: &str,
@@ -269,18 +243,20 @@ impl Validator {
             self.error(
                 file,
                 path,
-                "bad-id",
-                format!("{what} id `{id}` is not a valid id"),
-                Some("ids are lowercase letters, digits and `_`, starting with a letter".into()),
+                Problem::BadId {
+                    what,
+                    id: id.to_string(),
+                },
             );
         }
         if table(&mut self.ids).insert(id.to_string(), index).is_some() {
             self.error(
                 file,
                 path,
-                "duplicate-id",
-                format!("duplicate {what} id `{id}`"),
-                None,
+                Problem::DuplicateId {
+                    what,
+                    id: id.to_string(),
+                },
             );
         }
     }
@@ -350,7 +326,7 @@ impl Validator {
     fn resolve(
         &mut self,
         table: fn(&Ids) -> &HashMap<String, usize>,
-        what: &str,
+        what: &'static str,
         id: &str,
         file: &str,
         path: &str,
@@ -358,13 +334,15 @@ impl Validator {
         if let Some(&index) = table(&self.ids).get(id) {
             return Some(index);
         }
-        let help = closest(id, table(&self.ids).keys()).map(|c| format!("did you mean `{c}`?"));
+        let suggestion = closest(id, table(&self.ids).keys()).cloned();
         self.error(
             file,
             path,
-            "unknown-reference",
-            format!("unknown {what} `{id}`"),
-            help,
+            Problem::UnknownReference {
+                what,
+                id: id.to_string(),
+                suggestion,
+            },
         );
         None
     }
@@ -377,18 +355,6 @@ fn valid_id(id: &str) -> bool {
         && bytes.all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
 }
 
-/// Largest magnitude of a code, score or integer bound: keeps every sum and
-/// prorating product far from overflow.
-const MAX_MAGNITUDE: i64 = 1_000_000;
-
-fn score_span(low: i64, high: i64) -> String {
-    if low == high {
-        format!("score {low}")
-    } else {
-        format!("scores {low} to {high}")
-    }
-}
-
 fn type_name(kind: RawItemType) -> &'static str {
     match kind {
         RawItemType::Choice => "choice",
@@ -398,11 +364,9 @@ fn type_name(kind: RawItemType) -> &'static str {
     }
 }
 
-fn join_keys<S: AsRef<str>>(keys: &[S]) -> String {
-    keys.iter()
-        .map(|k| format!("`{}`", k.as_ref()))
-        .collect::<Vec<_>>()
-        .join(", ")
+/// Condition keys, for a message.
+fn keys(set: &[&str]) -> Vec<String> {
+    set.iter().map(|k| k.to_string()).collect()
 }
 
 /// The known id closest to a misspelt one, if any is close enough.

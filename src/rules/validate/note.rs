@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 
+use super::super::problem::Problem;
 use super::super::raw::{RawFile, RawShow, RawText};
 use super::{gather, Validator};
 use crate::model::{Resource, Show};
@@ -15,9 +16,10 @@ impl Validator {
                 self.error(
                     file,
                     &format!("{path}.id"),
-                    "duplicate-id",
-                    format!("duplicate resource id `{}`", raw.id),
-                    None,
+                    Problem::DuplicateId {
+                        what: "resource",
+                        id: raw.id.clone(),
+                    },
                 );
             }
             let show = match raw.show {
@@ -40,22 +42,16 @@ impl Validator {
                 ),
             };
             let problem = match (raw.show == RawShow::Flags, raw.flags.is_empty()) {
-                (true, true) => {
-                    Some("`show: flags` needs a `flags` list of the flags that show it")
-                }
-                (false, false) => {
-                    Some("`flags` lists the flags that show it, with `show: flags` only")
-                }
+                (true, true) => Some(Problem::ShowFlagsWithoutFlags {
+                    resource: raw.id.clone(),
+                }),
+                (false, false) => Some(Problem::FlagsWithoutShowFlags {
+                    resource: raw.id.clone(),
+                }),
                 _ => None,
             };
             if let Some(problem) = problem {
-                self.error(
-                    file,
-                    &format!("{path}.flags"),
-                    "resource-flags",
-                    format!("resource `{}`: {problem}", raw.id),
-                    None,
-                );
+                self.error(file, &format!("{path}.flags"), problem);
             }
             out.push(Resource {
                 id: raw.id.clone(),
@@ -67,16 +63,7 @@ impl Validator {
             });
         }
         if out.is_empty() {
-            self.error(
-                &files[0].0,
-                "resources",
-                "missing-key",
-                "the rule set lists no crisis resources".into(),
-                Some(
-                    "a note raised by a safety flag must list crisis resources (e.g. 988, 911)"
-                        .into(),
-                ),
-            );
+            self.error(&files[0].0, "resources", Problem::NoResources);
         }
         out
     }
@@ -92,9 +79,10 @@ impl Validator {
             self.error(
                 other,
                 "note_markdown",
-                "duplicate-section",
-                format!("`note_markdown` is already defined in {file}"),
-                None,
+                Problem::DuplicateSection {
+                    key: "note_markdown",
+                    first: file.to_string(),
+                },
             );
         }
         Some(self.text(file, "note_markdown", template))
@@ -109,9 +97,9 @@ impl Validator {
             self.error(
                 &files[0].0,
                 "note_template",
-                "missing-key",
-                "no file defines `note_template`".into(),
-                None,
+                Problem::NoSection {
+                    key: "note_template",
+                },
             );
             return None;
         };
@@ -119,9 +107,10 @@ impl Validator {
             self.error(
                 other,
                 "note_template",
-                "duplicate-section",
-                format!("`note_template` is already defined in {file}"),
-                None,
+                Problem::DuplicateSection {
+                    key: "note_template",
+                    first: file.to_string(),
+                },
             );
         }
         Some(self.text(file, "note_template", template))

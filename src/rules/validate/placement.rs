@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 
+use super::super::problem::Problem;
 use super::super::raw::RawFile;
 use super::{gather, Scope, Validator};
 use crate::model::{Feature, Flag, Level, Origin, Paths, PlacementRule};
@@ -20,9 +21,7 @@ impl Validator {
             self.error(
                 &files[0].0,
                 "placement",
-                "missing-key",
-                "no file defines `placement`".into(),
-                None,
+                Problem::NoSection { key: "placement" },
             );
             return (None, Vec::new());
         };
@@ -30,9 +29,10 @@ impl Validator {
             self.error(
                 other,
                 "placement",
-                "duplicate-section",
-                format!("`placement` is already defined in {file}"),
-                None,
+                Problem::DuplicateSection {
+                    key: "placement",
+                    first: file.to_string(),
+                },
             );
         }
         let default_level = self.resolve(
@@ -50,9 +50,10 @@ impl Validator {
                 self.error(
                     file,
                     &format!("{path}.id"),
-                    "duplicate-id",
-                    format!("duplicate rule id `{}`", rule.id),
-                    None,
+                    Problem::DuplicateId {
+                        what: "rule",
+                        id: rule.id.clone(),
+                    },
                 );
             }
             let level = self.resolve(
@@ -96,9 +97,10 @@ impl Validator {
                 self.error(
                     file,
                     &format!("{path}.id"),
-                    "duplicate-id",
-                    format!("duplicate feature id `{}`", raw.id),
-                    None,
+                    Problem::DuplicateId {
+                        what: "feature",
+                        id: raw.id.clone(),
+                    },
                 );
             }
             if let Some(when) = self.condition(
@@ -133,12 +135,9 @@ impl Validator {
                 self.error(
                     file,
                     &format!("levels[{i}]"),
-                    "unreachable-level",
-                    format!(
-                        "level `{}` is never recommended: no rule, flag or default leads to it",
-                        level.id
-                    ),
-                    None,
+                    Problem::UnreachableLevel {
+                        level: level.id.clone(),
+                    },
                 );
             }
         }

@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 
+use super::super::problem::Problem;
 use super::super::raw::{RawFile, RawRating};
 use super::{gather, Ids, Scope, Validator};
 use crate::model::{Grade, Origin, Rating};
@@ -39,9 +40,7 @@ impl Validator {
                 self.error(
                     file,
                     &format!("{path}.grades"),
-                    "empty-list",
-                    format!("a {what} needs at least two grades"),
-                    None,
+                    Problem::TooFewGrades { what },
                 );
             }
             for (k, grade) in raw.grades.iter().enumerate() {
@@ -50,31 +49,20 @@ impl Validator {
                     self.error(
                         file,
                         &format!("{grade_path}.id"),
-                        "duplicate-id",
-                        format!("duplicate grade id `{}`", grade.id),
-                        None,
+                        Problem::DuplicateId {
+                            what: "grade",
+                            id: grade.id.clone(),
+                        },
                     );
                 }
                 let when = match (&grade.when, k) {
                     (None, 0) => None,
                     (Some(_), 0) => {
-                        self.error(
-                            file,
-                            &format!("{grade_path}.when"),
-                            "misplaced-key",
-                            "the first grade is the baseline and takes no `when`".into(),
-                            None,
-                        );
+                        self.error(file, &format!("{grade_path}.when"), Problem::WhenOnBaseline);
                         None
                     }
                     (None, _) => {
-                        self.error(
-                            file,
-                            &grade_path,
-                            "missing-key",
-                            "grade needs a `when`".into(),
-                            None,
-                        );
+                        self.error(file, &grade_path, Problem::GradeWithoutWhen);
                         None
                     }
                     (Some(cond), _) => {

@@ -1,5 +1,6 @@
 //! Safety flags must see every answer they depend on.
 
+use super::super::problem::Problem;
 use super::Validator;
 use crate::model::{Flag, Item, MissingRule, Rating, Scale, Subject};
 
@@ -22,7 +23,10 @@ impl Validator {
                     Subject::Item(i) => {
                         let item = &items[i];
                         if item.scales.is_empty() && !item.required {
-                            problems.push(format!("item `{}` is not required", item.id));
+                            problems.push(Problem::SafetyItemNotRequired {
+                                flag: flag.id.clone(),
+                                item: item.id.clone(),
+                            });
                         }
                         for &s in &item.scales {
                             let loose = match &scales[s].missing {
@@ -31,20 +35,21 @@ impl Validator {
                                 MissingRule::Invalid => true,
                             };
                             if loose {
-                                problems.push(format!(
-                                    "item `{}` may be missing under scale `{}`'s missing rule (list it in `prorate.never`)",
-                                    item.id, scales[s].id
-                                ));
+                                problems.push(Problem::SafetyItemMayBeMissing {
+                                    flag: flag.id.clone(),
+                                    item: item.id.clone(),
+                                    scale: scales[s].id.clone(),
+                                });
                             }
                         }
                     }
                     Subject::Scale(s) | Subject::Band(s)
                         if scales[s].missing == MissingRule::Invalid =>
                     {
-                        problems.push(format!(
-                            "scale `{}` may have no score (`missing: invalid`)",
-                            scales[s].id
-                        ));
+                        problems.push(Problem::SafetyScaleMayHaveNoScore {
+                            flag: flag.id.clone(),
+                            scale: scales[s].id.clone(),
+                        });
                     }
                     _ => {}
                 }
@@ -59,12 +64,10 @@ impl Validator {
                         self.error(
                             &flag.origin.file,
                             &format!("{}.when", flag.origin.path),
-                            "safety-reads-skipped-scale",
-                            format!(
-                                "safety flag `{}` reads scale `{}`, which sums items with skip logic",
-                                flag.id, scales[s].id
-                            ),
-                            Some("a scale never counts a hidden answer; read the items, or a rating over them".into()),
+                            Problem::SafetyReadsSkippedScale {
+                                flag: flag.id.clone(),
+                                scale: scales[s].id.clone(),
+                            },
                         );
                     }
                     _ => {}
@@ -75,9 +78,7 @@ impl Validator {
                 self.error(
                     &flag.origin.file,
                     &format!("{}.when", flag.origin.path),
-                    "optional-safety-answer",
-                    format!("safety flag `{}` could be missed: {problem}", flag.id),
-                    Some("answers a safety flag depends on must always be given".into()),
+                    problem,
                 );
             }
         }

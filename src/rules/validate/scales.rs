@@ -3,8 +3,9 @@
 
 use std::collections::HashMap;
 
+use super::super::problem::Problem;
 use super::super::raw::{RawFile, RawMissing};
-use super::{gather, score_span, Validator, MAX_MAGNITUDE};
+use super::{gather, Validator, MAX_MAGNITUDE};
 use crate::model::{Band, Item, MissingRule, Scale};
 
 impl Validator {
@@ -32,9 +33,7 @@ impl Validator {
                     self.error(
                         file,
                         &item_path,
-                        "duplicate-id",
-                        format!("item `{id}` is listed twice"),
-                        None,
+                        Problem::ItemListedTwice { item: id.clone() },
                     );
                     continue;
                 }
@@ -42,9 +41,7 @@ impl Validator {
                     self.error(
                         file,
                         &item_path,
-                        "unscorable-item",
-                        format!("item `{id}` has no answer to score"),
-                        None,
+                        Problem::NothingToScore { item: id.clone() },
                     );
                     continue;
                 };
@@ -54,27 +51,19 @@ impl Validator {
                 items[item].scales.push(index);
             }
             if raw.items.is_empty() {
-                self.error(
-                    file,
-                    &format!("{path}.items"),
-                    "empty-list",
-                    "scale sums no items".into(),
-                    None,
-                );
+                self.error(file, &format!("{path}.items"), Problem::EmptyScale);
             }
             if members.len() == raw.items.len() && (raw.min, raw.max) != (low, high) {
                 let key = if raw.min != low { "min" } else { "max" };
                 self.error(
                     file,
                     &format!("{path}.{key}"),
-                    "scale-range",
-                    format!(
-                        "declared range {} to {} differs from the items' range {low} to {high}",
-                        raw.min, raw.max
-                    ),
-                    Some(format!(
-                        "set `min: {low}` and `max: {high}`, or fix the item scores"
-                    )),
+                    Problem::ScaleRange {
+                        min: raw.min,
+                        max: raw.max,
+                        low,
+                        high,
+                    },
                 );
             }
             for (key, value) in [("min", raw.min), ("max", raw.max)] {
@@ -82,11 +71,7 @@ impl Validator {
                     self.error(
                         file,
                         &format!("{path}.{key}"),
-                        "bad-range",
-                        format!(
-                            "{value} is out of range: scale totals lie within ±{MAX_MAGNITUDE}"
-                        ),
-                        None,
+                        Problem::ScaleTotalOutOfRange { value },
                     );
                 }
             }
@@ -99,33 +84,19 @@ impl Validator {
                         .map(|&i| items[i].kind.score_range())
                         .collect();
                     if ranges.windows(2).any(|w| w[0] != w[1]) {
-                        self.error(
-                            file,
-                            &format!("{path}.prorate"),
-                            "prorate-mixed-items",
-                            "prorating needs items that all score over the same range".into(),
-                            Some("a missing item is estimated from the others' mean".into()),
-                        );
+                        self.error(file, &format!("{path}.prorate"), Problem::ProrateMixedItems);
                     }
                     self.prorate(file, &path, prorate, &members, raw.items.len())
                 }
                 (RawMissing::Prorate, None) => {
-                    self.error(
-                        file,
-                        &path,
-                        "missing-key",
-                        "`missing: prorate` needs `prorate: { max_missing: N }`".into(),
-                        None,
-                    );
+                    self.error(file, &path, Problem::ProrateWithoutSettings);
                     MissingRule::AllRequired
                 }
                 (_, Some(_)) => {
                     self.error(
                         file,
                         &format!("{path}.prorate"),
-                        "misplaced-key",
-                        "`prorate` applies only with `missing: prorate`".into(),
-                        None,
+                        Problem::ProrateSettingsWithoutProrate,
                     );
                     MissingRule::AllRequired
                 }
@@ -163,9 +134,7 @@ impl Validator {
                     self.error(
                         file,
                         &never_path,
-                        "not-in-scale",
-                        format!("item `{id}` is not one of this scale's items"),
-                        None,
+                        Problem::NeverNotInScale { item: id.clone() },
                     );
                 }
                 never.push(item);
@@ -175,12 +144,9 @@ impl Validator {
             self.error(
                 file,
                 &format!("{path}.prorate.max_missing"),
-                "bad-range",
-                format!(
-                    "max_missing {} leaves no item to prorate from",
-                    prorate.max_missing
-                ),
-                None,
+                Problem::NothingToProrateFrom {
+                    max_missing: prorate.max_missing,
+                },
             );
         }
         MissingRule::Prorate {
@@ -206,32 +172,26 @@ impl Validator {
                 self.error(
                     file,
                     &format!("{path}.bands[{k}].id"),
-                    "duplicate-id",
-                    format!("duplicate band id `{}`", band.id),
-                    None,
+                    Problem::DuplicateId {
+                        what: "band",
+                        id: band.id.clone(),
+                    },
                 );
             }
             if band.min > band.max {
                 self.error(
                     file,
                     &format!("{path}.bands[{k}]"),
-                    "bad-range",
-                    format!(
-                        "band `{}` has min {} greater than max {}",
-                        band.id, band.min, band.max
-                    ),
-                    None,
+                    Problem::BandMinAboveMax {
+                        band: band.id.clone(),
+                        min: band.min,
+                        max: band.max,
+                    },
                 );
             }
         }
         if raw.is_empty() {
-            self.error(
-                file,
-                &format!("{path}.bands"),
-                "empty-list",
-                "scale has no bands".into(),
-                None,
-            );
+            self.error(file, &format!("{path}.bands"), Problem::NoBands);
             return Vec::new();
         }
         indexed.sort_by_key(|(_, band)| (band.min, band.max));
@@ -242,26 +202,25 @@ impl Validator {
                 self.error(
                     file,
                     &at,
-                    "band-gap",
-                    format!(
-                        "no band covers {}",
-                        score_span(expected, band.min.saturating_sub(1))
-                    ),
-                    None,
+                    Problem::BandGap {
+                        low: expected,
+                        high: band.min.saturating_sub(1),
+                    },
                 );
             } else if band.min < expected {
-                let message = if band.min < min {
-                    format!(
-                        "band `{}` starts at {} below the scale minimum {min}",
-                        band.id, band.min
-                    )
+                let problem = if band.min < min {
+                    Problem::BandBelowMinimum {
+                        band: band.id.clone(),
+                        start: band.min,
+                        min,
+                    }
                 } else {
-                    format!(
-                        "band `{}` overlaps the band before it at score {}",
-                        band.id, band.min
-                    )
+                    Problem::BandOverlap {
+                        band: band.id.clone(),
+                        at: band.min,
+                    }
                 };
-                self.error(file, &at, "band-overlap", message, None);
+                self.error(file, &at, problem);
             }
             expected = expected.max(band.max.saturating_add(1));
         }
@@ -270,23 +229,20 @@ impl Validator {
                 self.error(
                     file,
                     &format!("{path}.bands[{k}].max"),
-                    "band-overlap",
-                    format!(
-                        "band `{}` ends at {} above the scale maximum {max}",
-                        last.id, last.max
-                    ),
-                    None,
+                    Problem::BandAboveMaximum {
+                        band: last.id.clone(),
+                        end: last.max,
+                        max,
+                    },
                 );
             } else if last.max < max {
                 self.error(
                     file,
                     &format!("{path}.bands"),
-                    "band-gap",
-                    format!(
-                        "no band covers {}",
-                        score_span(last.max.saturating_add(1), max)
-                    ),
-                    None,
+                    Problem::BandGap {
+                        low: last.max.saturating_add(1),
+                        high: max,
+                    },
                 );
             }
         }
