@@ -15,6 +15,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::answers::Answers;
 use crate::assess::assess;
 use crate::batch::{self, BatchOptions, Format, Summary};
+use crate::check;
 use crate::error::Error;
 use crate::interview::command::{self, InterviewOptions};
 use crate::interview::terminal::TerminalPrompter;
@@ -377,7 +378,7 @@ fn source(path: Option<PathBuf>) -> RulesSource {
 }
 
 fn load(path: Option<PathBuf>) -> Result<RuleSet, Error> {
-    rules::load(&source(path))
+    check::load(&source(path))
 }
 
 /// Load with texts in `lang`; say on stderr how many texts fall back to English.
@@ -387,7 +388,7 @@ fn load_in(path: Option<PathBuf>, lang: &str) -> Result<RuleSet, Error> {
             "`{lang}` is not a language code; use e.g. `en` or `es`"
         )));
     }
-    let rules = rules::load_in(&source(path), lang)?;
+    let rules = check::load_in(&source(path), lang)?;
     let t = &rules.translations;
     if t.missing > 0 {
         eprintln!(
@@ -601,29 +602,7 @@ fn check(path: Option<PathBuf>) -> Result<ExitCode, Error> {
         .as_ref()
         .map_or("built-in rule set".to_string(), |p| p.display().to_string());
     let source = source(path);
-    // Each language is a rule set of its own texts (its note template too):
-    // check every language the files use.
-    let loaded = rules::load(&source).and_then(|rules| {
-        let mut diags = Vec::new();
-        for lang in rules
-            .translations
-            .by_lang
-            .keys()
-            .filter(|l| l.as_str() != "en")
-        {
-            if let Err(Error::Rules(found)) = rules::load_in(&source, lang) {
-                diags.extend(found.into_iter().map(|mut d| {
-                    d.message = format!("in `{lang}`: {}", d.message);
-                    d
-                }));
-            }
-        }
-        if diags.is_empty() {
-            Ok(rules)
-        } else {
-            Err(Error::Rules(diags))
-        }
-    });
+    let loaded = check::every_language(&source);
     match loaded {
         Ok(rules) => {
             println!(

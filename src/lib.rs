@@ -12,6 +12,7 @@ pub mod answers;
 pub mod assess;
 pub mod batch;
 pub mod cases;
+pub mod check;
 pub mod cli;
 pub mod diff;
 pub mod disposition;

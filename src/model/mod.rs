@@ -41,6 +41,9 @@ pub struct RuleSet {
     pub note_template: String,
     /// The note as Markdown, when the rule set has a template for it.
     pub note_markdown: Option<String>,
+    /// Where the rule set and its note templates are written, for checks
+    /// made after loading (`check`).
+    pub written: Written,
     /// The conditions above, compiled for the engine.
     pub compiled: Compiled,
     /// Test cases shipped with the rule set.
@@ -127,6 +130,23 @@ impl RuleSet {
     pub fn top_level(&self) -> usize {
         self.levels.len() - 1
     }
+}
+
+/// Where the rule set's main file and note templates are.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Written {
+    /// The main file, as reported.
+    pub main_file: String,
+    pub note_template: TextPlace,
+    pub note_markdown: Option<TextPlace>,
+}
+
+/// The file a text is in and, for a block scalar (`key: |`), the file line
+/// just before its body: the text's line N is file line `before + N`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TextPlace {
+    pub file: String,
+    pub before: Option<usize>,
 }
 
 /// Where a rule-set element is defined: file and YAML path.

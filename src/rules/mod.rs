@@ -3,8 +3,11 @@
 //! This module owns serde_yaml. It reads the main file and its includes, and
 //! hands the raw files to `validate`, which reports every problem at once.
 
+mod problem;
 mod raw;
 mod validate;
+
+pub use problem::{Code, Problem};
 
 use std::path::{Path, PathBuf};
 
@@ -113,13 +116,12 @@ pub fn load_in(source: &RulesSource, lang: &str) -> Result<RuleSet, Error> {
                     texts.push(file.text);
                 }
             }
-            Err(err) => diags.push(Diagnostic {
-                code: "include-unreadable",
-                message: err.to_string(),
-                file: main.name.clone(),
-                place: Place::Path(format!("include[{i}]")),
-                help: None,
-            }),
+            Err(err) => diags.push(
+                Problem::IncludeUnreadable {
+                    message: err.to_string(),
+                }
+                .at(&main.name, Place::Path(format!("include[{i}]"))),
+            ),
         }
     }
     let sha256 = canonical_sha256(&files);
@@ -150,13 +152,12 @@ fn parse(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Option<raw::RawFile>
                 Some(loc) => Place::LineCol(loc.line(), loc.column()),
                 None => Place::File,
             };
-            diags.push(Diagnostic {
-                code: "syntax",
-                message: strip_location(&err.to_string()),
-                file: file.name.clone(),
-                place,
-                help: None,
-            });
+            diags.push(
+                Problem::Syntax {
+                    message: strip_location(&err.to_string()),
+                }
+                .at(&file.name, place),
+            );
             None
         }
     }

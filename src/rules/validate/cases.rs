@@ -1,0 +1,174 @@
+//! The rule set's test cases: ids resolved, answers valid codes.
+
+use std::collections::HashMap;
+
+use super::super::problem::Problem;
+use super::super::raw::RawFile;
+use super::{closest, gather, Validator};
+use crate::model::{Origin, RuleSet};
+
+impl Validator {
+    /// Test cases, every id resolved and every answer a valid code.
+    pub(super) fn cases(
+        &mut self,
+        files: &[(String, RawFile)],
+        rules: &RuleSet,
+    ) -> Vec<crate::model::Case> {
+        use crate::model::{Case, Expect, GradeOf};
+        let mut out = Vec::new();
+        let mut ids = HashMap::new();
+        for (file, path, raw) in gather(files, "cases", |raw| &raw.cases) {
+            if ids.insert(raw.id.clone(), ()).is_some() {
+                self.error(
+                    file,
+                    &format!("{path}.id"),
+                    Problem::DuplicateId {
+                        what: "case",
+                        id: raw.id.clone(),
+                    },
+                );
+            }
+            let mut answers = Vec::new();
+            for (id, code) in &raw.answers.0 {
+                let at = format!("{path}.answers.{id}");
+                let Some(item) = self.resolve(|ids| &ids.items, "item", id, file, &at) else {
+                    continue;
+                };
+                if let Some(code) = code {
+                    if rules.items[item].score(*code).is_none() {
+                        self.error(
+                            file,
+                            &at,
+                            Problem::CaseAnswerCode {
+                                code: *code,
+                                item: id.clone(),
+                            },
+                        );
+                    }
+                }
+                answers.push((item, *code));
+            }
+            let e = &raw.expect;
+            let checks = [
+                e.level.is_some(),
+                e.crisis.is_some(),
+                e.flags.is_some(),
+                !e.scores.0.is_empty(),
+                !e.bands.0.is_empty(),
+                !e.grades.0.is_empty(),
+            ];
+            let named = checks.iter().filter(|&&c| c).count();
+            if e.rejected_for.is_some() && named > 0 {
+                self.error(
+                    file,
+                    &format!("{path}.expect"),
+                    Problem::CaseRejectedForStandsAlone,
+                );
+            } else if e.rejected_for.is_none() && named == 0 {
+                self.error(
+                    file,
+                    &format!("{path}.expect"),
+                    Problem::CaseChecksNothing {
+                        case: raw.id.clone(),
+                    },
+                );
+            }
+            let at = |key: &str| format!("{path}.expect.{key}");
+            let mut expect = Expect {
+                crisis: e.crisis,
+                level: e
+                    .level
+                    .as_ref()
+                    .and_then(|l| self.resolve(|ids| &ids.levels, "level", l, file, &at("level"))),
+                ..Expect::default()
+            };
+            if let Some(flags) = &e.flags {
+                let resolved: Vec<usize> = flags
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(k, f)| {
+                        self.resolve(
+                            |ids| &ids.flags,
+                            "flag",
+                            f,
+                            file,
+                            &format!("{}[{k}]", at("flags")),
+                        )
+                    })
+                    .collect();
+                expect.flags = Some(resolved);
+            }
+            for (id, score) in &e.scores.0 {
+                if let Some(s) = self.resolve(
+                    |ids| &ids.scales,
+                    "scale",
+                    id,
+                    file,
+                    &format!("{}.{id}", at("scores")),
+                ) {
+                    expect.scores.push((s, *score));
+                }
+            }
+            for (id, band) in &e.bands.0 {
+                let place = format!("{}.{id}", at("bands"));
+                let Some(s) = self.resolve(|ids| &ids.scales, "scale", id, file, &place) else {
+                    continue;
+                };
+                match rules.scales[s].bands.iter().position(|b| b.id == *band) {
+                    Some(b) => expect.bands.push((s, b)),
+                    None => {
+                        let known: Vec<String> =
+                            rules.scales[s].bands.iter().map(|b| b.id.clone()).collect();
+                        let suggestion = closest(band, known.iter()).cloned();
+                        self.error(
+                            file,
+                            &place,
+                            Problem::UnknownBandOfScale {
+                                band: band.clone(),
+                                scale: id.clone(),
+                                suggestion,
+                            },
+                        );
+                    }
+                }
+            }
+            for (id, grade) in &e.grades.0 {
+                let place = format!("{}.{id}", at("grades"));
+                let (of, grades) = match (self.ids.ratings.get(id), self.ids.domains.get(id)) {
+                    (Some(&r), _) => (GradeOf::Rating(r), &rules.ratings[r].grades),
+                    (None, Some(&d)) => (GradeOf::Domain(d), &rules.domains[d].grades),
+                    (None, None) => {
+                        self.error(file, &place, Problem::UnknownGradeOwner { id: id.clone() });
+                        continue;
+                    }
+                };
+                match grades.iter().position(|g| g.id == *grade) {
+                    Some(g) => expect.grades.push((of, g)),
+                    None => self.error(
+                        file,
+                        &place,
+                        Problem::UnknownGrade {
+                            grade: grade.clone(),
+                            of: id.clone(),
+                        },
+                    ),
+                }
+            }
+            expect.rejected_for = e
+                .rejected_for
+                .as_ref()
+                .and_then(|i| self.resolve(|ids| &ids.items, "item", i, file, &at("rejected_for")));
+            out.push(Case {
+                id: raw.id.clone(),
+                description: raw.description.clone(),
+                answers,
+                expect,
+                origin: Origin {
+                    file: file.to_string(),
+                    path,
+                },
+            });
+        }
+        out
+    }
+}

@@ -1,0 +1,94 @@
+//! Flags: severity, crisis, urgency and next steps.
+
+use super::super::problem::Problem;
+use super::super::raw::{RawFile, RawSeverity, RawUrgency};
+use super::{gather, Scope, Validator};
+use crate::model::{Condition, Flag, Origin, Severity, Urgency};
+
+impl Validator {
+    pub(super) fn flags(&mut self, files: &[(String, RawFile)], item_count: usize) -> Vec<Flag> {
+        let scope = Scope {
+            items_before: item_count,
+            scales: true,
+            ratings: true,
+            flags: false,
+            domains: false,
+        };
+        let mut out = Vec::new();
+        for (file, path, raw) in gather(files, "flags", |raw| &raw.flags) {
+            self.unique(
+                |ids| &mut ids.flags,
+                "flag",
+                &raw.id,
+                out.len(),
+                file,
+                &format!("{path}.id"),
+            );
+            let min_level = raw.min_level.as_ref().and_then(|id| {
+                self.resolve(
+                    |ids| &ids.levels,
+                    "level",
+                    id,
+                    file,
+                    &format!("{path}.min_level"),
+                )
+            });
+            let when = self.condition(file, &format!("{path}.when"), &raw.when, scope);
+            let next_step =
+                self.opt_text(file, &format!("{path}.next_step"), raw.next_step.as_ref());
+            // A crisis flag is urgent now; without its own next step the
+            // tool's emergency-evaluation wording is used.
+            if !raw.crisis && raw.urgency.is_some() != next_step.is_some() {
+                let flag = raw.id.clone();
+                let (key, problem) = match raw.urgency {
+                    Some(_) => ("urgency", Problem::UrgencyWithoutNextStep { flag }),
+                    None => ("next_step", Problem::NextStepWithoutUrgency { flag }),
+                };
+                self.error(file, &format!("{path}.{key}"), problem);
+            }
+            if raw.crisis && raw.urgency == Some(RawUrgency::Today) {
+                self.error(
+                    file,
+                    &format!("{path}.urgency"),
+                    Problem::CrisisNotNow {
+                        flag: raw.id.clone(),
+                    },
+                );
+            }
+            if raw.crisis && (!raw.safety || raw.severity != RawSeverity::Critical) {
+                self.error(
+                    file,
+                    &format!("{path}.crisis"),
+                    Problem::CrisisNotSafetyCritical {
+                        flag: raw.id.clone(),
+                    },
+                );
+            }
+            out.push(Flag {
+                id: raw.id.clone(),
+                severity: match raw.severity {
+                    RawSeverity::Info => Severity::Info,
+                    RawSeverity::Warning => Severity::Warning,
+                    RawSeverity::High => Severity::High,
+                    RawSeverity::Critical => Severity::Critical,
+                },
+                safety: raw.safety,
+                crisis: raw.crisis,
+                min_level,
+                urgency: match (raw.urgency, raw.crisis) {
+                    (Some(RawUrgency::Now), _) | (None, true) => Some(Urgency::Now),
+                    (Some(RawUrgency::Today), _) => Some(Urgency::Today),
+                    (None, false) => None,
+                },
+                next_step,
+                when: when.unwrap_or(Condition::Any(Vec::new())),
+                message: self.text(file, &format!("{path}.message"), &raw.message),
+                origin: Origin {
+                    file: file.to_string(),
+                    path,
+                },
+            });
+        }
+        out
+    }
+}

@@ -1,0 +1,249 @@
+//! Instruments and their items: answer kinds, codes, `required`, skip logic.
+
+use std::collections::HashMap;
+
+use super::super::problem::Problem;
+use super::super::raw::{RawFile, RawItem, RawItemType};
+use super::{gather, type_name, ItemCodes, Located, Scope, Validator, MAX_MAGNITUDE};
+use crate::model::{ChoiceOption, Cmp, Condition, Instrument, Item, ItemKind, Subject};
+
+impl Validator {
+    /// Instruments and items, without the parts that need scales
+    /// (`required`) or earlier items (`show_if`); see `item_details`.
+    pub(super) fn items<'a>(
+        &mut self,
+        files: &'a [(String, RawFile)],
+    ) -> (Vec<Instrument>, Vec<Item>, Vec<Located<'a, RawItem>>) {
+        let mut instruments = Vec::new();
+        let mut items = Vec::new();
+        let mut raw_items = Vec::new();
+        let mut instrument_ids = HashMap::new();
+        for (file, path, instrument) in gather(files, "instruments", |raw| &raw.instruments) {
+            if instrument_ids.insert(instrument.id.clone(), ()).is_some() {
+                self.error(
+                    file,
+                    &format!("{path}.id"),
+                    Problem::DuplicateId {
+                        what: "instrument",
+                        id: instrument.id.clone(),
+                    },
+                );
+            }
+            if instrument.items.is_empty() {
+                self.error(file, &format!("{path}.items"), Problem::EmptyInstrument);
+            }
+            let start = items.len();
+            for (j, item) in instrument.items.iter().enumerate() {
+                let item_path = format!("{path}.items[{j}]");
+                let index = items.len();
+                self.unique(
+                    |ids| &mut ids.items,
+                    "item",
+                    &item.id,
+                    index,
+                    file,
+                    &format!("{item_path}.id"),
+                );
+                // Questions and answers: counted apart, since an interview
+                // must not silently ask a question in another language.
+                let missing_before = self.translations.missing;
+                let kind = self.item_kind(file, &item_path, item);
+                let table = crate::model::CodeTable::of(&kind);
+                let text = self.text(file, &format!("{item_path}.text"), &item.text);
+                let help = self.opt_text(file, &format!("{item_path}.help"), item.help.as_ref());
+                if self.translations.missing > missing_before {
+                    self.translations
+                        .untranslated_questions
+                        .push(item.id.clone());
+                }
+                items.push(Item {
+                    id: item.id.clone(),
+                    instrument: instruments.len(),
+                    text,
+                    help,
+                    kind,
+                    required: true,
+                    scales: Vec::new(),
+                    show_if: None,
+                    table,
+                    short: self
+                        .opt_text(file, &format!("{item_path}.short"), item.short.as_ref())
+                        .unwrap_or_else(|| item.id.clone()),
+                    answer_implies_gate: item.answer_implies_gate,
+                });
+                raw_items.push((file, item_path, item));
+            }
+            instruments.push(Instrument {
+                id: instrument.id.clone(),
+                title: self.text(file, &format!("{path}.title"), &instrument.title),
+                source: instrument.source.clone(),
+                preamble: self.opt_text(
+                    file,
+                    &format!("{path}.preamble"),
+                    instrument.preamble.as_ref(),
+                ),
+                items: start..items.len(),
+            });
+        }
+        self.ids.item_codes = items
+            .iter()
+            .map(|item| {
+                let codes = match &item.kind {
+                    ItemKind::Integer { min, max, .. } => ItemCodes::Range(*min, *max),
+                    ItemKind::Info => ItemCodes::None,
+                    _ => ItemCodes::List(item.codes().unwrap_or_default()),
+                };
+                (item.id.clone(), codes)
+            })
+            .collect();
+        (instruments, items, raw_items)
+    }
+
+    pub(super) fn item_kind(&mut self, file: &str, path: &str, item: &RawItem) -> ItemKind {
+        let mut numbers: Vec<(String, i64)> = Vec::new();
+        for (k, option) in item.options.iter().flatten().enumerate() {
+            numbers.push((format!("{path}.options[{k}].code"), option.code));
+            numbers.push((format!("{path}.options[{k}].score"), option.score));
+        }
+        if let Some(scores) = &item.scores {
+            numbers.push((format!("{path}.scores.yes"), scores.yes));
+            numbers.push((format!("{path}.scores.no"), scores.no));
+        }
+        numbers.extend(item.min.map(|v| (format!("{path}.min"), v)));
+        numbers.extend(item.max.map(|v| (format!("{path}.max"), v)));
+        for (at, value) in numbers {
+            if value.unsigned_abs() > MAX_MAGNITUDE.unsigned_abs() {
+                self.error(file, &at, Problem::ItemNumberOutOfRange { value });
+            }
+        }
+        let present = [
+            ("options", item.options.is_some(), RawItemType::Choice),
+            ("scores", item.scores.is_some(), RawItemType::YesNo),
+            ("min", item.min.is_some(), RawItemType::Integer),
+            ("max", item.max.is_some(), RawItemType::Integer),
+            (
+                "range_message",
+                item.range_message.is_some(),
+                RawItemType::Integer,
+            ),
+        ];
+        for (key, is_set, owner) in present {
+            if is_set && item.kind != owner {
+                self.error(
+                    file,
+                    &format!("{path}.{key}"),
+                    Problem::KeyNotForType {
+                        key,
+                        kind: type_name(item.kind),
+                    },
+                );
+            }
+        }
+        match item.kind {
+            RawItemType::Choice => {
+                let Some(options) = &item.options else {
+                    self.error(file, path, Problem::ChoiceWithoutOptions);
+                    return ItemKind::Choice(Vec::new());
+                };
+                if options.is_empty() {
+                    self.error(file, &format!("{path}.options"), Problem::NoOptions);
+                }
+                let mut seen = HashMap::new();
+                for (k, option) in options.iter().enumerate() {
+                    if seen.insert(option.code, k).is_some() {
+                        self.error(
+                            file,
+                            &format!("{path}.options[{k}].code"),
+                            Problem::DuplicateOptionCode {
+                                code: option.code,
+                                item: item.id.clone(),
+                            },
+                        );
+                    }
+                }
+                ItemKind::Choice(
+                    options
+                        .iter()
+                        .enumerate()
+                        .map(|(k, o)| ChoiceOption {
+                            code: o.code,
+                            label: self.text(file, &format!("{path}.options[{k}].label"), &o.label),
+                            score: o.score,
+                        })
+                        .collect(),
+                )
+            }
+            RawItemType::YesNo => {
+                let (yes, no) = item.scores.as_ref().map_or((1, 0), |s| (s.yes, s.no));
+                ItemKind::YesNo { yes, no }
+            }
+            RawItemType::Integer => match (item.min, item.max) {
+                (Some(min), Some(max)) if min <= max => ItemKind::Integer {
+                    min,
+                    max,
+                    range_message: self.opt_text(
+                        file,
+                        &format!("{path}.range_message"),
+                        item.range_message.as_ref(),
+                    ),
+                },
+                (Some(min), Some(max)) => {
+                    self.error(
+                        file,
+                        &format!("{path}.min"),
+                        Problem::MinAboveMax { min, max },
+                    );
+                    ItemKind::Info
+                }
+                _ => {
+                    self.error(file, path, Problem::IntegerWithoutBounds);
+                    ItemKind::Info
+                }
+            },
+            RawItemType::Info => ItemKind::Info,
+        }
+    }
+
+    pub(super) fn item_details(&mut self, items: &mut [Item], raw_items: &[Located<'_, RawItem>]) {
+        for (index, (file, path, raw)) in raw_items.iter().enumerate() {
+            let scored = !items[index].scales.is_empty();
+            match raw.required {
+                Some(_) if scored => self.error(
+                    file,
+                    &format!("{path}.required"),
+                    Problem::RequiredOnScoredItem {
+                        item: raw.id.clone(),
+                    },
+                ),
+                Some(_) if raw.kind == RawItemType::Info => self.error(
+                    file,
+                    &format!("{path}.required"),
+                    Problem::RequiredOnInfoItem,
+                ),
+                Some(required) => items[index].required = required,
+                None => items[index].required = raw.kind != RawItemType::Info,
+            }
+            if let Some(cond) = &raw.show_if {
+                items[index].show_if = self.condition(
+                    file,
+                    &format!("{path}.show_if"),
+                    cond,
+                    Scope::show_if(index),
+                );
+            }
+            let one_gate = matches!(
+                items[index].show_if,
+                Some(Condition::Compare(Subject::Item(_), Cmp::Eq(_)))
+            );
+            if raw.answer_implies_gate && !one_gate {
+                self.error(
+                    file,
+                    &format!("{path}.answer_implies_gate"),
+                    Problem::ImpliedGate {
+                        item: raw.id.clone(),
+                    },
+                );
+            }
+        }
+    }
+}

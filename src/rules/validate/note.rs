@@ -1,0 +1,118 @@
+//! What the note shows: crisis resources and the note templates.
+
+use std::collections::HashMap;
+
+use super::super::problem::Problem;
+use super::super::raw::{RawFile, RawShow, RawText};
+use super::{gather, Validator};
+use crate::model::{Resource, Show};
+
+impl Validator {
+    pub(super) fn resources(&mut self, files: &[(String, RawFile)]) -> Vec<Resource> {
+        let mut ids = HashMap::new();
+        let mut out = Vec::new();
+        for (file, path, raw) in gather(files, "resources", |raw| &raw.resources) {
+            if ids.insert(raw.id.clone(), ()).is_some() {
+                self.error(
+                    file,
+                    &format!("{path}.id"),
+                    Problem::DuplicateId {
+                        what: "resource",
+                        id: raw.id.clone(),
+                    },
+                );
+            }
+            let show = match raw.show {
+                RawShow::Always => Show::Always,
+                RawShow::Safety => Show::Safety,
+                RawShow::Flags => Show::Flags(
+                    raw.flags
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(k, id)| {
+                            self.resolve(
+                                |ids| &ids.flags,
+                                "flag",
+                                id,
+                                file,
+                                &format!("{path}.flags[{k}]"),
+                            )
+                        })
+                        .collect(),
+                ),
+            };
+            let problem = match (raw.show == RawShow::Flags, raw.flags.is_empty()) {
+                (true, true) => Some(Problem::ShowFlagsWithoutFlags {
+                    resource: raw.id.clone(),
+                }),
+                (false, false) => Some(Problem::FlagsWithoutShowFlags {
+                    resource: raw.id.clone(),
+                }),
+                _ => None,
+            };
+            if let Some(problem) = problem {
+                self.error(file, &format!("{path}.flags"), problem);
+            }
+            out.push(Resource {
+                id: raw.id.clone(),
+                name: self.text(file, &format!("{path}.name"), &raw.name),
+                contact: self.text(file, &format!("{path}.contact"), &raw.contact),
+                hours: self.opt_text(file, &format!("{path}.hours"), raw.hours.as_ref()),
+                show,
+                professional: raw.professional,
+            });
+        }
+        if out.is_empty() {
+            self.error(&files[0].0, "resources", Problem::NoResources);
+        }
+        out
+    }
+
+    /// The optional Markdown note template: at most one file defines it.
+    pub(super) fn note_markdown(&mut self, files: &[(String, RawFile)]) -> Option<String> {
+        let defined: Vec<(&str, &RawText)> = files
+            .iter()
+            .filter_map(|(name, raw)| raw.note_markdown.as_ref().map(|t| (name.as_str(), t)))
+            .collect();
+        let &(file, template) = defined.first()?;
+        for (other, _) in &defined[1..] {
+            self.error(
+                other,
+                "note_markdown",
+                Problem::DuplicateSection {
+                    key: "note_markdown",
+                    first: file.to_string(),
+                },
+            );
+        }
+        Some(self.text(file, "note_markdown", template))
+    }
+
+    pub(super) fn note_template(&mut self, files: &[(String, RawFile)]) -> Option<String> {
+        let defined: Vec<(&str, &RawText)> = files
+            .iter()
+            .filter_map(|(name, raw)| raw.note_template.as_ref().map(|t| (name.as_str(), t)))
+            .collect();
+        let Some(&(file, template)) = defined.first() else {
+            self.error(
+                &files[0].0,
+                "note_template",
+                Problem::NoSection {
+                    key: "note_template",
+                },
+            );
+            return None;
+        };
+        for (other, _) in &defined[1..] {
+            self.error(
+                other,
+                "note_template",
+                Problem::DuplicateSection {
+                    key: "note_template",
+                    first: file.to_string(),
+                },
+            );
+        }
+        Some(self.text(file, "note_template", template))
+    }
+}
