@@ -10,11 +10,11 @@ use std::fs::File;
 use std::io::BufReader;
 use std::path::Path;
 
-use crate::assess::describe;
 use crate::batch::{self, Placement};
 use crate::error::Error;
 use crate::model::{MissingRule, RuleSet};
 use crate::report::table;
+use crate::report::trace::describe;
 
 /// One difference, in plain words.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -9,6 +9,7 @@ use crate::assess::tester::Agreement;
 use crate::cases::{self, Coverage, Outcome};
 use crate::model::{GradeOf, RuleSet};
 use crate::report::table;
+use crate::report::trace::Tracer;
 
 /// What `rules test` found.
 #[derive(Debug)]
@@ -49,8 +50,9 @@ impl TestReport<'_> {
         let mut out = String::new();
         let _ = writeln!(out, "{}", table::cases_table(&self.outcomes));
         let failed: Vec<&Outcome<'_>> = self.outcomes.iter().filter(|o| !o.passed()).collect();
+        let tracer = Tracer::of(rules);
         for o in &failed {
-            write_failure(&mut out, rules, o);
+            write_failure(&mut out, rules, &tracer, o);
         }
         let passed = self.outcomes.len() - failed.len();
         let _ = writeln!(out, "\n{passed} passed, {} failed", failed.len());
@@ -73,7 +75,7 @@ impl TestReport<'_> {
 }
 
 /// A failed case: its mismatches, and what fired when it was scored.
-fn write_failure(out: &mut String, rules: &RuleSet, o: &Outcome<'_>) {
+fn write_failure(out: &mut String, rules: &RuleSet, tracer: &Tracer, o: &Outcome<'_>) {
     let _ = writeln!(out, "\ncase `{}` failed ({})", o.case.id, o.case.origin);
     if let Some(description) = &o.case.description {
         let _ = writeln!(out, "  {description}");
@@ -86,7 +88,7 @@ fn write_failure(out: &mut String, rules: &RuleSet, o: &Outcome<'_>) {
         );
     }
     if let Ok(a) = &o.result {
-        let trace = a.trace(rules);
+        let trace = tracer.trace(rules, a);
         let fired: Vec<_> = trace.iter().filter(|e| e.fired).collect();
         let _ = writeln!(
             out,

@@ -8,13 +8,13 @@
 mod lanes;
 mod partial;
 pub mod placement;
+mod reasons;
 pub mod tester;
-mod trace;
 
 pub use lanes::{LaneRow, Lanes, LANES};
 pub use partial::{established_flags, possible_flags};
 
-pub use trace::{describe, visit_reasons, Reason, Seen, TraceEntry, TraceKind};
+pub use reasons::{visit_reasons, Reason};
 
 use crate::answers::Answers;
 use crate::error::AnswerError;

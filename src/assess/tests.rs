@@ -653,6 +653,30 @@ fn positive_scoff_and_pcptsd5_add_specialization_features() {
 }
 
 #[test]
+fn trace_records_values_seen_for_a_fired_rule() {
+    let a = run(&[("withdrawal_history", 1), ("daily_use", 1)]);
+    // The trace is put into words by report, over the engine's facts.
+    let trace = crate::report::trace::Tracer::of(rules()).trace(rules(), &a);
+    let flag = trace
+        .iter()
+        .find(|e| e.id == "withdrawal_danger" && e.kind == crate::report::trace::TraceKind::Flag)
+        .expect("entry");
+    assert!(flag.fired);
+    assert_eq!(
+        flag.condition,
+        "all(item withdrawal_history = 1, item daily_use = 1)"
+    );
+    assert_eq!(flag.seen.len(), 2);
+    assert_eq!(flag.seen[0].value.as_deref(), Some("1"));
+    let rule = trace
+        .iter()
+        .find(|e| e.id == "moderately_severe_symptoms")
+        .expect("entry");
+    assert!(!rule.fired);
+    assert_eq!(rule.seen[0].value.as_deref(), Some("mild"));
+}
+
+#[test]
 fn withdrawal_danger_recommends_medically_managed_withdrawal() {
     let a = run(&[("withdrawal_history", 1), ("daily_use", 1)]);
     assert!(features(&a).contains(&"medically_managed_withdrawal".to_string()));
@@ -744,29 +768,6 @@ fn crisis_overrides_every_other_finding_and_lists_crisis_flags_first() {
     assert_eq!(flags(&a)[0], "harm_others_intent");
     let reasons: Vec<String> = a.reasons(rules()).iter().map(|r| r.id(rules())).collect();
     assert_eq!(reasons, vec!["harm_others_intent".to_string()]);
-}
-
-#[test]
-fn trace_records_values_seen_for_a_fired_rule() {
-    let a = run(&[("withdrawal_history", 1), ("daily_use", 1)]);
-    let trace = a.trace(rules());
-    let flag = trace
-        .iter()
-        .find(|e| e.id == "withdrawal_danger" && e.kind == super::TraceKind::Flag)
-        .expect("entry");
-    assert!(flag.fired);
-    assert_eq!(
-        flag.condition,
-        "all(item withdrawal_history = 1, item daily_use = 1)"
-    );
-    assert_eq!(flag.seen.len(), 2);
-    assert_eq!(flag.seen[0].value.as_deref(), Some("1"));
-    let rule = trace
-        .iter()
-        .find(|e| e.id == "moderately_severe_symptoms")
-        .expect("entry");
-    assert!(!rule.fired);
-    assert_eq!(rule.seen[0].value.as_deref(), Some("mild"));
 }
 
 // Missing-data rules, on a fixture rule set that declares them.

@@ -11,6 +11,7 @@ use crate::model::RuleSet;
 use crate::report::json;
 use crate::report::note::NoteRenderer;
 use crate::report::row::{self, push_cell, ResultCells};
+use crate::report::trace::Tracer;
 
 use super::Format;
 
@@ -19,6 +20,8 @@ pub(crate) struct LineRenderer<'a> {
     rules: &'a RuleSet,
     format: Format,
     notes: Option<NoteRenderer<'a>>,
+    /// JSON Lines only: the trace's rules in words.
+    tracer: Option<Tracer>,
     /// CSV only: add the referral note as a last column.
     note_column: bool,
     cells: ResultCells,
@@ -40,6 +43,7 @@ impl<'a> LineRenderer<'a> {
             rules,
             format,
             notes,
+            tracer: (format == Format::Jsonl).then(|| Tracer::of(rules)),
             note_column,
             cells: ResultCells::new(rules),
             scratch: String::new(),
@@ -98,7 +102,12 @@ impl<'a> LineRenderer<'a> {
                     row: sheet_row,
                     id: id.to_string(),
                     error: None,
-                    result: Some(json::Result_::of(self.rules, a, note)),
+                    result: Some(json::Result_::of(
+                        self.rules,
+                        self.tracer.get_or_insert_with(|| Tracer::of(self.rules)),
+                        a,
+                        note,
+                    )),
                     partial: None,
                     rules: crate::report::view::Provenance::of(self.rules),
                 };

@@ -17,6 +17,7 @@ use crate::messages::Lang;
 use crate::model::RuleSet;
 use crate::output::{note_date, write_atomically};
 use crate::report::note::{NoteFormat, NoteRenderer};
+use crate::report::trace::Tracer;
 use crate::report::view::Provenance;
 use crate::report::{json, markdown, table};
 
@@ -197,7 +198,7 @@ pub fn conduct(
             ResultFormat::Json => {
                 let record = json::InterviewRecord {
                     id: id.clone(),
-                    result: json::Result_::of(rules, &assessment, Ok(note)),
+                    result: json::Result_::of(rules, &Tracer::of(rules), &assessment, Ok(note)),
                     disposition: view,
                     rules: Provenance::of(rules),
                 };

@@ -48,29 +48,10 @@ pub struct RuleSet {
     pub compiled: Compiled,
     /// Test cases shipped with the rule set.
     pub cases: Vec<Case>,
-    /// The trace's rules in words, prepared on first use (see `assess::trace`).
-    pub trace_rules: std::sync::OnceLock<Vec<TraceRule>>,
     /// The language every text above is in (English where a translation
     /// is missing).
     pub lang: String,
     pub translations: Translations,
-}
-
-/// One rule of the trace, prepared once: what it is, its condition in
-/// words and compiled, what firing means, and where it is defined.
-#[derive(Debug)]
-pub struct TraceRule {
-    /// Decided over the safety view (`Assessment::given`): a safety flag,
-    /// or a rating one reads.
-    pub safety_view: bool,
-    /// `rating`, `flag`, `domain`, `rule` or `feature`.
-    pub kind: &'static str,
-    pub id: String,
-    pub condition: Condition,
-    pub words: String,
-    pub test: Test,
-    pub outcome: Option<String>,
-    pub origin: Option<Origin>,
 }
 
 /// How complete the rule set's translations are.

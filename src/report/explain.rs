@@ -6,11 +6,12 @@
 use std::fmt::Write;
 
 use crate::answers::Answers;
-use crate::assess::{describe, established_flags, problems, rejected_warnings, Assessment};
+use crate::assess::{established_flags, problems, rejected_warnings, Assessment};
 use crate::error::AnswerError;
 use crate::messages::Lang;
 use crate::model::RuleSet;
 use crate::report::note::NoteRenderer;
+use crate::report::trace::{describe, Tracer};
 use crate::report::{table, words};
 
 /// The explanation of a scored record.
@@ -23,7 +24,7 @@ pub fn scored(rules: &RuleSet, a: &Assessment) -> String {
         let _ = writeln!(o, "warning: {}", words::warning(rules, warning));
     }
     let _ = writeln!(o, "\n{every_rule}");
-    for e in a.trace(rules) {
+    for e in Tracer::of(rules).trace(rules, a) {
         let seen: Vec<String> = e
             .seen
             .iter()

@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use crate::assess::Assessment;
 use crate::model::RuleSet;
+use crate::report::trace::Tracer;
 use crate::report::view::{next_step, FlagView, GradeView, Provenance, ScaleView};
 use crate::report::words;
 
@@ -118,7 +119,12 @@ pub struct TraceView {
 impl<'a> Result_<'a> {
     /// The view of an assessment, with its rendered note (or the error that
     /// kept the note from rendering, added to the warnings).
-    pub fn of(rules: &'a RuleSet, a: &Assessment, note: Result<String, String>) -> Self {
+    pub fn of(
+        rules: &'a RuleSet,
+        tracer: &Tracer,
+        a: &Assessment,
+        note: Result<String, String>,
+    ) -> Self {
         let mut warnings: Vec<String> = a
             .warnings
             .iter()
@@ -166,8 +172,8 @@ impl<'a> Result_<'a> {
                 .collect(),
             warnings,
             note,
-            trace: a
-                .trace(rules)
+            trace: tracer
+                .trace(rules, a)
                 .into_iter()
                 .map(|e| TraceView {
                     kind: e.kind.as_str(),

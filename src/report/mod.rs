@@ -8,5 +8,6 @@ pub mod note;
 pub mod row;
 pub mod rules_doc;
 pub mod table;
+pub mod trace;
 pub mod view;
 pub mod words;

@@ -290,7 +290,6 @@ impl Validator {
         let mut flags_by_severity: Vec<usize> = (0..flags.len()).collect();
         flags_by_severity.sort_by_key(|&f| std::cmp::Reverse(flags[f].severity));
         let mut rule_set = RuleSet {
-            trace_rules: std::sync::OnceLock::new(),
             lang: self.lang.clone(),
             translations: std::mem::take(&mut self.translations),
             cases: Vec::new(),

@@ -1,0 +1,77 @@
+//! Why an outcome has its level, as data: the crisis flags, or the rules
+//! and flags that led to the level (`Paths`), or the default.
+
+use super::{Assessment, Outcome};
+use crate::model::RuleSet;
+
+/// What decided the level of an outcome, in order, without collecting them
+/// (the batch hot path): see `Assessment::reasons`.
+pub fn visit_reasons(rules: &RuleSet, outcome: &impl Outcome, mut visit: impl FnMut(Reason)) {
+    let raised = |f: &usize| outcome.flag(*f);
+    let level = outcome.level();
+    if outcome.crisis() {
+        (0..rules.flags.len())
+            .filter(raised)
+            .filter(|&f| rules.flags[f].crisis)
+            .for_each(|flag| visit(Reason::Crisis { flag }));
+        return;
+    }
+    // What led to the level (`Paths`): no crisis flag is raised here.
+    let mut any = false;
+    for &flag in rules.paths.flags[level].iter().filter(|&f| raised(f)) {
+        visit(Reason::Flag { flag });
+        any = true;
+    }
+    for &rule in &rules.paths.rules[level] {
+        if outcome.rule(rule) {
+            visit(Reason::Rule { rule });
+            any = true;
+        }
+    }
+    if !any {
+        visit(Reason::Default);
+    }
+}
+
+/// Why the recommended level was chosen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reason {
+    /// A crisis flag: acute risk forces the most intensive level.
+    Crisis { flag: usize },
+    /// A raised flag whose minimum level is the recommended level.
+    Flag { flag: usize },
+    /// A fired placement rule at the recommended level.
+    Rule { rule: usize },
+    /// Nothing asked for more than the default level.
+    Default,
+}
+
+impl Reason {
+    /// The stable id used in the `reasons` output column.
+    pub fn id(&self, rules: &RuleSet) -> String {
+        self.id_str(rules).to_string()
+    }
+
+    pub fn id_str<'a>(&self, rules: &'a RuleSet) -> &'a str {
+        match self {
+            Reason::Crisis { flag } | Reason::Flag { flag } => &rules.flags[*flag].id,
+            Reason::Rule { rule } => &rules.rules[*rule].id,
+            Reason::Default => "default",
+        }
+    }
+}
+
+impl Assessment {
+    /// What decided the level: crisis flags if any, else every rule and
+    /// flag that asked for exactly the recommended level.
+    pub fn reasons(&self, rules: &RuleSet) -> Vec<Reason> {
+        let mut reasons = Vec::new();
+        self.visit_reasons(rules, |r| reasons.push(r));
+        reasons
+    }
+
+    /// `reasons` without collecting them.
+    pub fn visit_reasons(&self, rules: &RuleSet, visit: impl FnMut(Reason)) {
+        visit_reasons(rules, self, visit)
+    }
+}

@@ -1,0 +1,349 @@
+//! The explanation of an assessment, as data: every rating grade, flag,
+//! domain grade, placement rule and program feature, with its condition in
+//! words, the values it saw, and whether it held.
+//!
+//! Computed on demand from the assessment (which keeps every intermediate
+//! result), so scoring pays nothing for it. A `Tracer` puts the rule set's
+//! conditions into words once, for every record it traces.
+
+use crate::assess::Assessment;
+use crate::model::{Cmp, Condition, Origin, RuleSet, Slots, Subject, Test, NONE};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TraceKind {
+    Rating,
+    Flag,
+    Domain,
+    Rule,
+    Feature,
+}
+
+impl TraceKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TraceKind::Rating => "rating",
+            TraceKind::Flag => "flag",
+            TraceKind::Domain => "domain",
+            TraceKind::Rule => "rule",
+            TraceKind::Feature => "feature",
+        }
+    }
+}
+
+/// One value a condition compared.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Seen {
+    /// e.g. `item phq9_9`, `scale phq9`, `band phq9`.
+    pub subject: String,
+    /// The value seen, or `None` when there was none (hidden, unanswered).
+    pub value: Option<String>,
+}
+
+/// One rule of the rule set, evaluated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TraceEntry {
+    pub kind: TraceKind,
+    /// The rule's id; for ratings and domains `<id>.<grade>`.
+    pub id: String,
+    /// The condition in words.
+    pub condition: String,
+    pub fired: bool,
+    /// What firing means: the level a rule or flag sets, the grade reached.
+    pub outcome: Option<String>,
+    pub seen: Vec<Seen>,
+    pub origin: Option<Origin>,
+}
+
+/// Which rule of the rule set a trace entry is.
+#[derive(Debug, Clone, Copy)]
+enum At {
+    Rating(usize, usize),
+    Flag(usize),
+    Domain(usize, usize),
+    Rule(usize),
+    Feature(usize),
+}
+
+/// One rule of the trace, prepared once: what it is, its condition in
+/// words, what firing means, and where it is defined.
+#[derive(Debug)]
+struct Prepared {
+    at: At,
+    /// Decided over the safety view (`Assessment::given`): a safety flag,
+    /// or a rating one reads.
+    safety_view: bool,
+    kind: TraceKind,
+    id: String,
+    words: String,
+    outcome: Option<String>,
+    origin: Option<Origin>,
+}
+
+impl At {
+    /// The rule's condition and its compiled test (a grade without a
+    /// condition is not traced).
+    fn condition(self, rules: &RuleSet) -> Option<(&Condition, &Test)> {
+        let c = &rules.compiled;
+        match self {
+            At::Rating(r, g) => Some((
+                rules.ratings[r].grades[g].when.as_ref()?,
+                c.rating_grades[r][g].as_ref()?,
+            )),
+            At::Flag(f) => Some((&rules.flags[f].when, &c.flags[f])),
+            At::Domain(d, g) => Some((
+                rules.domains[d].grades[g].when.as_ref()?,
+                c.domain_grades[d][g].as_ref()?,
+            )),
+            At::Rule(r) => Some((&rules.rules[r].when, &c.rules[r])),
+            At::Feature(f) => Some((&rules.features[f].when, &c.features[f])),
+        }
+    }
+}
+
+/// The trace's rules, in the order the engine evaluates them (ratings,
+/// flags, domains, placement rules, features), with their conditions in
+/// words: made once, so a record's trace formats no condition.
+#[derive(Debug)]
+pub struct Tracer {
+    rules: Vec<Prepared>,
+}
+
+impl Tracer {
+    pub fn of(rules: &RuleSet) -> Tracer {
+        let mut out = Vec::new();
+        let mut push = |at: At, safety_view: bool, kind: TraceKind, id: String, outcome, origin| {
+            if let Some((cond, _)) = at.condition(rules) {
+                out.push(Prepared {
+                    at,
+                    safety_view,
+                    kind,
+                    id,
+                    words: describe(rules, cond),
+                    outcome,
+                    origin,
+                });
+            }
+        };
+        for (r, rating) in rules.ratings.iter().enumerate() {
+            let safety_view = rules.compiled.safety_ratings[r];
+            for (g, grade) in rating.grades.iter().enumerate() {
+                push(
+                    At::Rating(r, g),
+                    safety_view,
+                    TraceKind::Rating,
+                    format!("{}.{}", rating.id, grade.id),
+                    Some(grade.label.clone()),
+                    Some(grade.origin.clone()),
+                );
+            }
+        }
+        for (f, flag) in rules.flags.iter().enumerate() {
+            let outcome = match (flag.crisis, flag.min_level) {
+                (true, _) => Some("crisis".to_string()),
+                (false, Some(level)) => Some(rules.levels[level].id.clone()),
+                (false, None) => None,
+            };
+            push(
+                At::Flag(f),
+                flag.is_safety(),
+                TraceKind::Flag,
+                flag.id.clone(),
+                outcome,
+                Some(flag.origin.clone()),
+            );
+        }
+        for (d, domain) in rules.domains.iter().enumerate() {
+            for (g, grade) in domain.grades.iter().enumerate() {
+                push(
+                    At::Domain(d, g),
+                    false,
+                    TraceKind::Domain,
+                    format!("{}.{}", domain.id, grade.id),
+                    Some(grade.label.clone()),
+                    Some(grade.origin.clone()),
+                );
+            }
+        }
+        for (r, rule) in rules.rules.iter().enumerate() {
+            push(
+                At::Rule(r),
+                false,
+                TraceKind::Rule,
+                rule.id.clone(),
+                Some(rules.levels[rule.level].id.clone()),
+                Some(rule.origin.clone()),
+            );
+        }
+        for (f, feature) in rules.features.iter().enumerate() {
+            push(
+                At::Feature(f),
+                false,
+                TraceKind::Feature,
+                feature.id.clone(),
+                None,
+                None,
+            );
+        }
+        Tracer { rules: out }
+    }
+
+    /// Every rule of the trace, evaluated over the assessment's facts.
+    pub fn trace(&self, rules: &RuleSet, a: &Assessment) -> Vec<TraceEntry> {
+        self.rules
+            .iter()
+            .filter_map(|rule| {
+                let (condition, test) = rule.at.condition(rules)?;
+                // Safety flags and the ratings they read saw every answer
+                // given, hidden ones too.
+                let values = match rule.safety_view && !a.given.is_empty() {
+                    true => &a.given,
+                    false => &a.facts,
+                };
+                let facts = Facts {
+                    facts: values,
+                    slots: &rules.compiled.slots,
+                    shown: &a.shown,
+                };
+                let mut seen = Vec::new();
+                collect_seen(rules, &facts, condition, &mut seen);
+                Some(TraceEntry {
+                    kind: rule.kind,
+                    id: rule.id.clone(),
+                    condition: rule.words.clone(),
+                    fired: test.holds(values),
+                    outcome: rule.outcome.clone(),
+                    seen,
+                    origin: rule.origin.clone(),
+                })
+            })
+            .collect()
+    }
+}
+
+/// The assessment's facts, looked up by subject.
+struct Facts<'a> {
+    facts: &'a [i64],
+    slots: &'a Slots,
+    /// Per item, whether skip logic showed it (a hidden value seen in the
+    /// safety view is marked so).
+    shown: &'a [bool],
+}
+
+impl Facts<'_> {
+    fn value(&self, subject: Subject) -> Option<i64> {
+        self.facts
+            .get(self.slots.of(subject))
+            .copied()
+            .filter(|&v| v != NONE)
+    }
+
+    fn flag(&self, f: usize) -> bool {
+        self.facts.get(self.slots.flag(f)) == Some(&1)
+    }
+}
+
+fn collect_seen(rules: &RuleSet, facts: &Facts<'_>, cond: &Condition, out: &mut Vec<Seen>) {
+    match cond {
+        Condition::All(cs) | Condition::Any(cs) => {
+            cs.iter().for_each(|c| collect_seen(rules, facts, c, out))
+        }
+        Condition::Not(c) => collect_seen(rules, facts, c, out),
+        Condition::Compare(subject, _) => {
+            let skipped = match *subject {
+                Subject::Item(i) => facts.shown.get(i) == Some(&false),
+                _ => false,
+            };
+            let seen = Seen {
+                subject: subject_name(rules, *subject),
+                value: facts.value(*subject).map(|v| match skipped {
+                    // Only the safety view sees a hidden item's value.
+                    true => format!(
+                        "{} (answer to a skipped question)",
+                        value_name(rules, *subject, v)
+                    ),
+                    false => value_name(rules, *subject, v),
+                }),
+            };
+            if !out.contains(&seen) {
+                out.push(seen);
+            }
+        }
+        Condition::Flag(f) => {
+            let seen = Seen {
+                subject: format!("flag {}", rules.flags[*f].id),
+                value: Some(
+                    if facts.flag(*f) {
+                        "raised"
+                    } else {
+                        "not raised"
+                    }
+                    .to_string(),
+                ),
+            };
+            if !out.contains(&seen) {
+                out.push(seen);
+            }
+        }
+    }
+}
+
+/// A condition in compact words, e.g. `all(item phq9_9 >= 1, band phq9 >= severe)`.
+pub fn describe(rules: &RuleSet, cond: &Condition) -> String {
+    let list = |cs: &[Condition]| {
+        cs.iter()
+            .map(|c| describe(rules, c))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match cond {
+        Condition::All(cs) => format!("all({})", list(cs)),
+        Condition::Any(cs) => format!("any({})", list(cs)),
+        Condition::Not(c) => format!("not({})", describe(rules, c)),
+        Condition::Compare(subject, cmp) => format!(
+            "{} {}",
+            subject_name(rules, *subject),
+            cmp.describe(|v| value_name(rules, *subject, v))
+        ),
+        Condition::Flag(f) => format!("flag {}", rules.flags[*f].id),
+    }
+}
+
+fn subject_name(rules: &RuleSet, subject: Subject) -> String {
+    match subject {
+        Subject::Item(i) => format!("item {}", rules.items[i].id),
+        Subject::Scale(s) => format!("scale {}", rules.scales[s].id),
+        Subject::Band(s) => format!("band {}", rules.scales[s].id),
+        Subject::Rating(r) => format!("rating {}", rules.ratings[r].id),
+        Subject::Domain(d) => format!("domain {}", rules.domains[d].id),
+    }
+}
+
+fn value_name(rules: &RuleSet, subject: Subject, value: i64) -> String {
+    let grade = |grades: Vec<&String>| {
+        usize::try_from(value)
+            .ok()
+            .and_then(|i| grades.get(i).map(|s| s.to_string()))
+    };
+    let named = match subject {
+        Subject::Item(_) | Subject::Scale(_) => None,
+        Subject::Band(s) => grade(rules.scales[s].bands.iter().map(|b| &b.id).collect()),
+        Subject::Rating(r) => grade(rules.ratings[r].grades.iter().map(|g| &g.id).collect()),
+        Subject::Domain(d) => grade(rules.domains[d].grades.iter().map(|g| &g.id).collect()),
+    };
+    named.unwrap_or_else(|| value.to_string())
+}
+
+impl Cmp {
+    /// The comparison in words, with `name` turning a value into text.
+    pub fn describe(&self, name: impl Fn(i64) -> String) -> String {
+        match self {
+            Cmp::Eq(v) => format!("= {}", name(*v)),
+            Cmp::AtLeast(v) => format!(">= {}", name(*v)),
+            Cmp::AtMost(v) => format!("<= {}", name(*v)),
+            Cmp::In(vs) => {
+                let names: Vec<String> = vs.iter().map(|v| name(*v)).collect();
+                format!("in [{}]", names.join(", "))
+            }
+        }
+    }
+}
