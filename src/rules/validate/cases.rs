@@ -21,7 +21,7 @@ impl Validator {
             if ids.insert(raw.id.clone(), ()).is_some() {
                 self.error(
                     file,
-                    &format!("{path}.id"),
+                    &path.key("id"),
                     Problem::DuplicateId {
                         what: "case",
                         id: raw.id.clone(),
@@ -30,7 +30,7 @@ impl Validator {
             }
             let mut answers = Vec::new();
             for (id, code) in &raw.answers.0 {
-                let at = format!("{path}.answers.{id}");
+                let at = path.key("answers").key(id);
                 let Some(item) = self.resolve(|ids| &ids.items, "item", id, file, &at) else {
                     continue;
                 };
@@ -61,19 +61,19 @@ impl Validator {
             if e.rejected_for.is_some() && named > 0 {
                 self.error(
                     file,
-                    &format!("{path}.expect"),
+                    &path.key("expect"),
                     Problem::CaseRejectedForStandsAlone,
                 );
             } else if e.rejected_for.is_none() && named == 0 {
                 self.error(
                     file,
-                    &format!("{path}.expect"),
+                    &path.key("expect"),
                     Problem::CaseChecksNothing {
                         case: raw.id.clone(),
                     },
                 );
             }
-            let at = |key: &str| format!("{path}.expect.{key}");
+            let at = |key: &str| path.key("expect").key(key);
             let mut expect = Expect {
                 crisis: e.crisis,
                 level: e
@@ -87,30 +87,20 @@ impl Validator {
                     .iter()
                     .enumerate()
                     .filter_map(|(k, f)| {
-                        self.resolve(
-                            |ids| &ids.flags,
-                            "flag",
-                            f,
-                            file,
-                            &format!("{}[{k}]", at("flags")),
-                        )
+                        self.resolve(|ids| &ids.flags, "flag", f, file, &at("flags").index(k))
                     })
                     .collect();
                 expect.flags = Some(resolved);
             }
             for (id, score) in &e.scores.0 {
-                if let Some(s) = self.resolve(
-                    |ids| &ids.scales,
-                    "scale",
-                    id,
-                    file,
-                    &format!("{}.{id}", at("scores")),
-                ) {
+                if let Some(s) =
+                    self.resolve(|ids| &ids.scales, "scale", id, file, &at("scores").key(id))
+                {
                     expect.scores.push((s, *score));
                 }
             }
             for (id, band) in &e.bands.0 {
-                let place = format!("{}.{id}", at("bands"));
+                let place = at("bands").key(id);
                 let Some(s) = self.resolve(|ids| &ids.scales, "scale", id, file, &place) else {
                     continue;
                 };
@@ -133,7 +123,7 @@ impl Validator {
                 }
             }
             for (id, grade) in &e.grades.0 {
-                let place = format!("{}.{id}", at("grades"));
+                let place = at("grades").key(id);
                 let (of, grades) = match (self.ids.ratings.get(id), self.ids.domains.get(id)) {
                     (Some(&r), _) => (GradeOf::Rating(r), &rules.ratings[r].grades),
                     (None, Some(&d)) => (GradeOf::Domain(d), &rules.domains[d].grades),
@@ -165,7 +155,7 @@ impl Validator {
                 expect,
                 origin: Origin {
                     file: file.to_string(),
-                    path,
+                    path: path.into_string(),
                 },
             });
         }

@@ -3,7 +3,7 @@
 
 use super::super::problem::Problem;
 use super::super::raw::{RawCondition, RawScalar};
-use super::{closest, keys, ItemCodes, Scope, Validator, MAX_MAGNITUDE};
+use super::{closest, keys, ItemCodes, Loc, Scope, Validator, MAX_MAGNITUDE};
 use crate::model::{Cmp, Condition, Subject};
 
 impl Validator {
@@ -12,7 +12,7 @@ impl Validator {
     pub(super) fn condition(
         &mut self,
         file: &str,
-        path: &str,
+        path: &Loc,
         raw: &RawCondition,
         scope: Scope,
     ) -> Option<Condition> {
@@ -63,16 +63,12 @@ impl Validator {
         let list =
             |v: &mut Self, conds: &[RawCondition], key: &'static str| -> Option<Vec<Condition>> {
                 if conds.is_empty() {
-                    v.error(
-                        file,
-                        &format!("{path}.{key}"),
-                        Problem::EmptyCombinator { key },
-                    );
+                    v.error(file, &path.key(key), Problem::EmptyCombinator { key });
                 }
                 let resolved: Vec<Option<Condition>> = conds
                     .iter()
                     .enumerate()
-                    .map(|(i, c)| v.condition(file, &format!("{path}.{key}[{i}]"), c, scope))
+                    .map(|(i, c)| v.condition(file, &path.key(key).index(i), c, scope))
                     .collect();
                 resolved.into_iter().collect()
             };
@@ -88,17 +84,17 @@ impl Validator {
             "not" => {
                 let inner = raw.not.as_deref()?;
                 return self
-                    .condition(file, &format!("{path}.not"), inner, scope)
+                    .condition(file, &path.key("not"), inner, scope)
                     .map(|c| Condition::Not(Box::new(c)));
             }
             "flag" => {
                 let id = raw.flag.as_deref()?;
                 if !scope.flags {
-                    self.error(file, &format!("{path}.flag"), Problem::FlagsNotHere);
+                    self.error(file, &path.key("flag"), Problem::FlagsNotHere);
                     return None;
                 }
                 return self
-                    .resolve(|ids| &ids.flags, "flag", id, file, &format!("{path}.flag"))
+                    .resolve(|ids| &ids.flags, "flag", id, file, &path.key("flag"))
                     .map(Condition::Flag);
             }
             _ => {}
@@ -117,7 +113,7 @@ impl Validator {
             );
             return None;
         };
-        let subject_path = format!("{path}.{subject}");
+        let subject_path = path.key(subject);
         let (target, grades): (Subject, Option<Vec<String>>) = match *subject {
             "item" => {
                 let id = raw.item.as_deref()?;
@@ -201,8 +197,8 @@ impl Validator {
                 )
             }
         };
-        let op_path = format!("{path}.{op}");
-        let value = |v: &mut Self, scalar: &RawScalar, at: &str| -> Option<i64> {
+        let op_path = path.key(op);
+        let value = |v: &mut Self, scalar: &RawScalar, at: &Loc| -> Option<i64> {
             match (&grades, scalar) {
                 (None, RawScalar::Int(n)) if n.unsigned_abs() > MAX_MAGNITUDE.unsigned_abs() => {
                     v.error(file, at, Problem::ComparedValueOutOfRange { value: *n });
@@ -254,7 +250,7 @@ impl Validator {
                 let values: Vec<Option<i64>> = raw_list
                     .iter()
                     .enumerate()
-                    .map(|(i, s)| value(self, s, &format!("{op_path}[{i}]")))
+                    .map(|(i, s)| value(self, s, &op_path.index(i)))
                     .collect();
                 Cmp::In(values.into_iter().collect::<Option<Vec<i64>>>()?)
             }
@@ -266,7 +262,7 @@ impl Validator {
     }
 
     /// Compared codes must be answers the item can have.
-    pub(super) fn check_codes(&mut self, file: &str, path: &str, item: usize, cmp: &Cmp) {
+    pub(super) fn check_codes(&mut self, file: &str, path: &Loc, item: usize, cmp: &Cmp) {
         let Some((id, codes)) = self.ids.item_codes.get(item).cloned() else {
             return;
         };

@@ -22,20 +22,13 @@ impl Validator {
                 &raw.id,
                 out.len(),
                 file,
-                &format!("{path}.id"),
+                &path.key("id"),
             );
             let min_level = raw.min_level.as_ref().and_then(|id| {
-                self.resolve(
-                    |ids| &ids.levels,
-                    "level",
-                    id,
-                    file,
-                    &format!("{path}.min_level"),
-                )
+                self.resolve(|ids| &ids.levels, "level", id, file, &path.key("min_level"))
             });
-            let when = self.condition(file, &format!("{path}.when"), &raw.when, scope);
-            let next_step =
-                self.opt_text(file, &format!("{path}.next_step"), raw.next_step.as_ref());
+            let when = self.condition(file, &path.key("when"), &raw.when, scope);
+            let next_step = self.opt_text(file, &path.key("next_step"), raw.next_step.as_ref());
             // A crisis flag is urgent now; without its own next step the
             // tool's emergency-evaluation wording is used.
             if !raw.crisis && raw.urgency.is_some() != next_step.is_some() {
@@ -44,12 +37,12 @@ impl Validator {
                     Some(_) => ("urgency", Problem::UrgencyWithoutNextStep { flag }),
                     None => ("next_step", Problem::NextStepWithoutUrgency { flag }),
                 };
-                self.error(file, &format!("{path}.{key}"), problem);
+                self.error(file, &path.key(key), problem);
             }
             if raw.crisis && raw.urgency == Some(RawUrgency::Today) {
                 self.error(
                     file,
-                    &format!("{path}.urgency"),
+                    &path.key("urgency"),
                     Problem::CrisisNotNow {
                         flag: raw.id.clone(),
                     },
@@ -58,7 +51,7 @@ impl Validator {
             if raw.crisis && (!raw.safety || raw.severity != RawSeverity::Critical) {
                 self.error(
                     file,
-                    &format!("{path}.crisis"),
+                    &path.key("crisis"),
                     Problem::CrisisNotSafetyCritical {
                         flag: raw.id.clone(),
                     },
@@ -82,10 +75,10 @@ impl Validator {
                 },
                 next_step,
                 when: when.unwrap_or(Condition::Any(Vec::new())),
-                message: self.text(file, &format!("{path}.message"), &raw.message),
+                message: self.text(file, &path.key("message"), &raw.message),
                 origin: Origin {
                     file: file.to_string(),
-                    path,
+                    path: path.into_string(),
                 },
             });
         }

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use super::super::problem::Problem;
 use super::super::raw::{RawFile, RawItem, RawItemType};
-use super::{gather, type_name, ItemCodes, Located, Scope, Validator, MAX_MAGNITUDE};
+use super::{gather, type_name, ItemCodes, Loc, Located, Scope, Validator, MAX_MAGNITUDE};
 use crate::model::{ChoiceOption, Cmp, Condition, Instrument, Item, ItemKind, Subject};
 
 impl Validator {
@@ -22,7 +22,7 @@ impl Validator {
             if instrument_ids.insert(instrument.id.clone(), ()).is_some() {
                 self.error(
                     file,
-                    &format!("{path}.id"),
+                    &path.key("id"),
                     Problem::DuplicateId {
                         what: "instrument",
                         id: instrument.id.clone(),
@@ -30,11 +30,11 @@ impl Validator {
                 );
             }
             if instrument.items.is_empty() {
-                self.error(file, &format!("{path}.items"), Problem::EmptyInstrument);
+                self.error(file, &path.key("items"), Problem::EmptyInstrument);
             }
             let start = items.len();
             for (j, item) in instrument.items.iter().enumerate() {
-                let item_path = format!("{path}.items[{j}]");
+                let item_path = path.key("items").index(j);
                 let index = items.len();
                 self.unique(
                     |ids| &mut ids.items,
@@ -42,15 +42,15 @@ impl Validator {
                     &item.id,
                     index,
                     file,
-                    &format!("{item_path}.id"),
+                    &item_path.key("id"),
                 );
                 // Questions and answers: counted apart, since an interview
                 // must not silently ask a question in another language.
                 let missing_before = self.translations.missing;
                 let kind = self.item_kind(file, &item_path, item);
                 let table = crate::model::CodeTable::of(&kind);
-                let text = self.text(file, &format!("{item_path}.text"), &item.text);
-                let help = self.opt_text(file, &format!("{item_path}.help"), item.help.as_ref());
+                let text = self.text(file, &item_path.key("text"), &item.text);
+                let help = self.opt_text(file, &item_path.key("help"), item.help.as_ref());
                 if self.translations.missing > missing_before {
                     self.translations
                         .untranslated_questions
@@ -67,7 +67,7 @@ impl Validator {
                     show_if: None,
                     table,
                     short: self
-                        .opt_text(file, &format!("{item_path}.short"), item.short.as_ref())
+                        .opt_text(file, &item_path.key("short"), item.short.as_ref())
                         .unwrap_or_else(|| item.id.clone()),
                     answer_implies_gate: item.answer_implies_gate,
                 });
@@ -75,13 +75,9 @@ impl Validator {
             }
             instruments.push(Instrument {
                 id: instrument.id.clone(),
-                title: self.text(file, &format!("{path}.title"), &instrument.title),
+                title: self.text(file, &path.key("title"), &instrument.title),
                 source: instrument.source.clone(),
-                preamble: self.opt_text(
-                    file,
-                    &format!("{path}.preamble"),
-                    instrument.preamble.as_ref(),
-                ),
+                preamble: self.opt_text(file, &path.key("preamble"), instrument.preamble.as_ref()),
                 items: start..items.len(),
             });
         }
@@ -99,18 +95,18 @@ impl Validator {
         (instruments, items, raw_items)
     }
 
-    pub(super) fn item_kind(&mut self, file: &str, path: &str, item: &RawItem) -> ItemKind {
-        let mut numbers: Vec<(String, i64)> = Vec::new();
+    pub(super) fn item_kind(&mut self, file: &str, path: &Loc, item: &RawItem) -> ItemKind {
+        let mut numbers: Vec<(Loc, i64)> = Vec::new();
         for (k, option) in item.options.iter().flatten().enumerate() {
-            numbers.push((format!("{path}.options[{k}].code"), option.code));
-            numbers.push((format!("{path}.options[{k}].score"), option.score));
+            numbers.push((path.key("options").index(k).key("code"), option.code));
+            numbers.push((path.key("options").index(k).key("score"), option.score));
         }
         if let Some(scores) = &item.scores {
-            numbers.push((format!("{path}.scores.yes"), scores.yes));
-            numbers.push((format!("{path}.scores.no"), scores.no));
+            numbers.push((path.key("scores").key("yes"), scores.yes));
+            numbers.push((path.key("scores").key("no"), scores.no));
         }
-        numbers.extend(item.min.map(|v| (format!("{path}.min"), v)));
-        numbers.extend(item.max.map(|v| (format!("{path}.max"), v)));
+        numbers.extend(item.min.map(|v| (path.key("min"), v)));
+        numbers.extend(item.max.map(|v| (path.key("max"), v)));
         for (at, value) in numbers {
             if value.unsigned_abs() > MAX_MAGNITUDE.unsigned_abs() {
                 self.error(file, &at, Problem::ItemNumberOutOfRange { value });
@@ -131,7 +127,7 @@ impl Validator {
             if is_set && item.kind != owner {
                 self.error(
                     file,
-                    &format!("{path}.{key}"),
+                    &path.key(key),
                     Problem::KeyNotForType {
                         key,
                         kind: type_name(item.kind),
@@ -146,14 +142,14 @@ impl Validator {
                     return ItemKind::Choice(Vec::new());
                 };
                 if options.is_empty() {
-                    self.error(file, &format!("{path}.options"), Problem::NoOptions);
+                    self.error(file, &path.key("options"), Problem::NoOptions);
                 }
                 let mut seen = HashMap::new();
                 for (k, option) in options.iter().enumerate() {
                     if seen.insert(option.code, k).is_some() {
                         self.error(
                             file,
-                            &format!("{path}.options[{k}].code"),
+                            &path.key("options").index(k).key("code"),
                             Problem::DuplicateOptionCode {
                                 code: option.code,
                                 item: item.id.clone(),
@@ -167,7 +163,11 @@ impl Validator {
                         .enumerate()
                         .map(|(k, o)| ChoiceOption {
                             code: o.code,
-                            label: self.text(file, &format!("{path}.options[{k}].label"), &o.label),
+                            label: self.text(
+                                file,
+                                &path.key("options").index(k).key("label"),
+                                &o.label,
+                            ),
                             score: o.score,
                         })
                         .collect(),
@@ -183,16 +183,12 @@ impl Validator {
                     max,
                     range_message: self.opt_text(
                         file,
-                        &format!("{path}.range_message"),
+                        &path.key("range_message"),
                         item.range_message.as_ref(),
                     ),
                 },
                 (Some(min), Some(max)) => {
-                    self.error(
-                        file,
-                        &format!("{path}.min"),
-                        Problem::MinAboveMax { min, max },
-                    );
+                    self.error(file, &path.key("min"), Problem::MinAboveMax { min, max });
                     ItemKind::Info
                 }
                 _ => {
@@ -210,26 +206,20 @@ impl Validator {
             match raw.required {
                 Some(_) if scored => self.error(
                     file,
-                    &format!("{path}.required"),
+                    &path.key("required"),
                     Problem::RequiredOnScoredItem {
                         item: raw.id.clone(),
                     },
                 ),
-                Some(_) if raw.kind == RawItemType::Info => self.error(
-                    file,
-                    &format!("{path}.required"),
-                    Problem::RequiredOnInfoItem,
-                ),
+                Some(_) if raw.kind == RawItemType::Info => {
+                    self.error(file, &path.key("required"), Problem::RequiredOnInfoItem)
+                }
                 Some(required) => items[index].required = required,
                 None => items[index].required = raw.kind != RawItemType::Info,
             }
             if let Some(cond) = &raw.show_if {
-                items[index].show_if = self.condition(
-                    file,
-                    &format!("{path}.show_if"),
-                    cond,
-                    Scope::show_if(index),
-                );
+                items[index].show_if =
+                    self.condition(file, &path.key("show_if"), cond, Scope::show_if(index));
             }
             let one_gate = matches!(
                 items[index].show_if,
@@ -238,7 +228,7 @@ impl Validator {
             if raw.answer_implies_gate && !one_gate {
                 self.error(
                     file,
-                    &format!("{path}.answer_implies_gate"),
+                    &path.key("answer_implies_gate"),
                     Problem::ImpliedGate {
                         item: raw.id.clone(),
                     },

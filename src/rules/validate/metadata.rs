@@ -2,7 +2,7 @@
 
 use super::super::problem::Problem;
 use super::super::raw::RawFile;
-use super::{gather, Validator, FORMAT_VERSION};
+use super::{gather, Loc, Validator, FORMAT_VERSION};
 use crate::model::Level;
 
 impl Validator {
@@ -16,15 +16,19 @@ impl Validator {
             Some(FORMAT_VERSION) => {}
             Some(other) => self.error(
                 file,
-                "format_version",
+                &Loc::top("format_version"),
                 Problem::UnsupportedFormatVersion { found: other },
             ),
-            None => self.error(file, "format_version", Problem::MissingFormatVersion),
+            None => self.error(
+                file,
+                &Loc::top("format_version"),
+                Problem::MissingFormatVersion,
+            ),
         }
         let mut required = |value: &Option<String>, key: &'static str| match value {
             Some(v) if !v.trim().is_empty() => v.clone(),
             _ => {
-                self.error(file, key, Problem::MissingMainKey { key });
+                self.error(file, &Loc::top(key), Problem::MissingMainKey { key });
                 String::new()
             }
         };
@@ -39,7 +43,7 @@ impl Validator {
             ];
             for (key, present) in misplaced {
                 if present {
-                    self.error(other, key, Problem::MainFileOnly { key });
+                    self.error(other, &Loc::top(key), Problem::MainFileOnly { key });
                 }
             }
         }
@@ -49,7 +53,7 @@ impl Validator {
     pub(super) fn levels(&mut self, files: &[(String, RawFile)]) -> Vec<Level> {
         let raw = gather(files, "levels", |raw| &raw.levels);
         if raw.is_empty() {
-            self.error(&files[0].0, "levels", Problem::NoLevels);
+            self.error(&files[0].0, &Loc::top("levels"), Problem::NoLevels);
         }
         raw.iter()
             .enumerate()
@@ -60,26 +64,18 @@ impl Validator {
                     &level.id,
                     i,
                     file,
-                    &format!("{path}.id"),
+                    &path.key("id"),
                 );
                 Level {
                     id: level.id.clone(),
-                    name: self.text(file, &format!("{path}.name"), &level.name),
-                    description: self.text(
-                        file,
-                        &format!("{path}.description"),
-                        &level.description,
-                    ),
-                    referral: self.text(file, &format!("{path}.referral"), &level.referral),
-                    hours: self.opt_text(file, &format!("{path}.hours"), level.hours.as_ref()),
-                    setting: self.opt_text(
-                        file,
-                        &format!("{path}.setting"),
-                        level.setting.as_ref(),
-                    ),
+                    name: self.text(file, &path.key("name"), &level.name),
+                    description: self.text(file, &path.key("description"), &level.description),
+                    referral: self.text(file, &path.key("referral"), &level.referral),
+                    hours: self.opt_text(file, &path.key("hours"), level.hours.as_ref()),
+                    setting: self.opt_text(file, &path.key("setting"), level.setting.as_ref()),
                     typical_length: self.opt_text(
                         file,
-                        &format!("{path}.typical_length"),
+                        &path.key("typical_length"),
                         level.typical_length.as_ref(),
                     ),
                 }

@@ -10,6 +10,7 @@ mod cases;
 mod conditions;
 mod flags;
 mod items;
+mod loc;
 mod metadata;
 mod note;
 mod placement;
@@ -19,6 +20,7 @@ mod scales;
 
 use std::collections::HashMap;
 
+use self::loc::Loc;
 use super::problem::{Problem, FORMAT_VERSION, MAX_MAGNITUDE};
 
 use crate::error::{Diagnostic, Place};
@@ -154,8 +156,8 @@ struct Validator {
     translations: crate::model::Translations,
 }
 
-/// A raw element and where it is: (file, path prefix, element).
-type Located<'a, T> = (&'a str, String, &'a T);
+/// A raw element and where it is: (file, location, element).
+type Located<'a, T> = (&'a str, Loc, &'a T);
 
 fn gather<'a, T>(
     files: &'a [(String, RawFile)],
@@ -165,23 +167,23 @@ fn gather<'a, T>(
     let mut out = Vec::new();
     for (name, raw) in files {
         for (i, element) in get(raw).iter().enumerate() {
-            out.push((name.as_str(), format!("{section}[{i}]"), element));
+            out.push((name.as_str(), Loc::top(section).index(i), element));
         }
     }
     out
 }
 
 impl Validator {
-    pub(super) fn error(&mut self, file: &str, path: &str, problem: Problem) {
+    pub(super) fn error(&mut self, file: &str, path: &Loc, problem: Problem) {
         self.diags
             .push(problem.at(file, Place::Path(path.to_string())));
     }
 
     /// A text in the chosen language, falling back to English (counted);
     /// English itself is required.
-    pub(super) fn text(&mut self, file: &str, path: &str, text: &RawText) -> String {
+    pub(super) fn text(&mut self, file: &str, path: &Loc, text: &RawText) -> String {
         self.translations.texts += 1;
-        let blank = |v: &mut Self, at: &str| {
+        let blank = |v: &mut Self, at: &Loc| {
             v.error(file, at, Problem::BlankText);
         };
         match text {
@@ -199,13 +201,13 @@ impl Validator {
                     if !super::is_language_code(lang) {
                         self.error(
                             file,
-                            &format!("{path}.{lang}"),
+                            &path.key(lang),
                             Problem::BadLanguage { lang: lang.clone() },
                         );
                     }
                     *self.translations.by_lang.entry(lang.clone()).or_default() += 1;
                     if map[lang].trim().is_empty() {
-                        blank(self, &format!("{path}.{lang}"));
+                        blank(self, &path.key(lang));
                     }
                 }
                 // `es-MX` falls back to `es`, then to English.
@@ -225,7 +227,7 @@ impl Validator {
         }
     }
 
-    fn opt_text(&mut self, file: &str, path: &str, text: Option<&RawText>) -> Option<String> {
+    fn opt_text(&mut self, file: &str, path: &Loc, text: Option<&RawText>) -> Option<String> {
         text.map(|t| self.text(file, path, t))
     }
 
@@ -237,7 +239,7 @@ impl Validator {
         id: &str,
         index: usize,
         file: &str,
-        path: &str,
+        path: &Loc,
     ) {
         if !valid_id(id) {
             self.error(
@@ -328,7 +330,7 @@ impl Validator {
         what: &'static str,
         id: &str,
         file: &str,
-        path: &str,
+        path: &Loc,
     ) -> Option<usize> {
         if let Some(&index) = table(&self.ids).get(id) {
             return Some(index);

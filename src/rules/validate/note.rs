@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use super::super::problem::Problem;
 use super::super::raw::{RawFile, RawShow, RawText};
-use super::{gather, Validator};
+use super::{gather, Loc, Validator};
 use crate::model::{Resource, Show};
 
 impl Validator {
@@ -15,7 +15,7 @@ impl Validator {
             if ids.insert(raw.id.clone(), ()).is_some() {
                 self.error(
                     file,
-                    &format!("{path}.id"),
+                    &path.key("id"),
                     Problem::DuplicateId {
                         what: "resource",
                         id: raw.id.clone(),
@@ -35,7 +35,7 @@ impl Validator {
                                 "flag",
                                 id,
                                 file,
-                                &format!("{path}.flags[{k}]"),
+                                &path.key("flags").index(k),
                             )
                         })
                         .collect(),
@@ -51,19 +51,19 @@ impl Validator {
                 _ => None,
             };
             if let Some(problem) = problem {
-                self.error(file, &format!("{path}.flags"), problem);
+                self.error(file, &path.key("flags"), problem);
             }
             out.push(Resource {
                 id: raw.id.clone(),
-                name: self.text(file, &format!("{path}.name"), &raw.name),
-                contact: self.text(file, &format!("{path}.contact"), &raw.contact),
-                hours: self.opt_text(file, &format!("{path}.hours"), raw.hours.as_ref()),
+                name: self.text(file, &path.key("name"), &raw.name),
+                contact: self.text(file, &path.key("contact"), &raw.contact),
+                hours: self.opt_text(file, &path.key("hours"), raw.hours.as_ref()),
                 show,
                 professional: raw.professional,
             });
         }
         if out.is_empty() {
-            self.error(&files[0].0, "resources", Problem::NoResources);
+            self.error(&files[0].0, &Loc::top("resources"), Problem::NoResources);
         }
         out
     }
@@ -78,14 +78,14 @@ impl Validator {
         for (other, _) in &defined[1..] {
             self.error(
                 other,
-                "note_markdown",
+                &Loc::top("note_markdown"),
                 Problem::DuplicateSection {
                     key: "note_markdown",
                     first: file.to_string(),
                 },
             );
         }
-        Some(self.text(file, "note_markdown", template))
+        Some(self.text(file, &Loc::top("note_markdown"), template))
     }
 
     pub(super) fn note_template(&mut self, files: &[(String, RawFile)]) -> Option<String> {
@@ -96,7 +96,7 @@ impl Validator {
         let Some(&(file, template)) = defined.first() else {
             self.error(
                 &files[0].0,
-                "note_template",
+                &Loc::top("note_template"),
                 Problem::NoSection {
                     key: "note_template",
                 },
@@ -106,13 +106,13 @@ impl Validator {
         for (other, _) in &defined[1..] {
             self.error(
                 other,
-                "note_template",
+                &Loc::top("note_template"),
                 Problem::DuplicateSection {
                     key: "note_template",
                     first: file.to_string(),
                 },
             );
         }
-        Some(self.text(file, "note_template", template))
+        Some(self.text(file, &Loc::top("note_template"), template))
     }
 }

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use super::super::problem::Problem;
 use super::super::raw::RawFile;
-use super::{gather, Scope, Validator};
+use super::{gather, Loc, Scope, Validator};
 use crate::model::{Feature, Flag, Level, Origin, Paths, PlacementRule};
 
 impl Validator {
@@ -20,7 +20,7 @@ impl Validator {
         let Some(&(file, placement)) = defined.first() else {
             self.error(
                 &files[0].0,
-                "placement",
+                &Loc::top("placement"),
                 Problem::NoSection { key: "placement" },
             );
             return (None, Vec::new());
@@ -28,7 +28,7 @@ impl Validator {
         for (other, _) in &defined[1..] {
             self.error(
                 other,
-                "placement",
+                &Loc::top("placement"),
                 Problem::DuplicateSection {
                     key: "placement",
                     first: file.to_string(),
@@ -40,16 +40,16 @@ impl Validator {
             "level",
             &placement.default_level,
             file,
-            "placement.default_level",
+            &Loc::top("placement").key("default_level"),
         );
         let mut rules = Vec::new();
         let mut ids = HashMap::new();
         for (i, rule) in placement.rules.iter().enumerate() {
-            let path = format!("placement.rules[{i}]");
+            let path = Loc::top("placement").key("rules").index(i);
             if ids.insert(rule.id.clone(), ()).is_some() {
                 self.error(
                     file,
-                    &format!("{path}.id"),
+                    &path.key("id"),
                     Problem::DuplicateId {
                         what: "rule",
                         id: rule.id.clone(),
@@ -61,23 +61,18 @@ impl Validator {
                 "level",
                 &rule.level,
                 file,
-                &format!("{path}.level"),
+                &path.key("level"),
             );
-            let when = self.condition(
-                file,
-                &format!("{path}.when"),
-                &rule.when,
-                Scope::all(item_count),
-            );
+            let when = self.condition(file, &path.key("when"), &rule.when, Scope::all(item_count));
             if let (Some(level), Some(when)) = (level, when) {
                 rules.push(PlacementRule {
                     id: rule.id.clone(),
                     when,
                     level,
-                    rationale: self.text(file, &format!("{path}.rationale"), &rule.rationale),
+                    rationale: self.text(file, &path.key("rationale"), &rule.rationale),
                     origin: Origin {
                         file: file.to_string(),
-                        path,
+                        path: path.into_string(),
                     },
                 });
             }
@@ -96,23 +91,20 @@ impl Validator {
             if ids.insert(raw.id.clone(), ()).is_some() {
                 self.error(
                     file,
-                    &format!("{path}.id"),
+                    &path.key("id"),
                     Problem::DuplicateId {
                         what: "feature",
                         id: raw.id.clone(),
                     },
                 );
             }
-            if let Some(when) = self.condition(
-                file,
-                &format!("{path}.when"),
-                &raw.when,
-                Scope::all(item_count),
-            ) {
+            if let Some(when) =
+                self.condition(file, &path.key("when"), &raw.when, Scope::all(item_count))
+            {
                 out.push(Feature {
                     id: raw.id.clone(),
                     when,
-                    text: self.text(file, &format!("{path}.text"), &raw.text),
+                    text: self.text(file, &path.key("text"), &raw.text),
                 });
             }
         }
@@ -134,7 +126,7 @@ impl Validator {
             if default_level != Some(i) && !paths.leads_to(i) {
                 self.error(
                     file,
-                    &format!("levels[{i}]"),
+                    &Loc::top("levels").index(i),
                     Problem::UnreachableLevel {
                         level: level.id.clone(),
                     },

@@ -33,22 +33,18 @@ impl Validator {
                 |ids| &mut ids.ratings
             };
             let what = if domains { "domain" } else { "rating" };
-            self.unique(table, what, &raw.id, index, file, &format!("{path}.id"));
+            self.unique(table, what, &raw.id, index, file, &path.key("id"));
             let mut grades = Vec::new();
             let mut grade_ids = HashMap::new();
             if raw.grades.len() < 2 {
-                self.error(
-                    file,
-                    &format!("{path}.grades"),
-                    Problem::TooFewGrades { what },
-                );
+                self.error(file, &path.key("grades"), Problem::TooFewGrades { what });
             }
             for (k, grade) in raw.grades.iter().enumerate() {
-                let grade_path = format!("{path}.grades[{k}]");
+                let grade_path = path.key("grades").index(k);
                 if grade_ids.insert(grade.id.clone(), ()).is_some() {
                     self.error(
                         file,
-                        &format!("{grade_path}.id"),
+                        &grade_path.key("id"),
                         Problem::DuplicateId {
                             what: "grade",
                             id: grade.id.clone(),
@@ -58,24 +54,22 @@ impl Validator {
                 let when = match (&grade.when, k) {
                     (None, 0) => None,
                     (Some(_), 0) => {
-                        self.error(file, &format!("{grade_path}.when"), Problem::WhenOnBaseline);
+                        self.error(file, &grade_path.key("when"), Problem::WhenOnBaseline);
                         None
                     }
                     (None, _) => {
                         self.error(file, &grade_path, Problem::GradeWithoutWhen);
                         None
                     }
-                    (Some(cond), _) => {
-                        self.condition(file, &format!("{grade_path}.when"), cond, scope)
-                    }
+                    (Some(cond), _) => self.condition(file, &grade_path.key("when"), cond, scope),
                 };
                 grades.push(Grade {
                     id: grade.id.clone(),
-                    label: self.text(file, &format!("{grade_path}.label"), &grade.label),
+                    label: self.text(file, &grade_path.key("label"), &grade.label),
                     when,
                     origin: Origin {
                         file: file.to_string(),
-                        path: grade_path,
+                        path: grade_path.into_string(),
                     },
                 });
             }
@@ -87,7 +81,7 @@ impl Validator {
             }
             out.push(Rating {
                 id: raw.id.clone(),
-                title: self.text(file, &format!("{path}.title"), &raw.title),
+                title: self.text(file, &path.key("title"), &raw.title),
                 grades,
             });
         }

@@ -1,7 +1,7 @@
 //! Safety flags must see every answer they depend on.
 
 use super::super::problem::Problem;
-use super::Validator;
+use super::{Loc, Validator};
 use crate::model::{Flag, Item, MissingRule, Rating, Scale, Subject};
 
 impl Validator {
@@ -63,7 +63,7 @@ impl Validator {
                     {
                         self.error(
                             &flag.origin.file,
-                            &format!("{}.when", flag.origin.path),
+                            &Loc::resume(&flag.origin.path).key("when"),
                             Problem::SafetyReadsSkippedScale {
                                 flag: flag.id.clone(),
                                 scale: scales[s].id.clone(),
@@ -77,7 +77,7 @@ impl Validator {
             for problem in problems {
                 self.error(
                     &flag.origin.file,
-                    &format!("{}.when", flag.origin.path),
+                    &Loc::resume(&flag.origin.path).key("when"),
                     problem,
                 );
             }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use super::super::problem::Problem;
 use super::super::raw::{RawFile, RawMissing};
-use super::{gather, Validator, MAX_MAGNITUDE};
+use super::{gather, Loc, Validator, MAX_MAGNITUDE};
 use crate::model::{Band, Item, MissingRule, Scale};
 
 impl Validator {
@@ -19,12 +19,12 @@ impl Validator {
                 &raw.id,
                 index,
                 file,
-                &format!("{path}.id"),
+                &path.key("id"),
             );
             let mut members = Vec::new();
             let (mut low, mut high) = (0i64, 0i64);
             for (j, id) in raw.items.iter().enumerate() {
-                let item_path = format!("{path}.items[{j}]");
+                let item_path = path.key("items").index(j);
                 let Some(item) = self.resolve(|ids| &ids.items, "item", id, file, &item_path)
                 else {
                     continue;
@@ -51,13 +51,13 @@ impl Validator {
                 items[item].scales.push(index);
             }
             if raw.items.is_empty() {
-                self.error(file, &format!("{path}.items"), Problem::EmptyScale);
+                self.error(file, &path.key("items"), Problem::EmptyScale);
             }
             if members.len() == raw.items.len() && (raw.min, raw.max) != (low, high) {
                 let key = if raw.min != low { "min" } else { "max" };
                 self.error(
                     file,
-                    &format!("{path}.{key}"),
+                    &path.key(key),
                     Problem::ScaleRange {
                         min: raw.min,
                         max: raw.max,
@@ -70,7 +70,7 @@ impl Validator {
                 if value.unsigned_abs() > MAX_MAGNITUDE.unsigned_abs() {
                     self.error(
                         file,
-                        &format!("{path}.{key}"),
+                        &path.key(key),
                         Problem::ScaleTotalOutOfRange { value },
                     );
                 }
@@ -84,7 +84,7 @@ impl Validator {
                         .map(|&i| items[i].kind.score_range())
                         .collect();
                     if ranges.windows(2).any(|w| w[0] != w[1]) {
-                        self.error(file, &format!("{path}.prorate"), Problem::ProrateMixedItems);
+                        self.error(file, &path.key("prorate"), Problem::ProrateMixedItems);
                     }
                     self.prorate(file, &path, prorate, &members, raw.items.len())
                 }
@@ -95,7 +95,7 @@ impl Validator {
                 (_, Some(_)) => {
                     self.error(
                         file,
-                        &format!("{path}.prorate"),
+                        &path.key("prorate"),
                         Problem::ProrateSettingsWithoutProrate,
                     );
                     MissingRule::AllRequired
@@ -107,7 +107,7 @@ impl Validator {
                 .push(bands.iter().map(|b| b.id.clone()).collect());
             scales.push(Scale {
                 id: raw.id.clone(),
-                title: self.text(file, &format!("{path}.title"), &raw.title),
+                title: self.text(file, &path.key("title"), &raw.title),
                 items: members,
                 min: raw.min,
                 max: raw.max,
@@ -121,14 +121,14 @@ impl Validator {
     pub(super) fn prorate(
         &mut self,
         file: &str,
-        path: &str,
+        path: &Loc,
         prorate: &crate::rules::raw::RawProrate,
         members: &[usize],
         item_count: usize,
     ) -> MissingRule {
         let mut never = Vec::new();
         for (j, id) in prorate.never.iter().enumerate() {
-            let never_path = format!("{path}.prorate.never[{j}]");
+            let never_path = path.key("prorate").key("never").index(j);
             if let Some(item) = self.resolve(|ids| &ids.items, "item", id, file, &never_path) {
                 if !members.contains(&item) {
                     self.error(
@@ -143,7 +143,7 @@ impl Validator {
         if prorate.max_missing as usize >= item_count {
             self.error(
                 file,
-                &format!("{path}.prorate.max_missing"),
+                &path.key("prorate").key("max_missing"),
                 Problem::NothingToProrateFrom {
                     max_missing: prorate.max_missing,
                 },
@@ -159,7 +159,7 @@ impl Validator {
     pub(super) fn bands(
         &mut self,
         file: &str,
-        path: &str,
+        path: &Loc,
         min: i64,
         max: i64,
         raw: &[crate::rules::raw::RawBand],
@@ -171,7 +171,7 @@ impl Validator {
             if ids.insert(band.id.as_str(), ()).is_some() {
                 self.error(
                     file,
-                    &format!("{path}.bands[{k}].id"),
+                    &path.key("bands").index(*k).key("id"),
                     Problem::DuplicateId {
                         what: "band",
                         id: band.id.clone(),
@@ -181,7 +181,7 @@ impl Validator {
             if band.min > band.max {
                 self.error(
                     file,
-                    &format!("{path}.bands[{k}]"),
+                    &path.key("bands").index(*k),
                     Problem::BandMinAboveMax {
                         band: band.id.clone(),
                         min: band.min,
@@ -191,13 +191,13 @@ impl Validator {
             }
         }
         if raw.is_empty() {
-            self.error(file, &format!("{path}.bands"), Problem::NoBands);
+            self.error(file, &path.key("bands"), Problem::NoBands);
             return Vec::new();
         }
         indexed.sort_by_key(|(_, band)| (band.min, band.max));
         let mut expected = min;
         for (k, band) in &indexed {
-            let at = format!("{path}.bands[{k}]");
+            let at = path.key("bands").index(*k);
             if band.min > expected {
                 self.error(
                     file,
@@ -228,7 +228,7 @@ impl Validator {
             if last.max > max {
                 self.error(
                     file,
-                    &format!("{path}.bands[{k}].max"),
+                    &path.key("bands").index(*k).key("max"),
                     Problem::BandAboveMaximum {
                         band: last.id.clone(),
                         end: last.max,
@@ -238,7 +238,7 @@ impl Validator {
             } else if last.max < max {
                 self.error(
                     file,
-                    &format!("{path}.bands"),
+                    &path.key("bands"),
                     Problem::BandGap {
                         low: last.max.saturating_add(1),
                         high: max,
@@ -250,7 +250,7 @@ impl Validator {
             .into_iter()
             .map(|(k, b)| Band {
                 id: b.id.clone(),
-                label: self.text(file, &format!("{path}.bands[{k}].label"), &b.label),
+                label: self.text(file, &path.key("bands").index(k).key("label"), &b.label),
                 min: b.min,
                 max: b.max,
             })
