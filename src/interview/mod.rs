@@ -28,7 +28,6 @@ use crate::model::{Flag, Instrument, Item, ItemIdx, Resource, RuleSet};
 /// One question, with where the interview stands.
 #[derive(Debug)]
 pub struct Question<'a> {
-    pub index: ItemIdx,
     pub item: &'a Item,
     pub instrument: &'a Instrument,
     /// 1-based position of the item within its instrument, and the count.
@@ -353,7 +352,6 @@ impl Flow<'_> {
             .filter(|&i| rules.items[i].is_answerable())
             .collect();
         let question = Question {
-            index,
             item,
             instrument,
             in_instrument: (index - instrument.items.start + 1, instrument.items.len()),

@@ -131,11 +131,6 @@ pub fn load_in(source: &RulesSource, lang: &str) -> Result<RuleSet, Error> {
     }
 }
 
-/// The default rule set's files, for tools that show or copy them.
-pub fn embedded_files() -> &'static [(&'static str, &'static str)] {
-    EMBEDDED
-}
-
 fn parse(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Option<raw::RawFile> {
     if file.text.trim().is_empty() {
         return Some(raw::RawFile::default());
