@@ -26,7 +26,7 @@ impl Answers {
     }
 
     /// Answers from (item id, code) pairs, each checked.
-    pub fn from_codes<'a>(
+    pub(crate) fn from_codes<'a>(
         rules: &RuleSet,
         pairs: impl IntoIterator<Item = (&'a str, i64)>,
     ) -> Result<Answers, AnswerError> {
@@ -44,7 +44,7 @@ impl Answers {
     /// The least (or most) severe answer to every item: its lowest (or
     /// highest) scoring code, or bound for integers. Hidden items get one
     /// too (it is ignored), so any item skip logic reveals is answered.
-    pub fn extreme(rules: &RuleSet, most_severe: bool) -> Answers {
+    pub(crate) fn extreme(rules: &RuleSet, most_severe: bool) -> Answers {
         let mut answers = Answers::new(rules);
         for (index, item) in rules.items.iter().enumerate() {
             let code = match (&item.kind, item.codes()) {
@@ -82,7 +82,7 @@ impl Answers {
     }
 
     /// `set_text` for raw bytes, as the CSV reader gives them.
-    pub fn set_bytes(&mut self, rules: &RuleSet, index: ItemIdx, bytes: &[u8]) {
+    pub(crate) fn set_bytes(&mut self, rules: &RuleSet, index: ItemIdx, bytes: &[u8]) {
         self.set_parsed(index, parse_bytes(rules, index, bytes));
     }
 
@@ -112,7 +112,7 @@ impl Answers {
     }
 
     /// Forget every answer, keeping the allocation.
-    pub fn reset(&mut self) {
+    pub(crate) fn reset(&mut self) {
         self.values.iter_mut().for_each(|v| *v = None);
         self.unparsed.clear();
     }
@@ -121,7 +121,7 @@ impl Answers {
 /// Parse one answer. Accepted: surrounding spaces, a whole number written
 /// plainly (`0`, `12`, `-1`), and for yes/no items `yes`/`no` in any case.
 /// Rejected: signs other than a leading `-`, decimals, and anything else.
-pub fn parse_answer(item: &Item, text: &str) -> Result<Option<i64>, AnswerError> {
+pub(crate) fn parse_answer(item: &Item, text: &str) -> Result<Option<i64>, AnswerError> {
     let text = text.trim();
     if text.is_empty() {
         return Ok(None);
@@ -141,7 +141,7 @@ pub fn parse_answer(item: &Item, text: &str) -> Result<Option<i64>, AnswerError>
 /// `parse_answer` for raw bytes, as the CSV reader gives them, with a fast
 /// path for the common one-digit code.
 #[inline]
-pub fn parse_bytes(
+pub(crate) fn parse_bytes(
     rules: &RuleSet,
     index: ItemIdx,
     bytes: &[u8],
@@ -184,7 +184,7 @@ fn parse_int(text: &str) -> Option<i64> {
 }
 
 /// What an item accepts, in words.
-pub fn expected(item: &Item) -> String {
+pub(crate) fn expected(item: &Item) -> String {
     match &item.kind {
         ItemKind::Choice(options) => {
             let codes: Vec<String> = options.iter().map(|o| o.code.to_string()).collect();

@@ -11,22 +11,22 @@ use crate::model::{Case, GradeOf, RuleSet};
 
 /// One difference between a case's expectation and the result.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Mismatch {
-    pub what: String,
-    pub expected: String,
-    pub actual: String,
+pub(crate) struct Mismatch {
+    pub(crate) what: String,
+    pub(crate) expected: String,
+    pub(crate) actual: String,
 }
 
 /// A case, run.
 #[derive(Debug)]
-pub struct Outcome<'a> {
-    pub case: &'a Case,
-    pub result: Result<Assessment, AnswerError>,
-    pub mismatches: Vec<Mismatch>,
+pub(crate) struct Outcome<'a> {
+    pub(crate) case: &'a Case,
+    pub(crate) result: Result<Assessment, AnswerError>,
+    pub(crate) mismatches: Vec<Mismatch>,
 }
 
 impl Outcome<'_> {
-    pub fn passed(&self) -> bool {
+    pub(crate) fn passed(&self) -> bool {
         self.mismatches.is_empty()
     }
 }
@@ -35,7 +35,7 @@ impl Outcome<'_> {
 /// answer to every other question the answers show (a question skip logic
 /// hides gets none, unless the case names it: an answer to a skipped
 /// question, as on a paper form).
-pub fn answers(rules: &RuleSet, case: &Case) -> Answers {
+pub(crate) fn answers(rules: &RuleSet, case: &Case) -> Answers {
     let mut answers = Answers::extreme(rules, false);
     for &(item, code) in &case.answers {
         match code {
@@ -58,13 +58,13 @@ pub fn answers(rules: &RuleSet, case: &Case) -> Answers {
 /// Every case through every executor of the rule set's plan (the
 /// one-record engine, the 64-row engine, the incomplete-record evaluation),
 /// compared.
-pub fn executors(rules: &RuleSet) -> crate::assess::tester::Agreement {
+pub(crate) fn executors(rules: &RuleSet) -> crate::assess::tester::Agreement {
     let records: Vec<Answers> = rules.cases.iter().map(|c| answers(rules, c)).collect();
     crate::assess::tester::check(rules, &records)
 }
 
 /// Run every case of the rule set.
-pub fn run(rules: &RuleSet) -> Vec<Outcome<'_>> {
+pub(crate) fn run(rules: &RuleSet) -> Vec<Outcome<'_>> {
     rules
         .cases
         .iter()
@@ -170,19 +170,19 @@ fn rejected_item(err: &AnswerError) -> Option<String> {
 
 /// What no case exercises.
 #[derive(Debug, Default, PartialEq, Eq)]
-pub struct Coverage {
+pub(crate) struct Coverage {
     /// Placement rules no case fires.
-    pub rules: Vec<usize>,
+    pub(crate) rules: Vec<usize>,
     /// Flags no case raises.
-    pub flags: Vec<usize>,
+    pub(crate) flags: Vec<usize>,
     /// (scale, band) no case reaches.
-    pub bands: Vec<(usize, usize)>,
+    pub(crate) bands: Vec<(usize, usize)>,
     /// (rating or domain, grade) no case reaches; baselines are not counted.
-    pub grades: Vec<(GradeOf, usize)>,
+    pub(crate) grades: Vec<(GradeOf, usize)>,
 }
 
 impl Coverage {
-    pub fn complete(&self) -> bool {
+    pub(crate) fn complete(&self) -> bool {
         self.rules.is_empty()
             && self.flags.is_empty()
             && self.bands.is_empty()
@@ -190,7 +190,7 @@ impl Coverage {
     }
 
     /// Total items counted, and how many are covered.
-    pub fn counts(&self, rules: &RuleSet) -> (usize, usize) {
+    pub(crate) fn counts(&self, rules: &RuleSet) -> (usize, usize) {
         let grades: usize = rules
             .ratings
             .iter()
@@ -207,7 +207,7 @@ impl Coverage {
 }
 
 /// What no passing case exercises (a failing case proves nothing).
-pub fn coverage(rules: &RuleSet, outcomes: &[Outcome<'_>]) -> Coverage {
+pub(crate) fn coverage(rules: &RuleSet, outcomes: &[Outcome<'_>]) -> Coverage {
     let scored: Vec<&Assessment> = outcomes
         .iter()
         .filter(|o| o.passed())

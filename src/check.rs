@@ -13,12 +13,12 @@ use crate::report::{note, row};
 use crate::rules::{self, Problem, RulesSource};
 
 /// Load, validate and check a rule set, its texts in English.
-pub fn load(source: &RulesSource) -> Result<RuleSet, Error> {
+pub(crate) fn load(source: &RulesSource) -> Result<RuleSet, Error> {
     load_in(source, "en")
 }
 
 /// Load, validate and check a rule set with its texts in `lang`.
-pub fn load_in(source: &RulesSource, lang: &str) -> Result<RuleSet, Error> {
+pub(crate) fn load_in(source: &RulesSource, lang: &str) -> Result<RuleSet, Error> {
     let rules = rules::load_in(source, lang)?;
     let diags = problems(&rules);
     if diags.is_empty() {
@@ -31,7 +31,7 @@ pub fn load_in(source: &RulesSource, lang: &str) -> Result<RuleSet, Error> {
 /// `rules check`: the rule set in English, then in each other language its
 /// texts use, since each language is a rule set of its own texts (its note
 /// template too). A problem found only in another language says which.
-pub fn every_language(source: &RulesSource) -> Result<RuleSet, Error> {
+pub(crate) fn every_language(source: &RulesSource) -> Result<RuleSet, Error> {
     let rules = load(source)?;
     let mut diags = Vec::new();
     for lang in rules

@@ -27,7 +27,7 @@ use crate::rules::{self, RulesSource};
 
 /// Exit codes (listed in the README).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ExitCode {
+pub(crate) enum ExitCode {
     /// Everything was done: every row scored, or the rule set is valid.
     Success = 0,
     /// Done, but the input had problems: some rows were rejected, or

@@ -18,12 +18,12 @@ use crate::report::trace::describe;
 
 /// One difference, in plain words.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Change {
+pub(crate) struct Change {
     /// e.g. `placement rule`, `band`, `flag`.
-    pub what: &'static str,
+    pub(crate) what: &'static str,
     /// e.g. `moderately_severe_symptoms`, `phq9.severe`.
-    pub id: String,
-    pub change: String,
+    pub(crate) id: String,
+    pub(crate) change: String,
 }
 
 /// Compare keyed lists: added, removed, and changed (by `show`).
@@ -65,7 +65,7 @@ fn keyed<T>(
 }
 
 /// Every structural difference from `old` to `new`.
-pub fn changes(old: &RuleSet, new: &RuleSet) -> Vec<Change> {
+pub(crate) fn changes(old: &RuleSet, new: &RuleSet) -> Vec<Change> {
     let mut out = Vec::new();
     if (old.name.as_str(), old.version.as_str()) != (new.name.as_str(), new.version.as_str()) {
         out.push(Change {
@@ -308,7 +308,7 @@ pub fn changes(old: &RuleSet, new: &RuleSet) -> Vec<Change> {
 }
 
 /// The structural differences in words, as `rules diff` shows them.
-pub fn changes_text(old: &RuleSet, new: &RuleSet, changes: &[Change]) -> String {
+pub(crate) fn changes_text(old: &RuleSet, new: &RuleSet, changes: &[Change]) -> String {
     let mut out = String::new();
     if changes.is_empty() && old.sha256 != new.sha256 {
         let _ = writeln!(
@@ -337,19 +337,19 @@ pub fn changes_text(old: &RuleSet, new: &RuleSet, changes: &[Change]) -> String 
 /// How the records of a batch file place under two rule sets. Level
 /// indexes run over each rule set's levels, with one more for rejected.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DataComparison {
+pub(crate) struct DataComparison {
     /// Records from each old level (rows) to each new level (columns).
-    pub counts: Vec<Vec<u64>>,
+    pub(crate) counts: Vec<Vec<u64>>,
     /// Transitions whose level id changes, with their first few record ids.
-    pub moved: BTreeMap<(usize, usize), Vec<String>>,
+    pub(crate) moved: BTreeMap<(usize, usize), Vec<String>>,
     /// Records whose crisis route changes, by (old, new) route: how many,
     /// and the first few ids. A level can hide a crisis (residential either
     /// way), so these are counted apart.
-    pub crisis: BTreeMap<(bool, bool), (u64, Vec<String>)>,
+    pub(crate) crisis: BTreeMap<(bool, bool), (u64, Vec<String>)>,
     /// How many records change their flags.
-    pub flags_changed: u64,
+    pub(crate) flags_changed: u64,
     /// The first few of them: id with the flags lost (`-`) and gained (`+`).
-    pub flag_examples: Vec<String>,
+    pub(crate) flag_examples: Vec<String>,
 }
 
 /// Examples kept per transition.
@@ -357,7 +357,7 @@ const EXAMPLES: usize = 3;
 
 /// Score the batch CSV `data` with both rule sets and compare each record's
 /// placement.
-pub fn compare_data(
+pub(crate) fn compare_data(
     old: &RuleSet,
     new: &RuleSet,
     data: &Path,
@@ -433,18 +433,18 @@ pub fn compare_data(
 
 impl DataComparison {
     /// Records read.
-    pub fn total(&self) -> u64 {
+    pub(crate) fn total(&self) -> u64 {
         self.counts.iter().flatten().sum()
     }
 
     /// Records whose level changes.
-    pub fn moved_total(&self) -> u64 {
+    pub(crate) fn moved_total(&self) -> u64 {
         self.moved.keys().map(|&(f, t)| self.counts[f][t]).sum()
     }
 
     /// The comparison in words, as `rules diff --data` shows it after the
     /// structural differences.
-    pub fn text(&self, old: &RuleSet, new: &RuleSet, data: &Path) -> String {
+    pub(crate) fn text(&self, old: &RuleSet, new: &RuleSet, data: &Path) -> String {
         let mut out = String::new();
         let _ = writeln!(
             out,

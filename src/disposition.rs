@@ -5,20 +5,20 @@
 /// Why the actual placement differs from the recommendation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum DispositionReason {
+pub(crate) enum DispositionReason {
     LevelUnavailable,
     ClientDeclined,
     ClinicalOverride,
 }
 
 impl DispositionReason {
-    pub const ALL: [DispositionReason; 3] = [
+    pub(crate) const ALL: [DispositionReason; 3] = [
         DispositionReason::LevelUnavailable,
         DispositionReason::ClientDeclined,
         DispositionReason::ClinicalOverride,
     ];
 
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             DispositionReason::LevelUnavailable => "the recommended level is not available",
             DispositionReason::ClientDeclined => "the client declined it",
@@ -30,7 +30,7 @@ impl DispositionReason {
 /// What actually happens after the recommendation. The recommendation
 /// itself is never changed; this is recorded beside it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Disposition {
+pub(crate) enum Disposition {
     Accepted,
     Other {
         level: usize,

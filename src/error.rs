@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 /// Where a rule-set problem is.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Place {
+pub(crate) enum Place {
     /// Line and column (1-based) from the YAML parser.
     LineCol(usize, usize),
     /// YAML path inside the file, e.g. `placement.rules[3].when.scale`.
@@ -20,11 +20,11 @@ pub enum Place {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     /// Stable code, e.g. `unknown-reference`.
-    pub code: &'static str,
-    pub message: String,
-    pub file: String,
-    pub place: Place,
-    pub help: Option<String>,
+    pub(crate) code: &'static str,
+    pub(crate) message: String,
+    pub(crate) file: String,
+    pub(crate) place: Place,
+    pub(crate) help: Option<String>,
 }
 
 impl fmt::Display for Diagnostic {

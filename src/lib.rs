@@ -8,23 +8,26 @@
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 #![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used))]
 
-pub mod answers;
+// The public surface is what the binary, the integration tests and the
+// benches use; everything else is the crate's own.
 pub mod assess;
 pub mod batch;
-pub mod cases;
-pub mod check;
-pub mod cli;
-pub mod diff;
-pub mod disposition;
 pub mod error;
-pub mod interview;
-pub mod messages;
-pub mod model;
-pub mod output;
 pub mod report;
 pub mod rules;
-pub mod rules_test;
-pub mod summary;
+
+mod answers;
+mod cases;
+mod check;
+mod cli;
+mod diff;
+mod disposition;
+mod interview;
+mod messages;
+mod model;
+mod output;
+mod rules_test;
+mod summary;
 
 pub use answers::Answers;
 pub use assess::{assess, Assessment};

@@ -9,49 +9,49 @@ use crate::model::RuleSet;
 
 /// A language the tool's own messages are written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lang {
+pub(crate) enum Lang {
     En,
     Es,
 }
 
 impl Lang {
     /// The catalogue for a language code (`es`, `es-MX`); English otherwise.
-    pub fn of(code: &str) -> Lang {
+    pub(crate) fn of(code: &str) -> Lang {
         match code.split('-').next() {
             Some("es") => Lang::Es,
             _ => Lang::En,
         }
     }
 
-    pub fn progress(self, title: &str, k: usize, n: usize, at: usize, of: usize) -> String {
+    pub(crate) fn progress(self, title: &str, k: usize, n: usize, at: usize, of: usize) -> String {
         match self {
             Lang::En => format!("{title} - question {k} of {n} (overall {at} of {of})"),
             Lang::Es => format!("{title} - pregunta {k} de {n} (en total {at} de {of})"),
         }
     }
 
-    pub fn back_hint(self) -> &'static str {
+    pub(crate) fn back_hint(self) -> &'static str {
         match self {
             Lang::En => "; Esc goes back",
             Lang::Es => "; Esc vuelve atrás",
         }
     }
 
-    pub fn number_prompt(self, text: &str, min: i64, max: i64) -> String {
+    pub(crate) fn number_prompt(self, text: &str, min: i64, max: i64) -> String {
         match self {
             Lang::En => format!("{text} ({min}-{max}; b goes back)"),
             Lang::Es => format!("{text} ({min}-{max}; b vuelve atrás)"),
         }
     }
 
-    pub fn number_range(self, min: i64, max: i64) -> String {
+    pub(crate) fn number_range(self, min: i64, max: i64) -> String {
         match self {
             Lang::En => format!("enter a whole number from {min} to {max}"),
             Lang::Es => format!("escriba un número entero de {min} a {max}"),
         }
     }
 
-    pub fn yes_no(self, code: i64) -> &'static str {
+    pub(crate) fn yes_no(self, code: i64) -> &'static str {
         match (self, code) {
             (Lang::En, 1) => "yes",
             (Lang::En, _) => "no",
@@ -60,28 +60,28 @@ impl Lang {
         }
     }
 
-    pub fn crisis_banner(self) -> &'static str {
+    pub(crate) fn crisis_banner(self) -> &'static str {
         match self {
             Lang::En => "!!! CRISIS: EMERGENCY EVALUATION NOW !!!",
             Lang::Es => "!!! CRISIS: EVALUACIÓN DE EMERGENCIA AHORA !!!",
         }
     }
 
-    pub fn crisis_stay(self) -> &'static str {
+    pub(crate) fn crisis_stay(self) -> &'static str {
         match self {
             Lang::En => "  Do not leave the person alone. Crisis resources:",
             Lang::Es => "  No deje sola a la persona. Recursos de crisis:",
         }
     }
 
-    pub fn continues(self) -> &'static str {
+    pub(crate) fn continues(self) -> &'static str {
         match self {
             Lang::En => "The interview continues. Press Enter.",
             Lang::Es => "La entrevista continúa. Pulse Enter.",
         }
     }
 
-    pub fn hidden_risk_title(self) -> &'static str {
+    pub(crate) fn hidden_risk_title(self) -> &'static str {
         match self {
             Lang::En => "SAFETY ANSWERS THE FORM NOW SKIPS: KEPT, AND ASKED AGAIN NOW",
             Lang::Es => "RESPUESTAS DE SEGURIDAD QUE EL FORMULARIO AHORA OMITE: SE CONSERVAN Y SE VUELVEN A PREGUNTAR",
@@ -90,7 +90,7 @@ impl Lang {
 
     /// Why the answers listed are kept and what happens next. `gate`: the
     /// question whose answer hides them, and that answer in words.
-    pub fn hidden_risk_why(self, gate: Option<(&str, Option<&str>)>) -> String {
+    pub(crate) fn hidden_risk_why(self, gate: Option<(&str, Option<&str>)>) -> String {
         match self {
             Lang::En => {
                 let kept = "but their answers raised a safety flag: they are kept, not dropped.";
@@ -138,7 +138,7 @@ impl Lang {
     /// Why hidden answers that raise nothing while their gate's answer
     /// stands, but ask it again (a recency "yes" after a "no" to item 6),
     /// are kept, and what happens next. `gate` as for `hidden_risk_why`.
-    pub fn hidden_ask_again_why(self, gate: Option<(&str, Option<&str>)>) -> String {
+    pub(crate) fn hidden_ask_again_why(self, gate: Option<(&str, Option<&str>)>) -> String {
         match self {
             Lang::En => {
                 let after =
@@ -187,35 +187,35 @@ impl Lang {
         }
     }
 
-    pub fn hidden_risk_continue(self) -> &'static str {
+    pub(crate) fn hidden_risk_continue(self) -> &'static str {
         match self {
             Lang::En => "Press Enter to ask again.",
             Lang::Es => "Pulse Enter para volver a preguntar.",
         }
     }
 
-    pub fn review_title(self) -> &'static str {
+    pub(crate) fn review_title(self) -> &'static str {
         match self {
             Lang::En => "Review: choose an answer to change, or confirm",
             Lang::Es => "Revisión: elija una respuesta para cambiarla, o confirme",
         }
     }
 
-    pub fn review_confirm(self) -> &'static str {
+    pub(crate) fn review_confirm(self) -> &'static str {
         match self {
             Lang::En => "Confirm these answers and see the result",
             Lang::Es => "Confirmar estas respuestas y ver el resultado",
         }
     }
 
-    pub fn disposition_prompt(self) -> &'static str {
+    pub(crate) fn disposition_prompt(self) -> &'static str {
         match self {
             Lang::En => "Disposition: what happens now?",
             Lang::Es => "Disposición: ¿qué se hace ahora?",
         }
     }
 
-    pub fn accept(self, level: &str, top: bool) -> String {
+    pub(crate) fn accept(self, level: &str, top: bool) -> String {
         match (self, top) {
             (Lang::En, false) => format!("Accept the recommendation: {level}"),
             (Lang::En, true) => {
@@ -228,28 +228,28 @@ impl Lang {
         }
     }
 
-    pub fn other_level(self) -> &'static str {
+    pub(crate) fn other_level(self) -> &'static str {
         match self {
             Lang::En => "Another level (give the reason and who decided)",
             Lang::Es => "Otro nivel (indique el motivo y quién lo decidió)",
         }
     }
 
-    pub fn actual_level(self) -> &'static str {
+    pub(crate) fn actual_level(self) -> &'static str {
         match self {
             Lang::En => "Actual level",
             Lang::Es => "Nivel real",
         }
     }
 
-    pub fn reason(self) -> &'static str {
+    pub(crate) fn reason(self) -> &'static str {
         match self {
             Lang::En => "Reason",
             Lang::Es => "Motivo",
         }
     }
 
-    pub fn reason_label(self, reason: DispositionReason) -> &'static str {
+    pub(crate) fn reason_label(self, reason: DispositionReason) -> &'static str {
         match (self, reason) {
             (Lang::En, r) => r.label(),
             (Lang::Es, DispositionReason::LevelUnavailable) => {
@@ -260,14 +260,14 @@ impl Lang {
         }
     }
 
-    pub fn decided_by(self) -> &'static str {
+    pub(crate) fn decided_by(self) -> &'static str {
         match self {
             Lang::En => "Decided by (name or role)",
             Lang::Es => "Decidido por (nombre o cargo)",
         }
     }
 
-    pub fn say_who(self) -> &'static str {
+    pub(crate) fn say_who(self) -> &'static str {
         match self {
             Lang::En => "say who decided",
             Lang::Es => "indique quién lo decidió",
@@ -275,7 +275,7 @@ impl Lang {
     }
 
     /// The disposition in a sentence, for the screen and the output.
-    pub fn disposition(
+    pub(crate) fn disposition(
         self,
         rules: &RuleSet,
         recommended: usize,
@@ -326,7 +326,7 @@ impl Lang {
         }
     }
 
-    pub fn severity(self, severity: crate::model::Severity) -> &'static str {
+    pub(crate) fn severity(self, severity: crate::model::Severity) -> &'static str {
         use crate::model::Severity::*;
         match (self, severity) {
             (Lang::En, Critical) => "CRITICAL",
@@ -340,14 +340,14 @@ impl Lang {
         }
     }
 
-    pub fn default_reason(self, level: &str) -> String {
+    pub(crate) fn default_reason(self, level: &str) -> String {
         match self {
             Lang::En => format!("no placement rule asked for more than {level}"),
             Lang::Es => format!("ninguna regla de ubicación pidió más que {level}"),
         }
     }
 
-    pub fn hidden_answer_ignored(self, item: &str) -> String {
+    pub(crate) fn hidden_answer_ignored(self, item: &str) -> String {
         match self {
             Lang::En => format!(
                 "an answer to {item} was ignored: the earlier answers skip that question; \
@@ -361,7 +361,7 @@ impl Lang {
     }
 
     /// A hidden answer kept for safety, as policy 1.1 words it.
-    pub fn hidden_answer_kept(
+    pub(crate) fn hidden_answer_kept(
         self,
         item: &str,
         answer: &str,
@@ -391,7 +391,13 @@ impl Lang {
     }
 
     /// A hidden answer its gate keeps from counting: ask the gate again.
-    pub fn ask_again(self, item: &str, answer: &str, gate: &str, gate_answer: &str) -> String {
+    pub(crate) fn ask_again(
+        self,
+        item: &str,
+        answer: &str,
+        gate: &str,
+        gate_answer: &str,
+    ) -> String {
         match self {
             Lang::En => format!(
                 "{item}: {answer}, given although {gate} was '{gate_answer}'; it raises nothing \
@@ -405,7 +411,12 @@ impl Lang {
     }
 
     /// Unreadable text given for a hidden safety question.
-    pub fn hidden_unreadable(self, item: &str, value: &str, gate: Option<(&str, &str)>) -> String {
+    pub(crate) fn hidden_unreadable(
+        self,
+        item: &str,
+        value: &str,
+        gate: Option<(&str, &str)>,
+    ) -> String {
         match (self, gate) {
             (Lang::En, Some((gate, answer))) => format!(
                 "{item}: `{value}` could not be read, given although {gate} was '{answer}'; it \
@@ -423,7 +434,13 @@ impl Lang {
     }
 
     /// An answer given with its gate blank or invalid, read as shown.
-    pub fn gate_read_as_shown(self, item: &str, answer: &str, gate: &str, read_as: &str) -> String {
+    pub(crate) fn gate_read_as_shown(
+        self,
+        item: &str,
+        answer: &str,
+        gate: &str,
+        read_as: &str,
+    ) -> String {
         match self {
             Lang::En => format!(
                 "{item}: {answer}, given with {gate} blank or unreadable: for safety {gate} is \
@@ -437,7 +454,7 @@ impl Lang {
     }
 
     /// A safety question left unanswered whose answer could raise a flag.
-    pub fn safety_answer_missing(self, item: &str, could_mean: &str) -> String {
+    pub(crate) fn safety_answer_missing(self, item: &str, could_mean: &str) -> String {
         match self {
             Lang::En => format!(
                 "{item}: no answer, or unreadable; its answer could mean {could_mean}. Ask it now."
@@ -450,21 +467,21 @@ impl Lang {
     }
 
     /// An answer with no value, in words.
-    pub fn no_answer(self) -> &'static str {
+    pub(crate) fn no_answer(self) -> &'static str {
         match self {
             Lang::En => "no answer",
             Lang::Es => "sin respuesta",
         }
     }
 
-    pub fn prorated(self, scale: &str, missing: u32) -> String {
+    pub(crate) fn prorated(self, scale: &str, missing: u32) -> String {
         match self {
             Lang::En => format!("`{scale}` was prorated: {missing} item(s) missing"),
             Lang::Es => format!("`{scale}` se prorrateó: faltan {missing} respuesta(s)"),
         }
     }
 
-    pub fn scale_invalid(self, scale: &str, missing: u32) -> String {
+    pub(crate) fn scale_invalid(self, scale: &str, missing: u32) -> String {
         match self {
             Lang::En => format!("`{scale}` has no score: {missing} item(s) missing"),
             Lang::Es => format!("`{scale}` no tiene puntuación: faltan {missing} respuesta(s)"),
@@ -472,7 +489,7 @@ impl Lang {
     }
 
     /// Labels of the result table: (header, crisis, crisis text, level, flag, not scored).
-    pub fn result_labels(self) -> [&'static str; 6] {
+    pub(crate) fn result_labels(self) -> [&'static str; 6] {
         match self {
             Lang::En => [
                 "result",
@@ -493,14 +510,14 @@ impl Lang {
         }
     }
 
-    pub fn safety_block_title(self) -> &'static str {
+    pub(crate) fn safety_block_title(self) -> &'static str {
         match self {
             Lang::En => "SAFETY FINDINGS NOT SHOWN BELOW",
             Lang::Es => "HALLAZGOS DE SEGURIDAD QUE NO APARECEN ABAJO",
         }
     }
 
-    pub fn crisis_resources_title(self) -> &'static str {
+    pub(crate) fn crisis_resources_title(self) -> &'static str {
         match self {
             Lang::En => "CRISIS RESOURCES",
             Lang::Es => "RECURSOS DE CRISIS",
@@ -508,7 +525,11 @@ impl Lang {
     }
 
     /// The heading of an incomplete record's note, and its first line.
-    pub fn incomplete_heading(self, id: &str, nothing_raised: bool) -> (String, &'static str) {
+    pub(crate) fn incomplete_heading(
+        self,
+        id: &str,
+        nothing_raised: bool,
+    ) -> (String, &'static str) {
         match (self, nothing_raised) {
             (Lang::En, true) => (
                 format!("INCOMPLETE RECORD - client {id}"),
@@ -530,7 +551,7 @@ impl Lang {
     }
 
     /// The crisis route's next step, for a crisis flag without its own.
-    pub fn emergency_next_step(self) -> &'static str {
+    pub(crate) fn emergency_next_step(self) -> &'static str {
         match self {
             Lang::En => {
                 "Emergency evaluation now: 911 if in immediate danger; otherwise a mobile crisis \
@@ -544,7 +565,7 @@ impl Lang {
     }
 
     /// The heading of resources for the professional only.
-    pub fn professional_title(self) -> &'static str {
+    pub(crate) fn professional_title(self) -> &'static str {
         match self {
             Lang::En => "FOR THE CLINICIAN (NOT FOR THE CLIENT)",
             Lang::Es => "PARA EL PROFESIONAL (NO PARA LA PERSONA)",
@@ -552,7 +573,7 @@ impl Lang {
     }
 
     /// A rejected record's answers to complete.
-    pub fn to_complete(self, problems: &str) -> String {
+    pub(crate) fn to_complete(self, problems: &str) -> String {
         match self {
             Lang::En => format!("To complete: {problems}."),
             Lang::Es => format!("Por completar: {problems}."),
@@ -560,21 +581,21 @@ impl Lang {
     }
 
     /// The help lines heading of a note without safety findings.
-    pub fn help_lines_title(self) -> &'static str {
+    pub(crate) fn help_lines_title(self) -> &'static str {
         match self {
             Lang::En => "HELP LINES",
             Lang::Es => "LÍNEAS DE AYUDA",
         }
     }
 
-    pub fn next_step_label(self) -> &'static str {
+    pub(crate) fn next_step_label(self) -> &'static str {
         match self {
             Lang::En => "Next step:",
             Lang::Es => "Siguiente paso:",
         }
     }
 
-    pub fn incomplete_close(self) -> &'static str {
+    pub(crate) fn incomplete_close(self) -> &'static str {
         match self {
             Lang::En => {
                 "Complete the record with the client; a licensed professional decides the level of care."
@@ -586,7 +607,7 @@ impl Lang {
     }
 
     /// Markdown headings: (result title, referral note title).
-    pub fn markdown_titles(self, id: &str) -> (String, &'static str) {
+    pub(crate) fn markdown_titles(self, id: &str) -> (String, &'static str) {
         match self {
             Lang::En => (format!("Screening result: client {id}"), "Referral note"),
             Lang::Es => (
@@ -596,7 +617,7 @@ impl Lang {
         }
     }
 
-    pub fn do_not_leave_alone(self) -> &'static str {
+    pub(crate) fn do_not_leave_alone(self) -> &'static str {
         match self {
             Lang::En => "Do not leave the person alone.",
             Lang::Es => "No deje sola a la persona.",
@@ -604,7 +625,7 @@ impl Lang {
     }
 
     /// Headings of `explain`: (rejected, already raise, every rule).
-    pub fn explain_headings(self) -> [&'static str; 3] {
+    pub(crate) fn explain_headings(self) -> [&'static str; 3] {
         match self {
             Lang::En => [
                 "The record is rejected",
@@ -619,14 +640,14 @@ impl Lang {
         }
     }
 
-    pub fn explain_why(self, level: &str) -> String {
+    pub(crate) fn explain_why(self, level: &str) -> String {
         match self {
             Lang::En => format!("Why {level} and not a less intensive level:"),
             Lang::Es => format!("Por qué {level} y no un nivel menos intensivo:"),
         }
     }
 
-    pub fn explain_why_not(self, level: &str) -> String {
+    pub(crate) fn explain_why_not(self, level: &str) -> String {
         match self {
             Lang::En => format!("Why not {level} (the next level up): none of these held:"),
             Lang::Es => {
@@ -636,7 +657,7 @@ impl Lang {
     }
 
     /// The statement every note carries.
-    pub fn disclaimer(self) -> &'static str {
+    pub(crate) fn disclaimer(self) -> &'static str {
         match self {
             Lang::En => {
                 "This is a screening result, not a diagnosis. A licensed professional decides the level of care."
@@ -647,28 +668,28 @@ impl Lang {
         }
     }
 
-    pub fn result_written(self, path: &str) -> String {
+    pub(crate) fn result_written(self, path: &str) -> String {
         match self {
             Lang::En => format!("Result written to {path}"),
             Lang::Es => format!("Resultado guardado en {path}"),
         }
     }
 
-    pub fn started(self, id: &str, rules: &str, version: &str) -> String {
+    pub(crate) fn started(self, id: &str, rules: &str, version: &str) -> String {
         match self {
             Lang::En => format!("Interview of `{id}` with {rules} {version}."),
             Lang::Es => format!("Entrevista de `{id}` con {rules} {version}."),
         }
     }
 
-    pub fn saved_to(self, path: &str) -> String {
+    pub(crate) fn saved_to(self, path: &str) -> String {
         match self {
             Lang::En => format!("Answers are saved after each one to {path}"),
             Lang::Es => format!("Cada respuesta se guarda al momento en {path}"),
         }
     }
 
-    pub fn interrupted(self, hint: &str) -> String {
+    pub(crate) fn interrupted(self, hint: &str) -> String {
         match self {
             Lang::En => format!("interrupted: every answer is saved; resume with: {hint}"),
             Lang::Es => format!(

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use crate::error::Error;
 
-pub fn note_date(given: Option<&str>) -> Result<String, Error> {
+pub(crate) fn note_date(given: Option<&str>) -> Result<String, Error> {
     match given {
         Some(date) => {
             let parts: Vec<&str> = date.split('-').collect();
@@ -47,7 +47,7 @@ fn civil_date(days: u64) -> String {
     format!("{year:04}-{month:02}-{day:02}")
 }
 
-pub fn same_file(a: &Path, b: &Path) -> bool {
+pub(crate) fn same_file(a: &Path, b: &Path) -> bool {
     match (a.canonicalize(), b.canonicalize()) {
         (Ok(a), Ok(b)) => a == b,
         _ => false,
@@ -58,7 +58,7 @@ pub fn same_file(a: &Path, b: &Path) -> bool {
 /// crash leaves the old file or the complete new one, never half a file.
 /// A device or pipe (`/dev/null`, a FIFO) is written in place instead:
 /// renaming over it would put a plain file where it was.
-pub fn write_atomically<T>(
+pub(crate) fn write_atomically<T>(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> Result<T, Error>,
 ) -> Result<T, Error> {

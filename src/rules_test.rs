@@ -13,18 +13,18 @@ use crate::report::trace::Tracer;
 
 /// What `rules test` found.
 #[derive(Debug)]
-pub struct TestReport<'a> {
+pub(crate) struct TestReport<'a> {
     /// Every case, run, in the rule set's order.
-    pub outcomes: Vec<Outcome<'a>>,
+    pub(crate) outcomes: Vec<Outcome<'a>>,
     /// How the executors compare on the cases.
-    pub agreement: Agreement,
+    pub(crate) agreement: Agreement,
     /// What no passing case exercises, when asked for.
-    pub coverage: Option<Coverage>,
+    pub(crate) coverage: Option<Coverage>,
 }
 
 /// Run the cases of `rules` through the engine and every executor; with
 /// `with_coverage`, also find what no case exercises.
-pub fn run(rules: &RuleSet, with_coverage: bool) -> TestReport<'_> {
+pub(crate) fn run(rules: &RuleSet, with_coverage: bool) -> TestReport<'_> {
     let outcomes = cases::run(rules);
     let agreement = cases::executors(rules);
     let coverage = with_coverage.then(|| cases::coverage(rules, &outcomes));
@@ -38,7 +38,7 @@ pub fn run(rules: &RuleSet, with_coverage: bool) -> TestReport<'_> {
 impl TestReport<'_> {
     /// Every case passed, the executors agree, and (if asked) every rule,
     /// flag, band and grade is exercised.
-    pub fn passed(&self) -> bool {
+    pub(crate) fn passed(&self) -> bool {
         self.outcomes.iter().all(Outcome::passed)
             && self.agreement.agree()
             && self.coverage.as_ref().is_none_or(Coverage::complete)
@@ -46,7 +46,7 @@ impl TestReport<'_> {
 
     /// The report in words: the cases table, each failed case with what
     /// fired, the totals, the executors' counts and any coverage gaps.
-    pub fn text(&self, rules: &RuleSet) -> String {
+    pub(crate) fn text(&self, rules: &RuleSet) -> String {
         let mut out = String::new();
         let _ = writeln!(out, "{}", table::cases_table(&self.outcomes));
         let failed: Vec<&Outcome<'_>> = self.outcomes.iter().filter(|o| !o.passed()).collect();

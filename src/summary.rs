@@ -7,31 +7,31 @@ use crate::assess::Outcome;
 /// What a batch run did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Summary {
-    pub rows: u64,
+    pub(crate) rows: u64,
     pub scored: u64,
-    pub rejected: u64,
+    pub(crate) rejected: u64,
     /// Scored rows per recommended level (index into the rule set's levels).
-    pub by_level: Vec<u64>,
+    pub(crate) by_level: Vec<u64>,
     /// Rows on the crisis route: scored, or rejected with answers that
     /// already establish a crisis.
-    pub crisis: u64,
+    pub(crate) crisis: u64,
     /// The ids of the first `CRISIS_IDS` such rows, in input order.
-    pub crisis_ids: Vec<String>,
+    pub(crate) crisis_ids: Vec<String>,
     /// Their rows, as a spreadsheet numbers them (the header is row 1).
-    pub crisis_rows: Vec<u64>,
+    pub(crate) crisis_rows: Vec<u64>,
     /// Rejected rows whose given answers already raise risk flags.
-    pub rejected_with_flags: u64,
+    pub(crate) rejected_with_flags: u64,
     /// Scored rows where a value for an item hidden by skip logic was ignored.
-    pub hidden_values_ignored: u64,
+    pub(crate) hidden_values_ignored: u64,
     /// Scored rows where a value for a hidden item was kept for safety
     /// (it raises a safety flag) or asks for its gate question again.
-    pub hidden_values_kept: u64,
+    pub(crate) hidden_values_kept: u64,
     /// Input columns that are neither the id nor an item.
-    pub ignored_columns: Vec<String>,
+    pub(crate) ignored_columns: Vec<String>,
 }
 
 /// Crisis rows named in a summary.
-pub const CRISIS_IDS: usize = 20;
+pub(crate) const CRISIS_IDS: usize = 20;
 
 impl Summary {
     /// Count a scored row: its level, and whether it is on the crisis route.
@@ -58,7 +58,7 @@ impl Summary {
     /// The crisis rows named, for a line of text: each id (quoted when it
     /// holds a comma or a quote), or its row when it has none; `…` when
     /// there are more.
-    pub fn crisis_list(&self) -> String {
+    pub(crate) fn crisis_list(&self) -> String {
         let mut names: Vec<String> = self
             .crisis_ids
             .iter()

@@ -2,8 +2,8 @@
 
 use carescreen::assess::established_flags;
 use carescreen::batch::{self, BatchOptions, Format};
-use carescreen::model::RuleSet;
 use carescreen::rules::{load, RulesSource};
+use carescreen::RuleSet;
 use carescreen::{assess, Answers};
 use proptest::prelude::*;
 

@@ -242,7 +242,7 @@ impl<'a> Lanes<'a> {
     /// Set one item for the rows of the group from their cells, in row
     /// order; a cell that holds no valid answer leaves its row slow.
     #[inline]
-    pub fn set_cells<'c>(&mut self, item: ItemIdx, cells: impl Iterator<Item = &'c [u8]>) {
+    pub(crate) fn set_cells<'c>(&mut self, item: ItemIdx, cells: impl Iterator<Item = &'c [u8]>) {
         let digits = &self.digits[item];
         let column = &mut self.state.facts[item];
         for (row, (fact, cell)) in column.iter_mut().zip(cells).enumerate() {
@@ -266,7 +266,7 @@ impl<'a> Lanes<'a> {
     /// Leave a row to `assess_into` (an answer that did not parse, a
     /// malformed row).
     #[inline]
-    pub fn set_slow(&mut self, row: usize) {
+    pub(crate) fn set_slow(&mut self, row: usize) {
         self.state.slow |= 1 << row;
     }
 
@@ -277,7 +277,7 @@ impl<'a> Lanes<'a> {
     }
 
     /// One row's result (valid after `run`, for a row that is not slow).
-    pub fn row(&self, row: usize) -> LaneRow<'_> {
+    pub(crate) fn row(&self, row: usize) -> LaneRow<'_> {
         LaneRow { lanes: self, row }
     }
 
@@ -460,7 +460,7 @@ fn for_each_row(mut mask: u64, mut visit: impl FnMut(usize)) {
 
 /// One row of an assessed group.
 #[derive(Debug, Clone, Copy)]
-pub struct LaneRow<'a> {
+pub(crate) struct LaneRow<'a> {
     lanes: &'a Lanes<'a>,
     row: usize,
 }

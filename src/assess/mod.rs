@@ -7,14 +7,15 @@
 
 mod lanes;
 mod partial;
-pub mod placement;
+pub(crate) mod placement;
 mod reasons;
-pub mod tester;
+pub(crate) mod tester;
 
-pub use lanes::{LaneRow, Lanes, LANES};
-pub use partial::{established_flags, possible_flags};
+pub(crate) use lanes::LaneRow;
+pub use lanes::{Lanes, LANES};
+pub use partial::established_flags;
 
-pub use reasons::{visit_reasons, Reason};
+pub(crate) use reasons::{visit_reasons, Reason};
 
 use crate::answers::Answers;
 use crate::error::AnswerError;
@@ -22,20 +23,20 @@ use crate::model::{Compiled, MissingRule, RuleSet, WithMissing, NONE};
 
 /// A scale's result.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ScaleResult {
+pub(crate) struct ScaleResult {
     /// `None` when the scale's missing-data rule leaves it without a score.
-    pub score: Option<i64>,
+    pub(crate) score: Option<i64>,
     /// Index into the scale's bands.
-    pub band: Option<usize>,
+    pub(crate) band: Option<usize>,
     /// Shown items without an answer.
-    pub missing: u32,
+    pub(crate) missing: u32,
     /// The score was prorated from the answered items.
-    pub prorated: bool,
+    pub(crate) prorated: bool,
 }
 
 /// Something the reader should know that did not stop scoring.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Warning {
+pub(crate) enum Warning {
     /// A value was given for an item that skip logic hides; it was ignored.
     HiddenValueIgnored { item: usize },
     /// A value was given for an item that skip logic hides: it is not
@@ -91,7 +92,7 @@ pub enum Warning {
 impl Warning {
     /// An answer to a skipped question that counts for safety, or that asks
     /// for a question again: a safety finding, shown with the flags.
-    pub fn is_safety(&self) -> bool {
+    pub(crate) fn is_safety(&self) -> bool {
         matches!(
             self,
             Warning::HiddenValueKept { .. }
@@ -103,7 +104,7 @@ impl Warning {
     }
 
     /// The short code of the CSV `warnings` column, e.g. `hidden_kept:cssrs_4`.
-    pub fn code(&self, rules: &RuleSet) -> String {
+    pub(crate) fn code(&self, rules: &RuleSet) -> String {
         let (kind, id) = match self {
             Warning::HiddenValueIgnored { item } => ("hidden_ignored", &rules.items[*item].id),
             Warning::HiddenValueKept { item, .. } => ("hidden_kept", &rules.items[*item].id),
@@ -124,31 +125,31 @@ impl Warning {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Assessment {
     /// Answers after skip logic: hidden items hold `None`.
-    pub values: Vec<Option<i64>>,
+    pub(crate) values: Vec<Option<i64>>,
     /// Which items were shown.
-    pub shown: Vec<bool>,
-    pub scales: Vec<ScaleResult>,
+    pub(crate) shown: Vec<bool>,
+    pub(crate) scales: Vec<ScaleResult>,
     /// Grade index of each rating.
-    pub ratings: Vec<usize>,
+    pub(crate) ratings: Vec<usize>,
     /// Which flags were raised.
     pub flags: Vec<bool>,
     /// Grade index of each domain.
-    pub domains: Vec<usize>,
+    pub(crate) domains: Vec<usize>,
     /// Which placement rules fired.
-    pub rules: Vec<bool>,
+    pub(crate) rules: Vec<bool>,
     /// Which program features apply.
-    pub features: Vec<bool>,
+    pub(crate) features: Vec<bool>,
     /// Recommended level (index into `RuleSet::levels`).
     pub level: usize,
     /// Acute risk: the crisis route.
     pub crisis: bool,
-    pub warnings: Vec<Warning>,
+    pub(crate) warnings: Vec<Warning>,
     /// Every fact above in one array, laid out by `model::Slots`.
-    pub facts: Vec<i64>,
+    pub(crate) facts: Vec<i64>,
     /// The safety view, when a value was given for a hidden item: the
     /// facts with every answer given, which safety flags and the ratings
     /// they read are decided over. Empty when it equals `facts`.
-    pub given: Vec<i64>,
+    pub(crate) given: Vec<i64>,
 }
 
 impl Assessment {
@@ -165,7 +166,7 @@ impl Assessment {
 
 /// What a result row needs of an assessment: given by a whole `Assessment`
 /// and, in the batch hot path, by one row of a `Lanes` group.
-pub trait Outcome {
+pub(crate) trait Outcome {
     /// Recommended level (index into `RuleSet::levels`).
     fn level(&self) -> usize;
     /// Acute risk: the crisis route.
@@ -204,7 +205,7 @@ impl Outcome for Assessment {
 }
 
 /// Indexes of raised flags, most severe first (then in rule-set order).
-pub fn raised_flags<'a>(
+pub(crate) fn raised_flags<'a>(
     rules: &'a RuleSet,
     outcome: &'a impl Outcome,
 ) -> impl Iterator<Item = usize> + 'a {
@@ -391,7 +392,7 @@ fn unreadable_hidden(
 /// reads the item, it has a gate, and the answer is beyond its least
 /// severe (a recency "yes" after a "no" to the behaviour it dates). The
 /// one test the engine, rejected rows and the interview share.
-pub fn asks_again(rules: &RuleSet, item: usize, value: i64) -> bool {
+pub(crate) fn asks_again(rules: &RuleSet, item: usize, value: i64) -> bool {
     let least = rules.items[item].codes().and_then(|c| c.first().copied());
     rules.compiled.safety_items[item] && gate_of(rules, item).is_some() && least != Some(value)
 }
@@ -411,7 +412,11 @@ pub(crate) fn gate_of(rules: &RuleSet, item: usize) -> Option<usize> {
 /// a blank gate, unreadable, or ignored), and unanswered safety questions
 /// whose answer could raise a safety flag. `flags`: the flags `answers`
 /// establish (`established_flags`).
-pub fn rejected_warnings(rules: &RuleSet, answers: &Answers, flags: &[usize]) -> Vec<Warning> {
+pub(crate) fn rejected_warnings(
+    rules: &RuleSet,
+    answers: &Answers,
+    flags: &[usize],
+) -> Vec<Warning> {
     let compiled = &rules.compiled;
     let safety = |a: &Answers| -> Vec<usize> {
         established_flags(rules, a)
@@ -482,7 +487,7 @@ pub fn rejected_warnings(rules: &RuleSet, answers: &Answers, flags: &[usize]) ->
 /// Every reason a record cannot be scored, in item order (`assess_into`
 /// stops at the first): invalid or missing answers to shown questions,
 /// and scales missing more answers than their rule allows.
-pub fn problems(rules: &RuleSet, answers: &Answers) -> Vec<AnswerError> {
+pub(crate) fn problems(rules: &RuleSet, answers: &Answers) -> Vec<AnswerError> {
     let compiled = &rules.compiled;
     let shown = shown_items(rules, answers);
     let mut out = Vec::new();

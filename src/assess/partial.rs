@@ -92,7 +92,7 @@ pub fn established_flags(rules: &RuleSet, answers: &Answers) -> Vec<usize> {
 
 /// Flags (indexes) that some answer to the missing or invalid `item`
 /// would establish: what asking it could reveal.
-pub fn possible_flags(rules: &RuleSet, answers: &Answers, item: usize) -> Vec<usize> {
+pub(crate) fn possible_flags(rules: &RuleSet, answers: &Answers, item: usize) -> Vec<usize> {
     let mut possible = vec![false; rules.flags.len()];
     for code in rules.items[item].codes().unwrap_or_default() {
         for (p, raised) in

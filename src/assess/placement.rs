@@ -16,7 +16,7 @@ use crate::model::{Logic, RuleSet};
 /// route. The recommended level is the most intensive level reached, and
 /// never below the default.
 #[inline]
-pub fn decide<L: Logic>(
+pub(crate) fn decide<L: Logic>(
     rules: &RuleSet,
     fired: impl Fn(usize) -> L,
     raised: impl Fn(usize) -> L,
@@ -42,7 +42,7 @@ pub fn decide<L: Logic>(
 }
 
 /// The decision for one record: (level, crisis).
-pub fn decide_one(
+pub(crate) fn decide_one(
     rules: &RuleSet,
     fired: impl Fn(usize) -> bool,
     raised: impl Fn(usize) -> bool,

@@ -6,7 +6,11 @@ use crate::model::RuleSet;
 
 /// What decided the level of an outcome, in order, without collecting them
 /// (the batch hot path): see `Assessment::reasons`.
-pub fn visit_reasons(rules: &RuleSet, outcome: &impl Outcome, mut visit: impl FnMut(Reason)) {
+pub(crate) fn visit_reasons(
+    rules: &RuleSet,
+    outcome: &impl Outcome,
+    mut visit: impl FnMut(Reason),
+) {
     let raised = |f: &usize| outcome.flag(*f);
     let level = outcome.level();
     if outcome.crisis() {
@@ -35,7 +39,7 @@ pub fn visit_reasons(rules: &RuleSet, outcome: &impl Outcome, mut visit: impl Fn
 
 /// Why the recommended level was chosen.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Reason {
+pub(crate) enum Reason {
     /// A crisis flag: acute risk forces the most intensive level.
     Crisis { flag: usize },
     /// A raised flag whose minimum level is the recommended level.
@@ -48,11 +52,11 @@ pub enum Reason {
 
 impl Reason {
     /// The stable id used in the `reasons` output column.
-    pub fn id(&self, rules: &RuleSet) -> String {
+    pub(crate) fn id(&self, rules: &RuleSet) -> String {
         self.id_str(rules).to_string()
     }
 
-    pub fn id_str<'a>(&self, rules: &'a RuleSet) -> &'a str {
+    pub(crate) fn id_str<'a>(&self, rules: &'a RuleSet) -> &'a str {
         match self {
             Reason::Crisis { flag } | Reason::Flag { flag } => &rules.flags[*flag].id,
             Reason::Rule { rule } => &rules.rules[*rule].id,
@@ -64,14 +68,14 @@ impl Reason {
 impl Assessment {
     /// What decided the level: crisis flags if any, else every rule and
     /// flag that asked for exactly the recommended level.
-    pub fn reasons(&self, rules: &RuleSet) -> Vec<Reason> {
+    pub(crate) fn reasons(&self, rules: &RuleSet) -> Vec<Reason> {
         let mut reasons = Vec::new();
         self.visit_reasons(rules, |r| reasons.push(r));
         reasons
     }
 
     /// `reasons` without collecting them.
-    pub fn visit_reasons(&self, rules: &RuleSet, visit: impl FnMut(Reason)) {
+    pub(crate) fn visit_reasons(&self, rules: &RuleSet, visit: impl FnMut(Reason)) {
         visit_reasons(rules, self, visit)
     }
 }

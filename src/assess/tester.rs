@@ -19,27 +19,27 @@ use crate::model::RuleSet;
 
 /// What the executors made of a set of records.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Agreement {
-    pub records: usize,
+pub(crate) struct Agreement {
+    pub(crate) records: usize,
     /// Records the one-record engine scored (the rest it rejected).
-    pub scored: usize,
+    pub(crate) scored: usize,
     /// Records the 64-row engine decided itself.
-    pub by_lanes: usize,
+    pub(crate) by_lanes: usize,
     /// Scored records answering every question they show whose flags the
     /// incomplete-record evaluation gave.
-    pub by_partial: usize,
+    pub(crate) by_partial: usize,
     /// Every difference, in words.
-    pub disagreements: Vec<String>,
+    pub(crate) disagreements: Vec<String>,
 }
 
 impl Agreement {
-    pub fn agree(&self) -> bool {
+    pub(crate) fn agree(&self) -> bool {
         self.disagreements.is_empty()
     }
 }
 
 /// Run `records` through every executor and compare them.
-pub fn check(rules: &RuleSet, records: &[Answers]) -> Agreement {
+pub(crate) fn check(rules: &RuleSet, records: &[Answers]) -> Agreement {
     let mut out = Agreement {
         records: records.len(),
         ..Agreement::default()

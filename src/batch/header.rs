@@ -10,13 +10,13 @@ use crate::model::{ItemIdx, RuleSet};
 
 /// Where each input column goes.
 pub(crate) struct Columns {
-    pub width: usize,
-    pub id: usize,
+    pub(crate) width: usize,
+    pub(crate) id: usize,
     /// The id column's name as the input spells it (used for the output).
-    pub id_name: String,
+    pub(crate) id_name: String,
     /// (column, item), in item order.
-    pub items: Vec<(usize, ItemIdx)>,
-    pub ignored: Vec<String>,
+    pub(crate) items: Vec<(usize, ItemIdx)>,
+    pub(crate) ignored: Vec<String>,
 }
 
 pub(crate) fn map_header(

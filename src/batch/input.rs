@@ -80,7 +80,7 @@ impl Parsed {
     }
 
     /// The records, in order.
-    pub fn records(&self) -> Vec<Cells<'_>> {
+    pub(crate) fn records(&self) -> Vec<Cells<'_>> {
         self.records
             .iter()
             .map(|&(start, first, last)| Cells {
@@ -95,14 +95,14 @@ impl Parsed {
 #[derive(Default)]
 pub(super) struct Rows {
     /// Raw records, line ends kept, not yet split (`plain`).
-    pub raw: Vec<u8>,
+    pub(crate) raw: Vec<u8>,
     /// Parsed records (when not `plain`).
-    pub parsed: Parsed,
-    pub plain: bool,
+    pub(crate) parsed: Parsed,
+    pub(crate) plain: bool,
     /// Records held.
-    pub len: usize,
+    pub(crate) len: usize,
     /// Blank lines read with these rows: before, between or after them.
-    pub blanks: u64,
+    pub(crate) blanks: u64,
     /// (record, blank lines before it in this chunk), where that grows.
     gaps: Vec<(usize, u64)>,
 }
@@ -128,7 +128,7 @@ impl Rows {
     /// The data-row number of record `k` (1-based, blank lines counted,
     /// the header not), when this chunk's first line is data row `first`.
     #[inline]
-    pub fn data_row(&self, first: u64, k: usize) -> u64 {
+    pub(crate) fn data_row(&self, first: u64, k: usize) -> u64 {
         let blanks = match self.gaps.partition_point(|&(record, _)| record <= k) {
             0 => 0,
             at => self.gaps[at - 1].1,
@@ -137,7 +137,7 @@ impl Rows {
     }
 
     /// Lines these rows take (records and blank lines).
-    pub fn lines(&self) -> u64 {
+    pub(crate) fn lines(&self) -> u64 {
         self.len as u64 + self.blanks
     }
 }
@@ -145,10 +145,10 @@ impl Rows {
 /// What filling a chunk found.
 pub(super) struct Filled {
     /// The input ended.
-    pub end: bool,
+    pub(crate) end: bool,
     /// Reading failed after `len` rows: those rows are kept, so every row
     /// before the failure still gets its output line.
-    pub error: Option<Error>,
+    pub(crate) error: Option<Error>,
 }
 
 /// The input, read ahead into a buffer.
@@ -200,7 +200,7 @@ fn read_error(row: u64, err: std::io::Error) -> Error {
 
 impl<R: Read> Input<R> {
     /// Read the header record; `None` when the input holds no record.
-    pub fn open(input: R, header: &mut csv::ByteRecord) -> Result<Option<Input<R>>, Error> {
+    pub(crate) fn open(input: R, header: &mut csv::ByteRecord) -> Result<Option<Input<R>>, Error> {
         Input::open_with(input, header, LIMITS)
     }
 
@@ -240,7 +240,7 @@ impl<R: Read> Input<R> {
     }
 
     /// Input bytes consumed so far.
-    pub fn position(&self) -> u64 {
+    pub(crate) fn position(&self) -> u64 {
         self.base + self.pos as u64
     }
 
@@ -334,7 +334,7 @@ impl<R: Read> Input<R> {
 
     /// Read up to `max` records into `rows`; the chunk's first line is data
     /// row `first_row`.
-    pub fn fill(&mut self, rows: &mut Rows, max: usize, first_row: u64) -> Filled {
+    pub(crate) fn fill(&mut self, rows: &mut Rows, max: usize, first_row: u64) -> Filled {
         rows.clear();
         let read = match self.fill_plain(rows, max) {
             Ok(Some(end)) => Ok(end),
@@ -527,7 +527,7 @@ impl Record for Line<'_> {
 
 impl Split {
     /// Split raw records (a chunk's `raw`, under 4 GiB) into cells.
-    pub fn split<'a>(&'a mut self, raw: &'a [u8]) -> Vec<Line<'a>> {
+    pub(crate) fn split<'a>(&'a mut self, raw: &'a [u8]) -> Vec<Line<'a>> {
         self.records.clear();
         let mut n = 0;
         let mut run = 0usize;

@@ -29,7 +29,7 @@ pub(crate) struct LineRenderer<'a> {
 }
 
 impl<'a> LineRenderer<'a> {
-    pub fn new(rules: &'a RuleSet, options: &super::BatchOptions) -> Result<Self, String> {
+    pub(crate) fn new(rules: &'a RuleSet, options: &super::BatchOptions) -> Result<Self, String> {
         let (format, note_column) = (options.format, options.note_column);
         let notes = match (format, note_column) {
             (Format::Jsonl, _) | (Format::Csv, true) => Some(
@@ -51,7 +51,7 @@ impl<'a> LineRenderer<'a> {
     }
 
     /// The CSV header line (nothing for JSON Lines).
-    pub fn header(&self, id_column: &str, out: &mut Vec<u8>) {
+    pub(crate) fn header(&self, id_column: &str, out: &mut Vec<u8>) {
         if self.format == Format::Jsonl {
             return;
         }
@@ -72,7 +72,7 @@ impl<'a> LineRenderer<'a> {
         }
     }
 
-    pub fn scored(&mut self, sheet_row: u64, id: &str, a: &Assessment, out: &mut Vec<u8>) {
+    pub(crate) fn scored(&mut self, sheet_row: u64, id: &str, a: &Assessment, out: &mut Vec<u8>) {
         match self.format {
             Format::Csv => {
                 let note = self.note_column.then(|| {
@@ -118,13 +118,13 @@ impl<'a> LineRenderer<'a> {
 
     /// Whether scored rows need nothing but an `Outcome` (CSV without a
     /// note column): then `csv_row` renders them.
-    pub fn outcome_only(&self) -> bool {
+    pub(crate) fn outcome_only(&self) -> bool {
         self.format == Format::Csv && !self.note_column
     }
 
     /// A scored CSV row of a group's row without warnings (the lanes
     /// decide only such rows), and without a note.
-    pub fn csv_row(&self, id: &str, outcome: &impl Outcome, out: &mut Vec<u8>) {
+    pub(crate) fn csv_row(&self, id: &str, outcome: &impl Outcome, out: &mut Vec<u8>) {
         push_cell(out, id, true);
         self.cells.write(self.rules, outcome, out);
         // No warnings, no error.
@@ -134,7 +134,7 @@ impl<'a> LineRenderer<'a> {
     #[allow(clippy::too_many_arguments)]
     /// A rejected row: no result, but the flags its answers establish and
     /// what its answers say that a clinician must act on.
-    pub fn rejected(
+    pub(crate) fn rejected(
         &mut self,
         sheet_row: u64,
         id: &str,

@@ -22,7 +22,7 @@ use crate::assess::{
 use crate::error::{AnswerError, Error};
 use crate::model::RuleSet;
 use crate::report::row::push_cell;
-pub use crate::summary::{Summary, CRISIS_IDS};
+pub use crate::summary::Summary;
 use header::{map_header, Columns};
 use input::{Input, Record, Rows, Split};
 use line::LineRenderer;
@@ -37,15 +37,15 @@ pub enum Format {
 #[derive(Debug, Clone)]
 pub struct BatchOptions {
     /// Name of the column holding the record id.
-    pub id_column: String,
-    pub format: Format,
+    pub(crate) id_column: String,
+    pub(crate) format: Format,
     /// Threads at work (at least 1): the calling thread, which reads,
     /// writes and scores whenever it would wait, and `threads - 1` workers.
     pub threads: usize,
     /// CSV only: add the referral note as a last column `note`.
     pub note_column: bool,
     /// The notes' date (`YYYY-MM-DD`); empty for none.
-    pub note_date: String,
+    pub(crate) note_date: String,
     /// Text or Markdown notes.
     pub note_format: crate::report::note::NoteFormat,
 }
@@ -170,7 +170,7 @@ pub fn score<R: Read, W: Write>(
 }
 
 /// `score`, calling `progress` with the input bytes read so far after each chunk.
-pub fn score_with_progress<R: Read, W: Write>(
+pub(crate) fn score_with_progress<R: Read, W: Write>(
     rules: &RuleSet,
     input: R,
     mut output: W,
@@ -572,10 +572,10 @@ impl<'a> Worker<'a> {
 /// rejected), whether it is on the crisis route, and its flags (for a
 /// rejected row, those its answers establish), most severe first.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Placement {
-    pub level: Option<usize>,
-    pub crisis: bool,
-    pub flags: Vec<usize>,
+pub(crate) struct Placement {
+    pub(crate) level: Option<usize>,
+    pub(crate) crisis: bool,
+    pub(crate) flags: Vec<usize>,
 }
 
 /// Assess every row of `input` in order, calling `visit` with the row's id
@@ -591,7 +591,7 @@ pub fn levels<R: Read>(
 }
 
 /// `levels`, with each row's crisis route and flags.
-pub fn placements<R: Read>(
+pub(crate) fn placements<R: Read>(
     rules: &RuleSet,
     input: R,
     id_column: &str,
@@ -657,7 +657,11 @@ pub fn placements<R: Read>(
 
 /// Write the CSV header batch input needs, and one example row (the least
 /// severe answer to every item shown by default; hidden items left blank).
-pub fn template<W: Write>(rules: &RuleSet, id_column: &str, mut output: W) -> Result<(), Error> {
+pub(crate) fn template<W: Write>(
+    rules: &RuleSet,
+    id_column: &str,
+    mut output: W,
+) -> Result<(), Error> {
     let items: Vec<usize> = (0..rules.items.len())
         .filter(|&i| rules.items[i].is_answerable())
         .collect();

@@ -24,7 +24,7 @@ use crate::report::{json, markdown, table};
 /// Format of the result written to a file (the screen always shows the
 /// table and note).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ResultFormat {
+pub(crate) enum ResultFormat {
     /// The result table and the referral note, as text.
     Table,
     /// One JSON object: the result, note, trace and disposition.
@@ -35,38 +35,38 @@ pub enum ResultFormat {
 
 /// What an interview is asked to do.
 #[derive(Debug, Clone)]
-pub struct InterviewOptions {
+pub(crate) struct InterviewOptions {
     /// The client's record id, for a new session.
-    pub id: String,
+    pub(crate) id: String,
     /// A saved session to continue.
-    pub resume: Option<PathBuf>,
+    pub(crate) resume: Option<PathBuf>,
     /// Where to save a new session; `None` for the user's data folder.
-    pub session: Option<PathBuf>,
+    pub(crate) session: Option<PathBuf>,
     /// Language code of the questions and the note.
-    pub lang: String,
+    pub(crate) lang: String,
     /// Date written in the note, YYYY-MM-DD, checked once the interview
     /// ends; `None` for today.
-    pub note_date: Option<String>,
+    pub(crate) note_date: Option<String>,
     /// Ask questions with no translation in English rather than refuse.
-    pub allow_english: bool,
+    pub(crate) allow_english: bool,
     /// Also write the result to this file, atomically, in this format.
-    pub output: Option<(PathBuf, ResultFormat)>,
+    pub(crate) output: Option<(PathBuf, ResultFormat)>,
 }
 
 /// An interview ready to run: whose it is, its answers so far, and where
 /// it is saved.
 #[derive(Debug)]
-pub struct Prepared {
-    pub id: String,
+pub(crate) struct Prepared {
+    pub(crate) id: String,
     answers: Answers,
     replaced: Vec<Replaced>,
     /// The session file.
-    pub path: PathBuf,
+    pub(crate) path: PathBuf,
 }
 
 /// How an interview ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Ended {
+pub(crate) enum Ended {
     /// Result shown and disposition recorded.
     Done,
     /// Interrupted (Ctrl-C); the answers are saved.
@@ -75,7 +75,7 @@ pub enum Ended {
 
 impl Prepared {
     /// The command that continues this session.
-    pub fn resume_hint(&self) -> String {
+    pub(crate) fn resume_hint(&self) -> String {
         format!("carescreen interview --resume {}", self.path.display())
     }
 }
@@ -83,7 +83,7 @@ impl Prepared {
 /// Check that the interview can start in `rules` (loaded in the options'
 /// language), and open its session: the saved one to resume, or a new one
 /// that does not overwrite another.
-pub fn prepare(rules: &RuleSet, options: &InterviewOptions) -> Result<Prepared, Error> {
+pub(crate) fn prepare(rules: &RuleSet, options: &InterviewOptions) -> Result<Prepared, Error> {
     let untranslated = &rules.translations.untranslated_questions;
     if !untranslated.is_empty() && !options.allow_english {
         return Err(Error::UntranslatedQuestions {
@@ -121,7 +121,7 @@ pub fn prepare(rules: &RuleSet, options: &InterviewOptions) -> Result<Prepared, 
 
 /// Run a prepared interview on the terminal, writing its messages, result
 /// and note to `term`.
-pub fn conduct(
+pub(crate) fn conduct(
     rules: &RuleSet,
     options: &InterviewOptions,
     prepared: Prepared,

@@ -14,11 +14,11 @@
 //! The flow talks to a `Prompter`; `terminal.rs` is the dialoguer one,
 //! tests use a scripted one. The flow never prints.
 
-pub mod command;
-pub mod session;
-pub mod terminal;
+pub(crate) mod command;
+pub(crate) mod session;
+pub(crate) mod terminal;
 
-pub use crate::disposition::{Disposition, DispositionReason};
+pub(crate) use crate::disposition::{Disposition, DispositionReason};
 
 use crate::answers::Answers;
 use crate::assess::{established_flags, shown_items};
@@ -27,46 +27,45 @@ use crate::model::{Flag, Instrument, Item, ItemIdx, Resource, RuleSet};
 
 /// One question, with where the interview stands.
 #[derive(Debug)]
-pub struct Question<'a> {
-    pub index: ItemIdx,
-    pub item: &'a Item,
-    pub instrument: &'a Instrument,
+pub(crate) struct Question<'a> {
+    pub(crate) item: &'a Item,
+    pub(crate) instrument: &'a Instrument,
     /// 1-based position of the item within its instrument, and the count.
-    pub in_instrument: (usize, usize),
+    pub(crate) in_instrument: (usize, usize),
     /// 1-based position among all answerable items, and the count.
-    pub overall: (usize, usize),
+    pub(crate) overall: (usize, usize),
     /// The current answer, offered as the default; none when a kept
     /// hidden answer, or the question hiding it, is asked again.
-    pub current: Option<i64>,
+    pub(crate) current: Option<i64>,
     /// Whether there is a question to go back to.
-    pub can_go_back: bool,
+    pub(crate) can_go_back: bool,
 }
 
 /// What the interviewer did at a question.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Reply {
+pub(crate) enum Reply {
     Answer(i64),
     Back,
 }
 
 /// One line of the review screen.
 #[derive(Debug)]
-pub struct ReviewEntry<'a> {
-    pub index: ItemIdx,
-    pub instrument: &'a Instrument,
-    pub item: &'a Item,
-    pub code: i64,
+pub(crate) struct ReviewEntry<'a> {
+    pub(crate) index: ItemIdx,
+    pub(crate) instrument: &'a Instrument,
+    pub(crate) item: &'a Item,
+    pub(crate) code: i64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ReviewChoice {
+pub(crate) enum ReviewChoice {
     Confirm,
     Change(ItemIdx),
 }
 
 /// Why an interview stopped before the end.
 #[derive(Debug, thiserror::Error)]
-pub enum Stop {
+pub(crate) enum Stop {
     /// The interviewer interrupted (Ctrl-C); the session is saved.
     #[error("interrupted")]
     Interrupted,
@@ -81,15 +80,15 @@ pub enum Stop {
 /// Answers skip logic now hides that raised a safety flag (or that ask
 /// their gate again), with the question whose answer hides them.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HiddenRisk {
+pub(crate) struct HiddenRisk {
     /// The question whose answer hides them, with that answer.
-    pub gate: Option<(ItemIdx, Option<i64>)>,
+    pub(crate) gate: Option<(ItemIdx, Option<i64>)>,
     /// The hidden questions, with their kept answers.
-    pub items: Vec<(ItemIdx, i64)>,
+    pub(crate) items: Vec<(ItemIdx, i64)>,
     /// Whether their answers raised a safety flag. Otherwise they raise
     /// nothing while the gate's answer stands, but ask it again (a recency
     /// "yes" after a "no" to the behaviour it dates: `Warning::AskAgain`).
-    pub raised: bool,
+    pub(crate) raised: bool,
 }
 
 impl HiddenRisk {
@@ -97,7 +96,7 @@ impl HiddenRisk {
     /// (or ask their gate again), in the rule set's language: per question
     /// hiding some, the answers kept (`C-SSRS item 4 (intent): yes`) and why
     /// they are asked again.
-    pub fn words(&self, rules: &RuleSet) -> (Vec<String>, String) {
+    pub(crate) fn words(&self, rules: &RuleSet) -> (Vec<String>, String) {
         let lang = crate::messages::Lang::of(&rules.lang);
         let items = self
             .items
@@ -128,19 +127,19 @@ impl HiddenRisk {
 
 /// An answer a re-ask replaced: the session file keeps it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Replaced {
-    pub item: ItemIdx,
+pub(crate) struct Replaced {
+    pub(crate) item: ItemIdx,
     /// The original answer.
-    pub code: i64,
+    pub(crate) code: i64,
     /// The question whose answer hid it.
-    pub hidden_by: Option<ItemIdx>,
+    pub(crate) hidden_by: Option<ItemIdx>,
 }
 
 /// Saves the session: its answers, and the originals re-asks replaced.
-pub type Save<'a> = dyn FnMut(&Answers, &[Replaced]) -> Result<(), Stop> + 'a;
+pub(crate) type Save<'a> = dyn FnMut(&Answers, &[Replaced]) -> Result<(), Stop> + 'a;
 
 /// The interview's side of the terminal.
-pub trait Prompter {
+pub(crate) trait Prompter {
     /// After the result: accept the recommendation, or record another
     /// level with a reason and who decided.
     fn disposition(&mut self, rules: &RuleSet, recommended: usize) -> Result<Disposition, Stop>;
@@ -158,7 +157,7 @@ pub trait Prompter {
 /// Run the interview over `answers` (empty, or resumed) and `replaced`
 /// (the originals re-asks replaced so far), saving both after every answer
 /// with `save`. Returns when the interviewer confirms the review.
-pub fn run(
+pub(crate) fn run(
     rules: &RuleSet,
     answers: &mut Answers,
     replaced: &mut Vec<Replaced>,
@@ -353,7 +352,6 @@ impl Flow<'_> {
             .filter(|&i| rules.items[i].is_answerable())
             .collect();
         let question = Question {
-            index,
             item,
             instrument,
             in_instrument: (index - instrument.items.start + 1, instrument.items.len()),

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Replaced;
 use crate::answers::Answers;
-pub use crate::error::SessionError;
+pub(crate) use crate::error::SessionError;
 use crate::model::RuleSet;
 
 const FORMAT: u32 = 1;
@@ -45,7 +45,7 @@ struct ReplacedEntry {
 }
 
 /// Where a new session is saved by default: the user's data folder.
-pub fn default_path(id: &str) -> PathBuf {
+pub(crate) fn default_path(id: &str) -> PathBuf {
     let base = dirs::data_dir().unwrap_or_else(std::env::temp_dir);
     let stamp = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -66,7 +66,7 @@ pub fn default_path(id: &str) -> PathBuf {
 }
 
 /// Save atomically (a temporary file beside it, then a rename), owner-only.
-pub fn save(
+pub(crate) fn save(
     path: &Path,
     rules: &RuleSet,
     id: &str,
@@ -117,7 +117,7 @@ pub fn save(
 
 /// Load a session for `rules`: its id, answers, and the originals re-asks
 /// replaced.
-pub fn load(
+pub(crate) fn load(
     path: &Path,
     rules: &RuleSet,
 ) -> Result<(String, Answers, Vec<Replaced>), SessionError> {

@@ -16,7 +16,7 @@ use super::{
 use crate::messages::Lang;
 use crate::model::{Flag, Item, ItemKind, Resource, RuleSet};
 
-pub struct TerminalPrompter {
+pub(crate) struct TerminalPrompter {
     term: Term,
     lang: Lang,
 }
@@ -24,7 +24,7 @@ pub struct TerminalPrompter {
 impl TerminalPrompter {
     /// Prompts in `lang` (the tool's own words; the rule set's texts are
     /// already in the language they were loaded in).
-    pub fn new(lang: Lang) -> TerminalPrompter {
+    pub(crate) fn new(lang: Lang) -> TerminalPrompter {
         TerminalPrompter {
             term: Term::stderr(),
             lang,
@@ -33,7 +33,7 @@ impl TerminalPrompter {
 
     /// Show the cursor again after a prompt was left without finishing
     /// (Ctrl-C), wherever that happens.
-    pub fn show_cursor() {
+    pub(crate) fn show_cursor() {
         let _ = Term::stderr().show_cursor();
     }
 

@@ -9,94 +9,94 @@ use std::fmt;
 
 mod plan;
 
-pub use plan::{Column, Compiled, Logic, Lookup, Slots, Test, Truth, Value, NONE};
+pub(crate) use plan::{Column, Compiled, Logic, Lookup, Slots, Test, Truth, Value, NONE};
 
 /// Index of an item in `RuleSet::items`.
-pub type ItemIdx = usize;
+pub(crate) type ItemIdx = usize;
 
 /// A validated rule set.
 #[derive(Debug)]
 pub struct RuleSet {
-    pub name: String,
-    pub version: String,
+    pub(crate) name: String,
+    pub(crate) version: String,
     /// SHA-256 (hex) of the rule set's canonical content.
-    pub sha256: String,
+    pub(crate) sha256: String,
     /// Least to most intensive.
     pub levels: Vec<Level>,
-    pub instruments: Vec<Instrument>,
+    pub(crate) instruments: Vec<Instrument>,
     /// Every item of every instrument, in interview order.
     pub items: Vec<Item>,
-    pub scales: Vec<Scale>,
-    pub ratings: Vec<Rating>,
+    pub(crate) scales: Vec<Scale>,
+    pub(crate) ratings: Vec<Rating>,
     pub flags: Vec<Flag>,
     /// Flag indexes, most severe first (then in rule-set order).
-    pub flags_by_severity: Vec<usize>,
-    pub domains: Vec<Rating>,
-    pub default_level: usize,
-    pub rules: Vec<PlacementRule>,
+    pub(crate) flags_by_severity: Vec<usize>,
+    pub(crate) domains: Vec<Rating>,
+    pub(crate) default_level: usize,
+    pub(crate) rules: Vec<PlacementRule>,
     /// What leads to each level.
-    pub paths: Paths,
-    pub features: Vec<Feature>,
+    pub(crate) paths: Paths,
+    pub(crate) features: Vec<Feature>,
     pub resources: Vec<Resource>,
-    pub note_template: String,
+    pub(crate) note_template: String,
     /// The note as Markdown, when the rule set has a template for it.
-    pub note_markdown: Option<String>,
+    pub(crate) note_markdown: Option<String>,
     /// Where the rule set and its note templates are written, for checks
     /// made after loading (`check`).
-    pub written: Written,
+    pub(crate) written: Written,
     /// The conditions above, compiled for the engine.
     pub compiled: Compiled,
     /// Test cases shipped with the rule set.
-    pub cases: Vec<Case>,
+    pub(crate) cases: Vec<Case>,
     /// The language every text above is in (English where a translation
     /// is missing).
-    pub lang: String,
-    pub translations: Translations,
+    pub(crate) lang: String,
+    pub(crate) translations: Translations,
 }
 
 /// How complete the rule set's translations are.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Translations {
+pub(crate) struct Translations {
     /// Texts shown to people.
-    pub texts: usize,
+    pub(crate) texts: usize,
     /// Texts given in each language (plain texts count as English only
     /// when not listed here).
-    pub by_lang: std::collections::BTreeMap<String, usize>,
+    pub(crate) by_lang: std::collections::BTreeMap<String, usize>,
     /// Texts with no version in the chosen language (English was used).
-    pub missing: usize,
+    pub(crate) missing: usize,
     /// Items whose question or answers have no version in the chosen
     /// language.
-    pub untranslated_questions: Vec<String>,
+    pub(crate) untranslated_questions: Vec<String>,
 }
 
 /// A test case: answers (the rest filled with the least severe answer) and
 /// the result they must give.
 #[derive(Debug)]
-pub struct Case {
-    pub id: String,
-    pub description: Option<String>,
+pub(crate) struct Case {
+    pub(crate) id: String,
+    pub(crate) description: Option<String>,
     /// `None` leaves the item blank.
-    pub answers: Vec<(ItemIdx, Option<i64>)>,
-    pub expect: Expect,
-    pub origin: Origin,
+    pub(crate) answers: Vec<(ItemIdx, Option<i64>)>,
+    pub(crate) expect: Expect,
+    pub(crate) origin: Origin,
 }
 
 /// What a case checks; only what is named.
 #[derive(Debug, Default)]
-pub struct Expect {
-    pub level: Option<usize>,
-    pub crisis: Option<bool>,
+pub(crate) struct Expect {
+    pub(crate) level: Option<usize>,
+    pub(crate) crisis: Option<bool>,
     /// Exactly these flags, as a set.
-    pub flags: Option<Vec<usize>>,
-    pub scores: Vec<(usize, i64)>,
-    pub bands: Vec<(usize, usize)>,
+    pub(crate) flags: Option<Vec<usize>>,
+    pub(crate) scores: Vec<(usize, i64)>,
+    pub(crate) bands: Vec<(usize, usize)>,
     /// (rating or domain, grade).
-    pub grades: Vec<(GradeOf, usize)>,
-    pub rejected_for: Option<ItemIdx>,
+    pub(crate) grades: Vec<(GradeOf, usize)>,
+    pub(crate) rejected_for: Option<ItemIdx>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum GradeOf {
+pub(crate) enum GradeOf {
     Rating(usize),
     Domain(usize),
 }
@@ -115,26 +115,26 @@ impl RuleSet {
 
 /// Where the rule set's main file and note templates are.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Written {
+pub(crate) struct Written {
     /// The main file, as reported.
-    pub main_file: String,
-    pub note_template: TextPlace,
-    pub note_markdown: Option<TextPlace>,
+    pub(crate) main_file: String,
+    pub(crate) note_template: TextPlace,
+    pub(crate) note_markdown: Option<TextPlace>,
 }
 
 /// The file a text is in and, for a block scalar (`key: |`), the file line
 /// just before its body: the text's line N is file line `before + N`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct TextPlace {
-    pub file: String,
-    pub before: Option<usize>,
+pub(crate) struct TextPlace {
+    pub(crate) file: String,
+    pub(crate) before: Option<usize>,
 }
 
 /// Where a rule-set element is defined: file and YAML path.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Origin {
-    pub file: String,
-    pub path: String,
+pub(crate) struct Origin {
+    pub(crate) file: String,
+    pub(crate) path: String,
 }
 
 impl fmt::Display for Origin {
@@ -146,52 +146,52 @@ impl fmt::Display for Origin {
 #[derive(Debug)]
 pub struct Level {
     pub id: String,
-    pub name: String,
-    pub description: String,
-    pub referral: String,
-    pub hours: Option<String>,
-    pub setting: Option<String>,
-    pub typical_length: Option<String>,
+    pub(crate) name: String,
+    pub(crate) description: String,
+    pub(crate) referral: String,
+    pub(crate) hours: Option<String>,
+    pub(crate) setting: Option<String>,
+    pub(crate) typical_length: Option<String>,
 }
 
 #[derive(Debug)]
-pub struct Instrument {
-    pub id: String,
-    pub title: String,
-    pub source: String,
-    pub preamble: Option<String>,
+pub(crate) struct Instrument {
+    pub(crate) id: String,
+    pub(crate) title: String,
+    pub(crate) source: String,
+    pub(crate) preamble: Option<String>,
     /// Range of this instrument's items in `RuleSet::items`.
-    pub items: std::ops::Range<ItemIdx>,
+    pub(crate) items: std::ops::Range<ItemIdx>,
 }
 
 #[derive(Debug)]
 pub struct Item {
     pub id: String,
-    pub instrument: usize,
-    pub text: String,
-    pub help: Option<String>,
+    pub(crate) instrument: usize,
+    pub(crate) text: String,
+    pub(crate) help: Option<String>,
     pub kind: ItemKind,
     /// Unscored items only: a shown item must be answered.
-    pub required: bool,
+    pub(crate) required: bool,
     /// Scales that sum this item.
-    pub scales: Vec<usize>,
+    pub(crate) scales: Vec<usize>,
     /// Shown only when this holds; references earlier items only.
-    pub show_if: Option<Condition>,
+    pub(crate) show_if: Option<Condition>,
     /// Scores by code for choice and yes/no items (built from `kind`).
-    pub table: CodeTable,
+    pub(crate) table: CodeTable,
     /// How notes name the item, e.g. `C-SSRS item 4 (intent)`; the id
     /// when the rule set gives none.
-    pub short: String,
+    pub(crate) short: String,
     /// An answer to this item implies its `show_if` held (a recency
     /// question answered means its gate was "yes"): for safety flags a
     /// blank or invalid gate is read as showing it.
-    pub answer_implies_gate: bool,
+    pub(crate) answer_implies_gate: bool,
 }
 
 /// Scores indexed by answer code, for constant-time lookups on the batch
 /// hot path: `scores[code - min]`, `None` for a code the item does not have.
 #[derive(Debug, Default)]
-pub struct CodeTable {
+pub(crate) struct CodeTable {
     pub(crate) min: i64,
     pub(crate) scores: Vec<Option<i64>>,
 }
@@ -200,7 +200,7 @@ pub struct CodeTable {
 const MAX_TABLE_SPAN: i64 = 256;
 
 impl CodeTable {
-    pub fn of(kind: &ItemKind) -> CodeTable {
+    pub(crate) fn of(kind: &ItemKind) -> CodeTable {
         let pairs: Vec<(i64, i64)> = match kind {
             ItemKind::Choice(options) => options.iter().map(|o| (o.code, o.score)).collect(),
             ItemKind::YesNo { yes, no } => vec![(1, *yes), (0, *no)],
@@ -255,7 +255,7 @@ pub enum ItemKind {
 
 impl ItemKind {
     /// Lowest and highest score an answer can add.
-    pub fn score_range(&self) -> Option<(i64, i64)> {
+    pub(crate) fn score_range(&self) -> Option<(i64, i64)> {
         match self {
             ItemKind::Choice(options) => Some((
                 options.iter().map(|o| o.score).min()?,
@@ -268,7 +268,7 @@ impl ItemKind {
     }
 
     /// Every answer with its score, in words: `0 = Not at all: 0; 1 = ...`.
-    pub fn answers_summary(&self) -> String {
+    pub(crate) fn answers_summary(&self) -> String {
         match self {
             ItemKind::Choice(options) => options
                 .iter()
@@ -297,15 +297,15 @@ impl ItemKind {
 
 #[derive(Debug)]
 pub struct ChoiceOption {
-    pub code: i64,
-    pub label: String,
-    pub score: i64,
+    pub(crate) code: i64,
+    pub(crate) label: String,
+    pub(crate) score: i64,
 }
 
 impl Item {
     /// The score of an answer code, or `None` if the code is not valid for
     /// this item.
-    pub fn score(&self, code: i64) -> Option<i64> {
+    pub(crate) fn score(&self, code: i64) -> Option<i64> {
         if let Some(score) = self.table.lookup(code) {
             return score;
         }
@@ -338,7 +338,7 @@ impl Item {
 
     /// The words of an answer code: an option's label, `yes` or `no`;
     /// `None` for integers (the number is the answer) and unknown codes.
-    pub fn answer_label(&self, code: i64) -> Option<&str> {
+    pub(crate) fn answer_label(&self, code: i64) -> Option<&str> {
         match &self.kind {
             ItemKind::Choice(options) => options
                 .iter()
@@ -359,20 +359,20 @@ impl Item {
 }
 
 #[derive(Debug)]
-pub struct Scale {
-    pub id: String,
-    pub title: String,
-    pub items: Vec<ItemIdx>,
-    pub min: i64,
-    pub max: i64,
-    pub missing: MissingRule,
+pub(crate) struct Scale {
+    pub(crate) id: String,
+    pub(crate) title: String,
+    pub(crate) items: Vec<ItemIdx>,
+    pub(crate) min: i64,
+    pub(crate) max: i64,
+    pub(crate) missing: MissingRule,
     /// Sorted by `min`, contiguous from `min` to `max`.
-    pub bands: Vec<Band>,
+    pub(crate) bands: Vec<Band>,
 }
 
 impl Scale {
     /// Index of the band holding `score`.
-    pub fn band_of(&self, score: i64) -> Option<usize> {
+    pub(crate) fn band_of(&self, score: i64) -> Option<usize> {
         self.bands
             .iter()
             .position(|b| b.min <= score && score <= b.max)
@@ -380,7 +380,7 @@ impl Scale {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum MissingRule {
+pub(crate) enum MissingRule {
     AllRequired,
     Prorate {
         max_missing: u32,
@@ -392,7 +392,7 @@ pub enum MissingRule {
 /// What a scale's missing-data rule makes of its shown items left
 /// unanswered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum WithMissing {
+pub(crate) enum WithMissing {
     /// None missing: the plain sum.
     Complete,
     /// The score is prorated (`MissingRule::prorate`), with a warning.
@@ -409,7 +409,7 @@ pub enum WithMissing {
 impl MissingRule {
     /// The rule's verdict on `missing` unanswered shown items, `answered`
     /// answered ones: the one place that says what each rule means.
-    pub fn with_missing(&self, missing: u32, answered: i64) -> WithMissing {
+    pub(crate) fn with_missing(&self, missing: u32, answered: i64) -> WithMissing {
         match self {
             _ if missing == 0 => WithMissing::Complete,
             MissingRule::Prorate { max_missing, .. } if missing > *max_missing || answered == 0 => {
@@ -424,7 +424,7 @@ impl MissingRule {
     }
 
     /// Whether item `item` of the scale may never be left unanswered.
-    pub fn requires(&self, item: ItemIdx) -> bool {
+    pub(crate) fn requires(&self, item: ItemIdx) -> bool {
         match self {
             MissingRule::AllRequired => true,
             MissingRule::Prorate { never, .. } => never.contains(&item),
@@ -434,38 +434,38 @@ impl MissingRule {
 
     /// A prorated score: the mean of the `answered` items' `sum` times the
     /// `counted` items, rounded half up.
-    pub fn prorate(sum: i64, counted: i64, answered: i64) -> i64 {
+    pub(crate) fn prorate(sum: i64, counted: i64, answered: i64) -> i64 {
         (2 * sum * counted + answered).div_euclid(2 * answered)
     }
 }
 
 #[derive(Debug)]
-pub struct Band {
-    pub id: String,
-    pub label: String,
-    pub min: i64,
-    pub max: i64,
+pub(crate) struct Band {
+    pub(crate) id: String,
+    pub(crate) label: String,
+    pub(crate) min: i64,
+    pub(crate) max: i64,
 }
 
 /// An ordered classification: a rating (e.g. C-SSRS risk) or a domain.
 #[derive(Debug)]
-pub struct Rating {
-    pub id: String,
-    pub title: String,
-    pub grades: Vec<Grade>,
+pub(crate) struct Rating {
+    pub(crate) id: String,
+    pub(crate) title: String,
+    pub(crate) grades: Vec<Grade>,
 }
 
 #[derive(Debug)]
-pub struct Grade {
-    pub id: String,
-    pub label: String,
+pub(crate) struct Grade {
+    pub(crate) id: String,
+    pub(crate) label: String,
     /// `None` on the baseline (first) grade only.
-    pub when: Option<Condition>,
-    pub origin: Origin,
+    pub(crate) when: Option<Condition>,
+    pub(crate) origin: Origin,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Severity {
+pub(crate) enum Severity {
     Info,
     Warning,
     High,
@@ -473,7 +473,7 @@ pub enum Severity {
 }
 
 impl Severity {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Severity::Info => "info",
             Severity::Warning => "warning",
@@ -485,7 +485,7 @@ impl Severity {
 
 /// How soon a flag asks for action.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Urgency {
+pub(crate) enum Urgency {
     /// The same day.
     Today,
     /// At once: an emergency evaluation.
@@ -493,7 +493,7 @@ pub enum Urgency {
 }
 
 impl Urgency {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Urgency::Today => "today",
             Urgency::Now => "now",
@@ -504,17 +504,17 @@ impl Urgency {
 #[derive(Debug)]
 pub struct Flag {
     pub id: String,
-    pub severity: Severity,
-    pub safety: bool,
+    pub(crate) severity: Severity,
+    pub(crate) safety: bool,
     pub crisis: bool,
-    pub min_level: Option<usize>,
+    pub(crate) min_level: Option<usize>,
     /// `None`: no more urgent than the level's own next step.
-    pub urgency: Option<Urgency>,
+    pub(crate) urgency: Option<Urgency>,
     /// The note's next step when this is the most urgent raised flag.
-    pub next_step: Option<String>,
-    pub when: Condition,
+    pub(crate) next_step: Option<String>,
+    pub(crate) when: Condition,
     pub message: String,
-    pub origin: Origin,
+    pub(crate) origin: Origin,
 }
 
 impl Flag {
@@ -531,15 +531,15 @@ impl Flag {
 /// decision, the reasons, explain's "why not" and the reachability check
 /// read.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Paths {
+pub(crate) struct Paths {
     /// Per level: the placement rules of that level, in rule-set order.
-    pub rules: Vec<Vec<usize>>,
+    pub(crate) rules: Vec<Vec<usize>>,
     /// Per level: the flags that lead to it, in rule-set order.
-    pub flags: Vec<Vec<usize>>,
+    pub(crate) flags: Vec<Vec<usize>>,
 }
 
 impl Paths {
-    pub fn of(levels: usize, rules: &[PlacementRule], flags: &[Flag]) -> Paths {
+    pub(crate) fn of(levels: usize, rules: &[PlacementRule], flags: &[Flag]) -> Paths {
         let top = levels.saturating_sub(1);
         let mut paths = Paths {
             rules: vec![Vec::new(); levels],
@@ -559,42 +559,42 @@ impl Paths {
     }
 
     /// Whether any rule or flag leads to `level`.
-    pub fn leads_to(&self, level: usize) -> bool {
+    pub(crate) fn leads_to(&self, level: usize) -> bool {
         !self.rules[level].is_empty() || !self.flags[level].is_empty()
     }
 }
 
 #[derive(Debug)]
-pub struct PlacementRule {
-    pub id: String,
-    pub when: Condition,
-    pub level: usize,
-    pub rationale: String,
-    pub origin: Origin,
+pub(crate) struct PlacementRule {
+    pub(crate) id: String,
+    pub(crate) when: Condition,
+    pub(crate) level: usize,
+    pub(crate) rationale: String,
+    pub(crate) origin: Origin,
 }
 
 #[derive(Debug)]
-pub struct Feature {
-    pub id: String,
-    pub when: Condition,
-    pub text: String,
+pub(crate) struct Feature {
+    pub(crate) id: String,
+    pub(crate) when: Condition,
+    pub(crate) text: String,
 }
 
 #[derive(Debug)]
 pub struct Resource {
     pub id: String,
-    pub name: String,
+    pub(crate) name: String,
     pub contact: String,
-    pub hours: Option<String>,
+    pub(crate) hours: Option<String>,
     /// When the resource is listed.
-    pub show: Show,
+    pub(crate) show: Show,
     /// For the professional only: never in a text meant for the client.
-    pub professional: bool,
+    pub(crate) professional: bool,
 }
 
 /// When a resource is listed.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Show {
+pub(crate) enum Show {
     /// In every note.
     Always,
     /// When any safety flag is raised.
@@ -606,7 +606,7 @@ pub enum Show {
 impl Resource {
     /// When it is listed, in words: `always`, `when a safety flag is
     /// raised`, `with flag x or y`; `(for the professional only)` after.
-    pub fn when_listed(&self, rules: &RuleSet) -> String {
+    pub(crate) fn when_listed(&self, rules: &RuleSet) -> String {
         let when = match &self.show {
             Show::Always => "always".to_string(),
             Show::Safety => "when a safety flag is raised".to_string(),
@@ -633,7 +633,7 @@ impl Resource {
 
 impl Resource {
     /// `name: contact (hours)`, as notes and notices list it.
-    pub fn line(&self) -> String {
+    pub(crate) fn line(&self) -> String {
         match &self.hours {
             Some(hours) => format!("{}: {} ({hours})", self.name, self.contact),
             None => format!("{}: {}", self.name, self.contact),
@@ -643,7 +643,7 @@ impl Resource {
 
 /// A resolved condition.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Condition {
+pub(crate) enum Condition {
     All(Vec<Condition>),
     Any(Vec<Condition>),
     Not(Box<Condition>),
@@ -654,7 +654,7 @@ pub enum Condition {
 /// What a comparison looks at. Bands, ratings and domains compare by the
 /// index of their band or grade.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Subject {
+pub(crate) enum Subject {
     Item(ItemIdx),
     Scale(usize),
     Band(usize),
@@ -665,7 +665,7 @@ pub enum Subject {
 /// A comparison with constants (`i64` in the model; narrowed to `i32` in
 /// lanes). Its meaning is `Cmp::apply`, in `plan`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Cmp<V = i64> {
+pub(crate) enum Cmp<V = i64> {
     Eq(V),
     AtLeast(V),
     AtMost(V),
@@ -674,7 +674,7 @@ pub enum Cmp<V = i64> {
 
 /// What safety flags read: per rating and per item, whether any safety
 /// flag's condition looks at it, directly or through a rating.
-pub fn safety_reads(rules: &RuleSet) -> (Vec<bool>, Vec<bool>) {
+pub(crate) fn safety_reads(rules: &RuleSet) -> (Vec<bool>, Vec<bool>) {
     let mut ratings = vec![false; rules.ratings.len()];
     let mut items = vec![false; rules.items.len()];
     for flag in rules.flags.iter().filter(|f| f.is_safety()) {
@@ -691,7 +691,7 @@ pub fn safety_reads(rules: &RuleSet) -> (Vec<bool>, Vec<bool>) {
 
 /// Every subject a condition looks at, directly or through the grades of a
 /// rating it reads (ratings may read earlier ratings).
-pub fn condition_subjects(ratings: &[Rating], cond: &Condition) -> Vec<Subject> {
+pub(crate) fn condition_subjects(ratings: &[Rating], cond: &Condition) -> Vec<Subject> {
     let mut subjects = Vec::new();
     cond.subjects(&mut subjects);
     let mut seen = 0;
@@ -714,7 +714,7 @@ pub fn condition_subjects(ratings: &[Rating], cond: &Condition) -> Vec<Subject> 
 
 impl Condition {
     /// Append every subject this condition compares.
-    pub fn subjects(&self, out: &mut Vec<Subject>) {
+    pub(crate) fn subjects(&self, out: &mut Vec<Subject>) {
         match self {
             Condition::All(cs) | Condition::Any(cs) => cs.iter().for_each(|c| c.subjects(out)),
             Condition::Not(c) => c.subjects(out),

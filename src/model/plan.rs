@@ -10,10 +10,10 @@
 use super::{safety_reads, Cmp, Condition, Flag, ItemIdx, Rating, RuleSet, Subject};
 
 /// "No value" in a fact array: comparisons against it are false.
-pub const NONE: i64 = i64::MIN;
+pub(crate) const NONE: i64 = i64::MIN;
 
 /// A fact's value: `i64` for one record, `i32` in a lane.
-pub trait Value: Copy + PartialOrd {
+pub(crate) trait Value: Copy + PartialOrd {
     /// No value (hidden, unanswered, no score). Below every constant a
     /// test compares with, and never equal to one.
     const NONE: Self;
@@ -28,7 +28,7 @@ impl Value for i32 {
 }
 
 /// The truth values of an executor: where a test holds.
-pub trait Logic: Copy {
+pub(crate) trait Logic: Copy {
     /// Holds nowhere.
     const FALSE: Self;
     /// Holds everywhere.
@@ -96,7 +96,7 @@ impl Logic for u64 {
 /// Three-valued truth (Kleene's): what a record with unknown answers
 /// certainly establishes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Truth {
+pub(crate) enum Truth {
     Yes,
     No,
     Unknown,
@@ -136,7 +136,7 @@ impl Logic for Truth {
 
 /// One fact of an executor (a value, a column of 64, a range of possible
 /// values), tested with a predicate.
-pub trait Column<V> {
+pub(crate) trait Column<V> {
     type Out: Logic;
     fn test(self, holds: impl Fn(V) -> bool) -> Self::Out;
 }
@@ -157,7 +157,7 @@ impl<V: Value> Cmp<V> {
     /// comparison means. No value (`NONE`) never compares true. Each kind
     /// is its own predicate, so a column's loop over it vectorizes.
     #[inline(always)]
-    pub fn apply<C: Column<V>>(&self, fact: C) -> C::Out {
+    pub(crate) fn apply<C: Column<V>>(&self, fact: C) -> C::Out {
         let none = V::NONE;
         match self {
             &Cmp::Eq(v) => fact.test(move |x| x != none && x == v),
@@ -169,14 +169,14 @@ impl<V: Value> Cmp<V> {
 
     /// Whether the comparison holds of `value`.
     #[inline]
-    pub fn holds(&self, value: V) -> bool {
+    pub(crate) fn holds(&self, value: V) -> bool {
         self.apply(One(value))
     }
 
     /// The constants compared with. A comparison's truth changes only at
     /// them: it is the same for every value strictly between two
     /// neighbouring constants, and beyond the outermost ones.
-    pub fn constants(&self) -> &[V] {
+    pub(crate) fn constants(&self) -> &[V] {
         match self {
             Cmp::Eq(v) | Cmp::AtLeast(v) | Cmp::AtMost(v) => std::slice::from_ref(v),
             Cmp::In(vs) => vs,
@@ -185,7 +185,7 @@ impl<V: Value> Cmp<V> {
 
     /// The same comparison with every constant converted; `None` if one
     /// does not convert.
-    pub fn map<W>(&self, f: impl Fn(V) -> Option<W>) -> Option<Cmp<W>> {
+    pub(crate) fn map<W>(&self, f: impl Fn(V) -> Option<W>) -> Option<Cmp<W>> {
         Some(match self {
             &Cmp::Eq(v) => Cmp::Eq(f(v)?),
             &Cmp::AtLeast(v) => Cmp::AtLeast(f(v)?),
@@ -196,7 +196,7 @@ impl<V: Value> Cmp<V> {
 }
 
 /// How an executor reads the fact in a slot for a comparison.
-pub trait Lookup<V> {
+pub(crate) trait Lookup<V> {
     type Out: Logic;
     fn compare(&self, slot: usize, cmp: &Cmp<V>) -> Self::Out;
 }
@@ -213,17 +213,23 @@ impl Lookup<i64> for [i64] {
 /// Where each fact lives in the engine's one fact array: item answers, then
 /// scale scores, bands, rating grades, flags (0/1), domain grades.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Slots {
+pub(crate) struct Slots {
     scales: usize,
     bands: usize,
     ratings: usize,
     flags: usize,
     domains: usize,
-    pub len: usize,
+    pub(crate) len: usize,
 }
 
 impl Slots {
-    pub fn new(items: usize, scales: usize, ratings: usize, flags: usize, domains: usize) -> Slots {
+    pub(crate) fn new(
+        items: usize,
+        scales: usize,
+        ratings: usize,
+        flags: usize,
+        domains: usize,
+    ) -> Slots {
         let scales_at = items;
         let bands = scales_at + scales;
         let ratings_at = bands + scales;
@@ -239,7 +245,7 @@ impl Slots {
         }
     }
 
-    pub fn of(&self, subject: Subject) -> usize {
+    pub(crate) fn of(&self, subject: Subject) -> usize {
         match subject {
             Subject::Item(i) => i,
             Subject::Scale(s) => self.scales + s,
@@ -250,7 +256,7 @@ impl Slots {
     }
 
     /// What a slot holds; `None` for a flag.
-    pub fn subject(&self, slot: usize) -> Option<Subject> {
+    pub(crate) fn subject(&self, slot: usize) -> Option<Subject> {
         Some(match slot {
             s if s < self.scales => Subject::Item(s),
             s if s < self.bands => Subject::Scale(s - self.scales),
@@ -261,22 +267,22 @@ impl Slots {
         })
     }
 
-    pub fn item(&self, i: usize) -> usize {
+    pub(crate) fn item(&self, i: usize) -> usize {
         i
     }
-    pub fn scale(&self, s: usize) -> usize {
+    pub(crate) fn scale(&self, s: usize) -> usize {
         self.scales + s
     }
-    pub fn band(&self, s: usize) -> usize {
+    pub(crate) fn band(&self, s: usize) -> usize {
         self.bands + s
     }
-    pub fn rating(&self, r: usize) -> usize {
+    pub(crate) fn rating(&self, r: usize) -> usize {
         self.ratings + r
     }
-    pub fn flag(&self, f: usize) -> usize {
+    pub(crate) fn flag(&self, f: usize) -> usize {
         self.flags + f
     }
-    pub fn domain(&self, d: usize) -> usize {
+    pub(crate) fn domain(&self, d: usize) -> usize {
         self.domains + d
     }
 }
@@ -284,7 +290,7 @@ impl Slots {
 /// A condition compiled for every executor: each subject is a slot in one
 /// fact array, so a comparison is an index and a `Cmp`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Test<V = i64> {
+pub(crate) enum Test<V = i64> {
     All(Box<[Test<V>]>),
     Any(Box<[Test<V>]>),
     Not(Box<Test<V>>),
@@ -292,7 +298,7 @@ pub enum Test<V = i64> {
 }
 
 impl Test {
-    pub fn compile(cond: &Condition, slots: &Slots) -> Test {
+    pub(crate) fn compile(cond: &Condition, slots: &Slots) -> Test {
         let all = |cs: &[Condition]| cs.iter().map(|c| Test::compile(c, slots)).collect();
         match cond {
             Condition::All(cs) => Test::All(all(cs)),
@@ -305,7 +311,7 @@ impl Test {
 
     /// Whether the test holds over one record's `facts`.
     #[inline]
-    pub fn holds(&self, facts: &[i64]) -> bool {
+    pub(crate) fn holds(&self, facts: &[i64]) -> bool {
         self.eval(facts)
     }
 }
@@ -315,7 +321,7 @@ impl<V: Value> Test<V> {
     /// tests combine. `all` and `any` stop as soon as the outcome is
     /// certain.
     #[inline]
-    pub fn eval<F: Lookup<V> + ?Sized>(&self, facts: &F) -> F::Out {
+    pub(crate) fn eval<F: Lookup<V> + ?Sized>(&self, facts: &F) -> F::Out {
         match self {
             Test::All(tests) => {
                 let mut out = F::Out::TRUE;
@@ -344,7 +350,7 @@ impl<V: Value> Test<V> {
 
     /// The same test with every constant converted; `None` if one does
     /// not convert.
-    pub fn map<W>(&self, f: &impl Fn(V) -> Option<W>) -> Option<Test<W>> {
+    pub(crate) fn map<W>(&self, f: &impl Fn(V) -> Option<W>) -> Option<Test<W>> {
         let all = |tests: &[Test<V>]| tests.iter().map(|t| t.map(f)).collect::<Option<Box<_>>>();
         Some(match self {
             Test::All(tests) => Test::All(all(tests)?),
@@ -359,34 +365,34 @@ impl<V: Value> Test<V> {
 /// and per-item facts laid out flat for the hot path.
 #[derive(Debug, Default)]
 pub struct Compiled {
-    pub slots: Slots,
+    pub(crate) slots: Slots,
     /// Per item: a shown item left unanswered rejects the record (its
     /// scale's missing rule says so, or it is unscored and required).
-    pub missing_rejects: Vec<bool>,
+    pub(crate) missing_rejects: Vec<bool>,
     /// Per item, per digit `d`: whether the one-digit answer `d` is a valid
     /// code (the batch input's common case, checked without parsing).
-    pub digits: Vec<[bool; 10]>,
-    pub show_if: Vec<Option<Test>>,
+    pub(crate) digits: Vec<[bool; 10]>,
+    pub(crate) show_if: Vec<Option<Test>>,
     /// Per rating, per grade (the baseline has none).
-    pub rating_grades: Vec<Vec<Option<Test>>>,
-    pub flags: Vec<Test>,
-    pub domain_grades: Vec<Vec<Option<Test>>>,
-    pub rules: Vec<Test>,
-    pub features: Vec<Test>,
+    pub(crate) rating_grades: Vec<Vec<Option<Test>>>,
+    pub(crate) flags: Vec<Test>,
+    pub(crate) domain_grades: Vec<Vec<Option<Test>>>,
+    pub(crate) rules: Vec<Test>,
+    pub(crate) features: Vec<Test>,
     /// The safety view (every answer given counts, shown or hidden):
     /// per flag, whether it is a safety flag; per rating, whether a
     /// safety flag reads it; per item, whether a safety flag reads it
     /// (directly or through a rating).
-    pub safety_flags: Vec<bool>,
-    pub safety_ratings: Vec<bool>,
-    pub safety_items: Vec<bool>,
+    pub(crate) safety_flags: Vec<bool>,
+    pub(crate) safety_ratings: Vec<bool>,
+    pub(crate) safety_items: Vec<bool>,
     /// Per item whose answer implies its gate: the gate item and the code
     /// that shows this item.
     pub implied_gates: Vec<Option<(ItemIdx, i64)>>,
 }
 
 impl Compiled {
-    pub fn of(rules: &RuleSet) -> Compiled {
+    pub(crate) fn of(rules: &RuleSet) -> Compiled {
         let slots = Slots::new(
             rules.items.len(),
             rules.scales.len(),
@@ -451,7 +457,7 @@ impl Compiled {
     }
 
     /// The most severe grade whose test holds (0, the baseline, otherwise).
-    pub fn grade(grades: &[Option<Test>], facts: &[i64]) -> usize {
+    pub(crate) fn grade(grades: &[Option<Test>], facts: &[i64]) -> usize {
         grades
             .iter()
             .rposition(|t| t.as_ref().is_some_and(|t| t.holds(facts)))

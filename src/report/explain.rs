@@ -15,7 +15,7 @@ use crate::report::trace::{describe, Tracer};
 use crate::report::{table, words};
 
 /// The explanation of a scored record.
-pub fn scored(rules: &RuleSet, a: &Assessment) -> String {
+pub(crate) fn scored(rules: &RuleSet, a: &Assessment) -> String {
     let lang = Lang::of(&rules.lang);
     let [_, _, every_rule] = lang.explain_headings();
     let mut o = String::new();
@@ -76,7 +76,7 @@ pub fn scored(rules: &RuleSet, a: &Assessment) -> String {
 
 /// The explanation of an incomplete record: every problem, the flags its
 /// answers establish, and the note of the incomplete record.
-pub fn rejected(
+pub(crate) fn rejected(
     rules: &RuleSet,
     renderer: &NoteRenderer<'_>,
     id: &str,

@@ -12,39 +12,39 @@ use crate::report::words;
 
 /// One JSON Lines record.
 #[derive(Debug, Serialize)]
-pub struct Record<'a> {
+pub(crate) struct Record<'a> {
     /// 1-based row number as a spreadsheet shows it (the header is row 1).
-    pub row: u64,
-    pub id: String,
+    pub(crate) row: u64,
+    pub(crate) id: String,
     /// `null` on success.
-    pub error: Option<String>,
+    pub(crate) error: Option<String>,
     /// `null` on a rejected row.
-    pub result: Option<Result_<'a>>,
+    pub(crate) result: Option<Result_<'a>>,
     /// On a rejected row: the risk flags its given answers already raise.
     /// `null` on a scored row.
-    pub partial: Option<Partial<'a>>,
-    pub rules: Provenance<'a>,
+    pub(crate) partial: Option<Partial<'a>>,
+    pub(crate) rules: Provenance<'a>,
 }
 
 /// What a rejected record's answers establish.
 #[derive(Debug, Serialize)]
-pub struct Partial<'a> {
+pub(crate) struct Partial<'a> {
     /// `true` when an established flag is a crisis flag; `null` otherwise
     /// (unknown, since the record is incomplete).
-    pub crisis: Option<bool>,
-    pub flags: Vec<FlagView<'a>>,
+    pub(crate) crisis: Option<bool>,
+    pub(crate) flags: Vec<FlagView<'a>>,
     /// What the answers say that a clinician must act on (answers to
     /// skipped questions, unanswered safety questions), in words and as
     /// the CSV `warnings` codes.
-    pub warnings: Vec<String>,
-    pub warning_codes: Vec<String>,
+    pub(crate) warnings: Vec<String>,
+    pub(crate) warning_codes: Vec<String>,
     /// The note of an incomplete record: the crisis banner, the flags,
     /// the resources they list, and that this is no diagnosis.
-    pub note: Option<String>,
+    pub(crate) note: Option<String>,
 }
 
 impl<'a> Partial<'a> {
-    pub fn of(
+    pub(crate) fn of(
         rules: &'a RuleSet,
         flags: &[usize],
         warnings: &[crate::assess::Warning],
@@ -63,63 +63,63 @@ impl<'a> Partial<'a> {
 
 /// A scored record.
 #[derive(Debug, Serialize)]
-pub struct Result_<'a> {
-    pub level: &'a str,
-    pub level_name: &'a str,
-    pub crisis: bool,
+pub(crate) struct Result_<'a> {
+    pub(crate) level: &'a str,
+    pub(crate) level_name: &'a str,
+    pub(crate) crisis: bool,
     /// Raised flags, most severe first.
-    pub flags: Vec<FlagView<'a>>,
-    pub scales: Vec<ScaleView<'a>>,
-    pub ratings: Vec<GradeView<'a>>,
-    pub domains: Vec<GradeView<'a>>,
-    pub reasons: Vec<ReasonView>,
-    pub program_features: Vec<FeatureView<'a>>,
+    pub(crate) flags: Vec<FlagView<'a>>,
+    pub(crate) scales: Vec<ScaleView<'a>>,
+    pub(crate) ratings: Vec<GradeView<'a>>,
+    pub(crate) domains: Vec<GradeView<'a>>,
+    pub(crate) reasons: Vec<ReasonView>,
+    pub(crate) program_features: Vec<FeatureView<'a>>,
     /// The most urgent raised flag's next step, else the level's referral.
-    pub next_step: String,
+    pub(crate) next_step: String,
     /// Warnings in words.
-    pub warnings: Vec<String>,
+    pub(crate) warnings: Vec<String>,
     /// The same warnings as the CSV `warnings` column's short codes
     /// (`hidden_kept:cssrs_4`); a note that failed to render has no code.
-    pub warning_codes: Vec<String>,
+    pub(crate) warning_codes: Vec<String>,
     /// The referral note; `null` only if the template failed (see warnings).
-    pub note: Option<String>,
-    pub trace: Vec<TraceView>,
+    pub(crate) note: Option<String>,
+    pub(crate) trace: Vec<TraceView>,
 }
 
 #[derive(Debug, Serialize)]
-pub struct ReasonView {
-    pub id: String,
-    pub text: String,
+pub(crate) struct ReasonView {
+    pub(crate) id: String,
+    pub(crate) text: String,
 }
 
 #[derive(Debug, Serialize)]
-pub struct FeatureView<'a> {
-    pub id: &'a str,
-    pub text: &'a str,
+pub(crate) struct FeatureView<'a> {
+    pub(crate) id: &'a str,
+    pub(crate) text: &'a str,
 }
 
 #[derive(Debug, Serialize)]
-pub struct SeenView {
-    pub subject: String,
-    pub value: Option<String>,
+pub(crate) struct SeenView {
+    pub(crate) subject: String,
+    pub(crate) value: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
-pub struct TraceView {
-    pub kind: &'static str,
-    pub id: String,
-    pub condition: String,
-    pub fired: bool,
-    pub outcome: Option<String>,
-    pub seen: Vec<SeenView>,
+pub(crate) struct TraceView {
+    pub(crate) kind: &'static str,
+    pub(crate) id: String,
+    pub(crate) condition: String,
+    pub(crate) fired: bool,
+    pub(crate) outcome: Option<String>,
+    pub(crate) seen: Vec<SeenView>,
     /// `file (yaml.path)` where the rule is defined.
-    pub defined_at: Option<String>,
+    pub(crate) defined_at: Option<String>,
 }
 
 impl<'a> Result_<'a> {
     /// The view of an assessment, with its rendered note (or the error that
     /// kept the note from rendering, added to the warnings).
-    pub fn of(
+    pub(crate) fn of(
         rules: &'a RuleSet,
         tracer: &Tracer,
         a: &Assessment,
@@ -199,27 +199,27 @@ impl<'a> Result_<'a> {
 /// An interview's result: the recommendation, untouched, and beside it
 /// what actually happens.
 #[derive(Debug, Serialize)]
-pub struct InterviewRecord<'a> {
-    pub id: String,
-    pub result: Result_<'a>,
+pub(crate) struct InterviewRecord<'a> {
+    pub(crate) id: String,
+    pub(crate) result: Result_<'a>,
     /// `null` when the interview stopped before it was recorded.
-    pub disposition: Option<DispositionView<'a>>,
-    pub rules: Provenance<'a>,
+    pub(crate) disposition: Option<DispositionView<'a>>,
+    pub(crate) rules: Provenance<'a>,
 }
 
 #[derive(Debug, Serialize)]
-pub struct DispositionView<'a> {
-    pub recommended_level: &'a str,
-    pub actual_level: &'a str,
-    pub accepted: bool,
+pub(crate) struct DispositionView<'a> {
+    pub(crate) recommended_level: &'a str,
+    pub(crate) actual_level: &'a str,
+    pub(crate) accepted: bool,
     /// `null` when accepted.
-    pub reason: Option<crate::disposition::DispositionReason>,
+    pub(crate) reason: Option<crate::disposition::DispositionReason>,
     /// `null` when accepted.
-    pub decided_by: Option<&'a str>,
+    pub(crate) decided_by: Option<&'a str>,
 }
 
 impl<'a> DispositionView<'a> {
-    pub fn of(
+    pub(crate) fn of(
         rules: &'a RuleSet,
         recommended: usize,
         d: &'a crate::disposition::Disposition,

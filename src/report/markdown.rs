@@ -6,7 +6,13 @@ use crate::model::RuleSet;
 
 /// Markdown of a result. `disposition` is a sentence; `note` is the note
 /// already in Markdown (`NoteFormat::Markdown`).
-pub fn result(rules: &RuleSet, id: &str, a: &Assessment, disposition: &str, note: &str) -> String {
+pub(crate) fn result(
+    rules: &RuleSet,
+    id: &str,
+    a: &Assessment,
+    disposition: &str,
+    note: &str,
+) -> String {
     let cell = |text: &str| text.replace('|', "\\|").replace('\n', " ");
     let lang = crate::messages::Lang::of(&rules.lang);
     let [_, crisis, crisis_text, level_label, flag_label, not_scored] = lang.result_labels();

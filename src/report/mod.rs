@@ -1,13 +1,13 @@
 //! Renderers: one per output format. They turn an assessment into text or
 //! view types; they never decide anything and never drop a flag.
 
-pub mod explain;
-pub mod json;
-pub mod markdown;
+pub(crate) mod explain;
+pub(crate) mod json;
+pub(crate) mod markdown;
 pub mod note;
-pub mod row;
-pub mod rules_doc;
-pub mod table;
-pub mod trace;
-pub mod view;
-pub mod words;
+pub(crate) mod row;
+pub(crate) mod rules_doc;
+pub(crate) mod table;
+pub(crate) mod trace;
+pub(crate) mod view;
+pub(crate) mod words;

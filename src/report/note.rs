@@ -15,7 +15,7 @@ use crate::report::words;
 const NAME: &str = "note";
 
 /// A compiled note template.
-pub struct NoteRenderer<'a> {
+pub(crate) struct NoteRenderer<'a> {
     env: Environment<'a>,
     rules: &'a RuleSet,
     /// The note's date (`YYYY-MM-DD`); empty when not given.
@@ -39,11 +39,11 @@ pub enum NoteFormat {
 
 impl<'a> NoteRenderer<'a> {
     /// The text note.
-    pub fn new(rules: &'a RuleSet) -> Result<Self, TemplateError> {
+    pub(crate) fn new(rules: &'a RuleSet) -> Result<Self, TemplateError> {
         NoteRenderer::in_format(rules, NoteFormat::Text)
     }
 
-    pub fn in_format(rules: &'a RuleSet, format: NoteFormat) -> Result<Self, TemplateError> {
+    pub(crate) fn in_format(rules: &'a RuleSet, format: NoteFormat) -> Result<Self, TemplateError> {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         env.set_trim_blocks(true);
@@ -66,14 +66,14 @@ impl<'a> NoteRenderer<'a> {
     }
 
     /// Date the notes (`YYYY-MM-DD`).
-    pub fn with_date(mut self, date: &str) -> Self {
+    pub(crate) fn with_date(mut self, date: &str) -> Self {
         self.date = date.to_string();
         self
     }
 
     /// Render the note for one record. A flag or crisis resource the
     /// template leaves out is put in a safety block at the top.
-    pub fn render(&self, id: &str, a: &Assessment) -> Result<String, TemplateError> {
+    pub(crate) fn render(&self, id: &str, a: &Assessment) -> Result<String, TemplateError> {
         let mut note = self.render_template(id, a)?;
         let (flags, resources, notes) = omissions(self.rules, a, &note);
         if !flags.is_empty() || !resources.is_empty() || !notes.is_empty() {
@@ -120,10 +120,10 @@ impl<'a> NoteRenderer<'a> {
 
 /// A template problem, with the template line when known.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TemplateError {
-    pub message: String,
+pub(crate) struct TemplateError {
+    pub(crate) message: String,
     /// 1-based line within the template.
-    pub line: Option<usize>,
+    pub(crate) line: Option<usize>,
 }
 
 impl std::fmt::Display for TemplateError {
@@ -364,7 +364,7 @@ impl NoteRenderer<'_> {
     /// step, and that this is a screening result, not a diagnosis.
     /// `problems`: what keeps the record from being scored, as the error
     /// column names it (without the row).
-    pub fn render_rejected(
+    pub(crate) fn render_rejected(
         &self,
         id: &str,
         problems: &str,

@@ -5,7 +5,7 @@ use crate::assess::{raised_flags, visit_reasons, Outcome, Reason};
 use crate::model::RuleSet;
 
 /// Output column names for a rule set, with the id column named as in the input.
-pub fn header(rules: &RuleSet, id_column: &str) -> Vec<String> {
+pub(crate) fn header(rules: &RuleSet, id_column: &str) -> Vec<String> {
     let mut out = vec![id_column.to_string()];
     out.extend(["level", "level_name", "crisis", "flags"].map(String::from));
     for scale in &rules.scales {
@@ -30,7 +30,7 @@ pub fn header(rules: &RuleSet, id_column: &str) -> Vec<String> {
 /// (level ids and names, scores with their bands, grade ids, flag and rule
 /// ids, provenance), rendered once as `push_cell` renders them, so that
 /// writing a row is a few byte copies.
-pub struct ResultCells {
+pub(crate) struct ResultCells {
     /// Per level, then not crisis / crisis: `,id,name,false` or `,…,true`.
     levels: Vec<[Piece; 2]>,
     /// Per scale: its lowest score, and per score from there `,score,band`
@@ -93,7 +93,7 @@ impl Piece {
 const MAX_RENDERED_SCORES: i64 = 1024;
 
 impl ResultCells {
-    pub fn new(rules: &RuleSet) -> ResultCells {
+    pub(crate) fn new(rules: &RuleSet) -> ResultCells {
         let cells = |texts: &[&str]| {
             let mut out = Vec::new();
             texts.iter().for_each(|t| push_cell(&mut out, t, false));
@@ -150,7 +150,7 @@ impl ResultCells {
 
     /// Append the result cells of a scored record (everything after the id
     /// cell, through `rules_sha256`), each with its leading comma.
-    pub fn write(&self, rules: &RuleSet, outcome: &impl Outcome, out: &mut Vec<u8>) {
+    pub(crate) fn write(&self, rules: &RuleSet, outcome: &impl Outcome, out: &mut Vec<u8>) {
         self.levels[outcome.level()][usize::from(outcome.crisis())].put(out);
         let mut listed = 0;
         for f in raised_flags(rules, outcome) {
@@ -202,7 +202,7 @@ impl ResultCells {
 /// The result columns of a rejected row: all empty, except that risk flags
 /// the given answers already establish are never dropped: they fill `flags`,
 /// and `crisis` is `true` if one is a crisis flag (empty otherwise: unknown).
-pub fn rejected_fields<E>(
+pub(crate) fn rejected_fields<E>(
     rules: &RuleSet,
     flags: &[usize],
     scratch: &mut String,
@@ -230,7 +230,7 @@ pub fn rejected_fields<E>(
 }
 
 /// How many result columns a row has between the id and `rules_version`.
-pub fn result_width(rules: &RuleSet) -> usize {
+pub(crate) fn result_width(rules: &RuleSet) -> usize {
     4 + 2 * rules.scales.len() + rules.ratings.len() + 1
 }
 

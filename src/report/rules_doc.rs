@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 use crate::model::{Cmp, Condition, ItemKind, MissingRule, RuleSet, Subject};
 
 /// A condition in plain words.
-pub fn words(rules: &RuleSet, cond: &Condition) -> String {
+pub(crate) fn words(rules: &RuleSet, cond: &Condition) -> String {
     match cond {
         Condition::All(cs) => join(rules, cs, " and "),
         Condition::Any(cs) => join(rules, cs, " or "),
@@ -117,7 +117,7 @@ fn missing_words(rules: &RuleSet, missing: &MissingRule) -> String {
 }
 
 /// The whole rule set as Markdown.
-pub fn markdown(rules: &RuleSet) -> String {
+pub(crate) fn markdown(rules: &RuleSet) -> String {
     let mut o = String::new();
     let _ = writeln!(o, "# Rule set {} {}\n", rules.name, rules.version);
     let _ = writeln!(
@@ -293,7 +293,7 @@ pub fn markdown(rules: &RuleSet) -> String {
 }
 
 /// The Markdown as plain text: headings and tables become lines.
-pub fn text(rules: &RuleSet) -> String {
+pub(crate) fn text(rules: &RuleSet) -> String {
     let mut out = String::new();
     for line in markdown(rules).lines() {
         let trimmed = line.trim();
@@ -316,7 +316,7 @@ pub fn text(rules: &RuleSet) -> String {
 }
 
 /// The rule set as JSON, with every condition in words.
-pub fn json(rules: &RuleSet) -> String {
+pub(crate) fn json(rules: &RuleSet) -> String {
     use serde_json::json;
     let grades = |ratings: &[crate::model::Rating]| -> Vec<serde_json::Value> {
         ratings

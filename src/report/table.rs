@@ -10,36 +10,40 @@ use crate::summary::Summary;
 
 /// The summary's figures, with timing.
 #[derive(Debug, Serialize)]
-pub struct SummaryView<'a> {
-    pub rows: u64,
-    pub scored: u64,
-    pub rejected: u64,
-    pub rejected_with_risk_flags: u64,
+pub(crate) struct SummaryView<'a> {
+    pub(crate) rows: u64,
+    pub(crate) scored: u64,
+    pub(crate) rejected: u64,
+    pub(crate) rejected_with_risk_flags: u64,
     /// Rows on the crisis route, rejected ones included.
-    pub crisis: u64,
+    pub(crate) crisis: u64,
     /// The first 20 of them, in input order.
-    pub crisis_ids: &'a [String],
+    pub(crate) crisis_ids: &'a [String],
     /// Their rows (the header is row 1).
-    pub crisis_rows: &'a [u64],
+    pub(crate) crisis_rows: &'a [u64],
     /// Scored rows per level id, least to most intensive.
-    pub levels: Vec<LevelCount<'a>>,
-    pub hidden_answers_ignored: u64,
+    pub(crate) levels: Vec<LevelCount<'a>>,
+    pub(crate) hidden_answers_ignored: u64,
     /// Rows with an answer to a skipped question kept for safety, or one
     /// that asks for its gate question again.
-    pub hidden_answers_kept: u64,
-    pub ignored_columns: &'a [String],
-    pub elapsed_seconds: f64,
-    pub rows_per_second: f64,
+    pub(crate) hidden_answers_kept: u64,
+    pub(crate) ignored_columns: &'a [String],
+    pub(crate) elapsed_seconds: f64,
+    pub(crate) rows_per_second: f64,
 }
 
 #[derive(Debug, Serialize)]
-pub struct LevelCount<'a> {
-    pub level: &'a str,
-    pub rows: u64,
+pub(crate) struct LevelCount<'a> {
+    pub(crate) level: &'a str,
+    pub(crate) rows: u64,
 }
 
 impl<'a> SummaryView<'a> {
-    pub fn of(rules: &'a RuleSet, summary: &'a Summary, elapsed: std::time::Duration) -> Self {
+    pub(crate) fn of(
+        rules: &'a RuleSet,
+        summary: &'a Summary,
+        elapsed: std::time::Duration,
+    ) -> Self {
         let seconds = elapsed.as_secs_f64();
         SummaryView {
             rows: summary.rows,
@@ -70,12 +74,12 @@ impl<'a> SummaryView<'a> {
         }
     }
 
-    pub fn json(&self) -> String {
+    pub(crate) fn json(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()
     }
 
     /// A table that fits 80 columns.
-    pub fn table(&self, rules: &RuleSet) -> String {
+    pub(crate) fn table(&self, rules: &RuleSet) -> String {
         let mut table = Table::new();
         table
             .load_preset(UTF8_FULL_CONDENSED)
@@ -129,7 +133,7 @@ impl<'a> SummaryView<'a> {
 /// The lines a batch run ends with on stderr, before its summary: crisis
 /// rows and risk in rejected rows always (even with `quiet`), then what
 /// was ignored, kept for safety or rejected.
-pub fn run_notices(summary: &Summary, quiet: bool) -> Vec<String> {
+pub(crate) fn run_notices(summary: &Summary, quiet: bool) -> Vec<String> {
     let mut out = Vec::new();
     if summary.crisis > 0 {
         out.push(format!(
@@ -180,7 +184,7 @@ pub fn run_notices(summary: &Summary, quiet: bool) -> Vec<String> {
 
 /// An assessment as a table: crisis first, then level, flags, scales and
 /// ratings. Risk is spelt out in words, never shown by colour alone.
-pub fn result_table(rules: &RuleSet, a: &Assessment) -> String {
+pub(crate) fn result_table(rules: &RuleSet, a: &Assessment) -> String {
     let lang = crate::messages::Lang::of(&rules.lang);
     let [header, crisis, crisis_text, level, flag_label, not_scored] = lang.result_labels();
     let mut table = Table::new();
@@ -218,7 +222,7 @@ pub fn result_table(rules: &RuleSet, a: &Assessment) -> String {
 }
 
 /// A rule set's cases: one row each, pass or fail with what differed.
-pub fn cases_table(outcomes: &[crate::cases::Outcome<'_>]) -> String {
+pub(crate) fn cases_table(outcomes: &[crate::cases::Outcome<'_>]) -> String {
     let mut table = Table::new();
     table
         .load_preset(UTF8_FULL_CONDENSED)
@@ -246,7 +250,7 @@ pub fn cases_table(outcomes: &[crate::cases::Outcome<'_>]) -> String {
 
 /// How records move between levels from one rule set to another: rows are
 /// the old levels, columns the new ones, each with "rejected" last.
-pub fn transition_table(old: &RuleSet, new: &RuleSet, counts: &[Vec<u64>]) -> String {
+pub(crate) fn transition_table(old: &RuleSet, new: &RuleSet, counts: &[Vec<u64>]) -> String {
     let name = |r: &RuleSet, i: usize| {
         r.levels
             .get(i)

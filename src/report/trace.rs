@@ -10,7 +10,7 @@ use crate::assess::Assessment;
 use crate::model::{Cmp, Condition, Origin, RuleSet, Slots, Subject, Test, NONE};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TraceKind {
+pub(crate) enum TraceKind {
     Rating,
     Flag,
     Domain,
@@ -19,7 +19,7 @@ pub enum TraceKind {
 }
 
 impl TraceKind {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             TraceKind::Rating => "rating",
             TraceKind::Flag => "flag",
@@ -32,26 +32,26 @@ impl TraceKind {
 
 /// One value a condition compared.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Seen {
+pub(crate) struct Seen {
     /// e.g. `item phq9_9`, `scale phq9`, `band phq9`.
-    pub subject: String,
+    pub(crate) subject: String,
     /// The value seen, or `None` when there was none (hidden, unanswered).
-    pub value: Option<String>,
+    pub(crate) value: Option<String>,
 }
 
 /// One rule of the rule set, evaluated.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TraceEntry {
-    pub kind: TraceKind,
+pub(crate) struct TraceEntry {
+    pub(crate) kind: TraceKind,
     /// The rule's id; for ratings and domains `<id>.<grade>`.
-    pub id: String,
+    pub(crate) id: String,
     /// The condition in words.
-    pub condition: String,
-    pub fired: bool,
+    pub(crate) condition: String,
+    pub(crate) fired: bool,
     /// What firing means: the level a rule or flag sets, the grade reached.
-    pub outcome: Option<String>,
-    pub seen: Vec<Seen>,
-    pub origin: Option<Origin>,
+    pub(crate) outcome: Option<String>,
+    pub(crate) seen: Vec<Seen>,
+    pub(crate) origin: Option<Origin>,
 }
 
 /// Which rule of the rule set a trace entry is.
@@ -104,12 +104,12 @@ impl At {
 /// flags, domains, placement rules, features), with their conditions in
 /// words: made once, so a record's trace formats no condition.
 #[derive(Debug)]
-pub struct Tracer {
+pub(crate) struct Tracer {
     rules: Vec<Prepared>,
 }
 
 impl Tracer {
-    pub fn of(rules: &RuleSet) -> Tracer {
+    pub(crate) fn of(rules: &RuleSet) -> Tracer {
         let mut out = Vec::new();
         let mut push = |at: At, safety_view: bool, kind: TraceKind, id: String, outcome, origin| {
             if let Some((cond, _)) = at.condition(rules) {
@@ -188,7 +188,7 @@ impl Tracer {
     }
 
     /// Every rule of the trace, evaluated over the assessment's facts.
-    pub fn trace(&self, rules: &RuleSet, a: &Assessment) -> Vec<TraceEntry> {
+    pub(crate) fn trace(&self, rules: &RuleSet, a: &Assessment) -> Vec<TraceEntry> {
         self.rules
             .iter()
             .filter_map(|rule| {
@@ -288,7 +288,7 @@ fn collect_seen(rules: &RuleSet, facts: &Facts<'_>, cond: &Condition, out: &mut 
 }
 
 /// A condition in compact words, e.g. `all(item phq9_9 >= 1, band phq9 >= severe)`.
-pub fn describe(rules: &RuleSet, cond: &Condition) -> String {
+pub(crate) fn describe(rules: &RuleSet, cond: &Condition) -> String {
     let list = |cs: &[Condition]| {
         cs.iter()
             .map(|c| describe(rules, c))
@@ -335,7 +335,7 @@ fn value_name(rules: &RuleSet, subject: Subject, value: i64) -> String {
 
 impl Cmp {
     /// The comparison in words, with `name` turning a value into text.
-    pub fn describe(&self, name: impl Fn(i64) -> String) -> String {
+    pub(crate) fn describe(&self, name: impl Fn(i64) -> String) -> String {
         match self {
             Cmp::Eq(v) => format!("= {}", name(*v)),
             Cmp::AtLeast(v) => format!(">= {}", name(*v)),

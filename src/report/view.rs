@@ -10,16 +10,16 @@ use crate::model::RuleSet;
 
 /// The rule set a result came from.
 #[derive(Debug, Serialize)]
-pub struct Provenance<'a> {
-    pub name: &'a str,
-    pub version: &'a str,
-    pub sha256: &'a str,
+pub(crate) struct Provenance<'a> {
+    pub(crate) name: &'a str,
+    pub(crate) version: &'a str,
+    pub(crate) sha256: &'a str,
     /// The language of the texts (English where a translation is missing).
-    pub lang: &'a str,
+    pub(crate) lang: &'a str,
 }
 
 impl<'a> Provenance<'a> {
-    pub fn of(rules: &'a RuleSet) -> Self {
+    pub(crate) fn of(rules: &'a RuleSet) -> Self {
         Provenance {
             name: &rules.name,
             version: &rules.version,
@@ -30,22 +30,22 @@ impl<'a> Provenance<'a> {
 }
 
 #[derive(Debug, Serialize)]
-pub struct FlagView<'a> {
-    pub id: &'a str,
-    pub severity: &'static str,
+pub(crate) struct FlagView<'a> {
+    pub(crate) id: &'a str,
+    pub(crate) severity: &'static str,
     /// Severity `high` or `critical`: belongs at the top of a note.
-    pub urgent: bool,
-    pub safety: bool,
-    pub crisis: bool,
+    pub(crate) urgent: bool,
+    pub(crate) safety: bool,
+    pub(crate) crisis: bool,
     /// `now`, `today`, or `null`.
-    pub urgency: Option<&'static str>,
-    pub message: &'a str,
+    pub(crate) urgency: Option<&'static str>,
+    pub(crate) message: &'a str,
     /// What to do next, when the flag is urgent.
-    pub next_step: Option<&'a str>,
+    pub(crate) next_step: Option<&'a str>,
 }
 
 impl<'a> FlagView<'a> {
-    pub fn of(rules: &'a RuleSet, f: usize) -> Self {
+    pub(crate) fn of(rules: &'a RuleSet, f: usize) -> Self {
         let flag = &rules.flags[f];
         FlagView {
             id: &flag.id,
@@ -61,18 +61,18 @@ impl<'a> FlagView<'a> {
 }
 
 #[derive(Debug, Serialize)]
-pub struct ScaleView<'a> {
-    pub id: &'a str,
-    pub title: &'a str,
-    pub score: Option<i64>,
-    pub band: Option<&'a str>,
-    pub band_label: Option<&'a str>,
-    pub missing: u32,
-    pub prorated: bool,
+pub(crate) struct ScaleView<'a> {
+    pub(crate) id: &'a str,
+    pub(crate) title: &'a str,
+    pub(crate) score: Option<i64>,
+    pub(crate) band: Option<&'a str>,
+    pub(crate) band_label: Option<&'a str>,
+    pub(crate) missing: u32,
+    pub(crate) prorated: bool,
 }
 
 impl<'a> ScaleView<'a> {
-    pub fn all(rules: &'a RuleSet, a: &Assessment) -> Vec<Self> {
+    pub(crate) fn all(rules: &'a RuleSet, a: &Assessment) -> Vec<Self> {
         rules
             .scales
             .iter()
@@ -91,15 +91,15 @@ impl<'a> ScaleView<'a> {
 }
 
 #[derive(Debug, Serialize)]
-pub struct GradeView<'a> {
-    pub id: &'a str,
-    pub title: &'a str,
-    pub grade: &'a str,
-    pub label: &'a str,
+pub(crate) struct GradeView<'a> {
+    pub(crate) id: &'a str,
+    pub(crate) title: &'a str,
+    pub(crate) grade: &'a str,
+    pub(crate) label: &'a str,
 }
 
 impl<'a> GradeView<'a> {
-    pub fn all(ratings: &'a [crate::model::Rating], grades: &[usize]) -> Vec<Self> {
+    pub(crate) fn all(ratings: &'a [crate::model::Rating], grades: &[usize]) -> Vec<Self> {
         ratings
             .iter()
             .zip(grades)
@@ -116,7 +116,7 @@ impl<'a> GradeView<'a> {
 /// The next steps of the raised urgent flags, most urgent first (the most
 /// severe first among equals), each once: nothing another flag asks for
 /// the same day is dropped.
-pub fn urgent_steps<'a>(rules: &'a RuleSet, raised: &[usize]) -> Vec<&'a str> {
+pub(crate) fn urgent_steps<'a>(rules: &'a RuleSet, raised: &[usize]) -> Vec<&'a str> {
     use crate::model::Urgency;
     let now = raised
         .iter()
@@ -145,7 +145,7 @@ pub fn urgent_steps<'a>(rules: &'a RuleSet, raised: &[usize]) -> Vec<&'a str> {
 
 /// The note's next step: the urgent flags' steps, else the level's own
 /// referral.
-pub fn next_step(rules: &RuleSet, raised: &[usize], referral: Option<&str>) -> String {
+pub(crate) fn next_step(rules: &RuleSet, raised: &[usize], referral: Option<&str>) -> String {
     let steps = urgent_steps(rules, raised);
     match (steps.is_empty(), referral) {
         (true, Some(referral)) => referral.trim().to_string(),

@@ -7,7 +7,7 @@ use crate::messages::{answer_words, Lang};
 use crate::model::RuleSet;
 
 /// The reason in plain words.
-pub fn reason(rules: &RuleSet, reason: &Reason) -> String {
+pub(crate) fn reason(rules: &RuleSet, reason: &Reason) -> String {
     match reason {
         Reason::Crisis { flag } | Reason::Flag { flag } => rules.flags[*flag].message.clone(),
         Reason::Rule { rule } => rules.rules[*rule].rationale.clone(),
@@ -18,7 +18,7 @@ pub fn reason(rules: &RuleSet, reason: &Reason) -> String {
 }
 
 /// A warning in plain words.
-pub fn warning(rules: &RuleSet, warning: &Warning) -> String {
+pub(crate) fn warning(rules: &RuleSet, warning: &Warning) -> String {
     let lang = Lang::of(&rules.lang);
     match warning {
         Warning::HiddenValueIgnored { item } => {

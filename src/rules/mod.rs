@@ -7,7 +7,8 @@ mod problem;
 mod raw;
 mod validate;
 
-pub use problem::{Code, Problem};
+pub use problem::Code;
+pub(crate) use problem::Problem;
 
 use std::path::{Path, PathBuf};
 
@@ -71,7 +72,7 @@ fn embedded_json(path: &str) -> Option<&'static str> {
 }
 
 /// The name of the main file when `--rules` names a directory.
-pub const MAIN_FILE: &str = "ruleset.yaml";
+pub(crate) const MAIN_FILE: &str = "ruleset.yaml";
 
 /// Where a rule set comes from.
 #[derive(Debug, Clone)]
@@ -129,11 +130,6 @@ pub fn load_in(source: &RulesSource, lang: &str) -> Result<RuleSet, Error> {
         Ok(rules) => Ok(rules),
         Err(diags) => Err(Error::Rules(diags)),
     }
-}
-
-/// The default rule set's files, for tools that show or copy them.
-pub fn embedded_files() -> &'static [(&'static str, &'static str)] {
-    EMBEDDED
 }
 
 fn parse(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Option<raw::RawFile> {
@@ -260,20 +256,20 @@ impl Reader {
 
 /// Parse one record's answers from YAML or JSON (a map of item id to code),
 /// as `carescreen explain` reads them. Duplicate ids are an error.
-pub fn parse_answers(text: &str) -> Result<Vec<(String, i64)>, String> {
+pub(crate) fn parse_answers(text: &str) -> Result<Vec<(String, i64)>, String> {
     let map: raw::UniqueMap<i64> = serde_yaml::from_str(text).map_err(|e| e.to_string())?;
     Ok(map.0)
 }
 
 /// The JSON Schema of a rule-set file, for editors (committed as
 /// `rules/schema.json`).
-pub fn schema() -> String {
+pub(crate) fn schema() -> String {
     let schema = schemars::schema_for!(raw::RawFile);
     serde_json::to_string_pretty(&schema).unwrap_or_default() + "\n"
 }
 
 /// A language code: `es`, or with a region, `es-MX`.
-pub fn is_language_code(code: &str) -> bool {
+pub(crate) fn is_language_code(code: &str) -> bool {
     let (lang, region) = code.split_once('-').unwrap_or((code, ""));
     lang.len() == 2
         && lang.bytes().all(|b| b.is_ascii_lowercase())

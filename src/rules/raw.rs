@@ -17,54 +17,54 @@ use serde::{Deserialize, Serialize};
 #[schemars(title = "carescreen rule-set file")]
 pub(crate) struct RawFile {
     /// Format version of the rule-set language. Main file only; must be `1`.
-    pub format_version: Option<u32>,
+    pub(crate) format_version: Option<u32>,
     /// Rule-set name, e.g. `carescreen-default`. Main file only.
-    pub name: Option<String>,
+    pub(crate) name: Option<String>,
     /// Rule-set version, shown in every output. Main file only.
-    pub version: Option<String>,
+    pub(crate) version: Option<String>,
     /// Other files of the rule set, relative to the main file, in order.
     /// Main file only. Instruments are asked in this order. (File names are
     /// not part of the rule set's hash; the content they bring, in order, is.)
     #[serde(default, skip_serializing)]
-    pub include: Vec<String>,
+    pub(crate) include: Vec<String>,
     /// Levels of care, least to most intensive.
     #[serde(default)]
-    pub levels: Vec<RawLevel>,
+    pub(crate) levels: Vec<RawLevel>,
     /// Screening instruments and intake questions, in interview order.
     #[serde(default)]
-    pub instruments: Vec<RawInstrument>,
+    pub(crate) instruments: Vec<RawInstrument>,
     /// Sum scores over items, with bands.
     #[serde(default)]
-    pub scales: Vec<RawScale>,
+    pub(crate) scales: Vec<RawScale>,
     /// Ordered classifications from the answers (e.g. C-SSRS risk); each is an
     /// output column named after its id.
     #[serde(default)]
-    pub ratings: Vec<RawRating>,
+    pub(crate) ratings: Vec<RawRating>,
     /// Findings a clinician must see; may set a minimum level or the crisis route.
     #[serde(default)]
-    pub flags: Vec<RawFlag>,
+    pub(crate) flags: Vec<RawFlag>,
     /// Placement domains: ordinal ratings of one dimension each.
     #[serde(default)]
-    pub domains: Vec<RawRating>,
+    pub(crate) domains: Vec<RawRating>,
     /// Placement rules and the default level. Exactly one file defines it.
-    pub placement: Option<RawPlacement>,
+    pub(crate) placement: Option<RawPlacement>,
     /// Program features to look for, shown in the note when their condition holds.
     #[serde(default)]
-    pub program_features: Vec<RawFeature>,
+    pub(crate) program_features: Vec<RawFeature>,
     /// Crisis and referral resources listed in the note.
     #[serde(default)]
-    pub resources: Vec<RawResource>,
+    pub(crate) resources: Vec<RawResource>,
     /// The referral note: a minijinja template. Exactly one file defines it.
-    pub note_template: Option<RawText>,
+    pub(crate) note_template: Option<RawText>,
     /// The referral note in Markdown: a second minijinja template with the
     /// same variables (optional; without it Markdown output wraps the text note).
     /// (Left out of the hash when absent, so older rule sets keep theirs.)
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub note_markdown: Option<RawText>,
+    pub(crate) note_markdown: Option<RawText>,
     /// Test cases: answers and the result they must give (`carescreen rules
     /// test`). Not part of the rule set's hash: cases do not change scoring.
     #[serde(default, skip_serializing)]
-    pub cases: Vec<RawCase>,
+    pub(crate) cases: Vec<RawCase>,
 }
 
 /// A test case of the rule set.
@@ -72,16 +72,16 @@ pub(crate) struct RawFile {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawCase {
     /// Stable id.
-    pub id: String,
+    pub(crate) id: String,
     /// What the case shows, in plain words.
-    pub description: Option<String>,
+    pub(crate) description: Option<String>,
     /// Answers by item id. Items not named get their least severe answer
     /// (lowest score, lowest bound) when shown; hidden items get none.
     #[serde(default)]
     /// `null` leaves an item blank (to test what a missing answer does).
-    pub answers: UniqueMap<Option<i64>>,
+    pub(crate) answers: UniqueMap<Option<i64>>,
     /// What the result must be. Only what is named is checked.
-    pub expect: RawExpect,
+    pub(crate) expect: RawExpect,
 }
 
 /// The expected result of a case.
@@ -89,27 +89,27 @@ pub(crate) struct RawCase {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawExpect {
     /// Recommended level id.
-    pub level: Option<String>,
-    pub crisis: Option<bool>,
+    pub(crate) level: Option<String>,
+    pub(crate) crisis: Option<bool>,
     /// Exactly these flags are raised.
-    pub flags: Option<Vec<String>>,
+    pub(crate) flags: Option<Vec<String>>,
     /// Scale id -> score.
     #[serde(default)]
-    pub scores: UniqueMap<i64>,
+    pub(crate) scores: UniqueMap<i64>,
     /// Scale id -> band id.
     #[serde(default)]
-    pub bands: UniqueMap<String>,
+    pub(crate) bands: UniqueMap<String>,
     /// Rating or domain id -> grade id.
     #[serde(default)]
-    pub grades: UniqueMap<String>,
+    pub(crate) grades: UniqueMap<String>,
     /// The record is rejected, naming this item (then nothing else is checked).
-    pub rejected_for: Option<String>,
+    pub(crate) rejected_for: Option<String>,
 }
 
 /// A YAML map that refuses duplicate keys (a plain map would keep the last
 /// one silently), keeping the file's order.
 #[derive(Debug, Default)]
-pub(crate) struct UniqueMap<V>(pub Vec<(String, V)>);
+pub(crate) struct UniqueMap<V>(pub(crate) Vec<(String, V)>);
 
 /// Written back as the map it was read from (its schema default is `{}`).
 impl<V: Serialize> Serialize for UniqueMap<V> {
@@ -164,22 +164,22 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for UniqueMap<V> {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawLevel {
     /// Stable id (`outpatient`, `iop`, ...), used in outputs.
-    pub id: String,
+    pub(crate) id: String,
     /// Display name.
-    pub name: RawText,
+    pub(crate) name: RawText,
     /// One paragraph: what this level means in practice.
-    pub description: RawText,
+    pub(crate) description: RawText,
     /// Referral wording used by the note.
-    pub referral: RawText,
+    pub(crate) referral: RawText,
     /// How much treatment, e.g. "about 3 hours a day, 3-5 days a week".
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub hours: Option<RawText>,
+    pub(crate) hours: Option<RawText>,
     /// Where the person lives meanwhile, e.g. "at home".
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub setting: Option<RawText>,
+    pub(crate) setting: Option<RawText>,
     /// How long it usually lasts, e.g. "4-12 weeks".
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub typical_length: Option<RawText>,
+    pub(crate) typical_length: Option<RawText>,
 }
 
 /// An instrument: a titled group of items asked together.
@@ -187,15 +187,15 @@ pub(crate) struct RawLevel {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawInstrument {
     /// Stable id; item ids are `<instrument>_<n>` by convention.
-    pub id: String,
+    pub(crate) id: String,
     /// Title shown to the interviewer.
-    pub title: RawText,
+    pub(crate) title: RawText,
     /// Where the instrument comes from, and its licence or credit.
-    pub source: String,
+    pub(crate) source: String,
     /// Text read before the first item (e.g. "Over the last 2 weeks...").
-    pub preamble: Option<RawText>,
+    pub(crate) preamble: Option<RawText>,
     /// The questions, in order.
-    pub items: Vec<RawItem>,
+    pub(crate) items: Vec<RawItem>,
 }
 
 /// Kinds of item.
@@ -217,40 +217,40 @@ pub(crate) enum RawItemType {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawItem {
     /// Stable id, unique across the rule set; the batch CSV column name.
-    pub id: String,
+    pub(crate) id: String,
     /// The question as asked.
-    pub text: RawText,
+    pub(crate) text: RawText,
     /// Extra guidance for the interviewer.
-    pub help: Option<RawText>,
+    pub(crate) help: Option<RawText>,
     /// `choice`, `yes_no`, `integer` or `info`.
     #[serde(rename = "type")]
-    pub kind: RawItemType,
+    pub(crate) kind: RawItemType,
     /// `choice` only: the options.
-    pub options: Option<Vec<RawOption>>,
+    pub(crate) options: Option<Vec<RawOption>>,
     /// `yes_no` only: scores of the two answers. Default `{yes: 1, no: 0}`;
     /// set `{yes: 0, no: 1}` for a reverse-scored item.
-    pub scores: Option<RawYesNoScores>,
+    pub(crate) scores: Option<RawYesNoScores>,
     /// `integer` only: smallest accepted value.
-    pub min: Option<i64>,
+    pub(crate) min: Option<i64>,
     /// `integer` only: largest accepted value.
-    pub max: Option<i64>,
+    pub(crate) max: Option<i64>,
     /// `integer` only: message shown when a value is out of range.
-    pub range_message: Option<RawText>,
+    pub(crate) range_message: Option<RawText>,
     /// For items no scale scores: must a shown item be answered? Default
     /// `true`. Not allowed on scored items (their scale's `missing` rule decides).
-    pub required: Option<bool>,
+    pub(crate) required: Option<bool>,
     /// Ask this item only when the condition holds (earlier items only).
-    pub show_if: Option<RawCondition>,
+    pub(crate) show_if: Option<RawCondition>,
     /// How notes name the item, e.g. `C-SSRS item 4 (intent)`. Default:
     /// the id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub short: Option<RawText>,
+    pub(crate) short: Option<RawText>,
     /// An answer to this item implies that its gate showed it (a recency
     /// question answered means the behaviour it follows was "yes"): when
     /// the gate is blank or invalid, safety flags read the gate as showing
     /// this item. Needs a `show_if` of one `item` with `eq`. Default `false`.
     #[serde(default, skip_serializing_if = "is_false")]
-    pub answer_implies_gate: bool,
+    pub(crate) answer_implies_gate: bool,
 }
 
 /// An option of a `choice` item.
@@ -258,11 +258,11 @@ pub(crate) struct RawItem {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawOption {
     /// The published answer code (the value in the batch CSV).
-    pub code: i64,
+    pub(crate) code: i64,
     /// The option's wording.
-    pub label: RawText,
+    pub(crate) label: RawText,
     /// Points this answer adds to a scale.
-    pub score: i64,
+    pub(crate) score: i64,
 }
 
 /// Scores of a yes/no item.
@@ -270,9 +270,9 @@ pub(crate) struct RawOption {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawYesNoScores {
     /// Points for "yes".
-    pub yes: i64,
+    pub(crate) yes: i64,
     /// Points for "no".
-    pub no: i64,
+    pub(crate) no: i64,
 }
 
 /// A sum score over items.
@@ -280,21 +280,21 @@ pub(crate) struct RawYesNoScores {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawScale {
     /// Stable id; output columns `<id>_score` and `<id>_band`.
-    pub id: String,
+    pub(crate) id: String,
     /// Display title.
-    pub title: RawText,
+    pub(crate) title: RawText,
     /// The items summed. Items hidden by skip logic add nothing and are not missing.
-    pub items: Vec<String>,
+    pub(crate) items: Vec<String>,
     /// Lowest possible score (must equal the sum of the items' lowest scores).
-    pub min: i64,
+    pub(crate) min: i64,
     /// Highest possible score (must equal the sum of the items' highest scores).
-    pub max: i64,
+    pub(crate) max: i64,
     /// What a shown but unanswered item does: `all_required`, `prorate` or `invalid`.
-    pub missing: RawMissing,
+    pub(crate) missing: RawMissing,
     /// With `missing: prorate` only: how many items may be missing.
-    pub prorate: Option<RawProrate>,
+    pub(crate) prorate: Option<RawProrate>,
     /// Score bands, covering `min..=max` with no gap or overlap.
-    pub bands: Vec<RawBand>,
+    pub(crate) bands: Vec<RawBand>,
 }
 
 /// Missing-data rule of a scale.
@@ -318,10 +318,10 @@ pub(crate) enum RawMissing {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawProrate {
     /// Most items that may be missing.
-    pub max_missing: u32,
+    pub(crate) max_missing: u32,
     /// Items that may never be missing (e.g. a suicide item).
     #[serde(default)]
-    pub never: Vec<String>,
+    pub(crate) never: Vec<String>,
 }
 
 /// A score band.
@@ -329,13 +329,13 @@ pub(crate) struct RawProrate {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawBand {
     /// Stable id, output in `<scale>_band`.
-    pub id: String,
+    pub(crate) id: String,
     /// Display label.
-    pub label: RawText,
+    pub(crate) label: RawText,
     /// Lowest score in the band.
-    pub min: i64,
+    pub(crate) min: i64,
     /// Highest score in the band.
-    pub max: i64,
+    pub(crate) max: i64,
 }
 
 /// An ordered classification (a rating or a placement domain).
@@ -343,12 +343,12 @@ pub(crate) struct RawBand {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawRating {
     /// Stable id.
-    pub id: String,
+    pub(crate) id: String,
     /// Display title.
-    pub title: RawText,
+    pub(crate) title: RawText,
     /// Grades from least to most severe. The first has no `when` and is the
     /// baseline; the result is the most severe grade whose `when` holds.
-    pub grades: Vec<RawGrade>,
+    pub(crate) grades: Vec<RawGrade>,
 }
 
 /// One grade of a rating or domain.
@@ -356,11 +356,11 @@ pub(crate) struct RawRating {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawGrade {
     /// Stable id.
-    pub id: String,
+    pub(crate) id: String,
     /// Display label.
-    pub label: RawText,
+    pub(crate) label: RawText,
     /// When this grade applies (absent on the first grade only).
-    pub when: Option<RawCondition>,
+    pub(crate) when: Option<RawCondition>,
 }
 
 /// How severe a flag is.
@@ -380,33 +380,33 @@ pub(crate) enum RawSeverity {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawFlag {
     /// Stable id, output in `flags`.
-    pub id: String,
+    pub(crate) id: String,
     /// `info`, `warning`, `high` or `critical`.
-    pub severity: RawSeverity,
+    pub(crate) severity: RawSeverity,
     /// A safety flag (risk to self or others) makes the note list crisis
     /// resources. Default `false`.
     #[serde(default)]
-    pub safety: bool,
+    pub(crate) safety: bool,
     /// Marks the crisis route: immediate safety evaluation, and the most
     /// intensive level whatever else applies. Default `false`.
     #[serde(default)]
-    pub crisis: bool,
+    pub(crate) crisis: bool,
     /// The least intensive level this flag allows.
-    pub min_level: Option<String>,
+    pub(crate) min_level: Option<String>,
     /// How soon to act: `now` (an emergency evaluation) or `today`.
     /// Default: no sooner than the level's own next step (a crisis flag:
     /// `now`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub urgency: Option<RawUrgency>,
+    pub(crate) urgency: Option<RawUrgency>,
     /// The note's next step when this is the most urgent raised flag.
     /// Required with `urgency` (a crisis flag without one gets the tool's
     /// emergency-evaluation wording).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub next_step: Option<RawText>,
+    pub(crate) next_step: Option<RawText>,
     /// When the flag is raised.
-    pub when: RawCondition,
+    pub(crate) when: RawCondition,
     /// Clinician-facing message.
-    pub message: RawText,
+    pub(crate) message: RawText,
 }
 
 /// How soon a flag asks for action.
@@ -424,10 +424,10 @@ pub(crate) enum RawUrgency {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawPlacement {
     /// Level when no rule fires and no flag sets a minimum.
-    pub default_level: String,
+    pub(crate) default_level: String,
     /// Rules; the most intensive level among fired rules (and raised flags'
     /// minimums) wins.
-    pub rules: Vec<RawRule>,
+    pub(crate) rules: Vec<RawRule>,
 }
 
 /// A placement rule.
@@ -435,13 +435,13 @@ pub(crate) struct RawPlacement {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawRule {
     /// Stable id, output in `reasons`.
-    pub id: String,
+    pub(crate) id: String,
     /// When the rule fires.
-    pub when: RawCondition,
+    pub(crate) when: RawCondition,
     /// The least intensive level it allows.
-    pub level: String,
+    pub(crate) level: String,
     /// Why, in plain words (shown in the trace and the note).
-    pub rationale: RawText,
+    pub(crate) rationale: RawText,
 }
 
 /// A program feature to look for.
@@ -449,11 +449,11 @@ pub(crate) struct RawRule {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawFeature {
     /// Stable id.
-    pub id: String,
+    pub(crate) id: String,
     /// When to recommend it.
-    pub when: RawCondition,
+    pub(crate) when: RawCondition,
     /// What to look for, in plain words.
-    pub text: RawText,
+    pub(crate) text: RawText,
 }
 
 /// When a resource is listed.
@@ -473,22 +473,22 @@ pub(crate) enum RawShow {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawResource {
     /// Stable id.
-    pub id: String,
+    pub(crate) id: String,
     /// Name.
-    pub name: RawText,
+    pub(crate) name: RawText,
     /// How to reach it (phone, text, chat).
-    pub contact: RawText,
+    pub(crate) contact: RawText,
     /// When it is available, e.g. `24/7`.
-    pub hours: Option<RawText>,
+    pub(crate) hours: Option<RawText>,
     /// `always`, `safety` or `flags`.
-    pub show: RawShow,
+    pub(crate) show: RawShow,
     /// With `show: flags`: the flags that list it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub flags: Vec<String>,
+    pub(crate) flags: Vec<String>,
     /// For the professional only (e.g. a duty-to-protect reminder): never
     /// in a text meant for the client. Default `false`.
     #[serde(default, skip_serializing_if = "is_false")]
-    pub professional: bool,
+    pub(crate) professional: bool,
 }
 
 /// A text shown to people: plain (`text: Hello`), or in several languages
@@ -551,32 +551,32 @@ pub(crate) enum RawScalar {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawCondition {
     /// Holds when every condition holds.
-    pub all: Option<Vec<RawCondition>>,
+    pub(crate) all: Option<Vec<RawCondition>>,
     /// Holds when at least one condition holds.
-    pub any: Option<Vec<RawCondition>>,
+    pub(crate) any: Option<Vec<RawCondition>>,
     /// Holds when the condition does not.
-    pub not: Option<Box<RawCondition>>,
+    pub(crate) not: Option<Box<RawCondition>>,
     /// An item's answer code.
-    pub item: Option<String>,
+    pub(crate) item: Option<String>,
     /// A scale's score.
-    pub scale: Option<String>,
+    pub(crate) scale: Option<String>,
     /// A scale's band (by band order).
-    pub band: Option<String>,
+    pub(crate) band: Option<String>,
     /// A rating's grade (by grade order).
-    pub rating: Option<String>,
+    pub(crate) rating: Option<String>,
     /// A domain's grade (by grade order).
-    pub domain: Option<String>,
+    pub(crate) domain: Option<String>,
     /// A flag is raised.
-    pub flag: Option<String>,
+    pub(crate) flag: Option<String>,
     /// Equal to.
-    pub eq: Option<RawScalar>,
+    pub(crate) eq: Option<RawScalar>,
     /// Greater than or equal to.
-    pub at_least: Option<RawScalar>,
+    pub(crate) at_least: Option<RawScalar>,
     /// Less than or equal to.
-    pub at_most: Option<RawScalar>,
+    pub(crate) at_most: Option<RawScalar>,
     /// One of.
     #[serde(rename = "in")]
-    pub one_of: Option<Vec<RawScalar>>,
+    pub(crate) one_of: Option<Vec<RawScalar>>,
 }
 
 /// Leaves a `false` flag out of the canonical content, so a rule set that
