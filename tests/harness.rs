@@ -4,14 +4,14 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-pub const BIN: &str = env!("CARGO_BIN_EXE_carescreen");
+pub(crate) const BIN: &str = env!("CARGO_BIN_EXE_carescreen");
 
 /// The project folder; relative fixture paths start here.
-pub fn root() -> &'static Path {
+pub(crate) fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-pub struct Test {
+pub(crate) struct Test {
     args: Vec<String>,
     stdin: Vec<u8>,
     dir: Option<tempfile::TempDir>,
@@ -20,7 +20,7 @@ pub struct Test {
 
 /// What a run produced.
 #[derive(Debug)]
-pub struct Output {
+pub(crate) struct Output {
     pub code: i32,
     pub stdout: String,
     pub stderr: String,
@@ -28,7 +28,7 @@ pub struct Output {
 
 impl Test {
     /// A run in the project folder.
-    pub fn new() -> Test {
+    pub(crate) fn new() -> Test {
         Test {
             args: Vec::new(),
             stdin: Vec::new(),
@@ -38,7 +38,7 @@ impl Test {
     }
 
     /// A run in a fresh temporary folder.
-    pub fn in_temp_dir() -> Test {
+    pub(crate) fn in_temp_dir() -> Test {
         let dir = tempfile::tempdir().expect("temp dir");
         let cwd = dir.path().to_path_buf();
         Test {
@@ -49,30 +49,30 @@ impl Test {
         }
     }
 
-    pub fn args(mut self, args: &[&str]) -> Test {
+    pub(crate) fn args(mut self, args: &[&str]) -> Test {
         self.args.extend(args.iter().map(|a| a.to_string()));
         self
     }
 
-    pub fn stdin(mut self, bytes: impl Into<Vec<u8>>) -> Test {
+    pub(crate) fn stdin(mut self, bytes: impl Into<Vec<u8>>) -> Test {
         self.stdin = bytes.into();
         self
     }
 
     /// Write a file into the temporary folder.
     #[track_caller]
-    pub fn file(self, name: &str, contents: impl AsRef<[u8]>) -> Test {
+    pub(crate) fn file(self, name: &str, contents: impl AsRef<[u8]>) -> Test {
         assert!(self.dir.is_some(), "file() needs in_temp_dir()");
         std::fs::write(self.cwd.join(name), contents).expect("write file");
         self
     }
 
-    pub fn path(&self, name: &str) -> PathBuf {
+    pub(crate) fn path(&self, name: &str) -> PathBuf {
         self.cwd.join(name)
     }
 
     #[track_caller]
-    pub fn run(&self) -> Output {
+    pub(crate) fn run(&self) -> Output {
         use std::io::Write;
         let mut child = Command::new(BIN)
             .args(&self.args)
@@ -103,7 +103,7 @@ impl Test {
 
 impl Output {
     #[track_caller]
-    pub fn code(self, expected: i32) -> Output {
+    pub(crate) fn code(self, expected: i32) -> Output {
         assert_eq!(
             self.code, expected,
             "exit code\nstdout:\n{}\nstderr:\n{}",
@@ -113,13 +113,13 @@ impl Output {
     }
 
     #[track_caller]
-    pub fn stderr_is(self, expected: &str) -> Output {
+    pub(crate) fn stderr_is(self, expected: &str) -> Output {
         assert_eq!(self.stderr, expected, "stderr");
         self
     }
 
     #[track_caller]
-    pub fn stderr_has(self, part: &str) -> Output {
+    pub(crate) fn stderr_has(self, part: &str) -> Output {
         assert!(
             self.stderr.contains(part),
             "stderr lacks {part:?}:\n{}",
@@ -129,7 +129,7 @@ impl Output {
     }
 
     #[track_caller]
-    pub fn stdout_has(self, part: &str) -> Output {
+    pub(crate) fn stdout_has(self, part: &str) -> Output {
         assert!(
             self.stdout.contains(part),
             "stdout lacks {part:?}:\n{}",
@@ -140,7 +140,7 @@ impl Output {
 
     /// stdout parsed as CSV with a header: one map per row.
     #[track_caller]
-    pub fn csv_rows(&self) -> Vec<std::collections::HashMap<String, String>> {
+    pub(crate) fn csv_rows(&self) -> Vec<std::collections::HashMap<String, String>> {
         let mut reader = csv::Reader::from_reader(self.stdout.as_bytes());
         let header = reader.headers().expect("header").clone();
         reader

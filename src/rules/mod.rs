@@ -7,7 +7,6 @@ mod problem;
 mod raw;
 mod validate;
 
-pub use problem::Code;
 pub(crate) use problem::Problem;
 
 use std::path::{Path, PathBuf};

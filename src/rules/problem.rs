@@ -9,15 +9,18 @@ macro_rules! codes {
     ($($variant:ident => $code:literal,)*) => {
         /// A kind of rule-set problem, by its stable code.
         #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-        pub enum Code {
+        // Codes are named after their problems (`not-an-answer-code`).
+        #[allow(clippy::enum_variant_names)]
+        pub(crate) enum Code {
             $($variant,)*
         }
 
         impl Code {
             /// Every code, each once.
-            pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
+            #[cfg(test)]
+            pub(crate) const ALL: &'static [Code] = &[$(Code::$variant,)*];
 
-            pub fn as_str(self) -> &'static str {
+            pub(crate) fn as_str(self) -> &'static str {
                 match self {
                     $(Code::$variant => $code,)*
                 }
@@ -77,7 +80,7 @@ pub(crate) const FORMAT_VERSION: u32 = 1;
 
 /// One rule-set problem.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Problem {
+pub(crate) enum Problem {
     /// The YAML parser's message, its location removed.
     Syntax {
         message: String,
@@ -336,7 +339,7 @@ pub enum Problem {
 }
 
 impl Problem {
-    pub fn code(&self) -> Code {
+    pub(crate) fn code(&self) -> Code {
         use Problem as P;
         match self {
             P::Syntax { .. } => Code::Syntax,
@@ -423,7 +426,7 @@ impl Problem {
         }
     }
 
-    pub fn message(&self) -> String {
+    pub(crate) fn message(&self) -> String {
         use Problem as P;
         match self {
             P::Syntax { message } | P::IncludeUnreadable { message } => message.clone(),
@@ -602,7 +605,7 @@ impl Problem {
         }
     }
 
-    pub fn help(&self) -> Option<String> {
+    pub(crate) fn help(&self) -> Option<String> {
         use Problem as P;
         let help = match self {
             P::UnsupportedFormatVersion { .. } => {
@@ -658,7 +661,7 @@ impl Problem {
     }
 
     /// The problem as a diagnostic at `place` in `file`.
-    pub fn at(self, file: &str, place: Place) -> Diagnostic {
+    pub(crate) fn at(self, file: &str, place: Place) -> Diagnostic {
         Diagnostic {
             code: self.code().as_str(),
             message: self.message(),
