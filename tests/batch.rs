@@ -647,8 +647,8 @@ fn jsonl_carries_the_result_trace_note_and_provenance() {
 #[test]
 fn a_rejected_row_never_drops_the_risk_its_answers_already_show() {
     let input = csv_with(&[
-        // Item 9 positive, item 10 (shown once any PHQ-9 problem is checked) left out.
-        ("item9", &[("phq9_9", "3")]),
+        // Item 9 positive, item 1 left out.
+        ("item9", &[("phq9_9", "3"), ("phq9_1", "")]),
         // Intent, with item 5 left out: high risk whatever item 5 says.
         (
             "intent",
@@ -677,7 +677,7 @@ fn a_rejected_row_never_drops_the_risk_its_answers_already_show() {
             "".into(),
             "".into(),
             "suicidal_ideation".into(),
-            "row 2, column `phq9_10`: missing required answer; the answers given already raise: suicidal_ideation".into()
+            "row 2, column `phq9_1`: missing required answer; the answers given already raise: suicidal_ideation".into()
         )
     );
     assert_eq!(
@@ -923,7 +923,10 @@ fn summary_json_counts_rows_levels_and_rejections() {
 
 #[test]
 fn quiet_keeps_only_the_risk_warning() {
-    let input = csv_with(&[("a", &[("gad7_1", "")]), ("b", &[("phq9_9", "2")])]);
+    let input = csv_with(&[
+        ("a", &[("gad7_1", "")]),
+        ("b", &[("phq9_9", "2"), ("phq9_1", "")]),
+    ]);
     score_stdin(&input, &["--quiet"]).code(1).stderr_is(
         "warning: 1 rejected row(s) already raise risk flags from the answers given; \
          see their `flags` and `error` columns and review them today\n",

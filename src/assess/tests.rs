@@ -602,14 +602,18 @@ macro_rules! threshold_cases {
 }
 
 threshold_cases! {
-    phq9_14_is_moderate_and_outpatient_even_extremely_difficult: "phq9" x 8 = 14, ["phq9_10" = 3] => "outpatient";
+    // Policy 1.1: outpatient care is for people managing daily life.
+    phq9_14_extremely_difficult_needs_iop: "phq9" x 8 = 14, ["phq9_10" = 3] => "iop";
+    phq9_14_somewhat_difficult_stays_outpatient: "phq9" x 8 = 14, ["phq9_10" = 1] => "outpatient";
+    phq9_9_extremely_difficult_stays_outpatient: "phq9" x 8 = 9, ["phq9_10" = 3] => "outpatient";
     phq9_15_is_moderately_severe_and_needs_iop: "phq9" x 8 = 15, ["phq9_10" = 0] => "iop";
     phq9_20_somewhat_difficult_needs_iop: "phq9" x 8 = 20, ["phq9_10" = 1] => "iop";
     phq9_20_very_difficult_needs_php: "phq9" x 8 = 20, ["phq9_10" = 2] => "php";
     phq9_20_safe_at_home_only_with_help_needs_php: "phq9" x 8 = 20, ["phq9_10" = 0, "home_safety" = 1] => "php";
     phq9_19_with_marked_impairment_is_not_severe_so_iop: "phq9" x 8 = 19, ["phq9_10" = 3] => "iop";
     gad7_15_with_marked_impairment_needs_php: "gad7" x 7 = 15, ["home_safety" = 1] => "php";
-    gad7_14_with_marked_impairment_stays_outpatient: "gad7" x 7 = 14, ["home_safety" = 1] => "outpatient";
+    gad7_10_safe_at_home_only_with_help_needs_iop: "gad7" x 7 = 10, ["home_safety" = 1] => "iop";
+    gad7_9_safe_at_home_only_with_help_stays_outpatient: "gad7" x 7 = 9, ["home_safety" = 1] => "outpatient";
     recent_discharge_with_phq9_15_needs_php: "phq9" x 8 = 15, ["phq9_10" = 0, "recent_discharge" = 1] => "php";
     recent_discharge_with_phq9_14_steps_down_to_iop: "phq9" x 8 = 14, ["phq9_10" = 0, "recent_discharge" = 1] => "iop";
     unstable_environment_with_phq9_15_moves_up_to_php: "phq9" x 8 = 15, ["phq9_10" = 0, "support" = 2] => "php";
