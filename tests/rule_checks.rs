@@ -159,13 +159,13 @@ fn the_default_cases_all_pass_and_cover_every_rule_flag_and_band() {
         .run()
         .code(0);
     assert!(
-        out.stdout.contains("\n120 passed, 0 failed\n"),
+        out.stdout.contains("\n121 passed, 0 failed\n"),
         "{}",
         out.stdout
     );
     assert!(
         out.stdout
-            .contains("coverage: 75 of 75 placement rules, flags, bands and grades exercised"),
+            .contains("coverage: 76 of 76 placement rules, flags, bands and grades exercised"),
         "{}",
         out.stdout
     );

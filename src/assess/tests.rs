@@ -302,7 +302,8 @@ fn cssrs_triage() {
             ],
             "moderate",
         ),
-        (vec![("cssrs_6", 1), ("cssrs_6_recent", 0)], "moderate"),
+        // Policy 1.1: past behaviour only is its own moderate grade.
+        (vec![("cssrs_6", 1), ("cssrs_6_recent", 0)], "moderate_past"),
         (
             vec![
                 ("cssrs_2", 1),
@@ -355,7 +356,7 @@ fn cssrs_intent_given_after_a_no_to_item_2_is_kept_for_safety() {
             value: 1,
             gate: Some((ix("cssrs_2"), Some(0))),
             flags: vec![flag_ix("suicide_risk_high"), flag_ix("suicidal_ideation")],
-            grade: Some((cssrs.expect("rating"), 3)),
+            grade: Some((cssrs.expect("rating"), 4)),
         }]
     );
     let words = crate::report::words::warning(rules(), &a.warnings[0]);
@@ -575,7 +576,9 @@ placement_cases! {
     harm_others_thoughts_alone_stay_outpatient_with_a_flag: ["harm_others" = 1] => "outpatient", crisis false;
     cssrs_behavior_within_3_months_is_crisis: ["cssrs_6" = 1, "cssrs_6_recent" = 1] => "residential", crisis true;
     cssrs_intent_is_crisis: ["cssrs_2" = 1, "cssrs_3" = 0, "cssrs_4" = 1, "cssrs_5" = 0] => "residential", crisis true;
-    cssrs_moderate_risk_needs_iop: ["cssrs_6" = 1, "cssrs_6_recent" = 0] => "iop", crisis false;
+    // Policy 1.1: a method raises the level; past behaviour alone does not.
+    cssrs_method_needs_iop: ["cssrs_2" = 1, "cssrs_3" = 1, "cssrs_4" = 0, "cssrs_5" = 0] => "iop", crisis false;
+    cssrs_past_behaviour_only_leaves_the_level_to_the_other_domains: ["cssrs_6" = 1, "cssrs_6_recent" = 0] => "outpatient", crisis false;
     unsafe_at_home_is_residential_without_crisis: ["home_safety" = 2] => "residential", crisis false;
     withdrawal_danger_is_residential_without_crisis: ["withdrawal_history" = 1, "daily_use" = 1] => "residential", crisis false;
     withdrawal_history_without_daily_use_is_not_withdrawal_danger: ["withdrawal_history" = 1] => "outpatient", crisis false;
