@@ -32,11 +32,31 @@ const PREAMBLES: &[(&str, &str, Option<usize>)] = &[
     ("audit", "instructions.text", Some(0)),
     // ... and the US standard drink, before items 2-3 ask about "drinks".
     ("audit", "standard_drink.us_niaaa.text", None),
-    ("dast10", "instructions.version_A_drug_abuse.sentences.0.text", None),
-    ("dast10", "instructions.version_A_drug_abuse.sentences.2.text", None),
-    ("dast10", "instructions.version_A_drug_abuse.sentences.3.text", None),
-    ("dast10", "instructions.version_A_drug_abuse.sentences.4.text", None),
-    ("dast10", "instructions.version_A_drug_abuse.sentences.5.text", None),
+    (
+        "dast10",
+        "instructions.version_A_drug_abuse.sentences.0.text",
+        None,
+    ),
+    (
+        "dast10",
+        "instructions.version_A_drug_abuse.sentences.2.text",
+        None,
+    ),
+    (
+        "dast10",
+        "instructions.version_A_drug_abuse.sentences.3.text",
+        None,
+    ),
+    (
+        "dast10",
+        "instructions.version_A_drug_abuse.sentences.4.text",
+        None,
+    ),
+    (
+        "dast10",
+        "instructions.version_A_drug_abuse.sentences.5.text",
+        None,
+    ),
     ("cssrs", "time_frames.items_1_to_5.label", None),
 ];
 
@@ -60,10 +80,11 @@ fn string(value: &Value, key: &str) -> Option<String> {
 
 /// The value at a dotted path (`a.b.0.c`).
 fn at<'a>(value: &'a Value, path: &str) -> Option<&'a Value> {
-    path.split('.').try_fold(value, |v, key| match key.parse::<usize>() {
-        Ok(i) => v.get(i),
-        Err(_) => v.get(key),
-    })
+    path.split('.')
+        .try_fold(value, |v, key| match key.parse::<usize>() {
+            Ok(i) => v.get(i),
+            Err(_) => v.get(key),
+        })
 }
 
 /// The passages of a text between “ and ”.
@@ -80,13 +101,13 @@ fn status(value: &Value, key: &str) -> String {
 
 /// Where two texts first differ, for a readable failure.
 fn first_difference(a: &str, b: &str) -> String {
-    let at = a
-        .chars()
-        .zip(b.chars())
-        .take_while(|(x, y)| x == y)
-        .count();
+    let at = a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count();
     let tail = |s: &str| s.chars().skip(at).take(24).collect::<String>();
-    format!("from character {at}: rules \"{}\", published \"{}\"", tail(a), tail(b))
+    format!(
+        "from character {at}: rules \"{}\", published \"{}\"",
+        tail(a),
+        tail(b)
+    )
 }
 
 /// The wording a source gives an item, as the rules ask it: a lead-in
@@ -134,7 +155,10 @@ fn rules_answers(item: &Value) -> Vec<(String, String)> {
             .flatten()
             .map(|o| {
                 (
-                    o.get("code").and_then(Value::as_i64).unwrap_or(-1).to_string(),
+                    o.get("code")
+                        .and_then(Value::as_i64)
+                        .unwrap_or(-1)
+                        .to_string(),
                     o.get("label").and_then(english).unwrap_or_default(),
                 )
             })
@@ -155,7 +179,10 @@ fn source_answers(options: &Value, yes_no: bool) -> Vec<(String, String)> {
             let code = o.get("code").and_then(Value::as_i64);
             let label = string(o, "label").unwrap_or_default();
             match yes_no {
-                true => (code.map_or_else(|| label.to_lowercase(), |c| c.to_string()), label.to_lowercase()),
+                true => (
+                    code.map_or_else(|| label.to_lowercase(), |c| c.to_string()),
+                    label.to_lowercase(),
+                ),
                 false => (code.map_or_else(String::new, |c| c.to_string()), label),
             }
         })
@@ -170,12 +197,14 @@ fn source_answers(options: &Value, yes_no: bool) -> Vec<(String, String)> {
 fn problems(rules: &[(String, Value)], sources: &[(String, Value)]) -> Vec<String> {
     let mut out = Vec::new();
     let mut used = vec![false; EXCEPTIONS.len()];
-    let mut differs = |out: &mut Vec<String>, item: &str, what: &str, message: String| {
-        match EXCEPTIONS.iter().position(|(i, w, _)| *i == item && *w == what) {
+    let mut differs =
+        |out: &mut Vec<String>, item: &str, what: &str, message: String| match EXCEPTIONS
+            .iter()
+            .position(|(i, w, _)| *i == item && *w == what)
+        {
             Some(k) => used[k] = true,
             None => out.push(message),
-        }
-    };
+        };
     for (id, source) in sources {
         let file = format!("rules/sources/{id}.en.yaml");
         let Some(instrument) = rules.iter().find(|(r, _)| r == id).map(|(_, v)| v) else {
@@ -192,7 +221,12 @@ fn problems(rules: &[(String, Value)], sources: &[(String, Value)]) -> Vec<Strin
             .into_iter()
             .flatten()
             .collect();
-        let item_by_id = |key: &str| items.iter().copied().find(|i| string(i, "id").as_deref() == Some(key));
+        let item_by_id = |key: &str| {
+            items
+                .iter()
+                .copied()
+                .find(|i| string(i, "id").as_deref() == Some(key))
+        };
         let source_items: Vec<&Value> = source
             .get("items")
             .and_then(Value::as_sequence)
@@ -203,14 +237,20 @@ fn problems(rules: &[(String, Value)], sources: &[(String, Value)]) -> Vec<Strin
         for item in &items {
             let item_id = string(item, "id").unwrap_or_default();
             let answerable = item.get("type").and_then(Value::as_str) != Some("info");
-            if answerable && !source_items.iter().any(|s| string(s, "id").as_deref() == Some(&item_id)) {
+            if answerable
+                && !source_items
+                    .iter()
+                    .any(|s| string(s, "id").as_deref() == Some(&item_id))
+            {
                 out.push(format!("{id}: rules item `{item_id}` is not in {file}"));
             }
         }
         for source_item in &source_items {
             let item_id = string(source_item, "id").unwrap_or_default();
             let Some(item) = item_by_id(&item_id) else {
-                out.push(format!("{id}: published item `{item_id}` ({file}) is missing from the rules"));
+                out.push(format!(
+                    "{id}: published item `{item_id}` ({file}) is missing from the rules"
+                ));
                 continue;
             };
             let text = item.get("text").and_then(english).unwrap_or_default();
@@ -256,7 +296,9 @@ fn problems(rules: &[(String, Value)], sources: &[(String, Value)]) -> Vec<Strin
             // not marked otherwise; the instrument's own options when the
             // item lists none (the C-SSRS).
             let options_found = status(source_item, "status") == "FOUND"
-                && source_item.get("options_status").is_none_or(|s| s.as_str() == Some("FOUND"));
+                && source_item
+                    .get("options_status")
+                    .is_none_or(|s| s.as_str() == Some("FOUND"));
             let options = source_item.get("options").or_else(|| source.get("options"));
             if let (true, Some(options)) = (options_found, options) {
                 let yes_no = item.get("type").and_then(Value::as_str) == Some("yes_no");
@@ -301,7 +343,10 @@ fn problems(rules: &[(String, Value)], sources: &[(String, Value)]) -> Vec<Strin
             }
         }
         // The preamble's published texts.
-        let preamble = instrument.get("preamble").and_then(english).unwrap_or_default();
+        let preamble = instrument
+            .get("preamble")
+            .and_then(english)
+            .unwrap_or_default();
         for (_, path, quote) in PREAMBLES.iter().filter(|(i, _, _)| i == id) {
             let Some(text) = at(source, path).and_then(Value::as_str) else {
                 out.push(format!("{file}: no text at `{path}`"));
@@ -320,12 +365,16 @@ fn problems(rules: &[(String, Value)], sources: &[(String, Value)]) -> Vec<Strin
     }
     for (id, _) in rules {
         if !OWN_INSTRUMENTS.contains(&id.as_str()) && !sources.iter().any(|(s, _)| s == id) {
-            out.push(format!("rules instrument `{id}` has no published wording in rules/sources/"));
+            out.push(format!(
+                "rules instrument `{id}` has no published wording in rules/sources/"
+            ));
         }
     }
     for (k, (item, what, _)) in EXCEPTIONS.iter().enumerate() {
         if !used[k] {
-            out.push(format!("the exception for `{item}` {what} no longer applies: remove it"));
+            out.push(format!(
+                "the exception for `{item}` {what} no longer applies: remove it"
+            ));
         }
     }
     out
