@@ -194,7 +194,7 @@ fn source_answers(options: &Value, yes_no: bool) -> Vec<(String, String)> {
 /// Every difference between the rules and the published wording, naming
 /// the instrument and item. `rules` maps an instrument id to its rules file
 /// (parsed), `sources` to its source file.
-fn problems(rules: &[(String, Value)], sources: &[(String, Value)]) -> Vec<String> {
+fn problems(rules: &Files, sources: &Files) -> Vec<String> {
     let mut out = Vec::new();
     let mut used = vec![false; EXCEPTIONS.len()];
     let mut differs =
@@ -256,18 +256,16 @@ fn problems(rules: &[(String, Value)], sources: &[(String, Value)]) -> Vec<Strin
             let text = item.get("text").and_then(english).unwrap_or_default();
             let published = published_text(source_item).unwrap_or_default();
             match status(source_item, "status").as_str() {
-                "FOUND" => {
-                    if text != published {
-                        differs(
-                            &mut out,
-                            &item_id,
-                            "text",
-                            format!(
-                                "{id}: `{item_id}` text differs from {file}\n    rules:     {text}\n    published: {published}\n    {}",
-                                first_difference(&text, &published)
-                            ),
-                        );
-                    }
+                "FOUND" if text != published => {
+                    differs(
+                        &mut out,
+                        &item_id,
+                        "text",
+                        format!(
+                            "{id}: `{item_id}` text differs from {file}\n    rules:     {text}\n    published: {published}\n    {}",
+                            first_difference(&text, &published)
+                        ),
+                    );
                 }
                 "UNCERTAIN" => {
                     // One of the readings the source lists.
@@ -380,8 +378,11 @@ fn problems(rules: &[(String, Value)], sources: &[(String, Value)]) -> Vec<Strin
     out
 }
 
+/// Parsed files by instrument id.
+type Files = Vec<(String, Value)>;
+
 /// The default rules' instruments and their sources, by instrument id.
-fn load() -> (Vec<(String, Value)>, Vec<(String, Value)>) {
+fn load() -> (Files, Files) {
     let mut rules = Vec::new();
     let mut sources = Vec::new();
     for (folder, suffix, into) in [
@@ -418,11 +419,11 @@ fn every_found_item_and_option_text_is_the_published_wording() {
 #[test]
 fn the_wording_check_catches_a_changed_word_a_changed_option_and_a_lost_item() {
     let (mut rules, sources) = load();
-    let items = |rules: &mut Vec<(String, Value)>, id: &str| -> Value {
+    let items = |rules: &mut Files, id: &str| -> Value {
         let (_, file) = rules.iter_mut().find(|(r, _)| r == id).expect(id);
         file["instruments"][0]["items"].clone()
     };
-    let set = |rules: &mut Vec<(String, Value)>, id: &str, value: Value| {
+    let set = |rules: &mut Files, id: &str, value: Value| {
         let (_, file) = rules.iter_mut().find(|(r, _)| r == id).expect(id);
         file["instruments"][0]["items"] = value;
     };
