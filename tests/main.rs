@@ -9,3 +9,4 @@ mod interview_pty;
 mod properties;
 mod rule_checks;
 mod safety;
+mod wording;

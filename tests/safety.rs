@@ -589,7 +589,11 @@ fn rules_diff_shows_records_that_lose_the_crisis_route_at_the_same_level() {
             // Item 5 (a plan) no longer counts as high risk.
             text = text.replace("            - { item: cssrs_5, eq: 1 }\n", "");
         }
-        std::fs::write(copy.join(relative), text).expect("write");
+        let target = copy.join(relative);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent).expect("dirs");
+        }
+        std::fs::write(target, text).expect("write");
     }
     let data = dir.path().join("d.csv");
     std::fs::write(

@@ -90,6 +90,20 @@ fn grade_label<'a>(mut labels: impl Iterator<Item = &'a String>, index: i64) -> 
         .map_or(index.to_string(), |l| format!("'{l}'"))
 }
 
+/// Every answer with its score: `0 = 'Not at all': 0; 1 = ...`. A label is
+/// quoted, as in conditions, so one that begins with a number (AUDIT's
+/// "1 or 2", code 0) never reads as a code.
+fn answers(kind: &ItemKind) -> String {
+    match kind {
+        ItemKind::Choice(options) => options
+            .iter()
+            .map(|o| format!("{} = '{}': {}", o.code, o.label, o.score))
+            .collect::<Vec<_>>()
+            .join("; "),
+        _ => kind.answers_summary(),
+    }
+}
+
 fn cell(text: &str) -> String {
     text.replace('|', "\\|").replace('\n', " ")
 }
@@ -153,9 +167,9 @@ pub(crate) fn markdown(rules: &RuleSet) -> String {
         if let Some(p) = &ins.preamble {
             let _ = writeln!(o, "*{}*\n", p.trim());
         }
-        let _ = writeln!(o, "| item | question | answers (code = label: score) | asked when |\n| --- | --- | --- | --- |");
+        let _ = writeln!(o, "| item | question | answers (code = 'label': score) | asked when |\n| --- | --- | --- | --- |");
         for item in &rules.items[ins.items.clone()] {
-            let answers = item.kind.answers_summary();
+            let answers = answers(&item.kind);
             let mut when = item
                 .show_if
                 .as_ref()
@@ -382,4 +396,23 @@ fn safety_items(rules: &RuleSet, flag: &crate::model::Flag) -> Vec<String> {
         .filter(|&i| subjects.contains(&crate::model::Subject::Item(i)))
         .map(|i| format!("`{}`", rules.items[i].id))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::{load, RulesSource};
+
+    #[test]
+    fn an_option_label_that_begins_with_a_number_is_quoted_apart_from_its_code() {
+        let rules = load(&RulesSource::Embedded).expect("default rules");
+        let doc = super::markdown(&rules);
+        let row = doc
+            .lines()
+            .find(|l| l.starts_with("| `audit_2` |"))
+            .expect("the audit_2 row");
+        assert!(
+            row.contains("0 = '1 or 2': 0; 1 = '3 or 4': 1; 2 = '5 or 6': 2; 3 = '7, 8, or 9': 3; 4 = '10 or more': 4"),
+            "{row}"
+        );
+    }
 }
