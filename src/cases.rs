@@ -7,6 +7,7 @@
 use crate::answers::Answers;
 use crate::assess::{assess, Assessment};
 use crate::error::AnswerError;
+use crate::model::FlagIx;
 use crate::model::{Case, GradeOf, RuleSet};
 
 /// One difference between a case's expectation and the result.
@@ -174,7 +175,7 @@ pub(crate) struct Coverage {
     /// Placement rules no case fires.
     pub(crate) rules: Vec<usize>,
     /// Flags no case raises.
-    pub(crate) flags: Vec<usize>,
+    pub(crate) flags: Vec<FlagIx>,
     /// (scale, band) no case reaches.
     pub(crate) bands: Vec<(usize, usize)>,
     /// (rating or domain, grade) no case reaches; baselines are not counted.
@@ -232,7 +233,9 @@ pub(crate) fn coverage(rules: &RuleSet, outcomes: &[Outcome<'_>]) -> Coverage {
         rules: (0..rules.rules.len())
             .filter(|&r| !scored.iter().any(|a| a.rules[r]))
             .collect(),
-        flags: (0..rules.flags.len())
+        flags: rules
+            .flags
+            .ixs()
             .filter(|&f| !scored.iter().any(|a| a.flags[f]))
             .collect(),
         bands: rules
@@ -249,7 +252,7 @@ pub(crate) fn coverage(rules: &RuleSet, outcomes: &[Outcome<'_>]) -> Coverage {
 #[cfg(test)]
 mod tests {
     use super::run;
-    use crate::model::{Cmp, Compiled, Condition, RuleSet};
+    use crate::model::{Cmp, Compiled, Condition, FlagIx, RuleSet};
     use crate::rules::{load, RulesSource};
 
     /// Every comparison value in the placement policy: flags, domain
@@ -309,7 +312,7 @@ mod tests {
             .map(|p| p.parse().expect("index"))
             .collect();
         match site.split(' ').next() {
-            Some("flag") => &mut rules.flags[parts[0]].when,
+            Some("flag") => &mut rules.flags[FlagIx::new(parts[0])].when,
             Some("domain") => rules.domains[parts[0]].grades[parts[1]]
                 .when
                 .as_mut()

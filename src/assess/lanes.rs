@@ -15,6 +15,7 @@ use super::placement::decide;
 use super::Outcome;
 use crate::answers::parse_bytes;
 use crate::model::{Cmp, Column, ItemIdx, Lookup, RuleSet, Slots, Test, Value, NONE};
+use crate::model::{FlagIx, IxVec};
 
 /// Rows in a group: one bit each in a `u64` mask.
 pub const LANES: usize = 64;
@@ -74,7 +75,7 @@ struct Program {
     show_if: Vec<Option<LaneTest>>,
     scales: Vec<LaneScale>,
     rating_grades: Vec<Vec<Option<LaneTest>>>,
-    flags: Vec<LaneTest>,
+    flags: IxVec<FlagIx, LaneTest>,
     domain_grades: Vec<Vec<Option<LaneTest>>>,
     rules: Vec<LaneTest>,
     features: Vec<LaneTest>,
@@ -128,7 +129,7 @@ impl Program {
                 .collect::<Option<_>>()?,
             scales,
             rating_grades: grades(&compiled.rating_grades)?,
-            flags: tests(&compiled.flags)?,
+            flags: tests(compiled.flags.as_slice())?.into(),
             domain_grades: grades(&compiled.domain_grades)?,
             rules: tests(&compiled.rules)?,
             features: tests(&compiled.features)?,
@@ -191,7 +192,7 @@ struct State {
     facts: Vec<[i32; LANES]>,
     /// Per flag, per placement rule, per program feature: the rows where
     /// it holds.
-    flags: Vec<u64>,
+    flags: IxVec<FlagIx, u64>,
     rules: Vec<u64>,
     features: Vec<u64>,
     crisis: u64,
@@ -208,7 +209,7 @@ impl<'a> Lanes<'a> {
             live: 0,
             slow: 0,
             facts: vec![[EMPTY; LANES]; program.slots.len],
-            flags: vec![0; rules.flags.len()],
+            flags: IxVec::filled(0, rules.flags.len()),
             rules: vec![0; rules.rules.len()],
             features: vec![0; rules.features.len()],
             crisis: 0,
@@ -370,7 +371,7 @@ impl State {
         for (r, grades) in program.rating_grades.iter().enumerate() {
             self.grade(grades, slots.rating(r));
         }
-        for (f, test) in program.flags.iter().enumerate() {
+        for (f, test) in program.flags.iter_ix() {
             let raised = self.mask(test);
             self.flags[f] = raised;
             let column = self.column_mut(slots.flag(f));
@@ -494,7 +495,7 @@ impl Outcome for LaneRow<'_> {
     fn crisis(&self) -> bool {
         self.bit(self.lanes.state.crisis)
     }
-    fn flag(&self, flag: usize) -> bool {
+    fn flag(&self, flag: FlagIx) -> bool {
         self.bit(self.lanes.state.flags[flag])
     }
     fn rule(&self, rule: usize) -> bool {

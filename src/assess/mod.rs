@@ -19,7 +19,7 @@ pub(crate) use reasons::{visit_reasons, Reason};
 
 use crate::answers::Answers;
 use crate::error::AnswerError;
-use crate::model::{Compiled, MissingRule, RuleSet, WithMissing, NONE};
+use crate::model::{Compiled, FlagIx, IxVec, MissingRule, RuleSet, WithMissing, NONE};
 
 /// A scale's result.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,7 +48,7 @@ pub(crate) enum Warning {
         value: i64,
         /// The item whose answer hides it, with that answer.
         gate: Option<(usize, Option<i64>)>,
-        flags: Vec<usize>,
+        flags: Vec<FlagIx>,
         /// (rating, grade) the value raises the rating to.
         grade: Option<(usize, usize)>,
     },
@@ -81,7 +81,7 @@ pub(crate) enum Warning {
     /// unreadable, and its answer could raise these flags: ask it now.
     SafetyAnswerMissing {
         item: usize,
-        could_raise: Vec<usize>,
+        could_raise: Vec<FlagIx>,
     },
     /// A scale was prorated from its answered items.
     Prorated { scale: usize, missing: u32 },
@@ -132,7 +132,7 @@ pub struct Assessment {
     /// Grade index of each rating.
     pub(crate) ratings: Vec<usize>,
     /// Which flags were raised.
-    pub flags: Vec<bool>,
+    pub flags: IxVec<FlagIx, bool>,
     /// Grade index of each domain.
     pub(crate) domains: Vec<usize>,
     /// Which placement rules fired.
@@ -159,7 +159,7 @@ impl Assessment {
     }
 
     /// Indexes of raised flags, most severe first (then in rule-set order).
-    pub fn raised_flags<'a>(&'a self, rules: &'a RuleSet) -> impl Iterator<Item = usize> + 'a {
+    pub fn raised_flags<'a>(&'a self, rules: &'a RuleSet) -> impl Iterator<Item = FlagIx> + 'a {
         raised_flags(rules, self)
     }
 }
@@ -171,7 +171,7 @@ pub(crate) trait Outcome {
     fn level(&self) -> usize;
     /// Acute risk: the crisis route.
     fn crisis(&self) -> bool;
-    fn flag(&self, flag: usize) -> bool;
+    fn flag(&self, flag: FlagIx) -> bool;
     /// Whether a placement rule fired.
     fn rule(&self, rule: usize) -> bool;
     fn score(&self, scale: usize) -> Option<i64>;
@@ -187,7 +187,7 @@ impl Outcome for Assessment {
     fn crisis(&self) -> bool {
         self.crisis
     }
-    fn flag(&self, flag: usize) -> bool {
+    fn flag(&self, flag: FlagIx) -> bool {
         self.flags[flag]
     }
     fn rule(&self, rule: usize) -> bool {
@@ -208,7 +208,7 @@ impl Outcome for Assessment {
 pub(crate) fn raised_flags<'a>(
     rules: &'a RuleSet,
     outcome: &'a impl Outcome,
-) -> impl Iterator<Item = usize> + 'a {
+) -> impl Iterator<Item = FlagIx> + 'a {
     rules
         .flags_by_severity
         .iter()
@@ -249,7 +249,7 @@ impl Assessment {
             shown: Vec::new(),
             scales: Vec::new(),
             ratings: Vec::new(),
-            flags: Vec::new(),
+            flags: IxVec::new(),
             domains: Vec::new(),
             rules: Vec::new(),
             features: Vec::new(),
@@ -342,14 +342,14 @@ pub fn assess_into(
             out.ratings[r] = out.given[slots.rating(r)] as usize;
         }
         raise_flags(rules, &mut out.facts, Some(&out.given));
-        for f in 0..rules.flags.len() {
+        for f in rules.flags.ixs() {
             out.given[slots.flag(f)] = out.facts[slots.flag(f)];
         }
         hidden_warnings(rules, &base, &hidden, &mut out.warnings);
     }
     out.flags.clear();
     out.flags
-        .extend((0..rules.flags.len()).map(|f| out.facts[slots.flag(f)] == 1));
+        .extend(rules.flags.ixs().map(|f| out.facts[slots.flag(f)] == 1));
     grade_all(
         &compiled.domain_grades,
         |d| slots.domain(d),
@@ -415,16 +415,16 @@ pub(crate) fn gate_of(rules: &RuleSet, item: usize) -> Option<usize> {
 pub(crate) fn rejected_warnings(
     rules: &RuleSet,
     answers: &Answers,
-    flags: &[usize],
+    flags: &[FlagIx],
 ) -> Vec<Warning> {
     let compiled = &rules.compiled;
-    let safety = |a: &Answers| -> Vec<usize> {
+    let safety = |a: &Answers| -> Vec<FlagIx> {
         established_flags(rules, a)
             .into_iter()
             .filter(|&f| rules.flags[f].is_safety())
             .collect()
     };
-    let established: Vec<usize> = flags
+    let established: Vec<FlagIx> = flags
         .iter()
         .copied()
         .filter(|&f| rules.flags[f].is_safety())
@@ -443,7 +443,7 @@ pub(crate) fn rejected_warnings(
                 let mut without = answers.clone();
                 without.clear(item);
                 let base = safety(&without);
-                let flags: Vec<usize> = established
+                let flags: Vec<FlagIx> = established
                     .iter()
                     .copied()
                     .filter(|f| !base.contains(f))
@@ -470,7 +470,7 @@ pub(crate) fn rejected_warnings(
                 out.push(unreadable_hidden(rules, item, err, |g| answers.get(g)));
             }
             (true, None, _) if compiled.safety_items[item] => {
-                let could_raise: Vec<usize> = partial::possible_flags(rules, answers, item)
+                let could_raise: Vec<FlagIx> = partial::possible_flags(rules, answers, item)
                     .into_iter()
                     .filter(|f| rules.flags[*f].is_safety() && !established.contains(f))
                     .collect();
@@ -546,7 +546,7 @@ pub(crate) fn safety_view(rules: &RuleSet, base: &[i64], extra: &[(usize, i64)])
             given[at] = given[at].max(Compiled::grade(grades, &given) as i64);
         }
     }
-    for (f, test) in compiled.flags.iter().enumerate() {
+    for (f, test) in compiled.flags.iter_ix() {
         given[slots.flag(f)] = i64::from(test.holds(&given));
     }
     given
@@ -594,7 +594,7 @@ pub(crate) fn read_implied_gates<G: Given>(rules: &RuleSet, items: &mut [G]) {
 /// raised when it holds over either.
 fn raise_flags(rules: &RuleSet, facts: &mut [i64], given: Option<&[i64]>) {
     let compiled = &rules.compiled;
-    for (f, test) in compiled.flags.iter().enumerate() {
+    for (f, test) in compiled.flags.iter_ix() {
         let safety_raised =
             compiled.safety_flags[f] && given.is_some_and(|g| g[compiled.slots.flag(f)] == 1);
         let raised = safety_raised || test.holds(facts);
@@ -614,12 +614,12 @@ fn hidden_warnings(
     let compiled = &rules.compiled;
     let slots = &compiled.slots;
     let without = safety_view(rules, base, &[]);
-    let raised = |facts: &[i64], f: usize| facts[slots.flag(f)] == 1;
+    let raised = |facts: &[i64], f: FlagIx| facts[slots.flag(f)] == 1;
     let value_of = |i: usize| Some(base[slots.item(i)]).filter(|&v| v != NONE);
     for &(item, value) in hidden {
         let warning = if compiled.safety_items[item] {
             let alone = safety_view(rules, base, &[(item, value)]);
-            let flags: Vec<usize> = rules
+            let flags: Vec<FlagIx> = rules
                 .flags_by_severity
                 .iter()
                 .copied()

@@ -8,7 +8,9 @@
 //! only when its condition holds for all of them.
 
 use crate::answers::Answers;
-use crate::model::{Cmp, Column, Logic, Lookup, RuleSet, Subject, Truth, WithMissing};
+use crate::model::{
+    Cmp, Column, FlagIx, IxVec, Logic, Lookup, RuleSet, Subject, Truth, WithMissing,
+};
 
 /// What is known about a value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,9 +49,9 @@ const MAX_SPLITS: usize = 16;
 /// recency unknown is moderate or high risk, so at least moderate). So each
 /// missing answer is also tried at each of its codes: a flag raised in every
 /// case is established too.
-pub fn established_flags(rules: &RuleSet, answers: &Answers) -> Vec<usize> {
+pub fn established_flags(rules: &RuleSet, answers: &Answers) -> Vec<FlagIx> {
     let base = evaluate(rules, answers, None);
-    let mut established: Vec<bool> = base.clone();
+    let mut established: IxVec<FlagIx, bool> = base.clone();
     // A question its answered gate hides is not asked: its blank is no
     // unknown answer, so it is not split on.
     let shown = crate::assess::shown_items(rules, answers);
@@ -92,8 +94,8 @@ pub fn established_flags(rules: &RuleSet, answers: &Answers) -> Vec<usize> {
 
 /// Flags (indexes) that some answer to the missing or invalid `item`
 /// would establish: what asking it could reveal.
-pub(crate) fn possible_flags(rules: &RuleSet, answers: &Answers, item: usize) -> Vec<usize> {
-    let mut possible = vec![false; rules.flags.len()];
+pub(crate) fn possible_flags(rules: &RuleSet, answers: &Answers, item: usize) -> Vec<FlagIx> {
+    let mut possible: IxVec<FlagIx, bool> = IxVec::filled(false, rules.flags.len());
     for code in rules.items[item].codes().unwrap_or_default() {
         for (p, raised) in
             possible
@@ -113,7 +115,11 @@ pub(crate) fn possible_flags(rules: &RuleSet, answers: &Answers, item: usize) ->
 
 /// Which flags certainly hold, with one missing answer optionally fixed to
 /// a code (`Some(code)`) or to staying blank (`None`).
-fn evaluate(rules: &RuleSet, answers: &Answers, fixed: Option<(usize, Option<i64>)>) -> Vec<bool> {
+fn evaluate(
+    rules: &RuleSet,
+    answers: &Answers,
+    fixed: Option<(usize, Option<i64>)>,
+) -> IxVec<FlagIx, bool> {
     let mut p = Partial {
         rules,
         items: Vec::with_capacity(rules.items.len()),
@@ -243,7 +249,9 @@ fn evaluate(rules: &RuleSet, answers: &Answers, fixed: Option<(usize, Option<i64
         g.ratings.push(grade);
     }
     let compiled = &rules.compiled;
-    (0..rules.flags.len())
+    rules
+        .flags
+        .ixs()
         .map(|f| {
             let normal = compiled.flags[f].eval(&p);
             let truth = match differs && compiled.safety_flags[f] {

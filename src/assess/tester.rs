@@ -15,6 +15,7 @@
 use super::{assess_into, established_flags, Assessment, Lanes, Outcome, LANES};
 use crate::answers::Answers;
 use crate::assess::LaneRow;
+use crate::model::FlagIx;
 use crate::model::RuleSet;
 
 /// What the executors made of a set of records.
@@ -92,12 +93,12 @@ pub(crate) fn check(rules: &RuleSet, records: &[Answers]) -> Agreement {
                 !a.shown[i] || !rules.items[i].is_answerable() || answers.get(i).is_some()
             });
             if scored && complete {
-                let raised: Vec<usize> = a.raised_flags(rules).collect();
+                let raised: Vec<FlagIx> = a.raised_flags(rules).collect();
                 let established = established_flags(rules, answers);
                 if established == raised {
                     out.by_partial += 1;
                 } else {
-                    let ids = |fs: &[usize]| -> Vec<&str> {
+                    let ids = |fs: &[FlagIx]| -> Vec<&str> {
                         fs.iter().map(|&f| rules.flags[f].id.as_str()).collect()
                     };
                     out.disagreements.push(format!(
@@ -122,7 +123,7 @@ pub(crate) fn compare(rules: &RuleSet, lane: &LaneRow<'_>, a: &Assessment) -> Re
     if lane.crisis() != a.crisis {
         diffs.push("crisis".into());
     }
-    for (f, &raised) in a.flags.iter().enumerate() {
+    for (f, &raised) in a.flags.iter_ix() {
         if lane.flag(f) != raised {
             diffs.push(format!("flag {}", rules.flags[f].id));
         }

@@ -6,7 +6,7 @@
 use super::{assess, Assessment, Warning};
 use crate::answers::Answers;
 use crate::error::AnswerError;
-use crate::model::RuleSet;
+use crate::model::{FlagIx, RuleSet};
 use crate::rules::{load, RulesSource};
 
 fn rules() -> &'static RuleSet {
@@ -332,8 +332,12 @@ fn ix(id: &str) -> usize {
     rules().item_index(id).expect("item")
 }
 
-fn flag_ix(id: &str) -> usize {
-    rules().flags.iter().position(|f| f.id == id).expect("flag")
+fn flag_ix(id: &str) -> FlagIx {
+    rules()
+        .flags
+        .iter_ix()
+        .find_map(|(f, flag)| (flag.id == id).then_some(f))
+        .expect("flag")
 }
 
 /// Policy 1.1: intent given on a paper form after a "no" to item 2 is

@@ -7,8 +7,10 @@
 
 use std::fmt;
 
+mod ix;
 mod plan;
 
+pub(crate) use ix::{FlagIx, IxVec};
 pub(crate) use plan::{Column, Compiled, Logic, Lookup, Slots, Test, Truth, Value, NONE};
 
 /// Index of an item in `RuleSet::items`.
@@ -28,9 +30,9 @@ pub struct RuleSet {
     pub items: Vec<Item>,
     pub(crate) scales: Vec<Scale>,
     pub(crate) ratings: Vec<Rating>,
-    pub flags: Vec<Flag>,
+    pub flags: IxVec<FlagIx, Flag>,
     /// Flag indexes, most severe first (then in rule-set order).
-    pub(crate) flags_by_severity: Vec<usize>,
+    pub(crate) flags_by_severity: Vec<FlagIx>,
     pub(crate) domains: Vec<Rating>,
     pub(crate) default_level: usize,
     pub(crate) rules: Vec<PlacementRule>,
@@ -87,7 +89,7 @@ pub(crate) struct Expect {
     pub(crate) level: Option<usize>,
     pub(crate) crisis: Option<bool>,
     /// Exactly these flags, as a set.
-    pub(crate) flags: Option<Vec<usize>>,
+    pub(crate) flags: Option<Vec<FlagIx>>,
     pub(crate) scores: Vec<(usize, i64)>,
     pub(crate) bands: Vec<(usize, usize)>,
     /// (rating or domain, grade).
@@ -535,11 +537,11 @@ pub(crate) struct Paths {
     /// Per level: the placement rules of that level, in rule-set order.
     pub(crate) rules: Vec<Vec<usize>>,
     /// Per level: the flags that lead to it, in rule-set order.
-    pub(crate) flags: Vec<Vec<usize>>,
+    pub(crate) flags: Vec<Vec<FlagIx>>,
 }
 
 impl Paths {
-    pub(crate) fn of(levels: usize, rules: &[PlacementRule], flags: &[Flag]) -> Paths {
+    pub(crate) fn of(levels: usize, rules: &[PlacementRule], flags: &IxVec<FlagIx, Flag>) -> Paths {
         let top = levels.saturating_sub(1);
         let mut paths = Paths {
             rules: vec![Vec::new(); levels],
@@ -549,7 +551,7 @@ impl Paths {
             paths.rules[rule.level].push(r);
         }
         for level in 0..levels {
-            for (f, flag) in flags.iter().enumerate() {
+            for (f, flag) in flags.iter_ix() {
                 if flag.min_level == Some(level) || (flag.crisis && level == top) {
                     paths.flags[level].push(f);
                 }
@@ -600,7 +602,7 @@ pub(crate) enum Show {
     /// When any safety flag is raised.
     Safety,
     /// When one of these flags is raised.
-    Flags(Vec<usize>),
+    Flags(Vec<FlagIx>),
 }
 
 impl Resource {
@@ -622,7 +624,7 @@ impl Resource {
     }
 
     /// Whether a note with these raised flags lists this resource.
-    pub fn listed(&self, rules: &RuleSet, raised: &[usize]) -> bool {
+    pub fn listed(&self, rules: &RuleSet, raised: &[FlagIx]) -> bool {
         match &self.show {
             Show::Always => true,
             Show::Safety => raised.iter().any(|&f| rules.flags[f].is_safety()),
@@ -648,7 +650,7 @@ pub(crate) enum Condition {
     Any(Vec<Condition>),
     Not(Box<Condition>),
     Compare(Subject, Cmp),
-    Flag(usize),
+    Flag(FlagIx),
 }
 
 /// What a comparison looks at. Bands, ratings and domains compare by the

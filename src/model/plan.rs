@@ -7,7 +7,7 @@
 //! combine, once, in `Test::eval`. An executor only says how it reads a
 //! fact (`Lookup`, `Column`) and what its truth values are (`Logic`).
 
-use super::{safety_reads, Cmp, Condition, Flag, ItemIdx, Rating, RuleSet, Subject};
+use super::{safety_reads, Cmp, Condition, Flag, FlagIx, ItemIdx, IxVec, Rating, RuleSet, Subject};
 
 /// "No value" in a fact array: comparisons against it are false.
 pub(crate) const NONE: i64 = i64::MIN;
@@ -279,8 +279,9 @@ impl Slots {
     pub(crate) fn rating(&self, r: usize) -> usize {
         self.ratings + r
     }
-    pub(crate) fn flag(&self, f: usize) -> usize {
-        self.flags + f
+    #[inline]
+    pub(crate) fn flag(&self, f: FlagIx) -> usize {
+        self.flags + f.get()
     }
     pub(crate) fn domain(&self, d: usize) -> usize {
         self.domains + d
@@ -375,7 +376,7 @@ pub struct Compiled {
     pub(crate) show_if: Vec<Option<Test>>,
     /// Per rating, per grade (the baseline has none).
     pub(crate) rating_grades: Vec<Vec<Option<Test>>>,
-    pub(crate) flags: Vec<Test>,
+    pub(crate) flags: IxVec<FlagIx, Test>,
     pub(crate) domain_grades: Vec<Vec<Option<Test>>>,
     pub(crate) rules: Vec<Test>,
     pub(crate) features: Vec<Test>,
@@ -383,7 +384,7 @@ pub struct Compiled {
     /// per flag, whether it is a safety flag; per rating, whether a
     /// safety flag reads it; per item, whether a safety flag reads it
     /// (directly or through a rating).
-    pub(crate) safety_flags: Vec<bool>,
+    pub(crate) safety_flags: IxVec<FlagIx, bool>,
     pub(crate) safety_ratings: Vec<bool>,
     pub(crate) safety_items: Vec<bool>,
     /// Per item whose answer implies its gate: the gate item and the code

@@ -3,6 +3,7 @@
 
 use crate::assess::{raised_flags, visit_reasons, Outcome, Reason};
 use crate::model::RuleSet;
+use crate::model::{FlagIx, IxVec};
 
 /// Output column names for a rule set, with the id column named as in the input.
 pub(crate) fn header(rules: &RuleSet, id_column: &str) -> Vec<String> {
@@ -41,7 +42,7 @@ pub(crate) struct ResultCells {
     /// Per rating, per grade: `,id`.
     grades: Vec<Vec<Piece>>,
     /// Per flag: `,id` (first in a list) and `;id`.
-    flags: Vec<[Piece; 2]>,
+    flags: IxVec<FlagIx, [Piece; 2]>,
     /// Per placement rule: `,id` and `;id`.
     rules: Vec<[Piece; 2]>,
     /// The default reason: `,default` and `;default`.
@@ -204,7 +205,7 @@ impl ResultCells {
 /// and `crisis` is `true` if one is a crisis flag (empty otherwise: unknown).
 pub(crate) fn rejected_fields<E>(
     rules: &RuleSet,
-    flags: &[usize],
+    flags: &[FlagIx],
     scratch: &mut String,
     mut field: impl FnMut(&str) -> Result<(), E>,
 ) -> Result<(), E> {

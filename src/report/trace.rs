@@ -7,6 +7,7 @@
 //! conditions into words once, for every record it traces.
 
 use crate::assess::Assessment;
+use crate::model::FlagIx;
 use crate::model::{Cmp, Condition, Origin, RuleSet, Slots, Subject, Test, NONE};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,7 +59,7 @@ pub(crate) struct TraceEntry {
 #[derive(Debug, Clone, Copy)]
 enum At {
     Rating(usize, usize),
-    Flag(usize),
+    Flag(FlagIx),
     Domain(usize, usize),
     Rule(usize),
     Feature(usize),
@@ -137,7 +138,7 @@ impl Tracer {
                 );
             }
         }
-        for (f, flag) in rules.flags.iter().enumerate() {
+        for (f, flag) in rules.flags.iter_ix() {
             let outcome = match (flag.crisis, flag.min_level) {
                 (true, _) => Some("crisis".to_string()),
                 (false, Some(level)) => Some(rules.levels[level].id.clone()),
@@ -237,7 +238,7 @@ impl Facts<'_> {
             .filter(|&v| v != NONE)
     }
 
-    fn flag(&self, f: usize) -> bool {
+    fn flag(&self, f: FlagIx) -> bool {
         self.facts.get(self.slots.flag(f)) == Some(&1)
     }
 }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use super::super::problem::Problem;
 use super::super::raw::RawFile;
 use super::{closest, gather, Validator};
-use crate::model::{Origin, RuleSet};
+use crate::model::{FlagIx, Origin, RuleSet};
 
 impl Validator {
     /// Test cases, every id resolved and every answer a valid code.
@@ -83,11 +83,12 @@ impl Validator {
                 ..Expect::default()
             };
             if let Some(flags) = &e.flags {
-                let resolved: Vec<usize> = flags
+                let resolved: Vec<FlagIx> = flags
                     .iter()
                     .enumerate()
                     .filter_map(|(k, f)| {
                         self.resolve(|ids| &ids.flags, "flag", f, file, &at("flags").index(k))
+                            .map(FlagIx::new)
                     })
                     .collect();
                 expect.flags = Some(resolved);

@@ -4,7 +4,7 @@
 use super::super::problem::Problem;
 use super::super::raw::{RawCondition, RawScalar};
 use super::{closest, keys, ItemCodes, Loc, Scope, Validator, MAX_MAGNITUDE};
-use crate::model::{Cmp, Condition, Subject};
+use crate::model::{Cmp, Condition, FlagIx, Subject};
 
 impl Validator {
     /// Resolve a condition: exactly one subject and one comparison, every
@@ -95,7 +95,7 @@ impl Validator {
                 }
                 return self
                     .resolve(|ids| &ids.flags, "flag", id, file, &path.key("flag"))
-                    .map(Condition::Flag);
+                    .map(|f| Condition::Flag(FlagIx::new(f)));
             }
             _ => {}
         }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use super::super::problem::Problem;
 use super::super::raw::RawFile;
 use super::{gather, Loc, Scope, Validator};
-use crate::model::{Feature, Flag, Level, Origin, Paths, PlacementRule};
+use crate::model::{Feature, Flag, FlagIx, IxVec, Level, Origin, Paths, PlacementRule};
 
 impl Validator {
     pub(super) fn placement(
@@ -119,7 +119,7 @@ impl Validator {
         levels: &[Level],
         default_level: Option<usize>,
         rules: &[PlacementRule],
-        flags: &[Flag],
+        flags: &IxVec<FlagIx, Flag>,
     ) {
         let paths = Paths::of(levels.len(), rules, flags);
         for (i, level) in levels.iter().enumerate() {
