@@ -7,8 +7,8 @@
 use crate::answers::Answers;
 use crate::assess::{assess, Assessment};
 use crate::error::AnswerError;
-use crate::model::FlagIx;
 use crate::model::{Case, GradeOf, RuleSet};
+use crate::model::{FlagIx, RuleIx};
 
 /// One difference between a case's expectation and the result.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -173,7 +173,7 @@ fn rejected_item(err: &AnswerError) -> Option<String> {
 #[derive(Debug, Default, PartialEq, Eq)]
 pub(crate) struct Coverage {
     /// Placement rules no case fires.
-    pub(crate) rules: Vec<usize>,
+    pub(crate) rules: Vec<RuleIx>,
     /// Flags no case raises.
     pub(crate) flags: Vec<FlagIx>,
     /// (scale, band) no case reaches.
@@ -230,7 +230,9 @@ pub(crate) fn coverage(rules: &RuleSet, outcomes: &[Outcome<'_>]) -> Coverage {
     let mut grades = graded(GradeOf::Rating, &rules.ratings, |a| &a.ratings);
     grades.extend(graded(GradeOf::Domain, &rules.domains, |a| &a.domains));
     Coverage {
-        rules: (0..rules.rules.len())
+        rules: rules
+            .rules
+            .ixs()
             .filter(|&r| !scored.iter().any(|a| a.rules[r]))
             .collect(),
         flags: rules
@@ -252,7 +254,7 @@ pub(crate) fn coverage(rules: &RuleSet, outcomes: &[Outcome<'_>]) -> Coverage {
 #[cfg(test)]
 mod tests {
     use super::run;
-    use crate::model::{Cmp, Compiled, Condition, FlagIx, RuleSet};
+    use crate::model::{Cmp, Compiled, Condition, FlagIx, RuleIx, RuleSet};
     use crate::rules::{load, RulesSource};
 
     /// Every comparison value in the placement policy: flags, domain
@@ -321,7 +323,7 @@ mod tests {
                 .when
                 .as_mut()
                 .expect("when"),
-            _ => &mut rules.rules[parts[0]].when,
+            _ => &mut rules.rules[RuleIx::new(parts[0])].when,
         }
     }
 

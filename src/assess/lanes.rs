@@ -15,7 +15,7 @@ use super::placement::decide;
 use super::Outcome;
 use crate::answers::parse_bytes;
 use crate::model::{Cmp, Column, ItemIdx, Lookup, RuleSet, Slots, Test, Value, NONE};
-use crate::model::{FlagIx, IxVec};
+use crate::model::{FlagIx, IxVec, RuleIx};
 
 /// Rows in a group: one bit each in a `u64` mask.
 pub const LANES: usize = 64;
@@ -77,7 +77,7 @@ struct Program {
     rating_grades: Vec<Vec<Option<LaneTest>>>,
     flags: IxVec<FlagIx, LaneTest>,
     domain_grades: Vec<Vec<Option<LaneTest>>>,
-    rules: Vec<LaneTest>,
+    rules: IxVec<RuleIx, LaneTest>,
     features: Vec<LaneTest>,
 }
 
@@ -131,7 +131,7 @@ impl Program {
             rating_grades: grades(&compiled.rating_grades)?,
             flags: tests(compiled.flags.as_slice())?.into(),
             domain_grades: grades(&compiled.domain_grades)?,
-            rules: tests(&compiled.rules)?,
+            rules: tests(compiled.rules.as_slice())?.into(),
             features: tests(&compiled.features)?,
         })
     }
@@ -193,7 +193,7 @@ struct State {
     /// Per flag, per placement rule, per program feature: the rows where
     /// it holds.
     flags: IxVec<FlagIx, u64>,
-    rules: Vec<u64>,
+    rules: IxVec<RuleIx, u64>,
     features: Vec<u64>,
     crisis: u64,
     level: [usize; LANES],
@@ -210,7 +210,7 @@ impl<'a> Lanes<'a> {
             slow: 0,
             facts: vec![[EMPTY; LANES]; program.slots.len],
             flags: IxVec::filled(0, rules.flags.len()),
-            rules: vec![0; rules.rules.len()],
+            rules: IxVec::filled(0, rules.rules.len()),
             features: vec![0; rules.features.len()],
             crisis: 0,
             level: [0; LANES],
@@ -382,7 +382,7 @@ impl State {
         for (d, grades) in program.domain_grades.iter().enumerate() {
             self.grade(grades, slots.domain(d));
         }
-        for (r, test) in program.rules.iter().enumerate() {
+        for (r, test) in program.rules.iter_ix() {
             self.rules[r] = self.mask(test);
         }
         for (f, test) in program.features.iter().enumerate() {
@@ -498,7 +498,7 @@ impl Outcome for LaneRow<'_> {
     fn flag(&self, flag: FlagIx) -> bool {
         self.bit(self.lanes.state.flags[flag])
     }
-    fn rule(&self, rule: usize) -> bool {
+    fn rule(&self, rule: RuleIx) -> bool {
         self.bit(self.lanes.state.rules[rule])
     }
     fn score(&self, scale: usize) -> Option<i64> {

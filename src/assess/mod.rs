@@ -19,7 +19,7 @@ pub(crate) use reasons::{visit_reasons, Reason};
 
 use crate::answers::Answers;
 use crate::error::AnswerError;
-use crate::model::{Compiled, FlagIx, IxVec, MissingRule, RuleSet, WithMissing, NONE};
+use crate::model::{Compiled, FlagIx, IxVec, MissingRule, RuleIx, RuleSet, WithMissing, NONE};
 
 /// A scale's result.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -136,7 +136,7 @@ pub struct Assessment {
     /// Grade index of each domain.
     pub(crate) domains: Vec<usize>,
     /// Which placement rules fired.
-    pub(crate) rules: Vec<bool>,
+    pub(crate) rules: IxVec<RuleIx, bool>,
     /// Which program features apply.
     pub(crate) features: Vec<bool>,
     /// Recommended level (index into `RuleSet::levels`).
@@ -173,7 +173,7 @@ pub(crate) trait Outcome {
     fn crisis(&self) -> bool;
     fn flag(&self, flag: FlagIx) -> bool;
     /// Whether a placement rule fired.
-    fn rule(&self, rule: usize) -> bool;
+    fn rule(&self, rule: RuleIx) -> bool;
     fn score(&self, scale: usize) -> Option<i64>;
     fn band(&self, scale: usize) -> Option<usize>;
     /// Grade index of a rating.
@@ -190,7 +190,7 @@ impl Outcome for Assessment {
     fn flag(&self, flag: FlagIx) -> bool {
         self.flags[flag]
     }
-    fn rule(&self, rule: usize) -> bool {
+    fn rule(&self, rule: RuleIx) -> bool {
         self.rules[rule]
     }
     fn score(&self, scale: usize) -> Option<i64> {
@@ -251,7 +251,7 @@ impl Assessment {
             ratings: Vec::new(),
             flags: IxVec::new(),
             domains: Vec::new(),
-            rules: Vec::new(),
+            rules: IxVec::new(),
             features: Vec::new(),
             level: 0,
             crisis: false,

@@ -8,7 +8,7 @@
 //! `bool` for one record, `u64` for up to 64 rows at once as bit masks,
 //! `Truth` for what a record with unknown answers certainly reaches.
 
-use crate::model::{FlagIx, Logic, RuleSet};
+use crate::model::{FlagIx, Logic, RuleIx, RuleSet};
 
 /// Decide placement from which rules fired and which flags were raised:
 /// `reached` is called for every level, least to most intensive, with the
@@ -18,7 +18,7 @@ use crate::model::{FlagIx, Logic, RuleSet};
 #[inline]
 pub(crate) fn decide<L: Logic>(
     rules: &RuleSet,
-    fired: impl Fn(usize) -> L,
+    fired: impl Fn(RuleIx) -> L,
     raised: impl Fn(FlagIx) -> L,
     mut reached: impl FnMut(usize, L),
 ) -> L {
@@ -44,7 +44,7 @@ pub(crate) fn decide<L: Logic>(
 /// The decision for one record: (level, crisis).
 pub(crate) fn decide_one(
     rules: &RuleSet,
-    fired: impl Fn(usize) -> bool,
+    fired: impl Fn(RuleIx) -> bool,
     raised: impl Fn(FlagIx) -> bool,
 ) -> (usize, bool) {
     let mut level = rules.default_level;

@@ -2,7 +2,7 @@
 //! and flags that led to the level (`Paths`), or the default.
 
 use super::{Assessment, Outcome};
-use crate::model::{FlagIx, RuleSet};
+use crate::model::{FlagIx, RuleIx, RuleSet};
 
 /// What decided the level of an outcome, in order, without collecting them
 /// (the batch hot path): see `Assessment::reasons`.
@@ -47,7 +47,7 @@ pub(crate) enum Reason {
     /// A raised flag whose minimum level is the recommended level.
     Flag { flag: FlagIx },
     /// A fired placement rule at the recommended level.
-    Rule { rule: usize },
+    Rule { rule: RuleIx },
     /// Nothing asked for more than the default level.
     Default,
 }

@@ -128,7 +128,7 @@ pub(crate) fn compare(rules: &RuleSet, lane: &LaneRow<'_>, a: &Assessment) -> Re
             diffs.push(format!("flag {}", rules.flags[f].id));
         }
     }
-    for (r, &fired) in a.rules.iter().enumerate() {
+    for (r, &fired) in a.rules.iter_ix() {
         if lane.rule(r) != fired {
             diffs.push(format!("rule {}", rules.rules[r].id));
         }

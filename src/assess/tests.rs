@@ -6,7 +6,7 @@
 use super::{assess, Assessment, Warning};
 use crate::answers::Answers;
 use crate::error::AnswerError;
-use crate::model::{FlagIx, RuleSet};
+use crate::model::{FlagIx, RuleIx, RuleSet};
 use crate::rules::{load, RulesSource};
 
 fn rules() -> &'static RuleSet {
@@ -917,7 +917,7 @@ fn an_invalid_scale_has_no_score_and_its_rules_do_not_fire() {
             missing: 1
         }]
     );
-    assert!(!a.rules[1]);
+    assert!(!a.rules[RuleIx::new(1)]);
 }
 
 #[test]

@@ -16,11 +16,11 @@ pub trait Ix: Copy + Eq + Ord + fmt::Debug {
 }
 
 macro_rules! ix {
-    ($(#[$doc:meta])* $name:ident) => {
+    ($(#[$doc:meta])* $vis:vis $name:ident) => {
         $(#[$doc])*
         #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
         #[repr(transparent)]
-        pub struct $name(usize);
+        $vis struct $name(usize);
 
         impl $name {
             /// The index at this position.
@@ -39,11 +39,11 @@ macro_rules! ix {
         impl Ix for $name {
             #[inline]
             fn new(at: usize) -> Self {
-                $name(at)
+                $name::new(at)
             }
             #[inline]
             fn get(self) -> usize {
-                self.0
+                $name::get(self)
             }
         }
 
@@ -56,8 +56,13 @@ macro_rules! ix {
 }
 
 ix!(
-    /// Index of a flag in `RuleSet::flags`.
-    FlagIx
+    /// Index of a flag in `RuleSet::flags` (public: assessments give
+    /// their raised flags by index).
+    pub FlagIx
+);
+ix!(
+    /// Index of a placement rule in `RuleSet::rules`.
+    pub(crate) RuleIx
 );
 
 /// A table read by one index type only.

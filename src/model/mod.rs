@@ -10,7 +10,7 @@ use std::fmt;
 mod ix;
 mod plan;
 
-pub(crate) use ix::{FlagIx, IxVec};
+pub(crate) use ix::{FlagIx, IxVec, RuleIx};
 pub(crate) use plan::{Column, Compiled, Logic, Lookup, Slots, Test, Truth, Value, NONE};
 
 /// Index of an item in `RuleSet::items`.
@@ -35,7 +35,7 @@ pub struct RuleSet {
     pub(crate) flags_by_severity: Vec<FlagIx>,
     pub(crate) domains: Vec<Rating>,
     pub(crate) default_level: usize,
-    pub(crate) rules: Vec<PlacementRule>,
+    pub(crate) rules: IxVec<RuleIx, PlacementRule>,
     /// What leads to each level.
     pub(crate) paths: Paths,
     pub(crate) features: Vec<Feature>,
@@ -535,19 +535,23 @@ impl Flag {
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub(crate) struct Paths {
     /// Per level: the placement rules of that level, in rule-set order.
-    pub(crate) rules: Vec<Vec<usize>>,
+    pub(crate) rules: Vec<Vec<RuleIx>>,
     /// Per level: the flags that lead to it, in rule-set order.
     pub(crate) flags: Vec<Vec<FlagIx>>,
 }
 
 impl Paths {
-    pub(crate) fn of(levels: usize, rules: &[PlacementRule], flags: &IxVec<FlagIx, Flag>) -> Paths {
+    pub(crate) fn of(
+        levels: usize,
+        rules: &IxVec<RuleIx, PlacementRule>,
+        flags: &IxVec<FlagIx, Flag>,
+    ) -> Paths {
         let top = levels.saturating_sub(1);
         let mut paths = Paths {
             rules: vec![Vec::new(); levels],
             flags: vec![Vec::new(); levels],
         };
-        for (r, rule) in rules.iter().enumerate() {
+        for (r, rule) in rules.iter_ix() {
             paths.rules[rule.level].push(r);
         }
         for level in 0..levels {

@@ -7,7 +7,9 @@
 //! combine, once, in `Test::eval`. An executor only says how it reads a
 //! fact (`Lookup`, `Column`) and what its truth values are (`Logic`).
 
-use super::{safety_reads, Cmp, Condition, Flag, FlagIx, ItemIdx, IxVec, Rating, RuleSet, Subject};
+use super::{
+    safety_reads, Cmp, Condition, Flag, FlagIx, ItemIdx, IxVec, Rating, RuleIx, RuleSet, Subject,
+};
 
 /// "No value" in a fact array: comparisons against it are false.
 pub(crate) const NONE: i64 = i64::MIN;
@@ -378,7 +380,7 @@ pub struct Compiled {
     pub(crate) rating_grades: Vec<Vec<Option<Test>>>,
     pub(crate) flags: IxVec<FlagIx, Test>,
     pub(crate) domain_grades: Vec<Vec<Option<Test>>>,
-    pub(crate) rules: Vec<Test>,
+    pub(crate) rules: IxVec<RuleIx, Test>,
     pub(crate) features: Vec<Test>,
     /// The safety view (every answer given counts, shown or hidden):
     /// per flag, whether it is a safety flag; per rating, whether a

@@ -3,7 +3,7 @@
 
 use crate::assess::{raised_flags, visit_reasons, Outcome, Reason};
 use crate::model::RuleSet;
-use crate::model::{FlagIx, IxVec};
+use crate::model::{FlagIx, IxVec, RuleIx};
 
 /// Output column names for a rule set, with the id column named as in the input.
 pub(crate) fn header(rules: &RuleSet, id_column: &str) -> Vec<String> {
@@ -44,7 +44,7 @@ pub(crate) struct ResultCells {
     /// Per flag: `,id` (first in a list) and `;id`.
     flags: IxVec<FlagIx, [Piece; 2]>,
     /// Per placement rule: `,id` and `;id`.
-    rules: Vec<[Piece; 2]>,
+    rules: IxVec<RuleIx, [Piece; 2]>,
     /// The default reason: `,default` and `;default`.
     default: [Piece; 2],
     /// `,rules_version,rules_sha256`.

@@ -7,8 +7,8 @@
 //! conditions into words once, for every record it traces.
 
 use crate::assess::Assessment;
-use crate::model::FlagIx;
 use crate::model::{Cmp, Condition, Origin, RuleSet, Slots, Subject, Test, NONE};
+use crate::model::{FlagIx, RuleIx};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum TraceKind {
@@ -61,7 +61,7 @@ enum At {
     Rating(usize, usize),
     Flag(FlagIx),
     Domain(usize, usize),
-    Rule(usize),
+    Rule(RuleIx),
     Feature(usize),
 }
 
@@ -165,7 +165,7 @@ impl Tracer {
                 );
             }
         }
-        for (r, rule) in rules.rules.iter().enumerate() {
+        for (r, rule) in rules.rules.iter_ix() {
             push(
                 At::Rule(r),
                 false,
