@@ -8,7 +8,7 @@ use crate::answers::Answers;
 use crate::assess::{assess, Assessment};
 use crate::error::AnswerError;
 use crate::model::{Case, GradeOf, RuleSet};
-use crate::model::{FlagIx, RuleIx};
+use crate::model::{FlagIx, RuleIx, ScaleIx};
 
 /// One difference between a case's expectation and the result.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -177,7 +177,7 @@ pub(crate) struct Coverage {
     /// Flags no case raises.
     pub(crate) flags: Vec<FlagIx>,
     /// (scale, band) no case reaches.
-    pub(crate) bands: Vec<(usize, usize)>,
+    pub(crate) bands: Vec<(ScaleIx, usize)>,
     /// (rating or domain, grade) no case reaches; baselines are not counted.
     pub(crate) grades: Vec<(GradeOf, usize)>,
 }
@@ -242,8 +242,7 @@ pub(crate) fn coverage(rules: &RuleSet, outcomes: &[Outcome<'_>]) -> Coverage {
             .collect(),
         bands: rules
             .scales
-            .iter()
-            .enumerate()
+            .iter_ix()
             .flat_map(|(s, scale)| (0..scale.bands.len()).map(move |b| (s, b)))
             .filter(|&(s, b)| !scored.iter().any(|a| a.scales[s].band == Some(b)))
             .collect(),
@@ -367,7 +366,7 @@ mod tests {
         rules.compiled = Compiled::of(&rules);
         // Band edges: move the boundary between two neighbouring bands.
         let mut edges = 0;
-        for s in 0..rules.scales.len() {
+        for s in rules.scales.ixs() {
             for k in 0..rules.scales[s].bands.len() - 1 {
                 for by in [-1, 1] {
                     let bands = &mut rules.scales[s].bands;

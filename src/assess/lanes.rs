@@ -15,7 +15,7 @@ use super::placement::decide;
 use super::Outcome;
 use crate::answers::parse_bytes;
 use crate::model::{Cmp, Column, ItemIdx, Lookup, RuleSet, Slots, Test, Value, NONE};
-use crate::model::{FlagIx, IxVec, RuleIx};
+use crate::model::{FlagIx, IxVec, RuleIx, ScaleIx};
 
 /// Rows in a group: one bit each in a `u64` mask.
 pub const LANES: usize = 64;
@@ -73,7 +73,7 @@ struct Program {
     /// (it rejects the row, or changes a scale's score).
     missing_slow: Vec<bool>,
     show_if: Vec<Option<LaneTest>>,
-    scales: Vec<LaneScale>,
+    scales: IxVec<ScaleIx, LaneScale>,
     rating_grades: Vec<Vec<Option<LaneTest>>>,
     flags: IxVec<FlagIx, LaneTest>,
     domain_grades: Vec<Vec<Option<LaneTest>>>,
@@ -97,7 +97,7 @@ impl Program {
                 narrow(hi)?;
             }
         }
-        let mut scales = Vec::new();
+        let mut scales = IxVec::new();
         for scale in &rules.scales {
             let mut items = Vec::new();
             let mut bound = 0i64;
@@ -334,7 +334,7 @@ impl State {
             }
         }
 
-        for (s, LaneScale { items, bands }) in program.scales.iter().enumerate() {
+        for (s, LaneScale { items, bands }) in program.scales.iter_ix() {
             let mut sums = [0i32; LANES];
             for (item, scoring) in items {
                 // Hidden items hold no value and count nothing; shown ones
@@ -501,10 +501,10 @@ impl Outcome for LaneRow<'_> {
     fn rule(&self, rule: RuleIx) -> bool {
         self.bit(self.lanes.state.rules[rule])
     }
-    fn score(&self, scale: usize) -> Option<i64> {
+    fn score(&self, scale: ScaleIx) -> Option<i64> {
         self.fact(self.lanes.program.slots.scale(scale))
     }
-    fn band(&self, scale: usize) -> Option<usize> {
+    fn band(&self, scale: ScaleIx) -> Option<usize> {
         self.fact(self.lanes.program.slots.band(scale))
             .map(|b| b as usize)
     }

@@ -19,7 +19,9 @@ pub(crate) use reasons::{visit_reasons, Reason};
 
 use crate::answers::Answers;
 use crate::error::AnswerError;
-use crate::model::{Compiled, FlagIx, IxVec, MissingRule, RuleIx, RuleSet, WithMissing, NONE};
+use crate::model::{
+    Compiled, FlagIx, IxVec, MissingRule, RuleIx, RuleSet, ScaleIx, WithMissing, NONE,
+};
 
 /// A scale's result.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,9 +86,9 @@ pub(crate) enum Warning {
         could_raise: Vec<FlagIx>,
     },
     /// A scale was prorated from its answered items.
-    Prorated { scale: usize, missing: u32 },
+    Prorated { scale: ScaleIx, missing: u32 },
     /// A scale has no score because items are missing (`missing: invalid`).
-    ScaleInvalid { scale: usize, missing: u32 },
+    ScaleInvalid { scale: ScaleIx, missing: u32 },
 }
 
 impl Warning {
@@ -128,7 +130,7 @@ pub struct Assessment {
     pub(crate) values: Vec<Option<i64>>,
     /// Which items were shown.
     pub(crate) shown: Vec<bool>,
-    pub(crate) scales: Vec<ScaleResult>,
+    pub(crate) scales: IxVec<ScaleIx, ScaleResult>,
     /// Grade index of each rating.
     pub(crate) ratings: Vec<usize>,
     /// Which flags were raised.
@@ -174,8 +176,8 @@ pub(crate) trait Outcome {
     fn flag(&self, flag: FlagIx) -> bool;
     /// Whether a placement rule fired.
     fn rule(&self, rule: RuleIx) -> bool;
-    fn score(&self, scale: usize) -> Option<i64>;
-    fn band(&self, scale: usize) -> Option<usize>;
+    fn score(&self, scale: ScaleIx) -> Option<i64>;
+    fn band(&self, scale: ScaleIx) -> Option<usize>;
     /// Grade index of a rating.
     fn rating(&self, rating: usize) -> usize;
 }
@@ -193,10 +195,10 @@ impl Outcome for Assessment {
     fn rule(&self, rule: RuleIx) -> bool {
         self.rules[rule]
     }
-    fn score(&self, scale: usize) -> Option<i64> {
+    fn score(&self, scale: ScaleIx) -> Option<i64> {
         self.scales[scale].score
     }
-    fn band(&self, scale: usize) -> Option<usize> {
+    fn band(&self, scale: ScaleIx) -> Option<usize> {
         self.scales[scale].band
     }
     fn rating(&self, rating: usize) -> usize {
@@ -247,7 +249,7 @@ impl Assessment {
         Assessment {
             values: Vec::new(),
             shown: Vec::new(),
-            scales: Vec::new(),
+            scales: IxVec::new(),
             ratings: Vec::new(),
             flags: IxVec::new(),
             domains: Vec::new(),
@@ -311,7 +313,7 @@ pub fn assess_into(
     }
 
     out.scales.clear();
-    for s in 0..rules.scales.len() {
+    for s in rules.scales.ixs() {
         let result = score_scale(rules, s, &out.values, &out.shown, &mut out.warnings)?;
         if let Some(score) = result.score {
             out.facts[slots.scale(s)] = score;
@@ -506,7 +508,7 @@ pub(crate) fn problems(rules: &RuleSet, answers: &Answers) -> Vec<AnswerError> {
     let values: Vec<Option<i64>> = (0..rules.items.len())
         .map(|i| answers.get(i).filter(|_| shown[i]))
         .collect();
-    for s in 0..rules.scales.len() {
+    for s in rules.scales.ixs() {
         if let Err(err @ AnswerError::TooManyMissing { .. }) =
             score_scale(rules, s, &values, &shown, &mut Vec::new())
         {
@@ -671,7 +673,7 @@ fn grade_all(
 /// A scale's score over shown items, with its missing-data rule.
 fn score_scale(
     rules: &RuleSet,
-    s: usize,
+    s: ScaleIx,
     values: &[Option<i64>],
     shown: &[bool],
     warnings: &mut Vec<Warning>,

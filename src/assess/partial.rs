@@ -9,7 +9,7 @@
 
 use crate::answers::Answers;
 use crate::model::{
-    Cmp, Column, FlagIx, IxVec, Logic, Lookup, RuleSet, Subject, Truth, WithMissing,
+    Cmp, Column, FlagIx, IxVec, Logic, Lookup, RuleSet, ScaleIx, Subject, Truth, WithMissing,
 };
 
 /// What is known about a value.
@@ -32,8 +32,8 @@ enum Known {
 struct Partial<'a> {
     rules: &'a RuleSet,
     items: Vec<Known>,
-    scales: Vec<Known>,
-    bands: Vec<Known>,
+    scales: IxVec<ScaleIx, Known>,
+    bands: IxVec<ScaleIx, Known>,
     ratings: Vec<Known>,
 }
 
@@ -123,8 +123,8 @@ fn evaluate(
     let mut p = Partial {
         rules,
         items: Vec::with_capacity(rules.items.len()),
-        scales: Vec::new(),
-        bands: Vec::new(),
+        scales: IxVec::new(),
+        bands: IxVec::new(),
         ratings: Vec::new(),
     };
     for (i, item) in rules.items.iter().enumerate() {
@@ -232,9 +232,13 @@ fn evaluate(
         scales: if differs {
             p.scales.clone()
         } else {
-            Vec::new()
+            IxVec::new()
         },
-        bands: if differs { p.bands.clone() } else { Vec::new() },
+        bands: if differs {
+            p.bands.clone()
+        } else {
+            IxVec::new()
+        },
         ratings: Vec::new(),
     };
     for r in 0..rules.ratings.len() {

@@ -138,7 +138,7 @@ pub(crate) fn compare(rules: &RuleSet, lane: &LaneRow<'_>, a: &Assessment) -> Re
             diffs.push(format!("feature {}", rules.features[f].id));
         }
     }
-    for (s, scale) in a.scales.iter().enumerate() {
+    for (s, scale) in a.scales.iter_ix() {
         if (lane.score(s), lane.band(s)) != (scale.score, scale.band) {
             diffs.push(format!("scale {}", rules.scales[s].id));
         }

@@ -6,7 +6,7 @@
 use super::{assess, Assessment, Warning};
 use crate::answers::Answers;
 use crate::error::AnswerError;
-use crate::model::{FlagIx, RuleIx, RuleSet};
+use crate::model::{FlagIx, RuleIx, RuleSet, ScaleIx};
 use crate::rules::{load, RulesSource};
 
 fn rules() -> &'static RuleSet {
@@ -73,7 +73,11 @@ fn spread(prefix: &str, n: usize, total: i64) -> Vec<(String, i64)> {
 
 fn scale(a: &Assessment, id: &str) -> (Option<i64>, Option<String>) {
     let rules = rules();
-    let s = rules.scales.iter().position(|s| s.id == id).expect("scale");
+    let s = rules
+        .scales
+        .iter_ix()
+        .find_map(|(s, scale)| (scale.id == id).then_some(s))
+        .expect("scale");
     let r = &a.scales[s];
     (r.score, r.band.map(|b| rules.scales[s].bands[b].id.clone()))
 }
@@ -802,17 +806,27 @@ fn prorating_scales_the_mean_of_answered_items_rounding_half_up() {
         ("r_3", 0),
     ];
     let a = prorate_case(&rules, &full).expect("scored");
-    assert_eq!((a.scales[0].score, a.scales[0].prorated), (Some(8), false));
+    assert_eq!(
+        (
+            a.scales[ScaleIx::new(0)].score,
+            a.scales[ScaleIx::new(0)].prorated
+        ),
+        (Some(8), false)
+    );
     // p_1 missing: 7 from 3 items -> 7 * 4 / 3 = 9.33 -> 9.
     let a = prorate_case(&rules, &full[1..]).expect("scored");
     assert_eq!(
-        (a.scales[0].score, a.scales[0].missing, a.scales[0].prorated),
+        (
+            a.scales[ScaleIx::new(0)].score,
+            a.scales[ScaleIx::new(0)].missing,
+            a.scales[ScaleIx::new(0)].prorated
+        ),
         (Some(9), 1, true)
     );
     assert_eq!(
         a.warnings,
         vec![Warning::Prorated {
-            scale: 0,
+            scale: ScaleIx::new(0),
             missing: 1
         }]
     );
@@ -836,7 +850,7 @@ fn prorating_scales_the_mean_of_answered_items_rounding_half_up() {
             ("r_3", 0),
         ];
         assert_eq!(
-            prorate_case(&rules, &set).expect("scored").scales[0].score,
+            prorate_case(&rules, &set).expect("scored").scales[ScaleIx::new(0)].score,
             Some(expected)
         );
     }
@@ -858,7 +872,11 @@ fn prorating_a_half_rounds_up() {
         let mut set = base.to_vec();
         set.extend([("r_1", r1), ("r_2", r2)]);
         let a = prorate_case(&rules, &set).expect("scored");
-        assert_eq!(a.scales[2].score, Some(expected), "r_1={r1} r_2={r2}");
+        assert_eq!(
+            a.scales[ScaleIx::new(2)].score,
+            Some(expected),
+            "r_1={r1} r_2={r2}"
+        );
     }
 }
 
@@ -907,13 +925,17 @@ fn an_invalid_scale_has_no_score_and_its_rules_do_not_fire() {
     ];
     let a = prorate_case(&rules, &set).expect("scored");
     assert_eq!(
-        (a.scales[1].score, a.scales[1].band, a.scales[1].missing),
+        (
+            a.scales[ScaleIx::new(1)].score,
+            a.scales[ScaleIx::new(1)].band,
+            a.scales[ScaleIx::new(1)].missing
+        ),
         (None, None, 1)
     );
     assert_eq!(
         a.warnings,
         vec![Warning::ScaleInvalid {
-            scale: 1,
+            scale: ScaleIx::new(1),
             missing: 1
         }]
     );

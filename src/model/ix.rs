@@ -47,6 +47,13 @@ macro_rules! ix {
             }
         }
 
+        /// The position, as a number.
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+
         impl fmt::Debug for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 write!(f, "{}({})", stringify!($name), self.0)
@@ -63,6 +70,10 @@ ix!(
 ix!(
     /// Index of a placement rule in `RuleSet::rules`.
     pub(crate) RuleIx
+);
+ix!(
+    /// Index of a scale in `RuleSet::scales` (and of its band).
+    pub(crate) ScaleIx
 );
 
 /// A table read by one index type only.
@@ -116,6 +127,12 @@ impl<I: Ix, T> IxVec<I, T> {
     #[inline]
     pub fn get(&self, ix: I) -> Option<&T> {
         self.raw.get(ix.get())
+    }
+
+    /// Append an entry.
+    #[inline]
+    pub(crate) fn push(&mut self, t: T) {
+        self.raw.push(t)
     }
 
     #[inline]

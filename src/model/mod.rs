@@ -10,7 +10,7 @@ use std::fmt;
 mod ix;
 mod plan;
 
-pub(crate) use ix::{FlagIx, IxVec, RuleIx};
+pub(crate) use ix::{FlagIx, IxVec, RuleIx, ScaleIx};
 pub(crate) use plan::{Column, Compiled, Logic, Lookup, Slots, Test, Truth, Value, NONE};
 
 /// Index of an item in `RuleSet::items`.
@@ -28,7 +28,7 @@ pub struct RuleSet {
     pub(crate) instruments: Vec<Instrument>,
     /// Every item of every instrument, in interview order.
     pub items: Vec<Item>,
-    pub(crate) scales: Vec<Scale>,
+    pub(crate) scales: IxVec<ScaleIx, Scale>,
     pub(crate) ratings: Vec<Rating>,
     pub flags: IxVec<FlagIx, Flag>,
     /// Flag indexes, most severe first (then in rule-set order).
@@ -90,8 +90,8 @@ pub(crate) struct Expect {
     pub(crate) crisis: Option<bool>,
     /// Exactly these flags, as a set.
     pub(crate) flags: Option<Vec<FlagIx>>,
-    pub(crate) scores: Vec<(usize, i64)>,
-    pub(crate) bands: Vec<(usize, usize)>,
+    pub(crate) scores: Vec<(ScaleIx, i64)>,
+    pub(crate) bands: Vec<(ScaleIx, usize)>,
     /// (rating or domain, grade).
     pub(crate) grades: Vec<(GradeOf, usize)>,
     pub(crate) rejected_for: Option<ItemIdx>,
@@ -176,7 +176,7 @@ pub struct Item {
     /// Unscored items only: a shown item must be answered.
     pub(crate) required: bool,
     /// Scales that sum this item.
-    pub(crate) scales: Vec<usize>,
+    pub(crate) scales: Vec<ScaleIx>,
     /// Shown only when this holds; references earlier items only.
     pub(crate) show_if: Option<Condition>,
     /// Scores by code for choice and yes/no items (built from `kind`).
@@ -662,8 +662,8 @@ pub(crate) enum Condition {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Subject {
     Item(ItemIdx),
-    Scale(usize),
-    Band(usize),
+    Scale(ScaleIx),
+    Band(ScaleIx),
     Rating(usize),
     Domain(usize),
 }

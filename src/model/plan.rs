@@ -8,7 +8,8 @@
 //! fact (`Lookup`, `Column`) and what its truth values are (`Logic`).
 
 use super::{
-    safety_reads, Cmp, Condition, Flag, FlagIx, ItemIdx, IxVec, Rating, RuleIx, RuleSet, Subject,
+    safety_reads, Cmp, Condition, Flag, FlagIx, ItemIdx, IxVec, Rating, RuleIx, RuleSet, ScaleIx,
+    Subject,
 };
 
 /// "No value" in a fact array: comparisons against it are false.
@@ -250,8 +251,8 @@ impl Slots {
     pub(crate) fn of(&self, subject: Subject) -> usize {
         match subject {
             Subject::Item(i) => i,
-            Subject::Scale(s) => self.scales + s,
-            Subject::Band(s) => self.bands + s,
+            Subject::Scale(s) => self.scales + s.get(),
+            Subject::Band(s) => self.bands + s.get(),
             Subject::Rating(r) => self.ratings + r,
             Subject::Domain(d) => self.domains + d,
         }
@@ -261,8 +262,8 @@ impl Slots {
     pub(crate) fn subject(&self, slot: usize) -> Option<Subject> {
         Some(match slot {
             s if s < self.scales => Subject::Item(s),
-            s if s < self.bands => Subject::Scale(s - self.scales),
-            s if s < self.ratings => Subject::Band(s - self.bands),
+            s if s < self.bands => Subject::Scale(ScaleIx::new(s - self.scales)),
+            s if s < self.ratings => Subject::Band(ScaleIx::new(s - self.bands)),
             s if s < self.flags => Subject::Rating(s - self.ratings),
             s if s < self.domains => return None,
             s => Subject::Domain(s - self.domains),
@@ -272,11 +273,13 @@ impl Slots {
     pub(crate) fn item(&self, i: usize) -> usize {
         i
     }
-    pub(crate) fn scale(&self, s: usize) -> usize {
-        self.scales + s
+    #[inline]
+    pub(crate) fn scale(&self, s: ScaleIx) -> usize {
+        self.scales + s.get()
     }
-    pub(crate) fn band(&self, s: usize) -> usize {
-        self.bands + s
+    #[inline]
+    pub(crate) fn band(&self, s: ScaleIx) -> usize {
+        self.bands + s.get()
     }
     pub(crate) fn rating(&self, r: usize) -> usize {
         self.ratings + r

@@ -3,7 +3,7 @@
 
 use crate::assess::{raised_flags, visit_reasons, Outcome, Reason};
 use crate::model::RuleSet;
-use crate::model::{FlagIx, IxVec, RuleIx};
+use crate::model::{FlagIx, IxVec, RuleIx, ScaleIx};
 
 /// Output column names for a rule set, with the id column named as in the input.
 pub(crate) fn header(rules: &RuleSet, id_column: &str) -> Vec<String> {
@@ -36,9 +36,9 @@ pub(crate) struct ResultCells {
     levels: Vec<[Piece; 2]>,
     /// Per scale: its lowest score, and per score from there `,score,band`
     /// (empty when the range is too wide to render ahead).
-    scores: Vec<(i64, Vec<Piece>)>,
+    scores: IxVec<ScaleIx, (i64, Vec<Piece>)>,
     /// Per scale, per band: `,id`.
-    bands: Vec<Vec<Vec<u8>>>,
+    bands: IxVec<ScaleIx, Vec<Vec<u8>>>,
     /// Per rating, per grade: `,id`.
     grades: Vec<Vec<Piece>>,
     /// Per flag: `,id` (first in a list) and `;id`.
@@ -161,7 +161,7 @@ impl ResultCells {
         if listed == 0 {
             out.push(b',');
         }
-        for (s, (min, scores)) in self.scores.iter().enumerate() {
+        for (s, (min, scores)) in self.scores.iter_ix() {
             let score = outcome.score(s);
             // A band is always the band of the score (`Scale::band_of`).
             let rendered = score

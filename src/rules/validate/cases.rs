@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use super::super::problem::Problem;
 use super::super::raw::RawFile;
 use super::{closest, gather, Validator};
-use crate::model::{FlagIx, Origin, RuleSet};
+use crate::model::{FlagIx, Origin, RuleSet, ScaleIx};
 
 impl Validator {
     /// Test cases, every id resolved and every answer a valid code.
@@ -97,7 +97,7 @@ impl Validator {
                 if let Some(s) =
                     self.resolve(|ids| &ids.scales, "scale", id, file, &at("scores").key(id))
                 {
-                    expect.scores.push((s, *score));
+                    expect.scores.push((ScaleIx::new(s), *score));
                 }
             }
             for (id, band) in &e.bands.0 {
@@ -105,6 +105,7 @@ impl Validator {
                 let Some(s) = self.resolve(|ids| &ids.scales, "scale", id, file, &place) else {
                     continue;
                 };
+                let s = ScaleIx::new(s);
                 match rules.scales[s].bands.iter().position(|b| b.id == *band) {
                     Some(b) => expect.bands.push((s, b)),
                     None => {

@@ -4,7 +4,7 @@
 use super::super::problem::Problem;
 use super::super::raw::{RawCondition, RawScalar};
 use super::{closest, keys, ItemCodes, Loc, Scope, Validator, MAX_MAGNITUDE};
-use crate::model::{Cmp, Condition, FlagIx, Subject};
+use crate::model::{Cmp, Condition, FlagIx, ScaleIx, Subject};
 
 impl Validator {
     /// Resolve a condition: exactly one subject and one comparison, every
@@ -142,10 +142,10 @@ impl Validator {
                 };
                 let index = self.resolve(|ids| &ids.scales, "scale", id, file, &subject_path)?;
                 if *subject == "scale" {
-                    (Subject::Scale(index), None)
+                    (Subject::Scale(ScaleIx::new(index)), None)
                 } else {
                     (
-                        Subject::Band(index),
+                        Subject::Band(ScaleIx::new(index)),
                         Some(self.ids.bands.get(index).cloned().unwrap_or_default()),
                     )
                 }

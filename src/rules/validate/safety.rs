@@ -2,7 +2,7 @@
 
 use super::super::problem::Problem;
 use super::{Loc, Validator};
-use crate::model::{Flag, Item, MissingRule, Rating, Scale, Subject};
+use crate::model::{Flag, Item, IxVec, MissingRule, Rating, Scale, ScaleIx, Subject};
 
 impl Validator {
     /// A safety flag must never stay down because an answer it depends on was
@@ -11,7 +11,7 @@ impl Validator {
     pub(super) fn safety_inputs(
         &mut self,
         items: &[Item],
-        scales: &[Scale],
+        scales: &IxVec<ScaleIx, Scale>,
         ratings: &[Rating],
         flags: &[Flag],
     ) {
