@@ -8,7 +8,7 @@ use crate::answers::Answers;
 use crate::assess::{assess, Assessment};
 use crate::error::AnswerError;
 use crate::model::{Case, GradeOf, RuleSet};
-use crate::model::{FlagIx, RuleIx, ScaleIx};
+use crate::model::{FlagIx, Ix, IxVec, Rating, RuleIx, ScaleIx};
 
 /// One difference between a case's expectation and the result.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -207,6 +207,25 @@ impl Coverage {
     }
 }
 
+/// The grades (beyond the baseline) of ratings or domains that no `scored`
+/// outcome reaches.
+fn graded<I: Ix>(
+    scored: &[&Assessment],
+    of: fn(I) -> GradeOf,
+    list: &IxVec<I, Rating>,
+    pick: fn(&Assessment) -> &IxVec<I, usize>,
+) -> Vec<(GradeOf, usize)> {
+    let mut out = Vec::new();
+    for (r, rating) in list.iter_ix() {
+        for g in 1..rating.grades.len() {
+            if !scored.iter().any(|a| pick(a)[r] == g) {
+                out.push((of(r), g));
+            }
+        }
+    }
+    out
+}
+
 /// What no passing case exercises (a failing case proves nothing).
 pub(crate) fn coverage(rules: &RuleSet, outcomes: &[Outcome<'_>]) -> Coverage {
     let scored: Vec<&Assessment> = outcomes
@@ -214,21 +233,10 @@ pub(crate) fn coverage(rules: &RuleSet, outcomes: &[Outcome<'_>]) -> Coverage {
         .filter(|o| o.passed())
         .filter_map(|o| o.result.as_ref().ok())
         .collect();
-    let graded = |of: fn(usize) -> GradeOf,
-                  list: &[crate::model::Rating],
-                  pick: fn(&Assessment) -> &[usize]| {
-        let mut out = Vec::new();
-        for (r, rating) in list.iter().enumerate() {
-            for g in 1..rating.grades.len() {
-                if !scored.iter().any(|a| pick(a)[r] == g) {
-                    out.push((of(r), g));
-                }
-            }
-        }
-        out
-    };
-    let mut grades = graded(GradeOf::Rating, &rules.ratings, |a| &a.ratings);
-    grades.extend(graded(GradeOf::Domain, &rules.domains, |a| &a.domains));
+    let mut grades = graded(&scored, GradeOf::Rating, &rules.ratings, |a| &a.ratings);
+    grades.extend(graded(&scored, GradeOf::Domain, &rules.domains, |a| {
+        &a.domains
+    }));
     Coverage {
         rules: rules
             .rules
@@ -253,7 +261,7 @@ pub(crate) fn coverage(rules: &RuleSet, outcomes: &[Outcome<'_>]) -> Coverage {
 #[cfg(test)]
 mod tests {
     use super::run;
-    use crate::model::{Cmp, Compiled, Condition, FlagIx, RuleIx, RuleSet};
+    use crate::model::{Cmp, Compiled, Condition, DomainIx, FlagIx, RatingIx, RuleIx, RuleSet};
     use crate::rules::{load, RulesSource};
 
     /// Every comparison value in the placement policy: flags, domain
@@ -314,11 +322,11 @@ mod tests {
             .collect();
         match site.split(' ').next() {
             Some("flag") => &mut rules.flags[FlagIx::new(parts[0])].when,
-            Some("domain") => rules.domains[parts[0]].grades[parts[1]]
+            Some("domain") => rules.domains[DomainIx::new(parts[0])].grades[parts[1]]
                 .when
                 .as_mut()
                 .expect("when"),
-            Some("rating") => rules.ratings[parts[0]].grades[parts[1]]
+            Some("rating") => rules.ratings[RatingIx::new(parts[0])].grades[parts[1]]
                 .when
                 .as_mut()
                 .expect("when"),

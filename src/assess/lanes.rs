@@ -15,7 +15,7 @@ use super::placement::decide;
 use super::Outcome;
 use crate::answers::parse_bytes;
 use crate::model::{Cmp, Column, ItemIdx, Lookup, RuleSet, Slots, Test, Value, NONE};
-use crate::model::{FlagIx, IxVec, RuleIx, ScaleIx};
+use crate::model::{DomainIx, FlagIx, IxVec, RatingIx, RuleIx, ScaleIx};
 
 /// Rows in a group: one bit each in a `u64` mask.
 pub const LANES: usize = 64;
@@ -74,9 +74,9 @@ struct Program {
     missing_slow: Vec<bool>,
     show_if: Vec<Option<LaneTest>>,
     scales: IxVec<ScaleIx, LaneScale>,
-    rating_grades: Vec<Vec<Option<LaneTest>>>,
+    rating_grades: IxVec<RatingIx, Vec<Option<LaneTest>>>,
     flags: IxVec<FlagIx, LaneTest>,
-    domain_grades: Vec<Vec<Option<LaneTest>>>,
+    domain_grades: IxVec<DomainIx, Vec<Option<LaneTest>>>,
     rules: IxVec<RuleIx, LaneTest>,
     features: Vec<LaneTest>,
 }
@@ -128,9 +128,9 @@ impl Program {
                 .map(optional)
                 .collect::<Option<_>>()?,
             scales,
-            rating_grades: grades(&compiled.rating_grades)?,
+            rating_grades: grades(compiled.rating_grades.as_slice())?.into(),
             flags: tests(compiled.flags.as_slice())?.into(),
-            domain_grades: grades(&compiled.domain_grades)?,
+            domain_grades: grades(compiled.domain_grades.as_slice())?.into(),
             rules: tests(compiled.rules.as_slice())?.into(),
             features: tests(&compiled.features)?,
         })
@@ -368,7 +368,7 @@ impl State {
             *self.column_mut(slots.band(s)) = band;
         }
 
-        for (r, grades) in program.rating_grades.iter().enumerate() {
+        for (r, grades) in program.rating_grades.iter_ix() {
             self.grade(grades, slots.rating(r));
         }
         for (f, test) in program.flags.iter_ix() {
@@ -379,7 +379,7 @@ impl State {
                 *fact = (raised >> row & 1) as i32;
             }
         }
-        for (d, grades) in program.domain_grades.iter().enumerate() {
+        for (d, grades) in program.domain_grades.iter_ix() {
             self.grade(grades, slots.domain(d));
         }
         for (r, test) in program.rules.iter_ix() {
@@ -508,7 +508,7 @@ impl Outcome for LaneRow<'_> {
         self.fact(self.lanes.program.slots.band(scale))
             .map(|b| b as usize)
     }
-    fn rating(&self, rating: usize) -> usize {
+    fn rating(&self, rating: RatingIx) -> usize {
         self.fact(self.lanes.program.slots.rating(rating))
             .unwrap_or(0) as usize
     }

@@ -20,7 +20,8 @@ pub(crate) use reasons::{visit_reasons, Reason};
 use crate::answers::Answers;
 use crate::error::AnswerError;
 use crate::model::{
-    Compiled, FlagIx, IxVec, MissingRule, RuleIx, RuleSet, ScaleIx, WithMissing, NONE,
+    Compiled, DomainIx, FlagIx, Ix, IxVec, MissingRule, RatingIx, RuleIx, RuleSet, ScaleIx,
+    WithMissing, NONE,
 };
 
 /// A scale's result.
@@ -52,7 +53,7 @@ pub(crate) enum Warning {
         gate: Option<(usize, Option<i64>)>,
         flags: Vec<FlagIx>,
         /// (rating, grade) the value raises the rating to.
-        grade: Option<(usize, usize)>,
+        grade: Option<(RatingIx, usize)>,
     },
     /// A hidden safety answer beyond the least severe that its gate's
     /// answer keeps from counting (a recency "yes" after a "no" to the
@@ -132,11 +133,11 @@ pub struct Assessment {
     pub(crate) shown: Vec<bool>,
     pub(crate) scales: IxVec<ScaleIx, ScaleResult>,
     /// Grade index of each rating.
-    pub(crate) ratings: Vec<usize>,
+    pub(crate) ratings: IxVec<RatingIx, usize>,
     /// Which flags were raised.
     pub flags: IxVec<FlagIx, bool>,
     /// Grade index of each domain.
-    pub(crate) domains: Vec<usize>,
+    pub(crate) domains: IxVec<DomainIx, usize>,
     /// Which placement rules fired.
     pub(crate) rules: IxVec<RuleIx, bool>,
     /// Which program features apply.
@@ -179,7 +180,7 @@ pub(crate) trait Outcome {
     fn score(&self, scale: ScaleIx) -> Option<i64>;
     fn band(&self, scale: ScaleIx) -> Option<usize>;
     /// Grade index of a rating.
-    fn rating(&self, rating: usize) -> usize;
+    fn rating(&self, rating: RatingIx) -> usize;
 }
 
 impl Outcome for Assessment {
@@ -201,7 +202,7 @@ impl Outcome for Assessment {
     fn band(&self, scale: ScaleIx) -> Option<usize> {
         self.scales[scale].band
     }
-    fn rating(&self, rating: usize) -> usize {
+    fn rating(&self, rating: RatingIx) -> usize {
         self.ratings[rating]
     }
 }
@@ -250,9 +251,9 @@ impl Assessment {
             values: Vec::new(),
             shown: Vec::new(),
             scales: IxVec::new(),
-            ratings: Vec::new(),
+            ratings: IxVec::new(),
             flags: IxVec::new(),
-            domains: Vec::new(),
+            domains: IxVec::new(),
             rules: IxVec::new(),
             features: Vec::new(),
             level: 0,
@@ -339,7 +340,7 @@ pub fn assess_into(
         // is never scored, but a "yes" is never discarded either.
         let base = out.facts.clone();
         out.given = safety_view(rules, &base, &hidden);
-        for r in (0..rules.ratings.len()).filter(|&r| compiled.safety_ratings[r]) {
+        for r in rules.ratings.ixs().filter(|&r| compiled.safety_ratings[r]) {
             out.facts[slots.rating(r)] = out.given[slots.rating(r)];
             out.ratings[r] = out.given[slots.rating(r)] as usize;
         }
@@ -542,7 +543,7 @@ pub(crate) fn safety_view(rules: &RuleSet, base: &[i64], extra: &[(usize, i64)])
     }
     // Item answers come first among the facts.
     read_implied_gates(rules, &mut given[..rules.items.len()]);
-    for (r, grades) in compiled.rating_grades.iter().enumerate() {
+    for (r, grades) in compiled.rating_grades.iter_ix() {
         if compiled.safety_ratings[r] {
             let at = slots.rating(r);
             given[at] = given[at].max(Compiled::grade(grades, &given) as i64);
@@ -627,7 +628,9 @@ fn hidden_warnings(
                 .copied()
                 .filter(|&f| compiled.safety_flags[f] && raised(&alone, f) && !raised(&without, f))
                 .collect();
-            let grade = (0..rules.ratings.len())
+            let grade = rules
+                .ratings
+                .ixs()
                 .find(|&r| alone[slots.rating(r)] > without[slots.rating(r)])
                 .map(|r| (r, alone[slots.rating(r)] as usize));
             let gate = gate_of(rules, item);
@@ -656,14 +659,14 @@ fn hidden_warnings(
 
 /// Grade every rating (or domain) in order, recording each grade as a fact
 /// for the conditions after it.
-fn grade_all(
-    all: &[Vec<Option<crate::model::Test>>],
-    slot: impl Fn(usize) -> usize,
+fn grade_all<I: Ix>(
+    all: &IxVec<I, Vec<Option<crate::model::Test>>>,
+    slot: impl Fn(I) -> usize,
     facts: &mut [i64],
-    out: &mut Vec<usize>,
+    out: &mut IxVec<I, usize>,
 ) {
     out.clear();
-    for (r, grades) in all.iter().enumerate() {
+    for (r, grades) in all.iter_ix() {
         let grade = Compiled::grade(grades, facts);
         facts[slot(r)] = grade as i64;
         out.push(grade);

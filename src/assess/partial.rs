@@ -9,7 +9,8 @@
 
 use crate::answers::Answers;
 use crate::model::{
-    Cmp, Column, FlagIx, IxVec, Logic, Lookup, RuleSet, ScaleIx, Subject, Truth, WithMissing,
+    Cmp, Column, FlagIx, IxVec, Logic, Lookup, RatingIx, RuleSet, ScaleIx, Subject, Truth,
+    WithMissing,
 };
 
 /// What is known about a value.
@@ -34,7 +35,7 @@ struct Partial<'a> {
     items: Vec<Known>,
     scales: IxVec<ScaleIx, Known>,
     bands: IxVec<ScaleIx, Known>,
-    ratings: Vec<Known>,
+    ratings: IxVec<RatingIx, Known>,
 }
 
 /// Most missing answers to case-split on; beyond this, plain three-valued
@@ -125,7 +126,7 @@ fn evaluate(
         items: Vec::with_capacity(rules.items.len()),
         scales: IxVec::new(),
         bands: IxVec::new(),
-        ratings: Vec::new(),
+        ratings: IxVec::new(),
     };
     for (i, item) in rules.items.iter().enumerate() {
         let shown = rules.compiled.show_if[i]
@@ -239,9 +240,9 @@ fn evaluate(
         } else {
             IxVec::new()
         },
-        ratings: Vec::new(),
+        ratings: IxVec::new(),
     };
-    for r in 0..rules.ratings.len() {
+    for r in rules.ratings.ixs() {
         let mut grade = p.grade(r);
         if differs && rules.compiled.safety_ratings[r] {
             // Never below the grade without the hidden answers.
@@ -269,7 +270,7 @@ fn evaluate(
 
 impl Partial<'_> {
     /// The range of grades rating `r` can take.
-    fn grade(&self, r: usize) -> Known {
+    fn grade(&self, r: RatingIx) -> Known {
         let (mut lo, mut hi) = (0usize, 0usize);
         for (g, test) in self.rules.compiled.rating_grades[r]
             .iter()

@@ -143,7 +143,7 @@ pub(crate) fn compare(rules: &RuleSet, lane: &LaneRow<'_>, a: &Assessment) -> Re
             diffs.push(format!("scale {}", rules.scales[s].id));
         }
     }
-    for (r, &grade) in a.ratings.iter().enumerate() {
+    for (r, &grade) in a.ratings.iter_ix() {
         if lane.rating(r) != grade {
             diffs.push(format!("rating {}", rules.ratings[r].id));
         }

@@ -86,8 +86,8 @@ fn rating(a: &Assessment, id: &str) -> String {
     let rules = rules();
     let r = rules
         .ratings
-        .iter()
-        .position(|r| r.id == id)
+        .iter_ix()
+        .find_map(|(r, rating)| (rating.id == id).then_some(r))
         .expect("rating");
     rules.ratings[r].grades[a.ratings[r]].id.clone()
 }
@@ -355,7 +355,10 @@ fn cssrs_intent_given_after_a_no_to_item_2_is_kept_for_safety() {
     assert_eq!(flags(&a), vec!["suicide_risk_high", "suicidal_ideation"]);
     // Not scored: the item's value is gone from the scored answers.
     assert_eq!(a.values[ix("cssrs_4")], None);
-    let cssrs = rules().ratings.iter().position(|r| r.id == "cssrs_risk");
+    let cssrs = rules()
+        .ratings
+        .iter_ix()
+        .find_map(|(r, rating)| (rating.id == "cssrs_risk").then_some(r));
     assert_eq!(
         a.warnings,
         vec![Warning::HiddenValueKept {

@@ -75,6 +75,14 @@ ix!(
     /// Index of a scale in `RuleSet::scales` (and of its band).
     pub(crate) ScaleIx
 );
+ix!(
+    /// Index of a rating in `RuleSet::ratings`.
+    pub(crate) RatingIx
+);
+ix!(
+    /// Index of a domain in `RuleSet::domains`.
+    pub(crate) DomainIx
+);
 
 /// A table read by one index type only.
 pub struct IxVec<I, T> {

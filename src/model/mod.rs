@@ -10,7 +10,7 @@ use std::fmt;
 mod ix;
 mod plan;
 
-pub(crate) use ix::{FlagIx, IxVec, RuleIx, ScaleIx};
+pub(crate) use ix::{DomainIx, FlagIx, Ix, IxVec, RatingIx, RuleIx, ScaleIx};
 pub(crate) use plan::{Column, Compiled, Logic, Lookup, Slots, Test, Truth, Value, NONE};
 
 /// Index of an item in `RuleSet::items`.
@@ -29,11 +29,11 @@ pub struct RuleSet {
     /// Every item of every instrument, in interview order.
     pub items: Vec<Item>,
     pub(crate) scales: IxVec<ScaleIx, Scale>,
-    pub(crate) ratings: Vec<Rating>,
+    pub(crate) ratings: IxVec<RatingIx, Rating>,
     pub flags: IxVec<FlagIx, Flag>,
     /// Flag indexes, most severe first (then in rule-set order).
     pub(crate) flags_by_severity: Vec<FlagIx>,
-    pub(crate) domains: Vec<Rating>,
+    pub(crate) domains: IxVec<DomainIx, Rating>,
     pub(crate) default_level: usize,
     pub(crate) rules: IxVec<RuleIx, PlacementRule>,
     /// What leads to each level.
@@ -99,8 +99,8 @@ pub(crate) struct Expect {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum GradeOf {
-    Rating(usize),
-    Domain(usize),
+    Rating(RatingIx),
+    Domain(DomainIx),
 }
 
 impl RuleSet {
@@ -664,8 +664,8 @@ pub(crate) enum Subject {
     Item(ItemIdx),
     Scale(ScaleIx),
     Band(ScaleIx),
-    Rating(usize),
-    Domain(usize),
+    Rating(RatingIx),
+    Domain(DomainIx),
 }
 
 /// A comparison with constants (`i64` in the model; narrowed to `i32` in
@@ -680,8 +680,8 @@ pub(crate) enum Cmp<V = i64> {
 
 /// What safety flags read: per rating and per item, whether any safety
 /// flag's condition looks at it, directly or through a rating.
-pub(crate) fn safety_reads(rules: &RuleSet) -> (Vec<bool>, Vec<bool>) {
-    let mut ratings = vec![false; rules.ratings.len()];
+pub(crate) fn safety_reads(rules: &RuleSet) -> (IxVec<RatingIx, bool>, Vec<bool>) {
+    let mut ratings = IxVec::filled(false, rules.ratings.len());
     let mut items = vec![false; rules.items.len()];
     for flag in rules.flags.iter().filter(|f| f.is_safety()) {
         for subject in condition_subjects(&rules.ratings, &flag.when) {
@@ -697,7 +697,10 @@ pub(crate) fn safety_reads(rules: &RuleSet) -> (Vec<bool>, Vec<bool>) {
 
 /// Every subject a condition looks at, directly or through the grades of a
 /// rating it reads (ratings may read earlier ratings).
-pub(crate) fn condition_subjects(ratings: &[Rating], cond: &Condition) -> Vec<Subject> {
+pub(crate) fn condition_subjects(
+    ratings: &IxVec<RatingIx, Rating>,
+    cond: &Condition,
+) -> Vec<Subject> {
     let mut subjects = Vec::new();
     cond.subjects(&mut subjects);
     let mut seen = 0;

@@ -8,8 +8,8 @@
 //! fact (`Lookup`, `Column`) and what its truth values are (`Logic`).
 
 use super::{
-    safety_reads, Cmp, Condition, Flag, FlagIx, ItemIdx, IxVec, Rating, RuleIx, RuleSet, ScaleIx,
-    Subject,
+    safety_reads, Cmp, Condition, DomainIx, Flag, FlagIx, ItemIdx, IxVec, Rating, RatingIx, RuleIx,
+    RuleSet, ScaleIx, Subject,
 };
 
 /// "No value" in a fact array: comparisons against it are false.
@@ -253,8 +253,8 @@ impl Slots {
             Subject::Item(i) => i,
             Subject::Scale(s) => self.scales + s.get(),
             Subject::Band(s) => self.bands + s.get(),
-            Subject::Rating(r) => self.ratings + r,
-            Subject::Domain(d) => self.domains + d,
+            Subject::Rating(r) => self.ratings + r.get(),
+            Subject::Domain(d) => self.domains + d.get(),
         }
     }
 
@@ -264,9 +264,9 @@ impl Slots {
             s if s < self.scales => Subject::Item(s),
             s if s < self.bands => Subject::Scale(ScaleIx::new(s - self.scales)),
             s if s < self.ratings => Subject::Band(ScaleIx::new(s - self.bands)),
-            s if s < self.flags => Subject::Rating(s - self.ratings),
+            s if s < self.flags => Subject::Rating(RatingIx::new(s - self.ratings)),
             s if s < self.domains => return None,
-            s => Subject::Domain(s - self.domains),
+            s => Subject::Domain(DomainIx::new(s - self.domains)),
         })
     }
 
@@ -281,15 +281,17 @@ impl Slots {
     pub(crate) fn band(&self, s: ScaleIx) -> usize {
         self.bands + s.get()
     }
-    pub(crate) fn rating(&self, r: usize) -> usize {
-        self.ratings + r
+    #[inline]
+    pub(crate) fn rating(&self, r: RatingIx) -> usize {
+        self.ratings + r.get()
     }
     #[inline]
     pub(crate) fn flag(&self, f: FlagIx) -> usize {
         self.flags + f.get()
     }
-    pub(crate) fn domain(&self, d: usize) -> usize {
-        self.domains + d
+    #[inline]
+    pub(crate) fn domain(&self, d: DomainIx) -> usize {
+        self.domains + d.get()
     }
 }
 
@@ -380,9 +382,9 @@ pub struct Compiled {
     pub(crate) digits: Vec<[bool; 10]>,
     pub(crate) show_if: Vec<Option<Test>>,
     /// Per rating, per grade (the baseline has none).
-    pub(crate) rating_grades: Vec<Vec<Option<Test>>>,
+    pub(crate) rating_grades: IxVec<RatingIx, Vec<Option<Test>>>,
     pub(crate) flags: IxVec<FlagIx, Test>,
-    pub(crate) domain_grades: Vec<Vec<Option<Test>>>,
+    pub(crate) domain_grades: IxVec<DomainIx, Vec<Option<Test>>>,
     pub(crate) rules: IxVec<RuleIx, Test>,
     pub(crate) features: Vec<Test>,
     /// The safety view (every answer given counts, shown or hidden):
@@ -390,7 +392,7 @@ pub struct Compiled {
     /// safety flag reads it; per item, whether a safety flag reads it
     /// (directly or through a rating).
     pub(crate) safety_flags: IxVec<FlagIx, bool>,
-    pub(crate) safety_ratings: Vec<bool>,
+    pub(crate) safety_ratings: IxVec<RatingIx, bool>,
     pub(crate) safety_items: Vec<bool>,
     /// Per item whose answer implies its gate: the gate item and the code
     /// that shows this item.
@@ -453,9 +455,9 @@ impl Compiled {
                 .iter()
                 .map(|i| i.show_if.as_ref().map(test))
                 .collect(),
-            rating_grades: grades(&rules.ratings),
+            rating_grades: grades(rules.ratings.as_slice()).into(),
             flags: rules.flags.iter().map(|f| test(&f.when)).collect(),
-            domain_grades: grades(&rules.domains),
+            domain_grades: grades(rules.domains.as_slice()).into(),
             rules: rules.rules.iter().map(|r| test(&r.when)).collect(),
             features: rules.features.iter().map(|f| test(&f.when)).collect(),
             slots,

@@ -3,7 +3,7 @@
 
 use crate::assess::{raised_flags, visit_reasons, Outcome, Reason};
 use crate::model::RuleSet;
-use crate::model::{FlagIx, IxVec, RuleIx, ScaleIx};
+use crate::model::{FlagIx, IxVec, RatingIx, RuleIx, ScaleIx};
 
 /// Output column names for a rule set, with the id column named as in the input.
 pub(crate) fn header(rules: &RuleSet, id_column: &str) -> Vec<String> {
@@ -40,7 +40,7 @@ pub(crate) struct ResultCells {
     /// Per scale, per band: `,id`.
     bands: IxVec<ScaleIx, Vec<Vec<u8>>>,
     /// Per rating, per grade: `,id`.
-    grades: Vec<Vec<Piece>>,
+    grades: IxVec<RatingIx, Vec<Piece>>,
     /// Per flag: `,id` (first in a list) and `;id`.
     flags: IxVec<FlagIx, [Piece; 2]>,
     /// Per placement rule: `,id` and `;id`.
@@ -180,7 +180,7 @@ impl ResultCells {
                 (None, None) => out.extend_from_slice(b",,"),
             }
         }
-        for (r, grades) in self.grades.iter().enumerate() {
+        for (r, grades) in self.grades.iter_ix() {
             grades[outcome.rating(r)].put(out);
         }
         let mut listed = 0;

@@ -8,7 +8,7 @@
 
 use crate::assess::Assessment;
 use crate::model::{Cmp, Condition, Origin, RuleSet, Slots, Subject, Test, NONE};
-use crate::model::{FlagIx, RuleIx};
+use crate::model::{DomainIx, FlagIx, RatingIx, RuleIx};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum TraceKind {
@@ -58,9 +58,9 @@ pub(crate) struct TraceEntry {
 /// Which rule of the rule set a trace entry is.
 #[derive(Debug, Clone, Copy)]
 enum At {
-    Rating(usize, usize),
+    Rating(RatingIx, usize),
     Flag(FlagIx),
-    Domain(usize, usize),
+    Domain(DomainIx, usize),
     Rule(RuleIx),
     Feature(usize),
 }
@@ -125,7 +125,7 @@ impl Tracer {
                 });
             }
         };
-        for (r, rating) in rules.ratings.iter().enumerate() {
+        for (r, rating) in rules.ratings.iter_ix() {
             let safety_view = rules.compiled.safety_ratings[r];
             for (g, grade) in rating.grades.iter().enumerate() {
                 push(
@@ -153,7 +153,7 @@ impl Tracer {
                 Some(flag.origin.clone()),
             );
         }
-        for (d, domain) in rules.domains.iter().enumerate() {
+        for (d, domain) in rules.domains.iter_ix() {
             for (g, grade) in domain.grades.iter().enumerate() {
                 push(
                     At::Domain(d, g),

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::assess::Assessment;
 use crate::messages::Lang;
-use crate::model::RuleSet;
+use crate::model::{Ix, IxVec, Rating, RuleSet};
 
 /// The rule set a result came from.
 #[derive(Debug, Serialize)]
@@ -100,7 +100,7 @@ pub(crate) struct GradeView<'a> {
 }
 
 impl<'a> GradeView<'a> {
-    pub(crate) fn all(ratings: &'a [crate::model::Rating], grades: &[usize]) -> Vec<Self> {
+    pub(crate) fn all<I: Ix>(ratings: &'a IxVec<I, Rating>, grades: &IxVec<I, usize>) -> Vec<Self> {
         ratings
             .iter()
             .zip(grades)

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use super::super::problem::Problem;
 use super::super::raw::RawFile;
 use super::{closest, gather, Validator};
-use crate::model::{FlagIx, Origin, RuleSet, ScaleIx};
+use crate::model::{DomainIx, FlagIx, Origin, RatingIx, RuleSet, ScaleIx};
 
 impl Validator {
     /// Test cases, every id resolved and every answer a valid code.
@@ -127,8 +127,14 @@ impl Validator {
             for (id, grade) in &e.grades.0 {
                 let place = at("grades").key(id);
                 let (of, grades) = match (self.ids.ratings.get(id), self.ids.domains.get(id)) {
-                    (Some(&r), _) => (GradeOf::Rating(r), &rules.ratings[r].grades),
-                    (None, Some(&d)) => (GradeOf::Domain(d), &rules.domains[d].grades),
+                    (Some(&r), _) => {
+                        let r = RatingIx::new(r);
+                        (GradeOf::Rating(r), &rules.ratings[r].grades)
+                    }
+                    (None, Some(&d)) => {
+                        let d = DomainIx::new(d);
+                        (GradeOf::Domain(d), &rules.domains[d].grades)
+                    }
                     (None, None) => {
                         self.error(file, &place, Problem::UnknownGradeOwner { id: id.clone() });
                         continue;

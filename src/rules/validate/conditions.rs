@@ -4,7 +4,7 @@
 use super::super::problem::Problem;
 use super::super::raw::{RawCondition, RawScalar};
 use super::{closest, keys, ItemCodes, Loc, Scope, Validator, MAX_MAGNITUDE};
-use crate::model::{Cmp, Condition, FlagIx, ScaleIx, Subject};
+use crate::model::{Cmp, Condition, DomainIx, FlagIx, RatingIx, ScaleIx, Subject};
 
 impl Validator {
     /// Resolve a condition: exactly one subject and one comparison, every
@@ -163,7 +163,7 @@ impl Validator {
                     &subject_path,
                 )?;
                 (
-                    Subject::Rating(index),
+                    Subject::Rating(RatingIx::new(index)),
                     Some(
                         self.ids
                             .rating_grades
@@ -186,7 +186,7 @@ impl Validator {
                     &subject_path,
                 )?;
                 (
-                    Subject::Domain(index),
+                    Subject::Domain(DomainIx::new(index)),
                     Some(
                         self.ids
                             .domain_grades

@@ -2,7 +2,7 @@
 
 use super::super::problem::Problem;
 use super::{Loc, Validator};
-use crate::model::{Flag, Item, IxVec, MissingRule, Rating, Scale, ScaleIx, Subject};
+use crate::model::{Flag, Item, IxVec, MissingRule, Rating, RatingIx, Scale, ScaleIx, Subject};
 
 impl Validator {
     /// A safety flag must never stay down because an answer it depends on was
@@ -12,7 +12,7 @@ impl Validator {
         &mut self,
         items: &[Item],
         scales: &IxVec<ScaleIx, Scale>,
-        ratings: &[Rating],
+        ratings: &IxVec<RatingIx, Rating>,
         flags: &[Flag],
     ) {
         for flag in flags.iter().filter(|f| f.is_safety()) {
