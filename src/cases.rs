@@ -8,6 +8,7 @@ use crate::answers::Answers;
 use crate::assess::{assess, Assessment};
 use crate::error::AnswerError;
 use crate::model::{Case, GradeOf, RuleSet};
+use crate::model::{FlagIx, Ix, IxVec, Rating, RuleIx, ScaleIx};
 
 /// One difference between a case's expectation and the result.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -172,11 +173,11 @@ fn rejected_item(err: &AnswerError) -> Option<String> {
 #[derive(Debug, Default, PartialEq, Eq)]
 pub(crate) struct Coverage {
     /// Placement rules no case fires.
-    pub(crate) rules: Vec<usize>,
+    pub(crate) rules: Vec<RuleIx>,
     /// Flags no case raises.
-    pub(crate) flags: Vec<usize>,
+    pub(crate) flags: Vec<FlagIx>,
     /// (scale, band) no case reaches.
-    pub(crate) bands: Vec<(usize, usize)>,
+    pub(crate) bands: Vec<(ScaleIx, usize)>,
     /// (rating or domain, grade) no case reaches; baselines are not counted.
     pub(crate) grades: Vec<(GradeOf, usize)>,
 }
@@ -206,6 +207,25 @@ impl Coverage {
     }
 }
 
+/// The grades (beyond the baseline) of ratings or domains that no `scored`
+/// outcome reaches.
+fn graded<I: Ix>(
+    scored: &[&Assessment],
+    of: fn(I) -> GradeOf,
+    list: &IxVec<I, Rating>,
+    pick: fn(&Assessment) -> &IxVec<I, usize>,
+) -> Vec<(GradeOf, usize)> {
+    let mut out = Vec::new();
+    for (r, rating) in list.iter_ix() {
+        for g in 1..rating.grades.len() {
+            if !scored.iter().any(|a| pick(a)[r] == g) {
+                out.push((of(r), g));
+            }
+        }
+    }
+    out
+}
+
 /// What no passing case exercises (a failing case proves nothing).
 pub(crate) fn coverage(rules: &RuleSet, outcomes: &[Outcome<'_>]) -> Coverage {
     let scored: Vec<&Assessment> = outcomes
@@ -213,32 +233,24 @@ pub(crate) fn coverage(rules: &RuleSet, outcomes: &[Outcome<'_>]) -> Coverage {
         .filter(|o| o.passed())
         .filter_map(|o| o.result.as_ref().ok())
         .collect();
-    let graded = |of: fn(usize) -> GradeOf,
-                  list: &[crate::model::Rating],
-                  pick: fn(&Assessment) -> &[usize]| {
-        let mut out = Vec::new();
-        for (r, rating) in list.iter().enumerate() {
-            for g in 1..rating.grades.len() {
-                if !scored.iter().any(|a| pick(a)[r] == g) {
-                    out.push((of(r), g));
-                }
-            }
-        }
-        out
-    };
-    let mut grades = graded(GradeOf::Rating, &rules.ratings, |a| &a.ratings);
-    grades.extend(graded(GradeOf::Domain, &rules.domains, |a| &a.domains));
+    let mut grades = graded(&scored, GradeOf::Rating, &rules.ratings, |a| &a.ratings);
+    grades.extend(graded(&scored, GradeOf::Domain, &rules.domains, |a| {
+        &a.domains
+    }));
     Coverage {
-        rules: (0..rules.rules.len())
+        rules: rules
+            .rules
+            .ixs()
             .filter(|&r| !scored.iter().any(|a| a.rules[r]))
             .collect(),
-        flags: (0..rules.flags.len())
+        flags: rules
+            .flags
+            .ixs()
             .filter(|&f| !scored.iter().any(|a| a.flags[f]))
             .collect(),
         bands: rules
             .scales
-            .iter()
-            .enumerate()
+            .iter_ix()
             .flat_map(|(s, scale)| (0..scale.bands.len()).map(move |b| (s, b)))
             .filter(|&(s, b)| !scored.iter().any(|a| a.scales[s].band == Some(b)))
             .collect(),
@@ -249,7 +261,7 @@ pub(crate) fn coverage(rules: &RuleSet, outcomes: &[Outcome<'_>]) -> Coverage {
 #[cfg(test)]
 mod tests {
     use super::run;
-    use crate::model::{Cmp, Compiled, Condition, RuleSet};
+    use crate::model::{Cmp, Compiled, Condition, DomainIx, FlagIx, RatingIx, RuleIx, RuleSet};
     use crate::rules::{load, RulesSource};
 
     /// Every comparison value in the placement policy: flags, domain
@@ -309,16 +321,16 @@ mod tests {
             .map(|p| p.parse().expect("index"))
             .collect();
         match site.split(' ').next() {
-            Some("flag") => &mut rules.flags[parts[0]].when,
-            Some("domain") => rules.domains[parts[0]].grades[parts[1]]
+            Some("flag") => &mut rules.flags[FlagIx::new(parts[0])].when,
+            Some("domain") => rules.domains[DomainIx::new(parts[0])].grades[parts[1]]
                 .when
                 .as_mut()
                 .expect("when"),
-            Some("rating") => rules.ratings[parts[0]].grades[parts[1]]
+            Some("rating") => rules.ratings[RatingIx::new(parts[0])].grades[parts[1]]
                 .when
                 .as_mut()
                 .expect("when"),
-            _ => &mut rules.rules[parts[0]].when,
+            _ => &mut rules.rules[RuleIx::new(parts[0])].when,
         }
     }
 
@@ -362,7 +374,7 @@ mod tests {
         rules.compiled = Compiled::of(&rules);
         // Band edges: move the boundary between two neighbouring bands.
         let mut edges = 0;
-        for s in 0..rules.scales.len() {
+        for s in rules.scales.ixs() {
             for k in 0..rules.scales[s].bands.len() - 1 {
                 for by in [-1, 1] {
                     let bands = &mut rules.scales[s].bands;

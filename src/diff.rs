@@ -171,7 +171,10 @@ pub(crate) fn changes(old: &RuleSet, new: &RuleSet) -> Vec<Change> {
     };
     keyed(&mut out, "band", &bands(old), &bands(new), |s| s.clone());
     let grades = |r: &RuleSet, domains: bool| -> Vec<(String, String)> {
-        let list = if domains { &r.domains } else { &r.ratings };
+        let list = match domains {
+            true => r.domains.as_slice(),
+            false => r.ratings.as_slice(),
+        };
         list.iter()
             .flat_map(|rating| {
                 rating.grades.iter().map(move |g| {

@@ -48,7 +48,15 @@ impl TestReport<'_> {
     /// fired, the totals, the executors' counts and any coverage gaps.
     pub(crate) fn text(&self, rules: &RuleSet) -> String {
         let mut out = String::new();
-        let _ = writeln!(out, "{}", table::cases_table(&self.outcomes));
+        let rows = self.outcomes.iter().map(|o| {
+            let detail: Vec<String> = o
+                .mismatches
+                .iter()
+                .map(|m| format!("{}: expected {}, got {}", m.what, m.expected, m.actual))
+                .collect();
+            (o.case.id.as_str(), o.passed(), detail.join("\n"))
+        });
+        let _ = writeln!(out, "{}", table::cases_table(rows));
         let failed: Vec<&Outcome<'_>> = self.outcomes.iter().filter(|o| !o.passed()).collect();
         let tracer = Tracer::of(rules);
         for o in &failed {

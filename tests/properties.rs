@@ -110,9 +110,9 @@ proptest! {
             prop_assert!(complete.flags[f], "flag {} established but not raised", rules.flags[f].id);
         }
         // Nothing missing: exactly the flags of the assessment.
-        let all: Vec<usize> = established_flags(rules, &full);
+        let all: Vec<_> = established_flags(rules, &full);
         let whole = assess(rules, &full).expect("scored");
-        let raised: Vec<usize> = whole.raised_flags(rules).collect();
+        let raised: Vec<_> = whole.raised_flags(rules).collect();
         prop_assert_eq!(all, raised);
     }
 
@@ -172,7 +172,7 @@ proptest! {
             let message = rules.flags[f].message.trim();
             prop_assert!(note.contains(message), "note lacks flag {}", rules.flags[f].id);
         }
-        let raised_ix: Vec<usize> = a.raised_flags(rules).collect();
+        let raised_ix: Vec<_> = a.raised_flags(rules).collect();
         if a.safety(rules) {
             for resource in rules.resources.iter().filter(|r| r.listed(rules, &raised_ix)) {
                 prop_assert!(note.contains(&resource.contact), "note lacks {}", resource.id);
@@ -644,7 +644,7 @@ proptest! {
                 c
             })).collect();
         }
-        let mut in_every: Option<Vec<usize>> = None;
+        let mut in_every: Option<Vec<_>> = None;
         let mut evaluated = 0;
         while let Some(c) = completions.pop() {
             evaluated += 1;
@@ -669,7 +669,7 @@ proptest! {
                 }
                 Err(_) => continue,
             };
-            let safety: Vec<usize> = result.raised_flags(rules).filter(|&f| rules.flags[f].is_safety()).collect();
+            let safety: Vec<_> = result.raised_flags(rules).filter(|&f| rules.flags[f].is_safety()).collect();
             in_every = Some(match in_every {
                 None => safety,
                 Some(prev) => prev.into_iter().filter(|f| safety.contains(f)).collect(),

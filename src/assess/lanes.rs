@@ -15,6 +15,7 @@ use super::placement::decide;
 use super::Outcome;
 use crate::answers::parse_bytes;
 use crate::model::{Cmp, Column, ItemIdx, Lookup, RuleSet, Slots, Test, Value, NONE};
+use crate::model::{DomainIx, FlagIx, IxVec, RatingIx, RuleIx, ScaleIx};
 
 /// Rows in a group: one bit each in a `u64` mask.
 pub const LANES: usize = 64;
@@ -72,11 +73,11 @@ struct Program {
     /// (it rejects the row, or changes a scale's score).
     missing_slow: Vec<bool>,
     show_if: Vec<Option<LaneTest>>,
-    scales: Vec<LaneScale>,
-    rating_grades: Vec<Vec<Option<LaneTest>>>,
-    flags: Vec<LaneTest>,
-    domain_grades: Vec<Vec<Option<LaneTest>>>,
-    rules: Vec<LaneTest>,
+    scales: IxVec<ScaleIx, LaneScale>,
+    rating_grades: IxVec<RatingIx, Vec<Option<LaneTest>>>,
+    flags: IxVec<FlagIx, LaneTest>,
+    domain_grades: IxVec<DomainIx, Vec<Option<LaneTest>>>,
+    rules: IxVec<RuleIx, LaneTest>,
     features: Vec<LaneTest>,
 }
 
@@ -96,7 +97,7 @@ impl Program {
                 narrow(hi)?;
             }
         }
-        let mut scales = Vec::new();
+        let mut scales = IxVec::new();
         for scale in &rules.scales {
             let mut items = Vec::new();
             let mut bound = 0i64;
@@ -127,10 +128,10 @@ impl Program {
                 .map(optional)
                 .collect::<Option<_>>()?,
             scales,
-            rating_grades: grades(&compiled.rating_grades)?,
-            flags: tests(&compiled.flags)?,
-            domain_grades: grades(&compiled.domain_grades)?,
-            rules: tests(&compiled.rules)?,
+            rating_grades: grades(compiled.rating_grades.as_slice())?.into(),
+            flags: tests(compiled.flags.as_slice())?.into(),
+            domain_grades: grades(compiled.domain_grades.as_slice())?.into(),
+            rules: tests(compiled.rules.as_slice())?.into(),
             features: tests(&compiled.features)?,
         })
     }
@@ -191,8 +192,8 @@ struct State {
     facts: Vec<[i32; LANES]>,
     /// Per flag, per placement rule, per program feature: the rows where
     /// it holds.
-    flags: Vec<u64>,
-    rules: Vec<u64>,
+    flags: IxVec<FlagIx, u64>,
+    rules: IxVec<RuleIx, u64>,
     features: Vec<u64>,
     crisis: u64,
     level: [usize; LANES],
@@ -208,8 +209,8 @@ impl<'a> Lanes<'a> {
             live: 0,
             slow: 0,
             facts: vec![[EMPTY; LANES]; program.slots.len],
-            flags: vec![0; rules.flags.len()],
-            rules: vec![0; rules.rules.len()],
+            flags: IxVec::filled(0, rules.flags.len()),
+            rules: IxVec::filled(0, rules.rules.len()),
             features: vec![0; rules.features.len()],
             crisis: 0,
             level: [0; LANES],
@@ -333,7 +334,7 @@ impl State {
             }
         }
 
-        for (s, LaneScale { items, bands }) in program.scales.iter().enumerate() {
+        for (s, LaneScale { items, bands }) in program.scales.iter_ix() {
             let mut sums = [0i32; LANES];
             for (item, scoring) in items {
                 // Hidden items hold no value and count nothing; shown ones
@@ -367,10 +368,10 @@ impl State {
             *self.column_mut(slots.band(s)) = band;
         }
 
-        for (r, grades) in program.rating_grades.iter().enumerate() {
+        for (r, grades) in program.rating_grades.iter_ix() {
             self.grade(grades, slots.rating(r));
         }
-        for (f, test) in program.flags.iter().enumerate() {
+        for (f, test) in program.flags.iter_ix() {
             let raised = self.mask(test);
             self.flags[f] = raised;
             let column = self.column_mut(slots.flag(f));
@@ -378,10 +379,10 @@ impl State {
                 *fact = (raised >> row & 1) as i32;
             }
         }
-        for (d, grades) in program.domain_grades.iter().enumerate() {
+        for (d, grades) in program.domain_grades.iter_ix() {
             self.grade(grades, slots.domain(d));
         }
-        for (r, test) in program.rules.iter().enumerate() {
+        for (r, test) in program.rules.iter_ix() {
             self.rules[r] = self.mask(test);
         }
         for (f, test) in program.features.iter().enumerate() {
@@ -494,20 +495,20 @@ impl Outcome for LaneRow<'_> {
     fn crisis(&self) -> bool {
         self.bit(self.lanes.state.crisis)
     }
-    fn flag(&self, flag: usize) -> bool {
+    fn flag(&self, flag: FlagIx) -> bool {
         self.bit(self.lanes.state.flags[flag])
     }
-    fn rule(&self, rule: usize) -> bool {
+    fn rule(&self, rule: RuleIx) -> bool {
         self.bit(self.lanes.state.rules[rule])
     }
-    fn score(&self, scale: usize) -> Option<i64> {
+    fn score(&self, scale: ScaleIx) -> Option<i64> {
         self.fact(self.lanes.program.slots.scale(scale))
     }
-    fn band(&self, scale: usize) -> Option<usize> {
+    fn band(&self, scale: ScaleIx) -> Option<usize> {
         self.fact(self.lanes.program.slots.band(scale))
             .map(|b| b as usize)
     }
-    fn rating(&self, rating: usize) -> usize {
+    fn rating(&self, rating: RatingIx) -> usize {
         self.fact(self.lanes.program.slots.rating(rating))
             .unwrap_or(0) as usize
     }

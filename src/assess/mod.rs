@@ -19,7 +19,10 @@ pub(crate) use reasons::{visit_reasons, Reason};
 
 use crate::answers::Answers;
 use crate::error::AnswerError;
-use crate::model::{Compiled, MissingRule, RuleSet, WithMissing, NONE};
+use crate::model::{
+    Compiled, DomainIx, FlagIx, Ix, IxVec, MissingRule, RatingIx, RuleIx, RuleSet, ScaleIx,
+    WithMissing, NONE,
+};
 
 /// A scale's result.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,9 +51,9 @@ pub(crate) enum Warning {
         value: i64,
         /// The item whose answer hides it, with that answer.
         gate: Option<(usize, Option<i64>)>,
-        flags: Vec<usize>,
+        flags: Vec<FlagIx>,
         /// (rating, grade) the value raises the rating to.
-        grade: Option<(usize, usize)>,
+        grade: Option<(RatingIx, usize)>,
     },
     /// A hidden safety answer beyond the least severe that its gate's
     /// answer keeps from counting (a recency "yes" after a "no" to the
@@ -81,12 +84,12 @@ pub(crate) enum Warning {
     /// unreadable, and its answer could raise these flags: ask it now.
     SafetyAnswerMissing {
         item: usize,
-        could_raise: Vec<usize>,
+        could_raise: Vec<FlagIx>,
     },
     /// A scale was prorated from its answered items.
-    Prorated { scale: usize, missing: u32 },
+    Prorated { scale: ScaleIx, missing: u32 },
     /// A scale has no score because items are missing (`missing: invalid`).
-    ScaleInvalid { scale: usize, missing: u32 },
+    ScaleInvalid { scale: ScaleIx, missing: u32 },
 }
 
 impl Warning {
@@ -128,15 +131,15 @@ pub struct Assessment {
     pub(crate) values: Vec<Option<i64>>,
     /// Which items were shown.
     pub(crate) shown: Vec<bool>,
-    pub(crate) scales: Vec<ScaleResult>,
+    pub(crate) scales: IxVec<ScaleIx, ScaleResult>,
     /// Grade index of each rating.
-    pub(crate) ratings: Vec<usize>,
+    pub(crate) ratings: IxVec<RatingIx, usize>,
     /// Which flags were raised.
-    pub flags: Vec<bool>,
+    pub flags: IxVec<FlagIx, bool>,
     /// Grade index of each domain.
-    pub(crate) domains: Vec<usize>,
+    pub(crate) domains: IxVec<DomainIx, usize>,
     /// Which placement rules fired.
-    pub(crate) rules: Vec<bool>,
+    pub(crate) rules: IxVec<RuleIx, bool>,
     /// Which program features apply.
     pub(crate) features: Vec<bool>,
     /// Recommended level (index into `RuleSet::levels`).
@@ -159,7 +162,7 @@ impl Assessment {
     }
 
     /// Indexes of raised flags, most severe first (then in rule-set order).
-    pub fn raised_flags<'a>(&'a self, rules: &'a RuleSet) -> impl Iterator<Item = usize> + 'a {
+    pub fn raised_flags<'a>(&'a self, rules: &'a RuleSet) -> impl Iterator<Item = FlagIx> + 'a {
         raised_flags(rules, self)
     }
 }
@@ -171,13 +174,13 @@ pub(crate) trait Outcome {
     fn level(&self) -> usize;
     /// Acute risk: the crisis route.
     fn crisis(&self) -> bool;
-    fn flag(&self, flag: usize) -> bool;
+    fn flag(&self, flag: FlagIx) -> bool;
     /// Whether a placement rule fired.
-    fn rule(&self, rule: usize) -> bool;
-    fn score(&self, scale: usize) -> Option<i64>;
-    fn band(&self, scale: usize) -> Option<usize>;
+    fn rule(&self, rule: RuleIx) -> bool;
+    fn score(&self, scale: ScaleIx) -> Option<i64>;
+    fn band(&self, scale: ScaleIx) -> Option<usize>;
     /// Grade index of a rating.
-    fn rating(&self, rating: usize) -> usize;
+    fn rating(&self, rating: RatingIx) -> usize;
 }
 
 impl Outcome for Assessment {
@@ -187,19 +190,19 @@ impl Outcome for Assessment {
     fn crisis(&self) -> bool {
         self.crisis
     }
-    fn flag(&self, flag: usize) -> bool {
+    fn flag(&self, flag: FlagIx) -> bool {
         self.flags[flag]
     }
-    fn rule(&self, rule: usize) -> bool {
+    fn rule(&self, rule: RuleIx) -> bool {
         self.rules[rule]
     }
-    fn score(&self, scale: usize) -> Option<i64> {
+    fn score(&self, scale: ScaleIx) -> Option<i64> {
         self.scales[scale].score
     }
-    fn band(&self, scale: usize) -> Option<usize> {
+    fn band(&self, scale: ScaleIx) -> Option<usize> {
         self.scales[scale].band
     }
-    fn rating(&self, rating: usize) -> usize {
+    fn rating(&self, rating: RatingIx) -> usize {
         self.ratings[rating]
     }
 }
@@ -208,7 +211,7 @@ impl Outcome for Assessment {
 pub(crate) fn raised_flags<'a>(
     rules: &'a RuleSet,
     outcome: &'a impl Outcome,
-) -> impl Iterator<Item = usize> + 'a {
+) -> impl Iterator<Item = FlagIx> + 'a {
     rules
         .flags_by_severity
         .iter()
@@ -247,11 +250,11 @@ impl Assessment {
         Assessment {
             values: Vec::new(),
             shown: Vec::new(),
-            scales: Vec::new(),
-            ratings: Vec::new(),
-            flags: Vec::new(),
-            domains: Vec::new(),
-            rules: Vec::new(),
+            scales: IxVec::new(),
+            ratings: IxVec::new(),
+            flags: IxVec::new(),
+            domains: IxVec::new(),
+            rules: IxVec::new(),
             features: Vec::new(),
             level: 0,
             crisis: false,
@@ -311,7 +314,7 @@ pub fn assess_into(
     }
 
     out.scales.clear();
-    for s in 0..rules.scales.len() {
+    for s in rules.scales.ixs() {
         let result = score_scale(rules, s, &out.values, &out.shown, &mut out.warnings)?;
         if let Some(score) = result.score {
             out.facts[slots.scale(s)] = score;
@@ -337,19 +340,19 @@ pub fn assess_into(
         // is never scored, but a "yes" is never discarded either.
         let base = out.facts.clone();
         out.given = safety_view(rules, &base, &hidden);
-        for r in (0..rules.ratings.len()).filter(|&r| compiled.safety_ratings[r]) {
+        for r in rules.ratings.ixs().filter(|&r| compiled.safety_ratings[r]) {
             out.facts[slots.rating(r)] = out.given[slots.rating(r)];
             out.ratings[r] = out.given[slots.rating(r)] as usize;
         }
         raise_flags(rules, &mut out.facts, Some(&out.given));
-        for f in 0..rules.flags.len() {
+        for f in rules.flags.ixs() {
             out.given[slots.flag(f)] = out.facts[slots.flag(f)];
         }
         hidden_warnings(rules, &base, &hidden, &mut out.warnings);
     }
     out.flags.clear();
     out.flags
-        .extend((0..rules.flags.len()).map(|f| out.facts[slots.flag(f)] == 1));
+        .extend(rules.flags.ixs().map(|f| out.facts[slots.flag(f)] == 1));
     grade_all(
         &compiled.domain_grades,
         |d| slots.domain(d),
@@ -415,16 +418,16 @@ pub(crate) fn gate_of(rules: &RuleSet, item: usize) -> Option<usize> {
 pub(crate) fn rejected_warnings(
     rules: &RuleSet,
     answers: &Answers,
-    flags: &[usize],
+    flags: &[FlagIx],
 ) -> Vec<Warning> {
     let compiled = &rules.compiled;
-    let safety = |a: &Answers| -> Vec<usize> {
+    let safety = |a: &Answers| -> Vec<FlagIx> {
         established_flags(rules, a)
             .into_iter()
             .filter(|&f| rules.flags[f].is_safety())
             .collect()
     };
-    let established: Vec<usize> = flags
+    let established: Vec<FlagIx> = flags
         .iter()
         .copied()
         .filter(|&f| rules.flags[f].is_safety())
@@ -443,7 +446,7 @@ pub(crate) fn rejected_warnings(
                 let mut without = answers.clone();
                 without.clear(item);
                 let base = safety(&without);
-                let flags: Vec<usize> = established
+                let flags: Vec<FlagIx> = established
                     .iter()
                     .copied()
                     .filter(|f| !base.contains(f))
@@ -470,7 +473,7 @@ pub(crate) fn rejected_warnings(
                 out.push(unreadable_hidden(rules, item, err, |g| answers.get(g)));
             }
             (true, None, _) if compiled.safety_items[item] => {
-                let could_raise: Vec<usize> = partial::possible_flags(rules, answers, item)
+                let could_raise: Vec<FlagIx> = partial::possible_flags(rules, answers, item)
                     .into_iter()
                     .filter(|f| rules.flags[*f].is_safety() && !established.contains(f))
                     .collect();
@@ -506,7 +509,7 @@ pub(crate) fn problems(rules: &RuleSet, answers: &Answers) -> Vec<AnswerError> {
     let values: Vec<Option<i64>> = (0..rules.items.len())
         .map(|i| answers.get(i).filter(|_| shown[i]))
         .collect();
-    for s in 0..rules.scales.len() {
+    for s in rules.scales.ixs() {
         if let Err(err @ AnswerError::TooManyMissing { .. }) =
             score_scale(rules, s, &values, &shown, &mut Vec::new())
         {
@@ -540,13 +543,13 @@ pub(crate) fn safety_view(rules: &RuleSet, base: &[i64], extra: &[(usize, i64)])
     }
     // Item answers come first among the facts.
     read_implied_gates(rules, &mut given[..rules.items.len()]);
-    for (r, grades) in compiled.rating_grades.iter().enumerate() {
+    for (r, grades) in compiled.rating_grades.iter_ix() {
         if compiled.safety_ratings[r] {
             let at = slots.rating(r);
             given[at] = given[at].max(Compiled::grade(grades, &given) as i64);
         }
     }
-    for (f, test) in compiled.flags.iter().enumerate() {
+    for (f, test) in compiled.flags.iter_ix() {
         given[slots.flag(f)] = i64::from(test.holds(&given));
     }
     given
@@ -594,7 +597,7 @@ pub(crate) fn read_implied_gates<G: Given>(rules: &RuleSet, items: &mut [G]) {
 /// raised when it holds over either.
 fn raise_flags(rules: &RuleSet, facts: &mut [i64], given: Option<&[i64]>) {
     let compiled = &rules.compiled;
-    for (f, test) in compiled.flags.iter().enumerate() {
+    for (f, test) in compiled.flags.iter_ix() {
         let safety_raised =
             compiled.safety_flags[f] && given.is_some_and(|g| g[compiled.slots.flag(f)] == 1);
         let raised = safety_raised || test.holds(facts);
@@ -614,18 +617,20 @@ fn hidden_warnings(
     let compiled = &rules.compiled;
     let slots = &compiled.slots;
     let without = safety_view(rules, base, &[]);
-    let raised = |facts: &[i64], f: usize| facts[slots.flag(f)] == 1;
+    let raised = |facts: &[i64], f: FlagIx| facts[slots.flag(f)] == 1;
     let value_of = |i: usize| Some(base[slots.item(i)]).filter(|&v| v != NONE);
     for &(item, value) in hidden {
         let warning = if compiled.safety_items[item] {
             let alone = safety_view(rules, base, &[(item, value)]);
-            let flags: Vec<usize> = rules
+            let flags: Vec<FlagIx> = rules
                 .flags_by_severity
                 .iter()
                 .copied()
                 .filter(|&f| compiled.safety_flags[f] && raised(&alone, f) && !raised(&without, f))
                 .collect();
-            let grade = (0..rules.ratings.len())
+            let grade = rules
+                .ratings
+                .ixs()
                 .find(|&r| alone[slots.rating(r)] > without[slots.rating(r)])
                 .map(|r| (r, alone[slots.rating(r)] as usize));
             let gate = gate_of(rules, item);
@@ -654,14 +659,14 @@ fn hidden_warnings(
 
 /// Grade every rating (or domain) in order, recording each grade as a fact
 /// for the conditions after it.
-fn grade_all(
-    all: &[Vec<Option<crate::model::Test>>],
-    slot: impl Fn(usize) -> usize,
+fn grade_all<I: Ix>(
+    all: &IxVec<I, Vec<Option<crate::model::Test>>>,
+    slot: impl Fn(I) -> usize,
     facts: &mut [i64],
-    out: &mut Vec<usize>,
+    out: &mut IxVec<I, usize>,
 ) {
     out.clear();
-    for (r, grades) in all.iter().enumerate() {
+    for (r, grades) in all.iter_ix() {
         let grade = Compiled::grade(grades, facts);
         facts[slot(r)] = grade as i64;
         out.push(grade);
@@ -671,7 +676,7 @@ fn grade_all(
 /// A scale's score over shown items, with its missing-data rule.
 fn score_scale(
     rules: &RuleSet,
-    s: usize,
+    s: ScaleIx,
     values: &[Option<i64>],
     shown: &[bool],
     warnings: &mut Vec<Warning>,

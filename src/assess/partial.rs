@@ -8,7 +8,10 @@
 //! only when its condition holds for all of them.
 
 use crate::answers::Answers;
-use crate::model::{Cmp, Column, Logic, Lookup, RuleSet, Subject, Truth, WithMissing};
+use crate::model::{
+    Cmp, Column, FlagIx, IxVec, Logic, Lookup, RatingIx, RuleSet, ScaleIx, Subject, Truth,
+    WithMissing,
+};
 
 /// What is known about a value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,9 +33,9 @@ enum Known {
 struct Partial<'a> {
     rules: &'a RuleSet,
     items: Vec<Known>,
-    scales: Vec<Known>,
-    bands: Vec<Known>,
-    ratings: Vec<Known>,
+    scales: IxVec<ScaleIx, Known>,
+    bands: IxVec<ScaleIx, Known>,
+    ratings: IxVec<RatingIx, Known>,
 }
 
 /// Most missing answers to case-split on; beyond this, plain three-valued
@@ -47,9 +50,9 @@ const MAX_SPLITS: usize = 16;
 /// recency unknown is moderate or high risk, so at least moderate). So each
 /// missing answer is also tried at each of its codes: a flag raised in every
 /// case is established too.
-pub fn established_flags(rules: &RuleSet, answers: &Answers) -> Vec<usize> {
+pub fn established_flags(rules: &RuleSet, answers: &Answers) -> Vec<FlagIx> {
     let base = evaluate(rules, answers, None);
-    let mut established: Vec<bool> = base.clone();
+    let mut established: IxVec<FlagIx, bool> = base.clone();
     // A question its answered gate hides is not asked: its blank is no
     // unknown answer, so it is not split on.
     let shown = crate::assess::shown_items(rules, answers);
@@ -92,8 +95,8 @@ pub fn established_flags(rules: &RuleSet, answers: &Answers) -> Vec<usize> {
 
 /// Flags (indexes) that some answer to the missing or invalid `item`
 /// would establish: what asking it could reveal.
-pub(crate) fn possible_flags(rules: &RuleSet, answers: &Answers, item: usize) -> Vec<usize> {
-    let mut possible = vec![false; rules.flags.len()];
+pub(crate) fn possible_flags(rules: &RuleSet, answers: &Answers, item: usize) -> Vec<FlagIx> {
+    let mut possible: IxVec<FlagIx, bool> = IxVec::filled(false, rules.flags.len());
     for code in rules.items[item].codes().unwrap_or_default() {
         for (p, raised) in
             possible
@@ -113,13 +116,17 @@ pub(crate) fn possible_flags(rules: &RuleSet, answers: &Answers, item: usize) ->
 
 /// Which flags certainly hold, with one missing answer optionally fixed to
 /// a code (`Some(code)`) or to staying blank (`None`).
-fn evaluate(rules: &RuleSet, answers: &Answers, fixed: Option<(usize, Option<i64>)>) -> Vec<bool> {
+fn evaluate(
+    rules: &RuleSet,
+    answers: &Answers,
+    fixed: Option<(usize, Option<i64>)>,
+) -> IxVec<FlagIx, bool> {
     let mut p = Partial {
         rules,
         items: Vec::with_capacity(rules.items.len()),
-        scales: Vec::new(),
-        bands: Vec::new(),
-        ratings: Vec::new(),
+        scales: IxVec::new(),
+        bands: IxVec::new(),
+        ratings: IxVec::new(),
     };
     for (i, item) in rules.items.iter().enumerate() {
         let shown = rules.compiled.show_if[i]
@@ -226,12 +233,16 @@ fn evaluate(rules: &RuleSet, answers: &Answers, fixed: Option<(usize, Option<i64
         scales: if differs {
             p.scales.clone()
         } else {
-            Vec::new()
+            IxVec::new()
         },
-        bands: if differs { p.bands.clone() } else { Vec::new() },
-        ratings: Vec::new(),
+        bands: if differs {
+            p.bands.clone()
+        } else {
+            IxVec::new()
+        },
+        ratings: IxVec::new(),
     };
-    for r in 0..rules.ratings.len() {
+    for r in rules.ratings.ixs() {
         let mut grade = p.grade(r);
         if differs && rules.compiled.safety_ratings[r] {
             // Never below the grade without the hidden answers.
@@ -243,7 +254,9 @@ fn evaluate(rules: &RuleSet, answers: &Answers, fixed: Option<(usize, Option<i64
         g.ratings.push(grade);
     }
     let compiled = &rules.compiled;
-    (0..rules.flags.len())
+    rules
+        .flags
+        .ixs()
         .map(|f| {
             let normal = compiled.flags[f].eval(&p);
             let truth = match differs && compiled.safety_flags[f] {
@@ -257,7 +270,7 @@ fn evaluate(rules: &RuleSet, answers: &Answers, fixed: Option<(usize, Option<i64
 
 impl Partial<'_> {
     /// The range of grades rating `r` can take.
-    fn grade(&self, r: usize) -> Known {
+    fn grade(&self, r: RatingIx) -> Known {
         let (mut lo, mut hi) = (0usize, 0usize);
         for (g, test) in self.rules.compiled.rating_grades[r]
             .iter()

@@ -8,7 +8,7 @@
 //! `bool` for one record, `u64` for up to 64 rows at once as bit masks,
 //! `Truth` for what a record with unknown answers certainly reaches.
 
-use crate::model::{Logic, RuleSet};
+use crate::model::{FlagIx, Logic, RuleIx, RuleSet};
 
 /// Decide placement from which rules fired and which flags were raised:
 /// `reached` is called for every level, least to most intensive, with the
@@ -18,12 +18,12 @@ use crate::model::{Logic, RuleSet};
 #[inline]
 pub(crate) fn decide<L: Logic>(
     rules: &RuleSet,
-    fired: impl Fn(usize) -> L,
-    raised: impl Fn(usize) -> L,
+    fired: impl Fn(RuleIx) -> L,
+    raised: impl Fn(FlagIx) -> L,
     mut reached: impl FnMut(usize, L),
 ) -> L {
     let mut crisis = L::FALSE;
-    for (f, flag) in rules.flags.iter().enumerate() {
+    for (f, flag) in rules.flags.iter_ix() {
         if flag.crisis {
             crisis = crisis.or(raised(f));
         }
@@ -44,8 +44,8 @@ pub(crate) fn decide<L: Logic>(
 /// The decision for one record: (level, crisis).
 pub(crate) fn decide_one(
     rules: &RuleSet,
-    fired: impl Fn(usize) -> bool,
-    raised: impl Fn(usize) -> bool,
+    fired: impl Fn(RuleIx) -> bool,
+    raised: impl Fn(FlagIx) -> bool,
 ) -> (usize, bool) {
     let mut level = rules.default_level;
     let crisis = decide(rules, fired, raised, |at, reached| {

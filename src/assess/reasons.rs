@@ -2,7 +2,7 @@
 //! and flags that led to the level (`Paths`), or the default.
 
 use super::{Assessment, Outcome};
-use crate::model::RuleSet;
+use crate::model::{FlagIx, RuleIx, RuleSet};
 
 /// What decided the level of an outcome, in order, without collecting them
 /// (the batch hot path): see `Assessment::reasons`.
@@ -11,10 +11,12 @@ pub(crate) fn visit_reasons(
     outcome: &impl Outcome,
     mut visit: impl FnMut(Reason),
 ) {
-    let raised = |f: &usize| outcome.flag(*f);
+    let raised = |f: &FlagIx| outcome.flag(*f);
     let level = outcome.level();
     if outcome.crisis() {
-        (0..rules.flags.len())
+        rules
+            .flags
+            .ixs()
             .filter(raised)
             .filter(|&f| rules.flags[f].crisis)
             .for_each(|flag| visit(Reason::Crisis { flag }));
@@ -41,11 +43,11 @@ pub(crate) fn visit_reasons(
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Reason {
     /// A crisis flag: acute risk forces the most intensive level.
-    Crisis { flag: usize },
+    Crisis { flag: FlagIx },
     /// A raised flag whose minimum level is the recommended level.
-    Flag { flag: usize },
+    Flag { flag: FlagIx },
     /// A fired placement rule at the recommended level.
-    Rule { rule: usize },
+    Rule { rule: RuleIx },
     /// Nothing asked for more than the default level.
     Default,
 }

@@ -15,6 +15,7 @@
 use super::{assess_into, established_flags, Assessment, Lanes, Outcome, LANES};
 use crate::answers::Answers;
 use crate::assess::LaneRow;
+use crate::model::FlagIx;
 use crate::model::RuleSet;
 
 /// What the executors made of a set of records.
@@ -92,12 +93,12 @@ pub(crate) fn check(rules: &RuleSet, records: &[Answers]) -> Agreement {
                 !a.shown[i] || !rules.items[i].is_answerable() || answers.get(i).is_some()
             });
             if scored && complete {
-                let raised: Vec<usize> = a.raised_flags(rules).collect();
+                let raised: Vec<FlagIx> = a.raised_flags(rules).collect();
                 let established = established_flags(rules, answers);
                 if established == raised {
                     out.by_partial += 1;
                 } else {
-                    let ids = |fs: &[usize]| -> Vec<&str> {
+                    let ids = |fs: &[FlagIx]| -> Vec<&str> {
                         fs.iter().map(|&f| rules.flags[f].id.as_str()).collect()
                     };
                     out.disagreements.push(format!(
@@ -122,12 +123,12 @@ pub(crate) fn compare(rules: &RuleSet, lane: &LaneRow<'_>, a: &Assessment) -> Re
     if lane.crisis() != a.crisis {
         diffs.push("crisis".into());
     }
-    for (f, &raised) in a.flags.iter().enumerate() {
+    for (f, &raised) in a.flags.iter_ix() {
         if lane.flag(f) != raised {
             diffs.push(format!("flag {}", rules.flags[f].id));
         }
     }
-    for (r, &fired) in a.rules.iter().enumerate() {
+    for (r, &fired) in a.rules.iter_ix() {
         if lane.rule(r) != fired {
             diffs.push(format!("rule {}", rules.rules[r].id));
         }
@@ -137,12 +138,12 @@ pub(crate) fn compare(rules: &RuleSet, lane: &LaneRow<'_>, a: &Assessment) -> Re
             diffs.push(format!("feature {}", rules.features[f].id));
         }
     }
-    for (s, scale) in a.scales.iter().enumerate() {
+    for (s, scale) in a.scales.iter_ix() {
         if (lane.score(s), lane.band(s)) != (scale.score, scale.band) {
             diffs.push(format!("scale {}", rules.scales[s].id));
         }
     }
-    for (r, &grade) in a.ratings.iter().enumerate() {
+    for (r, &grade) in a.ratings.iter_ix() {
         if lane.rating(r) != grade {
             diffs.push(format!("rating {}", rules.ratings[r].id));
         }

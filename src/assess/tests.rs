@@ -6,7 +6,7 @@
 use super::{assess, Assessment, Warning};
 use crate::answers::Answers;
 use crate::error::AnswerError;
-use crate::model::RuleSet;
+use crate::model::{FlagIx, RuleIx, RuleSet, ScaleIx};
 use crate::rules::{load, RulesSource};
 
 fn rules() -> &'static RuleSet {
@@ -73,7 +73,11 @@ fn spread(prefix: &str, n: usize, total: i64) -> Vec<(String, i64)> {
 
 fn scale(a: &Assessment, id: &str) -> (Option<i64>, Option<String>) {
     let rules = rules();
-    let s = rules.scales.iter().position(|s| s.id == id).expect("scale");
+    let s = rules
+        .scales
+        .iter_ix()
+        .find_map(|(s, scale)| (scale.id == id).then_some(s))
+        .expect("scale");
     let r = &a.scales[s];
     (r.score, r.band.map(|b| rules.scales[s].bands[b].id.clone()))
 }
@@ -82,8 +86,8 @@ fn rating(a: &Assessment, id: &str) -> String {
     let rules = rules();
     let r = rules
         .ratings
-        .iter()
-        .position(|r| r.id == id)
+        .iter_ix()
+        .find_map(|(r, rating)| (rating.id == id).then_some(r))
         .expect("rating");
     rules.ratings[r].grades[a.ratings[r]].id.clone()
 }
@@ -333,8 +337,12 @@ fn ix(id: &str) -> usize {
     rules().item_index(id).expect("item")
 }
 
-fn flag_ix(id: &str) -> usize {
-    rules().flags.iter().position(|f| f.id == id).expect("flag")
+fn flag_ix(id: &str) -> FlagIx {
+    rules()
+        .flags
+        .iter_ix()
+        .find_map(|(f, flag)| (flag.id == id).then_some(f))
+        .expect("flag")
 }
 
 /// Policy 1.1: intent given on a paper form after a "no" to item 2 is
@@ -348,7 +356,10 @@ fn cssrs_intent_given_after_a_no_to_item_2_is_kept_for_safety() {
     assert_eq!(flags(&a), vec!["suicide_risk_high", "suicidal_ideation"]);
     // Not scored: the item's value is gone from the scored answers.
     assert_eq!(a.values[ix("cssrs_4")], None);
-    let cssrs = rules().ratings.iter().position(|r| r.id == "cssrs_risk");
+    let cssrs = rules()
+        .ratings
+        .iter_ix()
+        .find_map(|(r, rating)| (rating.id == "cssrs_risk").then_some(r));
     assert_eq!(
         a.warnings,
         vec![Warning::HiddenValueKept {
@@ -805,17 +816,27 @@ fn prorating_scales_the_mean_of_answered_items_rounding_half_up() {
         ("r_3", 0),
     ];
     let a = prorate_case(&rules, &full).expect("scored");
-    assert_eq!((a.scales[0].score, a.scales[0].prorated), (Some(8), false));
+    assert_eq!(
+        (
+            a.scales[ScaleIx::new(0)].score,
+            a.scales[ScaleIx::new(0)].prorated
+        ),
+        (Some(8), false)
+    );
     // p_1 missing: 7 from 3 items -> 7 * 4 / 3 = 9.33 -> 9.
     let a = prorate_case(&rules, &full[1..]).expect("scored");
     assert_eq!(
-        (a.scales[0].score, a.scales[0].missing, a.scales[0].prorated),
+        (
+            a.scales[ScaleIx::new(0)].score,
+            a.scales[ScaleIx::new(0)].missing,
+            a.scales[ScaleIx::new(0)].prorated
+        ),
         (Some(9), 1, true)
     );
     assert_eq!(
         a.warnings,
         vec![Warning::Prorated {
-            scale: 0,
+            scale: ScaleIx::new(0),
             missing: 1
         }]
     );
@@ -839,7 +860,7 @@ fn prorating_scales_the_mean_of_answered_items_rounding_half_up() {
             ("r_3", 0),
         ];
         assert_eq!(
-            prorate_case(&rules, &set).expect("scored").scales[0].score,
+            prorate_case(&rules, &set).expect("scored").scales[ScaleIx::new(0)].score,
             Some(expected)
         );
     }
@@ -861,7 +882,11 @@ fn prorating_a_half_rounds_up() {
         let mut set = base.to_vec();
         set.extend([("r_1", r1), ("r_2", r2)]);
         let a = prorate_case(&rules, &set).expect("scored");
-        assert_eq!(a.scales[2].score, Some(expected), "r_1={r1} r_2={r2}");
+        assert_eq!(
+            a.scales[ScaleIx::new(2)].score,
+            Some(expected),
+            "r_1={r1} r_2={r2}"
+        );
     }
 }
 
@@ -910,17 +935,21 @@ fn an_invalid_scale_has_no_score_and_its_rules_do_not_fire() {
     ];
     let a = prorate_case(&rules, &set).expect("scored");
     assert_eq!(
-        (a.scales[1].score, a.scales[1].band, a.scales[1].missing),
+        (
+            a.scales[ScaleIx::new(1)].score,
+            a.scales[ScaleIx::new(1)].band,
+            a.scales[ScaleIx::new(1)].missing
+        ),
         (None, None, 1)
     );
     assert_eq!(
         a.warnings,
         vec![Warning::ScaleInvalid {
-            scale: 1,
+            scale: ScaleIx::new(1),
             missing: 1
         }]
     );
-    assert!(!a.rules[1]);
+    assert!(!a.rules[RuleIx::new(1)]);
 }
 
 #[test]

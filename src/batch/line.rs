@@ -7,6 +7,7 @@
 //! spreadsheets (see `push_cell`).
 
 use crate::assess::{Assessment, Outcome, Warning};
+use crate::model::FlagIx;
 use crate::model::RuleSet;
 use crate::report::json;
 use crate::report::note::NoteRenderer;
@@ -140,7 +141,7 @@ impl<'a> LineRenderer<'a> {
         id: &str,
         message: &str,
         problems: &str,
-        flags: &[usize],
+        flags: &[FlagIx],
         warnings: &[Warning],
         out: &mut Vec<u8>,
     ) {

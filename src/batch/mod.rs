@@ -10,6 +10,7 @@ mod header;
 mod input;
 mod line;
 
+use crate::model::FlagIx;
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::sync::{mpsc, Arc, Mutex};
@@ -575,7 +576,7 @@ impl<'a> Worker<'a> {
 pub(crate) struct Placement {
     pub(crate) level: Option<usize>,
     pub(crate) crisis: bool,
-    pub(crate) flags: Vec<usize>,
+    pub(crate) flags: Vec<FlagIx>,
 }
 
 /// Assess every row of `input` in order, calling `visit` with the row's id

@@ -24,6 +24,7 @@ use crate::answers::Answers;
 use crate::assess::{established_flags, shown_items};
 use crate::error::AnswerError;
 use crate::model::{Flag, Instrument, Item, ItemIdx, Resource, RuleSet};
+use crate::model::{FlagIx, IxVec};
 
 /// One question, with where the interview stands.
 #[derive(Debug)]
@@ -169,7 +170,7 @@ pub(crate) fn run(
         rules,
         save,
         replaced,
-        noticed: vec![false; rules.flags.len()],
+        noticed: IxVec::filled(false, rules.flags.len()),
         reasking: vec![None; items],
         confirmed: vec![None; items],
     };
@@ -234,7 +235,7 @@ struct Flow<'a> {
     replaced: &'a mut Vec<Replaced>,
     /// Crisis flags shown and established since: one no longer
     /// established is forgotten, so establishing it again shows it again.
-    noticed: Vec<bool>,
+    noticed: IxVec<FlagIx, bool>,
     /// By item: a kept hidden answer waiting to be asked again. Once its
     /// gate shows it, the walk asks it even where it asks only gaps.
     reasking: Vec<Option<Kept>>,
@@ -529,7 +530,7 @@ impl Flow<'_> {
     ) -> Result<(), Stop> {
         let rules = self.rules;
         let established = self.forget_lapsed_crises(answers);
-        let new: Vec<usize> = established
+        let new: Vec<FlagIx> = established
             .into_iter()
             .filter(|&f| rules.flags[f].crisis && !self.noticed[f])
             .collect();
@@ -548,10 +549,10 @@ impl Flow<'_> {
 
     /// Forget the crisis notices of flags `answers` no longer establish
     /// (a changed answer, a dropped one). Returns the flags established.
-    fn forget_lapsed_crises(&mut self, answers: &Answers) -> Vec<usize> {
+    fn forget_lapsed_crises(&mut self, answers: &Answers) -> Vec<FlagIx> {
         let established = established_flags(self.rules, answers);
-        for (f, noticed) in self.noticed.iter_mut().enumerate() {
-            *noticed &= established.contains(&f);
+        for f in self.noticed.ixs() {
+            self.noticed[f] &= established.contains(&f);
         }
         established
     }
@@ -585,7 +586,7 @@ fn asks_again(rules: &RuleSet, answers: &Answers, item: ItemIdx) -> bool {
 /// flags `answers` establish with it are more than without it, on its own
 /// (the other hidden answers cleared) or among the others.
 fn raises_safety(rules: &RuleSet, answers: &Answers, hidden: &[ItemIdx], item: ItemIdx) -> bool {
-    let safety = |a: &Answers| -> Vec<usize> {
+    let safety = |a: &Answers| -> Vec<FlagIx> {
         established_flags(rules, a)
             .into_iter()
             .filter(|&f| rules.flags[f].is_safety())

@@ -7,8 +7,10 @@
 
 use std::fmt;
 
+mod ix;
 mod plan;
 
+pub(crate) use ix::{DomainIx, FlagIx, Ix, IxVec, RatingIx, RuleIx, ScaleIx};
 pub(crate) use plan::{Column, Compiled, Logic, Lookup, Slots, Test, Truth, Value, NONE};
 
 /// Index of an item in `RuleSet::items`.
@@ -26,14 +28,14 @@ pub struct RuleSet {
     pub(crate) instruments: Vec<Instrument>,
     /// Every item of every instrument, in interview order.
     pub items: Vec<Item>,
-    pub(crate) scales: Vec<Scale>,
-    pub(crate) ratings: Vec<Rating>,
-    pub flags: Vec<Flag>,
+    pub(crate) scales: IxVec<ScaleIx, Scale>,
+    pub(crate) ratings: IxVec<RatingIx, Rating>,
+    pub flags: IxVec<FlagIx, Flag>,
     /// Flag indexes, most severe first (then in rule-set order).
-    pub(crate) flags_by_severity: Vec<usize>,
-    pub(crate) domains: Vec<Rating>,
+    pub(crate) flags_by_severity: Vec<FlagIx>,
+    pub(crate) domains: IxVec<DomainIx, Rating>,
     pub(crate) default_level: usize,
-    pub(crate) rules: Vec<PlacementRule>,
+    pub(crate) rules: IxVec<RuleIx, PlacementRule>,
     /// What leads to each level.
     pub(crate) paths: Paths,
     pub(crate) features: Vec<Feature>,
@@ -87,9 +89,9 @@ pub(crate) struct Expect {
     pub(crate) level: Option<usize>,
     pub(crate) crisis: Option<bool>,
     /// Exactly these flags, as a set.
-    pub(crate) flags: Option<Vec<usize>>,
-    pub(crate) scores: Vec<(usize, i64)>,
-    pub(crate) bands: Vec<(usize, usize)>,
+    pub(crate) flags: Option<Vec<FlagIx>>,
+    pub(crate) scores: Vec<(ScaleIx, i64)>,
+    pub(crate) bands: Vec<(ScaleIx, usize)>,
     /// (rating or domain, grade).
     pub(crate) grades: Vec<(GradeOf, usize)>,
     pub(crate) rejected_for: Option<ItemIdx>,
@@ -97,8 +99,8 @@ pub(crate) struct Expect {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum GradeOf {
-    Rating(usize),
-    Domain(usize),
+    Rating(RatingIx),
+    Domain(DomainIx),
 }
 
 impl RuleSet {
@@ -174,7 +176,7 @@ pub struct Item {
     /// Unscored items only: a shown item must be answered.
     pub(crate) required: bool,
     /// Scales that sum this item.
-    pub(crate) scales: Vec<usize>,
+    pub(crate) scales: Vec<ScaleIx>,
     /// Shown only when this holds; references earlier items only.
     pub(crate) show_if: Option<Condition>,
     /// Scores by code for choice and yes/no items (built from `kind`).
@@ -533,23 +535,27 @@ impl Flag {
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub(crate) struct Paths {
     /// Per level: the placement rules of that level, in rule-set order.
-    pub(crate) rules: Vec<Vec<usize>>,
+    pub(crate) rules: Vec<Vec<RuleIx>>,
     /// Per level: the flags that lead to it, in rule-set order.
-    pub(crate) flags: Vec<Vec<usize>>,
+    pub(crate) flags: Vec<Vec<FlagIx>>,
 }
 
 impl Paths {
-    pub(crate) fn of(levels: usize, rules: &[PlacementRule], flags: &[Flag]) -> Paths {
+    pub(crate) fn of(
+        levels: usize,
+        rules: &IxVec<RuleIx, PlacementRule>,
+        flags: &IxVec<FlagIx, Flag>,
+    ) -> Paths {
         let top = levels.saturating_sub(1);
         let mut paths = Paths {
             rules: vec![Vec::new(); levels],
             flags: vec![Vec::new(); levels],
         };
-        for (r, rule) in rules.iter().enumerate() {
+        for (r, rule) in rules.iter_ix() {
             paths.rules[rule.level].push(r);
         }
         for level in 0..levels {
-            for (f, flag) in flags.iter().enumerate() {
+            for (f, flag) in flags.iter_ix() {
                 if flag.min_level == Some(level) || (flag.crisis && level == top) {
                     paths.flags[level].push(f);
                 }
@@ -600,7 +606,7 @@ pub(crate) enum Show {
     /// When any safety flag is raised.
     Safety,
     /// When one of these flags is raised.
-    Flags(Vec<usize>),
+    Flags(Vec<FlagIx>),
 }
 
 impl Resource {
@@ -622,7 +628,7 @@ impl Resource {
     }
 
     /// Whether a note with these raised flags lists this resource.
-    pub fn listed(&self, rules: &RuleSet, raised: &[usize]) -> bool {
+    pub fn listed(&self, rules: &RuleSet, raised: &[FlagIx]) -> bool {
         match &self.show {
             Show::Always => true,
             Show::Safety => raised.iter().any(|&f| rules.flags[f].is_safety()),
@@ -648,7 +654,7 @@ pub(crate) enum Condition {
     Any(Vec<Condition>),
     Not(Box<Condition>),
     Compare(Subject, Cmp),
-    Flag(usize),
+    Flag(FlagIx),
 }
 
 /// What a comparison looks at. Bands, ratings and domains compare by the
@@ -656,10 +662,10 @@ pub(crate) enum Condition {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Subject {
     Item(ItemIdx),
-    Scale(usize),
-    Band(usize),
-    Rating(usize),
-    Domain(usize),
+    Scale(ScaleIx),
+    Band(ScaleIx),
+    Rating(RatingIx),
+    Domain(DomainIx),
 }
 
 /// A comparison with constants (`i64` in the model; narrowed to `i32` in
@@ -674,8 +680,8 @@ pub(crate) enum Cmp<V = i64> {
 
 /// What safety flags read: per rating and per item, whether any safety
 /// flag's condition looks at it, directly or through a rating.
-pub(crate) fn safety_reads(rules: &RuleSet) -> (Vec<bool>, Vec<bool>) {
-    let mut ratings = vec![false; rules.ratings.len()];
+pub(crate) fn safety_reads(rules: &RuleSet) -> (IxVec<RatingIx, bool>, Vec<bool>) {
+    let mut ratings = IxVec::filled(false, rules.ratings.len());
     let mut items = vec![false; rules.items.len()];
     for flag in rules.flags.iter().filter(|f| f.is_safety()) {
         for subject in condition_subjects(&rules.ratings, &flag.when) {
@@ -691,7 +697,10 @@ pub(crate) fn safety_reads(rules: &RuleSet) -> (Vec<bool>, Vec<bool>) {
 
 /// Every subject a condition looks at, directly or through the grades of a
 /// rating it reads (ratings may read earlier ratings).
-pub(crate) fn condition_subjects(ratings: &[Rating], cond: &Condition) -> Vec<Subject> {
+pub(crate) fn condition_subjects(
+    ratings: &IxVec<RatingIx, Rating>,
+    cond: &Condition,
+) -> Vec<Subject> {
     let mut subjects = Vec::new();
     cond.subjects(&mut subjects);
     let mut seen = 0;

@@ -7,7 +7,10 @@
 //! combine, once, in `Test::eval`. An executor only says how it reads a
 //! fact (`Lookup`, `Column`) and what its truth values are (`Logic`).
 
-use super::{safety_reads, Cmp, Condition, Flag, ItemIdx, Rating, RuleSet, Subject};
+use super::{
+    safety_reads, Cmp, Condition, DomainIx, Flag, FlagIx, ItemIdx, IxVec, Rating, RatingIx, RuleIx,
+    RuleSet, ScaleIx, Subject,
+};
 
 /// "No value" in a fact array: comparisons against it are false.
 pub(crate) const NONE: i64 = i64::MIN;
@@ -248,10 +251,10 @@ impl Slots {
     pub(crate) fn of(&self, subject: Subject) -> usize {
         match subject {
             Subject::Item(i) => i,
-            Subject::Scale(s) => self.scales + s,
-            Subject::Band(s) => self.bands + s,
-            Subject::Rating(r) => self.ratings + r,
-            Subject::Domain(d) => self.domains + d,
+            Subject::Scale(s) => self.scales + s.get(),
+            Subject::Band(s) => self.bands + s.get(),
+            Subject::Rating(r) => self.ratings + r.get(),
+            Subject::Domain(d) => self.domains + d.get(),
         }
     }
 
@@ -259,31 +262,36 @@ impl Slots {
     pub(crate) fn subject(&self, slot: usize) -> Option<Subject> {
         Some(match slot {
             s if s < self.scales => Subject::Item(s),
-            s if s < self.bands => Subject::Scale(s - self.scales),
-            s if s < self.ratings => Subject::Band(s - self.bands),
-            s if s < self.flags => Subject::Rating(s - self.ratings),
+            s if s < self.bands => Subject::Scale(ScaleIx::new(s - self.scales)),
+            s if s < self.ratings => Subject::Band(ScaleIx::new(s - self.bands)),
+            s if s < self.flags => Subject::Rating(RatingIx::new(s - self.ratings)),
             s if s < self.domains => return None,
-            s => Subject::Domain(s - self.domains),
+            s => Subject::Domain(DomainIx::new(s - self.domains)),
         })
     }
 
     pub(crate) fn item(&self, i: usize) -> usize {
         i
     }
-    pub(crate) fn scale(&self, s: usize) -> usize {
-        self.scales + s
+    #[inline]
+    pub(crate) fn scale(&self, s: ScaleIx) -> usize {
+        self.scales + s.get()
     }
-    pub(crate) fn band(&self, s: usize) -> usize {
-        self.bands + s
+    #[inline]
+    pub(crate) fn band(&self, s: ScaleIx) -> usize {
+        self.bands + s.get()
     }
-    pub(crate) fn rating(&self, r: usize) -> usize {
-        self.ratings + r
+    #[inline]
+    pub(crate) fn rating(&self, r: RatingIx) -> usize {
+        self.ratings + r.get()
     }
-    pub(crate) fn flag(&self, f: usize) -> usize {
-        self.flags + f
+    #[inline]
+    pub(crate) fn flag(&self, f: FlagIx) -> usize {
+        self.flags + f.get()
     }
-    pub(crate) fn domain(&self, d: usize) -> usize {
-        self.domains + d
+    #[inline]
+    pub(crate) fn domain(&self, d: DomainIx) -> usize {
+        self.domains + d.get()
     }
 }
 
@@ -374,17 +382,17 @@ pub struct Compiled {
     pub(crate) digits: Vec<[bool; 10]>,
     pub(crate) show_if: Vec<Option<Test>>,
     /// Per rating, per grade (the baseline has none).
-    pub(crate) rating_grades: Vec<Vec<Option<Test>>>,
-    pub(crate) flags: Vec<Test>,
-    pub(crate) domain_grades: Vec<Vec<Option<Test>>>,
-    pub(crate) rules: Vec<Test>,
+    pub(crate) rating_grades: IxVec<RatingIx, Vec<Option<Test>>>,
+    pub(crate) flags: IxVec<FlagIx, Test>,
+    pub(crate) domain_grades: IxVec<DomainIx, Vec<Option<Test>>>,
+    pub(crate) rules: IxVec<RuleIx, Test>,
     pub(crate) features: Vec<Test>,
     /// The safety view (every answer given counts, shown or hidden):
     /// per flag, whether it is a safety flag; per rating, whether a
     /// safety flag reads it; per item, whether a safety flag reads it
     /// (directly or through a rating).
-    pub(crate) safety_flags: Vec<bool>,
-    pub(crate) safety_ratings: Vec<bool>,
+    pub(crate) safety_flags: IxVec<FlagIx, bool>,
+    pub(crate) safety_ratings: IxVec<RatingIx, bool>,
     pub(crate) safety_items: Vec<bool>,
     /// Per item whose answer implies its gate: the gate item and the code
     /// that shows this item.
@@ -447,9 +455,9 @@ impl Compiled {
                 .iter()
                 .map(|i| i.show_if.as_ref().map(test))
                 .collect(),
-            rating_grades: grades(&rules.ratings),
+            rating_grades: grades(rules.ratings.as_slice()).into(),
             flags: rules.flags.iter().map(|f| test(&f.when)).collect(),
-            domain_grades: grades(&rules.domains),
+            domain_grades: grades(rules.domains.as_slice()).into(),
             rules: rules.rules.iter().map(|r| test(&r.when)).collect(),
             features: rules.features.iter().map(|f| test(&f.when)).collect(),
             slots,

@@ -2,6 +2,7 @@
 //! plus warnings and the full trace. View types are separate from the model
 //! so the model can change without breaking consumers.
 
+use crate::model::FlagIx;
 use serde::Serialize;
 
 use crate::assess::Assessment;
@@ -46,7 +47,7 @@ pub(crate) struct Partial<'a> {
 impl<'a> Partial<'a> {
     pub(crate) fn of(
         rules: &'a RuleSet,
-        flags: &[usize],
+        flags: &[FlagIx],
         warnings: &[crate::assess::Warning],
         note: Option<String>,
     ) -> Self {
@@ -138,7 +139,7 @@ impl<'a> Result_<'a> {
             }
         };
         let level = &rules.levels[a.level];
-        let raised: Vec<usize> = a.raised_flags(rules).collect();
+        let raised: Vec<FlagIx> = a.raised_flags(rules).collect();
         Result_ {
             next_step: next_step(rules, &raised, Some(&level.referral)),
             warning_codes: a.warnings.iter().map(|w| w.code(rules)).collect(),

@@ -2,6 +2,7 @@
 //! context built from an assessment. Strict undefined: a misspelt variable
 //! is an error, caught by `rules check` (see `check_template`).
 
+use crate::model::FlagIx;
 use minijinja::{Environment, UndefinedBehavior};
 use serde::Serialize;
 
@@ -257,7 +258,7 @@ impl<'a> NoteContext<'a> {
     fn of(rules: &'a RuleSet, id: &'a str, date: &'a str, a: &Assessment) -> Self {
         let level = &rules.levels[a.level];
         let safety = a.safety(rules);
-        let raised: Vec<usize> = a.raised_flags(rules).collect();
+        let raised: Vec<FlagIx> = a.raised_flags(rules).collect();
         NoteContext {
             id,
             date,
@@ -318,7 +319,7 @@ impl<'a> NoteContext<'a> {
 /// ones included: a note is for the professional).
 fn listed_resources<'a: 'b, 'b>(
     rules: &'a RuleSet,
-    raised: &'b [usize],
+    raised: &'b [FlagIx],
 ) -> impl Iterator<Item = &'a Resource> + 'b {
     rules
         .resources
@@ -333,7 +334,7 @@ fn omissions<'a>(
     rules: &'a RuleSet,
     a: &Assessment,
     note: &str,
-) -> (Vec<usize>, Vec<&'a Resource>, Vec<String>) {
+) -> (Vec<FlagIx>, Vec<&'a Resource>, Vec<String>) {
     let flags = a
         .raised_flags(rules)
         .filter(|&f| {
@@ -341,7 +342,7 @@ fn omissions<'a>(
             message.is_empty() || !note.contains(message)
         })
         .collect();
-    let raised: Vec<usize> = a.raised_flags(rules).collect();
+    let raised: Vec<FlagIx> = a.raised_flags(rules).collect();
     let safety = a.safety(rules);
     let resources = listed_resources(rules, &raised)
         .filter(|r| safety || r.show != Show::Always)
@@ -368,7 +369,7 @@ impl NoteRenderer<'_> {
         &self,
         id: &str,
         problems: &str,
-        flags: &[usize],
+        flags: &[FlagIx],
         warnings: &[Warning],
     ) -> String {
         let rules = self.rules;
@@ -490,7 +491,7 @@ fn flag_line(lang: Lang, flag: &crate::model::Flag) -> String {
 /// The safety block put above a note whose template left something out.
 fn safety_block(
     rules: &RuleSet,
-    flags: &[usize],
+    flags: &[FlagIx],
     notes: &[String],
     resources: &[&Resource],
     markdown: bool,
@@ -524,6 +525,7 @@ fn safety_block(
 #[cfg(test)]
 mod tests {
     use super::{note_id, safety_block, squeeze};
+    use crate::model::FlagIx;
     use crate::rules::{load, RulesSource};
 
     #[test]
@@ -537,7 +539,7 @@ mod tests {
     fn the_markdown_safety_block_keeps_its_headings_apart_from_the_list() {
         let rules = load(&RulesSource::Embedded).expect("rules");
         let resources: Vec<_> = rules.resources.iter().collect();
-        let block = safety_block(&rules, &[0], &[], &resources, true);
+        let block = safety_block(&rules, &[FlagIx::new(0)], &[], &resources, true);
         assert!(
             block.starts_with("### SAFETY FINDINGS NOT SHOWN BELOW\n\n- [CRITICAL]"),
             "{block}"
@@ -546,7 +548,7 @@ mod tests {
             block.contains(".\n\n### CRISIS RESOURCES\n\n- 988"),
             "{block}"
         );
-        let plain = safety_block(&rules, &[0], &[], &resources, false);
+        let plain = safety_block(&rules, &[FlagIx::new(0)], &[], &resources, false);
         assert!(plain.contains("\nCRISIS RESOURCES\n- 988"), "{plain}");
     }
 

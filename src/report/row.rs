@@ -3,6 +3,7 @@
 
 use crate::assess::{raised_flags, visit_reasons, Outcome, Reason};
 use crate::model::RuleSet;
+use crate::model::{FlagIx, IxVec, RatingIx, RuleIx, ScaleIx};
 
 /// Output column names for a rule set, with the id column named as in the input.
 pub(crate) fn header(rules: &RuleSet, id_column: &str) -> Vec<String> {
@@ -35,15 +36,15 @@ pub(crate) struct ResultCells {
     levels: Vec<[Piece; 2]>,
     /// Per scale: its lowest score, and per score from there `,score,band`
     /// (empty when the range is too wide to render ahead).
-    scores: Vec<(i64, Vec<Piece>)>,
+    scores: IxVec<ScaleIx, (i64, Vec<Piece>)>,
     /// Per scale, per band: `,id`.
-    bands: Vec<Vec<Vec<u8>>>,
+    bands: IxVec<ScaleIx, Vec<Vec<u8>>>,
     /// Per rating, per grade: `,id`.
-    grades: Vec<Vec<Piece>>,
+    grades: IxVec<RatingIx, Vec<Piece>>,
     /// Per flag: `,id` (first in a list) and `;id`.
-    flags: Vec<[Piece; 2]>,
+    flags: IxVec<FlagIx, [Piece; 2]>,
     /// Per placement rule: `,id` and `;id`.
-    rules: Vec<[Piece; 2]>,
+    rules: IxVec<RuleIx, [Piece; 2]>,
     /// The default reason: `,default` and `;default`.
     default: [Piece; 2],
     /// `,rules_version,rules_sha256`.
@@ -160,7 +161,7 @@ impl ResultCells {
         if listed == 0 {
             out.push(b',');
         }
-        for (s, (min, scores)) in self.scores.iter().enumerate() {
+        for (s, (min, scores)) in self.scores.iter_ix() {
             let score = outcome.score(s);
             // A band is always the band of the score (`Scale::band_of`).
             let rendered = score
@@ -179,7 +180,7 @@ impl ResultCells {
                 (None, None) => out.extend_from_slice(b",,"),
             }
         }
-        for (r, grades) in self.grades.iter().enumerate() {
+        for (r, grades) in self.grades.iter_ix() {
             grades[outcome.rating(r)].put(out);
         }
         let mut listed = 0;
@@ -204,7 +205,7 @@ impl ResultCells {
 /// and `crisis` is `true` if one is a crisis flag (empty otherwise: unknown).
 pub(crate) fn rejected_fields<E>(
     rules: &RuleSet,
-    flags: &[usize],
+    flags: &[FlagIx],
     scratch: &mut String,
     mut field: impl FnMut(&str) -> Result<(), E>,
 ) -> Result<(), E> {

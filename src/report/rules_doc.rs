@@ -217,8 +217,8 @@ pub(crate) fn markdown(rules: &RuleSet) -> String {
         );
     }
     for (title, ratings) in [
-        ("Ratings", &rules.ratings),
-        ("Placement domains", &rules.domains),
+        ("Ratings", rules.ratings.as_slice()),
+        ("Placement domains", rules.domains.as_slice()),
     ] {
         let _ = writeln!(o, "\n## {title}\n");
         for r in ratings {
@@ -370,14 +370,14 @@ pub(crate) fn json(rules: &RuleSet) -> String {
             "missing": missing_words(rules, &s.missing),
             "bands": s.bands.iter().map(|b| json!({"id": b.id, "label": b.label, "min": b.min, "max": b.max})).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
-        "ratings": grades(&rules.ratings),
+        "ratings": grades(rules.ratings.as_slice()),
         "flags": rules.flags.iter().map(|f| json!({
             "id": f.id, "severity": f.severity.as_str(), "safety": f.safety, "crisis": f.crisis,
             "min_level": f.min_level.map(|l| &rules.levels[l].id), "urgency": f.urgency.map(|u| u.as_str()),
             "next_step": f.next_step, "when": words(rules, &f.when), "message": f.message,
             "reads_items": if f.is_safety() { Some(safety_items(rules, f)) } else { None },
         })).collect::<Vec<_>>(),
-        "domains": grades(&rules.domains),
+        "domains": grades(rules.domains.as_slice()),
         "placement_rules": rules.rules.iter().map(|r| json!({
             "id": r.id, "level": rules.levels[r.level].id, "when": words(rules, &r.when), "rationale": r.rationale,
         })).collect::<Vec<_>>(),

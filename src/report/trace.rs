@@ -8,6 +8,7 @@
 
 use crate::assess::Assessment;
 use crate::model::{Cmp, Condition, Origin, RuleSet, Slots, Subject, Test, NONE};
+use crate::model::{DomainIx, FlagIx, RatingIx, RuleIx};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum TraceKind {
@@ -57,10 +58,10 @@ pub(crate) struct TraceEntry {
 /// Which rule of the rule set a trace entry is.
 #[derive(Debug, Clone, Copy)]
 enum At {
-    Rating(usize, usize),
-    Flag(usize),
-    Domain(usize, usize),
-    Rule(usize),
+    Rating(RatingIx, usize),
+    Flag(FlagIx),
+    Domain(DomainIx, usize),
+    Rule(RuleIx),
     Feature(usize),
 }
 
@@ -124,7 +125,7 @@ impl Tracer {
                 });
             }
         };
-        for (r, rating) in rules.ratings.iter().enumerate() {
+        for (r, rating) in rules.ratings.iter_ix() {
             let safety_view = rules.compiled.safety_ratings[r];
             for (g, grade) in rating.grades.iter().enumerate() {
                 push(
@@ -137,7 +138,7 @@ impl Tracer {
                 );
             }
         }
-        for (f, flag) in rules.flags.iter().enumerate() {
+        for (f, flag) in rules.flags.iter_ix() {
             let outcome = match (flag.crisis, flag.min_level) {
                 (true, _) => Some("crisis".to_string()),
                 (false, Some(level)) => Some(rules.levels[level].id.clone()),
@@ -152,7 +153,7 @@ impl Tracer {
                 Some(flag.origin.clone()),
             );
         }
-        for (d, domain) in rules.domains.iter().enumerate() {
+        for (d, domain) in rules.domains.iter_ix() {
             for (g, grade) in domain.grades.iter().enumerate() {
                 push(
                     At::Domain(d, g),
@@ -164,7 +165,7 @@ impl Tracer {
                 );
             }
         }
-        for (r, rule) in rules.rules.iter().enumerate() {
+        for (r, rule) in rules.rules.iter_ix() {
             push(
                 At::Rule(r),
                 false,
@@ -237,7 +238,7 @@ impl Facts<'_> {
             .filter(|&v| v != NONE)
     }
 
-    fn flag(&self, f: usize) -> bool {
+    fn flag(&self, f: FlagIx) -> bool {
         self.facts.get(self.slots.flag(f)) == Some(&1)
     }
 }

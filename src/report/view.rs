@@ -2,11 +2,12 @@
 //! result): plain data cut from the model, so the model can change without
 //! breaking consumers, and what every renderer says alike.
 
+use crate::model::FlagIx;
 use serde::Serialize;
 
 use crate::assess::Assessment;
 use crate::messages::Lang;
-use crate::model::RuleSet;
+use crate::model::{Ix, IxVec, Rating, RuleSet};
 
 /// The rule set a result came from.
 #[derive(Debug, Serialize)]
@@ -45,7 +46,7 @@ pub(crate) struct FlagView<'a> {
 }
 
 impl<'a> FlagView<'a> {
-    pub(crate) fn of(rules: &'a RuleSet, f: usize) -> Self {
+    pub(crate) fn of(rules: &'a RuleSet, f: FlagIx) -> Self {
         let flag = &rules.flags[f];
         FlagView {
             id: &flag.id,
@@ -99,7 +100,7 @@ pub(crate) struct GradeView<'a> {
 }
 
 impl<'a> GradeView<'a> {
-    pub(crate) fn all(ratings: &'a [crate::model::Rating], grades: &[usize]) -> Vec<Self> {
+    pub(crate) fn all<I: Ix>(ratings: &'a IxVec<I, Rating>, grades: &IxVec<I, usize>) -> Vec<Self> {
         ratings
             .iter()
             .zip(grades)
@@ -116,7 +117,7 @@ impl<'a> GradeView<'a> {
 /// The next steps of the raised urgent flags, most urgent first (the most
 /// severe first among equals), each once: nothing another flag asks for
 /// the same day is dropped.
-pub(crate) fn urgent_steps<'a>(rules: &'a RuleSet, raised: &[usize]) -> Vec<&'a str> {
+pub(crate) fn urgent_steps<'a>(rules: &'a RuleSet, raised: &[FlagIx]) -> Vec<&'a str> {
     use crate::model::Urgency;
     let now = raised
         .iter()
@@ -145,7 +146,7 @@ pub(crate) fn urgent_steps<'a>(rules: &'a RuleSet, raised: &[usize]) -> Vec<&'a 
 
 /// The note's next step: the urgent flags' steps, else the level's own
 /// referral.
-pub(crate) fn next_step(rules: &RuleSet, raised: &[usize], referral: Option<&str>) -> String {
+pub(crate) fn next_step(rules: &RuleSet, raised: &[FlagIx], referral: Option<&str>) -> String {
     let steps = urgent_steps(rules, raised);
     match (steps.is_empty(), referral) {
         (true, Some(referral)) => referral.trim().to_string(),

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use super::super::problem::Problem;
 use super::super::raw::RawFile;
 use super::{closest, gather, Validator};
-use crate::model::{Origin, RuleSet};
+use crate::model::{DomainIx, FlagIx, Origin, RatingIx, RuleSet, ScaleIx};
 
 impl Validator {
     /// Test cases, every id resolved and every answer a valid code.
@@ -83,11 +83,12 @@ impl Validator {
                 ..Expect::default()
             };
             if let Some(flags) = &e.flags {
-                let resolved: Vec<usize> = flags
+                let resolved: Vec<FlagIx> = flags
                     .iter()
                     .enumerate()
                     .filter_map(|(k, f)| {
                         self.resolve(|ids| &ids.flags, "flag", f, file, &at("flags").index(k))
+                            .map(FlagIx::new)
                     })
                     .collect();
                 expect.flags = Some(resolved);
@@ -96,7 +97,7 @@ impl Validator {
                 if let Some(s) =
                     self.resolve(|ids| &ids.scales, "scale", id, file, &at("scores").key(id))
                 {
-                    expect.scores.push((s, *score));
+                    expect.scores.push((ScaleIx::new(s), *score));
                 }
             }
             for (id, band) in &e.bands.0 {
@@ -104,6 +105,7 @@ impl Validator {
                 let Some(s) = self.resolve(|ids| &ids.scales, "scale", id, file, &place) else {
                     continue;
                 };
+                let s = ScaleIx::new(s);
                 match rules.scales[s].bands.iter().position(|b| b.id == *band) {
                     Some(b) => expect.bands.push((s, b)),
                     None => {
@@ -125,8 +127,14 @@ impl Validator {
             for (id, grade) in &e.grades.0 {
                 let place = at("grades").key(id);
                 let (of, grades) = match (self.ids.ratings.get(id), self.ids.domains.get(id)) {
-                    (Some(&r), _) => (GradeOf::Rating(r), &rules.ratings[r].grades),
-                    (None, Some(&d)) => (GradeOf::Domain(d), &rules.domains[d].grades),
+                    (Some(&r), _) => {
+                        let r = RatingIx::new(r);
+                        (GradeOf::Rating(r), &rules.ratings[r].grades)
+                    }
+                    (None, Some(&d)) => {
+                        let d = DomainIx::new(d);
+                        (GradeOf::Domain(d), &rules.domains[d].grades)
+                    }
                     (None, None) => {
                         self.error(file, &place, Problem::UnknownGradeOwner { id: id.clone() });
                         continue;

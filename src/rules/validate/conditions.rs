@@ -4,7 +4,7 @@
 use super::super::problem::Problem;
 use super::super::raw::{RawCondition, RawScalar};
 use super::{closest, keys, ItemCodes, Loc, Scope, Validator, MAX_MAGNITUDE};
-use crate::model::{Cmp, Condition, Subject};
+use crate::model::{Cmp, Condition, DomainIx, FlagIx, RatingIx, ScaleIx, Subject};
 
 impl Validator {
     /// Resolve a condition: exactly one subject and one comparison, every
@@ -95,7 +95,7 @@ impl Validator {
                 }
                 return self
                     .resolve(|ids| &ids.flags, "flag", id, file, &path.key("flag"))
-                    .map(Condition::Flag);
+                    .map(|f| Condition::Flag(FlagIx::new(f)));
             }
             _ => {}
         }
@@ -142,10 +142,10 @@ impl Validator {
                 };
                 let index = self.resolve(|ids| &ids.scales, "scale", id, file, &subject_path)?;
                 if *subject == "scale" {
-                    (Subject::Scale(index), None)
+                    (Subject::Scale(ScaleIx::new(index)), None)
                 } else {
                     (
-                        Subject::Band(index),
+                        Subject::Band(ScaleIx::new(index)),
                         Some(self.ids.bands.get(index).cloned().unwrap_or_default()),
                     )
                 }
@@ -163,7 +163,7 @@ impl Validator {
                     &subject_path,
                 )?;
                 (
-                    Subject::Rating(index),
+                    Subject::Rating(RatingIx::new(index)),
                     Some(
                         self.ids
                             .rating_grades
@@ -186,7 +186,7 @@ impl Validator {
                     &subject_path,
                 )?;
                 (
-                    Subject::Domain(index),
+                    Subject::Domain(DomainIx::new(index)),
                     Some(
                         self.ids
                             .domain_grades

@@ -3,10 +3,14 @@
 use super::super::problem::Problem;
 use super::super::raw::{RawFile, RawSeverity, RawUrgency};
 use super::{gather, Scope, Validator};
-use crate::model::{Condition, Flag, Origin, Severity, Urgency};
+use crate::model::{Condition, Flag, FlagIx, IxVec, Origin, Severity, Urgency};
 
 impl Validator {
-    pub(super) fn flags(&mut self, files: &[(String, RawFile)], item_count: usize) -> Vec<Flag> {
+    pub(super) fn flags(
+        &mut self,
+        files: &[(String, RawFile)],
+        item_count: usize,
+    ) -> IxVec<FlagIx, Flag> {
         let scope = Scope {
             items_before: item_count,
             scales: true,
@@ -82,6 +86,6 @@ impl Validator {
                 },
             });
         }
-        out
+        IxVec::from(out)
     }
 }

@@ -18,6 +18,7 @@ mod ratings;
 mod safety;
 mod scales;
 
+use crate::model::FlagIx;
 use std::collections::HashMap;
 
 use self::loc::Loc;
@@ -284,12 +285,12 @@ impl Validator {
         if !self.diags.is_empty() {
             return None;
         }
-        self.safety_inputs(&items, &scales, &ratings, &flags);
+        self.safety_inputs(&items, &scales, &ratings, flags.as_slice());
         if !self.diags.is_empty() {
             return None;
         }
         let paths = Paths::of(levels.len(), &rules, &flags);
-        let mut flags_by_severity: Vec<usize> = (0..flags.len()).collect();
+        let mut flags_by_severity: Vec<FlagIx> = flags.ixs().collect();
         flags_by_severity.sort_by_key(|&f| std::cmp::Reverse(flags[f].severity));
         let mut rule_set = RuleSet {
             lang: self.lang.clone(),

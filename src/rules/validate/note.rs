@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use super::super::problem::Problem;
 use super::super::raw::{RawFile, RawShow, RawText};
 use super::{gather, Loc, Validator};
-use crate::model::{Resource, Show};
+use crate::model::{FlagIx, Resource, Show};
 
 impl Validator {
     pub(super) fn resources(&mut self, files: &[(String, RawFile)]) -> Vec<Resource> {
@@ -37,6 +37,7 @@ impl Validator {
                                 file,
                                 &path.key("flags").index(k),
                             )
+                            .map(FlagIx::new)
                         })
                         .collect(),
                 ),

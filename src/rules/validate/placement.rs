@@ -5,14 +5,14 @@ use std::collections::HashMap;
 use super::super::problem::Problem;
 use super::super::raw::RawFile;
 use super::{gather, Loc, Scope, Validator};
-use crate::model::{Feature, Flag, Level, Origin, Paths, PlacementRule};
+use crate::model::{Feature, Flag, FlagIx, IxVec, Level, Origin, Paths, PlacementRule, RuleIx};
 
 impl Validator {
     pub(super) fn placement(
         &mut self,
         files: &[(String, RawFile)],
         item_count: usize,
-    ) -> (Option<usize>, Vec<PlacementRule>) {
+    ) -> (Option<usize>, IxVec<RuleIx, PlacementRule>) {
         let defined: Vec<(&str, &crate::rules::raw::RawPlacement)> = files
             .iter()
             .filter_map(|(name, raw)| raw.placement.as_ref().map(|p| (name.as_str(), p)))
@@ -23,7 +23,7 @@ impl Validator {
                 &Loc::top("placement"),
                 Problem::NoSection { key: "placement" },
             );
-            return (None, Vec::new());
+            return (None, IxVec::new());
         };
         for (other, _) in &defined[1..] {
             self.error(
@@ -77,7 +77,7 @@ impl Validator {
                 });
             }
         }
-        (default_level, rules)
+        (default_level, IxVec::from(rules))
     }
 
     pub(super) fn features(
@@ -118,8 +118,8 @@ impl Validator {
         file: &str,
         levels: &[Level],
         default_level: Option<usize>,
-        rules: &[PlacementRule],
-        flags: &[Flag],
+        rules: &IxVec<RuleIx, PlacementRule>,
+        flags: &IxVec<FlagIx, Flag>,
     ) {
         let paths = Paths::of(levels.len(), rules, flags);
         for (i, level) in levels.iter().enumerate() {

@@ -5,17 +5,17 @@ use std::collections::HashMap;
 use super::super::problem::Problem;
 use super::super::raw::{RawFile, RawRating};
 use super::{gather, Ids, Scope, Validator};
-use crate::model::{Grade, Origin, Rating};
+use crate::model::{Grade, Ix, IxVec, Origin, Rating};
 
 impl Validator {
-    pub(super) fn ratings(
+    pub(super) fn ratings<I: Ix>(
         &mut self,
         files: &[(String, RawFile)],
         section: &str,
         get: for<'a> fn(&'a RawFile) -> &'a [RawRating],
         item_count: usize,
         domains: bool,
-    ) -> Vec<Rating> {
+    ) -> IxVec<I, Rating> {
         // Ratings see items and scales; domains also see ratings and flags.
         let scope = Scope {
             items_before: item_count,
@@ -85,6 +85,6 @@ impl Validator {
                 grades,
             });
         }
-        out
+        IxVec::from(out)
     }
 }

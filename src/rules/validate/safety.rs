@@ -2,7 +2,7 @@
 
 use super::super::problem::Problem;
 use super::{Loc, Validator};
-use crate::model::{Flag, Item, MissingRule, Rating, Scale, Subject};
+use crate::model::{Flag, Item, IxVec, MissingRule, Rating, RatingIx, Scale, ScaleIx, Subject};
 
 impl Validator {
     /// A safety flag must never stay down because an answer it depends on was
@@ -11,8 +11,8 @@ impl Validator {
     pub(super) fn safety_inputs(
         &mut self,
         items: &[Item],
-        scales: &[Scale],
-        ratings: &[Rating],
+        scales: &IxVec<ScaleIx, Scale>,
+        ratings: &IxVec<RatingIx, Rating>,
         flags: &[Flag],
     ) {
         for flag in flags.iter().filter(|f| f.is_safety()) {

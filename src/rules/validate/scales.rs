@@ -6,10 +6,14 @@ use std::collections::HashMap;
 use super::super::problem::Problem;
 use super::super::raw::{RawFile, RawMissing};
 use super::{gather, Loc, Validator, MAX_MAGNITUDE};
-use crate::model::{Band, Item, MissingRule, Scale};
+use crate::model::{Band, Item, IxVec, MissingRule, Scale, ScaleIx};
 
 impl Validator {
-    pub(super) fn scales(&mut self, files: &[(String, RawFile)], items: &mut [Item]) -> Vec<Scale> {
+    pub(super) fn scales(
+        &mut self,
+        files: &[(String, RawFile)],
+        items: &mut [Item],
+    ) -> IxVec<ScaleIx, Scale> {
         let mut scales = Vec::new();
         for (file, path, raw) in gather(files, "scales", |raw| &raw.scales) {
             let index = scales.len();
@@ -48,7 +52,7 @@ impl Validator {
                 low = low.saturating_add(scores.0);
                 high = high.saturating_add(scores.1);
                 members.push(item);
-                items[item].scales.push(index);
+                items[item].scales.push(ScaleIx::new(index));
             }
             if raw.items.is_empty() {
                 self.error(file, &path.key("items"), Problem::EmptyScale);
@@ -115,7 +119,7 @@ impl Validator {
                 bands,
             });
         }
-        scales
+        IxVec::from(scales)
     }
 
     pub(super) fn prorate(
