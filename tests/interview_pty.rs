@@ -273,7 +273,7 @@ fn a_short_interview_in_spanish() {
     p.send("2").expect("send");
     enter(&mut p);
     p.exp_string("pregunta 2 de 3").expect("second");
-    p.exp_string(&bytes("1 sí")).expect("yes in Spanish");
+    p.exp_string(&bytes("1 = sí")).expect("yes in Spanish");
     p.send("1").expect("send");
     enter(&mut p);
     p.exp_string("pregunta 3 de 3").expect("third");

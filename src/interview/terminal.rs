@@ -78,11 +78,13 @@ fn wrap(text: &str, indent: usize, hang: usize) -> Vec<String> {
     lines
 }
 
-/// An answer as the prompts show it: the code, then its words.
+/// An answer as the prompts show it: the code, `=`, then its words, so a
+/// label that begins with a number (AUDIT's "1 or 2", code 0) never reads
+/// as a code.
 fn answer_label(lang: Lang, item: &Item, code: i64) -> String {
     match (&item.kind, item.answer_label(code)) {
-        (ItemKind::YesNo { .. }, _) => format!("{code} {}", lang.yes_no(code)),
-        (_, Some(label)) => format!("{code} {label}"),
+        (ItemKind::YesNo { .. }, _) => format!("{code} = {}", lang.yes_no(code)),
+        (_, Some(label)) => format!("{code} = {label}"),
         (_, None) => code.to_string(),
     }
 }
@@ -290,7 +292,7 @@ impl Prompter for TerminalPrompter {
         labels.extend(entries.iter().map(|e| {
             let text: String = e.item.text.chars().take(44).collect();
             format!(
-                "{:<8} {text:<44} = {}",
+                "{:<8} {text:<44}: {}",
                 e.instrument.id,
                 answer_label(self.lang, e.item, e.code)
             )
@@ -312,10 +314,19 @@ impl Prompter for TerminalPrompter {
 
 #[cfg(test)]
 mod tests {
-    use super::{start_at, wrap, WIDTH};
+    use super::{answer_label, start_at, wrap, WIDTH};
     use crate::interview::HiddenRisk;
     use crate::messages::Lang;
     use crate::rules::{load_in, RulesSource};
+
+    #[test]
+    fn an_option_label_that_begins_with_a_number_never_reads_as_its_code() {
+        let rules = load_in(&RulesSource::Embedded, "en").expect("default rules");
+        let audit_2 = &rules.items[rules.item_index("audit_2").expect("item")];
+        assert_eq!(answer_label(Lang::En, audit_2, 0), "0 = 1 or 2");
+        let harm = &rules.items[rules.item_index("recent_discharge").expect("item")];
+        assert_eq!(answer_label(Lang::En, harm, 1), "1 = yes");
+    }
 
     #[test]
     fn the_hidden_risk_notice_fits_80_columns_in_each_language() {

@@ -274,7 +274,9 @@ impl ItemKind {
         match self {
             ItemKind::Choice(options) => options
                 .iter()
-                .map(|o| format!("{} = {}: {}", o.code, o.label, o.score))
+                // Quoted, so a label that begins with a number (AUDIT's
+                // "1 or 2", code 0) never reads as a code.
+                .map(|o| format!("{} = '{}': {}", o.code, o.label, o.score))
                 .collect::<Vec<_>>()
                 .join("; "),
             ItemKind::YesNo { yes, no } => format!("1 = yes: {yes}; 0 = no: {no}"),

@@ -90,20 +90,6 @@ fn grade_label<'a>(mut labels: impl Iterator<Item = &'a String>, index: i64) -> 
         .map_or(index.to_string(), |l| format!("'{l}'"))
 }
 
-/// Every answer with its score: `0 = 'Not at all': 0; 1 = ...`. A label is
-/// quoted, as in conditions, so one that begins with a number (AUDIT's
-/// "1 or 2", code 0) never reads as a code.
-fn answers(kind: &ItemKind) -> String {
-    match kind {
-        ItemKind::Choice(options) => options
-            .iter()
-            .map(|o| format!("{} = '{}': {}", o.code, o.label, o.score))
-            .collect::<Vec<_>>()
-            .join("; "),
-        _ => kind.answers_summary(),
-    }
-}
-
 fn cell(text: &str) -> String {
     text.replace('|', "\\|").replace('\n', " ")
 }
@@ -169,7 +155,7 @@ pub(crate) fn markdown(rules: &RuleSet) -> String {
         }
         let _ = writeln!(o, "| item | question | answers (code = 'label': score) | asked when |\n| --- | --- | --- | --- |");
         for item in &rules.items[ins.items.clone()] {
-            let answers = answers(&item.kind);
+            let answers = item.kind.answers_summary();
             let mut when = item
                 .show_if
                 .as_ref()
