@@ -65,19 +65,15 @@ fn dependencies(modules: &BTreeMap<String, String>) -> BTreeMap<&str, BTreeSet<&
                 if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
                     continue;
                 }
-                let rest: String = code[at + prefix.len()..]
-                    .chars()
-                    .take_while(|c| {
-                        c.is_ascii_lowercase() || *c == '_' || *c == ':' || c.is_ascii_digit()
-                    })
-                    .collect();
-                let path = match base.as_str() {
-                    "" => rest,
-                    base => format!("{base}::{rest}"),
-                };
-                if let Some(m) = resolve(modules, path.trim_end_matches(':')) {
-                    if !related(name, m) {
-                        uses.insert(m);
+                for rest in paths(&code[at + prefix.len()..]) {
+                    let path = match base.as_str() {
+                        "" => rest,
+                        base => format!("{base}::{rest}"),
+                    };
+                    if let Some(m) = resolve(modules, path.trim_end_matches(':')) {
+                        if !related(name, m) {
+                            uses.insert(m);
+                        }
                     }
                 }
             }
@@ -91,6 +87,44 @@ fn dependencies(modules: &BTreeMap<String, String>) -> BTreeMap<&str, BTreeSet<&
         deps.insert(name.as_str(), uses);
     }
     deps
+}
+
+/// The module paths at the start of `text` (what follows `crate::`): one
+/// path, or each path of a group, `{a::X, b::{Y, Z}}`.
+fn paths(text: &str) -> Vec<String> {
+    let path_char = |c: char| c.is_ascii_lowercase() || c == '_' || c == ':' || c.is_ascii_digit();
+    let Some(group) = text.strip_prefix('{') else {
+        return vec![text.chars().take_while(|&c| path_char(c)).collect()];
+    };
+    // The group's top-level parts, up to its closing brace.
+    let (mut depth, mut parts, mut part) = (0, Vec::new(), String::new());
+    for c in group.chars() {
+        match c {
+            '{' => depth += 1,
+            '}' if depth == 0 => break,
+            '}' => depth -= 1,
+            ',' if depth == 0 => {
+                parts.push(std::mem::take(&mut part));
+                continue;
+            }
+            _ => {}
+        }
+        part.push(c);
+    }
+    parts.push(part);
+    parts
+        .iter()
+        .map(|p| p.trim().chars().take_while(|&c| path_char(c)).collect())
+        .collect()
+}
+
+#[test]
+fn a_group_of_paths_is_read_path_by_path() {
+    assert_eq!(paths("model::RuleSet;"), ["model::"]);
+    assert_eq!(
+        paths("{answers::Answers, model::{Cmp, Test}};"),
+        ["answers::", "model::"]
+    );
 }
 
 #[test]

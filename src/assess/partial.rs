@@ -371,8 +371,14 @@ impl Column<i64> for Values<'_> {
 mod tests {
     use proptest::prelude::*;
 
-    use super::Values;
-    use crate::model::{Cmp, Truth};
+    use super::{within, Values};
+    use crate::model::{Cmp, RuleSet, ScaleIx, Subject, Truth};
+    use crate::rules::{load, RulesSource};
+
+    fn rules() -> &'static RuleSet {
+        static RULES: std::sync::OnceLock<RuleSet> = std::sync::OnceLock::new();
+        RULES.get_or_init(|| load(&RulesSource::Embedded).expect("default rules"))
+    }
 
     /// A comparison with small constants, of every kind.
     fn cmp() -> impl Strategy<Value = Cmp> {
@@ -384,30 +390,30 @@ mod tests {
         ]
     }
 
-    /// The values `within` samples from a range without item codes.
-    fn sampled(cmp: &Cmp, lo: i64, hi: i64) -> Vec<i64> {
-        let mut values = vec![lo, hi];
-        for &c in cmp.constants() {
-            values.extend(
-                [c - 1, c, c + 1]
-                    .into_iter()
-                    .filter(|v| (lo..=hi).contains(v)),
-            );
-        }
-        values
-    }
-
     proptest! {
         #![proptest_config(ProptestConfig { cases: 512, failure_persistence: None, ..ProptestConfig::default() })]
 
-        /// The ends of a range and the constants with their neighbours
-        /// decide a comparison exactly as every value of the range does.
+        /// `within` a range of a scale's possible scores (sampled at its
+        /// ends and at the comparison's constants) decides a comparison
+        /// exactly as every value of the range does.
         #[test]
-        fn sampling_a_range_at_its_constants_is_exact(cmp in cmp(), lo in -9i64..9, width in 0i64..12) {
+        fn a_range_is_decided_as_every_value_in_it_decides(cmp in cmp(), lo in -9i64..9, width in 0i64..12) {
             let hi = lo + width;
             let every: Vec<i64> = (lo..=hi).collect();
-            let points = sampled(&cmp, lo, hi);
-            prop_assert_eq!(cmp.apply(Values(&points)), cmp.apply(Values(&every)));
+            let scale = Subject::Scale(ScaleIx::new(0));
+            prop_assert_eq!(within(&cmp, lo, hi, rules(), scale), cmp.apply(Values(&every)));
+        }
+
+        /// For an item with codes, only its codes in the range count.
+        #[test]
+        fn an_items_range_is_decided_by_its_codes(cmp in cmp(), lo in -2i64..4, width in 0i64..4) {
+            let item = rules().item_index("phq9_1").expect("item");
+            let codes: Vec<i64> = (lo..=lo + width).filter(|c| (0..=3).contains(c)).collect();
+            prop_assume!(!codes.is_empty());
+            prop_assert_eq!(
+                within(&cmp, lo, lo + width, rules(), Subject::Item(item)),
+                cmp.apply(Values(&codes))
+            );
         }
     }
 

@@ -475,7 +475,7 @@ impl Compiled {
 
 #[cfg(test)]
 mod tests {
-    use super::{Logic, Test, Truth, NONE};
+    use super::{Column, Logic, Lookup, Test, Truth, NONE};
     use crate::model::Cmp;
 
     #[test]
@@ -492,9 +492,43 @@ mod tests {
         assert!(Cmp::AtMost(0i32).holds(-5));
     }
 
+    /// Rows of one fact each, as bits of a mask (the 64-row executor's
+    /// logic), or as known-or-unknown values (the three-valued one's).
+    struct Rows(Vec<i64>);
+
+    struct Bits<'a>(&'a [i64]);
+
+    impl Column<i64> for Bits<'_> {
+        type Out = u64;
+        fn test(self, holds: impl Fn(i64) -> bool) -> u64 {
+            (self.0.iter().enumerate()).fold(0, |m, (r, &v)| m | (u64::from(holds(v)) << r))
+        }
+    }
+
+    impl Lookup<i64> for Rows {
+        type Out = u64;
+        fn compare(&self, _slot: usize, cmp: &Cmp) -> u64 {
+            cmp.apply(Bits(&self.0))
+        }
+    }
+
+    /// One fact, known or not.
+    struct Maybe(Option<i64>);
+
+    impl Lookup<i64> for Maybe {
+        type Out = Truth;
+        fn compare(&self, _slot: usize, cmp: &Cmp) -> Truth {
+            match self.0 {
+                Some(v) if cmp.holds(v) => Truth::Yes,
+                Some(_) => Truth::No,
+                None => Truth::Unknown,
+            }
+        }
+    }
+
     #[test]
     fn tests_combine_alike_in_every_logic() {
-        // not(all(x >= 2, any(x = 0, x <= 5))) over x = 3: false.
+        // not(all(x >= 2, any(x = 0, x <= 5))): true below 2 and above 5.
         let test = Test::Not(Box::new(Test::All(Box::new([
             Test::Cmp(0, Cmp::AtLeast(2)),
             Test::Any(Box::new([
@@ -502,11 +536,21 @@ mod tests {
                 Test::Cmp(0, Cmp::AtMost(5)),
             ])),
         ]))));
-        assert!(!test.holds(&[3]));
-        assert!(test.holds(&[1]));
-        assert!(test.holds(&[NONE]));
+        let values = [3, 1, NONE, 6, 2, 5];
+        let one: Vec<bool> = values.iter().map(|&v| test.holds(&[v])).collect();
+        assert_eq!(one, [false, true, true, true, false, false]);
         // A slot beyond the facts has no value.
         assert_eq!(test.holds(&[]), test.holds(&[NONE]));
+        // 64 rows at once: bit r is row r's answer.
+        let mask = test.eval(&Rows(values.to_vec())) & 0b11_1111;
+        let bits: Vec<bool> = (0..values.len()).map(|r| mask >> r & 1 == 1).collect();
+        assert_eq!(bits, one);
+        // Three-valued: known values agree, an unknown one stays unknown.
+        for (&v, &b) in values.iter().zip(&one) {
+            let known = if b { Truth::Yes } else { Truth::No };
+            assert_eq!(test.eval(&Maybe(Some(v))), known);
+        }
+        assert_eq!(test.eval(&Maybe(None)), Truth::Unknown);
     }
 
     #[test]
