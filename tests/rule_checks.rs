@@ -159,7 +159,7 @@ fn the_default_cases_all_pass_and_cover_every_rule_flag_and_band() {
         .run()
         .code(0);
     assert!(
-        out.stdout.contains("\n121 passed, 0 failed\n"),
+        out.stdout.contains("\n122 passed, 0 failed\n"),
         "{}",
         out.stdout
     );
