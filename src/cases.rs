@@ -7,8 +7,7 @@
 use crate::answers::Answers;
 use crate::assess::{assess, Assessment};
 use crate::error::AnswerError;
-use crate::model::{Case, GradeOf, RuleSet};
-use crate::model::{FlagIx, Ix, IxVec, Rating, RuleIx, ScaleIx};
+use crate::model::{Case, FlagIx, GradeOf, Ix, IxVec, Rating, RuleIx, RuleSet, ScaleIx};
 
 /// One difference between a case's expectation and the result.
 #[derive(Debug, Clone, PartialEq, Eq)]

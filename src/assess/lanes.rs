@@ -14,8 +14,10 @@
 use super::placement::decide;
 use super::Outcome;
 use crate::answers::parse_bytes;
-use crate::model::{Cmp, Column, ItemIdx, Lookup, RuleSet, Slots, Test, Value, NONE};
-use crate::model::{DomainIx, FlagIx, IxVec, RatingIx, RuleIx, ScaleIx};
+use crate::model::{
+    Cmp, Column, DomainIx, FlagIx, ItemIdx, IxVec, Lookup, RatingIx, RuleIx, RuleSet, ScaleIx,
+    Slots, Test, Value, NONE,
+};
 
 /// Rows in a group: one bit each in a `u64` mask.
 pub const LANES: usize = 64;

@@ -15,8 +15,7 @@
 use super::{assess_into, established_flags, Assessment, Lanes, Outcome, LANES};
 use crate::answers::Answers;
 use crate::assess::LaneRow;
-use crate::model::FlagIx;
-use crate::model::RuleSet;
+use crate::model::{FlagIx, RuleSet};
 
 /// What the executors made of a set of records.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

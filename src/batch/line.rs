@@ -7,8 +7,7 @@
 //! spreadsheets (see `push_cell`).
 
 use crate::assess::{Assessment, Outcome, Warning};
-use crate::model::FlagIx;
-use crate::model::RuleSet;
+use crate::model::{FlagIx, RuleSet};
 use crate::report::json;
 use crate::report::note::NoteRenderer;
 use crate::report::row::{self, push_cell, ResultCells};

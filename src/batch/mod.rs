@@ -10,7 +10,7 @@ mod header;
 mod input;
 mod line;
 
-use crate::model::FlagIx;
+use crate::model::{FlagIx, RuleSet};
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::sync::{mpsc, Arc, Mutex};
@@ -21,7 +21,6 @@ use crate::assess::{
     Warning, LANES,
 };
 use crate::error::{AnswerError, Error};
-use crate::model::RuleSet;
 use crate::report::row::push_cell;
 pub use crate::summary::Summary;
 use header::{map_header, Columns};

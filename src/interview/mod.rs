@@ -23,8 +23,7 @@ pub(crate) use crate::disposition::{Disposition, DispositionReason};
 use crate::answers::Answers;
 use crate::assess::{established_flags, shown_items};
 use crate::error::AnswerError;
-use crate::model::{Flag, Instrument, Item, ItemIdx, Resource, RuleSet};
-use crate::model::{FlagIx, IxVec};
+use crate::model::{Flag, FlagIx, Instrument, Item, ItemIdx, IxVec, Resource, RuleSet};
 
 /// One question, with where the interview stands.
 #[derive(Debug)]

@@ -2,11 +2,10 @@
 //! plus warnings and the full trace. View types are separate from the model
 //! so the model can change without breaking consumers.
 
-use crate::model::FlagIx;
+use crate::model::{FlagIx, RuleSet};
 use serde::Serialize;
 
 use crate::assess::Assessment;
-use crate::model::RuleSet;
 use crate::report::trace::Tracer;
 use crate::report::view::{next_step, FlagView, GradeView, Provenance, ScaleView};
 use crate::report::words;

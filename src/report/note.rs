@@ -2,14 +2,13 @@
 //! context built from an assessment. Strict undefined: a misspelt variable
 //! is an error, caught by `rules check` (see `check_template`).
 
-use crate::model::FlagIx;
+use crate::model::{FlagIx, Resource, RuleSet, Show};
 use minijinja::{Environment, UndefinedBehavior};
 use serde::Serialize;
 
 use crate::answers::Answers;
 use crate::assess::{assess, Assessment, Warning};
 use crate::messages::Lang;
-use crate::model::{Resource, RuleSet, Show};
 use crate::report::view::{next_step, urgent_steps, FlagView, GradeView, Provenance, ScaleView};
 use crate::report::words;
 

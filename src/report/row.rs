@@ -2,8 +2,7 @@
 //! and values, in order.
 
 use crate::assess::{raised_flags, visit_reasons, Outcome, Reason};
-use crate::model::RuleSet;
-use crate::model::{FlagIx, IxVec, RatingIx, RuleIx, ScaleIx};
+use crate::model::{FlagIx, IxVec, RatingIx, RuleIx, RuleSet, ScaleIx};
 
 /// Output column names for a rule set, with the id column named as in the input.
 pub(crate) fn header(rules: &RuleSet, id_column: &str) -> Vec<String> {

@@ -7,8 +7,9 @@
 //! conditions into words once, for every record it traces.
 
 use crate::assess::Assessment;
-use crate::model::{Cmp, Condition, Origin, RuleSet, Slots, Subject, Test, NONE};
-use crate::model::{DomainIx, FlagIx, RatingIx, RuleIx};
+use crate::model::{
+    Cmp, Condition, DomainIx, FlagIx, Origin, RatingIx, RuleIx, RuleSet, Slots, Subject, Test, NONE,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum TraceKind {

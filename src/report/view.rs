@@ -2,12 +2,11 @@
 //! result): plain data cut from the model, so the model can change without
 //! breaking consumers, and what every renderer says alike.
 
-use crate::model::FlagIx;
+use crate::model::{FlagIx, Ix, IxVec, Rating, RuleSet};
 use serde::Serialize;
 
 use crate::assess::Assessment;
 use crate::messages::Lang;
-use crate::model::{Ix, IxVec, Rating, RuleSet};
 
 /// The rule set a result came from.
 #[derive(Debug, Serialize)]

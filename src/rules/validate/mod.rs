@@ -18,14 +18,13 @@ mod ratings;
 mod safety;
 mod scales;
 
-use crate::model::FlagIx;
+use crate::model::{FlagIx, Paths, RuleSet, TextPlace, Written};
 use std::collections::HashMap;
 
 use self::loc::Loc;
 use super::problem::{Problem, FORMAT_VERSION, MAX_MAGNITUDE};
 
 use crate::error::{Diagnostic, Place};
-use crate::model::{Paths, RuleSet, TextPlace, Written};
 use crate::rules::raw::{RawFile, RawItemType, RawText};
 
 /// Validate parsed files (main file first). `texts` holds each file's text,
