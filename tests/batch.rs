@@ -805,6 +805,7 @@ fn a_note_template_that_drops_a_flag_is_overruled_by_a_safety_block() {
         note,
         "SAFETY FINDINGS NOT SHOWN BELOW\n- [HIGH] Worry flag message.\nCRISIS RESOURCES\n\
          - Crisis line: call 988\n- Text line: text HOME to 741741\n\nLevel: Low\n\n\
+         Screen limits text.\n\n\
          This is a screening result, not a diagnosis. A licensed professional decides the level of care.\n"
     );
 }

@@ -180,6 +180,8 @@ proptest! {
         }
         let closing = if spanish { "no un diagnóstico" } else { "not a diagnosis" };
         prop_assert!(note.contains(closing), "the note lacks {:?}", closing);
+        let limits = if spanish { "no pregunta por psicosis, manía" } else { "does not ask about psychosis, mania" };
+        prop_assert!(note.contains(limits), "the note lacks {:?}", limits);
     }
 }
 
@@ -713,5 +715,7 @@ proptest! {
         }
         let closing = if spanish { "no un diagnóstico" } else { "not a diagnosis" };
         prop_assert!(note.contains(closing), "the note lacks {:?}", closing);
+        let limits = if spanish { "no pregunta por psicosis, manía" } else { "does not ask about psychosis, mania" };
+        prop_assert!(note.contains(limits), "the note lacks {:?}", limits);
     }
 }

@@ -43,6 +43,8 @@ pub struct RuleSet {
     pub(crate) note_template: String,
     /// The note as Markdown, when the rule set has a template for it.
     pub(crate) note_markdown: Option<String>,
+    /// What the screen does not ask about: every professional note says it.
+    pub(crate) screen_limits: Option<String>,
     /// Where the rule set and its note templates are written, for checks
     /// made after loading (`check`).
     pub(crate) written: Written,

@@ -85,10 +85,17 @@ impl<'a> NoteRenderer<'a> {
                 self.markdown && !self.fenced,
             ) + &note;
         }
-        // Every note says it is a screening result, not a diagnosis.
+        // Every note says what the screen does not ask about, and that it
+        // is a screening result, not a diagnosis.
         let disclaimer = Lang::of(&self.rules.lang).disclaimer();
-        if !squeeze(&note).contains(&squeeze(disclaimer)) {
-            note = format!("{}\n\n{disclaimer}\n", note.trim_end());
+        for text in [self.rules.screen_limits.as_deref(), Some(disclaimer)]
+            .into_iter()
+            .flatten()
+            .map(str::trim)
+        {
+            if !text.is_empty() && !squeeze(&note).contains(&squeeze(text)) {
+                note = format!("{}\n\n{text}\n", note.trim_end());
+            }
         }
         Ok(if self.fenced {
             // A fence longer than any run of backticks in the note.
@@ -217,6 +224,9 @@ struct NoteContext<'a> {
     domains: Vec<GradeView<'a>>,
     reasons: Vec<String>,
     features: Vec<&'a str>,
+    /// What the screen does not ask about (empty when the rule set has no
+    /// such text).
+    screen_limits: &'a str,
     resources: Vec<ResourceView<'a>>,
     /// Answers to skipped questions that count for safety, or that ask for
     /// a question again, in words: safety findings, listed first.
@@ -290,6 +300,7 @@ impl<'a> NoteContext<'a> {
                 .filter(|(_, on)| **on)
                 .map(|(f, _)| f.text.as_str())
                 .collect(),
+            screen_limits: rules.screen_limits.as_deref().unwrap_or_default(),
             resources: listed_resources(rules, &raised)
                 .filter(|r| !r.professional)
                 .map(ResourceView::of)
@@ -445,6 +456,10 @@ impl NoteRenderer<'_> {
         out.push(' ');
         out.push_str(lang.incomplete_close());
         out.push_str("\n\n");
+        if let Some(limits) = rules.screen_limits.as_deref().map(str::trim) {
+            out.push_str(limits);
+            out.push_str("\n\n");
+        }
         match markdown {
             true => out.push_str(&format!("*{}*\n", lang.disclaimer())),
             false => out.push_str(&format!("{}\n", lang.disclaimer())),

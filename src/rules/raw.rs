@@ -61,6 +61,12 @@ pub(crate) struct RawFile {
     /// (Left out of the hash when absent, so older rule sets keep theirs.)
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) note_markdown: Option<RawText>,
+    /// What the screen does not ask about, for the professional: every
+    /// professional note says it (a note whose template leaves it out gets
+    /// it before the closing line; so does a rejected record's note).
+    /// Optional; at most one file defines it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) screen_limits: Option<RawText>,
     /// Test cases: answers and the result they must give (`carescreen rules
     /// test`). Not part of the rule set's hash: cases do not change scoring.
     #[serde(default, skip_serializing)]

@@ -278,6 +278,7 @@ impl Validator {
         let resources = self.resources(files);
         let note_template = self.note_template(files);
         let note_markdown = self.note_markdown(files);
+        let screen_limits = self.screen_limits(files);
         if default_level.is_some() {
             self.reachability(main_name, &levels, default_level, &rules, &flags);
         }
@@ -314,6 +315,7 @@ impl Validator {
             resources,
             note_template: note_template?,
             note_markdown,
+            screen_limits,
             written: Written::default(),
         };
         rule_set.compiled = crate::model::Compiled::of(&rule_set);

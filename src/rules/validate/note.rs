@@ -71,22 +71,37 @@ impl Validator {
 
     /// The optional Markdown note template: at most one file defines it.
     pub(super) fn note_markdown(&mut self, files: &[(String, RawFile)]) -> Option<String> {
+        self.optional_text(files, "note_markdown", |raw| raw.note_markdown.as_ref())
+    }
+
+    /// What the screen does not ask about: at most one file defines it.
+    pub(super) fn screen_limits(&mut self, files: &[(String, RawFile)]) -> Option<String> {
+        self.optional_text(files, "screen_limits", |raw| raw.screen_limits.as_ref())
+    }
+
+    /// An optional top-level text that at most one file defines.
+    fn optional_text(
+        &mut self,
+        files: &[(String, RawFile)],
+        key: &'static str,
+        text: impl Fn(&RawFile) -> Option<&RawText>,
+    ) -> Option<String> {
         let defined: Vec<(&str, &RawText)> = files
             .iter()
-            .filter_map(|(name, raw)| raw.note_markdown.as_ref().map(|t| (name.as_str(), t)))
+            .filter_map(|(name, raw)| text(raw).map(|t| (name.as_str(), t)))
             .collect();
-        let &(file, template) = defined.first()?;
+        let &(file, first) = defined.first()?;
         for (other, _) in &defined[1..] {
             self.error(
                 other,
-                &Loc::top("note_markdown"),
+                &Loc::top(key),
                 Problem::DuplicateSection {
-                    key: "note_markdown",
+                    key,
                     first: file.to_string(),
                 },
             );
         }
-        Some(self.text(file, &Loc::top("note_markdown"), template))
+        Some(self.text(file, &Loc::top(key), first))
     }
 
     pub(super) fn note_template(&mut self, files: &[(String, RawFile)]) -> Option<String> {
