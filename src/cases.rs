@@ -118,6 +118,14 @@ fn run_one<'a>(rules: &RuleSet, case: &'a Case) -> Outcome<'a> {
                 actual.sort_unstable();
                 check("flags".into(), expected.join(", "), actual.join(", "));
             }
+            if let Some(reasons) = &e.reasons {
+                let mut expected: Vec<&str> = reasons.iter().map(String::as_str).collect();
+                let mut actual: Vec<String> =
+                    a.reasons(rules).iter().map(|r| r.id(rules)).collect();
+                expected.sort_unstable();
+                actual.sort_unstable();
+                check("reasons".into(), expected.join(", "), actual.join(", "));
+            }
             for &(s, score) in &e.scores {
                 let actual = a.scales[s]
                     .score
@@ -175,6 +183,8 @@ pub(crate) struct Coverage {
     pub(crate) rules: Vec<RuleIx>,
     /// Flags no case raises.
     pub(crate) flags: Vec<FlagIx>,
+    /// Conditions on the level no case meets.
+    pub(crate) conditions: Vec<usize>,
     /// (scale, band) no case reaches.
     pub(crate) bands: Vec<(ScaleIx, usize)>,
     /// (rating or domain, grade) no case reaches; baselines are not counted.
@@ -185,6 +195,7 @@ impl Coverage {
     pub(crate) fn complete(&self) -> bool {
         self.rules.is_empty()
             && self.flags.is_empty()
+            && self.conditions.is_empty()
             && self.bands.is_empty()
             && self.grades.is_empty()
     }
@@ -199,9 +210,14 @@ impl Coverage {
             .sum();
         let total = rules.rules.len()
             + rules.flags.len()
+            + rules.conditions.len()
             + rules.scales.iter().map(|s| s.bands.len()).sum::<usize>()
             + grades;
-        let uncovered = self.rules.len() + self.flags.len() + self.bands.len() + self.grades.len();
+        let uncovered = self.rules.len()
+            + self.flags.len()
+            + self.conditions.len()
+            + self.bands.len()
+            + self.grades.len();
         (total, total - uncovered)
     }
 }
@@ -246,6 +262,9 @@ pub(crate) fn coverage(rules: &RuleSet, outcomes: &[Outcome<'_>]) -> Coverage {
             .flags
             .ixs()
             .filter(|&f| !scored.iter().any(|a| a.flags[f]))
+            .collect(),
+        conditions: (0..rules.conditions.len())
+            .filter(|&c| !scored.iter().any(|a| a.conditions[c]))
             .collect(),
         bands: rules
             .scales
@@ -310,6 +329,9 @@ mod tests {
         for (r, rule) in rules.rules.iter().enumerate() {
             add(format!("rule {r}"), &rule.when);
         }
+        for (c, condition) in rules.conditions.iter().enumerate() {
+            add(format!("condition {c}"), &condition.when);
+        }
         out
     }
 
@@ -329,6 +351,7 @@ mod tests {
                 .when
                 .as_mut()
                 .expect("when"),
+            Some("condition") => &mut rules.conditions[parts[0]].when,
             _ => &mut rules.rules[RuleIx::new(parts[0])].when,
         }
     }

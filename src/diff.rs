@@ -237,9 +237,17 @@ pub(crate) fn changes(old: &RuleSet, new: &RuleSet) -> Vec<Change> {
         r.rules
             .iter()
             .map(|p| {
+                let from = p
+                    .from
+                    .map(|l| format!(" from {}", r.levels[l].id))
+                    .unwrap_or_default();
                 (
                     p.id.clone(),
-                    format!("{} when {}", r.levels[p.level].id, describe(r, &p.when)),
+                    format!(
+                        "{}{from} when {}",
+                        r.levels[p.level].id,
+                        describe(r, &p.when)
+                    ),
                 )
             })
             .collect()
@@ -257,13 +265,46 @@ pub(crate) fn changes(old: &RuleSet, new: &RuleSet) -> Vec<Change> {
             ),
         });
     }
+    let at = |r: &RuleSet, at: &[usize]| -> String {
+        let ids: Vec<&str> = at.iter().map(|&l| r.levels[l].id.as_str()).collect();
+        format!(" at {}", ids.join(", "))
+    };
+    let conditions = |r: &RuleSet| -> Vec<(String, String)> {
+        r.conditions
+            .iter()
+            .map(|c| {
+                let setting = c
+                    .setting
+                    .as_deref()
+                    .map(|s| format!(" (setting: {s})"))
+                    .unwrap_or_default();
+                (
+                    c.id.clone(),
+                    format!(
+                        "said{} when {}: {}{setting}",
+                        at(r, &c.at),
+                        describe(r, &c.when),
+                        c.rationale.trim()
+                    ),
+                )
+            })
+            .collect()
+    };
+    keyed(
+        &mut out,
+        "condition on the level",
+        &conditions(old),
+        &conditions(new),
+        |s| s.clone(),
+    );
     let features = |r: &RuleSet| -> Vec<(String, String)> {
         r.features
             .iter()
             .map(|f| {
+                let at = f.at.as_deref().map(|l| at(r, l)).unwrap_or_default();
                 (
                     f.id.clone(),
-                    format!("when {}: {}", describe(r, &f.when), f.text.trim()),
+                    format!("when {}{at}: {}", describe(r, &f.when), f.text.trim()),
                 )
             })
             .collect()
@@ -293,6 +334,17 @@ pub(crate) fn changes(old: &RuleSet, new: &RuleSet) -> Vec<Change> {
         &resources(new),
         |s| s.clone(),
     );
+    if old.screen_limits != new.screen_limits {
+        out.push(Change {
+            what: "screen limits text",
+            id: String::new(),
+            change: match (&old.screen_limits, &new.screen_limits) {
+                (None, Some(_)) => "added".into(),
+                (Some(_), None) => "removed".into(),
+                _ => "changed".into(),
+            },
+        });
+    }
     if old.note_markdown != new.note_markdown {
         out.push(Change {
             what: "Markdown note template",

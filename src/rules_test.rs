@@ -125,10 +125,13 @@ fn write_coverage(out: &mut String, rules: &RuleSet, gaps: &Coverage) {
     let (total, covered) = gaps.counts(rules);
     let _ = writeln!(
         out,
-        "coverage: {covered} of {total} placement rules, flags, bands and grades exercised"
+        "coverage: {covered} of {total} placement rules, conditions, flags, bands and grades exercised"
     );
     for &r in &gaps.rules {
         let _ = writeln!(out, "  placement rule `{}` never fires", rules.rules[r].id);
+    }
+    for &c in &gaps.conditions {
+        let _ = writeln!(out, "  condition `{}` never holds", rules.conditions[c].id);
     }
     for &f in &gaps.flags {
         let _ = writeln!(out, "  flag `{}` is never raised", rules.flags[f].id);

@@ -552,7 +552,7 @@ fn jsonl_carries_the_result_trace_note_and_provenance() {
     assert!(r
         .reasons
         .iter()
-        .any(|x| x.id == "withdrawal_danger" && x.text.contains("medically managed")));
+        .any(|x| x.id == "withdrawal_management" && x.text.contains("medically managed")));
     assert!(r
         .program_features
         .iter()

@@ -159,13 +159,14 @@ fn the_default_cases_all_pass_and_cover_every_rule_flag_and_band() {
         .run()
         .code(0);
     assert!(
-        out.stdout.contains("\n122 passed, 0 failed\n"),
+        out.stdout.contains("\n128 passed, 0 failed\n"),
         "{}",
         out.stdout
     );
     assert!(
-        out.stdout
-            .contains("coverage: 76 of 76 placement rules, flags, bands and grades exercised"),
+        out.stdout.contains(
+            "coverage: 78 of 78 placement rules, conditions, flags, bands and grades exercised"
+        ),
         "{}",
         out.stdout
     );
@@ -365,7 +366,7 @@ fn rules_show_has_text_and_json_forms() {
         .as_array()
         .expect("rules")
         .iter()
-        .find(|r| r["id"] == "withdrawal_danger")
+        .find(|r| r["id"] == "withdrawal_management")
         .expect("rule");
     assert_eq!(rule["level"], "residential");
     assert_eq!(

@@ -11,7 +11,7 @@
 //! every error and warning. For the rows it does decide, `Lanes` gives
 //! exactly `assess_into`'s result (a property test compares the two).
 
-use super::placement::decide;
+use super::placement::{at_level, decide};
 use super::Outcome;
 use crate::answers::parse_bytes;
 use crate::model::{
@@ -81,6 +81,7 @@ struct Program {
     domain_grades: IxVec<DomainIx, Vec<Option<LaneTest>>>,
     rules: IxVec<RuleIx, LaneTest>,
     features: Vec<LaneTest>,
+    conditions: Vec<LaneTest>,
 }
 
 impl Program {
@@ -135,6 +136,7 @@ impl Program {
             domain_grades: grades(compiled.domain_grades.as_slice())?.into(),
             rules: tests(compiled.rules.as_slice())?.into(),
             features: tests(&compiled.features)?,
+            conditions: tests(&compiled.conditions)?,
         })
     }
 }
@@ -197,6 +199,8 @@ struct State {
     flags: IxVec<FlagIx, u64>,
     rules: IxVec<RuleIx, u64>,
     features: Vec<u64>,
+    /// Per condition on the recommended level: the rows where it holds.
+    conditions: Vec<u64>,
     crisis: u64,
     level: [usize; LANES],
 }
@@ -214,6 +218,7 @@ impl<'a> Lanes<'a> {
             flags: IxVec::filled(0, rules.flags.len()),
             rules: IxVec::filled(0, rules.rules.len()),
             features: vec![0; rules.features.len()],
+            conditions: vec![0; rules.conditions.len()],
             crisis: 0,
             level: [0; LANES],
         };
@@ -393,13 +398,32 @@ impl State {
 
         let level = &mut self.level;
         level.fill(rules.default_level);
-        let (fired, raised) = (&self.rules, &self.flags);
+        let raised = &self.flags;
         self.crisis = decide(
             rules,
-            |r| fired[r],
+            &mut self.rules,
             |f| raised[f],
             |at, reached| for_each_row(reached, |row| level[row] = level[row].max(at)),
         );
+        if rules.conditions.is_empty() && rules.features.iter().all(|f| f.at.is_none()) {
+            return;
+        }
+        let is_level = |at: usize| {
+            let mut rows = 0u64;
+            for (row, &l) in self.level.iter().enumerate() {
+                rows |= u64::from(l == at) << row;
+            }
+            rows
+        };
+        for (f, feature) in rules.features.iter().enumerate() {
+            if let Some(at) = &feature.at {
+                self.features[f] = at_level(self.features[f], at, is_level);
+            }
+        }
+        for (c, condition) in rules.conditions.iter().enumerate() {
+            let test = self.mask(&program.conditions[c]);
+            self.conditions[c] = at_level(test, &condition.at, is_level);
+        }
     }
 
     /// Grade a rating or domain into its slot: the most severe grade whose
@@ -502,6 +526,9 @@ impl Outcome for LaneRow<'_> {
     }
     fn rule(&self, rule: RuleIx) -> bool {
         self.bit(self.lanes.state.rules[rule])
+    }
+    fn condition(&self, condition: usize) -> bool {
+        self.bit(self.lanes.state.conditions[condition])
     }
     fn score(&self, scale: ScaleIx) -> Option<i64> {
         self.fact(self.lanes.program.slots.scale(scale))

@@ -142,6 +142,8 @@ pub struct Assessment {
     pub(crate) rules: IxVec<RuleIx, bool>,
     /// Which program features apply.
     pub(crate) features: Vec<bool>,
+    /// Which conditions on the recommended level hold.
+    pub(crate) conditions: Vec<bool>,
     /// Recommended level (index into `RuleSet::levels`).
     pub level: usize,
     /// Acute risk: the crisis route.
@@ -177,6 +179,8 @@ pub(crate) trait Outcome {
     fn flag(&self, flag: FlagIx) -> bool;
     /// Whether a placement rule fired.
     fn rule(&self, rule: RuleIx) -> bool;
+    /// Whether a condition on the recommended level holds.
+    fn condition(&self, condition: usize) -> bool;
     fn score(&self, scale: ScaleIx) -> Option<i64>;
     fn band(&self, scale: ScaleIx) -> Option<usize>;
     /// Grade index of a rating.
@@ -195,6 +199,9 @@ impl Outcome for Assessment {
     }
     fn rule(&self, rule: RuleIx) -> bool {
         self.rules[rule]
+    }
+    fn condition(&self, condition: usize) -> bool {
+        self.conditions[condition]
     }
     fn score(&self, scale: ScaleIx) -> Option<i64> {
         self.scales[scale].score
@@ -256,6 +263,7 @@ impl Assessment {
             domains: IxVec::new(),
             rules: IxVec::new(),
             features: Vec::new(),
+            conditions: Vec::new(),
             level: 0,
             crisis: false,
             warnings: Vec::new(),
@@ -366,9 +374,23 @@ pub fn assess_into(
     out.features
         .extend(compiled.features.iter().map(|t| t.holds(&out.facts)));
 
-    let (level, crisis) = placement::decide_one(rules, |r| out.rules[r], |f| out.flags[f]);
+    let (level, crisis) = placement::decide_one(rules, &mut out.rules, |f| out.flags[f]);
     out.level = level;
     out.crisis = crisis;
+    let is_level = |at: usize| at == level;
+    for (on, feature) in out.features.iter_mut().zip(&rules.features) {
+        if let Some(at) = &feature.at {
+            *on = placement::at_level(*on, at, is_level);
+        }
+    }
+    out.conditions.clear();
+    out.conditions.extend(
+        compiled
+            .conditions
+            .iter()
+            .zip(&rules.conditions)
+            .map(|(test, c)| placement::at_level(test.holds(&out.facts), &c.at, is_level)),
+    );
     Ok(())
 }
 

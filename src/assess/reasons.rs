@@ -28,14 +28,30 @@ pub(crate) fn visit_reasons(
         visit(Reason::Flag { flag });
         any = true;
     }
+    let mut from = None;
     for &rule in &rules.paths.rules[level] {
         if outcome.rule(rule) {
             visit(Reason::Rule { rule });
             any = true;
+            from = from.or(rules.rules[rule].from);
+        }
+    }
+    // A rule with `from` fired at N, its `from` level: what gave N.
+    if let Some(n) = from {
+        for &flag in rules.paths.flags[n].iter().filter(|&f| raised(f)) {
+            visit(Reason::Flag { flag });
+        }
+        for &rule in &rules.paths.rules[n] {
+            if outcome.rule(rule) && rules.rules[rule].from.is_none() {
+                visit(Reason::Rule { rule });
+            }
         }
     }
     if !any {
         visit(Reason::Default);
+    }
+    for condition in (0..rules.conditions.len()).filter(|&c| outcome.condition(c)) {
+        visit(Reason::Condition { condition });
     }
 }
 
@@ -50,6 +66,8 @@ pub(crate) enum Reason {
     Rule { rule: RuleIx },
     /// Nothing asked for more than the default level.
     Default,
+    /// A condition said of the recommended level.
+    Condition { condition: usize },
 }
 
 impl Reason {
@@ -63,6 +81,7 @@ impl Reason {
             Reason::Crisis { flag } | Reason::Flag { flag } => &rules.flags[*flag].id,
             Reason::Rule { rule } => &rules.rules[*rule].id,
             Reason::Default => "default",
+            Reason::Condition { condition } => &rules.conditions[*condition].id,
         }
     }
 }

@@ -132,6 +132,11 @@ pub(crate) fn compare(rules: &RuleSet, lane: &LaneRow<'_>, a: &Assessment) -> Re
             diffs.push(format!("rule {}", rules.rules[r].id));
         }
     }
+    for (c, &holds) in a.conditions.iter().enumerate() {
+        if lane.condition(c) != holds {
+            diffs.push(format!("condition {}", rules.conditions[c].id));
+        }
+    }
     for (f, &applies) in a.features.iter().enumerate() {
         if lane.feature(f) != applies {
             diffs.push(format!("feature {}", rules.features[f].id));

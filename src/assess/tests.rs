@@ -630,8 +630,53 @@ threshold_cases! {
     gad7_9_safe_at_home_only_with_help_stays_outpatient: "gad7" x 7 = 9, ["home_safety" = 1] => "outpatient";
     recent_discharge_with_phq9_15_needs_php: "phq9" x 8 = 15, ["phq9_10" = 0, "recent_discharge" = 1] => "php";
     recent_discharge_with_phq9_14_steps_down_to_iop: "phq9" x 8 = 14, ["phq9_10" = 0, "recent_discharge" = 1] => "iop";
-    unstable_environment_with_phq9_15_moves_up_to_php: "phq9" x 8 = 15, ["phq9_10" = 0, "support" = 2] => "php";
+    // Policy 1.1, recovery environment: N is what the other rules give.
+    no_home_with_phq9_15_stays_iop_with_housing_arranged: "phq9" x 8 = 15, ["phq9_10" = 0, "support" = 2] => "iop";
     limited_support_with_phq9_15_stays_iop: "phq9" x 8 = 15, ["phq9_10" = 0, "support" = 1] => "iop";
+    no_home_when_the_others_give_php_is_residential: "phq9" x 8 = 20, ["phq9_10" = 2, "support" = 2] => "residential";
+    little_support_when_the_others_give_php_stays_php: "phq9" x 8 = 20, ["phq9_10" = 2, "support" = 1] => "php";
+}
+
+/// A PHQ-9 total of 15, no stable or safe place to live: IOP (N), with the
+/// condition and the feature that housing is arranged first, and a
+/// setting that never says "at home".
+#[test]
+fn no_home_below_php_arranges_housing_and_says_so() {
+    let rules = rules();
+    let a = with(&spread("phq9", 8, 15), &[("phq9_10", 0), ("support", 2)]);
+    let reasons: Vec<String> = a.reasons(rules).iter().map(|r| r.id(rules)).collect();
+    assert_eq!(
+        reasons,
+        ["moderately_severe_symptoms", "housing_to_be_arranged"]
+    );
+    let feature = rules.features.iter().position(|f| f.id == "stable_housing");
+    assert!(a.features[feature.expect("feature")]);
+    let with_support = with(&spread("phq9", 8, 15), &[("phq9_10", 0), ("support", 1)]);
+    assert!(!with_support.features[feature.expect("feature")]);
+    assert!(with_support.conditions.iter().all(|&c| !c));
+}
+
+/// Moved from PHP by `no_home_for_day_treatment`: the reasons are the rule
+/// and what gave PHP.
+#[test]
+fn a_rule_from_php_gives_itself_and_what_gave_php_as_reasons() {
+    let rules = rules();
+    let a = with(&spread("phq9", 8, 20), &[("phq9_10", 2), ("support", 2)]);
+    let reasons: Vec<String> = a.reasons(rules).iter().map(|r| r.id(rules)).collect();
+    assert_eq!(
+        reasons,
+        [
+            "no_home_for_day_treatment",
+            "severe_symptoms_marked_impairment"
+        ]
+    );
+    // The same rule does not fire when N is IOP.
+    let iop = with(&spread("phq9", 8, 15), &[("phq9_10", 0), ("support", 2)]);
+    let r = rules
+        .rules
+        .iter()
+        .position(|r| r.id == "no_home_for_day_treatment");
+    assert!(!iop.rules[crate::model::RuleIx::new(r.expect("rule"))]);
 }
 
 #[test]

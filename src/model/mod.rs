@@ -38,6 +38,8 @@ pub struct RuleSet {
     pub(crate) rules: IxVec<RuleIx, PlacementRule>,
     /// What leads to each level.
     pub(crate) paths: Paths,
+    /// Said of the recommended level (after every rule).
+    pub(crate) conditions: Vec<LevelCondition>,
     pub(crate) features: Vec<Feature>,
     pub resources: Vec<Resource>,
     pub(crate) note_template: String,
@@ -92,6 +94,8 @@ pub(crate) struct Expect {
     pub(crate) crisis: Option<bool>,
     /// Exactly these flags, as a set.
     pub(crate) flags: Option<Vec<FlagIx>>,
+    /// Exactly these reason ids, as a set.
+    pub(crate) reasons: Option<Vec<String>>,
     pub(crate) scores: Vec<(ScaleIx, i64)>,
     pub(crate) bands: Vec<(ScaleIx, usize)>,
     /// (rating or domain, grade).
@@ -542,6 +546,8 @@ pub(crate) struct Paths {
     pub(crate) rules: Vec<Vec<RuleIx>>,
     /// Per level: the flags that lead to it, in rule-set order.
     pub(crate) flags: Vec<Vec<FlagIx>>,
+    /// The rules with `from`, read after the others, in rule-set order.
+    pub(crate) moving: Vec<RuleIx>,
 }
 
 impl Paths {
@@ -554,9 +560,13 @@ impl Paths {
         let mut paths = Paths {
             rules: vec![Vec::new(); levels],
             flags: vec![Vec::new(); levels],
+            moving: Vec::new(),
         };
         for (r, rule) in rules.iter_ix() {
             paths.rules[rule.level].push(r);
+            if rule.from.is_some() {
+                paths.moving.push(r);
+            }
         }
         for level in 0..levels {
             for (f, flag) in flags.iter_ix() {
@@ -579,6 +589,8 @@ pub(crate) struct PlacementRule {
     pub(crate) id: String,
     pub(crate) when: Condition,
     pub(crate) level: usize,
+    /// Only when the rules without `from` and the flags give this level.
+    pub(crate) from: Option<usize>,
     pub(crate) rationale: String,
     pub(crate) origin: Origin,
 }
@@ -587,7 +599,21 @@ pub(crate) struct PlacementRule {
 pub(crate) struct Feature {
     pub(crate) id: String,
     pub(crate) when: Condition,
+    /// Only at these recommended levels (`None`: every level).
+    pub(crate) at: Option<Vec<usize>>,
     pub(crate) text: String,
+}
+
+/// Said of the recommended level when its test holds at one of its levels.
+#[derive(Debug)]
+pub(crate) struct LevelCondition {
+    pub(crate) id: String,
+    pub(crate) at: Vec<usize>,
+    pub(crate) when: Condition,
+    pub(crate) rationale: String,
+    /// Replaces the level's setting in the note.
+    pub(crate) setting: Option<String>,
+    pub(crate) origin: Origin,
 }
 
 #[derive(Debug)]

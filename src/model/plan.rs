@@ -387,6 +387,7 @@ pub struct Compiled {
     pub(crate) domain_grades: IxVec<DomainIx, Vec<Option<Test>>>,
     pub(crate) rules: IxVec<RuleIx, Test>,
     pub(crate) features: Vec<Test>,
+    pub(crate) conditions: Vec<Test>,
     /// The safety view (every answer given counts, shown or hidden):
     /// per flag, whether it is a safety flag; per rating, whether a
     /// safety flag reads it; per item, whether a safety flag reads it
@@ -460,6 +461,7 @@ impl Compiled {
             domain_grades: grades(rules.domains.as_slice()).into(),
             rules: rules.rules.iter().map(|r| test(&r.when)).collect(),
             features: rules.features.iter().map(|f| test(&f.when)).collect(),
+            conditions: rules.conditions.iter().map(|c| test(&c.when)).collect(),
             slots,
         }
     }

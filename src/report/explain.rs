@@ -65,7 +65,11 @@ pub(crate) fn scored(rules: &RuleSet, a: &Assessment) -> String {
         for &r in &rules.paths.rules[up] {
             let rule = &rules.rules[r];
             debug_assert!(!a.rules[r]);
-            let _ = writeln!(o, "  - {}: {}", rule.id, describe(rules, &rule.when));
+            let from = rule
+                .from
+                .map(|l| format!(" (when the other rules give {})", rules.levels[l].id))
+                .unwrap_or_default();
+            let _ = writeln!(o, "  - {}: {}{from}", rule.id, describe(rules, &rule.when));
         }
         for flag in rules.paths.flags[up].iter().map(|&f| &rules.flags[f]) {
             let _ = writeln!(o, "  - flag {}: {}", flag.id, describe(rules, &flag.when));

@@ -278,7 +278,15 @@ impl<'a> NoteContext<'a> {
                 description: &level.description,
                 referral: &level.referral,
                 hours: level.hours.as_deref(),
-                setting: level.setting.as_deref(),
+                // A condition on the level may replace its setting
+                // ("housing to be arranged").
+                setting: rules
+                    .conditions
+                    .iter()
+                    .zip(&a.conditions)
+                    .filter(|(_, on)| **on)
+                    .find_map(|(c, _)| c.setting.as_deref())
+                    .or(level.setting.as_deref()),
                 typical_length: level.typical_length.as_deref(),
             },
             crisis: a.crisis,

@@ -44,6 +44,8 @@ pub(crate) struct ResultCells {
     flags: IxVec<FlagIx, [Piece; 2]>,
     /// Per placement rule: `,id` and `;id`.
     rules: IxVec<RuleIx, [Piece; 2]>,
+    /// Per condition on the level: `,id` and `;id`.
+    conditions: Vec<[Piece; 2]>,
     /// The default reason: `,default` and `;default`.
     default: [Piece; 2],
     /// `,rules_version,rules_sha256`.
@@ -143,6 +145,11 @@ impl ResultCells {
             // a `;`-joined list needs no quoting and is never a formula.
             flags: rules.flags.iter().map(|f| Piece::listed(&f.id)).collect(),
             rules: rules.rules.iter().map(|r| Piece::listed(&r.id)).collect(),
+            conditions: rules
+                .conditions
+                .iter()
+                .map(|c| Piece::listed(&c.id))
+                .collect(),
             default: Piece::listed(Reason::Default.id_str(rules)),
             provenance: cells(&[&rules.version, &rules.sha256]),
         }
@@ -188,6 +195,7 @@ impl ResultCells {
                 Reason::Crisis { flag } | Reason::Flag { flag } => &self.flags[flag],
                 Reason::Rule { rule } => &self.rules[rule],
                 Reason::Default => &self.default,
+                Reason::Condition { condition } => &self.conditions[condition],
             };
             piece[listed].put(out);
             listed = 1;

@@ -254,21 +254,53 @@ pub(crate) fn markdown(rules: &RuleSet) -> String {
         );
     }
     let _ = writeln!(o, "\n## Placement rules\n\nThe most intensive level among the rules that hold (and flags' minimums) wins; otherwise `{}`.\n\n| rule | level | when | why |\n| --- | --- | --- | --- |", rules.levels[rules.default_level].id);
+    let level_ids = |at: &[usize]| {
+        at.iter()
+            .map(|&l| format!("`{}`", rules.levels[l].id))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     for r in &rules.rules {
+        let when = match r.from {
+            Some(from) => format!(
+                "the other rules give `{}`, and {}",
+                rules.levels[from].id,
+                words(rules, &r.when)
+            ),
+            None => words(rules, &r.when),
+        };
         let _ = writeln!(
             o,
             "| `{}` | `{}` | {} | {} |",
             r.id,
             rules.levels[r.level].id,
-            cell(&words(rules, &r.when)),
+            cell(&when),
             cell(&r.rationale)
         );
     }
+    if !rules.conditions.is_empty() {
+        let _ = writeln!(o, "\n## Conditions on the level\n\nSaid of the recommended level, in the note and in `reasons`.\n\n| condition | at | when | says | setting |\n| --- | --- | --- | --- | --- |");
+        for c in &rules.conditions {
+            let _ = writeln!(
+                o,
+                "| `{}` | {} | {} | {} | {} |",
+                c.id,
+                level_ids(&c.at),
+                cell(&words(rules, &c.when)),
+                cell(c.rationale.trim()),
+                cell(c.setting.as_deref().unwrap_or(""))
+            );
+        }
+    }
     let _ = writeln!(o, "\n## Program features\n");
     for f in &rules.features {
+        let at = match &f.at {
+            Some(at) => format!(" at {}", level_ids(at)),
+            None => String::new(),
+        };
         let _ = writeln!(
             o,
-            "- `{}`, when {}: {}",
+            "- `{}`, when {}{at}: {}",
             f.id,
             words(rules, &f.when),
             f.text.trim()
@@ -365,9 +397,17 @@ pub(crate) fn json(rules: &RuleSet) -> String {
         })).collect::<Vec<_>>(),
         "domains": grades(rules.domains.as_slice()),
         "placement_rules": rules.rules.iter().map(|r| json!({
-            "id": r.id, "level": rules.levels[r.level].id, "when": words(rules, &r.when), "rationale": r.rationale,
+            "id": r.id, "level": rules.levels[r.level].id, "from": r.from.map(|l| &rules.levels[l].id),
+            "when": words(rules, &r.when), "rationale": r.rationale,
         })).collect::<Vec<_>>(),
-        "program_features": rules.features.iter().map(|f| json!({"id": f.id, "when": words(rules, &f.when), "text": f.text})).collect::<Vec<_>>(),
+        "conditions": rules.conditions.iter().map(|c| json!({
+            "id": c.id, "at": c.at.iter().map(|&l| &rules.levels[l].id).collect::<Vec<_>>(),
+            "when": words(rules, &c.when), "rationale": c.rationale, "setting": c.setting,
+        })).collect::<Vec<_>>(),
+        "program_features": rules.features.iter().map(|f| json!({
+            "id": f.id, "when": words(rules, &f.when), "text": f.text,
+            "at": f.at.as_ref().map(|at| at.iter().map(|&l| &rules.levels[l].id).collect::<Vec<_>>()),
+        })).collect::<Vec<_>>(),
         "resources": rules.resources.iter().map(|r| json!({"id": r.id, "name": r.name, "contact": r.contact, "hours": r.hours, "listed": r.when_listed(rules)})).collect::<Vec<_>>(),
         "cases": rules.cases.len(),
     });

@@ -17,6 +17,7 @@ pub(crate) enum TraceKind {
     Flag,
     Domain,
     Rule,
+    Condition,
     Feature,
 }
 
@@ -27,6 +28,7 @@ impl TraceKind {
             TraceKind::Flag => "flag",
             TraceKind::Domain => "domain",
             TraceKind::Rule => "rule",
+            TraceKind::Condition => "condition",
             TraceKind::Feature => "feature",
         }
     }
@@ -63,6 +65,7 @@ enum At {
     Flag(FlagIx),
     Domain(DomainIx, usize),
     Rule(RuleIx),
+    Condition(usize),
     Feature(usize),
 }
 
@@ -97,6 +100,7 @@ impl At {
                 c.domain_grades[d][g].as_ref()?,
             )),
             At::Rule(r) => Some((&rules.rules[r].when, &c.rules[r])),
+            At::Condition(k) => Some((&rules.conditions[k].when, &c.conditions[k])),
             At::Feature(f) => Some((&rules.features[f].when, &c.features[f])),
         }
     }
@@ -172,8 +176,29 @@ impl Tracer {
                 false,
                 TraceKind::Rule,
                 rule.id.clone(),
-                Some(rules.levels[rule.level].id.clone()),
+                Some(match rule.from {
+                    Some(from) => format!(
+                        "{}, when the other rules give {}",
+                        rules.levels[rule.level].id, rules.levels[from].id
+                    ),
+                    None => rules.levels[rule.level].id.clone(),
+                }),
                 Some(rule.origin.clone()),
+            );
+        }
+        for (k, condition) in rules.conditions.iter().enumerate() {
+            let at: Vec<&str> = condition
+                .at
+                .iter()
+                .map(|&l| rules.levels[l].id.as_str())
+                .collect();
+            push(
+                At::Condition(k),
+                false,
+                TraceKind::Condition,
+                condition.id.clone(),
+                Some(format!("said at {}", at.join(", "))),
+                Some(condition.origin.clone()),
             );
         }
         for (f, feature) in rules.features.iter().enumerate() {
@@ -212,7 +237,14 @@ impl Tracer {
                     kind: rule.kind,
                     id: rule.id.clone(),
                     condition: rule.words.clone(),
-                    fired: test.holds(values),
+                    // What the engine decided: a rule with `from`, a
+                    // condition or a feature also depends on the level.
+                    fired: match rule.at {
+                        At::Rule(r) => a.rules[r],
+                        At::Condition(k) => a.conditions[k],
+                        At::Feature(f) => a.features[f],
+                        _ => test.holds(values),
+                    },
                     outcome: rule.outcome.clone(),
                     seen,
                     origin: rule.origin.clone(),

@@ -14,6 +14,7 @@ pub(crate) fn reason(rules: &RuleSet, reason: &Reason) -> String {
         Reason::Default => {
             Lang::of(&rules.lang).default_reason(&rules.levels[rules.default_level].name)
         }
+        Reason::Condition { condition } => rules.conditions[*condition].rationale.clone(),
     }
 }
 

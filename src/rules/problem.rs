@@ -63,6 +63,7 @@ codes! {
     NotAnAnswerCode => "not-an-answer-code",
     ImpossibleComparison => "impossible-comparison",
     UnreachableLevel => "unreachable-level",
+    FromNotBelowLevel => "from-not-below-level",
     SafetyReadsSkippedScale => "safety-reads-skipped-scale",
     OptionalSafetyAnswer => "optional-safety-answer",
     BadCase => "bad-case",
@@ -223,6 +224,16 @@ pub(crate) enum Problem {
     UnreachableLevel {
         level: String,
     },
+    FromNotBelowLevel {
+        rule: String,
+        from: String,
+        level: String,
+    },
+    IdUsedTwice {
+        id: String,
+        what: &'static str,
+        first: &'static str,
+    },
     SafetyItemNotRequired {
         flag: String,
         item: String,
@@ -271,6 +282,7 @@ pub(crate) enum Problem {
         key: &'static str,
     },
     EmptyIn,
+    EmptyAt,
     FlagsNotHere,
     /// `subject` is `scale` or `band`.
     ScalesNotHere {
@@ -362,7 +374,9 @@ impl Problem {
             | P::WhenOnBaseline => Code::MisplacedKey,
             P::DuplicateSection { .. } => Code::DuplicateSection,
             P::BadId { .. } => Code::BadId,
-            P::DuplicateId { .. } | P::ItemListedTwice { .. } => Code::DuplicateId,
+            P::DuplicateId { .. } | P::ItemListedTwice { .. } | P::IdUsedTwice { .. } => {
+                Code::DuplicateId
+            }
             P::DuplicateOptionCode { .. } => Code::DuplicateCode,
             P::EmptyInstrument
             | P::NoOptions
@@ -370,7 +384,8 @@ impl Problem {
             | P::NoBands
             | P::TooFewGrades { .. }
             | P::EmptyCombinator { .. }
-            | P::EmptyIn => Code::EmptyList,
+            | P::EmptyIn
+            | P::EmptyAt => Code::EmptyList,
             P::BlankText => Code::BlankText,
             P::BadLanguage { .. } => Code::BadLanguage,
             P::MissingEnglish => Code::MissingEnglish,
@@ -397,6 +412,7 @@ impl Problem {
                 Code::ResourceFlags
             }
             P::UnreachableLevel { .. } => Code::UnreachableLevel,
+            P::FromNotBelowLevel { .. } => Code::FromNotBelowLevel,
             P::SafetyItemNotRequired { .. }
             | P::SafetyItemMayBeMissing { .. }
             | P::SafetyScaleMayHaveNoScore { .. } => Code::OptionalSafetyAnswer,
@@ -527,6 +543,12 @@ impl Problem {
             P::UnreachableLevel { level } => format!(
                 "level `{level}` is never recommended: no rule, flag or default leads to it"
             ),
+            P::FromNotBelowLevel { rule, from, level } => format!(
+                "rule `{rule}` moves level `{from}` to `{level}`, which is not more intensive"
+            ),
+            P::IdUsedTwice { id, what, first } => format!(
+                "{what} id `{id}` is already the id of {first}: ids must be unique across items, flags, rules and conditions"
+            ),
             P::SafetyItemNotRequired { flag, item } => {
                 format!("safety flag `{flag}` could be missed: item `{item}` is not required")
             }
@@ -560,6 +582,7 @@ impl Problem {
             ),
             P::EmptyCombinator { key } => format!("`{key}` needs at least one condition"),
             P::EmptyIn => "`in` needs at least one value".into(),
+            P::EmptyAt => "`at` needs at least one level".into(),
             P::FlagsNotHere => "flags cannot be referred to here".into(),
             P::ScalesNotHere { subject } => format!("a {subject} cannot be referred to here"),
             P::RatingsNotHere => "ratings cannot be referred to here".into(),

@@ -99,6 +99,10 @@ pub(crate) struct RawExpect {
     pub(crate) crisis: Option<bool>,
     /// Exactly these flags are raised.
     pub(crate) flags: Option<Vec<String>>,
+    /// Exactly these reasons are given (the `reasons` column's ids: rules,
+    /// flags, conditions on the level, or `default`), as a set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) reasons: Option<Vec<String>>,
     /// Scale id -> score.
     #[serde(default)]
     pub(crate) scores: UniqueMap<i64>,
@@ -434,6 +438,29 @@ pub(crate) struct RawPlacement {
     /// Rules; the most intensive level among fired rules (and raised flags'
     /// minimums) wins.
     pub(crate) rules: Vec<RawRule>,
+    /// Said of the recommended level, after every rule: in the note's
+    /// reasons and the `reasons` column, when the condition holds at one of
+    /// its levels.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) conditions: Vec<RawLevelCondition>,
+}
+
+/// A condition on the recommended level (policy 1.1: day treatment only
+/// after a same-day suicide-risk assessment; housing to be arranged).
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawLevelCondition {
+    /// Stable id, output in `reasons`.
+    pub(crate) id: String,
+    /// The recommended levels it is said of.
+    pub(crate) at: Vec<String>,
+    /// When it is said.
+    pub(crate) when: RawCondition,
+    /// What it asks for, in plain words (the note's reasons).
+    pub(crate) rationale: RawText,
+    /// Replaces the level's `setting` in the note (the first that holds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) setting: Option<RawText>,
 }
 
 /// A placement rule.
@@ -446,6 +473,10 @@ pub(crate) struct RawRule {
     pub(crate) when: RawCondition,
     /// The least intensive level it allows.
     pub(crate) level: String,
+    /// Only when the other rules and the flags give this level (N): the
+    /// rule then raises N to `level`. Read after every rule without `from`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) from: Option<String>,
     /// Why, in plain words (shown in the trace and the note).
     pub(crate) rationale: RawText,
 }
@@ -458,6 +489,9 @@ pub(crate) struct RawFeature {
     pub(crate) id: String,
     /// When to recommend it.
     pub(crate) when: RawCondition,
+    /// Only at these recommended levels (default: at every level).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) at: Option<Vec<String>>,
     /// What to look for, in plain words.
     pub(crate) text: RawText,
 }

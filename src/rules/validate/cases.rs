@@ -53,6 +53,7 @@ impl Validator {
                 e.level.is_some(),
                 e.crisis.is_some(),
                 e.flags.is_some(),
+                e.reasons.is_some(),
                 !e.scores.0.is_empty(),
                 !e.bands.0.is_empty(),
                 !e.grades.0.is_empty(),
@@ -92,6 +93,29 @@ impl Validator {
                     })
                     .collect();
                 expect.flags = Some(resolved);
+            }
+            if let Some(reasons) = &e.reasons {
+                for (k, id) in reasons.iter().enumerate() {
+                    let known = rules
+                        .flags
+                        .iter()
+                        .map(|f| &f.id)
+                        .chain(rules.rules.iter().map(|r| &r.id))
+                        .chain(rules.conditions.iter().map(|c| &c.id));
+                    if id != "default" && !known.clone().any(|k| k == id) {
+                        let suggestion = closest(id, known).cloned();
+                        self.error(
+                            file,
+                            &at("reasons").index(k),
+                            Problem::UnknownReference {
+                                what: "reason",
+                                id: id.clone(),
+                                suggestion,
+                            },
+                        );
+                    }
+                }
+                expect.reasons = Some(reasons.clone());
             }
             for (id, score) in &e.scores.0 {
                 if let Some(s) =

@@ -275,10 +275,12 @@ impl Validator {
         let domains = self.ratings(files, "domains", |raw| &raw.domains, items.len(), true);
         let (default_level, rules) = self.placement(files, items.len());
         let features = self.features(files, items.len());
+        let conditions = self.level_conditions(files, items.len());
         let resources = self.resources(files);
         let note_template = self.note_template(files);
         let note_markdown = self.note_markdown(files);
         let screen_limits = self.screen_limits(files);
+        self.unique_ids(&items, &flags, &rules, &conditions);
         if default_level.is_some() {
             self.reachability(main_name, &levels, default_level, &rules, &flags);
         }
@@ -311,6 +313,7 @@ impl Validator {
             default_level: default_level?,
             paths,
             rules,
+            conditions,
             features,
             resources,
             note_template: note_template?,
