@@ -342,8 +342,8 @@ impl Lang {
 
     pub(crate) fn default_reason(self, level: &str) -> String {
         match self {
-            Lang::En => format!("no placement rule asked for more than {level}"),
-            Lang::Es => format!("ninguna regla de ubicación pidió más que {level}"),
+            Lang::En => format!("No finding in this screen calls for more than {level}."),
+            Lang::Es => format!("Ningún hallazgo de este tamizaje requiere más que {level}."),
         }
     }
 

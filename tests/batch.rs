@@ -414,6 +414,7 @@ struct Flag {
     urgency: Option<String>,
     message: String,
     next_step: Option<String>,
+    because: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -548,6 +549,14 @@ fn jsonl_carries_the_result_trace_note_and_provenance() {
     );
     assert_eq!(r.flags[2].urgency, None);
     assert_eq!(r.flags[2].next_step, None);
+    // Each flag names the answers behind it (policy 1.1).
+    assert_eq!(
+        r.flags[0].because,
+        [
+            "Severe withdrawal ever (seizure, DTs, hallucinations): yes",
+            "Daily alcohol, sedative or opioid use: yes"
+        ]
+    );
     assert_eq!(r.warning_codes, ["hidden_ignored:cssrs_4"]);
     assert!(r
         .reasons

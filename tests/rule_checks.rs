@@ -159,13 +159,13 @@ fn the_default_cases_all_pass_and_cover_every_rule_flag_and_band() {
         .run()
         .code(0);
     assert!(
-        out.stdout.contains("\n128 passed, 0 failed\n"),
+        out.stdout.contains("\n130 passed, 0 failed\n"),
         "{}",
         out.stdout
     );
     assert!(
         out.stdout.contains(
-            "coverage: 78 of 78 placement rules, conditions, flags, bands and grades exercised"
+            "coverage: 79 of 79 placement rules, conditions, flags, bands and grades exercised"
         ),
         "{}",
         out.stdout

@@ -1019,3 +1019,43 @@ fn an_optional_unscored_item_may_be_left_out() {
         "r prorates one missing item"
     );
 }
+
+/// Policy 1.1: each flag names the answers behind it, and only those that
+/// hold; a rating is followed into the grade reached.
+#[test]
+fn a_flag_names_the_answers_behind_it() {
+    let rules = rules();
+    let a = run(&[
+        ("cssrs_2", 1),
+        ("cssrs_3", 0),
+        ("cssrs_4", 1),
+        ("cssrs_5", 0),
+    ]);
+    let f = rules
+        .flags
+        .ixs()
+        .find(|&f| rules.flags[f].id == "suicide_risk_high");
+    let because = crate::report::trace::behind(rules, &a, f.expect("flag"));
+    assert_eq!(because, ["C-SSRS item 4 (intent): yes"]);
+    let a = with(
+        &spread("phq9", 8, 20),
+        &[
+            ("daily_use", 1),
+            ("audit_1", 4),
+            ("audit_2", 4),
+            ("audit_3", 4),
+            ("audit_4", 4),
+            ("audit_5", 4),
+        ],
+    );
+    let f = rules
+        .flags
+        .ixs()
+        .find(|&f| rules.flags[f].id == "withdrawal_risk");
+    let because = crate::report::trace::behind(rules, &a, f.expect("flag"));
+    assert_eq!(because[0], "Daily alcohol, sedative or opioid use: yes");
+    assert!(
+        because.iter().any(|b| b.starts_with("AUDIT total: ")),
+        "{because:?}"
+    );
+}

@@ -147,7 +147,7 @@ impl<'a> Result_<'a> {
             crisis: a.crisis,
             flags: a
                 .raised_flags(rules)
-                .map(|f| FlagView::of(rules, f))
+                .map(|f| FlagView::of(rules, f).behind(rules, a, f))
                 .collect(),
             scales: ScaleView::all(rules, a),
             ratings: GradeView::all(&rules.ratings, &a.ratings),

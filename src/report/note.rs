@@ -291,7 +291,10 @@ impl<'a> NoteContext<'a> {
             },
             crisis: a.crisis,
             safety,
-            flags: raised.iter().map(|&f| FlagView::of(rules, f)).collect(),
+            flags: raised
+                .iter()
+                .map(|&f| FlagView::of(rules, f).behind(rules, a, f))
+                .collect(),
             next_step: next_step(rules, &raised, Some(&level.referral)),
             scales: ScaleView::all(rules, a),
             ratings: GradeView::all(&rules.ratings, &a.ratings),

@@ -381,3 +381,96 @@ impl Cmp {
         }
     }
 }
+
+/// The answers and scores behind a raised flag, in words, each once:
+/// "C-SSRS item 4 (intent): yes", "PHQ-9 total: 22". Read from the leaves
+/// of its condition that hold; a rating, domain or flag it reads is
+/// followed into the grade reached or the flag's own condition. Safety
+/// flags read the safety view (every answer given).
+pub(crate) fn behind(rules: &RuleSet, a: &Assessment, flag: FlagIx) -> Vec<String> {
+    let values = match rules.compiled.safety_flags[flag] && !a.given.is_empty() {
+        true => &a.given,
+        false => &a.facts,
+    };
+    let facts = Facts {
+        facts: values,
+        slots: &rules.compiled.slots,
+        shown: &a.shown,
+    };
+    let mut out = Vec::new();
+    let mut visited = Vec::new();
+    collect_behind(
+        rules,
+        &facts,
+        &rules.flags[flag].when,
+        &mut out,
+        &mut visited,
+    );
+    out
+}
+
+fn collect_behind(
+    rules: &RuleSet,
+    facts: &Facts<'_>,
+    cond: &Condition,
+    out: &mut Vec<String>,
+    visited: &mut Vec<FlagIx>,
+) {
+    let holds = |c: &Condition| Test::compile(c, facts.slots).holds(facts.facts);
+    match cond {
+        Condition::All(cs) | Condition::Any(cs) => {
+            for c in cs.iter().filter(|c| holds(c)) {
+                collect_behind(rules, facts, c, out, visited);
+            }
+        }
+        // What a negation rests on is an absence: nothing to name.
+        Condition::Not(_) => {}
+        Condition::Flag(f) => {
+            if facts.flag(*f) && !visited.contains(f) {
+                visited.push(*f);
+                collect_behind(rules, facts, &rules.flags[*f].when, out, visited);
+            }
+        }
+        Condition::Compare(subject, _) => {
+            let Some(value) = facts.value(*subject) else {
+                return;
+            };
+            let grade_when = |grades: &[crate::model::Grade]| {
+                usize::try_from(value)
+                    .ok()
+                    .and_then(|g| grades.get(g))
+                    .and_then(|g| g.when.clone())
+            };
+            let words = match *subject {
+                Subject::Item(i) => Some(format!(
+                    "{}: {}",
+                    rules.items[i].short,
+                    crate::messages::answer_words(rules, i, Some(value))
+                )),
+                Subject::Scale(s) | Subject::Band(s) => {
+                    let scale = &rules.scales[s];
+                    facts
+                        .value(Subject::Scale(s))
+                        .map(|score| format!("{}: {score}", scale.title))
+                }
+                Subject::Rating(r) => {
+                    if let Some(when) = grade_when(&rules.ratings[r].grades) {
+                        collect_behind(rules, facts, &when, out, visited);
+                    }
+                    None
+                }
+                Subject::Domain(d) => {
+                    if let Some(when) = grade_when(&rules.domains[d].grades) {
+                        collect_behind(rules, facts, &when, out, visited);
+                    }
+                    None
+                }
+            };
+            if let Some(words) = words {
+                if !out.contains(&words) {
+                    out.push(words);
+                }
+            }
+        }
+    }
+}

@@ -42,9 +42,18 @@ pub(crate) struct FlagView<'a> {
     pub(crate) message: &'a str,
     /// What to do next, when the flag is urgent.
     pub(crate) next_step: Option<&'a str>,
+    /// The answers and scores behind it, in words ("C-SSRS item 4
+    /// (intent): yes"); empty for a rejected record's flags.
+    pub(crate) because: Vec<String>,
 }
 
 impl<'a> FlagView<'a> {
+    /// With the answers and scores behind the flag in this assessment.
+    pub(crate) fn behind(mut self, rules: &RuleSet, a: &Assessment, f: FlagIx) -> Self {
+        self.because = crate::report::trace::behind(rules, a, f);
+        self
+    }
+
     pub(crate) fn of(rules: &'a RuleSet, f: FlagIx) -> Self {
         let flag = &rules.flags[f];
         FlagView {
@@ -56,6 +65,7 @@ impl<'a> FlagView<'a> {
             urgency: flag.urgency.map(|u| u.as_str()),
             message: &flag.message,
             next_step: flag.next_step.as_deref(),
+            because: Vec::new(),
         }
     }
 }
