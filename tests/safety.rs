@@ -647,3 +647,96 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+/// The clinical review's table (policy 1.1), one record per row in
+/// `examples/clinical-review.csv`: each gives the policy's result, in the
+/// CSV and in the note of either language.
+#[test]
+fn the_clinical_review_records_give_the_policy_1_1_results() {
+    let out = Test::new()
+        .args(&["score", "examples/clinical-review.csv"])
+        .run()
+        .code(0);
+    let rows = out.csv_rows();
+    let got: Vec<(&str, &str, &str)> = rows
+        .iter()
+        .map(|r| (r["id"].as_str(), r["level"].as_str(), r["reasons"].as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "r1-difficult-daily-life",
+                "iop",
+                "marked_impairment_positive_screen"
+            ),
+            (
+                "r2-trauma-eating-help-at-home",
+                "iop",
+                "marked_impairment_positive_screen"
+            ),
+            (
+                "r3-severe-no-home",
+                "residential",
+                "no_home_for_day_treatment;severe_symptoms_marked_impairment"
+            ),
+            (
+                "r4-moderately-severe-no-home",
+                "iop",
+                "moderately_severe_symptoms;housing_to_be_arranged"
+            ),
+            (
+                "r5-eating-medical",
+                "php",
+                "eating_disorder_medical;medical_with_active_problem"
+            ),
+            (
+                "r6-severe-method",
+                "php",
+                "severe_symptoms_marked_impairment;php_after_suicide_risk_assessment"
+            ),
+            ("r7-past-attempt-only", "outpatient", "default"),
+            ("r8-phq9-item10-blank", "outpatient", "default"),
+        ]
+    );
+    assert!(rows[4]["flags"].contains("eating_disorder_medical"));
+    assert!(rows[6]["flags"].contains("suicide_risk_moderate"));
+    for (lang, housing, at_home, conditional) in [
+        (
+            "en",
+            "setting: housing to be arranged",
+            "at home",
+            "Day treatment only if a same-day suicide-risk assessment",
+        ),
+        (
+            "es",
+            "vivienda: por organizar antes de empezar",
+            "en casa",
+            "Tratamiento de día solo si una evaluación del riesgo de suicidio",
+        ),
+    ] {
+        let out = Test::new()
+            .args(&[
+                "score",
+                "examples/clinical-review.csv",
+                "--format",
+                "jsonl",
+                "--lang",
+                lang,
+            ])
+            .run()
+            .code(0);
+        let notes: Vec<String> = out
+            .stdout
+            .lines()
+            .map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).expect("json");
+                v["result"]["note"].as_str().expect("note").to_string()
+            })
+            .collect();
+        assert!(notes[3].contains(housing), "{}", notes[3]);
+        assert!(!notes[3].contains(at_home), "{}", notes[3]);
+        assert!(notes[5].contains(conditional), "{}", notes[5]);
+        assert!(!notes[2].contains(conditional) && !notes[2].contains(housing));
+    }
+}

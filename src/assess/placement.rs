@@ -93,3 +93,90 @@ pub(crate) fn decide_one(
     });
     (level, crisis)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{rules, run, spread, with};
+
+    /// A PHQ-9 total of 15, no stable or safe place to live: IOP (N), with the
+    /// condition and the feature that housing is arranged first, and a
+    /// setting that never says "at home".
+    #[test]
+    fn no_home_below_php_arranges_housing_and_says_so() {
+        let rules = rules();
+        let a = with(&spread("phq9", 8, 15), &[("phq9_10", 0), ("support", 2)]);
+        let reasons: Vec<String> = a.reasons(rules).iter().map(|r| r.id(rules)).collect();
+        assert_eq!(
+            reasons,
+            ["moderately_severe_symptoms", "housing_to_be_arranged"]
+        );
+        let feature = rules.features.iter().position(|f| f.id == "stable_housing");
+        assert!(a.features[feature.expect("feature")]);
+        let with_support = with(&spread("phq9", 8, 15), &[("phq9_10", 0), ("support", 1)]);
+        assert!(!with_support.features[feature.expect("feature")]);
+        assert!(with_support.conditions.iter().all(|&c| !c));
+    }
+
+    /// Moved from PHP by `no_home_for_day_treatment`: the reasons are the rule
+    /// and what gave PHP.
+    #[test]
+    fn a_rule_from_php_gives_itself_and_what_gave_php_as_reasons() {
+        let rules = rules();
+        let a = with(&spread("phq9", 8, 20), &[("phq9_10", 2), ("support", 2)]);
+        let reasons: Vec<String> = a.reasons(rules).iter().map(|r| r.id(rules)).collect();
+        assert_eq!(
+            reasons,
+            [
+                "no_home_for_day_treatment",
+                "severe_symptoms_marked_impairment"
+            ]
+        );
+        // The same rule does not fire when N is IOP.
+        let iop = with(&spread("phq9", 8, 15), &[("phq9_10", 0), ("support", 2)]);
+        let r = rules
+            .rules
+            .iter()
+            .position(|r| r.id == "no_home_for_day_treatment");
+        assert!(!iop.rules[crate::model::RuleIx::new(r.expect("rule"))]);
+    }
+
+    /// Policy 1.1: each flag names the answers behind it, and only those that
+    /// hold; a rating is followed into the grade reached.
+    #[test]
+    fn a_flag_names_the_answers_behind_it() {
+        let rules = rules();
+        let a = run(&[
+            ("cssrs_2", 1),
+            ("cssrs_3", 0),
+            ("cssrs_4", 1),
+            ("cssrs_5", 0),
+        ]);
+        let f = rules
+            .flags
+            .ixs()
+            .find(|&f| rules.flags[f].id == "suicide_risk_high");
+        let because = crate::report::trace::behind(rules, &a, f.expect("flag"));
+        assert_eq!(because, ["C-SSRS item 4 (intent): yes"]);
+        let a = with(
+            &spread("phq9", 8, 20),
+            &[
+                ("daily_use", 1),
+                ("audit_1", 4),
+                ("audit_2", 4),
+                ("audit_3", 4),
+                ("audit_4", 4),
+                ("audit_5", 4),
+            ],
+        );
+        let f = rules
+            .flags
+            .ixs()
+            .find(|&f| rules.flags[f].id == "withdrawal_risk");
+        let because = crate::report::trace::behind(rules, &a, f.expect("flag"));
+        assert_eq!(because[0], "Daily alcohol, sedative or opioid use: yes");
+        assert!(
+            because.iter().any(|b| b.starts_with("AUDIT total: ")),
+            "{because:?}"
+        );
+    }
+}

@@ -9,7 +9,7 @@ use crate::error::AnswerError;
 use crate::model::{FlagIx, RuleIx, RuleSet, ScaleIx};
 use crate::rules::{load, RulesSource};
 
-fn rules() -> &'static RuleSet {
+pub(super) fn rules() -> &'static RuleSet {
     use std::sync::OnceLock;
     static RULES: OnceLock<RuleSet> = OnceLock::new();
     RULES.get_or_init(|| load(&RulesSource::Embedded).expect("default rules load"))
@@ -41,7 +41,7 @@ fn answers(set: &[(&str, i64)]) -> Answers {
 /// plan (`tester`): the 64-row engine and the incomplete-record evaluation
 /// must agree with the one-record engine.
 #[track_caller]
-fn run(set: &[(&str, i64)]) -> Assessment {
+pub(super) fn run(set: &[(&str, i64)]) -> Assessment {
     let answers = answers(set);
     let agreement = super::tester::check(rules(), std::slice::from_ref(&answers));
     assert!(agreement.agree(), "{:?}", agreement.disagreements);
@@ -60,7 +60,7 @@ fn hand_worked_cases_are_decided_by_the_64_row_engine_unless_they_answer_a_skipp
 }
 
 /// Answers to `prefix_1..=prefix_n` (0-3 items) that sum to `total`.
-fn spread(prefix: &str, n: usize, total: i64) -> Vec<(String, i64)> {
+pub(super) fn spread(prefix: &str, n: usize, total: i64) -> Vec<(String, i64)> {
     let mut left = total;
     (1..=n)
         .map(|k| {
@@ -116,7 +116,7 @@ fn features(a: &Assessment) -> Vec<String> {
 
 /// `run` with generated answers plus named ones. PHQ-9 item 10 (shown once
 /// any PHQ-9 problem is checked) is answered "not difficult at all" unless named.
-fn with(owned: &[(String, i64)], extra: &[(&str, i64)]) -> Assessment {
+pub(super) fn with(owned: &[(String, i64)], extra: &[(&str, i64)]) -> Assessment {
     let mut set: Vec<(&str, i64)> = owned.iter().map(|(k, v)| (k.as_str(), *v)).collect();
     set.extend_from_slice(extra);
     let any_phq9 = set
@@ -637,48 +637,6 @@ threshold_cases! {
     little_support_when_the_others_give_php_stays_php: "phq9" x 8 = 20, ["phq9_10" = 2, "support" = 1] => "php";
 }
 
-/// A PHQ-9 total of 15, no stable or safe place to live: IOP (N), with the
-/// condition and the feature that housing is arranged first, and a
-/// setting that never says "at home".
-#[test]
-fn no_home_below_php_arranges_housing_and_says_so() {
-    let rules = rules();
-    let a = with(&spread("phq9", 8, 15), &[("phq9_10", 0), ("support", 2)]);
-    let reasons: Vec<String> = a.reasons(rules).iter().map(|r| r.id(rules)).collect();
-    assert_eq!(
-        reasons,
-        ["moderately_severe_symptoms", "housing_to_be_arranged"]
-    );
-    let feature = rules.features.iter().position(|f| f.id == "stable_housing");
-    assert!(a.features[feature.expect("feature")]);
-    let with_support = with(&spread("phq9", 8, 15), &[("phq9_10", 0), ("support", 1)]);
-    assert!(!with_support.features[feature.expect("feature")]);
-    assert!(with_support.conditions.iter().all(|&c| !c));
-}
-
-/// Moved from PHP by `no_home_for_day_treatment`: the reasons are the rule
-/// and what gave PHP.
-#[test]
-fn a_rule_from_php_gives_itself_and_what_gave_php_as_reasons() {
-    let rules = rules();
-    let a = with(&spread("phq9", 8, 20), &[("phq9_10", 2), ("support", 2)]);
-    let reasons: Vec<String> = a.reasons(rules).iter().map(|r| r.id(rules)).collect();
-    assert_eq!(
-        reasons,
-        [
-            "no_home_for_day_treatment",
-            "severe_symptoms_marked_impairment"
-        ]
-    );
-    // The same rule does not fire when N is IOP.
-    let iop = with(&spread("phq9", 8, 15), &[("phq9_10", 0), ("support", 2)]);
-    let r = rules
-        .rules
-        .iter()
-        .position(|r| r.id == "no_home_for_day_treatment");
-    assert!(!iop.rules[crate::model::RuleIx::new(r.expect("rule"))]);
-}
-
 #[test]
 fn co_occurring_depression_and_hazardous_drinking_need_iop_and_integrated_care() {
     let mut set = spread("phq9", 8, 10);
@@ -1017,45 +975,5 @@ fn an_optional_unscored_item_may_be_left_out() {
     assert!(
         prorate_case(&rules, &without_r).is_ok(),
         "r prorates one missing item"
-    );
-}
-
-/// Policy 1.1: each flag names the answers behind it, and only those that
-/// hold; a rating is followed into the grade reached.
-#[test]
-fn a_flag_names_the_answers_behind_it() {
-    let rules = rules();
-    let a = run(&[
-        ("cssrs_2", 1),
-        ("cssrs_3", 0),
-        ("cssrs_4", 1),
-        ("cssrs_5", 0),
-    ]);
-    let f = rules
-        .flags
-        .ixs()
-        .find(|&f| rules.flags[f].id == "suicide_risk_high");
-    let because = crate::report::trace::behind(rules, &a, f.expect("flag"));
-    assert_eq!(because, ["C-SSRS item 4 (intent): yes"]);
-    let a = with(
-        &spread("phq9", 8, 20),
-        &[
-            ("daily_use", 1),
-            ("audit_1", 4),
-            ("audit_2", 4),
-            ("audit_3", 4),
-            ("audit_4", 4),
-            ("audit_5", 4),
-        ],
-    );
-    let f = rules
-        .flags
-        .ixs()
-        .find(|&f| rules.flags[f].id == "withdrawal_risk");
-    let because = crate::report::trace::behind(rules, &a, f.expect("flag"));
-    assert_eq!(because[0], "Daily alcohol, sedative or opioid use: yes");
-    assert!(
-        because.iter().any(|b| b.starts_with("AUDIT total: ")),
-        "{because:?}"
     );
 }
