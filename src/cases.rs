@@ -279,7 +279,7 @@ pub(crate) fn coverage(rules: &RuleSet, outcomes: &[Outcome<'_>]) -> Coverage {
 #[cfg(test)]
 mod tests {
     use super::run;
-    use crate::model::{Cmp, Compiled, Condition, DomainIx, FlagIx, RatingIx, RuleIx, RuleSet};
+    use crate::model::{Cmp, Condition, DomainIx, FlagIx, RatingIx, RuleIx, RuleSet};
     use crate::rules::{load, RulesSource};
 
     /// Every comparison value in the placement policy: flags, domain
@@ -386,14 +386,14 @@ mod tests {
         for (site, path) in &sites {
             for by in [-1, 1] {
                 shift(leaf(condition(&mut rules, site), path), by);
-                rules.compiled = Compiled::of(&rules);
+                rules.recompile();
                 if run(&rules).iter().all(|o| o.passed()) {
                     survivors.push(format!("{site} at {path:?} shifted by {by}"));
                 }
                 shift(leaf(condition(&mut rules, site), path), -by);
             }
         }
-        rules.compiled = Compiled::of(&rules);
+        rules.recompile();
         // Band edges: move the boundary between two neighbouring bands.
         let mut edges = 0;
         for s in rules.scales.ixs() {

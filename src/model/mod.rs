@@ -16,9 +16,47 @@ pub(crate) use plan::{Column, Compiled, Logic, Lookup, Slots, Test, Truth, Value
 /// Index of an item in `RuleSet::items`.
 pub(crate) type ItemIdx = usize;
 
-/// A validated rule set.
+/// A validated rule set: the model, and the plan the engine runs, made
+/// once from it (`Compiled::of`). Reads as its model (`Deref`).
 #[derive(Debug)]
 pub struct RuleSet {
+    model: Model,
+    /// The model's conditions and tables, compiled for the executors.
+    pub compiled: Compiled,
+}
+
+impl RuleSet {
+    /// The rule set of a validated model, with its plan.
+    pub(crate) fn new(model: Model) -> RuleSet {
+        let compiled = Compiled::of(&model);
+        RuleSet { model, compiled }
+    }
+
+    /// Compile the plan again after the model was changed (the threshold
+    /// mutation test).
+    #[cfg(test)]
+    pub(crate) fn recompile(&mut self) {
+        self.compiled = Compiled::of(&self.model);
+    }
+}
+
+impl std::ops::Deref for RuleSet {
+    type Target = Model;
+    fn deref(&self) -> &Model {
+        &self.model
+    }
+}
+
+impl std::ops::DerefMut for RuleSet {
+    fn deref_mut(&mut self) -> &mut Model {
+        &mut self.model
+    }
+}
+
+/// The validated rules, as data: levels, items, scales, ratings, flags,
+/// domains, placement, features, resources, note templates and cases.
+#[derive(Debug)]
+pub struct Model {
     pub(crate) name: String,
     pub(crate) version: String,
     /// SHA-256 (hex) of the rule set's canonical content.
@@ -50,8 +88,6 @@ pub struct RuleSet {
     /// Where the rule set and its note templates are written, for checks
     /// made after loading (`check`).
     pub(crate) written: Written,
-    /// The conditions above, compiled for the engine.
-    pub compiled: Compiled,
     /// Test cases shipped with the rule set.
     pub(crate) cases: Vec<Case>,
     /// The language every text above is in (English where a translation
@@ -109,7 +145,7 @@ pub(crate) enum GradeOf {
     Domain(DomainIx),
 }
 
-impl RuleSet {
+impl Model {
     /// Index of the item with this id.
     pub fn item_index(&self, id: &str) -> Option<ItemIdx> {
         self.items.iter().position(|item| item.id == id)
@@ -710,7 +746,7 @@ pub(crate) enum Cmp<V = i64> {
 
 /// What safety flags read: per rating and per item, whether any safety
 /// flag's condition looks at it, directly or through a rating.
-pub(crate) fn safety_reads(rules: &RuleSet) -> (IxVec<RatingIx, bool>, Vec<bool>) {
+pub(crate) fn safety_reads(rules: &Model) -> (IxVec<RatingIx, bool>, Vec<bool>) {
     let mut ratings = IxVec::filled(false, rules.ratings.len());
     let mut items = vec![false; rules.items.len()];
     for flag in rules.flags.iter().filter(|f| f.is_safety()) {

@@ -8,8 +8,8 @@
 //! fact (`Lookup`, `Column`) and what its truth values are (`Logic`).
 
 use super::{
-    safety_reads, Cmp, Condition, DomainIx, Flag, FlagIx, ItemIdx, IxVec, Rating, RatingIx, RuleIx,
-    RuleSet, ScaleIx, Subject,
+    safety_reads, Cmp, Condition, DomainIx, Flag, FlagIx, ItemIdx, IxVec, Model, Rating, RatingIx,
+    RuleIx, ScaleIx, Subject,
 };
 
 /// "No value" in a fact array: comparisons against it are false.
@@ -369,9 +369,9 @@ impl<V: Value> Test<V> {
     }
 }
 
-/// Every condition of a rule set, compiled (built once by validation),
-/// and per-item facts laid out flat for the hot path.
-#[derive(Debug, Default)]
+/// Every condition of a rule set, compiled once from the validated model
+/// (`RuleSet::new`), and per-item facts laid out flat for the hot path.
+#[derive(Debug)]
 pub struct Compiled {
     pub(crate) slots: Slots,
     /// Per item: a shown item left unanswered rejects the record (its
@@ -401,7 +401,7 @@ pub struct Compiled {
 }
 
 impl Compiled {
-    pub(crate) fn of(rules: &RuleSet) -> Compiled {
+    pub(crate) fn of(rules: &Model) -> Compiled {
         let slots = Slots::new(
             rules.items.len(),
             rules.scales.len(),

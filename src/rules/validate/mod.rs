@@ -18,7 +18,7 @@ mod ratings;
 mod safety;
 mod scales;
 
-use crate::model::{FlagIx, Paths, RuleSet, TextPlace, Written};
+use crate::model::{FlagIx, Model, Paths, RuleSet, TextPlace, Written};
 use std::collections::HashMap;
 
 use self::loc::Loc;
@@ -294,11 +294,10 @@ impl Validator {
         let paths = Paths::of(levels.len(), &rules, &flags);
         let mut flags_by_severity: Vec<FlagIx> = flags.ixs().collect();
         flags_by_severity.sort_by_key(|&f| std::cmp::Reverse(flags[f].severity));
-        let mut rule_set = RuleSet {
+        let mut rule_set = RuleSet::new(Model {
             lang: self.lang.clone(),
             translations: std::mem::take(&mut self.translations),
             cases: Vec::new(),
-            compiled: crate::model::Compiled::default(),
             flags_by_severity,
             name,
             version,
@@ -320,8 +319,7 @@ impl Validator {
             note_markdown,
             screen_limits,
             written: Written::default(),
-        };
-        rule_set.compiled = crate::model::Compiled::of(&rule_set);
+        });
         rule_set.cases = self.cases(files, &rule_set);
         if !self.diags.is_empty() {
             return None;
