@@ -142,7 +142,7 @@ struct InterviewArgs {
     session: Option<PathBuf>,
     #[command(flatten)]
     lang: LangArg,
-    /// Date written in the note, YYYY-MM-DD [default: today, UTC]
+    /// Date written in the note, YYYY-MM-DD [default: today, local time zone]
     #[arg(long, value_name = "DATE")]
     note_date: Option<String>,
     /// With --lang: ask questions that have no translation in English
@@ -285,7 +285,7 @@ struct ScoreArgs {
     id_column: String,
     #[command(flatten)]
     lang: LangArg,
-    /// Date written in notes, YYYY-MM-DD [default: today, UTC]
+    /// Date written in notes, YYYY-MM-DD [default: today, local time zone]
     #[arg(long, value_name = "DATE")]
     note_date: Option<String>,
     /// Form of the referral notes (JSON Lines, --note-column)
@@ -676,7 +676,6 @@ fn print_error(err: &Error) {
     }
 }
 
-/// The date for notes: as given (checked), or today in UTC.
 fn is_broken_pipe(err: &Error) -> bool {
     matches!(err, Error::Io { source, .. } | Error::Write { source, .. } if source.kind() == io::ErrorKind::BrokenPipe)
 }

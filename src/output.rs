@@ -6,45 +6,30 @@ use std::path::Path;
 
 use crate::error::Error;
 
+/// The date a note carries: `given` if it is a real calendar date written
+/// `YYYY-MM-DD`, else today's date in the machine's time zone (a note
+/// written in the evening in Los Angeles carries that day, not UTC's).
 pub(crate) fn note_date(given: Option<&str>) -> Result<String, Error> {
-    match given {
-        Some(date) => {
-            let parts: Vec<&str> = date.split('-').collect();
-            let ok = parts.len() == 3
-                && [4, 2, 2]
-                    .iter()
-                    .zip(&parts)
-                    .all(|(n, p)| p.len() == *n && p.bytes().all(|b| b.is_ascii_digit()));
-            if ok {
-                Ok(date.to_string())
-            } else {
-                Err(Error::Usage(format!(
-                    "`{date}` is not a date; write YYYY-MM-DD"
-                )))
-            }
-        }
-        None => {
-            let secs = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_secs());
-            Ok(civil_date(secs / 86_400))
-        }
+    let Some(date) = given else {
+        return Ok(jiff::ZonedDateTime::now().date().to_string());
+    };
+    let parts: Vec<&str> = date.split('-').collect();
+    let shaped = parts.len() == 3
+        && [4, 2, 2]
+            .iter()
+            .zip(&parts)
+            .all(|(n, p)| p.len() == *n && p.bytes().all(|b| b.is_ascii_digit()));
+    if !shaped {
+        return Err(Error::Usage(format!(
+            "`{date}` is not a date; write YYYY-MM-DD"
+        )));
     }
-}
-
-/// `YYYY-MM-DD` of a day counted from 1970-01-01 (proleptic Gregorian).
-fn civil_date(days: u64) -> String {
-    // Howard Hinnant's days-to-civil algorithm, for days after the epoch.
-    let z = days + 719_468;
-    let era = z / 146_097;
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + u64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
+    match date.parse::<jiff::civil::Date>() {
+        Ok(day) => Ok(day.to_string()),
+        Err(_) => Err(Error::Usage(format!(
+            "`{date}` is not a calendar date: that month has no such day"
+        ))),
+    }
 }
 
 pub(crate) fn same_file(a: &Path, b: &Path) -> bool {
@@ -104,13 +89,40 @@ pub(crate) fn write_atomically<T>(
 
 #[cfg(test)]
 mod tests {
-    use super::civil_date;
+    use super::note_date;
 
     #[test]
-    fn civil_dates_of_known_days() {
-        assert_eq!(civil_date(0), "1970-01-01");
-        assert_eq!(civil_date(59), "1970-03-01");
-        assert_eq!(civil_date(11_016), "2000-02-29");
-        assert_eq!(civil_date(20_415), "2025-11-23");
+    fn a_note_date_is_a_real_calendar_date() {
+        assert_eq!(
+            note_date(Some("2024-02-29")).expect("leap day"),
+            "2024-02-29"
+        );
+        assert_eq!(note_date(Some("2026-12-01")).expect("a date"), "2026-12-01");
+        for bad in [
+            "2026-02-30",
+            "2025-02-29",
+            "2026-13-01",
+            "2026-04-31",
+            "2026-00-10",
+        ] {
+            let err = note_date(Some(bad)).expect_err(bad).to_string();
+            assert!(err.contains("not a calendar date"), "{bad}: {err}");
+        }
+        for bad in ["20261201", "2026-1-01", "01-12-2026", "today"] {
+            let err = note_date(Some(bad)).expect_err(bad).to_string();
+            assert!(err.contains("write YYYY-MM-DD"), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn the_default_note_date_is_the_local_date() {
+        let today = note_date(None).expect("today");
+        // Within a day of UTC's date, whatever the zone (the binary tests
+        // show it follows the zone).
+        let utc = jiff::Timestamp::now()
+            .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+            .date();
+        let local: jiff::civil::Date = today.parse().expect("a date");
+        assert!((local - utc).get_days().abs() <= 1, "{local} vs {utc}");
     }
 }

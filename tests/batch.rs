@@ -1272,3 +1272,25 @@ fn rows_are_numbered_as_a_spreadsheet_shows_them_blank_lines_and_all() {
         );
     }
 }
+
+/// A note carries the local calendar date of the machine's time zone, not
+/// UTC's: 26 hours apart, UTC-12 and UTC+14 never share a date. (POSIX
+/// zone strings need no time-zone database.)
+#[test]
+fn the_note_date_is_the_local_date() {
+    let date = |tz: &str| {
+        let out = Test::new()
+            .args(&["score", "-", "--format", "jsonl"])
+            .env("TZ", tz)
+            .stdin(csv_with(&[("d", &[])]))
+            .run()
+            .code(0);
+        let v: serde_json::Value = serde_json::from_str(out.stdout.trim()).expect("json");
+        let note = v["result"]["note"].as_str().expect("note").to_string();
+        let first = note.lines().next().expect("a first line").to_string();
+        first.rsplit(" - ").next().expect("a date").to_string()
+    };
+    let (west, east) = (date("WST+12"), date("EST-14"));
+    assert_ne!(west, east, "UTC-12 and UTC+14 gave the same date");
+    assert!(west < east, "{west} is not before {east}");
+}

@@ -16,6 +16,7 @@ pub(crate) struct Test {
     stdin: Vec<u8>,
     dir: Option<tempfile::TempDir>,
     cwd: PathBuf,
+    env: Vec<(String, String)>,
 }
 
 /// What a run produced.
@@ -34,6 +35,7 @@ impl Test {
             stdin: Vec::new(),
             dir: None,
             cwd: root().to_path_buf(),
+            env: Vec::new(),
         }
     }
 
@@ -46,11 +48,18 @@ impl Test {
             stdin: Vec::new(),
             dir: Some(dir),
             cwd,
+            env: Vec::new(),
         }
     }
 
     pub(crate) fn args(mut self, args: &[&str]) -> Test {
         self.args.extend(args.iter().map(|a| a.to_string()));
+        self
+    }
+
+    /// Set an environment variable for the run (`TZ`).
+    pub(crate) fn env(mut self, key: &str, value: &str) -> Test {
+        self.env.push((key.to_string(), value.to_string()));
         self
     }
 
@@ -78,6 +87,7 @@ impl Test {
             .args(&self.args)
             .current_dir(&self.cwd)
             .env("NO_COLOR", "1")
+            .envs(self.env.iter().map(|(k, v)| (k, v)))
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
