@@ -360,33 +360,59 @@ impl Lang {
         }
     }
 
-    /// A hidden answer kept for safety, as policy 1.1 words it.
+    /// A hidden answer kept for safety, as policy 1.1 words it. `gate`:
+    /// the gate question and its answer (`None`: left blank).
     pub(crate) fn hidden_answer_kept(
         self,
         item: &str,
         answer: &str,
-        gate: Option<(&str, &str)>,
+        gate: Option<(&str, Option<&str>)>,
         treated_as: &str,
     ) -> String {
+        let was = |gate: &str, gate_answer: Option<&str>| match (self, gate_answer) {
+            (Lang::En, Some(a)) => format!("{gate} was '{a}'"),
+            (Lang::En, None) => format!("{gate} was left blank"),
+            (Lang::Es, Some(a)) => format!("{gate} fue «{a}»"),
+            (Lang::Es, None) => format!("{gate} quedó en blanco"),
+        };
         match (self, gate) {
             (Lang::En, Some((gate, gate_answer))) => format!(
-                "{item}: {answer}, given although {gate} was '{gate_answer}', so the form would have \
+                "{item}: {answer}, given although {}, so the form would have \
                  skipped it. Treated as {treated_as} until a clinician asks {gate} and the questions \
-                 after it again now; the level depends on that."
+                 after it again now; the level depends on that.",
+                was(gate, gate_answer)
             ),
             (Lang::En, None) => format!(
                 "{item}: {answer}, given although the form would have skipped it. Treated as \
                  {treated_as} until a clinician asks it again now; the level depends on that."
             ),
             (Lang::Es, Some((gate, gate_answer))) => format!(
-                "{item}: {answer}, respondida aunque {gate} fue «{gate_answer}», así que el \
+                "{item}: {answer}, respondida aunque {}, así que el \
                  formulario la habría omitido. Se trata como {treated_as} hasta que un profesional \
-                 vuelva a hacer ahora {gate} y las preguntas que le siguen; el nivel depende de ello."
+                 vuelva a hacer ahora {gate} y las preguntas que le siguen; el nivel depende de ello.",
+                was(gate, gate_answer)
             ),
             (Lang::Es, None) => format!(
                 "{item}: {answer}, respondida aunque el formulario la habría omitido. Se trata como \
                  {treated_as} hasta que un profesional vuelva a hacerla ahora; el nivel depende de ello."
             ),
+        }
+    }
+
+    /// The label before the answers behind a reason ("Answers: …").
+    pub(crate) fn answers_label(self) -> &'static str {
+        match self {
+            Lang::En => "Answers",
+            Lang::Es => "Respuestas",
+        }
+    }
+
+    /// What a kept hidden answer is treated as when no grade is known (an
+    /// incomplete record): the findings its note lists first.
+    pub(crate) fn treated_as_findings(self) -> &'static str {
+        match self {
+            Lang::En => "the urgent findings above",
+            Lang::Es => "los hallazgos urgentes de arriba",
         }
     }
 

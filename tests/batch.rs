@@ -443,6 +443,7 @@ struct Grade {
 struct Reason {
     id: String,
     text: String,
+    because: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -562,6 +563,14 @@ fn jsonl_carries_the_result_trace_note_and_provenance() {
         .reasons
         .iter()
         .any(|x| x.id == "withdrawal_management" && x.text.contains("medically managed")));
+    // A reason names the answers behind it, through the domain it reads.
+    assert_eq!(
+        r.reasons[0].because,
+        [
+            "Severe withdrawal ever (seizure, DTs, hallucinations): yes",
+            "Daily alcohol, sedative or opioid use: yes"
+        ]
+    );
     assert!(r
         .program_features
         .iter()

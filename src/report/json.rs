@@ -90,6 +90,8 @@ pub(crate) struct Result_<'a> {
 pub(crate) struct ReasonView {
     pub(crate) id: String,
     pub(crate) text: String,
+    /// The answers and scores behind it, in words.
+    pub(crate) because: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -158,6 +160,7 @@ impl<'a> Result_<'a> {
                 .map(|r| ReasonView {
                     id: r.id(rules),
                     text: words::reason(rules, r),
+                    because: crate::report::trace::behind_reason(rules, a, r),
                 })
                 .collect(),
             program_features: rules

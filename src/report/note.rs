@@ -7,7 +7,7 @@ use minijinja::{Environment, UndefinedBehavior};
 use serde::Serialize;
 
 use crate::answers::Answers;
-use crate::assess::{assess, Assessment, Warning};
+use crate::assess::{assess, Assessment, Reason, Warning};
 use crate::messages::Lang;
 use crate::report::view::{next_step, urgent_steps, FlagView, GradeView, Provenance, ScaleView};
 use crate::report::words;
@@ -302,7 +302,7 @@ impl<'a> NoteContext<'a> {
             reasons: a
                 .reasons(rules)
                 .iter()
-                .map(|r| words::reason(rules, r))
+                .map(|r| reason_with_answers(rules, a, r))
                 .collect(),
             features: rules
                 .features
@@ -333,6 +333,24 @@ impl<'a> NoteContext<'a> {
                 .map(|w| words::warning(rules, w))
                 .collect(),
         }
+    }
+}
+
+/// A reason in words; a rule's or a condition's with the answers behind
+/// it (a flag's answers are listed with the flag).
+fn reason_with_answers(rules: &RuleSet, a: &Assessment, reason: &Reason) -> String {
+    let words = words::reason(rules, reason);
+    if matches!(reason, Reason::Crisis { .. } | Reason::Flag { .. }) {
+        return words;
+    }
+    match crate::report::trace::behind_reason(rules, a, reason) {
+        behind if behind.is_empty() => words,
+        behind => format!(
+            "{} {}: {}.",
+            words.trim_end(),
+            Lang::of(&rules.lang).answers_label(),
+            behind.join("; ")
+        ),
     }
 }
 

@@ -6,7 +6,7 @@
 //! result), so scoring pays nothing for it. A `Tracer` puts the rule set's
 //! conditions into words once, for every record it traces.
 
-use crate::assess::Assessment;
+use crate::assess::{Assessment, Reason};
 use crate::model::{
     Cmp, Condition, DomainIx, FlagIx, Origin, RatingIx, RuleIx, RuleSet, Slots, Subject, Test, NONE,
 };
@@ -388,7 +388,29 @@ impl Cmp {
 /// followed into the grade reached or the flag's own condition. Safety
 /// flags read the safety view (every answer given).
 pub(crate) fn behind(rules: &RuleSet, a: &Assessment, flag: FlagIx) -> Vec<String> {
-    let values = match rules.compiled.safety_flags[flag] && !a.given.is_empty() {
+    let safety_view = rules.compiled.safety_flags[flag];
+    behind_condition(rules, a, &rules.flags[flag].when, safety_view)
+}
+
+/// The answers and scores behind a reason for the level (`behind`).
+pub(crate) fn behind_reason(rules: &RuleSet, a: &Assessment, reason: &Reason) -> Vec<String> {
+    match reason {
+        Reason::Crisis { flag } | Reason::Flag { flag } => behind(rules, a, *flag),
+        Reason::Rule { rule } => behind_condition(rules, a, &rules.rules[*rule].when, false),
+        Reason::Condition { condition } => {
+            behind_condition(rules, a, &rules.conditions[*condition].when, false)
+        }
+        Reason::Default => Vec::new(),
+    }
+}
+
+fn behind_condition(
+    rules: &RuleSet,
+    a: &Assessment,
+    when: &Condition,
+    safety_view: bool,
+) -> Vec<String> {
+    let values = match safety_view && !a.given.is_empty() {
         true => &a.given,
         false => &a.facts,
     };
@@ -399,13 +421,7 @@ pub(crate) fn behind(rules: &RuleSet, a: &Assessment, flag: FlagIx) -> Vec<Strin
     };
     let mut out = Vec::new();
     let mut visited = Vec::new();
-    collect_behind(
-        rules,
-        &facts,
-        &rules.flags[flag].when,
-        &mut out,
-        &mut visited,
-    );
+    collect_behind(rules, &facts, when, &mut out, &mut visited);
     out
 }
 

@@ -86,22 +86,18 @@ fn hidden_answer_words(rules: &RuleSet, warning: &Warning) -> String {
             item,
             value,
             gate,
-            flags,
+            flags: _,
             grade,
         } => {
             let treated_as = match grade {
                 Some((r, g)) => lower_first(&rules.ratings[*r].grades[*g].label),
-                None => flags
-                    .iter()
-                    .map(|&f| rules.flags[f].id.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", "),
+                None => lang.treated_as_findings().to_string(),
             };
-            let gate_words = gate.map(|(g, v)| (name(g), answer(g, v)));
+            let gate_words = gate.map(|(g, v)| (name(g), v.map(|v| answer(g, Some(v)))));
             lang.hidden_answer_kept(
                 name(*item),
                 &answer(*item, Some(*value)),
-                gate_words.as_ref().map(|(g, a)| (*g, a.as_str())),
+                gate_words.as_ref().map(|(g, a)| (*g, a.as_deref())),
                 &treated_as,
             )
         }
