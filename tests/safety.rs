@@ -740,3 +740,30 @@ fn the_clinical_review_records_give_the_policy_1_1_results() {
         assert!(!notes[2].contains(conditional) && !notes[2].contains(housing));
     }
 }
+
+/// An incomplete record's flags name the given answers behind them too, in
+/// the JSON and in its note.
+#[test]
+fn a_rejected_records_flags_name_the_answers_behind_them() {
+    let out = Test::new()
+        .args(&["score", "examples/policy-1.1.csv", "--format", "jsonl"])
+        .run()
+        .code(1);
+    let record: serde_json::Value = out
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("json"))
+        .find(|v| v["id"] == "p14-rejected-crisis")
+        .expect("p14");
+    let partial = &record["partial"];
+    assert_eq!(partial["flags"][0]["id"], "harm_others_intent");
+    assert_eq!(
+        partial["flags"][0]["because"],
+        serde_json::json!(["Thoughts of harming someone else (past month): Intent or a plan"])
+    );
+    let note = partial["note"].as_str().expect("note");
+    assert!(
+        note.contains("emergency evaluation now. Answers: Thoughts of harming someone else (past month): Intent or a plan."),
+        "{note}"
+    );
+}

@@ -140,6 +140,7 @@ impl<'a> LineRenderer<'a> {
         id: &str,
         message: &str,
         problems: &str,
+        answers: &crate::answers::Answers,
         flags: &[FlagIx],
         warnings: &[Warning],
         out: &mut Vec<u8>,
@@ -147,7 +148,7 @@ impl<'a> LineRenderer<'a> {
         let note = self
             .notes
             .as_ref()
-            .map(|n| n.render_rejected(id, problems, flags, warnings));
+            .map(|n| n.render_rejected(id, problems, answers, flags, warnings));
         match self.format {
             Format::Csv => {
                 push_cell(out, id, true);
@@ -164,7 +165,9 @@ impl<'a> LineRenderer<'a> {
                     id: id.to_string(),
                     error: Some(message.to_string()),
                     result: None,
-                    partial: Some(json::Partial::of(self.rules, flags, warnings, note)),
+                    partial: Some(json::Partial::of(
+                        self.rules, answers, flags, warnings, note,
+                    )),
                     rules: crate::report::view::Provenance::of(self.rules),
                 };
                 push_json(out, &record);

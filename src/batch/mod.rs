@@ -561,8 +561,16 @@ impl<'a> Worker<'a> {
                     ));
                 }
                 let problems = named.join("; ");
-                self.renderer
-                    .rejected(sheet_row, id, &message, &problems, &flags, &warnings, out);
+                self.renderer.rejected(
+                    sheet_row,
+                    id,
+                    &message,
+                    &problems,
+                    &self.answers,
+                    &flags,
+                    &warnings,
+                    out,
+                );
             }
         }
     }

@@ -113,7 +113,7 @@ pub(crate) fn rejected(
     let _ = write!(
         o,
         "\n{}",
-        renderer.render_rejected(id, &problems.join("; "), &flags, &warnings)
+        renderer.render_rejected(id, &problems.join("; "), answers, &flags, &warnings)
     );
     o
 }

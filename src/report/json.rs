@@ -46,6 +46,7 @@ pub(crate) struct Partial<'a> {
 impl<'a> Partial<'a> {
     pub(crate) fn of(
         rules: &'a RuleSet,
+        answers: &crate::answers::Answers,
         flags: &[FlagIx],
         warnings: &[crate::assess::Warning],
         note: Option<String>,
@@ -53,7 +54,10 @@ impl<'a> Partial<'a> {
         let crisis = flags.iter().any(|&f| rules.flags[f].crisis).then_some(true);
         Partial {
             crisis,
-            flags: flags.iter().map(|&f| FlagView::of(rules, f)).collect(),
+            flags: flags
+                .iter()
+                .map(|&f| FlagView::of(rules, f).given_behind(rules, answers, f))
+                .collect(),
             warnings: warnings.iter().map(|w| words::warning(rules, w)).collect(),
             warning_codes: warnings.iter().map(|w| w.code(rules)).collect(),
             note,

@@ -408,6 +408,7 @@ impl NoteRenderer<'_> {
         &self,
         id: &str,
         problems: &str,
+        answers: &crate::answers::Answers,
         flags: &[FlagIx],
         warnings: &[Warning],
     ) -> String {
@@ -440,13 +441,18 @@ impl NoteRenderer<'_> {
         out.push_str(if markdown { "\n\n" } else { "\n" });
         for &f in flags {
             let flag = &rules.flags[f];
+            let behind = crate::report::trace::given_behind(rules, answers, f);
+            let answers = match behind.is_empty() {
+                true => String::new(),
+                false => format!(" {}: {}.", lang.answers_label(), behind.join("; ")),
+            };
             match markdown {
                 true => out.push_str(&format!(
-                    "- **[{}]** {}\n",
+                    "- **[{}]** {}{answers}\n",
                     lang.severity(flag.severity),
                     flag.message.trim()
                 )),
-                false => out.push_str(&flag_line(lang, flag)),
+                false => out.push_str(&format!("{}{answers}\n", flag_line(lang, flag).trim_end())),
             }
         }
         for w in warnings.iter().filter(|w| w.is_safety()) {

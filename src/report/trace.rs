@@ -490,3 +490,49 @@ fn collect_behind(
         }
     }
 }
+
+/// The given answers behind a flag an incomplete record establishes: each
+/// answer a comparison of its condition holds for, through the grades of
+/// the ratings it reads (scores are unknown there, so not named).
+pub(crate) fn given_behind(
+    rules: &RuleSet,
+    answers: &crate::answers::Answers,
+    flag: FlagIx,
+) -> Vec<String> {
+    fn walk(
+        rules: &RuleSet,
+        answers: &crate::answers::Answers,
+        cond: &Condition,
+        out: &mut Vec<String>,
+    ) {
+        match cond {
+            Condition::All(cs) | Condition::Any(cs) => {
+                cs.iter().for_each(|c| walk(rules, answers, c, out));
+            }
+            Condition::Not(_) | Condition::Flag(_) => {}
+            Condition::Compare(Subject::Item(i), cmp) => {
+                if let Some(value) = answers.get(*i).filter(|&v| cmp.holds(v)) {
+                    let words = format!(
+                        "{}: {}",
+                        rules.items[*i].short,
+                        crate::messages::answer_words(rules, *i, Some(value))
+                    );
+                    if !out.contains(&words) {
+                        out.push(words);
+                    }
+                }
+            }
+            Condition::Compare(Subject::Rating(r), _) => {
+                for grade in &rules.ratings[*r].grades {
+                    if let Some(when) = &grade.when {
+                        walk(rules, answers, when, out);
+                    }
+                }
+            }
+            Condition::Compare(..) => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(rules, answers, &rules.flags[flag].when, &mut out);
+    out
+}

@@ -48,6 +48,17 @@ pub(crate) struct FlagView<'a> {
 }
 
 impl<'a> FlagView<'a> {
+    /// With the given answers behind a flag an incomplete record establishes.
+    pub(crate) fn given_behind(
+        mut self,
+        rules: &RuleSet,
+        answers: &crate::answers::Answers,
+        f: FlagIx,
+    ) -> Self {
+        self.because = crate::report::trace::given_behind(rules, answers, f);
+        self
+    }
+
     /// With the answers and scores behind the flag in this assessment.
     pub(crate) fn behind(mut self, rules: &RuleSet, a: &Assessment, f: FlagIx) -> Self {
         self.because = crate::report::trace::behind(rules, a, f);
