@@ -411,7 +411,15 @@ fn score(args: ScoreArgs) -> Result<ExitCode, Error> {
             NoteFormatArg::Text => NoteFormat::Text,
             NoteFormatArg::Markdown => NoteFormat::Markdown,
         },
-        note_date: note_date(args.note_date.as_deref())?,
+        // Today's date costs a time-zone lookup: only when notes are
+        // written (a given date is checked either way).
+        note_date: match (
+            args.note_column || matches!(args.format, FormatArg::Jsonl),
+            &args.note_date,
+        ) {
+            (false, None) => String::new(),
+            _ => note_date(args.note_date.as_deref())?,
+        },
         threads,
         note_column: args.note_column,
         id_column: args.id_column.clone(),

@@ -88,12 +88,13 @@ impl<'a> NoteRenderer<'a> {
         // Every note says what the screen does not ask about, and that it
         // is a screening result, not a diagnosis.
         let disclaimer = Lang::of(&self.rules.lang).disclaimer();
+        let squeezed = squeeze(&note);
         for text in [self.rules.screen_limits.as_deref(), Some(disclaimer)]
             .into_iter()
             .flatten()
             .map(str::trim)
         {
-            if !text.is_empty() && !squeeze(&note).contains(&squeeze(text)) {
+            if !text.is_empty() && !squeezed.contains(&squeeze(text)) {
                 note = format!("{}\n\n{text}\n", note.trim_end());
             }
         }

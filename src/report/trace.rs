@@ -432,9 +432,21 @@ fn collect_behind(
     out: &mut Vec<String>,
     visited: &mut Vec<FlagIx>,
 ) {
-    let holds = |c: &Condition| Test::compile(c, facts.slots).holds(facts.facts);
+    // Called on a condition that holds: every part of an `all` holds; the
+    // parts of an `any` that hold are found (a comparison by its one
+    // meaning, a compound part by its compiled test).
+    let holds = |c: &Condition| match c {
+        Condition::Compare(subject, cmp) => facts.value(*subject).is_some_and(|v| cmp.holds(v)),
+        Condition::Flag(f) => facts.flag(*f),
+        _ => Test::compile(c, facts.slots).holds(facts.facts),
+    };
     match cond {
-        Condition::All(cs) | Condition::Any(cs) => {
+        Condition::All(cs) => {
+            for c in cs {
+                collect_behind(rules, facts, c, out, visited);
+            }
+        }
+        Condition::Any(cs) => {
             for c in cs.iter().filter(|c| holds(c)) {
                 collect_behind(rules, facts, c, out, visited);
             }
@@ -447,16 +459,18 @@ fn collect_behind(
                 collect_behind(rules, facts, &rules.flags[*f].when, out, visited);
             }
         }
-        Condition::Compare(subject, _) => {
-            let Some(value) = facts.value(*subject) else {
+        Condition::Compare(subject, cmp) => {
+            // A rating read over the safety view may hold a grade whose
+            // condition fails over these facts: name only what holds.
+            let Some(value) = facts.value(*subject).filter(|&v| cmp.holds(v)) else {
                 return;
             };
-            let grade_when = |grades: &[crate::model::Grade]| {
+            fn grade_when(grades: &[crate::model::Grade], value: i64) -> Option<&Condition> {
                 usize::try_from(value)
                     .ok()
                     .and_then(|g| grades.get(g))
-                    .and_then(|g| g.when.clone())
-            };
+                    .and_then(|g| g.when.as_ref())
+            }
             let words = match *subject {
                 Subject::Item(i) => Some(format!(
                     "{}: {}",
@@ -470,14 +484,14 @@ fn collect_behind(
                         .map(|score| format!("{}: {score}", scale.title))
                 }
                 Subject::Rating(r) => {
-                    if let Some(when) = grade_when(&rules.ratings[r].grades) {
-                        collect_behind(rules, facts, &when, out, visited);
+                    if let Some(when) = grade_when(&rules.ratings[r].grades, value) {
+                        collect_behind(rules, facts, when, out, visited);
                     }
                     None
                 }
                 Subject::Domain(d) => {
-                    if let Some(when) = grade_when(&rules.domains[d].grades) {
-                        collect_behind(rules, facts, &when, out, visited);
+                    if let Some(when) = grade_when(&rules.domains[d].grades, value) {
+                        collect_behind(rules, facts, when, out, visited);
                     }
                     None
                 }
