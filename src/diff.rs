@@ -265,10 +265,7 @@ pub(crate) fn changes(old: &RuleSet, new: &RuleSet) -> Vec<Change> {
             ),
         });
     }
-    let at = |r: &RuleSet, at: &[usize]| -> String {
-        let ids: Vec<&str> = at.iter().map(|&l| r.levels[l].id.as_str()).collect();
-        format!(" at {}", ids.join(", "))
-    };
+    let at = |r: &RuleSet, at: &[usize]| format!(" at {}", r.level_ids(at).join(", "));
     let conditions = |r: &RuleSet| -> Vec<(String, String)> {
         r.conditions
             .iter()

@@ -155,6 +155,11 @@ impl Model {
     pub fn top_level(&self) -> usize {
         self.levels.len() - 1
     }
+
+    /// The ids of these levels (a condition's or a feature's `at`).
+    pub(crate) fn level_ids(&self, at: &[usize]) -> Vec<&str> {
+        at.iter().map(|&l| self.levels[l].id.as_str()).collect()
+    }
 }
 
 /// Where the rule set's main file and note templates are.

@@ -255,10 +255,12 @@ pub(crate) fn markdown(rules: &RuleSet) -> String {
     }
     let _ = writeln!(o, "\n## Placement rules\n\nThe most intensive level among the rules that hold (and flags' minimums) wins; otherwise `{}`.\n\n| rule | level | when | why |\n| --- | --- | --- | --- |", rules.levels[rules.default_level].id);
     let level_ids = |at: &[usize]| {
-        at.iter()
-            .map(|&l| format!("`{}`", rules.levels[l].id))
-            .collect::<Vec<_>>()
-            .join(", ")
+        let ids: Vec<String> = rules
+            .level_ids(at)
+            .iter()
+            .map(|id| format!("`{id}`"))
+            .collect();
+        ids.join(", ")
     };
     for r in &rules.rules {
         let when = match r.from {
@@ -401,12 +403,12 @@ pub(crate) fn json(rules: &RuleSet) -> String {
             "when": words(rules, &r.when), "rationale": r.rationale,
         })).collect::<Vec<_>>(),
         "conditions": rules.conditions.iter().map(|c| json!({
-            "id": c.id, "at": c.at.iter().map(|&l| &rules.levels[l].id).collect::<Vec<_>>(),
+            "id": c.id, "at": rules.level_ids(&c.at),
             "when": words(rules, &c.when), "rationale": c.rationale, "setting": c.setting,
         })).collect::<Vec<_>>(),
         "program_features": rules.features.iter().map(|f| json!({
             "id": f.id, "when": words(rules, &f.when), "text": f.text,
-            "at": f.at.as_ref().map(|at| at.iter().map(|&l| &rules.levels[l].id).collect::<Vec<_>>()),
+            "at": f.at.as_ref().map(|at| rules.level_ids(at)),
         })).collect::<Vec<_>>(),
         "resources": rules.resources.iter().map(|r| json!({"id": r.id, "name": r.name, "contact": r.contact, "hours": r.hours, "listed": r.when_listed(rules)})).collect::<Vec<_>>(),
         "cases": rules.cases.len(),

@@ -187,11 +187,7 @@ impl Tracer {
             );
         }
         for (k, condition) in rules.conditions.iter().enumerate() {
-            let at: Vec<&str> = condition
-                .at
-                .iter()
-                .map(|&l| rules.levels[l].id.as_str())
-                .collect();
+            let at = rules.level_ids(&condition.at);
             push(
                 At::Condition(k),
                 false,
@@ -472,11 +468,7 @@ fn collect_behind(
                     .and_then(|g| g.when.as_ref())
             }
             let words = match *subject {
-                Subject::Item(i) => Some(format!(
-                    "{}: {}",
-                    rules.items[i].short,
-                    crate::messages::answer_words(rules, i, Some(value))
-                )),
+                Subject::Item(i) => Some(answer_line(rules, i, value)),
                 Subject::Scale(s) | Subject::Band(s) => {
                     let scale = &rules.scales[s];
                     facts
@@ -526,11 +518,7 @@ pub(crate) fn given_behind(
             Condition::Not(_) | Condition::Flag(_) => {}
             Condition::Compare(Subject::Item(i), cmp) => {
                 if let Some(value) = answers.get(*i).filter(|&v| cmp.holds(v)) {
-                    let words = format!(
-                        "{}: {}",
-                        rules.items[*i].short,
-                        crate::messages::answer_words(rules, *i, Some(value))
-                    );
+                    let words = answer_line(rules, *i, value);
                     if !out.contains(&words) {
                         out.push(words);
                     }
@@ -549,4 +537,14 @@ pub(crate) fn given_behind(
     let mut out = Vec::new();
     walk(rules, answers, &rules.flags[flag].when, &mut out);
     out
+}
+
+/// An item and its answer, as the answers behind a finding name them:
+/// "C-SSRS item 4 (intent): yes".
+fn answer_line(rules: &RuleSet, item: usize, value: i64) -> String {
+    format!(
+        "{}: {}",
+        rules.items[item].short,
+        crate::messages::answer_words(rules, item, Some(value))
+    )
 }
