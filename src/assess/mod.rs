@@ -9,6 +9,7 @@ mod lanes;
 mod partial;
 pub(crate) mod placement;
 mod reasons;
+mod safety;
 pub(crate) mod tester;
 
 pub(crate) use lanes::LaneRow;
@@ -16,6 +17,7 @@ pub use lanes::{Lanes, LANES};
 pub use partial::established_flags;
 
 pub(crate) use reasons::{visit_reasons, Reason};
+use safety::SafetyFacts;
 
 use crate::answers::Answers;
 use crate::error::AnswerError;
@@ -333,31 +335,32 @@ pub fn assess_into(
         out.scales.push(result);
     }
 
-    grade_all(
-        &compiled.rating_grades,
-        |r| slots.rating(r),
-        &mut out.facts,
-        &mut out.ratings,
-    );
     out.given.clear();
     let hidden: Vec<(usize, i64)> = hidden_values(rules, answers, &out.shown).collect();
     if hidden.is_empty() {
-        raise_flags(rules, &mut out.facts, None);
+        safety::weigh(rules, &mut Facts::new(rules, &mut out.facts), None);
     } else {
         // Safety flags see every answer given (policy 1.1): a hidden value
         // is never scored, but a "yes" is never discarded either.
         let base = out.facts.clone();
-        out.given = safety_view(rules, &base, &hidden);
-        for r in rules.ratings.ixs().filter(|&r| compiled.safety_ratings[r]) {
-            out.facts[slots.rating(r)] = out.given[slots.rating(r)];
-            out.ratings[r] = out.given[slots.rating(r)] as usize;
-        }
-        raise_flags(rules, &mut out.facts, Some(&out.given));
+        out.given = given_facts(rules, &base, &hidden);
+        safety::weigh(
+            rules,
+            &mut Facts::new(rules, &mut out.facts),
+            Some(&mut Facts::new(rules, &mut out.given)),
+        );
         for f in rules.flags.ixs() {
             out.given[slots.flag(f)] = out.facts[slots.flag(f)];
         }
         hidden_warnings(rules, &base, &hidden, &mut out.warnings);
     }
+    out.ratings.clear();
+    out.ratings.extend(
+        rules
+            .ratings
+            .ixs()
+            .map(|r| out.facts[slots.rating(r)] as usize),
+    );
     out.flags.clear();
     out.flags
         .extend(rules.flags.ixs().map(|f| out.facts[slots.flag(f)] == 1));
@@ -553,77 +556,65 @@ fn hidden_values<'a>(
         .filter_map(move |i| answers.get(i).map(|v| (i, v)))
 }
 
-/// The facts with `extra` answers added (hidden values), safety ratings
-/// graded over them (never below their grade without them), and every
-/// flag raised over them. `base` holds items, scales and ratings.
-pub(crate) fn safety_view(rules: &RuleSet, base: &[i64], extra: &[(usize, i64)]) -> Vec<i64> {
-    let compiled = &rules.compiled;
-    let slots = &compiled.slots;
+/// `base` (items and scales) with `extra` answers added (hidden values)
+/// and the gates they imply: the given answers of the safety view.
+fn given_facts(rules: &RuleSet, base: &[i64], extra: &[(usize, i64)]) -> Vec<i64> {
+    let slots = &rules.compiled.slots;
     let mut given = base.to_vec();
     for &(i, v) in extra {
         given[slots.item(i)] = v;
     }
     // Item answers come first among the facts.
-    read_implied_gates(rules, &mut given[..rules.items.len()]);
-    for (r, grades) in compiled.rating_grades.iter_ix() {
-        if compiled.safety_ratings[r] {
-            let at = slots.rating(r);
-            given[at] = given[at].max(Compiled::grade(grades, &given) as i64);
-        }
-    }
-    for (f, test) in compiled.flags.iter_ix() {
-        given[slots.flag(f)] = i64::from(test.holds(&given));
-    }
+    safety::read_implied_gates(rules, &mut given[..rules.items.len()]);
     given
 }
 
-/// An item's answer, as an executor of the safety view holds it.
-pub(crate) trait Given: Copy {
-    fn given(self) -> bool;
-    fn code(code: i64) -> Self;
+/// The given view alone, with `extra` answers added to `base`: its ratings
+/// (never below their plain grade) and its flags raised over it only.
+fn safety_view(rules: &RuleSet, base: &[i64], extra: &[(usize, i64)]) -> Vec<i64> {
+    let mut plain = base.to_vec();
+    let mut given = given_facts(rules, base, extra);
+    safety::weigh(
+        rules,
+        &mut Facts::new(rules, &mut plain),
+        Some(&mut Facts::new(rules, &mut given)),
+    );
+    given
 }
 
-/// A fact: `NONE` is no answer.
-impl Given for i64 {
-    fn given(self) -> bool {
-        self != NONE
-    }
-    fn code(code: i64) -> i64 {
-        code
-    }
+/// One record's facts, as the safety view grades and raises them.
+struct Facts<'a> {
+    compiled: &'a Compiled,
+    facts: &'a mut [i64],
 }
 
-impl Given for Option<i64> {
-    fn given(self) -> bool {
-        self.is_some()
-    }
-    fn code(code: i64) -> Option<i64> {
-        Some(code)
-    }
-}
-
-/// The safety view's one reading of a gate: an answered item whose answer
-/// implies its gate, with the gate left without an answer, reads the gate
-/// as showing it. `items` holds every item's answer, in item order.
-pub(crate) fn read_implied_gates<G: Given>(rules: &RuleSet, items: &mut [G]) {
-    for (i, implied) in rules.compiled.implied_gates.iter().enumerate() {
-        if let Some((gate, code)) = *implied {
-            if items[i].given() && !items[gate].given() {
-                items[gate] = G::code(code);
-            }
+impl<'a> Facts<'a> {
+    fn new(rules: &'a RuleSet, facts: &'a mut [i64]) -> Facts<'a> {
+        Facts {
+            compiled: &rules.compiled,
+            facts,
         }
     }
 }
 
-/// Raise every flag over `facts`; with a safety view, a safety flag is
-/// raised when it holds over either.
-fn raise_flags(rules: &RuleSet, facts: &mut [i64], given: Option<&[i64]>) {
-    let compiled = &rules.compiled;
-    for (f, test) in compiled.flags.iter_ix() {
-        let safety_raised =
-            compiled.safety_flags[f] && given.is_some_and(|g| g[compiled.slots.flag(f)] == 1);
-        let raised = safety_raised || test.holds(facts);
-        facts[compiled.slots.flag(f)] = i64::from(raised);
+impl SafetyFacts for Facts<'_> {
+    type Grade = i64;
+    type Truth = bool;
+
+    fn grade(&self, _: &RuleSet, r: RatingIx) -> i64 {
+        Compiled::grade(&self.compiled.rating_grades[r], self.facts) as i64
+    }
+    fn set_grade(&mut self, _: &RuleSet, r: RatingIx, grade: i64) {
+        self.facts[self.compiled.slots.rating(r)] = grade;
+    }
+    fn at_least(plain: i64, given: i64) -> i64 {
+        plain.max(given)
+    }
+    fn flag(&self, _: &RuleSet, f: FlagIx) -> bool {
+        self.compiled.flags[f].holds(self.facts)
+    }
+    fn set_flag(&mut self, _: &RuleSet, f: FlagIx, raised: bool) {
+        self.facts[self.compiled.slots.flag(f)] = i64::from(raised);
     }
 }
 

@@ -7,10 +7,10 @@
 //! known ranges over every value it could take, and a flag is established
 //! only when its condition holds for all of them.
 
+use super::safety::{self, SafetyFacts};
 use crate::answers::Answers;
 use crate::model::{
-    Cmp, Column, FlagIx, IxVec, Logic, Lookup, RatingIx, RuleSet, ScaleIx, Subject, Truth,
-    WithMissing,
+    Cmp, Column, FlagIx, Ix, IxVec, Lookup, RatingIx, RuleSet, ScaleIx, Subject, Truth, WithMissing,
 };
 
 /// What is known about a value.
@@ -36,6 +36,7 @@ struct Partial<'a> {
     scales: IxVec<ScaleIx, Known>,
     bands: IxVec<ScaleIx, Known>,
     ratings: IxVec<RatingIx, Known>,
+    flags: IxVec<FlagIx, Truth>,
 }
 
 /// Most missing answers to case-split on; beyond this, plain three-valued
@@ -127,6 +128,7 @@ fn evaluate(
         scales: IxVec::new(),
         bands: IxVec::new(),
         ratings: IxVec::new(),
+        flags: IxVec::new(),
     };
     for (i, item) in rules.items.iter().enumerate() {
         let shown = rules.compiled.show_if[i]
@@ -216,7 +218,7 @@ fn evaluate(
     };
     let invalid = |i: usize| answer(i).is_none() && answers.unparsed(i).is_some();
     let mut given_answers: Vec<Option<i64>> = (0..rules.items.len()).map(answer).collect();
-    crate::assess::read_implied_gates(rules, &mut given_answers);
+    safety::read_implied_gates(rules, &mut given_answers);
     let given: Vec<Known> = (0..rules.items.len())
         .map(|i| match given_answers[i] {
             Some(code) => Known::Within(code, code),
@@ -241,31 +243,45 @@ fn evaluate(
             IxVec::new()
         },
         ratings: IxVec::new(),
+        flags: IxVec::new(),
     };
-    for r in rules.ratings.ixs() {
-        let mut grade = p.grade(r);
-        if differs && rules.compiled.safety_ratings[r] {
-            // Never below the grade without the hidden answers.
-            if let (Known::Within(lo, hi), Known::Within(glo, ghi)) = (grade, g.grade(r)) {
-                grade = Known::Within(lo.max(glo), hi.max(ghi));
-            }
-        }
-        p.ratings.push(grade);
-        g.ratings.push(grade);
+    safety::weigh(rules, &mut p, differs.then_some(&mut g));
+    p.flags.iter().map(|&t| t == Truth::Yes).collect()
+}
+
+/// What is known, as the safety view grades and raises it.
+impl SafetyFacts for Partial<'_> {
+    type Grade = Known;
+    type Truth = Truth;
+
+    fn grade(&self, _: &RuleSet, r: RatingIx) -> Known {
+        self.grade(r)
     }
-    let compiled = &rules.compiled;
-    rules
-        .flags
-        .ixs()
-        .map(|f| {
-            let normal = compiled.flags[f].eval(&p);
-            let truth = match differs && compiled.safety_flags[f] {
-                true => normal.or(compiled.flags[f].eval(&g)),
-                false => normal,
-            };
-            truth == Truth::Yes
-        })
-        .collect()
+    fn set_grade(&mut self, _: &RuleSet, r: RatingIx, grade: Known) {
+        set(&mut self.ratings, r, grade);
+    }
+    fn at_least(plain: Known, given: Known) -> Known {
+        match (plain, given) {
+            (Known::Within(lo, hi), Known::Within(glo, ghi)) => {
+                Known::Within(lo.max(glo), hi.max(ghi))
+            }
+            _ => plain,
+        }
+    }
+    fn flag(&self, rules: &RuleSet, f: FlagIx) -> Truth {
+        rules.compiled.flags[f].eval(self)
+    }
+    fn set_flag(&mut self, _: &RuleSet, f: FlagIx, raised: Truth) {
+        set(&mut self.flags, f, raised);
+    }
+}
+
+/// Set `at`, which is at most one past the end (stages run in order).
+fn set<I: Ix, T>(all: &mut IxVec<I, T>, at: I, value: T) {
+    match all.get_mut(at) {
+        Some(slot) => *slot = value,
+        None => all.push(value),
+    }
 }
 
 impl Partial<'_> {

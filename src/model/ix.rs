@@ -137,6 +137,12 @@ impl<I: Ix, T> IxVec<I, T> {
         self.raw.get(ix.get())
     }
 
+    /// The entry at `ix`, if there is one, to change.
+    #[inline]
+    pub(crate) fn get_mut(&mut self, ix: I) -> Option<&mut T> {
+        self.raw.get_mut(ix.get())
+    }
+
     /// Append an entry.
     #[inline]
     pub(crate) fn push(&mut self, t: T) {
