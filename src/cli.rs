@@ -40,14 +40,19 @@ pub(crate) enum ExitCode {
 }
 
 const INTERVIEW_EXAMPLES: &str = "\
-Keys: arrows and Enter choose; typing filters the options (type an option's
-number, or y/n); Esc goes back one question; integers are typed (b goes back). Every answer is saved at once; Ctrl-C stops
-and says how to resume.
+Keys: arrows and Enter choose; type an option's number to pick it; Esc goes
+back one question; integers are typed (b goes back).
+
+Every answer is saved at once to the session file, with the options given;
+Ctrl-C stops and says how to resume. A finished session holds the result as
+shown and the disposition; resuming it shows both and offers an amendment
+(the original is kept).
 
 Examples:
   carescreen interview --id c-1042                  interview a client, result on screen
   carescreen interview --id c-1042 --format json -o c-1042.json
-  carescreen interview --resume ~/.local/share/carescreen/sessions/c-1042-1763900000.json";
+  carescreen interview --resume ~/.local/share/carescreen/sessions/c-1042-1763900000.json
+  carescreen interview --resume s.json -o again.json   resume, writing the result elsewhere";
 
 const SCORE_EXAMPLES: &str = "\
 Examples:
@@ -119,29 +124,33 @@ enum Command {
 }
 
 #[derive(Debug, clap::Args)]
-#[command(mut_arg("lang", |a| a.help(
-    "Language of the questions and the note (English where a text has no translation)"
-)))]
 struct InterviewArgs {
-    #[command(flatten)]
-    rules: RulesArg,
-    /// The client's record id
-    #[arg(long, value_name = "ID", default_value = "client")]
+    /// Rule set: a folder holding ruleset.yaml, or a main file [default: built-in, or the session's]
+    #[arg(long, value_name = "PATH")]
+    rules: Option<PathBuf>,
+    /// The client's record id, for a new session
+    #[arg(
+        long,
+        value_name = "ID",
+        default_value = "client",
+        conflicts_with = "resume"
+    )]
     id: String,
-    /// Format of the result written with --output (the screen always shows the table and note)
-    #[arg(long, value_enum, default_value_t = ResultFormat::Table)]
-    format: ResultFormat,
-    /// Also write the result to this file, atomically
+    /// Format of the result written with --output (the screen always shows the table and note) [default: table, or the session's]
+    #[arg(long, value_enum)]
+    format: Option<ResultFormat>,
+    /// Also write the result to this file, atomically [default: the session's]
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
-    /// Continue a saved session
+    /// Continue a saved session, with the options it was started with (an option given again overrides it)
     #[arg(long, value_name = "FILE", conflicts_with = "session")]
     resume: Option<PathBuf>,
     /// Where to save the session [default: the user's data folder]
     #[arg(long, value_name = "FILE")]
     session: Option<PathBuf>,
-    #[command(flatten)]
-    lang: LangArg,
+    /// Language of the questions and the note (English where a text has no translation) [default: en, or the session's]
+    #[arg(long, value_name = "CODE")]
+    lang: Option<String>,
     /// Date written in the note, YYYY-MM-DD [default: today, local time zone]
     #[arg(long, value_name = "DATE")]
     note_date: Option<String>,
@@ -503,34 +512,50 @@ fn interview(args: InterviewArgs) -> Result<ExitCode, Error> {
     if !io::stdin().is_terminal() || !io::stderr().is_terminal() {
         return Err(Error::NoTerminal);
     }
-    let rules = load_in(args.rules.rules.clone(), &args.lang.lang)?;
-    let options = InterviewOptions {
-        id: args.id,
-        resume: args.resume,
-        session: args.session,
-        lang: args.lang.lang,
+    let resume = match args.resume {
+        Some(path) => {
+            let session = crate::interview::session::Session::read(&path)?;
+            Some((path, session))
+        }
+        None => None,
+    };
+    let given = command::Given {
+        rules: args.rules,
+        lang: args.lang,
+        output: args.output,
+        format: args.format.map(|f| match f {
+            ResultFormat::Table => command::ResultFormat::Table,
+            ResultFormat::Json => command::ResultFormat::Json,
+            ResultFormat::Markdown => command::ResultFormat::Markdown,
+        }),
         note_date: args.note_date,
         allow_english: args.allow_english,
-        output: args.output.map(|path| {
-            let format = match args.format {
-                ResultFormat::Table => command::ResultFormat::Table,
-                ResultFormat::Json => command::ResultFormat::Json,
-                ResultFormat::Markdown => command::ResultFormat::Markdown,
-            };
-            (path, format)
-        }),
+    };
+    let mut notices = Vec::new();
+    let stored = resume.as_ref().and_then(|(_, s)| s.settings.as_ref());
+    let settings = given.settle(stored, &mut notices)?;
+    for notice in notices {
+        eprintln!("{notice}");
+    }
+    let rules = load_in(settings.rules.clone(), &settings.lang)?;
+    let options = InterviewOptions {
+        id: args.id,
+        resume,
+        session: args.session,
+        settings,
     };
     let prepared = command::prepare(&rules, &options)?;
     // Ctrl-C outside a prompt (prompts handle it themselves): restore the
     // cursor, say where the answers are, exit 130.
-    let hint = crate::messages::Lang::of(&options.lang).interrupted(&prepared.resume_hint());
+    let hint =
+        crate::messages::Lang::of(&options.settings.lang).interrupted(&prepared.resume_hint());
     let _ = ctrlc::set_handler(move || {
         TerminalPrompter::show_cursor();
         eprintln!("\n{hint}");
         std::process::exit(ExitCode::Interrupted as i32);
     });
     // Unlocked: the Ctrl-C handler writes to stderr from another thread.
-    match command::conduct(&rules, &options, prepared, &mut io::stderr())? {
+    match command::conduct(&rules, &options.settings, prepared, &mut io::stderr())? {
         command::Ended::Done => Ok(ExitCode::Success),
         command::Ended::Interrupted => Ok(ExitCode::Interrupted),
     }

@@ -4,7 +4,7 @@
 //! texts come from the rule set. One catalogue, so nothing is left
 //! untranslated.
 
-use crate::disposition::{Disposition, DispositionReason};
+use crate::disposition::{Decision, DispositionReason};
 use crate::model::RuleSet;
 
 /// A language the tool's own messages are written in.
@@ -275,53 +275,122 @@ impl Lang {
     }
 
     /// The disposition in a sentence, for the screen and the output.
-    pub(crate) fn disposition(
-        self,
-        rules: &RuleSet,
-        recommended: usize,
-        d: Option<&Disposition>,
-    ) -> String {
-        let name = |level: usize| rules.levels[level].name.as_str();
-        match (self, d) {
-            (Lang::En, None) => "Disposition: not recorded".into(),
-            (Lang::Es, None) => "Disposición: no registrada".into(),
-            (Lang::En, Some(Disposition::Accepted)) => {
-                format!(
-                    "Disposition: recommendation accepted ({})",
-                    name(recommended)
-                )
+    pub(crate) fn disposition(self, rules: &RuleSet, d: Option<&Decision>) -> String {
+        // By id: a recorded disposition stays readable under other rules.
+        let name = |id: &str| {
+            rules
+                .levels
+                .iter()
+                .find(|l| l.id == id)
+                .map_or_else(|| id.to_string(), |l| l.name.clone())
+        };
+        let Some(d) = d else {
+            return match self {
+                Lang::En => "Disposition: not recorded".into(),
+                Lang::Es => "Disposición: no registrada".into(),
+            };
+        };
+        let recommended = name(&d.recommended_level);
+        let mut why: Vec<String> = Vec::new();
+        if let Some(reason) = d.reason {
+            why.push(self.reason_label(reason).to_string());
+        }
+        if let Some(text) = &d.reason_text {
+            why.push(format!("\"{text}\""));
+        }
+        if let Some(who) = &d.decided_by {
+            why.push(match self {
+                Lang::En => format!("decided by {who}"),
+                Lang::Es => format!("decidido por {who}"),
+            });
+        }
+        let why = match why.is_empty() {
+            true => String::new(),
+            false => format!("; {}", why.join("; ")),
+        };
+        match (self, d.accepted) {
+            (Lang::En, true) => {
+                format!("Disposition: recommendation accepted ({recommended}{why})")
             }
-            (Lang::Es, Some(Disposition::Accepted)) => {
-                format!(
-                    "Disposición: recomendación aceptada ({})",
-                    name(recommended)
-                )
-            }
-            (
-                Lang::En,
-                Some(Disposition::Other {
-                    level,
-                    reason,
-                    decided_by,
-                }),
-            ) => format!(
-                "Disposition: {} instead of the recommended {} ({}; decided by {decided_by})",
-                name(*level),
-                name(recommended),
-                self.reason_label(*reason)
+            (Lang::Es, true) => format!("Disposición: recomendación aceptada ({recommended}{why})"),
+            (Lang::En, false) => format!(
+                "Disposition: {} instead of the recommended {recommended} ({})",
+                name(&d.actual_level),
+                why.trim_start_matches("; ")
             ),
-            (
-                Lang::Es,
-                Some(Disposition::Other {
-                    level,
-                    reason,
-                    decided_by,
-                }),
-            ) => format!(
-                "Disposición: {} en lugar de {}, la recomendada ({}; decidido por {decided_by})",
-                name(*level),
-                name(recommended),
-                self.reason_label(*reason)
+            (Lang::Es, false) => format!(
+                "Disposición: {} en lugar de {recommended}, la recomendada ({})",
+                name(&d.actual_level),
+                why.trim_start_matches("; ")
+            ),
+        }
+    }
+
+    /// An amendment of a recorded disposition, with when it was made.
+    pub(crate) fn amended(self, sentence: &str, at: &str) -> String {
+        match self {
+            Lang::En => format!("Amended {at}: {sentence}"),
+            Lang::Es => format!("Corregida {at}: {sentence}"),
+        }
+    }
+
+    pub(crate) fn recorded(self, sentence: &str, at: &str) -> String {
+        match self {
+            Lang::En => format!("Recorded {at}: {sentence}"),
+            Lang::Es => format!("Registrada {at}: {sentence}"),
+        }
+    }
+
+    pub(crate) fn finished_session(self, id: &str) -> String {
+        match self {
+            Lang::En => format!(
+                "Session {id} is finished: its result and disposition were recorded. \
+                 This is the result as it was shown."
+            ),
+            Lang::Es => format!(
+                "La sesión {id} está terminada: su resultado y su disposición ya se registraron. \
+                 Este es el resultado tal como se mostró."
+            ),
+        }
+    }
+
+    pub(crate) fn amend_prompt(self) -> &'static str {
+        match self {
+            Lang::En => "Amend the disposition?",
+            Lang::Es => "¿Corregir la disposición?",
+        }
+    }
+
+    pub(crate) fn keep_disposition(self) -> &'static str {
+        match self {
+            Lang::En => "No, keep it as recorded",
+            Lang::Es => "No, dejarla como está registrada",
+        }
+    }
+
+    pub(crate) fn amend_disposition(self) -> &'static str {
+        match self {
+            Lang::En => "Yes, add an amendment (the original is kept)",
+            Lang::Es => "Sí, añadir una corrección (se conserva la original)",
+        }
+    }
+
+    pub(crate) fn reason_text(self) -> &'static str {
+        match self {
+            Lang::En => "Reason in your words (optional; Enter skips)",
+            Lang::Es => "Motivo en sus palabras (opcional; Enter lo omite)",
+        }
+    }
+
+    pub(crate) fn output_not_rewritten(self, path: &str) -> String {
+        match self {
+            Lang::En => format!(
+                "note: `{path}` was not rewritten: the session was scored with another rule \
+                 set than the one loaded now; the amendment is in the session file"
+            ),
+            Lang::Es => format!(
+                "nota: `{path}` no se reescribió: la sesión se puntuó con otro conjunto de \
+                 reglas que el cargado ahora; la corrección está en el archivo de sesión"
             ),
         }
     }

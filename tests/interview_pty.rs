@@ -210,6 +210,9 @@ fn an_out_of_range_number_is_refused_with_the_rule_sets_message_then_corrected()
     p.exp_string("Reason").expect("reasons");
     p.send("\x1b[B").expect("down");
     enter(&mut p);
+    p.exp_string("Reason in your words").expect("free text");
+    p.send("prefers evening groups").expect("send");
+    enter(&mut p);
     p.exp_string("Decided by").expect("who");
     p.send("Dr. Lee").expect("send");
     enter(&mut p);
@@ -229,6 +232,7 @@ fn an_out_of_range_number_is_refused_with_the_rule_sets_message_then_corrected()
     assert_eq!(out["disposition"]["accepted"], false);
     assert_eq!(out["disposition"]["reason"], "client_declined");
     assert_eq!(out["disposition"]["decided_by"], "Dr. Lee");
+    assert_eq!(out["disposition"]["reason_text"], "prefers evening groups");
 }
 
 #[test]
@@ -431,4 +435,108 @@ fn enter_at_a_kept_yes_asked_again_answers_no() {
         session["replaced"],
         serde_json::json!([{"item": "cssrs_4", "code": 1, "hidden_by": "cssrs_2"}])
     );
+}
+
+fn session_json(dir: &std::path::Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(dir.join("s.json")).expect("session"))
+        .expect("json")
+}
+
+/// The session remembers its options: a resume without `-o` still writes
+/// the result. The disposition is saved in the session; resuming the
+/// finished session shows it and adds an amendment, keeping the original.
+#[test]
+fn resume_keeps_the_output_and_an_amended_disposition_keeps_the_original() {
+    let dir = tempfile::tempdir().expect("dir");
+    let rules = crate::harness::root().join("tests/fixtures/rules/minimal");
+    let rules = rules.to_string_lossy().into_owned();
+    let mut p = interview(
+        &[
+            "--rules",
+            &rules,
+            "--id",
+            "d-1",
+            "--session",
+            "s.json",
+            "-o",
+            "out.json",
+            "--format",
+            "json",
+        ],
+        dir.path(),
+    );
+    p.exp_string("question 1 of 3").expect("first");
+    enter(&mut p);
+    p.exp_string("question 2 of 3").expect("second");
+    p.send_control('c').expect("ctrl-c");
+    p.exp_string("resume with: carescreen interview --resume s.json")
+        .expect("resume hint");
+    p.exp_eof().expect("ends");
+    let session = session_json(dir.path());
+    assert_eq!(session["format"], 2);
+    let output = dir.path().join("out.json");
+    assert_eq!(
+        session["settings"]["output"],
+        output.to_string_lossy().as_ref()
+    );
+    assert_eq!(session["settings"]["format"], "json");
+    assert!(session["settings"]["rules"]
+        .as_str()
+        .is_some_and(|r| r.ends_with("minimal")));
+
+    // Resume with nothing but the session: the rules and output come with it.
+    let mut p = interview(&["--resume", "s.json"], dir.path());
+    p.exp_string("question 2 of 3").expect("resumes");
+    enter(&mut p);
+    p.exp_string("Review").expect("review");
+    enter(&mut p);
+    p.exp_string("Disposition: what happens now?")
+        .expect("disposition");
+    enter(&mut p);
+    p.exp_string("recommendation accepted").expect("accepted");
+    p.exp_string("Result written to")
+        .expect("the output is kept");
+    p.exp_eof().expect("ends");
+    assert_eq!(exit_code(&p), 0);
+    let session = session_json(dir.path());
+    assert_eq!(session["result"]["level"], "low");
+    assert_eq!(session["dispositions"].as_array().map(Vec::len), Some(1));
+    assert_eq!(session["dispositions"][0]["accepted"], true);
+
+    // The finished session: the result as shown, the disposition, and an amendment.
+    let mut p = interview(&["--resume", "s.json"], dir.path());
+    p.exp_string("is finished").expect("finished");
+    p.exp_string("Recorded").expect("the disposition recorded");
+    p.exp_string("Amend the disposition?").expect("asks");
+    p.send("\x1b[B").expect("down");
+    enter(&mut p);
+    p.exp_string("Disposition: what happens now?")
+        .expect("disposition");
+    p.send("\x1b[B").expect("down");
+    enter(&mut p);
+    p.exp_string("Actual level").expect("levels");
+    enter(&mut p);
+    p.exp_string("Reason").expect("reasons");
+    enter(&mut p);
+    p.exp_string("Reason in your words").expect("free text");
+    enter(&mut p);
+    p.exp_string("Decided by").expect("who");
+    p.send("Dr. Kim").expect("send");
+    enter(&mut p);
+    p.exp_string("instead of the recommended").expect("amended");
+    p.exp_string("Result written to")
+        .expect("the output rewritten");
+    p.exp_eof().expect("ends");
+    assert_eq!(exit_code(&p), 0);
+    let session = session_json(dir.path());
+    let all = session["dispositions"].as_array().expect("dispositions");
+    assert_eq!(all.len(), 2);
+    assert_eq!(all[0]["accepted"], true, "the original is kept");
+    assert_eq!(all[1]["actual_level"], "high");
+    assert_eq!(all[1]["decided_by"], "Dr. Kim");
+    let out: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&output).expect("output")).expect("json");
+    assert_eq!(out["disposition"]["decided_by"], "Dr. Kim");
+    assert_eq!(out["amends"][0]["accepted"], true);
+    assert_eq!(out["result"]["level"], "low", "the recommendation is kept");
 }

@@ -1,17 +1,20 @@
 //! `interview` from start to end: open a new or saved session, run the flow
 //! on the terminal, show the result and note, record the disposition, and
-//! write the result where asked. The messages go to the terminal the
-//! interview runs on (a passed writer, stderr), so a crisis is seen even
-//! when stdout is redirected.
+//! write the result where asked. A finished session shows its result as it
+//! was shown and its dispositions, and may be amended. The messages go to
+//! the terminal the interview runs on (a passed writer, stderr), so a
+//! crisis is seen even when stdout is redirected.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use super::session;
+pub(crate) use super::session::{ResultFormat, Settings};
+use super::session::{Session, StoredResult};
 use super::terminal::TerminalPrompter;
-use super::{Prompter, Replaced, Stop};
+use super::{Prompter, Stop};
 use crate::answers::Answers;
-use crate::assess::assess;
+use crate::assess::{assess, Assessment};
+use crate::disposition::Decision;
 use crate::error::Error;
 use crate::messages::Lang;
 use crate::model::RuleSet;
@@ -21,16 +24,113 @@ use crate::report::trace::Tracer;
 use crate::report::view::Provenance;
 use crate::report::{json, markdown, table};
 
-/// Format of the result written to a file (the screen always shows the
-/// table and note).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum ResultFormat {
-    /// The result table and the referral note, as text.
-    Table,
-    /// One JSON object: the result, note, trace and disposition.
-    Json,
-    /// Markdown: the result table, the disposition and the note.
-    Markdown,
+/// The options given on the command line; `None` where not given.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Given {
+    pub(crate) rules: Option<PathBuf>,
+    pub(crate) lang: Option<String>,
+    pub(crate) output: Option<PathBuf>,
+    pub(crate) format: Option<ResultFormat>,
+    pub(crate) note_date: Option<String>,
+    pub(crate) allow_english: bool,
+}
+
+impl Given {
+    /// The settings to run with: these options over `stored` (a resumed
+    /// session's), else the defaults. Paths become absolute. Each stored
+    /// option that a given one overrides is said in `notices`.
+    pub(crate) fn settle(
+        self,
+        stored: Option<&Settings>,
+        notices: &mut Vec<String>,
+    ) -> Result<Settings, Error> {
+        let absolute = |path: PathBuf| {
+            std::path::absolute(&path).map_err(|source| Error::Io {
+                what: format!("cannot resolve `{}`", path.display()),
+                source,
+            })
+        };
+        if let Some(date) = &self.note_date {
+            note_date(Some(date))?;
+        }
+        let given = Settings {
+            rules: self.rules.map(absolute).transpose()?,
+            lang: self.lang.clone().unwrap_or_else(|| "en".into()),
+            output: self.output.map(absolute).transpose()?,
+            format: self.format.unwrap_or(ResultFormat::Table),
+            note_date: self.note_date.clone(),
+            allow_english: self.allow_english,
+        };
+        let Some(stored) = stored else {
+            return Ok(given);
+        };
+        let mut said = |option: &str, old: String, new: String| {
+            if old != new {
+                notices.push(format!(
+                    "note: {option} {new} overrides the session's {old}"
+                ));
+            }
+        };
+        let shown = |p: &Option<PathBuf>| match p {
+            Some(p) => p.display().to_string(),
+            None => "(none)".to_string(),
+        };
+        let rules = match given.rules {
+            Some(path) => {
+                said("--rules", shown(&stored.rules), path.display().to_string());
+                Some(path)
+            }
+            None => stored.rules.clone(),
+        };
+        let lang = match self.lang {
+            Some(lang) => {
+                said("--lang", stored.lang.clone(), lang.clone());
+                lang
+            }
+            None => stored.lang.clone(),
+        };
+        let output = match given.output {
+            Some(path) => {
+                said(
+                    "--output",
+                    shown(&stored.output),
+                    path.display().to_string(),
+                );
+                Some(path)
+            }
+            None => stored.output.clone(),
+        };
+        let format = match self.format {
+            Some(format) => {
+                said(
+                    "--format",
+                    format!("{:?}", stored.format),
+                    format!("{format:?}"),
+                );
+                format
+            }
+            None => stored.format,
+        };
+        let note_date = match self.note_date {
+            Some(date) => {
+                said(
+                    "--note-date",
+                    stored.note_date.clone().unwrap_or("(today)".into()),
+                    date.clone(),
+                );
+                Some(date)
+            }
+            None => stored.note_date.clone(),
+        };
+        Ok(Settings {
+            rules,
+            lang,
+            output,
+            format,
+            note_date,
+            allow_english: self.allow_english || stored.allow_english,
+        })
+    }
 }
 
 /// What an interview is asked to do.
@@ -38,28 +138,20 @@ pub(crate) enum ResultFormat {
 pub(crate) struct InterviewOptions {
     /// The client's record id, for a new session.
     pub(crate) id: String,
-    /// A saved session to continue.
-    pub(crate) resume: Option<PathBuf>,
+    /// A saved session to continue, read already.
+    pub(crate) resume: Option<(PathBuf, Session)>,
     /// Where to save a new session; `None` for the user's data folder.
     pub(crate) session: Option<PathBuf>,
-    /// Language code of the questions and the note.
-    pub(crate) lang: String,
-    /// Date written in the note, YYYY-MM-DD, checked once the interview
-    /// ends; `None` for today.
-    pub(crate) note_date: Option<String>,
-    /// Ask questions with no translation in English rather than refuse.
-    pub(crate) allow_english: bool,
-    /// Also write the result to this file, atomically, in this format.
-    pub(crate) output: Option<(PathBuf, ResultFormat)>,
+    pub(crate) settings: Settings,
 }
 
-/// An interview ready to run: whose it is, its answers so far, and where
+/// An interview ready to run: its session, its answers so far, and where
 /// it is saved.
 #[derive(Debug)]
 pub(crate) struct Prepared {
-    pub(crate) id: String,
-    answers: Answers,
-    replaced: Vec<Replaced>,
+    session: Session,
+    /// `None` for a finished session scored with other rules.
+    answers: Option<(Answers, Vec<super::Replaced>)>,
     /// The session file.
     pub(crate) path: PathBuf,
 }
@@ -74,7 +166,8 @@ pub(crate) enum Ended {
 }
 
 impl Prepared {
-    /// The command that continues this session.
+    /// The command that continues this session: the session holds its
+    /// options.
     pub(crate) fn resume_hint(&self) -> String {
         format!("carescreen interview --resume {}", self.path.display())
     }
@@ -85,19 +178,25 @@ impl Prepared {
 /// that does not overwrite another.
 pub(crate) fn prepare(rules: &RuleSet, options: &InterviewOptions) -> Result<Prepared, Error> {
     let untranslated = &rules.translations.untranslated_questions;
-    if !untranslated.is_empty() && !options.allow_english {
+    let finished = matches!(&options.resume, Some((_, s)) if s.finished());
+    if !untranslated.is_empty() && !options.settings.allow_english && !finished {
         return Err(Error::UntranslatedQuestions {
-            lang: options.lang.clone(),
+            lang: options.settings.lang.clone(),
             questions: untranslated.clone(),
         });
     }
     match &options.resume {
-        Some(path) => {
-            let (id, answers, replaced) = session::load(path, rules)?;
+        Some((path, stored)) => {
+            let mut session = stored.clone();
+            session.settings = Some(options.settings.clone());
+            // A finished session reads the same under any rule set.
+            let answers = match (session.finished(), session.same_rules(rules)) {
+                (true, false) => None,
+                _ => Some(session.answers(path, rules)?),
+            };
             Ok(Prepared {
-                id,
+                session,
                 answers,
-                replaced,
                 path: path.clone(),
             })
         }
@@ -105,43 +204,78 @@ pub(crate) fn prepare(rules: &RuleSet, options: &InterviewOptions) -> Result<Pre
             let path = options
                 .session
                 .clone()
-                .unwrap_or_else(|| session::default_path(&options.id));
+                .unwrap_or_else(|| super::session::default_path(&options.id));
             if path.exists() {
                 return Err(Error::SessionExists { path });
             }
             Ok(Prepared {
-                id: options.id.clone(),
-                answers: Answers::new(rules),
-                replaced: Vec::new(),
+                session: Session::new(rules, &options.id, options.settings.clone()),
+                answers: Some((Answers::new(rules), Vec::new())),
                 path,
             })
         }
     }
 }
 
+fn save(session: &Session, path: &Path) -> Result<(), Error> {
+    session.save(path).map_err(|source| Error::Write {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
 /// Run a prepared interview on the terminal, writing its messages, result
 /// and note to `term`.
 pub(crate) fn conduct(
     rules: &RuleSet,
-    options: &InterviewOptions,
+    settings: &Settings,
     prepared: Prepared,
     term: &mut impl Write,
 ) -> Result<Ended, Error> {
     let resume_hint = prepared.resume_hint();
     let Prepared {
-        id,
-        mut answers,
-        mut replaced,
+        mut session,
+        answers,
         path,
     } = prepared;
-    let lang = Lang::of(&options.lang);
-    let _ = writeln!(term, "{}", lang.started(&id, &rules.name, &rules.version));
-    let _ = writeln!(term, "{}", lang.saved_to(&path.display().to_string()));
+    let lang = Lang::of(&settings.lang);
     let mut prompter = TerminalPrompter::new(lang);
-    let mut save = |answers: &Answers, replaced: &[_]| {
-        session::save(&path, rules, &id, answers, replaced).map_err(|e| Stop::Save(e.to_string()))
+    if session.finished() {
+        return amend(
+            rules,
+            settings,
+            session,
+            answers,
+            &path,
+            &mut prompter,
+            term,
+        );
+    }
+    let Some((mut answers, mut replaced)) = answers else {
+        unreachable!("an unfinished session is only opened with its own rules");
     };
-    match super::run(rules, &mut answers, &mut replaced, &mut prompter, &mut save) {
+    let _ = writeln!(
+        term,
+        "{}",
+        lang.started(&session.id, &rules.name, &rules.version)
+    );
+    let _ = writeln!(term, "{}", lang.saved_to(&path.display().to_string()));
+    // Saved at once: the options are in the file before the first answer.
+    save(&session, &path)?;
+    let outcome = {
+        let mut save_answers = |answers: &Answers, replaced: &[_]| {
+            session.set_answers(rules, answers, replaced);
+            session.save(&path).map_err(|e| Stop::Save(e.to_string()))
+        };
+        super::run(
+            rules,
+            &mut answers,
+            &mut replaced,
+            &mut prompter,
+            &mut save_answers,
+        )
+    };
+    match outcome {
         Ok(()) => {}
         Err(Stop::Interrupted) => {
             TerminalPrompter::show_cursor();
@@ -156,24 +290,40 @@ pub(crate) fn conduct(
         }
     }
     let assessment = assess(rules, &answers).map_err(|source| Error::Unscorable {
-        id: id.clone(),
+        id: session.id.clone(),
         source,
     })?;
-    let date = note_date(options.note_date.as_deref())?;
-    let note = NoteRenderer::new(rules)
-        .and_then(|n| n.with_date(&date).render(&id, &assessment))
-        .map_err(|e| Error::Template(e.message))?;
-    let text = format!("{}\n\n{note}", table::result_table(rules, &assessment));
+    let date = note_date(settings.note_date.as_deref())?;
+    let text = shown(rules, &session.id, &assessment, &date)?;
     let _ = writeln!(term, "\n{text}");
-    let (disposition, ended) = match prompter.disposition(rules, assessment.level) {
-        Ok(d) => (Some(d), Ended::Done),
+    session.result = Some(StoredResult {
+        level: rules.levels[assessment.level].id.clone(),
+        level_name: rules.levels[assessment.level].name.clone(),
+        crisis: assessment.crisis,
+        flags: assessment
+            .raised_flags(rules)
+            .map(|f| rules.flags[f].id.clone())
+            .collect(),
+        note_date: date.clone(),
+        shown: text,
+    });
+    save(&session, &path)?;
+    let recommended = rules.levels[assessment.level].id.clone();
+    let ended = match prompter.disposition(rules, assessment.level, false) {
+        Ok(d) => {
+            session
+                .dispositions
+                .push(Decision::of(rules, &recommended, &d));
+            save(&session, &path)?;
+            Ended::Done
+        }
         Err(Stop::Interrupted) => {
             TerminalPrompter::show_cursor();
             let _ = writeln!(
                 term,
                 "interrupted: the disposition is not recorded; the answers are saved: {resume_hint}"
             );
-            (None, Ended::Interrupted)
+            Ended::Interrupted
         }
         Err(other) => {
             return Err(Error::Disposition {
@@ -181,42 +331,182 @@ pub(crate) fn conduct(
             })
         }
     };
-    let view = disposition
-        .as_ref()
-        .map(|d| json::DispositionView::of(rules, assessment.level, d));
-    let sentence = lang.disposition(rules, assessment.level, disposition.as_ref());
+    let sentence = lang.disposition(rules, session.disposition());
     let _ = writeln!(term, "{sentence}");
-    if let Some((output, format)) = &options.output {
-        let content = match format {
-            ResultFormat::Table => format!("{text}\n{sentence}\n"),
-            ResultFormat::Markdown => {
-                let note = NoteRenderer::in_format(rules, NoteFormat::Markdown)
-                    .and_then(|n| n.with_date(&date).render(&id, &assessment))
-                    .map_err(|e| Error::Template(e.message))?;
-                markdown::result(rules, &id, &assessment, &sentence, &note)
-            }
-            ResultFormat::Json => {
-                let record = json::InterviewRecord {
-                    id: id.clone(),
-                    result: json::Result_::of(rules, &Tracer::of(rules), &assessment, Ok(note)),
-                    disposition: view,
-                    rules: Provenance::of(rules),
-                };
-                serde_json::to_string_pretty(&record).unwrap_or_default() + "\n"
-            }
-        };
-        write_atomically(output, |out| {
-            out.write_all(content.as_bytes())
-                .map_err(|source| Error::Write {
-                    path: output.clone(),
-                    source,
-                })
-        })?;
-        let _ = writeln!(
-            term,
-            "{}",
-            lang.result_written(&output.display().to_string())
-        );
-    }
+    write_output(rules, settings, &session, &assessment, &date, term)?;
     Ok(ended)
+}
+
+/// A finished session: its result as it was shown and its dispositions;
+/// the interviewer may add an amendment (the original is kept).
+fn amend(
+    rules: &RuleSet,
+    settings: &Settings,
+    mut session: Session,
+    answers: Option<(Answers, Vec<super::Replaced>)>,
+    path: &Path,
+    prompter: &mut TerminalPrompter,
+    term: &mut impl Write,
+) -> Result<Ended, Error> {
+    let lang = Lang::of(&settings.lang);
+    let Some(result) = session.result.clone() else {
+        unreachable!("a finished session holds its result (checked on reading)");
+    };
+    let _ = writeln!(term, "{}\n", lang.finished_session(&session.id));
+    let _ = writeln!(term, "{}", result.shown);
+    for (k, d) in session.dispositions.iter().enumerate() {
+        let sentence = lang.disposition(rules, Some(d));
+        let line = match k {
+            0 => lang.recorded(&sentence, &d.decided_at),
+            _ => lang.amended(&sentence, &d.decided_at),
+        };
+        let _ = writeln!(term, "{line}");
+    }
+    let amending = match prompter.amend() {
+        Ok(yes) => yes,
+        Err(Stop::Interrupted) => {
+            TerminalPrompter::show_cursor();
+            return Ok(Ended::Interrupted);
+        }
+        Err(other) => {
+            return Err(Error::Disposition {
+                source: Box::new(other),
+            })
+        }
+    };
+    if !amending {
+        return Ok(Ended::Done);
+    }
+    let recommended = rules
+        .levels
+        .iter()
+        .position(|l| l.id == result.level)
+        .unwrap_or(0);
+    let d = match prompter.disposition(rules, recommended, true) {
+        Ok(d) => d,
+        Err(Stop::Interrupted) => {
+            TerminalPrompter::show_cursor();
+            let _ = writeln!(term, "interrupted: no amendment is recorded");
+            return Ok(Ended::Interrupted);
+        }
+        Err(other) => {
+            return Err(Error::Disposition {
+                source: Box::new(other),
+            })
+        }
+    };
+    session
+        .dispositions
+        .push(Decision::of(rules, &result.level, &d));
+    save(&session, path)?;
+    let _ = writeln!(term, "{}", lang.disposition(rules, session.disposition()));
+    match answers {
+        Some((answers, _)) => {
+            let assessment = assess(rules, &answers).map_err(|source| Error::Unscorable {
+                id: session.id.clone(),
+                source,
+            })?;
+            write_output(
+                rules,
+                settings,
+                &session,
+                &assessment,
+                &result.note_date,
+                term,
+            )?;
+        }
+        None => {
+            if let Some(output) = &settings.output {
+                let _ = writeln!(
+                    term,
+                    "{}",
+                    lang.output_not_rewritten(&output.display().to_string())
+                );
+            }
+        }
+    }
+    Ok(Ended::Done)
+}
+
+/// The result table and note, as the screen shows them.
+fn shown(rules: &RuleSet, id: &str, a: &Assessment, date: &str) -> Result<String, Error> {
+    let note = NoteRenderer::new(rules)
+        .and_then(|n| n.with_date(date).render(id, a))
+        .map_err(|e| Error::Template(e.message))?;
+    Ok(format!("{}\n\n{note}", table::result_table(rules, a)))
+}
+
+/// Write the result with its disposition to the settings' output, if any.
+fn write_output(
+    rules: &RuleSet,
+    settings: &Settings,
+    session: &Session,
+    assessment: &Assessment,
+    date: &str,
+    term: &mut impl Write,
+) -> Result<(), Error> {
+    let Some(output) = &settings.output else {
+        return Ok(());
+    };
+    let lang = Lang::of(&settings.lang);
+    let id = &session.id;
+    let sentence = lang.disposition(rules, session.disposition());
+    let history: Vec<String> = session
+        .dispositions
+        .iter()
+        .enumerate()
+        .rev()
+        .skip(1)
+        .rev()
+        .map(|(k, d)| {
+            let s = lang.disposition(rules, Some(d));
+            match k {
+                0 => lang.recorded(&s, &d.decided_at),
+                _ => lang.amended(&s, &d.decided_at),
+            }
+        })
+        .collect();
+    let sentence = match history.is_empty() {
+        true => sentence,
+        false => format!("{sentence}\n{}", history.join("\n")),
+    };
+    let content = match settings.format {
+        ResultFormat::Table => format!("{}\n{sentence}\n", shown(rules, id, assessment, date)?),
+        ResultFormat::Markdown => {
+            let note = NoteRenderer::in_format(rules, NoteFormat::Markdown)
+                .and_then(|n| n.with_date(date).render(id, assessment))
+                .map_err(|e| Error::Template(e.message))?;
+            markdown::result(rules, id, assessment, &sentence, &note)
+        }
+        ResultFormat::Json => {
+            let note = NoteRenderer::new(rules)
+                .and_then(|n| n.with_date(date).render(id, assessment))
+                .map_err(|e| Error::Template(e.message))?;
+            let (amends, disposition) = match session.dispositions.split_last() {
+                Some((last, earlier)) => (earlier, Some(last)),
+                None => (&[][..], None),
+            };
+            let record = json::InterviewRecord {
+                id: id.clone(),
+                result: json::Result_::of(rules, &Tracer::of(rules), assessment, Ok(note)),
+                disposition,
+                amends,
+                rules: Provenance::of(rules),
+            };
+            serde_json::to_string_pretty(&record).unwrap_or_default() + "\n"
+        }
+    };
+    write_atomically(output, |out| {
+        out.write_all(content.as_bytes())
+            .map_err(|source| Error::Write {
+                path: output.clone(),
+                source,
+            })
+    })?;
+    let _ = writeln!(
+        term,
+        "{}",
+        lang.result_written(&output.display().to_string())
+    );
+    Ok(())
 }

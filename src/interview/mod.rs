@@ -141,8 +141,16 @@ pub(crate) type Save<'a> = dyn FnMut(&Answers, &[Replaced]) -> Result<(), Stop> 
 /// The interview's side of the terminal.
 pub(crate) trait Prompter {
     /// After the result: accept the recommendation, or record another
-    /// level with a reason and who decided.
-    fn disposition(&mut self, rules: &RuleSet, recommended: usize) -> Result<Disposition, Stop>;
+    /// level with a reason and who decided. An amendment (`amending`)
+    /// always says who decided.
+    fn disposition(
+        &mut self,
+        rules: &RuleSet,
+        recommended: usize,
+        amending: bool,
+    ) -> Result<Disposition, Stop>;
+    /// A finished session: whether to amend its disposition.
+    fn amend(&mut self) -> Result<bool, Stop>;
     fn ask(&mut self, question: &Question<'_>) -> Result<Reply, Stop>;
     /// Shown the moment answers establish a crisis flag. The client may
     /// read it: no resource for the professional only is listed.

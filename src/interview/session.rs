@@ -1,7 +1,13 @@
-//! The interview's session file: the answers so far, and the originals of
-//! answers a re-ask replaced (policy 1.1), saved atomically together after
-//! every answer, readable by the owner only, tied to one rule set by its
-//! SHA-256 so a resumed session is never scored by other rules.
+//! The interview's session file: the intake record. It holds the answers
+//! so far and the originals of answers a re-ask replaced (policy 1.1), the
+//! options the interview was started with, and once finished the result as
+//! it was shown and every disposition recorded (the original first, then
+//! any amendments). Saved atomically after every change, readable by the
+//! owner only, tied to one rule set by its SHA-256 so a resumed session is
+//! never scored by other rules; a finished one stays readable under any.
+//!
+//! Format 2; a format-1 file (answers only) still loads, taking its start
+//! time from the file's modification time.
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -11,29 +17,94 @@ use serde::{Deserialize, Serialize};
 
 use super::Replaced;
 use crate::answers::Answers;
+use crate::disposition::Decision;
 pub(crate) use crate::error::SessionError;
 use crate::model::RuleSet;
 
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
-#[derive(Debug, Serialize, Deserialize)]
+/// Format of the result written to a file (the screen always shows the
+/// table and note).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum ResultFormat {
+    /// The result table and the referral note, as text.
+    Table,
+    /// One JSON object: the result, note, trace and disposition.
+    Json,
+    /// Markdown: the result table, the disposition and the note.
+    Markdown,
+}
+
+/// The options an interview runs with, saved in its session so that
+/// `--resume` needs nothing else.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct SessionFile {
+pub(crate) struct Settings {
+    /// The rule set's path, absolute; `null` for the built-in rules.
+    pub(crate) rules: Option<PathBuf>,
+    /// Language code of the questions and the note.
+    pub(crate) lang: String,
+    /// Also write the result to this file (absolute), in `format`.
+    pub(crate) output: Option<PathBuf>,
+    pub(crate) format: ResultFormat,
+    /// Date written in the note, YYYY-MM-DD; `null` for the day the
+    /// result is shown.
+    pub(crate) note_date: Option<String>,
+    /// Ask questions with no translation in English rather than refuse.
+    pub(crate) allow_english: bool,
+}
+
+/// A session file, as saved.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Session {
     format: u32,
-    rules_name: String,
-    rules_version: String,
-    rules_sha256: String,
-    id: String,
+    pub(crate) rules_name: String,
+    pub(crate) rules_version: String,
+    pub(crate) rules_sha256: String,
+    pub(crate) id: String,
+    /// When the interview started, RFC 3339 (UTC). Absent in format 1.
+    #[serde(default)]
+    pub(crate) started: Option<String>,
+    /// When the last answer was saved, RFC 3339 (UTC).
+    #[serde(default)]
+    pub(crate) last_answer: Option<String>,
+    /// The options the interview was started with. Absent in format 1.
+    #[serde(default)]
+    pub(crate) settings: Option<Settings>,
     /// Item id → answer code.
-    answers: BTreeMap<String, i64>,
-    /// Answers a re-ask replaced, oldest first. Absent in sessions saved
-    /// before re-asks existed, and while there are none.
+    pub(crate) answers: BTreeMap<String, i64>,
+    /// Answers a re-ask replaced, oldest first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     replaced: Vec<ReplacedEntry>,
+    /// The result as it was shown, once it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) result: Option<StoredResult>,
+    /// Every disposition recorded, the original first, then amendments.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) dispositions: Vec<Decision>,
+}
+
+/// The result a finished session showed, kept so that it reads the same
+/// whatever rule set is loaded later.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct StoredResult {
+    /// Level id.
+    pub(crate) level: String,
+    pub(crate) level_name: String,
+    pub(crate) crisis: bool,
+    /// Raised flag ids, most severe first.
+    pub(crate) flags: Vec<String>,
+    /// The date written in the note.
+    pub(crate) note_date: String,
+    /// The result table and note, as shown.
+    pub(crate) shown: String,
 }
 
 /// An original answer a re-ask replaced.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ReplacedEntry {
     /// Item id.
@@ -45,11 +116,14 @@ struct ReplacedEntry {
 }
 
 /// Where a new session is saved by default: the user's data folder.
-pub(crate) fn default_path(id: &str) -> PathBuf {
+pub(crate) fn default_dir() -> PathBuf {
     let base = dirs::data_dir().unwrap_or_else(std::env::temp_dir);
-    let stamp = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
+    base.join("carescreen").join("sessions")
+}
+
+/// Where a new session for `id` is saved by default.
+pub(crate) fn default_path(id: &str) -> PathBuf {
+    let stamp = jiff::Timestamp::now().as_second();
     let safe: String = id
         .chars()
         .map(|c| {
@@ -60,104 +134,161 @@ pub(crate) fn default_path(id: &str) -> PathBuf {
             }
         })
         .collect();
-    base.join("carescreen")
-        .join("sessions")
-        .join(format!("{safe}-{stamp}.json"))
+    default_dir().join(format!("{safe}-{stamp}.json"))
 }
 
-/// Save atomically (a temporary file beside it, then a rename), owner-only.
-pub(crate) fn save(
-    path: &Path,
-    rules: &RuleSet,
-    id: &str,
-    answers: &Answers,
-    replaced: &[Replaced],
-) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    if !dir.is_dir() {
-        // Folders made for sessions are the owner's only, like the files.
-        use std::os::unix::fs::DirBuilderExt;
-        std::fs::DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(dir)?;
+impl Session {
+    /// A new session for `id`, started now.
+    pub(crate) fn new(rules: &RuleSet, id: &str, settings: Settings) -> Session {
+        Session {
+            format: FORMAT,
+            rules_name: rules.name.clone(),
+            rules_version: rules.version.clone(),
+            rules_sha256: rules.sha256.clone(),
+            id: id.to_string(),
+            started: Some(jiff::Timestamp::now().to_string()),
+            last_answer: None,
+            settings: Some(settings),
+            answers: BTreeMap::new(),
+            replaced: Vec::new(),
+            result: None,
+            dispositions: Vec::new(),
+        }
     }
-    let file = SessionFile {
-        format: FORMAT,
-        rules_name: rules.name.clone(),
-        rules_version: rules.version.clone(),
-        rules_sha256: rules.sha256.clone(),
-        id: id.to_string(),
-        answers: rules
+
+    /// Read a session file of any known format, whatever its rule set.
+    pub(crate) fn read(path: &Path) -> Result<Session, SessionError> {
+        let text = std::fs::read_to_string(path).map_err(|source| SessionError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let invalid = |reason: String| SessionError::Invalid {
+            path: path.to_path_buf(),
+            reason,
+        };
+        let mut session: Session =
+            serde_json::from_str(&text).map_err(|e| invalid(e.to_string()))?;
+        match session.format {
+            1 => {
+                let modified = std::fs::metadata(path)
+                    .and_then(|m| m.modified())
+                    .ok()
+                    .and_then(|t| jiff::Timestamp::try_from(t).ok());
+                session.started = modified.map(|t| t.to_string());
+                session.format = FORMAT;
+            }
+            FORMAT => {}
+            other => return Err(invalid(format!("unknown session format {other}"))),
+        }
+        if !session.dispositions.is_empty() && session.result.is_none() {
+            return Err(invalid(
+                "a disposition without the result it follows".into(),
+            ));
+        }
+        Ok(session)
+    }
+
+    /// A result was shown and a disposition recorded.
+    pub(crate) fn finished(&self) -> bool {
+        !self.dispositions.is_empty()
+    }
+
+    /// The disposition in force: the latest recorded.
+    pub(crate) fn disposition(&self) -> Option<&Decision> {
+        self.dispositions.last()
+    }
+
+    /// Whether the session was scored (or is being answered) with `rules`.
+    pub(crate) fn same_rules(&self, rules: &RuleSet) -> bool {
+        self.rules_sha256 == rules.sha256
+    }
+
+    /// Its answers and the originals re-asks replaced, for `rules`, which
+    /// must be the rule set the session was started with.
+    pub(crate) fn answers(
+        &self,
+        path: &Path,
+        rules: &RuleSet,
+    ) -> Result<(Answers, Vec<Replaced>), SessionError> {
+        if !self.same_rules(rules) {
+            return Err(SessionError::OtherRules {
+                path: path.to_path_buf(),
+                name: self.rules_name.clone(),
+                version: self.rules_version.clone(),
+                sha: self.rules_sha256.chars().take(12).collect(),
+            });
+        }
+        let invalid = |reason: String| SessionError::Invalid {
+            path: path.to_path_buf(),
+            reason,
+        };
+        let answers =
+            Answers::from_codes(rules, self.answers.iter().map(|(k, v)| (k.as_str(), *v)))
+                .map_err(|e| invalid(e.to_string()))?;
+        let item = |id: &str| {
+            rules
+                .item_index(id)
+                .ok_or_else(|| invalid(format!("`{id}` is not an item of this rule set")))
+        };
+        let replaced = self
+            .replaced
+            .iter()
+            .map(|r| {
+                Ok(Replaced {
+                    item: item(&r.item)?,
+                    code: r.code,
+                    hidden_by: r.hidden_by.as_deref().map(item).transpose()?,
+                })
+            })
+            .collect::<Result<_, SessionError>>()?;
+        Ok((answers, replaced))
+    }
+
+    /// Record the answers so far (and the time of this one).
+    pub(crate) fn set_answers(
+        &mut self,
+        rules: &RuleSet,
+        answers: &Answers,
+        replaced: &[Replaced],
+    ) {
+        self.answers = rules
             .items
             .iter()
             .enumerate()
             .filter_map(|(i, item)| answers.get(i).map(|code| (item.id.clone(), code)))
-            .collect(),
-        replaced: replaced
+            .collect();
+        self.replaced = replaced
             .iter()
             .map(|r| ReplacedEntry {
                 item: rules.items[r.item].id.clone(),
                 code: r.code,
                 hidden_by: r.hidden_by.map(|g| rules.items[g].id.clone()),
             })
-            .collect(),
-    };
-    // tempfile creates the file readable by its owner only.
-    let mut temp = tempfile::NamedTempFile::new_in(dir)?;
-    serde_json::to_writer_pretty(&mut temp, &file).map_err(std::io::Error::other)?;
-    temp.write_all(b"\n")?;
-    temp.as_file().sync_all()?;
-    temp.persist(path).map_err(|e| e.error)?;
-    Ok(())
-}
+            .collect();
+        self.last_answer = Some(jiff::Timestamp::now().to_string());
+    }
 
-/// Load a session for `rules`: its id, answers, and the originals re-asks
-/// replaced.
-pub(crate) fn load(
-    path: &Path,
-    rules: &RuleSet,
-) -> Result<(String, Answers, Vec<Replaced>), SessionError> {
-    let text = std::fs::read_to_string(path).map_err(|source| SessionError::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let invalid = |reason: String| SessionError::Invalid {
-        path: path.to_path_buf(),
-        reason,
-    };
-    let file: SessionFile = serde_json::from_str(&text).map_err(|e| invalid(e.to_string()))?;
-    if file.format != FORMAT {
-        return Err(invalid(format!("unknown session format {}", file.format)));
+    /// Save atomically (a temporary file beside it, then a rename),
+    /// owner-only.
+    pub(crate) fn save(&self, path: &Path) -> std::io::Result<()> {
+        let dir = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        if !dir.is_dir() {
+            // Folders made for sessions are the owner's only, like the files.
+            use std::os::unix::fs::DirBuilderExt;
+            std::fs::DirBuilder::new()
+                .recursive(true)
+                .mode(0o700)
+                .create(dir)?;
+        }
+        // tempfile creates the file readable by its owner only.
+        let mut temp = tempfile::NamedTempFile::new_in(dir)?;
+        serde_json::to_writer_pretty(&mut temp, self).map_err(std::io::Error::other)?;
+        temp.write_all(b"\n")?;
+        temp.as_file().sync_all()?;
+        temp.persist(path).map_err(|e| e.error)?;
+        Ok(())
     }
-    if file.rules_sha256 != rules.sha256 {
-        return Err(SessionError::OtherRules {
-            path: path.to_path_buf(),
-            name: file.rules_name,
-            version: file.rules_version,
-            sha: file.rules_sha256.chars().take(12).collect(),
-        });
-    }
-    let answers = Answers::from_codes(rules, file.answers.iter().map(|(k, v)| (k.as_str(), *v)))
-        .map_err(|e| invalid(e.to_string()))?;
-    let item = |id: &str| {
-        rules
-            .item_index(id)
-            .ok_or_else(|| invalid(format!("`{id}` is not an item of this rule set")))
-    };
-    let replaced = file
-        .replaced
-        .iter()
-        .map(|r| {
-            Ok(Replaced {
-                item: item(&r.item)?,
-                code: r.code,
-                hidden_by: r.hidden_by.as_deref().map(item).transpose()?,
-            })
-        })
-        .collect::<Result<_, SessionError>>()?;
-    Ok((file.id, answers, replaced))
 }

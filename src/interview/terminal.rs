@@ -37,6 +37,23 @@ impl TerminalPrompter {
         let _ = Term::stderr().show_cursor();
     }
 
+    /// Who decided: a name or role, never blank.
+    fn decided_by(&self) -> Result<String, Stop> {
+        let lang = self.lang;
+        let who: String = Input::new()
+            .with_prompt(self.lang.decided_by())
+            .validate_with(|text: &String| -> Result<(), &str> {
+                if text.trim().is_empty() {
+                    Err(lang.say_who())
+                } else {
+                    Ok(())
+                }
+            })
+            .interact_text_on(&self.term)
+            .map_err(stop)?;
+        Ok(who.trim().to_string())
+    }
+
     fn line(&self, text: &str) -> Result<(), Stop> {
         self.term.write_line(text).map_err(Stop::Io)
     }
@@ -230,7 +247,12 @@ impl Prompter for TerminalPrompter {
         Ok(())
     }
 
-    fn disposition(&mut self, rules: &RuleSet, recommended: usize) -> Result<Disposition, Stop> {
+    fn disposition(
+        &mut self,
+        rules: &RuleSet,
+        recommended: usize,
+        amending: bool,
+    ) -> Result<Disposition, Stop> {
         self.line("")?;
         // At the most intensive level the result above may carry a crisis
         // notice; the prompt says so in words.
@@ -243,7 +265,11 @@ impl Prompter for TerminalPrompter {
             .interact_on(&self.term)
             .map_err(stop)?;
         if choice == 0 {
-            return Ok(Disposition::Accepted);
+            let decided_by = match amending {
+                true => Some(self.decided_by()?),
+                false => None,
+            };
+            return Ok(Disposition::Accepted { decided_by });
         }
         let others: Vec<usize> = (0..rules.levels.len())
             .filter(|&l| l != recommended)
@@ -268,23 +294,29 @@ impl Prompter for TerminalPrompter {
             .default(0)
             .interact_on(&self.term)
             .map_err(stop)?;
-        let lang = self.lang;
-        let decided_by: String = Input::new()
-            .with_prompt(self.lang.decided_by())
-            .validate_with(|text: &String| -> Result<(), &str> {
-                if text.trim().is_empty() {
-                    Err(lang.say_who())
-                } else {
-                    Ok(())
-                }
-            })
+        let reason_text: String = Input::new()
+            .with_prompt(self.lang.reason_text())
+            .allow_empty(true)
             .interact_text_on(&self.term)
             .map_err(stop)?;
+        let reason_text = Some(reason_text.trim().to_string()).filter(|t| !t.is_empty());
         Ok(Disposition::Other {
             level: others[level],
             reason: DispositionReason::ALL[reason],
-            decided_by: decided_by.trim().to_string(),
+            reason_text,
+            decided_by: self.decided_by()?,
         })
+    }
+
+    fn amend(&mut self) -> Result<bool, Stop> {
+        self.line("")?;
+        let choice = Select::new()
+            .with_prompt(self.lang.amend_prompt())
+            .items([self.lang.keep_disposition(), self.lang.amend_disposition()])
+            .default(0)
+            .interact_on(&self.term)
+            .map_err(stop)?;
+        Ok(choice == 1)
     }
 
     fn review(&mut self, entries: &[ReviewEntry<'_>]) -> Result<ReviewChoice, Stop> {

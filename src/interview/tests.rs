@@ -2,6 +2,8 @@
 
 use std::collections::{HashMap, VecDeque};
 
+use super::command::{ResultFormat, Settings};
+use super::session::Session;
 use super::{
     run, HiddenRisk, Prompter, Question, Replaced, Reply, ReviewChoice, ReviewEntry, Stop,
 };
@@ -98,8 +100,11 @@ impl Prompter for Script {
         Ok(())
     }
 
-    fn disposition(&mut self, _: &RuleSet, _: usize) -> Result<super::Disposition, Stop> {
-        Ok(super::Disposition::Accepted)
+    fn disposition(&mut self, _: &RuleSet, _: usize, _: bool) -> Result<super::Disposition, Stop> {
+        Ok(super::Disposition::Accepted { decided_by: None })
+    }
+    fn amend(&mut self) -> Result<bool, Stop> {
+        Ok(false)
     }
 
     fn review(&mut self, entries: &[ReviewEntry<'_>]) -> Result<ReviewChoice, Stop> {
@@ -343,7 +348,7 @@ fn a_session_is_saved_privately_and_refused_by_other_rules() {
     let path = dir.path().join("sessions").join("s.json");
     let mut answers = Answers::new(rules());
     answers.set(rules(), 0, 2).expect("code");
-    super::session::save(&path, rules(), "c-1", &answers, &[]).expect("saved");
+    save_session(&path, "c-1", &answers, &[]);
     let mode = std::fs::metadata(&path).expect("meta").permissions().mode() & 0o777;
     assert_eq!(mode, 0o600);
     let folder = std::fs::metadata(dir.path().join("sessions"))
@@ -352,14 +357,14 @@ fn a_session_is_saved_privately_and_refused_by_other_rules() {
         .mode()
         & 0o777;
     assert_eq!(folder, 0o700);
-    let (id, back, _) = super::session::load(&path, rules()).expect("loads");
+    let (id, back, _) = load_session(&path, rules()).expect("loads");
     assert_eq!((id.as_str(), back.get(0)), ("c-1", Some(2)));
 
     let other = load(&RulesSource::Path(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rules/minimal"),
     ))
     .expect("minimal");
-    let err = super::session::load(&path, &other).expect_err("refused");
+    let err = load_session(&path, &other).expect_err("refused");
     let message = err.to_string();
     assert!(
         message.contains("was started with rule set carescreen-default"),
@@ -666,8 +671,16 @@ fn the_crisis_notice_lists_no_resource_for_the_professional_only() {
         fn hidden_risk(&mut self, _: &RuleSet, _: &[HiddenRisk]) -> Result<(), Stop> {
             Ok(())
         }
-        fn disposition(&mut self, _: &RuleSet, _: usize) -> Result<super::Disposition, Stop> {
-            Ok(super::Disposition::Accepted)
+        fn disposition(
+            &mut self,
+            _: &RuleSet,
+            _: usize,
+            _: bool,
+        ) -> Result<super::Disposition, Stop> {
+            Ok(super::Disposition::Accepted { decided_by: None })
+        }
+        fn amend(&mut self) -> Result<bool, Stop> {
+            Ok(false)
         }
         fn review(&mut self, _: &[ReviewEntry<'_>]) -> Result<ReviewChoice, Stop> {
             Ok(ReviewChoice::Confirm)
@@ -703,14 +716,14 @@ fn a_session_keeps_the_originals_of_replaced_answers_and_old_sessions_still_load
         code: 1,
         hidden_by: Some(item("cssrs_2")),
     }];
-    super::session::save(&path, rules(), "c-2", &answers, &replaced).expect("saved");
+    save_session(&path, "c-2", &answers, &replaced);
     let text = std::fs::read_to_string(&path).expect("read");
     let json: serde_json::Value = serde_json::from_str(&text).expect("json");
     assert_eq!(
         json["replaced"],
         serde_json::json!([{"item": "cssrs_4", "code": 1, "hidden_by": "cssrs_2"}])
     );
-    let (_, back, originals) = super::session::load(&path, rules()).expect("loads");
+    let (_, back, originals) = load_session(&path, rules()).expect("loads");
     assert_eq!(back, answers);
     assert_eq!(originals, replaced);
 
@@ -718,8 +731,56 @@ fn a_session_keeps_the_originals_of_replaced_answers_and_old_sessions_still_load
     let mut old = json;
     old.as_object_mut().expect("object").remove("replaced");
     std::fs::write(&path, old.to_string()).expect("write");
-    let (_, _, originals) = super::session::load(&path, rules()).expect("an old session loads");
+    let (_, _, originals) = load_session(&path, rules()).expect("an old session loads");
     assert!(originals.is_empty());
+
+    // Format 1: no start time, options, result or disposition. It loads,
+    // started when the file was last changed.
+    let mut v1 = old;
+    let v1 = v1.as_object_mut().expect("object");
+    for key in ["started", "last_answer", "settings"] {
+        v1.remove(key);
+    }
+    v1.insert("format".into(), 1.into());
+    std::fs::write(&path, serde_json::Value::Object(v1.clone()).to_string()).expect("write");
+    let session = Session::read(&path).expect("a format-1 session loads");
+    let modified = jiff::Timestamp::try_from(
+        std::fs::metadata(&path)
+            .expect("meta")
+            .modified()
+            .expect("mtime"),
+    )
+    .expect("time");
+    assert_eq!(session.started, Some(modified.to_string()));
+    assert!(!session.finished());
+    assert_eq!(session.answers(&path, rules()).expect("answers").0, answers);
+}
+
+/// The settings of a plain interview.
+fn settings() -> Settings {
+    Settings {
+        rules: None,
+        lang: "en".into(),
+        output: None,
+        format: ResultFormat::Table,
+        note_date: None,
+        allow_english: false,
+    }
+}
+
+fn save_session(path: &std::path::Path, id: &str, answers: &Answers, replaced: &[Replaced]) {
+    let mut session = Session::new(rules(), id, settings());
+    session.set_answers(rules(), answers, replaced);
+    session.save(path).expect("saved");
+}
+
+fn load_session(
+    path: &std::path::Path,
+    rules: &RuleSet,
+) -> Result<(String, Answers, Vec<Replaced>), super::session::SessionError> {
+    let session = Session::read(path)?;
+    let (answers, replaced) = session.answers(path, rules)?;
+    Ok((session.id, answers, replaced))
 }
 
 #[test]
@@ -981,4 +1042,94 @@ fn a_kept_answer_asked_again_offers_no_default() {
         Some(&None),
         "the gate asked again first"
     );
+}
+
+#[test]
+fn options_given_on_resume_override_the_sessions_and_say_so() {
+    use super::command::Given;
+    let stored = Settings {
+        output: Some("/records/a.json".into()),
+        format: ResultFormat::Json,
+        lang: "es".into(),
+        ..settings()
+    };
+    let mut notices = Vec::new();
+    let kept = Given::default()
+        .settle(Some(&stored), &mut notices)
+        .expect("settles");
+    assert_eq!(kept, stored, "nothing given: the session's options");
+    assert!(notices.is_empty(), "{notices:?}");
+
+    let given = Given {
+        output: Some("/records/b.json".into()),
+        ..Given::default()
+    };
+    let settled = given.settle(Some(&stored), &mut notices).expect("settles");
+    assert_eq!(settled.output, Some("/records/b.json".into()));
+    assert_eq!(settled.format, ResultFormat::Json, "the rest is kept");
+    assert_eq!(settled.lang, "es");
+    assert_eq!(
+        notices,
+        ["note: --output /records/b.json overrides the session's /records/a.json"]
+    );
+
+    let bad = Given {
+        note_date: Some("2026-02-30".into()),
+        ..Given::default()
+    };
+    assert!(
+        bad.settle(None, &mut Vec::new()).is_err(),
+        "checked up front"
+    );
+}
+
+#[test]
+fn a_finished_session_opens_under_other_rules_and_an_unfinished_one_does_not() {
+    use super::command::{prepare, InterviewOptions};
+    use crate::disposition::{Decision, Disposition};
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("s.json");
+    let answers = Answers::new(rules());
+    save_session(&path, "c-3", &answers, &[]);
+    let other = load(&RulesSource::Path(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rules/minimal"),
+    ))
+    .expect("minimal");
+    let options = |session: Session| InterviewOptions {
+        id: "x".into(),
+        resume: Some((path.clone(), session)),
+        session: None,
+        settings: settings(),
+    };
+    let unfinished = Session::read(&path).expect("reads");
+    assert!(prepare(&other, &options(unfinished)).is_err());
+
+    let mut finished = Session::read(&path).expect("reads");
+    finished.result = Some(super::session::StoredResult {
+        level: "outpatient".into(),
+        level_name: "Outpatient therapy".into(),
+        crisis: false,
+        flags: vec![],
+        note_date: "2026-12-01".into(),
+        shown: "the result".into(),
+    });
+    let d = Disposition::Accepted { decided_by: None };
+    finished
+        .dispositions
+        .push(Decision::of(rules(), "outpatient", &d));
+    finished.save(&path).expect("saved");
+    let reread = Session::read(&path).expect("reads");
+    assert!(reread.finished());
+    assert!(
+        prepare(&other, &options(reread)).is_ok(),
+        "readable under any rules"
+    );
+
+    // A disposition without its result is no session.
+    let mut broken =
+        serde_json::from_str::<serde_json::Value>(&std::fs::read_to_string(&path).expect("read"))
+            .expect("json");
+    broken.as_object_mut().expect("object").remove("result");
+    std::fs::write(&path, broken.to_string()).expect("write");
+    assert!(Session::read(&path).is_err());
 }

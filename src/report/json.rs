@@ -5,6 +5,8 @@
 use crate::model::{FlagIx, RuleSet};
 use serde::Serialize;
 
+use crate::disposition::Decision;
+
 use crate::assess::Assessment;
 use crate::report::trace::Tracer;
 use crate::report::view::{next_step, FlagView, GradeView, Provenance, ScaleView};
@@ -209,48 +211,11 @@ impl<'a> Result_<'a> {
 pub(crate) struct InterviewRecord<'a> {
     pub(crate) id: String,
     pub(crate) result: Result_<'a>,
+    /// The disposition in force (the latest amendment, else the original);
     /// `null` when the interview stopped before it was recorded.
-    pub(crate) disposition: Option<DispositionView<'a>>,
+    pub(crate) disposition: Option<&'a Decision>,
+    /// The dispositions it amends, oldest (the original) first.
+    #[serde(skip_serializing_if = "<[Decision]>::is_empty")]
+    pub(crate) amends: &'a [Decision],
     pub(crate) rules: Provenance<'a>,
-}
-
-#[derive(Debug, Serialize)]
-pub(crate) struct DispositionView<'a> {
-    pub(crate) recommended_level: &'a str,
-    pub(crate) actual_level: &'a str,
-    pub(crate) accepted: bool,
-    /// `null` when accepted.
-    pub(crate) reason: Option<crate::disposition::DispositionReason>,
-    /// `null` when accepted.
-    pub(crate) decided_by: Option<&'a str>,
-}
-
-impl<'a> DispositionView<'a> {
-    pub(crate) fn of(
-        rules: &'a RuleSet,
-        recommended: usize,
-        d: &'a crate::disposition::Disposition,
-    ) -> Self {
-        use crate::disposition::Disposition;
-        match d {
-            Disposition::Accepted => DispositionView {
-                recommended_level: &rules.levels[recommended].id,
-                actual_level: &rules.levels[recommended].id,
-                accepted: true,
-                reason: None,
-                decided_by: None,
-            },
-            Disposition::Other {
-                level,
-                reason,
-                decided_by,
-            } => DispositionView {
-                recommended_level: &rules.levels[recommended].id,
-                actual_level: &rules.levels[*level].id,
-                accepted: false,
-                reason: Some(*reason),
-                decided_by: Some(decided_by),
-            },
-        }
-    }
 }
