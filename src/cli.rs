@@ -99,6 +99,9 @@ enum Command {
     /// Interview a client at the terminal, then show the result and note.
     #[command(after_help = INTERVIEW_EXAMPLES)]
     Interview(InterviewArgs),
+    /// The interview sessions on this machine: list, export for scoring, purge.
+    #[command(subcommand)]
+    Sessions(SessionsCommand),
     /// Explain one record: every rule, the values it saw, and why this level.
     #[command(after_help = EXPLAIN_EXAMPLES)]
     Explain {
@@ -158,6 +161,83 @@ struct InterviewArgs {
     /// (otherwise the interview refuses to start)
     #[arg(long)]
     allow_english: bool,
+}
+
+const SESSIONS_EXAMPLES: &str = "\
+Examples:
+  carescreen sessions list                           every session in the data folder
+  carescreen sessions export -o intakes.csv          finished intakes as batch rows
+  carescreen score intakes.csv                       score them again (extra columns are ignored)
+  carescreen rules diff rules/ my-rules/ --data intakes.csv
+  carescreen sessions purge --finished-before 2025-01-01";
+
+#[derive(Debug, Subcommand)]
+enum SessionsCommand {
+    /// List each session: id, started, last answer, status, level, crisis, disposition.
+    #[command(after_help = SESSIONS_EXAMPLES)]
+    List {
+        #[command(flatten)]
+        dir: SessionsDir,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+        format: ListFormat,
+    },
+    /// Write the finished sessions as rows in the batch input contract: the id
+    /// column, the item columns, then the recorded result and disposition
+    /// (which `score` ignores). Health data: written atomically, owner-only.
+    #[command(after_help = SESSIONS_EXAMPLES)]
+    Export {
+        #[command(flatten)]
+        dir: SessionsDir,
+        /// Rule set whose items give the columns (answers are item codes, so
+        /// sessions of other versions export too) [default: built-in]
+        #[arg(long, value_name = "PATH")]
+        rules: Option<PathBuf>,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = ExportFormatArg::Csv)]
+        format: ExportFormatArg,
+        /// Write to this file, atomically and owner-only [default: stdout]
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Name of the id column
+        #[arg(long, value_name = "NAME", default_value = "id")]
+        id_column: String,
+    },
+    /// Delete finished sessions whose disposition was recorded before a date
+    /// (a clinic's retention policy), after listing them and asking.
+    #[command(after_help = SESSIONS_EXAMPLES)]
+    Purge {
+        #[command(flatten)]
+        dir: SessionsDir,
+        /// Delete sessions finished before this local date, YYYY-MM-DD
+        #[arg(long, value_name = "DATE")]
+        finished_before: String,
+        /// Also delete unfinished sessions last changed before the date
+        #[arg(long)]
+        include_unfinished: bool,
+        /// Delete without asking
+        #[arg(long)]
+        yes: bool,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+struct SessionsDir {
+    /// Folder of session files [default: the user's data folder]
+    #[arg(long, value_name = "DIR")]
+    dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ListFormat {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ExportFormatArg {
+    Csv,
+    Jsonl,
 }
 
 /// `--rules`, for the commands that read answers or a header.
@@ -370,6 +450,7 @@ where
         Command::Rules(RulesCommand::Test { path, coverage }) => rules_test(path.path, coverage),
         Command::Template { rules, id_column } => template(rules.rules, &id_column),
         Command::Interview(args) => interview(args),
+        Command::Sessions(command) => sessions(command),
         Command::Explain { rules, file, lang } => explain(rules.rules, &file, &lang.lang),
     };
     match result {
@@ -677,6 +758,103 @@ fn check(path: Option<PathBuf>) -> Result<ExitCode, Error> {
             Ok(ExitCode::Problems)
         }
         Err(other) => Err(other),
+    }
+}
+
+fn sessions(command: SessionsCommand) -> Result<ExitCode, Error> {
+    use crate::sessions;
+    // Files in the folder that are no session are named, not fatal.
+    let read = |d: SessionsDir| -> Result<_, Error> {
+        let dir = d.dir.unwrap_or_else(crate::interview::session::default_dir);
+        let (found, skipped) = sessions::readable(sessions::read_dir(&dir)?);
+        for reason in skipped {
+            eprintln!("warning: skipped {reason}");
+        }
+        Ok(found)
+    };
+    match command {
+        SessionsCommand::List { dir, format } => {
+            let found = read(dir)?;
+            let rows = sessions::rows(&found);
+            let text = match format {
+                ListFormat::Table => sessions::table(&rows),
+                ListFormat::Json => serde_json::to_string_pretty(&rows).unwrap_or_default() + "\n",
+            };
+            print!("{text}");
+            Ok(ExitCode::Success)
+        }
+        SessionsCommand::Export {
+            dir,
+            rules,
+            format,
+            output,
+            id_column,
+        } => {
+            let rules = load(rules)?;
+            let found = read(dir)?;
+            let format = match format {
+                ExportFormatArg::Csv => sessions::ExportFormat::Csv,
+                ExportFormatArg::Jsonl => sessions::ExportFormat::Jsonl,
+            };
+            let written = match &output {
+                Some(path) => write_atomically(path, |out| {
+                    sessions::export(&rules, &found, &id_column, format, out)
+                })?,
+                None => {
+                    sessions::export(&rules, &found, &id_column, format, &mut io::stdout().lock())?
+                }
+            };
+            eprintln!(
+                "{written} finished intake(s) exported{}. This is health data: keep it where \
+                 only authorized staff can read it.",
+                output
+                    .as_ref()
+                    .map_or(String::new(), |p| format!(" to {}", p.display()))
+            );
+            Ok(ExitCode::Success)
+        }
+        SessionsCommand::Purge {
+            dir,
+            finished_before,
+            include_unfinished,
+            yes,
+        } => {
+            let before = note_date(Some(&finished_before))?;
+            let before: jiff::civil::Date = before.parse().map_err(|_| {
+                Error::Usage(format!(
+                    "`{finished_before}` is not a date; write YYYY-MM-DD"
+                ))
+            })?;
+            let found = read(dir)?;
+            let doomed = sessions::to_purge(&found, before, include_unfinished);
+            if doomed.is_empty() {
+                eprintln!("no session to delete");
+                return Ok(ExitCode::Success);
+            }
+            for path in &doomed {
+                eprintln!("  {}", path.display());
+            }
+            let question = format!("Delete these {} session file(s)?", doomed.len());
+            if !yes {
+                if !io::stdin().is_terminal() || !io::stderr().is_terminal() {
+                    return Err(Error::Usage(
+                        "purge asks before deleting; give --yes to delete without asking".into(),
+                    ));
+                }
+                if !sessions::confirm(&question)? {
+                    eprintln!("nothing deleted");
+                    return Ok(ExitCode::Success);
+                }
+            }
+            for path in &doomed {
+                std::fs::remove_file(path).map_err(|source| Error::Write {
+                    path: path.clone(),
+                    source,
+                })?;
+            }
+            eprintln!("{} session file(s) deleted", doomed.len());
+            Ok(ExitCode::Success)
+        }
     }
 }
 

@@ -27,6 +27,7 @@ mod messages;
 mod model;
 mod output;
 mod rules_test;
+mod sessions;
 mod summary;
 
 pub use answers::Answers;

@@ -539,4 +539,66 @@ fn resume_keeps_the_output_and_an_amended_disposition_keeps_the_original() {
     assert_eq!(out["disposition"]["decided_by"], "Dr. Kim");
     assert_eq!(out["amends"][0]["accepted"], true);
     assert_eq!(out["result"]["level"], "low", "the recommendation is kept");
+
+    // The intake record: listed, exported, and scored again to the same result.
+    let run = |args: &[&str]| {
+        let out = Command::new(BIN)
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .expect("runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out
+    };
+    let here = dir.path().to_string_lossy().into_owned();
+    let list = run(&["sessions", "list", "--dir", &here, "--format", "json"]);
+    let list: serde_json::Value = serde_json::from_slice(&list.stdout).expect("json");
+    assert_eq!(list[0]["id"], "d-1");
+    assert_eq!(list[0]["status"], "finished");
+    assert_eq!(list[0]["disposition"], "high");
+    assert_eq!(list[0]["amendments"], 1);
+    let export = run(&[
+        "sessions",
+        "export",
+        "--dir",
+        &here,
+        "--rules",
+        &rules,
+        "-o",
+        "intakes.csv",
+    ]);
+    let said = String::from_utf8_lossy(&export.stderr);
+    assert!(said.contains("1 finished intake(s) exported"), "{said}");
+    assert!(said.contains("health data"), "{said}");
+    assert!(said.contains("skipped"), "out.json is no session: {said}");
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(dir.path().join("intakes.csv"))
+        .expect("export")
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600, "owner-only");
+    let exported = std::fs::read_to_string(dir.path().join("intakes.csv")).expect("export");
+    let mut lines = exported.lines();
+    assert_eq!(
+        lines.next(),
+        Some(
+            "id,mood_1,mood_2,mood_3,recommended_level,crisis,disposition_level,\
+             disposition_reason,disposition_reason_text,decided_by,decided_at,\
+             disposition_amendments,rules_version,rules_sha256"
+        )
+    );
+    assert!(lines
+        .next()
+        .is_some_and(|l| l.starts_with("d-1,0,0,,low,false,high,level_unavailable,,Dr. Kim,")));
+    let scored = run(&["score", "intakes.csv", "--rules", &rules]);
+    let scored = String::from_utf8_lossy(&scored.stdout).into_owned();
+    let row = scored.lines().nth(1).expect("a row");
+    assert!(
+        row.starts_with("d-1,low,Low,false,"),
+        "the interview's result: {row}"
+    );
 }

@@ -9,4 +9,5 @@ mod interview_pty;
 mod properties;
 mod rule_checks;
 mod safety;
+mod sessions;
 mod wording;
