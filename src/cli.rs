@@ -631,8 +631,11 @@ fn interview(args: InterviewArgs) -> Result<ExitCode, Error> {
     let hint =
         crate::messages::Lang::of(&options.settings.lang).interrupted(&prepared.resume_hint());
     let _ = ctrlc::set_handler(move || {
+        // In a prompt, the prompt stops the interview and says so in its
+        // own words; give it a moment, then say it here if it has not.
+        std::thread::sleep(std::time::Duration::from_millis(200));
         TerminalPrompter::show_cursor();
-        eprintln!("\n{hint}");
+        command::say_interrupted(&mut io::stderr(), &format!("\n{hint}"));
         std::process::exit(ExitCode::Interrupted as i32);
     });
     // Unlocked: the Ctrl-C handler writes to stderr from another thread.

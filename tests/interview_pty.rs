@@ -602,3 +602,18 @@ fn resume_keeps_the_output_and_an_amended_disposition_keeps_the_original() {
         "the interview's result: {row}"
     );
 }
+
+/// A Ctrl-C in a prompt reaches the prompt and the signal handler; the
+/// interruption is said once.
+#[test]
+fn ctrl_c_is_said_once() {
+    for _ in 0..3 {
+        let dir = tempfile::tempdir().expect("dir");
+        let mut p = interview(&["--id", "c-1", "--session", "s.json"], dir.path());
+        p.exp_string("question 1 of 10").expect("first");
+        p.send_control('c').expect("ctrl-c");
+        let rest = p.exp_eof().expect("ends");
+        assert_eq!(rest.matches("interrupted").count(), 1, "{rest}");
+        assert_eq!(exit_code(&p), 130);
+    }
+}

@@ -156,6 +156,18 @@ pub(crate) struct Prepared {
     pub(crate) path: PathBuf,
 }
 
+/// Set once an interruption is said. A Ctrl-C in a prompt reaches both
+/// the prompt (which stops the interview) and the signal handler, and the
+/// interview says it once: the prompt's own words when it can.
+static INTERRUPTION_SAID: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Say `text` unless an interruption was said already.
+pub(crate) fn say_interrupted(term: &mut impl Write, text: &str) {
+    if !INTERRUPTION_SAID.swap(true, std::sync::atomic::Ordering::SeqCst) {
+        let _ = writeln!(term, "{text}");
+    }
+}
+
 /// How an interview ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Ended {
@@ -279,7 +291,7 @@ pub(crate) fn conduct(
         Ok(()) => {}
         Err(Stop::Interrupted) => {
             TerminalPrompter::show_cursor();
-            let _ = writeln!(term, "{}", lang.interrupted(&resume_hint));
+            say_interrupted(term, &lang.interrupted(&resume_hint));
             return Ok(Ended::Interrupted);
         }
         Err(other) => {
@@ -319,9 +331,11 @@ pub(crate) fn conduct(
         }
         Err(Stop::Interrupted) => {
             TerminalPrompter::show_cursor();
-            let _ = writeln!(
+            say_interrupted(
                 term,
-                "interrupted: the disposition is not recorded; the answers are saved: {resume_hint}"
+                &format!(
+                    "interrupted: the disposition is not recorded; the answers are saved: {resume_hint}"
+                ),
             );
             Ended::Interrupted
         }
@@ -366,6 +380,7 @@ fn amend(
         Ok(yes) => yes,
         Err(Stop::Interrupted) => {
             TerminalPrompter::show_cursor();
+            say_interrupted(term, "interrupted: no amendment is recorded");
             return Ok(Ended::Interrupted);
         }
         Err(other) => {
@@ -386,7 +401,7 @@ fn amend(
         Ok(d) => d,
         Err(Stop::Interrupted) => {
             TerminalPrompter::show_cursor();
-            let _ = writeln!(term, "interrupted: no amendment is recorded");
+            say_interrupted(term, "interrupted: no amendment is recorded");
             return Ok(Ended::Interrupted);
         }
         Err(other) => {
