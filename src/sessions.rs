@@ -226,19 +226,39 @@ pub(crate) fn export(
         }
         ExportFormat::Jsonl => {
             for cells in &rows {
-                // Blank cells are left out, as a CSV reader leaves them blank.
-                let object: serde_json::Map<String, serde_json::Value> = header
+                // Blank cells are left out, as a CSV reader leaves them
+                // blank; answer codes and counts are numbers, `crisis` a
+                // boolean, in the CSV's column order.
+                let fields: Vec<(&str, serde_json::Value)> = header
                     .iter()
                     .zip(cells)
                     .filter(|(_, v)| !v.is_empty())
-                    .map(|(k, v)| (k.to_string(), serde_json::Value::String(v.clone())))
+                    .map(|(&k, v)| {
+                        let value = match (k, v.parse::<i64>(), v.parse::<bool>()) {
+                            (_, _, Ok(b)) if k == "crisis" => serde_json::Value::Bool(b),
+                            ("rules_version" | "rules_sha256", _, _) => v.clone().into(),
+                            (_, Ok(n), _) if k != id_column => n.into(),
+                            _ => v.clone().into(),
+                        };
+                        (k, value)
+                    })
                     .collect();
-                let line = serde_json::to_string(&object).map_err(|e| write_err(e.into()))?;
+                let line =
+                    serde_json::to_string(&Ordered(&fields)).map_err(|e| write_err(e.into()))?;
                 writeln!(out, "{line}").map_err(write_err)?;
             }
         }
     }
     Ok(rows.len())
+}
+
+/// A JSON object with its keys in the given order.
+struct Ordered<'a>(&'a [(&'a str, serde_json::Value)]);
+
+impl Serialize for Ordered<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.0.iter().map(|(k, v)| (k, v)))
+    }
 }
 
 /// One finished session's cells: its id, its answers to `items`, then the

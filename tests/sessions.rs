@@ -111,6 +111,29 @@ fn export_writes_only_finished_sessions_in_the_batch_contract() {
         lines[1]
     );
     assert!(out.stderr.contains("health data"), "{}", out.stderr);
+
+    let out = sessions()
+        .args(&[
+            "sessions",
+            "export",
+            "--dir",
+            ".",
+            "--format",
+            "jsonl",
+            "--rules",
+            &minimal.to_string_lossy(),
+        ])
+        .run()
+        .code(0);
+    let first: serde_json::Value =
+        serde_json::from_str(out.stdout.lines().next().expect("a line")).expect("json");
+    assert_eq!(
+        first,
+        serde_json::json!({"id": "new", "mood_1": 1, "mood_2": 0, "recommended_level": "low",
+            "crisis": false, "disposition_level": "low",
+            "decided_at": "2026-11-30T10:00:00Z", "disposition_amendments": 0,
+            "rules_version": "0.1", "rules_sha256": "x"})
+    );
 }
 
 #[test]
