@@ -784,6 +784,24 @@ impl Lang {
         }
     }
 
+    pub(crate) fn disposition_interrupted(self, hint: &str) -> String {
+        match self {
+            Lang::En => format!(
+                "interrupted: the disposition is not recorded; the answers are saved: {hint}"
+            ),
+            Lang::Es => format!(
+                "interrumpida: la disposición no se registró; las respuestas están guardadas: {hint}"
+            ),
+        }
+    }
+
+    pub(crate) fn amendment_interrupted(self) -> &'static str {
+        match self {
+            Lang::En => "interrupted: no amendment is recorded",
+            Lang::Es => "interrumpida: no se registró ninguna corrección",
+        }
+    }
+
     pub(crate) fn interrupted(self, hint: &str) -> String {
         match self {
             Lang::En => format!("interrupted: every answer is saved; resume with: {hint}"),

@@ -331,12 +331,7 @@ pub(crate) fn conduct(
         }
         Err(Stop::Interrupted) => {
             TerminalPrompter::show_cursor();
-            say_interrupted(
-                term,
-                &format!(
-                    "interrupted: the disposition is not recorded; the answers are saved: {resume_hint}"
-                ),
-            );
+            say_interrupted(term, &lang.disposition_interrupted(&resume_hint));
             Ended::Interrupted
         }
         Err(other) => {
@@ -380,7 +375,7 @@ fn amend(
         Ok(yes) => yes,
         Err(Stop::Interrupted) => {
             TerminalPrompter::show_cursor();
-            say_interrupted(term, "interrupted: no amendment is recorded");
+            say_interrupted(term, lang.amendment_interrupted());
             return Ok(Ended::Interrupted);
         }
         Err(other) => {
@@ -401,7 +396,7 @@ fn amend(
         Ok(d) => d,
         Err(Stop::Interrupted) => {
             TerminalPrompter::show_cursor();
-            say_interrupted(term, "interrupted: no amendment is recorded");
+            say_interrupted(term, lang.amendment_interrupted());
             return Ok(Ended::Interrupted);
         }
         Err(other) => {
