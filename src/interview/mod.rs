@@ -61,6 +61,8 @@ pub(crate) struct ReviewEntry<'a> {
 pub(crate) enum ReviewChoice {
     Confirm,
     Change(ItemIdx),
+    /// Back to the last question (Esc), and on from there.
+    Back,
 }
 
 /// Why an interview stopped before the end.
@@ -212,6 +214,15 @@ pub(crate) fn run(
             .collect();
         match prompter.review(&entries)? {
             ReviewChoice::Confirm => return Ok(()),
+            ReviewChoice::Back => {
+                // The last question answered, with the ones before it to go
+                // back to; then on to the review again.
+                let asked: Vec<ItemIdx> = entries.iter().map(|e| e.index).collect();
+                if let Some((&last, before)) = asked.split_last() {
+                    let mut history = before.to_vec();
+                    flow.walk(answers, prompter, last..items, &mut history, false)?;
+                }
+            }
             ReviewChoice::Change(index) => {
                 let mut history = Vec::new();
                 flow.ask_one(answers, prompter, index, &mut history)?;

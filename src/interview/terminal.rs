@@ -335,11 +335,12 @@ impl Prompter for TerminalPrompter {
             .items(&labels)
             .default(0)
             .max_length(18)
-            .interact_on(&self.term)
+            .interact_on_opt(&self.term)
             .map_err(stop)?;
         Ok(match chosen {
-            0 => ReviewChoice::Confirm,
-            i => ReviewChoice::Change(entries[i - 1].index),
+            None => ReviewChoice::Back,
+            Some(0) => ReviewChoice::Confirm,
+            Some(i) => ReviewChoice::Change(entries[i - 1].index),
         })
     }
 }

@@ -26,6 +26,8 @@ struct Script {
     /// this item, press Back instead of answering.
     back_at: Vec<(&'static str, i64)>,
     reviews: VecDeque<(&'static str, i64)>,
+    /// Times the review is left with Esc before any change.
+    review_back: usize,
     pending_change: Option<i64>,
     log: Vec<String>,
     stop_at: Option<&'static str>,
@@ -109,6 +111,10 @@ impl Prompter for Script {
 
     fn review(&mut self, entries: &[ReviewEntry<'_>]) -> Result<ReviewChoice, Stop> {
         self.log.push("review".into());
+        if self.review_back > 0 {
+            self.review_back -= 1;
+            return Ok(ReviewChoice::Back);
+        }
         match self.reviews.pop_front() {
             None => Ok(ReviewChoice::Confirm),
             Some((id, code)) => {
@@ -1132,4 +1138,26 @@ fn a_finished_session_opens_under_other_rules_and_an_unfinished_one_does_not() {
     broken.as_object_mut().expect("object").remove("result");
     std::fs::write(&path, broken.to_string()).expect("write");
     assert!(Session::read(&path).is_err());
+}
+
+#[test]
+fn esc_at_the_review_returns_to_the_last_question_then_to_the_review() {
+    let mut script = Script {
+        review_back: 1,
+        ..Script::default()
+    };
+    let mut answers = Answers::new(rules());
+    interview(&mut script, &mut answers).expect("completes");
+    let first = script
+        .log
+        .iter()
+        .position(|l| l == "review")
+        .expect("review");
+    let last_asked = script.log[first - 1].clone();
+    assert!(last_asked.starts_with("ask "), "{:?}", script.log);
+    assert_eq!(
+        script.log[first + 1..],
+        [last_asked, "review".to_string()],
+        "the last question again, then the review"
+    );
 }
