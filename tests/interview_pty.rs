@@ -61,16 +61,16 @@ fn a_full_interview_with_a_correction_ends_in_the_result_and_a_disposition() {
     );
     p.exp_string("question 1 of 10 (overall 1 of 63)")
         .expect("first question");
-    // Type "2" to pick "2 More than half the days".
-    p.send("2").expect("send");
+    // Type "3" to pick "[3] More than half the days" (code 2).
+    p.send("3").expect("send");
     enter(&mut p);
     p.exp_string("question 2 of 10").expect("second question");
-    // Go back, and change the first answer to 1.
+    // Go back, and change the first answer to "[2] Several days" (code 1).
     p.send(ESC).expect("send");
     p.flush().expect("flush");
     p.exp_string("question 1 of 10")
         .expect("back at the first question");
-    p.send("1").expect("send");
+    p.send("2").expect("send");
     enter(&mut p);
     p.exp_string("question 2 of 10")
         .expect("second question again");
@@ -144,13 +144,13 @@ fn a_crisis_answer_shows_the_notice_at_once() {
     }
     p.exp_string("C-SSRS screener (suicide risk) - question 1 of 7")
         .expect("c-ssrs");
-    p.send("y").expect("send"); // cssrs_1: typing y picks "1 yes"
+    p.send("y").expect("send"); // cssrs_1: typing y picks "[y] yes"
     enter(&mut p);
     p.exp_string("question 2 of 7").expect("cssrs_2");
-    p.send("1").expect("send"); // yes
+    p.send("Y").expect("send"); // yes, in either case
     enter(&mut p);
     p.exp_string("question 3 of 7").expect("cssrs_3");
-    enter(&mut p); // the first option: "0 no"
+    enter(&mut p); // the first option: "[n] no"
     p.exp_string("question 4 of 7").expect("cssrs_4");
     p.send("y").expect("send"); // yes: intent
     enter(&mut p);
@@ -189,8 +189,10 @@ fn an_out_of_range_number_is_refused_with_the_rule_sets_message_then_corrected()
     for _ in 0..9 {
         enter(&mut p);
     }
-    p.exp_string("Optional remark (0-10; b goes back)")
-        .expect("the integer item");
+    p.exp_string("Optional remark").expect("the integer item");
+    p.exp_string("Type a whole number, then Enter. b goes back.")
+        .expect("its status line");
+    p.exp_string("Number (0-10)").expect("a short prompt");
     p.send("42").expect("send");
     enter(&mut p);
     p.exp_string("enter a whole number from 0 to 10")
@@ -273,11 +275,13 @@ fn a_short_interview_in_spanish() {
     p.send("2").expect("send");
     enter(&mut p);
     p.exp_string("pregunta 2 de 3").expect("second");
-    p.exp_string(&bytes("1 = sí")).expect("yes in Spanish");
-    p.send("1").expect("send");
+    p.exp_string(&bytes("[s] sí")).expect("yes in Spanish");
+    p.exp_string(&bytes("Esc vuelve atrás."))
+        .expect("the hint in Spanish");
+    p.send("s").expect("send");
     enter(&mut p);
     p.exp_string("pregunta 3 de 3").expect("third");
-    p.send("1").expect("send");
+    p.send("s").expect("send");
     enter(&mut p);
     p.exp_string(&bytes("!!! CRISIS: EVALUACIÓN DE EMERGENCIA AHORA !!!"))
         .expect("crisis notice");
@@ -345,7 +349,7 @@ fn going_back_to_hide_an_intent_answer_names_it_and_asks_again_gate_first() {
         p.flush().expect("flush");
     }
     p.exp_string("question 2 of 7").expect("back at cssrs_2");
-    p.send("0").expect("send");
+    p.send("n").expect("send");
     enter(&mut p);
     p.exp_string("SAFETY ANSWERS THE FORM NOW SKIPS: KEPT, AND ASKED AGAIN NOW")
         .expect("the hidden-risk notice");
@@ -356,7 +360,7 @@ fn going_back_to_hide_an_intent_answer_names_it_and_asks_again_gate_first() {
     p.exp_string("Press Enter to ask again.").expect("pause");
     enter(&mut p);
     p.exp_string("question 2 of 7").expect("the gate first");
-    p.send("0").expect("send"); // still no
+    p.send("n").expect("send"); // still no
     enter(&mut p);
     p.exp_string("question 4 of 7")
         .expect("then the intent question");
@@ -432,3 +436,4 @@ fn enter_at_a_kept_yes_asked_again_answers_no() {
         serde_json::json!([{"item": "cssrs_4", "code": 1, "hidden_by": "cssrs_2"}])
     );
 }
+

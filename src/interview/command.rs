@@ -8,7 +8,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use super::session;
-use super::terminal::TerminalPrompter;
+use super::terminal::{fit_lines, TerminalPrompter};
 use super::{Prompter, Replaced, Stop};
 use crate::answers::Answers;
 use crate::assess::assess;
@@ -135,9 +135,15 @@ pub(crate) fn conduct(
         path,
     } = prepared;
     let lang = Lang::of(&options.lang);
-    let _ = writeln!(term, "{}", lang.started(&id, &rules.name, &rules.version));
-    let _ = writeln!(term, "{}", lang.saved_to(&path.display().to_string()));
-    let mut prompter = TerminalPrompter::new(lang);
+    let intro = vec![
+        lang.started(&id, &rules.name, &rules.version),
+        lang.saved_to(&path.display().to_string()),
+    ];
+    for line in &intro {
+        let _ = writeln!(term, "{line}");
+    }
+    // The questions' screens are cleared: the first shows these again.
+    let mut prompter = TerminalPrompter::new(lang).with_intro(intro);
     let mut save = |answers: &Answers, replaced: &[_]| {
         session::save(&path, rules, &id, answers, replaced).map_err(|e| Stop::Save(e.to_string()))
     };
@@ -164,7 +170,15 @@ pub(crate) fn conduct(
         .and_then(|n| n.with_date(&date).render(&id, &assessment))
         .map_err(|e| Error::Template(e.message))?;
     let text = format!("{}\n\n{note}", table::result_table(rules, &assessment));
-    let _ = writeln!(term, "\n{text}");
+    // On screen, the table and note fit the terminal; a file gets `text`.
+    let width = prompter.width();
+    let table_width = u16::try_from(width).unwrap_or(u16::MAX);
+    let screen = format!(
+        "{}\n\n{}",
+        table::result_table_in(rules, &assessment, table_width),
+        fit_lines(&note, width)
+    );
+    let _ = writeln!(term, "\n{screen}");
     let (disposition, ended) = match prompter.disposition(rules, assessment.level) {
         Ok(d) => (Some(d), Ended::Done),
         Err(Stop::Interrupted) => {
