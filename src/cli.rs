@@ -40,9 +40,10 @@ pub(crate) enum ExitCode {
 }
 
 const INTERVIEW_EXAMPLES: &str = "\
-Keys: arrows and Enter choose; typing filters the options (type an option's
-number, or y/n); Esc goes back one question; integers are typed (b goes back). Every answer is saved at once; Ctrl-C stops
-and says how to resume.
+Keys: an option's key in brackets ([1], [2], ...; [n]/[y] for yes/no) or the
+arrows move, Enter chooses; Esc goes back one question; integers are typed
+(b goes back). Every answer is saved at once; Ctrl-C stops and says how to
+resume.
 
 Examples:
   carescreen interview --id c-1042                  interview a client, result on screen

@@ -820,3 +820,43 @@ fn a_spanish_interview_fits_80_by_24_with_its_status_line_in_spanish() {
     s.p.send_control('c').expect("ctrl-c");
     s.p.exp_eof().expect("ends");
 }
+
+#[test]
+fn the_crisis_notice_fits_80_columns_phone_numbers_whole() {
+    let dir = tempfile::tempdir().expect("dir");
+    let texts = default_texts();
+    let mut s = Screen::new(24, 80, &["--id", "c", "--session", "s.json"], dir.path());
+    loop {
+        s.expect_question();
+        if s.check_question(&texts) == "cssrs_1" {
+            break;
+        }
+        s.send(ENTER);
+    }
+    // Yes to items 1 and 2, no to 3, yes to 4 (intent).
+    for (i, key) in ["y", "y", "n", "y"].iter().enumerate() {
+        if i > 0 {
+            s.expect_question();
+        }
+        s.send(key);
+        s.send(ENTER);
+        s.expect("Answer: ");
+    }
+    s.expect("Press Enter.");
+    let screen = s.text();
+    assert!(
+        screen.contains("CRISIS: EMERGENCY EVALUATION NOW"),
+        "{screen}"
+    );
+    assert!(
+        s.wrapped_rows().is_empty(),
+        "{:?}\n{screen}",
+        s.wrapped_rows()
+    );
+    assert!(
+        s.row_texts().iter().any(|r| r.contains("(800) 854-7771")),
+        "the number is whole on one row:\n{screen}"
+    );
+    s.p.send_control('c').expect("ctrl-c");
+    s.p.exp_eof().expect("ends");
+}
