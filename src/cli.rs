@@ -40,8 +40,9 @@ pub(crate) enum ExitCode {
 }
 
 const INTERVIEW_EXAMPLES: &str = "\
-Keys: arrows and Enter choose; type an option's number to pick it; Esc goes
-back one question; integers are typed (b goes back).
+Keys: an option's key in brackets ([1], [2], ...; [n]/[y] for yes/no) or the
+arrows move, Enter chooses; Esc goes back one question; integers are typed
+(b goes back).
 
 Every answer is saved at once to the session file, with the options given;
 Ctrl-C stops and says how to resume. A finished session holds the result as

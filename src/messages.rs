@@ -30,17 +30,51 @@ impl Lang {
         }
     }
 
-    pub(crate) fn back_hint(self) -> &'static str {
-        match self {
-            Lang::En => "; Esc goes back",
-            Lang::Es => "; Esc vuelve atrás",
+    /// The status line under a choice: how to pick, and how to go back
+    /// when there is a question to go back to.
+    pub(crate) fn choice_hint(self, can_go_back: bool) -> &'static str {
+        match (self, can_go_back) {
+            (Lang::En, true) => "Press a key in brackets or use ↑/↓, then Enter. Esc goes back.",
+            (Lang::En, false) => "Press a key in brackets or use ↑/↓, then Enter.",
+            (Lang::Es, true) => {
+                "Pulse una tecla entre corchetes o use ↑/↓, y luego Enter. Esc vuelve atrás."
+            }
+            (Lang::Es, false) => "Pulse una tecla entre corchetes o use ↑/↓, y luego Enter.",
         }
     }
 
-    pub(crate) fn number_prompt(self, text: &str, min: i64, max: i64) -> String {
+    /// The status line above a number's prompt.
+    pub(crate) fn number_hint(self, can_go_back: bool) -> &'static str {
+        match (self, can_go_back) {
+            (Lang::En, true) => "Type a whole number, then Enter. b goes back.",
+            (Lang::En, false) => "Type a whole number, then Enter.",
+            (Lang::Es, true) => "Escriba un número entero y luego Enter. b vuelve atrás.",
+            (Lang::Es, false) => "Escriba un número entero y luego Enter.",
+        }
+    }
+
+    /// The prompt a number is typed at: short, so it always fits one line.
+    pub(crate) fn number_prompt(self, min: i64, max: i64) -> String {
         match self {
-            Lang::En => format!("{text} ({min}-{max}; b goes back)"),
-            Lang::Es => format!("{text} ({min}-{max}; b vuelve atrás)"),
+            Lang::En => format!("Number ({min}-{max})"),
+            Lang::Es => format!("Número ({min}-{max})"),
+        }
+    }
+
+    /// The key that answers a yes/no question: `y`/`n`, `s`/`n`.
+    pub(crate) fn yes_no_key(self, code: i64) -> char {
+        match (self, code) {
+            (Lang::En, 1) => 'y',
+            (Lang::Es, 1) => 's',
+            (_, _) => 'n',
+        }
+    }
+
+    /// The answer given, as it stays on screen once chosen.
+    pub(crate) fn answered(self, answer: &str) -> String {
+        match self {
+            Lang::En => format!("Answer: {answer}"),
+            Lang::Es => format!("Respuesta: {answer}"),
         }
     }
 
@@ -205,6 +239,21 @@ impl Lang {
         match self {
             Lang::En => "Confirm these answers and see the result",
             Lang::Es => "Confirmar estas respuestas y ver el resultado",
+        }
+    }
+
+    /// The line under the review's title: how many answers, and how to
+    /// choose.
+    pub(crate) fn review_count(self, answers: usize) -> String {
+        match self {
+            Lang::En => format!(
+                "{answers} answers. ↑/↓ and Enter: the first line confirms, another changes \
+                 its answer. Esc goes back to the last question."
+            ),
+            Lang::Es => format!(
+                "{answers} respuestas. ↑/↓ y Enter: la primera línea confirma, otra cambia su \
+                 respuesta. Esc vuelve a la última pregunta."
+            ),
         }
     }
 

@@ -61,16 +61,16 @@ fn a_full_interview_with_a_correction_ends_in_the_result_and_a_disposition() {
     );
     p.exp_string("question 1 of 10 (overall 1 of 63)")
         .expect("first question");
-    // Type "2" to pick "2 More than half the days".
-    p.send("2").expect("send");
+    // Type "3" to pick "[3] More than half the days" (code 2).
+    p.send("3").expect("send");
     enter(&mut p);
     p.exp_string("question 2 of 10").expect("second question");
-    // Go back, and change the first answer to 1.
+    // Go back, and change the first answer to "[2] Several days" (code 1).
     p.send(ESC).expect("send");
     p.flush().expect("flush");
     p.exp_string("question 1 of 10")
         .expect("back at the first question");
-    p.send("1").expect("send");
+    p.send("2").expect("send");
     enter(&mut p);
     p.exp_string("question 2 of 10")
         .expect("second question again");
@@ -144,13 +144,13 @@ fn a_crisis_answer_shows_the_notice_at_once() {
     }
     p.exp_string("C-SSRS screener (suicide risk) - question 1 of 7")
         .expect("c-ssrs");
-    p.send("y").expect("send"); // cssrs_1: typing y picks "1 yes"
+    p.send("y").expect("send"); // cssrs_1: typing y picks "[y] yes"
     enter(&mut p);
     p.exp_string("question 2 of 7").expect("cssrs_2");
-    p.send("1").expect("send"); // yes
+    p.send("Y").expect("send"); // yes, in either case
     enter(&mut p);
     p.exp_string("question 3 of 7").expect("cssrs_3");
-    enter(&mut p); // the first option: "0 no"
+    enter(&mut p); // the first option: "[n] no"
     p.exp_string("question 4 of 7").expect("cssrs_4");
     p.send("y").expect("send"); // yes: intent
     enter(&mut p);
@@ -189,8 +189,10 @@ fn an_out_of_range_number_is_refused_with_the_rule_sets_message_then_corrected()
     for _ in 0..9 {
         enter(&mut p);
     }
-    p.exp_string("Optional remark (0-10; b goes back)")
-        .expect("the integer item");
+    p.exp_string("Optional remark").expect("the integer item");
+    p.exp_string("Type a whole number, then Enter. b goes back.")
+        .expect("its status line");
+    p.exp_string("Number (0-10)").expect("a short prompt");
     p.send("42").expect("send");
     enter(&mut p);
     p.exp_string("enter a whole number from 0 to 10")
@@ -277,11 +279,13 @@ fn a_short_interview_in_spanish() {
     p.send("2").expect("send");
     enter(&mut p);
     p.exp_string("pregunta 2 de 3").expect("second");
-    p.exp_string(&bytes("1 = sí")).expect("yes in Spanish");
-    p.send("1").expect("send");
+    p.exp_string(&bytes("[s] sí")).expect("yes in Spanish");
+    p.exp_string(&bytes("Esc vuelve atrás."))
+        .expect("the hint in Spanish");
+    p.send("s").expect("send");
     enter(&mut p);
     p.exp_string("pregunta 3 de 3").expect("third");
-    p.send("1").expect("send");
+    p.send("s").expect("send");
     enter(&mut p);
     p.exp_string(&bytes("!!! CRISIS: EVALUACIÓN DE EMERGENCIA AHORA !!!"))
         .expect("crisis notice");
@@ -349,7 +353,7 @@ fn going_back_to_hide_an_intent_answer_names_it_and_asks_again_gate_first() {
         p.flush().expect("flush");
     }
     p.exp_string("question 2 of 7").expect("back at cssrs_2");
-    p.send("0").expect("send");
+    p.send("n").expect("send");
     enter(&mut p);
     p.exp_string("SAFETY ANSWERS THE FORM NOW SKIPS: KEPT, AND ASKED AGAIN NOW")
         .expect("the hidden-risk notice");
@@ -360,7 +364,7 @@ fn going_back_to_hide_an_intent_answer_names_it_and_asks_again_gate_first() {
     p.exp_string("Press Enter to ask again.").expect("pause");
     enter(&mut p);
     p.exp_string("question 2 of 7").expect("the gate first");
-    p.send("0").expect("send"); // still no
+    p.send("n").expect("send"); // still no
     enter(&mut p);
     p.exp_string("question 4 of 7")
         .expect("then the intent question");
@@ -616,4 +620,428 @@ fn ctrl_c_is_said_once() {
         assert_eq!(rest.matches("interrupted").count(), 1, "{rest}");
         assert_eq!(exit_code(&p), 130);
     }
+}
+
+/// A terminal `rows` by `cols` running the interview: every byte the binary
+/// writes goes through a terminal emulator, so a test reads the screen a
+/// person would see, lines the terminal wrapped itself included.
+struct Screen {
+    p: PtySession,
+    parser: vt100::Parser,
+    rows: u16,
+    cols: u16,
+}
+
+impl Screen {
+    fn new(rows: u16, cols: u16, args: &[&str], dir: &std::path::Path) -> Screen {
+        // The window size is set on the pty before the binary starts.
+        let mut command = Command::new("sh");
+        command
+            .arg("-c")
+            .arg(format!(
+                "stty rows {rows} cols {cols} && exec \"$0\" interview \"$@\""
+            ))
+            .arg(BIN)
+            .args(args)
+            .current_dir(dir)
+            .env("NO_COLOR", "1")
+            .env("CLICOLOR", "0")
+            .env("TERM", "xterm")
+            .env("HOME", dir)
+            .env("XDG_DATA_HOME", dir);
+        let p = spawn_command(command, Some(20_000)).expect("spawn in a pty");
+        Screen {
+            p,
+            parser: vt100::Parser::new(rows, cols, 2_000),
+            rows,
+            cols,
+        }
+    }
+
+    /// The pty's text (one char a byte) to the emulator.
+    fn feed(&mut self, text: &str) {
+        let bytes: Vec<u8> = text.chars().map(|c| c as u32 as u8).collect();
+        self.parser.process(&bytes);
+    }
+
+    /// Wait for one of `needles` (ASCII, or passed through `bytes`), showing
+    /// everything up to it; which one came.
+    #[track_caller]
+    fn expect_any(&mut self, needles: &[&str]) -> usize {
+        let until = needles
+            .iter()
+            .map(|n| rexpect::ReadUntil::String(n.to_string()))
+            .collect();
+        match self.p.exp_any(until) {
+            Ok((before, found)) => {
+                self.feed(&before);
+                self.feed(&found);
+                needles.iter().position(|n| *n == found).expect("a needle")
+            }
+            Err(e) => panic!("none of {needles:?}: {e}\nscreen:\n{}", self.text()),
+        }
+    }
+
+    #[track_caller]
+    fn expect(&mut self, needle: &str) {
+        self.expect_any(&[needle]);
+    }
+
+    /// Wait for a question's screen to be drawn whole: its status line,
+    /// in either language, is the last thing drawn. Or for `other`; which
+    /// came (0 a question).
+    #[track_caller]
+    fn expect_question_or(&mut self, other: &str) -> usize {
+        let ends = [
+            "then Enter.\r\n".to_string(),
+            "goes back.\r\n".to_string(),
+            bytes("y luego Enter.\r\n"),
+            bytes("vuelve atrás.\r\n"),
+        ];
+        let mut needles: Vec<&str> = ends.iter().map(String::as_str).collect();
+        needles.push(other);
+        match self.expect_any(&needles) {
+            4 => 1,
+            _ => 0,
+        }
+    }
+
+    #[track_caller]
+    fn expect_question(&mut self) {
+        self.expect_question_or("\0never");
+    }
+
+    /// Read what is still coming until the binary waits for a key.
+    fn settle(&mut self) {
+        let mut quiet = 0;
+        while quiet < 30 {
+            let mut got = String::new();
+            while let Some(c) = self.p.try_read() {
+                got.push(c);
+            }
+            if got.is_empty() {
+                quiet += 1;
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            } else {
+                quiet = 0;
+                self.feed(&got);
+            }
+        }
+    }
+
+    fn send(&mut self, keys: &str) {
+        self.p.send(keys).expect("send");
+        self.p.flush().expect("flush");
+    }
+
+    /// The rows on screen now.
+    fn row_texts(&self) -> Vec<String> {
+        self.parser.screen().rows(0, self.cols).collect()
+    }
+
+    fn text(&self) -> String {
+        self.row_texts().join("\n")
+    }
+
+    /// Rows the terminal had to wrap itself: every line written should fit.
+    /// The scrollback is looked at too, for what scrolled out of view.
+    fn wrapped_rows(&mut self) -> Vec<String> {
+        let mut wrapped = Vec::new();
+        let screen = self.parser.screen_mut();
+        screen.set_scrollback(usize::MAX);
+        let back = screen.scrollback();
+        for offset in (0..=back).rev().step_by(usize::from(self.rows)) {
+            let screen = self.parser.screen_mut();
+            screen.set_scrollback(offset);
+            let rows: Vec<String> = screen.rows(0, self.cols).collect();
+            for (i, row) in rows.iter().enumerate() {
+                if screen.row_wrapped(i as u16) {
+                    wrapped.push(format!(
+                        "{row}⏎{}",
+                        rows.get(i + 1).cloned().unwrap_or_default()
+                    ));
+                }
+            }
+        }
+        self.parser.screen_mut().set_scrollback(0);
+        wrapped
+    }
+
+    /// The question on screen, found by its text, checked as a person
+    /// reads it: its text once, every word of it whole on a row, one
+    /// progress header, and no row the terminal wrapped. Returns its id.
+    #[track_caller]
+    fn check_question(&mut self, texts: &[(String, String)]) -> String {
+        let rows = self.row_texts();
+        let screen = self.text();
+        let joined = words(&rows.join(" "));
+        let found = texts
+            .iter()
+            .filter(|(_, text)| joined.contains(&words(text)))
+            .max_by_key(|(_, text)| text.len());
+        let Some((id, text)) = found else {
+            panic!("no question's text is whole on screen:\n{screen}");
+        };
+        assert_eq!(
+            joined.matches(&words(text)).count(),
+            1,
+            "{id}: its text once:\n{screen}"
+        );
+        for word in text.split_whitespace() {
+            assert!(
+                rows.iter().any(|r| r.split_whitespace().any(|w| w == word)),
+                "{id}: `{word}` is not whole on any row:\n{screen}"
+            );
+        }
+        let headers =
+            screen.matches(" - question ").count() + screen.matches(" - pregunta ").count();
+        assert_eq!(headers, 1, "{id}: one progress header:\n{screen}");
+        let wrapped = self.wrapped_rows();
+        assert!(
+            wrapped.is_empty(),
+            "{id}: rows the terminal wrapped: {wrapped:?}\n{screen}"
+        );
+        id.clone()
+    }
+}
+
+/// `text`'s words, one space apart.
+fn words(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Every item's id and question text in `files` (rule-set YAML), in
+/// `lang` where the text has one, else its only text.
+fn question_texts(files: &[std::path::PathBuf], lang: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for file in files {
+        let yaml = std::fs::read_to_string(file).expect("rules file");
+        let doc: serde_yaml::Value = serde_yaml::from_str(&yaml).expect("yaml");
+        let instruments = doc["instruments"]
+            .as_sequence()
+            .cloned()
+            .unwrap_or_default();
+        for item in instruments
+            .iter()
+            .flat_map(|i| i["items"].as_sequence().cloned().unwrap_or_default())
+        {
+            let text = match &item["text"] {
+                serde_yaml::Value::String(s) => s.clone(),
+                other => other[lang]
+                    .as_str()
+                    .or(other["en"].as_str())
+                    .unwrap_or_default()
+                    .to_string(),
+            };
+            let id = item["id"].as_str().unwrap_or_default().to_string();
+            out.push((id, text));
+        }
+    }
+    out
+}
+
+fn default_texts() -> Vec<(String, String)> {
+    let dir = crate::harness::root().join("rules/instruments");
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .expect("instruments")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    files.sort();
+    question_texts(&files, "en")
+}
+
+/// Walk a whole interview on a terminal `rows` by `cols`, answering each
+/// question with Enter and checking every screen; then the review, the
+/// result and the note.
+fn whole_interview_fits(rows: u16, cols: u16) {
+    let dir = tempfile::tempdir().expect("dir");
+    let texts = default_texts();
+    let mut s = Screen::new(
+        rows,
+        cols,
+        &["--id", "w", "--session", "s.json"],
+        dir.path(),
+    );
+    let mut asked = Vec::new();
+    // The status line is the last thing each question's screen draws.
+    while s.expect_question_or("Review: choose") == 0 {
+        asked.push(s.check_question(&texts));
+        s.send(ENTER);
+    }
+    assert_eq!(asked.len(), 53, "{asked:?}");
+    for long in ["phq9_6", "phq9_8", "audit_4", "audit_10", "pcptsd5_0"] {
+        assert!(asked.iter().any(|a| a == long), "{long} was asked");
+    }
+    s.settle();
+    let review = s.text();
+    assert_eq!(
+        review
+            .matches("Confirm these answers and see the result")
+            .count(),
+        1,
+        "{review}"
+    );
+    assert!(review.contains("53 answers."), "{review}");
+    assert!(
+        s.row_texts()
+            .iter()
+            .any(|r| r.contains("phq9_3") && r.contains(": [1] Not at all")),
+        "{review}"
+    );
+    assert!(
+        s.wrapped_rows().is_empty(),
+        "{:?}\n{review}",
+        s.wrapped_rows()
+    );
+    s.send(ENTER);
+    s.expect("Disposition: what happens now?");
+    s.settle();
+    let wrapped = s.wrapped_rows();
+    assert!(wrapped.is_empty(), "the result and note fit: {wrapped:?}");
+    s.send(ENTER);
+    s.expect("Disposition: recommendation accepted");
+    s.p.exp_eof().expect("ends");
+}
+
+#[test]
+fn every_screen_of_a_whole_interview_fits_80_by_24() {
+    whole_interview_fits(24, 80);
+}
+
+#[test]
+fn every_screen_of_a_whole_interview_fits_100_by_40() {
+    whole_interview_fits(40, 100);
+}
+
+#[test]
+fn going_back_draws_the_earlier_question_alone_with_no_orphan_header() {
+    let dir = tempfile::tempdir().expect("dir");
+    let texts = default_texts();
+    let mut s = Screen::new(24, 80, &["--id", "b", "--session", "s.json"], dir.path());
+    for _ in 0..3 {
+        s.expect_question();
+        s.check_question(&texts);
+        s.send(ENTER);
+    }
+    s.expect_question();
+    assert_eq!(s.check_question(&texts), "phq9_4");
+    for back_to in ["phq9_3", "phq9_2"] {
+        s.send(ESC);
+        s.expect_question();
+        assert_eq!(s.check_question(&texts), back_to);
+        let screen = s.text();
+        assert!(!screen.contains("question 4 of 10"), "{screen}");
+    }
+    assert!(s.text().contains("question 2 of 10"), "{}", s.text());
+    s.p.send_control('c').expect("ctrl-c");
+    s.p.exp_eof().expect("ends");
+}
+
+#[test]
+fn typing_1_at_an_audit_question_whose_labels_begin_with_numbers_picks_option_1() {
+    let dir = tempfile::tempdir().expect("dir");
+    let texts = default_texts();
+    let mut s = Screen::new(24, 80, &["--id", "a", "--session", "s.json"], dir.path());
+    loop {
+        s.expect_question();
+        if s.check_question(&texts) == "audit_2" {
+            break;
+        }
+        s.send(ENTER);
+    }
+    assert!(s.text().contains("[2] 3 or 4"), "{}", s.text());
+    // Away from [1] first, so typing 1 has to move the cursor there.
+    s.send("\x1b[B");
+    s.expect_question();
+    s.send("\x1b[B");
+    s.expect_question();
+    assert!(s.text().contains("> [3] 5 or 6"), "{}", s.text());
+    s.send("1");
+    s.expect_question();
+    assert!(s.text().contains("> [1] 1 or 2"), "{}", s.text());
+    s.send(ENTER);
+    s.expect("Answer: [1] 1 or 2");
+    s.expect_question();
+    assert_eq!(s.check_question(&texts), "audit_3");
+    let session: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("s.json")).expect("session"))
+            .expect("json");
+    assert_eq!(
+        session["answers"]["audit_2"], 0,
+        "option [1] is code 0: 1 or 2"
+    );
+    s.p.send_control('c').expect("ctrl-c");
+    s.p.exp_eof().expect("ends");
+}
+
+#[test]
+fn a_spanish_interview_fits_80_by_24_with_its_status_line_in_spanish() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut files: Vec<_> = std::fs::read_dir(crate::harness::root().join("rules/instruments"))
+        .expect("instruments")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    files.sort();
+    let texts = question_texts(&files, "es");
+    let args = [
+        "--lang",
+        "es",
+        "--allow-english",
+        "--id",
+        "e",
+        "--session",
+        "s.json",
+    ];
+    let mut s = Screen::new(24, 80, &args, dir.path());
+    for _ in 0..20 {
+        s.expect_question();
+        s.check_question(&texts);
+        let screen = s.text();
+        assert!(!screen.contains("goes back"), "{screen}");
+        s.send(ENTER);
+    }
+    s.expect_question();
+    assert!(s.text().contains("Esc vuelve atrás."), "{}", s.text());
+    s.p.send_control('c').expect("ctrl-c");
+    s.p.exp_eof().expect("ends");
+}
+
+#[test]
+fn the_crisis_notice_fits_80_columns_phone_numbers_whole() {
+    let dir = tempfile::tempdir().expect("dir");
+    let texts = default_texts();
+    let mut s = Screen::new(24, 80, &["--id", "c", "--session", "s.json"], dir.path());
+    loop {
+        s.expect_question();
+        if s.check_question(&texts) == "cssrs_1" {
+            break;
+        }
+        s.send(ENTER);
+    }
+    // Yes to items 1 and 2, no to 3, yes to 4 (intent).
+    for (i, key) in ["y", "y", "n", "y"].iter().enumerate() {
+        if i > 0 {
+            s.expect_question();
+        }
+        s.send(key);
+        s.send(ENTER);
+        s.expect("Answer: ");
+    }
+    s.expect("Press Enter.");
+    let screen = s.text();
+    assert!(
+        screen.contains("CRISIS: EMERGENCY EVALUATION NOW"),
+        "{screen}"
+    );
+    assert!(
+        s.wrapped_rows().is_empty(),
+        "{:?}\n{screen}",
+        s.wrapped_rows()
+    );
+    assert!(
+        s.row_texts().iter().any(|r| r.contains("(800) 854-7771")),
+        "the number is whole on one row:\n{screen}"
+    );
+    s.p.send_control('c').expect("ctrl-c");
+    s.p.exp_eof().expect("ends");
 }

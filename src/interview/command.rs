@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 pub(crate) use super::session::{ResultFormat, Settings};
 use super::session::{Session, StoredResult};
-use super::terminal::TerminalPrompter;
+use super::terminal::{fit_lines, TerminalPrompter};
 use super::{Prompter, Stop};
 use crate::answers::Answers;
 use crate::assess::{assess, Assessment};
@@ -266,12 +266,15 @@ pub(crate) fn conduct(
     let Some((mut answers, mut replaced)) = answers else {
         unreachable!("an unfinished session is only opened with its own rules");
     };
-    let _ = writeln!(
-        term,
-        "{}",
-        lang.started(&session.id, &rules.name, &rules.version)
-    );
-    let _ = writeln!(term, "{}", lang.saved_to(&path.display().to_string()));
+    let intro = vec![
+        lang.started(&session.id, &rules.name, &rules.version),
+        lang.saved_to(&path.display().to_string()),
+    ];
+    for line in &intro {
+        let _ = writeln!(term, "{line}");
+    }
+    // The questions' screens are cleared: the first shows these again.
+    let mut prompter = prompter.with_intro(intro);
     // Saved at once: the options are in the file before the first answer.
     save(&session, &path)?;
     let outcome = {
@@ -306,8 +309,18 @@ pub(crate) fn conduct(
         source,
     })?;
     let date = note_date(settings.note_date.as_deref())?;
-    let text = shown(rules, &session.id, &assessment, &date)?;
-    let _ = writeln!(term, "\n{text}");
+    let note = note_text(rules, &session.id, &assessment, &date)?;
+    let text = format!("{}\n\n{note}", table::result_table(rules, &assessment));
+    // On screen, the table and note fit the terminal; the session and a
+    // file get `text`.
+    let width = prompter.width();
+    let table_width = u16::try_from(width).unwrap_or(u16::MAX);
+    let screen = format!(
+        "{}\n\n{}",
+        table::result_table_in(rules, &assessment, table_width),
+        fit_lines(&note, width)
+    );
+    let _ = writeln!(term, "\n{screen}");
     session.result = Some(StoredResult {
         level: rules.levels[assessment.level].id.clone(),
         level_name: rules.levels[assessment.level].name.clone(),
@@ -362,7 +375,7 @@ fn amend(
         unreachable!("a finished session holds its result (checked on reading)");
     };
     let _ = writeln!(term, "{}\n", lang.finished_session(&session.id));
-    let _ = writeln!(term, "{}", result.shown);
+    let _ = writeln!(term, "{}", fit_lines(&result.shown, prompter.width()));
     for (k, d) in session.dispositions.iter().enumerate() {
         let sentence = lang.disposition(rules, Some(d));
         let line = match k {
@@ -438,11 +451,18 @@ fn amend(
     Ok(Ended::Done)
 }
 
-/// The result table and note, as the screen shows them.
-fn shown(rules: &RuleSet, id: &str, a: &Assessment, date: &str) -> Result<String, Error> {
-    let note = NoteRenderer::new(rules)
+/// The referral note, as text.
+fn note_text(rules: &RuleSet, id: &str, a: &Assessment, date: &str) -> Result<String, Error> {
+    NoteRenderer::new(rules)
         .and_then(|n| n.with_date(date).render(id, a))
-        .map_err(|e| Error::Template(e.message))?;
+        .map_err(|e| Error::Template(e.message))
+}
+
+/// The result table and note at 80 columns: kept in the session, written
+/// to a file.
+fn shown(rules: &RuleSet, id: &str, a: &Assessment, date: &str) -> Result<String, Error> {
+    let note = note_text(rules, id, a, date)?;
+    // The same text as the interview keeps in its session.
     Ok(format!("{}\n\n{note}", table::result_table(rules, a)))
 }
 

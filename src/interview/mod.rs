@@ -15,6 +15,7 @@
 //! tests use a scripted one. The flow never prints.
 
 pub(crate) mod command;
+mod picker;
 pub(crate) mod session;
 pub(crate) mod terminal;
 
@@ -52,7 +53,6 @@ pub(crate) enum Reply {
 #[derive(Debug)]
 pub(crate) struct ReviewEntry<'a> {
     pub(crate) index: ItemIdx,
-    pub(crate) instrument: &'a Instrument,
     pub(crate) item: &'a Item,
     pub(crate) code: i64,
 }
@@ -206,7 +206,6 @@ pub(crate) fn run(
                 let item = &rules.items[i];
                 answers.get(i).map(|code| ReviewEntry {
                     index: i,
-                    instrument: &rules.instruments[item.instrument],
                     item,
                     code,
                 })

@@ -1,14 +1,23 @@
-//! The terminal prompter: dialoguer prompts on stderr. This module owns
-//! dialoguer and console.
+//! The terminal prompter, on stderr. This module owns dialoguer, console
+//! and textwrap.
 //!
-//! Keys: arrows and Enter choose, and typing filters the options (an
-//! option's number, or `y`/`n`); Esc goes back to the previous question.
-//! Integers are typed; `b` goes back. Risk is never
-//! shown by colour alone: crisis notices carry words and markers too.
+//! Each question is drawn once, on a cleared screen: its progress, the
+//! instrument's opening words (at its first item), help, the text wrapped
+//! between words to the terminal's width, then the options and a status
+//! line saying how to answer. Going back draws the earlier question the
+//! same way, so nothing of the question left stays on screen.
+//!
+//! Keys: an option's key in brackets (`[2]`; `[y]`/`[n]` for yes/no) or
+//! the arrows move, Enter chooses, Esc goes back (`picker.rs`). Integers
+//! are typed; `b` goes back. Risk is never shown by colour alone: crisis
+//! notices carry words and markers too, the cursor a `>`.
 
-use console::{style, Term};
-use dialoguer::{FuzzySelect, Input, Select};
+use std::borrow::Cow;
 
+use console::{style, Key, Term};
+use dialoguer::{Input, Select};
+
+use super::picker::{OptionKey, Picker, Press, Step};
 use super::{
     Disposition, DispositionReason, HiddenRisk, Prompter, Question, Reply, ReviewChoice,
     ReviewEntry, Stop,
@@ -19,6 +28,9 @@ use crate::model::{Flag, Item, ItemKind, Resource, RuleSet};
 pub(crate) struct TerminalPrompter {
     term: Term,
     lang: Lang,
+    /// Lines shown atop the question screens until the first answer (the
+    /// session's id and file, printed before the first screen clears).
+    intro: Vec<String>,
 }
 
 impl TerminalPrompter {
@@ -28,7 +40,14 @@ impl TerminalPrompter {
         TerminalPrompter {
             term: Term::stderr(),
             lang,
+            intro: Vec::new(),
         }
+    }
+
+    /// Show `lines` atop the question screens until the first answer.
+    pub(crate) fn with_intro(mut self, lines: Vec<String>) -> TerminalPrompter {
+        self.intro = lines;
+        self
     }
 
     /// Show the cursor again after a prompt was left without finishing
@@ -54,8 +73,100 @@ impl TerminalPrompter {
         Ok(who.trim().to_string())
     }
 
+    /// The width text is wrapped to on this terminal.
+    pub(crate) fn width(&self) -> usize {
+        screen_width(self.term.size().1)
+    }
+
     fn line(&self, text: &str) -> Result<(), Stop> {
         self.term.write_line(text).map_err(Stop::Io)
+    }
+
+    fn lines(&self, lines: &[String]) -> Result<(), Stop> {
+        lines.iter().try_for_each(|l| self.line(l))
+    }
+
+    /// A question's screen: cleared, then everything above its prompt,
+    /// then `body` (the options and the status line, or the answer).
+    fn draw(&self, q: &Question<'_>, body: &[String]) -> Result<(), Stop> {
+        let width = self.width();
+        let (k, n) = q.in_instrument;
+        let (at, of) = q.overall;
+        self.term.clear_screen().map_err(Stop::Io)?;
+        for line in &self.intro {
+            self.lines(&wrap(line, width, 0, 2))?;
+        }
+        if !self.intro.is_empty() {
+            self.line("")?;
+        }
+        let title = style(&q.instrument.title).bold().to_string();
+        self.lines(&wrap(
+            &self.lang.progress(&title, k, n, at, of),
+            width,
+            0,
+            2,
+        ))?;
+        self.line("")?;
+        if k == 1 {
+            if let Some(preamble) = &q.instrument.preamble {
+                self.lines(&wrap(preamble, width, 0, 0))?;
+                self.line("")?;
+            }
+        }
+        if let Some(help) = &q.item.help {
+            self.lines(&wrap(&format!("({help})"), width, 2, 1))?;
+        }
+        self.lines(&wrap(&q.item.text, width, 0, 0))?;
+        self.line("")?;
+        self.lines(body)
+    }
+
+    /// A choice by key or arrows; the options listed under the question,
+    /// the status line last.
+    fn choose(&mut self, q: &Question<'_>, codes: &[i64]) -> Result<Reply, Stop> {
+        let width = self.width();
+        let keys = option_keys(self.lang, q.item, codes);
+        let labels: Vec<String> = keys
+            .iter()
+            .zip(codes)
+            .map(|(key, &code)| option_label(self.lang, q.item, *key, code))
+            .collect();
+        let hint = self.lang.choice_hint(q.can_go_back);
+        let mut picker = Picker::new(keys, start_at(codes, q.current), q.can_go_back);
+        self.term.hide_cursor().map_err(Stop::Io)?;
+        let mut redraw = true;
+        let step = loop {
+            if redraw {
+                let mut body = Vec::new();
+                for (i, label) in labels.iter().enumerate() {
+                    let (mark, label) = if i == picker.cursor() {
+                        (">", style(label).bold().to_string())
+                    } else {
+                        (" ", label.clone())
+                    };
+                    body.extend(wrap(&format!("{mark} {label}"), width, 0, 2));
+                }
+                body.push(String::new());
+                body.extend(wrap(hint, width, 0, 0).iter().map(|l| dim(l)));
+                self.draw(q, &body)?;
+            }
+            let key = self.term.read_key_raw().map_err(Stop::Io)?;
+            match picker.press(press(key)) {
+                Step::Moved => redraw = true,
+                Step::Ignored => redraw = false,
+                done => break done,
+            }
+        };
+        self.term.show_cursor().map_err(Stop::Io)?;
+        match step {
+            Step::Chosen(i) => {
+                self.draw(q, &wrap(&self.lang.answered(&labels[i]), width, 0, 2))?;
+                self.intro.clear();
+                Ok(Reply::Answer(codes[i]))
+            }
+            Step::Back => Ok(Reply::Back),
+            _ => Err(Stop::Interrupted),
+        }
     }
 }
 
@@ -68,41 +179,126 @@ fn stop(err: dialoguer::Error) -> Stop {
     }
 }
 
-/// Notices are written for a terminal this wide.
-const WIDTH: usize = 80;
+/// Text is wrapped to the terminal's width, but never narrower than this
+/// (a narrower terminal wraps the lines again itself)...
+const MIN_WIDTH: usize = 40;
+/// ...nor wider, where long lines are hard to read.
+const MAX_WIDTH: usize = 100;
 
-/// `text` in lines of at most `WIDTH` columns, each after `indent` spaces
-/// (later lines after `hang` more); a word longer than a line stands alone.
-fn wrap(text: &str, indent: usize, hang: usize) -> Vec<String> {
-    let mut lines = Vec::new();
-    let mut line = " ".repeat(indent);
-    let mut empty = true;
-    for word in text.split_whitespace() {
-        let width = line.chars().count();
-        if !empty && width + 1 + word.chars().count() > WIDTH {
-            lines.push(std::mem::replace(&mut line, " ".repeat(indent + hang)));
-            empty = true;
-        }
-        if !empty {
-            line.push(' ');
-        }
-        line.push_str(word);
-        empty = false;
-    }
-    if !empty {
-        lines.push(line);
-    }
-    lines
+fn screen_width(columns: u16) -> usize {
+    usize::from(columns).clamp(MIN_WIDTH, MAX_WIDTH)
 }
 
-/// An answer as the prompts show it: the code, `=`, then its words, so a
-/// label that begins with a number (AUDIT's "1 or 2", code 0) never reads
-/// as a code.
-fn answer_label(lang: Lang, item: &Item, code: i64) -> String {
+/// `text` in lines of at most `width` columns, broken between words (never
+/// at a hyphen: `854-7771` stays whole), each after `indent` spaces and
+/// later lines after `hang` more; only a word longer than a line is
+/// broken. Colour codes take no width.
+pub(crate) fn wrap(text: &str, width: usize, indent: usize, hang: usize) -> Vec<String> {
+    let first = " ".repeat(indent);
+    let rest = " ".repeat(indent + hang);
+    let options = textwrap::Options::new(width)
+        .initial_indent(&first)
+        .subsequent_indent(&rest)
+        .word_splitter(textwrap::WordSplitter::NoHyphenation);
+    textwrap::wrap(text, options)
+        .into_iter()
+        .map(Cow::into_owned)
+        .collect()
+}
+
+/// Text of many lines (the note) for a screen `width` wide: each line too
+/// long is wrapped between words, keeping its indent, and a list item's
+/// later lines hang under its text.
+pub(crate) fn fit_lines(text: &str, width: usize) -> String {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        if textwrap::core::display_width(line) <= width {
+            out.push(line.to_string());
+            continue;
+        }
+        let body = line.trim_start();
+        let indent = line.len() - body.len();
+        let hang = if body.starts_with("- ") || body.starts_with("* ") {
+            2
+        } else {
+            0
+        };
+        out.extend(wrap(body, width, indent, hang));
+    }
+    let mut fitted = out.join("\n");
+    if text.ends_with('\n') {
+        fitted.push('\n');
+    }
+    fitted
+}
+
+/// `text` in at most `width` columns: cut, with `…`, when longer.
+fn truncate(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text.to_string();
+    }
+    let mut cut: String = text.chars().take(width.saturating_sub(1)).collect();
+    cut.truncate(cut.trim_end().len());
+    cut.push('…');
+    cut
+}
+
+fn dim(text: &str) -> String {
+    style(text).dim().to_string()
+}
+
+fn press(key: Key) -> Press {
+    match key {
+        Key::ArrowUp => Press::Up,
+        Key::ArrowDown => Press::Down,
+        Key::Enter => Press::Enter,
+        Key::Escape => Press::Escape,
+        Key::CtrlC => Press::Interrupt,
+        Key::Char(c) => Press::Char(c),
+        _ => Press::Other,
+    }
+}
+
+/// The keys of a question's options: their places (`[1]`, `[2]`, ...), or
+/// for yes/no questions a letter in the interview's language (`[n]`,
+/// `[y]`), so no key can be read as an answer's code.
+fn option_keys(lang: Lang, item: &Item, codes: &[i64]) -> Vec<OptionKey> {
+    match item.kind {
+        ItemKind::YesNo { .. } => codes
+            .iter()
+            .map(|&c| OptionKey::Letter(lang.yes_no_key(c)))
+            .collect(),
+        _ => (1..=codes.len()).map(OptionKey::Number).collect(),
+    }
+}
+
+/// An answer as the screen shows it: its key in brackets, then its words,
+/// so a label that begins with a number (AUDIT's "1 or 2", code 0) never
+/// reads as a key or a code.
+fn option_label(lang: Lang, item: &Item, key: OptionKey, code: i64) -> String {
     match (&item.kind, item.answer_label(code)) {
-        (ItemKind::YesNo { .. }, _) => format!("{code} = {}", lang.yes_no(code)),
-        (_, Some(label)) => format!("{code} = {label}"),
-        (_, None) => code.to_string(),
+        (ItemKind::YesNo { .. }, _) => format!("{key} {}", lang.yes_no(code)),
+        (_, Some(label)) => format!("{key} {label}"),
+        (_, None) => format!("{key} {code}"),
+    }
+}
+
+/// An answer given, with its key as the question showed it.
+fn answer_label(lang: Lang, item: &Item, code: i64) -> String {
+    let codes = item_codes(item);
+    let keys = option_keys(lang, item, &codes);
+    match codes.iter().position(|&c| c == code) {
+        Some(i) => option_label(lang, item, keys[i], code),
+        None => code.to_string(),
+    }
+}
+
+/// The codes a question offers, in the order shown.
+fn item_codes(item: &Item) -> Vec<i64> {
+    match &item.kind {
+        ItemKind::Choice(options) => options.iter().map(|o| o.code).collect(),
+        ItemKind::YesNo { .. } => vec![0, 1],
+        _ => Vec::new(),
     }
 }
 
@@ -114,49 +310,44 @@ fn start_at(codes: &[i64], current: Option<i64>) -> usize {
         .unwrap_or(0)
 }
 
+/// A review line of at most `width` columns: the item's id, its text cut
+/// to `text_width`, and the answer, cut only when the line would not fit
+/// (`phq9_3  Trouble falling…  : [3] More than half the days`).
+fn review_line(
+    id: &str,
+    id_width: usize,
+    text: &str,
+    text_width: usize,
+    answer: &str,
+    width: usize,
+) -> String {
+    let id_width = id_width.max(id.chars().count());
+    let text = truncate(text, text_width);
+    // The id, two spaces, the text, two spaces, ": ", the answer.
+    let room = width.saturating_sub(id_width + text_width + 6);
+    let answer = truncate(answer, room.max(1));
+    truncate(
+        &format!("{id:<id_width$}  {text:<text_width$}  : {answer}"),
+        width,
+    )
+}
+
+/// How wide the review's text column is: what the longest id and answer
+/// leave of `width`, at least `least`, at most the longest text.
+fn review_text_width(width: usize, id_width: usize, answers: usize, texts: usize) -> usize {
+    let least = 16;
+    width
+        .saturating_sub(id_width + 6 + answers)
+        .max(least)
+        .min(texts)
+}
+
 impl Prompter for TerminalPrompter {
     fn ask(&mut self, q: &Question<'_>) -> Result<Reply, Stop> {
-        let (k, n) = q.in_instrument;
-        let (at, of) = q.overall;
-        self.line("")?;
-        let title = style(&q.instrument.title).bold().to_string();
-        self.line(&self.lang.progress(&title, k, n, at, of))?;
-        if k == 1 {
-            if let Some(preamble) = &q.instrument.preamble {
-                self.line(preamble)?;
-            }
-        }
-        if let Some(help) = &q.item.help {
-            self.line(&format!("  ({help})"))?;
-        }
-        let back_hint = if q.can_go_back {
-            self.lang.back_hint()
-        } else {
-            ""
-        };
         match &q.item.kind {
             ItemKind::Choice(_) | ItemKind::YesNo { .. } => {
-                let codes: Vec<i64> = match &q.item.kind {
-                    ItemKind::Choice(options) => options.iter().map(|o| o.code).collect(),
-                    _ => vec![0, 1],
-                };
-                let labels: Vec<String> = codes
-                    .iter()
-                    .map(|&c| answer_label(self.lang, q.item, c))
-                    .collect();
-                let default = start_at(&codes, q.current);
-                // Typing filters the options: "2" picks "2 More than half
-                // the days", "y" picks "1 yes".
-                let chosen = FuzzySelect::new()
-                    .with_prompt(format!("{}{back_hint}", q.item.text))
-                    .items(&labels)
-                    .default(default)
-                    .interact_on_opt(&self.term)
-                    .map_err(stop)?;
-                Ok(match chosen {
-                    Some(i) => Reply::Answer(codes[i]),
-                    None => Reply::Back,
-                })
+                let codes = item_codes(q.item);
+                self.choose(q, &codes)
             }
             ItemKind::Integer {
                 min,
@@ -164,11 +355,15 @@ impl Prompter for TerminalPrompter {
                 range_message,
             } => {
                 let (min, max) = (*min, *max);
+                let width = self.width();
+                let hint = wrap(self.lang.number_hint(q.can_go_back), width, 0, 0);
+                let hint: Vec<String> = hint.iter().map(|l| dim(l)).collect();
+                self.draw(q, &hint)?;
                 let message = range_message
                     .clone()
                     .unwrap_or(self.lang.number_range(min, max));
                 let mut input = Input::<String>::new()
-                    .with_prompt(self.lang.number_prompt(&q.item.text, min, max))
+                    .with_prompt(self.lang.number_prompt(min, max))
                     .validate_with(move |text: &String| -> Result<(), String> {
                         let text = text.trim();
                         if text.eq_ignore_ascii_case("b") {
@@ -187,35 +382,40 @@ impl Prompter for TerminalPrompter {
                 if text.eq_ignore_ascii_case("b") {
                     return Ok(Reply::Back);
                 }
+                self.intro.clear();
                 text.parse::<i64>()
                     .map(Reply::Answer)
                     .map_err(|_| Stop::Interrupted)
             }
             ItemKind::Info => {
-                self.line(&q.item.text)?;
+                self.lines(&wrap(&q.item.text, self.width(), 0, 0))?;
                 Ok(Reply::Answer(0))
             }
         }
     }
 
     fn crisis(&mut self, flags: &[&Flag], resources: &[&Resource]) -> Result<(), Stop> {
-        let bar = "!".repeat(60);
+        let width = self.width();
+        let bar = "!".repeat(60.min(width));
+        let red = |l: &String| style(l).red().bold().to_string();
         self.line("")?;
-        self.line(&style(&bar).red().bold().to_string())?;
-        self.line(&style(self.lang.crisis_banner()).red().bold().to_string())?;
+        self.line(&red(&bar))?;
+        let banner = wrap(self.lang.crisis_banner(), width, 0, 0);
+        self.lines(&banner.iter().map(red).collect::<Vec<_>>())?;
         for flag in flags {
-            self.line(&format!(
-                "  [{}] {}",
+            let line = format!(
+                "[{}] {}",
                 self.lang.severity(flag.severity),
                 flag.message.trim()
-            ))?;
+            );
+            self.lines(&wrap(&line, width, 2, 2))?;
         }
-        self.line(self.lang.crisis_stay())?;
+        self.lines(&wrap(self.lang.crisis_stay().trim_start(), width, 2, 0))?;
         for r in resources {
-            self.line(&format!("  - {}", r.line()))?;
+            self.lines(&wrap(&format!("- {}", r.line()), width, 2, 2))?;
         }
-        self.line(&style(&bar).red().bold().to_string())?;
-        self.line(self.lang.continues())?;
+        self.line(&red(&bar))?;
+        self.lines(&wrap(self.lang.continues(), width, 0, 0))?;
         self.term.read_line().map_err(Stop::Io)?;
         Ok(())
     }
@@ -224,25 +424,22 @@ impl Prompter for TerminalPrompter {
         // In the rule set's language, as the items' names are; in words
         // and markers, not by colour alone.
         let lang = Lang::of(&rules.lang);
-        let bar = "!".repeat(60);
+        let width = self.width();
+        let bar = "!".repeat(60.min(width));
         self.line("")?;
         self.line(&style(&bar).yellow().bold().to_string())?;
-        for line in wrap(lang.hidden_risk_title(), 0, 0) {
+        for line in wrap(lang.hidden_risk_title(), width, 0, 0) {
             self.line(&style(line).bold().to_string())?;
         }
         for notice in hidden {
             let (items, why) = notice.words(rules);
             for item in items {
-                for line in wrap(&format!("- {item}"), 2, 2) {
-                    self.line(&line)?;
-                }
+                self.lines(&wrap(&format!("- {item}"), width, 2, 2))?;
             }
-            for line in wrap(&why, 2, 0) {
-                self.line(&line)?;
-            }
+            self.lines(&wrap(&why, width, 2, 0))?;
         }
         self.line(&style(&bar).yellow().bold().to_string())?;
-        self.line(lang.hidden_risk_continue())?;
+        self.lines(&wrap(lang.hidden_risk_continue(), width, 0, 0))?;
         self.term.read_line().map_err(Stop::Io)?;
         Ok(())
     }
@@ -320,23 +517,45 @@ impl Prompter for TerminalPrompter {
     }
 
     fn review(&mut self, entries: &[ReviewEntry<'_>]) -> Result<ReviewChoice, Stop> {
-        let mut labels = vec![self.lang.review_confirm().to_string()];
-        labels.extend(entries.iter().map(|e| {
-            let text: String = e.item.text.chars().take(44).collect();
-            format!(
-                "{:<8} {text:<44}: {}",
-                e.instrument.id,
-                answer_label(self.lang, e.item, e.code)
-            )
+        let width = self.width();
+        // dialoguer puts "> " before each line and counts one row a line:
+        // every line fits, or the list is drawn again below itself.
+        let room = width.saturating_sub(3);
+        let longest = |f: &dyn Fn(&ReviewEntry<'_>) -> usize| entries.iter().map(f).max();
+        let answers: Vec<String> = entries
+            .iter()
+            .map(|e| answer_label(self.lang, e.item, e.code))
+            .collect();
+        // A longer id than this pushes its own line's text along.
+        let id_width = longest(&|e| e.item.id.chars().count()).unwrap_or(0).min(12);
+        let text_width = review_text_width(
+            room,
+            id_width,
+            answers.iter().map(|a| a.chars().count()).max().unwrap_or(0),
+            longest(&|e| e.item.text.chars().count()).unwrap_or(0),
+        );
+        let mut labels = vec![truncate(self.lang.review_confirm(), room)];
+        labels.extend(entries.iter().zip(&answers).map(|(e, answer)| {
+            review_line(&e.item.id, id_width, &e.item.text, text_width, answer, room)
         }));
-        self.line("")?;
-        self.line(&style(self.lang.review_title()).bold().to_string())?;
+        self.term.clear_screen().map_err(Stop::Io)?;
+        let mut header = Vec::new();
+        for line in wrap(self.lang.review_title(), width, 0, 0) {
+            header.push(style(line).bold().to_string());
+        }
+        header.extend(wrap(&self.lang.review_count(entries.len()), width, 0, 0));
+        header.push(String::new());
+        self.lines(&header)?;
+        let rows = usize::from(self.term.size().0);
+        let page = rows.saturating_sub(header.len() + 2).max(3);
         let chosen = Select::new()
             .items(&labels)
             .default(0)
-            .max_length(18)
+            .max_length(page)
             .interact_on_opt(&self.term)
             .map_err(stop)?;
+        // The result, or the question to change, follows on a clear screen.
+        self.term.clear_screen().map_err(Stop::Io)?;
         Ok(match chosen {
             None => ReviewChoice::Back,
             Some(0) => ReviewChoice::Confirm,
@@ -347,22 +566,127 @@ impl Prompter for TerminalPrompter {
 
 #[cfg(test)]
 mod tests {
-    use super::{answer_label, start_at, wrap, WIDTH};
+    use super::{
+        answer_label, fit_lines, review_line, review_text_width, screen_width, start_at, truncate,
+        wrap, MAX_WIDTH, MIN_WIDTH,
+    };
     use crate::interview::HiddenRisk;
     use crate::messages::Lang;
     use crate::rules::{load_in, RulesSource};
 
     #[test]
-    fn an_option_label_that_begins_with_a_number_never_reads_as_its_code() {
+    fn an_option_label_that_begins_with_a_number_shows_its_key_apart() {
         let rules = load_in(&RulesSource::Embedded, "en").expect("default rules");
         let audit_2 = &rules.items[rules.item_index("audit_2").expect("item")];
-        assert_eq!(answer_label(Lang::En, audit_2, 0), "0 = 1 or 2");
-        let harm = &rules.items[rules.item_index("recent_discharge").expect("item")];
-        assert_eq!(answer_label(Lang::En, harm, 1), "1 = yes");
+        assert_eq!(answer_label(Lang::En, audit_2, 0), "[1] 1 or 2");
+        assert_eq!(answer_label(Lang::En, audit_2, 4), "[5] 10 or more");
+        let phq9_1 = &rules.items[rules.item_index("phq9_1").expect("item")];
+        assert_eq!(
+            answer_label(Lang::En, phq9_1, 2),
+            "[3] More than half the days"
+        );
+        let yes_no = &rules.items[rules.item_index("recent_discharge").expect("item")];
+        assert_eq!(answer_label(Lang::En, yes_no, 1), "[y] yes");
+        assert_eq!(answer_label(Lang::En, yes_no, 0), "[n] no");
+        assert_eq!(answer_label(Lang::Es, yes_no, 1), "[s] sí");
+    }
+
+    /// Whether every word of `text` is whole on one of `lines`.
+    fn words_whole(text: &str, lines: &[String]) -> bool {
+        text.split_whitespace().all(|word| {
+            lines
+                .iter()
+                .any(|l| l.split_whitespace().any(|w| w == word))
+        })
     }
 
     #[test]
-    fn the_hidden_risk_notice_fits_80_columns_in_each_language() {
+    fn wrapping_breaks_between_words_within_the_width_keeping_the_indent() {
+        let text = "Call or text 988 (24/7), or the line at (800) 854-7771 (24/7), \
+                    and stay with the person until help arrives.";
+        for width in [40, 57, 80] {
+            let lines = wrap(text, width, 2, 2);
+            assert!(lines.len() > 1, "{width}: {lines:?}");
+            for (i, line) in lines.iter().enumerate() {
+                assert!(line.chars().count() <= width, "{width}: {line}");
+                let indent = if i == 0 { 2 } else { 4 };
+                assert_eq!(line.len() - line.trim_start().len(), indent, "{line}");
+            }
+            assert!(words_whole(text, &lines), "{width}: {lines:?}");
+        }
+        assert_eq!(wrap("one two", 80, 0, 0), ["one two"]);
+    }
+
+    #[test]
+    fn the_note_is_wrapped_for_the_screen_line_by_line() {
+        let note = "Referral note\n\n- A flag whose message is long enough to need more than one \
+                    line at forty columns\n  Indented text that also runs over the width of a \
+                    narrow screen\nshort\n";
+        let fitted = fit_lines(note, 40);
+        let lines: Vec<String> = fitted.lines().map(String::from).collect();
+        for line in &lines {
+            assert!(line.chars().count() <= 40, "{line}");
+        }
+        assert!(words_whole(note, &lines), "{fitted}");
+        assert_eq!(lines[0], "Referral note");
+        assert_eq!(lines[1], "");
+        assert!(
+            lines[3].starts_with("  to need"),
+            "a list item hangs: {fitted}"
+        );
+        assert!(lines.iter().any(|l| l.starts_with("  Indented")));
+        assert_eq!(lines.last().map(String::as_str), Some("short"));
+        assert_eq!(
+            fit_lines(note, 200),
+            note,
+            "lines that fit are kept as they are"
+        );
+    }
+
+    #[test]
+    fn the_screen_width_is_the_terminals_within_bounds() {
+        assert_eq!(screen_width(80), 80);
+        assert_eq!(screen_width(20), MIN_WIDTH);
+        assert_eq!(screen_width(250), MAX_WIDTH);
+    }
+
+    #[test]
+    fn a_review_line_fits_and_keeps_id_and_answer() {
+        let text = "Trouble falling or staying asleep, or sleeping too much";
+        let answer = "[3] More than half the days";
+        let line = review_line("phq9_3", 8, text, 19, answer, 60);
+        assert_eq!(
+            line,
+            "phq9_3    Trouble falling or…  : [3] More than half the days"
+        );
+        assert_eq!(review_text_width(60, 8, answer.len(), text.len()), 19);
+        assert_eq!(
+            review_text_width(60, 8, answer.len(), 10),
+            10,
+            "no wider than the texts"
+        );
+        assert_eq!(
+            review_text_width(60, 8, 50, 80),
+            16,
+            "a long answer leaves the least"
+        );
+        // A long answer or id is cut too, so the line always fits.
+        let long = review_line(
+            "withdrawal_history",
+            12,
+            "Text",
+            16,
+            &"word ".repeat(30),
+            50,
+        );
+        assert!(long.chars().count() <= 50, "{long}");
+        assert!(long.starts_with("withdrawal_history  Text  "), "{long}");
+        assert_eq!(truncate("short", 10), "short");
+        assert_eq!(truncate("a longer text", 9), "a longer…");
+    }
+
+    #[test]
+    fn the_hidden_risk_notice_fits_the_width_in_each_language() {
         for lang in ["en", "es"] {
             let rules = load_in(&RulesSource::Embedded, lang).expect("default rules");
             let item = |id: &str| rules.item_index(id).expect("item");
@@ -382,30 +706,40 @@ mod tests {
                 items: vec![(item("cssrs_6_recent"), 1)],
                 raised: false,
             };
-            let mut whys = Vec::new();
-            for (notice, gate, kept) in [
-                (&raised, "cssrs_2", "cssrs_4"),
-                (&ask_again, "cssrs_6", "cssrs_6_recent"),
-            ] {
-                let (items, why) = notice.words(&rules);
-                let mut lines = wrap(Lang::of(lang).hidden_risk_title(), 0, 0);
-                for item in &items {
-                    lines.extend(wrap(&format!("- {item}"), 2, 2));
+            for width in [MIN_WIDTH, 80] {
+                let mut whys = Vec::new();
+                for (notice, gate, kept) in [
+                    (&raised, "cssrs_2", "cssrs_4"),
+                    (&ask_again, "cssrs_6", "cssrs_6_recent"),
+                ] {
+                    let (items, why) = notice.words(&rules);
+                    let mut lines = wrap(Lang::of(lang).hidden_risk_title(), width, 0, 0);
+                    for item in &items {
+                        lines.extend(wrap(&format!("- {item}"), width, 2, 2));
+                    }
+                    lines.extend(wrap(&why, width, 2, 0));
+                    for line in &lines {
+                        assert!(line.chars().count() <= width, "{line}");
+                    }
+                    assert!(words_whole(&why, &lines), "{lines:?}");
+                    let text = lines.join(" ");
+                    let words = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+                    assert!(
+                        words(&text).contains(&rules.items[item(kept)].short),
+                        "{text}"
+                    );
+                    assert!(
+                        words(&text).contains(&rules.items[item(gate)].short),
+                        "{text}"
+                    );
+                    whys.push(why);
                 }
-                lines.extend(wrap(&why, 2, 0));
-                for line in &lines {
-                    assert!(line.chars().count() <= WIDTH, "{line}");
-                }
-                let text = lines.join("\n");
-                assert!(text.contains(&rules.items[item(kept)].short), "{text}");
-                assert!(text.contains(&rules.items[item(gate)].short), "{text}");
-                whys.push(why);
+                assert_ne!(whys[0], whys[1], "an answer that raised nothing says so");
             }
-            assert_ne!(whys[0], whys[1], "an answer that raised nothing says so");
             for gate in [None, Some(("G", None))] {
                 let why = Lang::of(lang).hidden_ask_again_why(gate);
-                for line in wrap(&why, 2, 0) {
-                    assert!(line.chars().count() <= WIDTH, "{line}");
+                for line in wrap(&why, 80, 2, 0) {
+                    assert!(line.chars().count() <= 80, "{line}");
                 }
             }
         }

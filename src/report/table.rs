@@ -182,9 +182,16 @@ pub(crate) fn run_notices(summary: &Summary, quiet: bool) -> Vec<String> {
     out
 }
 
-/// An assessment as a table: crisis first, then level, flags, scales and
-/// ratings. Risk is spelt out in words, never shown by colour alone.
+/// An assessment as a table 80 columns wide: crisis first, then level,
+/// flags, scales and ratings. Risk is spelt out in words, never shown by
+/// colour alone.
 pub(crate) fn result_table(rules: &RuleSet, a: &Assessment) -> String {
+    result_table_in(rules, a, 80)
+}
+
+/// The result table `width` columns wide (a terminal's), its cells wrapped
+/// between words.
+pub(crate) fn result_table_in(rules: &RuleSet, a: &Assessment, width: u16) -> String {
     let lang = crate::messages::Lang::of(&rules.lang);
     let [header, crisis, crisis_text, level, flag_label, not_scored] = lang.result_labels();
     let mut table = Table::new();
@@ -216,7 +223,7 @@ pub(crate) fn result_table(rules: &RuleSet, a: &Assessment) -> String {
             rating.grades[grade].label.clone(),
         ]);
     }
-    table.set_width(80);
+    table.set_width(width);
     table.set_content_arrangement(comfy_table::ContentArrangement::Dynamic);
     table.to_string()
 }
