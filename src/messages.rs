@@ -259,21 +259,17 @@ impl Lang {
 
     pub(crate) fn disposition_prompt(self) -> &'static str {
         match self {
-            Lang::En => "Disposition: what happens now?",
-            Lang::Es => "Disposición: ¿qué se hace ahora?",
+            Lang::En => "Record the disposition",
+            Lang::Es => "Registre la disposición",
         }
     }
 
     pub(crate) fn accept(self, level: &str, top: bool) -> String {
         match (self, top) {
-            (Lang::En, false) => format!("Accept the recommendation: {level}"),
-            (Lang::En, true) => {
-                format!("Accept the recommendation: {level} (see any CRISIS notice above)")
-            }
-            (Lang::Es, false) => format!("Aceptar la recomendación: {level}"),
-            (Lang::Es, true) => format!(
-                "Aceptar la recomendación: {level} (vea el aviso de CRISIS arriba, si lo hay)"
-            ),
+            (Lang::En, false) => format!("Accept: {level}"),
+            (Lang::En, true) => format!("Accept: {level} (see any CRISIS notice above)"),
+            (Lang::Es, false) => format!("Aceptar: {level}"),
+            (Lang::Es, true) => format!("Aceptar: {level} (vea arriba el aviso de CRISIS)"),
         }
     }
 
@@ -405,22 +401,22 @@ impl Lang {
 
     pub(crate) fn amend_prompt(self) -> &'static str {
         match self {
-            Lang::En => "Amend the disposition?",
-            Lang::Es => "¿Corregir la disposición?",
+            Lang::En => "The recorded disposition",
+            Lang::Es => "La disposición registrada",
         }
     }
 
     pub(crate) fn keep_disposition(self) -> &'static str {
         match self {
-            Lang::En => "No, keep it as recorded",
-            Lang::Es => "No, dejarla como está registrada",
+            Lang::En => "Keep it as recorded",
+            Lang::Es => "Dejarla como está registrada",
         }
     }
 
     pub(crate) fn amend_disposition(self) -> &'static str {
         match self {
-            Lang::En => "Yes, add an amendment (the original is kept)",
-            Lang::Es => "Sí, añadir una corrección (se conserva la original)",
+            Lang::En => "Add an amendment (the original is kept)",
+            Lang::Es => "Añadir una corrección (se conserva la original)",
         }
     }
 

@@ -83,7 +83,7 @@ fn a_full_interview_with_a_correction_ends_in_the_result_and_a_disposition() {
         .expect("review");
     enter(&mut p);
     p.exp_string("Recommended level").ok();
-    p.exp_string("Disposition: what happens now?")
+    p.exp_string("Record the disposition:")
         .expect("disposition prompt");
     enter(&mut p);
     p.exp_string("Disposition: recommendation accepted (Outpatient therapy)")
@@ -202,7 +202,7 @@ fn an_out_of_range_number_is_refused_with_the_rule_sets_message_then_corrected()
     enter(&mut p);
     p.exp_string("Review").expect("review");
     enter(&mut p);
-    p.exp_string("Disposition: what happens now?")
+    p.exp_string("Record the disposition:")
         .expect("disposition");
     // Record another level: Down, Enter; the level list; the reason; who decided.
     p.send("\x1b[B").expect("down");
@@ -299,7 +299,7 @@ fn a_short_interview_in_spanish() {
     .expect("review");
     enter(&mut p);
     p.exp_string("Alta").expect("the level in Spanish");
-    p.exp_string(&bytes("Disposición: ¿qué se hace ahora?"))
+    p.exp_string(&bytes("Registre la disposición:"))
         .expect("disposition");
     enter(&mut p);
     p.exp_string(&bytes("Disposición: recomendación aceptada (Alta)"))
@@ -494,7 +494,7 @@ fn resume_keeps_the_output_and_an_amended_disposition_keeps_the_original() {
     enter(&mut p);
     p.exp_string("Review").expect("review");
     enter(&mut p);
-    p.exp_string("Disposition: what happens now?")
+    p.exp_string("Record the disposition:")
         .expect("disposition");
     enter(&mut p);
     p.exp_string("recommendation accepted").expect("accepted");
@@ -511,10 +511,10 @@ fn resume_keeps_the_output_and_an_amended_disposition_keeps_the_original() {
     let mut p = interview(&["--resume", "s.json"], dir.path());
     p.exp_string("is finished").expect("finished");
     p.exp_string("Recorded").expect("the disposition recorded");
-    p.exp_string("Amend the disposition?").expect("asks");
+    p.exp_string("The recorded disposition:").expect("asks");
     p.send("\x1b[B").expect("down");
     enter(&mut p);
-    p.exp_string("Disposition: what happens now?")
+    p.exp_string("Record the disposition:")
         .expect("disposition");
     p.send("\x1b[B").expect("down");
     enter(&mut p);
@@ -894,7 +894,7 @@ fn whole_interview_fits(rows: u16, cols: u16) {
         s.wrapped_rows()
     );
     s.send(ENTER);
-    s.expect("Disposition: what happens now?");
+    s.expect("Record the disposition:");
     s.settle();
     let wrapped = s.wrapped_rows();
     assert!(wrapped.is_empty(), "the result and note fit: {wrapped:?}");

@@ -572,6 +572,48 @@ mod tests {
     };
     use crate::interview::HiddenRisk;
     use crate::messages::Lang;
+
+    /// dialoguer draws a selection line as "> " then the item, and a
+    /// prompt with ":" after it; a line wider than the terminal garbles
+    /// the redraw.
+    #[test]
+    fn every_disposition_line_fits_80_columns_in_each_language() {
+        use crate::disposition::DispositionReason;
+        for code in ["en", "es"] {
+            let rules = crate::rules::load_in(&crate::rules::RulesSource::Embedded, code)
+                .expect("default rules");
+            let lang = Lang::of(code);
+            let mut lines: Vec<String> = Vec::new();
+            for (l, level) in rules.levels.iter().enumerate() {
+                lines.push(format!(
+                    "> {}",
+                    lang.accept(&level.name, l == rules.top_level())
+                ));
+                lines.push(format!("> {}", level.name));
+            }
+            lines.push(format!("> {}", lang.other_level()));
+            lines.extend(DispositionReason::ALL.map(|r| format!("> {}", lang.reason_label(r))));
+            lines.push(format!("> {}", lang.keep_disposition()));
+            lines.push(format!("> {}", lang.amend_disposition()));
+            for prompt in [
+                lang.disposition_prompt(),
+                lang.actual_level(),
+                lang.reason(),
+                lang.reason_text(),
+                lang.decided_by(),
+                lang.amend_prompt(),
+            ] {
+                assert!(
+                    !prompt.ends_with(['?', ':', '.']),
+                    "dialoguer adds ':': {prompt}"
+                );
+                lines.push(format!("{prompt}: "));
+            }
+            for line in &lines {
+                assert!(line.chars().count() <= 80, "{code}: {line}");
+            }
+        }
+    }
     use crate::rules::{load_in, RulesSource};
 
     #[test]
