@@ -67,7 +67,7 @@ pub(crate) struct Decision {
 impl Decision {
     /// `d`, recorded now, for a recommendation of level `recommended`.
     pub(crate) fn of(rules: &RuleSet, recommended: &str, d: &Disposition) -> Decision {
-        let decided_at = jiff::Timestamp::now().to_string();
+        let decided_at = crate::output::now();
         match d {
             Disposition::Accepted { decided_by } => Decision {
                 recommended_level: recommended.to_string(),

@@ -32,6 +32,26 @@ pub(crate) fn note_date(given: Option<&str>) -> Result<String, Error> {
     }
 }
 
+/// Now, to the second, as a session records a time (RFC 3339, UTC).
+pub(crate) fn now() -> String {
+    let now = jiff::Timestamp::now();
+    jiff::Timestamp::from_second(now.as_second())
+        .unwrap_or(now)
+        .to_string()
+}
+
+/// A time recorded in a session (RFC 3339, UTC) in the local time zone,
+/// to the minute; the text as it is when it does not read as a time.
+pub(crate) fn local_time(at: &str) -> String {
+    match at.parse::<jiff::Timestamp>() {
+        Ok(t) => t
+            .to_zoned_datetime(jiff::tz::TimeZone::system())
+            .strftime("%Y-%m-%d %H:%M")
+            .to_string(),
+        Err(_) => at.to_string(),
+    }
+}
+
 pub(crate) fn same_file(a: &Path, b: &Path) -> bool {
     match (a.canonicalize(), b.canonicalize()) {
         (Ok(a), Ok(b)) => a == b,

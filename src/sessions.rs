@@ -14,6 +14,7 @@ use serde::Serialize;
 use crate::error::Error;
 use crate::interview::session::Session;
 use crate::model::RuleSet;
+use crate::output::local_time;
 
 /// A session file read from the folder, or why it could not be.
 pub(crate) struct Listed {
@@ -52,18 +53,6 @@ pub(crate) fn readable(listed: Vec<Listed>) -> (Vec<(PathBuf, Session)>, Vec<Str
         }
     }
     (sessions, skipped)
-}
-
-/// A time recorded in a session (RFC 3339, UTC) in the local time zone,
-/// to the minute; the text as it is when it does not read as a time.
-pub(crate) fn local_time(at: &str) -> String {
-    match at.parse::<jiff::Timestamp>() {
-        Ok(t) => t
-            .to_zoned_datetime(jiff::tz::TimeZone::system())
-            .strftime("%Y-%m-%d %H:%M")
-            .to_string(),
-        Err(_) => at.to_string(),
-    }
 }
 
 /// Where a session stands.

@@ -18,7 +18,7 @@ use crate::disposition::Decision;
 use crate::error::Error;
 use crate::messages::Lang;
 use crate::model::RuleSet;
-use crate::output::{note_date, write_atomically};
+use crate::output::{local_time, note_date, write_atomically};
 use crate::report::note::{NoteFormat, NoteRenderer};
 use crate::report::trace::Tracer;
 use crate::report::view::Provenance;
@@ -354,7 +354,7 @@ pub(crate) fn conduct(
         }
     };
     let sentence = lang.disposition(rules, session.disposition());
-    let _ = writeln!(term, "{sentence}");
+    let _ = writeln!(term, "{}", fit_lines(&sentence, prompter.width()));
     write_output(rules, settings, &session, &assessment, &date, term)?;
     Ok(ended)
 }
@@ -376,13 +376,8 @@ fn amend(
     };
     let _ = writeln!(term, "{}\n", lang.finished_session(&session.id));
     let _ = writeln!(term, "{}", fit_lines(&result.shown, prompter.width()));
-    for (k, d) in session.dispositions.iter().enumerate() {
-        let sentence = lang.disposition(rules, Some(d));
-        let line = match k {
-            0 => lang.recorded(&sentence, &d.decided_at),
-            _ => lang.amended(&sentence, &d.decided_at),
-        };
-        let _ = writeln!(term, "{line}");
+    for line in history(rules, lang, &session.dispositions) {
+        let _ = writeln!(term, "{}", fit_lines(&line, prompter.width()));
     }
     let amending = match prompter.amend() {
         Ok(yes) => yes,
@@ -422,7 +417,8 @@ fn amend(
         .dispositions
         .push(Decision::of(rules, &result.level, &d));
     save(&session, path)?;
-    let _ = writeln!(term, "{}", lang.disposition(rules, session.disposition()));
+    let sentence = lang.disposition(rules, session.disposition());
+    let _ = writeln!(term, "{}", fit_lines(&sentence, prompter.width()));
     match answers {
         Some((answers, _)) => {
             let assessment = assess(rules, &answers).map_err(|source| Error::Unscorable {
@@ -449,6 +445,23 @@ fn amend(
         }
     }
     Ok(Ended::Done)
+}
+
+/// Each disposition recorded, with when (local time): the original
+/// first, then amendments.
+fn history(rules: &RuleSet, lang: Lang, dispositions: &[Decision]) -> Vec<String> {
+    dispositions
+        .iter()
+        .enumerate()
+        .map(|(k, d)| {
+            let sentence = lang.disposition(rules, Some(d));
+            let at = local_time(&d.decided_at);
+            match k {
+                0 => lang.recorded(&sentence, &at),
+                _ => lang.amended(&sentence, &at),
+            }
+        })
+        .collect()
 }
 
 /// The referral note, as text.
@@ -481,25 +494,17 @@ fn write_output(
     let lang = Lang::of(&settings.lang);
     let id = &session.id;
     let sentence = lang.disposition(rules, session.disposition());
-    let history: Vec<String> = session
-        .dispositions
-        .iter()
-        .enumerate()
-        .rev()
-        .skip(1)
-        .rev()
-        .map(|(k, d)| {
-            let s = lang.disposition(rules, Some(d));
-            match k {
-                0 => lang.recorded(&s, &d.decided_at),
-                _ => lang.amended(&s, &d.decided_at),
-            }
-        })
-        .collect();
-    let sentence = match history.is_empty() {
-        true => sentence,
-        false => format!("{sentence}\n{}", history.join("\n")),
+    let earlier = session.dispositions.len().saturating_sub(1);
+    let history = history(rules, lang, &session.dispositions[..earlier]);
+    // In Markdown each is a paragraph of its own.
+    let gap = match settings.format {
+        ResultFormat::Markdown => "\n\n",
+        _ => "\n",
     };
+    let sentence = std::iter::once(sentence)
+        .chain(history)
+        .collect::<Vec<_>>()
+        .join(gap);
     let content = match settings.format {
         ResultFormat::Table => format!("{}\n{sentence}\n", shown(rules, id, assessment, date)?),
         ResultFormat::Markdown => {

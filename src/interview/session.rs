@@ -146,7 +146,7 @@ impl Session {
             rules_version: rules.version.clone(),
             rules_sha256: rules.sha256.clone(),
             id: id.to_string(),
-            started: Some(jiff::Timestamp::now().to_string()),
+            started: Some(crate::output::now()),
             last_answer: None,
             settings: Some(settings),
             answers: BTreeMap::new(),
@@ -265,7 +265,7 @@ impl Session {
                 hidden_by: r.hidden_by.map(|g| rules.items[g].id.clone()),
             })
             .collect();
-        self.last_answer = Some(jiff::Timestamp::now().to_string());
+        self.last_answer = Some(crate::output::now());
     }
 
     /// Save atomically (a temporary file beside it, then a rename),
