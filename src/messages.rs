@@ -247,13 +247,22 @@ impl Lang {
     pub(crate) fn review_count(self, answers: usize) -> String {
         match self {
             Lang::En => format!(
-                "{answers} answers. ↑/↓ and Enter: the first line confirms, another changes \
-                 its answer. Esc goes back to the last question."
+                "{answers} answers. Type to filter (an instrument such as audit, or words); \
+                 ↑/↓ and Enter: the first line confirms, another changes its answer. Esc goes \
+                 back to the last question."
             ),
             Lang::Es => format!(
-                "{answers} respuestas. ↑/↓ y Enter: la primera línea confirma, otra cambia su \
-                 respuesta. Esc vuelve a la última pregunta."
+                "{answers} respuestas. Escriba para filtrar (un instrumento como audit, o \
+                 palabras); ↑/↓ y Enter: la primera línea confirma, otra cambia su respuesta. \
+                 Esc vuelve a la última pregunta."
             ),
+        }
+    }
+
+    pub(crate) fn review_filter(self) -> &'static str {
+        match self {
+            Lang::En => "Filter",
+            Lang::Es => "Filtro",
         }
     }
 

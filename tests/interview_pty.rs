@@ -1045,3 +1045,44 @@ fn the_crisis_notice_fits_80_columns_phone_numbers_whole() {
     s.p.send_control('c').expect("ctrl-c");
     s.p.exp_eof().expect("ends");
 }
+
+/// Typing at the review filters its lines; Enter on one asks that
+/// question again, then the review comes back whole.
+#[test]
+fn typing_at_the_review_filters_it_and_enter_changes_that_answer() {
+    let dir = tempfile::tempdir().expect("dir");
+    let rules = crate::harness::root().join("tests/fixtures/rules/minimal");
+    let rules = rules.to_string_lossy().into_owned();
+    let mut s = Screen::new(
+        24,
+        80,
+        &["--rules", &rules, "--session", "s.json"],
+        dir.path(),
+    );
+    for _ in 0..2 {
+        s.expect_question();
+        s.send(ENTER);
+    }
+    s.expect("Filter");
+    s.settle();
+    assert!(s.text().contains("mood_1"), "{}", s.text());
+    s.send("mood_2");
+    s.expect("mood_2");
+    s.settle();
+    let screen = s.text();
+    assert!(!screen.contains("mood_1"), "filtered out: {screen}");
+    assert!(!screen.contains("Confirm these answers"), "{screen}");
+    s.send(ENTER);
+    s.expect_question();
+    assert!(s.text().contains("Question two"), "{}", s.text());
+    s.send(ENTER);
+    s.expect("Filter");
+    s.settle();
+    assert!(
+        s.text().contains("mood_1"),
+        "the whole review again: {}",
+        s.text()
+    );
+    s.p.send_control('c').expect("ctrl-c");
+    s.p.exp_eof().expect("ends");
+}

@@ -15,7 +15,7 @@
 use std::borrow::Cow;
 
 use console::{style, Key, Term};
-use dialoguer::{Input, Select};
+use dialoguer::{FuzzySelect, Input, Select};
 
 use super::picker::{OptionKey, Picker, Press, Step};
 use super::{
@@ -548,7 +548,10 @@ impl Prompter for TerminalPrompter {
         self.lines(&header)?;
         let rows = usize::from(self.term.size().0);
         let page = rows.saturating_sub(header.len() + 2).max(3);
-        let chosen = Select::new()
+        // Typing filters the lines (an instrument's id, such as `audit`,
+        // jumps to its answers); the prompt line shows what was typed.
+        let chosen = FuzzySelect::new()
+            .with_prompt(self.lang.review_filter())
             .items(&labels)
             .default(0)
             .max_length(page)
