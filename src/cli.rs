@@ -132,14 +132,14 @@ struct InterviewArgs {
     /// Rule set: a folder holding ruleset.yaml, or a main file [default: built-in, or the session's]
     #[arg(long, value_name = "PATH")]
     rules: Option<PathBuf>,
-    /// The client's record id, for a new session
+    /// The client's record id, for a new session (required: it names the intake record)
     #[arg(
         long,
         value_name = "ID",
-        default_value = "client",
+        required_unless_present = "resume",
         conflicts_with = "resume"
     )]
-    id: String,
+    id: Option<String>,
     /// Format of the result written with --output (the screen always shows the table and note) [default: table, or the session's]
     #[arg(long, value_enum)]
     format: Option<ResultFormat>,
@@ -621,7 +621,7 @@ fn interview(args: InterviewArgs) -> Result<ExitCode, Error> {
     }
     let rules = load_in(settings.rules.clone(), &settings.lang)?;
     let options = InterviewOptions {
-        id: args.id,
+        id: args.id.unwrap_or_default(),
         resume,
         session: args.session,
         settings,
@@ -770,9 +770,18 @@ fn sessions(command: SessionsCommand) -> Result<ExitCode, Error> {
     // Files in the folder that are no session are named, not fatal.
     let read = |d: SessionsDir| -> Result<_, Error> {
         let dir = d.dir.unwrap_or_else(crate::interview::session::default_dir);
-        let (found, skipped) = sessions::readable(sessions::read_dir(&dir)?);
-        for reason in skipped {
+        let (found, unreadable, other) = sessions::readable(sessions::read_dir(&dir)?);
+        for reason in unreadable {
             eprintln!("warning: skipped {reason}");
+        }
+        if other > 0 {
+            eprintln!(
+                "note: {other} other .json file(s) in {} are not sessions and were left out",
+                dir.display()
+            );
+        }
+        for id in sessions::repeated_ids(&found) {
+            eprintln!("warning: more than one session has the id `{id}`");
         }
         Ok(found)
     };
@@ -781,7 +790,11 @@ fn sessions(command: SessionsCommand) -> Result<ExitCode, Error> {
             let found = read(dir)?;
             let rows = sessions::rows(&found);
             let text = match format {
-                ListFormat::Table => sessions::table(&rows),
+                ListFormat::Table => {
+                    let out = console::Term::stdout();
+                    let width = out.is_term().then(|| out.size().1);
+                    sessions::table(&rows, width)
+                }
                 ListFormat::Json => serde_json::to_string_pretty(&rows).unwrap_or_default() + "\n",
             };
             print!("{text}");

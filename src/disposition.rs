@@ -34,8 +34,12 @@ impl DispositionReason {
 /// recommendation itself is never changed; this is recorded beside it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Disposition {
-    /// The recommended level; who decided is asked for an amendment.
-    Accepted { decided_by: Option<String> },
+    /// The recommended level; why and who decided are asked for an
+    /// amendment.
+    Accepted {
+        reason_text: Option<String>,
+        decided_by: Option<String>,
+    },
     Other {
         level: usize,
         reason: DispositionReason,
@@ -69,12 +73,15 @@ impl Decision {
     pub(crate) fn of(rules: &RuleSet, recommended: &str, d: &Disposition) -> Decision {
         let decided_at = crate::output::now();
         match d {
-            Disposition::Accepted { decided_by } => Decision {
+            Disposition::Accepted {
+                reason_text,
+                decided_by,
+            } => Decision {
                 recommended_level: recommended.to_string(),
                 actual_level: recommended.to_string(),
                 accepted: true,
                 reason: None,
-                reason_text: None,
+                reason_text: reason_text.clone(),
                 decided_by: decided_by.clone(),
                 decided_at,
             },

@@ -841,10 +841,10 @@ impl Lang {
     pub(crate) fn disposition_interrupted(self, hint: &str) -> String {
         match self {
             Lang::En => format!(
-                "interrupted: the disposition is not recorded; the answers are saved: {hint}"
+                "interrupted: the disposition is not recorded; the answers are saved:\n  {hint}"
             ),
             Lang::Es => format!(
-                "interrumpida: la disposición no se registró; las respuestas están guardadas: {hint}"
+                "interrumpida: la disposición no se registró; las respuestas están guardadas:\n  {hint}"
             ),
         }
     }
@@ -858,9 +858,10 @@ impl Lang {
 
     pub(crate) fn interrupted(self, hint: &str) -> String {
         match self {
-            Lang::En => format!("interrupted: every answer is saved; resume with: {hint}"),
+            // The command on a line of its own, to copy whole.
+            Lang::En => format!("interrupted: every answer is saved; resume with:\n  {hint}"),
             Lang::Es => format!(
-                "interrumpida: todas las respuestas están guardadas; para continuar: {hint}"
+                "interrumpida: todas las respuestas están guardadas; para continuar:\n  {hint}"
             ),
         }
     }

@@ -16,10 +16,13 @@ use crate::interview::session::Session;
 use crate::model::RuleSet;
 use crate::output::local_time;
 
-/// A session file read from the folder, or why it could not be.
-pub(crate) struct Listed {
-    pub(crate) path: PathBuf,
-    pub(crate) session: Result<Session, String>,
+/// A file of the folder: a session, one that cannot be read (and why),
+/// or a file that is no session at all (an interview's result, an
+/// export), which is left out.
+pub(crate) enum Listed {
+    Session(PathBuf, Box<Session>),
+    Unreadable(String),
+    Other,
 }
 
 /// Every `.json` file in `dir`, by name, read as a session.
@@ -33,26 +36,52 @@ pub(crate) fn read_dir(dir: &Path) -> Result<Vec<Listed>, Error> {
         .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "json"))
         .collect();
     paths.sort();
-    Ok(paths
-        .into_iter()
-        .map(|path| Listed {
-            session: Session::read(&path).map_err(|e| e.to_string()),
-            path,
-        })
-        .collect())
+    Ok(paths.into_iter().map(read_one).collect())
 }
 
-/// The readable sessions, and why each other file is none.
-pub(crate) fn readable(listed: Vec<Listed>) -> (Vec<(PathBuf, Session)>, Vec<String>) {
+fn read_one(path: PathBuf) -> Listed {
+    // A session names its format and holds answers; anything else in the
+    // folder is not one.
+    let looks_like_session = std::fs::read_to_string(&path)
+        .ok()
+        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+        .is_some_and(|v| v.get("format").is_some() && v.get("answers").is_some());
+    if !looks_like_session {
+        return Listed::Other;
+    }
+    match Session::read(&path) {
+        Ok(s) => Listed::Session(path, Box::new(s)),
+        Err(e) => Listed::Unreadable(e.to_string()),
+    }
+}
+
+/// The readable sessions, why each session file could not be read, and how
+/// many files were no session.
+pub(crate) fn readable(listed: Vec<Listed>) -> (Vec<(PathBuf, Session)>, Vec<String>, usize) {
     let mut sessions = Vec::new();
-    let mut skipped = Vec::new();
+    let mut unreadable = Vec::new();
+    let mut other = 0;
     for l in listed {
-        match l.session {
-            Ok(s) => sessions.push((l.path, s)),
-            Err(reason) => skipped.push(reason),
+        match l {
+            Listed::Session(path, s) => sessions.push((path, *s)),
+            Listed::Unreadable(reason) => unreadable.push(reason),
+            Listed::Other => other += 1,
         }
     }
-    (sessions, skipped)
+    (sessions, unreadable, other)
+}
+
+/// Ids that more than one session holds: one record, or a forgotten `--id`.
+pub(crate) fn repeated_ids(sessions: &[(PathBuf, Session)]) -> Vec<String> {
+    let mut ids: Vec<&str> = sessions.iter().map(|(_, s)| s.id.as_str()).collect();
+    ids.sort_unstable();
+    let mut repeated: Vec<String> = ids
+        .windows(2)
+        .filter(|w| w[0] == w[1])
+        .map(|w| w[0].to_string())
+        .collect();
+    repeated.dedup();
+    repeated
 }
 
 /// Where a session stands.
@@ -102,9 +131,12 @@ pub(crate) fn rows(sessions: &[(PathBuf, Session)]) -> Vec<Row> {
         .collect()
 }
 
-/// The list as a table for people.
-pub(crate) fn table(rows: &[Row]) -> String {
+/// The list as a table for people, `width` columns wide at most.
+pub(crate) fn table(rows: &[Row], width: Option<u16>) -> String {
     let mut table = comfy_table::Table::new();
+    if let Some(width) = width {
+        table.set_width(width);
+    }
     table
         .load_preset(comfy_table::presets::UTF8_FULL_CONDENSED)
         .set_content_arrangement(comfy_table::ContentArrangement::Dynamic)
@@ -116,19 +148,29 @@ pub(crate) fn table(rows: &[Row]) -> String {
             "level",
             "crisis",
             "disposition",
-            "file",
         ]);
     let opt = |t: &Option<String>| t.as_deref().map(local_time).unwrap_or_default();
     for r in rows {
-        let disposition = match (&r.disposition, r.amendments) {
-            (Some(d), 0) => d.clone(),
-            (Some(d), n) => format!("{d}, amended {n}x"),
-            (None, _) => String::new(),
+        let started = opt(&r.started);
+        // The last answer's time alone when it was the same day.
+        let last = opt(&r.last_answer);
+        let last = match last.split_once(' ') {
+            Some((day, time)) if started.starts_with(day) => time.to_string(),
+            _ => last,
+        };
+        let decided = match &r.disposition {
+            Some(d) if d.ends_with("(accepted)") => "accepted".to_string(),
+            Some(d) => d.clone(),
+            None => String::new(),
+        };
+        let disposition = match r.amendments {
+            0 => decided,
+            n => format!("{decided} (amended {n}x)"),
         };
         table.add_row([
             r.id.clone(),
-            opt(&r.started),
-            opt(&r.last_answer),
+            started,
+            last,
             r.status.to_string(),
             r.level.clone().unwrap_or_default(),
             match r.crisis {
@@ -137,7 +179,6 @@ pub(crate) fn table(rows: &[Row]) -> String {
                 None => String::new(),
             },
             disposition,
-            r.file.clone(),
         ]);
     }
     format!("{table}\n")

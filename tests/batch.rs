@@ -1069,7 +1069,12 @@ fn a_pipe_given_as_output_is_written_into_not_replaced() {
 
 #[test]
 fn the_interview_without_a_terminal_fails_at_once_pointing_to_score() {
-    Test::new().args(&["interview"]).stdin("").run().code(2).stderr_is(
+    Test::new()
+        .args(&["interview"])
+        .run()
+        .code(2)
+        .stderr_has("--id <ID>");
+    Test::new().args(&["interview", "--id", "c-1"]).stdin("").run().code(2).stderr_is(
         "error: the interview needs a terminal (stdin and stderr); to score answers from a file use \
          `carescreen score FILE`\n",
     );

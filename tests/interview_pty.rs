@@ -8,11 +8,20 @@ use rexpect::session::{spawn_command, PtySession};
 
 use crate::harness::BIN;
 
+/// A new interview needs its record id: `t`, unless the test gives one.
+fn with_id<'a>(args: &[&'a str]) -> Vec<&'a str> {
+    let mut all = args.to_vec();
+    if !args.iter().any(|a| *a == "--id" || *a == "--resume") {
+        all.extend(["--id", "t"]);
+    }
+    all
+}
+
 fn interview(args: &[&str], dir: &std::path::Path) -> PtySession {
     let mut command = Command::new(BIN);
     command
         .arg("interview")
-        .args(args)
+        .args(with_id(args))
         .current_dir(dir)
         .env("NO_COLOR", "1")
         .env("CLICOLOR", "0")
@@ -120,7 +129,7 @@ fn ctrl_c_saves_and_resume_continues_where_it_stopped() {
     p.exp_string("question 3 of 10").expect("third");
     p.send_control('c').expect("ctrl-c");
     p.exp_string(
-        "interrupted: every answer is saved; resume with: carescreen interview --resume s.json",
+        "interrupted: every answer is saved; resume with:\r\n  carescreen interview --resume s.json",
     )
     .expect("resume hint");
     p.exp_eof().expect("ends");
@@ -473,7 +482,7 @@ fn resume_keeps_the_output_and_an_amended_disposition_keeps_the_original() {
     enter(&mut p);
     p.exp_string("question 2 of 3").expect("second");
     p.send_control('c').expect("ctrl-c");
-    p.exp_string("resume with: carescreen interview --resume s.json")
+    p.exp_string("resume with:\r\n  carescreen interview --resume s.json")
         .expect("resume hint");
     p.exp_eof().expect("ends");
     let session = session_json(dir.path());
@@ -578,7 +587,10 @@ fn resume_keeps_the_output_and_an_amended_disposition_keeps_the_original() {
     let said = String::from_utf8_lossy(&export.stderr);
     assert!(said.contains("1 finished intake(s) exported"), "{said}");
     assert!(said.contains("health data"), "{said}");
-    assert!(said.contains("skipped"), "out.json is no session: {said}");
+    assert!(
+        said.contains("1 other .json file(s)"),
+        "out.json is no session: {said}"
+    );
     use std::os::unix::fs::PermissionsExt;
     let mode = std::fs::metadata(dir.path().join("intakes.csv"))
         .expect("export")
@@ -642,7 +654,7 @@ impl Screen {
                 "stty rows {rows} cols {cols} && exec \"$0\" interview \"$@\""
             ))
             .arg(BIN)
-            .args(args)
+            .args(with_id(args))
             .current_dir(dir)
             .env("NO_COLOR", "1")
             .env("CLICOLOR", "0")

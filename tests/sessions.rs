@@ -41,6 +41,12 @@ fn sessions() -> Test {
                 "rules_sha256": "x", "id": "v1", "answers": {}}"#,
         )
         .file("notes.json", "not a session")
+        .file("result.json", r#"{"id": "old", "result": {}}"#)
+        .file("broken.json", r#"{"format": 9, "answers": {}}"#)
+        .file(
+            "open-copy.json",
+            session("open", None, "2026-11-01T09:00:00Z"),
+        )
 }
 
 #[test]
@@ -68,7 +74,19 @@ fn list_shows_every_session_and_names_files_that_are_none() {
     );
     assert!(
         out.stderr
-            .contains("warning: skipped session `./notes.json`"),
+            .contains("warning: skipped session `./broken.json`"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr
+            .contains("note: 2 other .json file(s) in . are not sessions"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr
+            .contains("warning: more than one session has the id `open`"),
         "{}",
         out.stderr
     );

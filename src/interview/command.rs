@@ -374,7 +374,8 @@ fn amend(
     let Some(result) = session.result.clone() else {
         unreachable!("a finished session holds its result (checked on reading)");
     };
-    let _ = writeln!(term, "{}\n", lang.finished_session(&session.id));
+    let banner = fit_lines(&lang.finished_session(&session.id), prompter.width());
+    let _ = writeln!(term, "{banner}\n");
     let _ = writeln!(term, "{}", fit_lines(&result.shown, prompter.width()));
     for line in history(rules, lang, &session.dispositions) {
         let _ = writeln!(term, "{}", fit_lines(&line, prompter.width()));

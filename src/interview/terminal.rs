@@ -56,6 +56,16 @@ impl TerminalPrompter {
         let _ = Term::stderr().show_cursor();
     }
 
+    /// The reason in the interviewer's words; `None` when left blank.
+    fn reason_text(&self) -> Result<Option<String>, Stop> {
+        let text: String = Input::new()
+            .with_prompt(self.lang.reason_text())
+            .allow_empty(true)
+            .interact_text_on(&self.term)
+            .map_err(stop)?;
+        Ok(Some(text.trim().to_string()).filter(|t| !t.is_empty()))
+    }
+
     /// Who decided: a name or role, never blank.
     fn decided_by(&self) -> Result<String, Stop> {
         let lang = self.lang;
@@ -462,11 +472,18 @@ impl Prompter for TerminalPrompter {
             .interact_on(&self.term)
             .map_err(stop)?;
         if choice == 0 {
-            let decided_by = match amending {
-                true => Some(self.decided_by()?),
-                false => None,
-            };
-            return Ok(Disposition::Accepted { decided_by });
+            // An amendment says why and who, whatever it amends to.
+            if !amending {
+                return Ok(Disposition::Accepted {
+                    reason_text: None,
+                    decided_by: None,
+                });
+            }
+            let reason_text = self.reason_text()?;
+            return Ok(Disposition::Accepted {
+                reason_text,
+                decided_by: Some(self.decided_by()?),
+            });
         }
         let others: Vec<usize> = (0..rules.levels.len())
             .filter(|&l| l != recommended)
@@ -491,12 +508,7 @@ impl Prompter for TerminalPrompter {
             .default(0)
             .interact_on(&self.term)
             .map_err(stop)?;
-        let reason_text: String = Input::new()
-            .with_prompt(self.lang.reason_text())
-            .allow_empty(true)
-            .interact_text_on(&self.term)
-            .map_err(stop)?;
-        let reason_text = Some(reason_text.trim().to_string()).filter(|t| !t.is_empty());
+        let reason_text = self.reason_text()?;
         Ok(Disposition::Other {
             level: others[level],
             reason: DispositionReason::ALL[reason],

@@ -103,7 +103,10 @@ impl Prompter for Script {
     }
 
     fn disposition(&mut self, _: &RuleSet, _: usize, _: bool) -> Result<super::Disposition, Stop> {
-        Ok(super::Disposition::Accepted { decided_by: None })
+        Ok(super::Disposition::Accepted {
+            reason_text: None,
+            decided_by: None,
+        })
     }
     fn amend(&mut self) -> Result<bool, Stop> {
         Ok(false)
@@ -683,7 +686,10 @@ fn the_crisis_notice_lists_no_resource_for_the_professional_only() {
             _: usize,
             _: bool,
         ) -> Result<super::Disposition, Stop> {
-            Ok(super::Disposition::Accepted { decided_by: None })
+            Ok(super::Disposition::Accepted {
+                reason_text: None,
+                decided_by: None,
+            })
         }
         fn amend(&mut self) -> Result<bool, Stop> {
             Ok(false)
@@ -1119,7 +1125,10 @@ fn a_finished_session_opens_under_other_rules_and_an_unfinished_one_does_not() {
         note_date: "2026-12-01".into(),
         shown: "the result".into(),
     });
-    let d = Disposition::Accepted { decided_by: None };
+    let d = Disposition::Accepted {
+        reason_text: None,
+        decided_by: None,
+    };
     finished
         .dispositions
         .push(Decision::of(rules(), "outpatient", &d));
