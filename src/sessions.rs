@@ -40,16 +40,18 @@ pub(crate) fn read_dir(dir: &Path) -> Result<Vec<Listed>, Error> {
 }
 
 fn read_one(path: PathBuf) -> Listed {
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) => return Listed::Unreadable(format!("`{}`: {e}", path.display())),
+    };
     // A session names its format and holds answers; anything else in the
     // folder is not one.
-    let looks_like_session = std::fs::read_to_string(&path)
-        .ok()
-        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
-        .is_some_and(|v| v.get("format").is_some() && v.get("answers").is_some());
+    let looks_like_session = serde_json::from_str::<serde_json::Value>(&text)
+        .is_ok_and(|v| v.get("format").is_some() && v.get("answers").is_some());
     if !looks_like_session {
         return Listed::Other;
     }
-    match Session::read(&path) {
+    match Session::parse(&path, &text) {
         Ok(s) => Listed::Session(path, Box::new(s)),
         Err(e) => Listed::Unreadable(e.to_string()),
     }

@@ -64,64 +64,36 @@ impl Given {
         let Some(stored) = stored else {
             return Ok(given);
         };
-        let mut said = |option: &str, old: String, new: String| {
-            if old != new {
-                notices.push(format!(
-                    "note: {option} {new} overrides the session's {old}"
-                ));
-            }
-        };
-        let shown = |p: &Option<PathBuf>| match p {
+        let path = |p: &Option<PathBuf>| match p {
             Some(p) => p.display().to_string(),
             None => "(none)".to_string(),
         };
-        let rules = match given.rules {
-            Some(path) => {
-                said("--rules", shown(&stored.rules), path.display().to_string());
-                Some(path)
-            }
-            None => stored.rules.clone(),
-        };
-        let lang = match self.lang {
-            Some(lang) => {
-                said("--lang", stored.lang.clone(), lang.clone());
-                lang
-            }
-            None => stored.lang.clone(),
-        };
-        let output = match given.output {
-            Some(path) => {
-                said(
-                    "--output",
-                    shown(&stored.output),
-                    path.display().to_string(),
-                );
-                Some(path)
-            }
-            None => stored.output.clone(),
-        };
-        let format = match self.format {
-            Some(format) => {
-                said(
-                    "--format",
-                    format!("{:?}", stored.format),
-                    format!("{format:?}"),
-                );
-                format
-            }
-            None => stored.format,
-        };
-        let note_date = match self.note_date {
-            Some(date) => {
-                said(
-                    "--note-date",
-                    stored.note_date.clone().unwrap_or("(today)".into()),
-                    date.clone(),
-                );
-                Some(date)
-            }
-            None => stored.note_date.clone(),
-        };
+        let n = notices;
+        let rules = over(
+            n,
+            "--rules",
+            given.rules.map(Some),
+            stored.rules.clone(),
+            path,
+        );
+        let lang = over(n, "--lang", self.lang, stored.lang.clone(), |l| l.clone());
+        let output = over(
+            n,
+            "--output",
+            given.output.map(Some),
+            stored.output.clone(),
+            path,
+        );
+        let format = over(n, "--format", self.format, stored.format, |f| {
+            format!("{f:?}")
+        });
+        let note_date = over(
+            n,
+            "--note-date",
+            self.note_date.map(Some),
+            stored.note_date.clone(),
+            |d| d.clone().unwrap_or_else(|| "(today)".into()),
+        );
         Ok(Settings {
             rules,
             lang,
@@ -130,6 +102,30 @@ impl Given {
             note_date,
             allow_english: self.allow_english || stored.allow_english,
         })
+    }
+}
+
+/// `given` over `stored`: an option given again on `--resume` wins, and
+/// says so when it changes the session's.
+fn over<T: PartialEq>(
+    notices: &mut Vec<String>,
+    option: &str,
+    given: Option<T>,
+    stored: T,
+    show: impl Fn(&T) -> String,
+) -> T {
+    match given {
+        Some(new) => {
+            if new != stored {
+                notices.push(format!(
+                    "note: {option} {} overrides the session's {}",
+                    show(&new),
+                    show(&stored)
+                ));
+            }
+            new
+        }
+        None => stored,
     }
 }
 
@@ -380,21 +376,21 @@ fn amend(
     for line in history(rules, lang, &session.dispositions) {
         let _ = writeln!(term, "{}", fit_lines(&line, prompter.width()));
     }
-    let amending = match prompter.amend() {
-        Ok(yes) => yes,
-        Err(Stop::Interrupted) => {
+    // Interrupted while amending: nothing is recorded.
+    let interrupted = |term: &mut _, stop| match stop {
+        Stop::Interrupted => {
             TerminalPrompter::show_cursor();
             say_interrupted(term, lang.amendment_interrupted());
-            return Ok(Ended::Interrupted);
+            Ok(Ended::Interrupted)
         }
-        Err(other) => {
-            return Err(Error::Disposition {
-                source: Box::new(other),
-            })
-        }
+        other => Err(Error::Disposition {
+            source: Box::new(other),
+        }),
     };
-    if !amending {
-        return Ok(Ended::Done);
+    match prompter.amend() {
+        Ok(true) => {}
+        Ok(false) => return Ok(Ended::Done),
+        Err(stop) => return interrupted(term, stop),
     }
     let recommended = rules
         .levels
@@ -403,16 +399,7 @@ fn amend(
         .unwrap_or(0);
     let d = match prompter.disposition(rules, recommended, true) {
         Ok(d) => d,
-        Err(Stop::Interrupted) => {
-            TerminalPrompter::show_cursor();
-            say_interrupted(term, lang.amendment_interrupted());
-            return Ok(Ended::Interrupted);
-        }
-        Err(other) => {
-            return Err(Error::Disposition {
-                source: Box::new(other),
-            })
-        }
+        Err(stop) => return interrupted(term, stop),
     };
     session
         .dispositions

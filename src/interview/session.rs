@@ -162,12 +162,17 @@ impl Session {
             path: path.to_path_buf(),
             source,
         })?;
+        Session::parse(path, &text)
+    }
+
+    /// A session from the text of the file at `path`.
+    pub(crate) fn parse(path: &Path, text: &str) -> Result<Session, SessionError> {
         let invalid = |reason: String| SessionError::Invalid {
             path: path.to_path_buf(),
             reason,
         };
         let mut session: Session =
-            serde_json::from_str(&text).map_err(|e| invalid(e.to_string()))?;
+            serde_json::from_str(text).map_err(|e| invalid(e.to_string()))?;
         match session.format {
             1 => {
                 let modified = std::fs::metadata(path)
