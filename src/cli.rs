@@ -836,12 +836,7 @@ fn sessions(command: SessionsCommand) -> Result<ExitCode, Error> {
             include_unfinished,
             yes,
         } => {
-            let before = note_date(Some(&finished_before))?;
-            let before: jiff::civil::Date = before.parse().map_err(|_| {
-                Error::Usage(format!(
-                    "`{finished_before}` is not a date; write YYYY-MM-DD"
-                ))
-            })?;
+            let before = crate::output::calendar_date(&finished_before)?;
             let found = read(dir)?;
             let doomed = sessions::to_purge(&found, before, include_unfinished);
             if doomed.is_empty() {
@@ -863,12 +858,7 @@ fn sessions(command: SessionsCommand) -> Result<ExitCode, Error> {
                     return Ok(ExitCode::Success);
                 }
             }
-            for path in &doomed {
-                std::fs::remove_file(path).map_err(|source| Error::Write {
-                    path: path.clone(),
-                    source,
-                })?;
-            }
+            sessions::delete(&doomed)?;
             eprintln!("{} session file(s) deleted", doomed.len());
             Ok(ExitCode::Success)
         }

@@ -10,9 +10,14 @@ use crate::error::Error;
 /// `YYYY-MM-DD`, else today's date in the machine's time zone (a note
 /// written in the evening in Los Angeles carries that day, not UTC's).
 pub(crate) fn note_date(given: Option<&str>) -> Result<String, Error> {
-    let Some(date) = given else {
-        return Ok(jiff::ZonedDateTime::now().date().to_string());
-    };
+    match given {
+        None => Ok(jiff::ZonedDateTime::now().date().to_string()),
+        Some(date) => calendar_date(date).map(|day| day.to_string()),
+    }
+}
+
+/// A date given as YYYY-MM-DD that is a real calendar date.
+pub(crate) fn calendar_date(date: &str) -> Result<jiff::civil::Date, Error> {
     let parts: Vec<&str> = date.split('-').collect();
     let shaped = parts.len() == 3
         && [4, 2, 2]
@@ -24,12 +29,11 @@ pub(crate) fn note_date(given: Option<&str>) -> Result<String, Error> {
             "`{date}` is not a date; write YYYY-MM-DD"
         )));
     }
-    match date.parse::<jiff::civil::Date>() {
-        Ok(day) => Ok(day.to_string()),
-        Err(_) => Err(Error::Usage(format!(
+    date.parse::<jiff::civil::Date>().map_err(|_| {
+        Error::Usage(format!(
             "`{date}` is not a calendar date: that month has no such day"
-        ))),
-    }
+        ))
+    })
 }
 
 /// Now, to the second, as a session records a time (RFC 3339, UTC).

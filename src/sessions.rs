@@ -350,6 +350,17 @@ pub(crate) fn to_purge(
         .collect()
 }
 
+/// Delete the session files `purge` chose.
+pub(crate) fn delete(paths: &[PathBuf]) -> Result<(), Error> {
+    for path in paths {
+        std::fs::remove_file(path).map_err(|source| Error::Write {
+            path: path.clone(),
+            source,
+        })?;
+    }
+    Ok(())
+}
+
 /// Ask on the terminal; `false` unless the answer is yes.
 pub(crate) fn confirm(question: &str) -> Result<bool, Error> {
     dialoguer::Confirm::new()
