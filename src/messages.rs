@@ -248,13 +248,13 @@ impl Lang {
         match self {
             Lang::En => format!(
                 "{answers} answers. Type to filter (an instrument such as audit, or words); \
-                 ↑/↓ and Enter: the first line confirms, another changes its answer. Esc goes \
-                 back to the last question."
+                 ↑/↓, PgUp/PgDn and Enter: the first line confirms, another changes its \
+                 answer. Esc clears the filter, or goes back to the last question."
             ),
             Lang::Es => format!(
                 "{answers} respuestas. Escriba para filtrar (un instrumento como audit, o \
-                 palabras); ↑/↓ y Enter: la primera línea confirma, otra cambia su respuesta. \
-                 Esc vuelve a la última pregunta."
+                 palabras); ↑/↓, RePág/AvPág y Enter: la primera línea confirma, otra cambia \
+                 su respuesta. Esc borra el filtro, o vuelve a la última pregunta."
             ),
         }
     }
@@ -263,6 +263,34 @@ impl Lang {
         match self {
             Lang::En => "Filter",
             Lang::Es => "Filtro",
+        }
+    }
+
+    /// The review's status line: the page, and what a filter kept.
+    pub(crate) fn review_page(
+        self,
+        page: usize,
+        pages: usize,
+        kept: Option<(usize, usize)>,
+    ) -> String {
+        let page = match self {
+            Lang::En => format!("Page {page} of {pages}"),
+            Lang::Es => format!("Página {page} de {pages}"),
+        };
+        match (self, kept) {
+            (_, None) => page,
+            (Lang::En, Some((kept, of))) => format!("{page} · {kept} of {of} answers match"),
+            (Lang::Es, Some((kept, of))) => {
+                format!("{page} · {kept} de {of} respuestas coinciden")
+            }
+        }
+    }
+
+    /// The review when a filter keeps no answer.
+    pub(crate) fn review_no_match(self) -> &'static str {
+        match self {
+            Lang::En => "No answer matches. Backspace or Esc changes the filter.",
+            Lang::Es => "Ninguna respuesta coincide. Retroceso o Esc cambian el filtro.",
         }
     }
 

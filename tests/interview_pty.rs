@@ -38,6 +38,8 @@ fn bytes(text: &str) -> String {
     text.bytes().map(char::from).collect()
 }
 const ESC: &str = "\x1b";
+const PAGE_DOWN: &str = "\x1b[6~";
+const HOME: &str = "\x1b[H";
 
 /// Answer the current question with the default (first) option.
 fn enter(p: &mut PtySession) {
@@ -894,12 +896,46 @@ fn whole_interview_fits(rows: u16, cols: u16) {
         "{review}"
     );
     assert!(review.contains("53 answers."), "{review}");
+    // An answer: its id and full text, the answer under it; a page
+    // indicator under the list.
+    let rows = s.row_texts();
+    let at = rows
+        .iter()
+        .position(|r| r.contains("phq9_3"))
+        .expect("phq9_3 on the first page");
     assert!(
-        s.row_texts()
-            .iter()
-            .any(|r| r.contains("phq9_3") && r.contains(": [1] Not at all")),
+        rows[at].contains("Trouble falling or staying asleep, or sleeping too much"),
         "{review}"
     );
+    assert!(rows[at + 1].contains("→ [1] Not at all"), "{review}");
+    // Every page under the whole header, its number shown; Home back to
+    // the first line, which confirms.
+    let pages: usize = review
+        .split("Page 1 of ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("a page indicator: {review}"));
+    assert!(pages > 2, "{review}");
+    for page in 1..=pages {
+        if page > 1 {
+            s.send(PAGE_DOWN);
+            s.expect(&format!("Page {page} of {pages}"));
+            s.settle();
+        }
+        let rows = s.row_texts();
+        assert!(rows[0].starts_with("Review: choose"), "{}", s.text());
+        assert!(s.wrapped_rows().is_empty(), "{}", s.text());
+    }
+    let last = asked.last().expect("questions");
+    assert!(
+        s.text().contains(last.as_str()),
+        "the last page: {}",
+        s.text()
+    );
+    s.send(HOME);
+    s.expect("Page 1 of");
+    s.settle();
     assert!(
         s.wrapped_rows().is_empty(),
         "{:?}\n{review}",
@@ -1059,7 +1095,7 @@ fn the_crisis_notice_fits_80_columns_phone_numbers_whole() {
 }
 
 /// Typing at the review filters its lines; Enter on one asks that
-/// question again, then the review comes back whole.
+/// question again, then the review comes back whole; Esc clears a filter.
 #[test]
 fn typing_at_the_review_filters_it_and_enter_changes_that_answer() {
     let dir = tempfile::tempdir().expect("dir");
@@ -1095,6 +1131,13 @@ fn typing_at_the_review_filters_it_and_enter_changes_that_answer() {
         "the whole review again: {}",
         s.text()
     );
+    s.send("zz");
+    s.expect("No answer matches");
+    // Esc clears the filter before it goes back.
+    s.send(ESC);
+    s.expect("Confirm these answers");
+    s.settle();
+    assert!(s.text().contains("mood_2"), "{}", s.text());
     s.p.send_control('c').expect("ctrl-c");
     s.p.exp_eof().expect("ends");
 }

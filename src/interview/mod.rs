@@ -16,6 +16,7 @@
 
 pub(crate) mod command;
 mod picker;
+mod review;
 pub(crate) mod session;
 pub(crate) mod terminal;
 
@@ -54,6 +55,8 @@ pub(crate) enum Reply {
 pub(crate) struct ReviewEntry<'a> {
     pub(crate) index: ItemIdx,
     pub(crate) item: &'a Item,
+    /// The item's instrument, by which the review can be filtered.
+    pub(crate) instrument: &'a Instrument,
     pub(crate) code: i64,
 }
 
@@ -207,6 +210,7 @@ pub(crate) fn run(
                 answers.get(i).map(|code| ReviewEntry {
                     index: i,
                     item,
+                    instrument: &rules.instruments[item.instrument],
                     code,
                 })
             })

@@ -9,15 +9,18 @@
 //!
 //! Keys: an option's key in brackets (`[2]`; `[y]`/`[n]` for yes/no) or
 //! the arrows move, Enter chooses, Esc goes back (`picker.rs`). Integers
-//! are typed; `b` goes back. Risk is never shown by colour alone: crisis
+//! are typed; `b` goes back. The review (`review.rs`) draws each answer's
+//! id, full text and answer, a page at a time, and filters as one types.
+//! Risk is never shown by colour alone: crisis
 //! notices carry words and markers too, the cursor a `>`.
 
 use std::borrow::Cow;
 
 use console::{style, Key, Term};
-use dialoguer::{FuzzySelect, Input, Select};
+use dialoguer::{Input, Select};
 
 use super::picker::{OptionKey, Picker, Press, Step};
+use super::review::{Line, Outcome, ReviewKey, ReviewList};
 use super::{
     Disposition, DispositionReason, HiddenRisk, Prompter, Question, Reply, ReviewChoice,
     ReviewEntry, Stop,
@@ -320,36 +323,50 @@ fn start_at(codes: &[i64], current: Option<i64>) -> usize {
         .unwrap_or(0)
 }
 
-/// A review line of at most `width` columns: the item's id, its text cut
-/// to `text_width`, and the answer, cut only when the line would not fit
-/// (`phq9_3  Trouble falling…  : [3] More than half the days`).
-fn review_line(
-    id: &str,
-    id_width: usize,
-    text: &str,
-    text_width: usize,
-    answer: &str,
-    width: usize,
-) -> String {
-    let id_width = id_width.max(id.chars().count());
-    let text = truncate(text, text_width);
-    // The id, two spaces, the text, two spaces, ": ", the answer.
-    let room = width.saturating_sub(id_width + text_width + 6);
-    let answer = truncate(answer, room.max(1));
-    truncate(
-        &format!("{id:<id_width$}  {text:<text_width$}  : {answer}"),
-        width,
-    )
+/// Ids up to this long get a column; a longer one has its own row.
+const REVIEW_ID_WIDTH: usize = 12;
+
+/// One answer of the review in rows of at most `width` columns, after the
+/// two columns of the cursor's mark: its id, its full text wrapped beside
+/// the id, then the answer under the text.
+///
+/// ```text
+/// phq9_3  Trouble falling or staying asleep, or sleeping
+///         too much
+///         → [3] More than half the days
+/// ```
+fn review_block(id: &str, id_width: usize, text: &str, answer: &str, width: usize) -> Vec<String> {
+    let width = width.saturating_sub(2);
+    let lead = id_width + 2;
+    let room = width.saturating_sub(lead).max(MIN_WIDTH / 2);
+    let pad = " ".repeat(lead);
+    let mut rows = Vec::new();
+    let mut text_rows = wrap(text, room, 0, 0).into_iter();
+    if id.chars().count() > id_width {
+        rows.push(id.to_string());
+    } else if let Some(first) = text_rows.next() {
+        rows.push(format!("{id:<id_width$}  {first}"));
+    }
+    rows.extend(text_rows.map(|r| format!("{pad}{r}")));
+    rows.extend(
+        wrap(&format!("→ {answer}"), room, 0, 2)
+            .into_iter()
+            .map(|r| format!("{pad}{r}")),
+    );
+    rows
 }
 
-/// How wide the review's text column is: what the longest id and answer
-/// leave of `width`, at least `least`, at most the longest text.
-fn review_text_width(width: usize, id_width: usize, answers: usize, texts: usize) -> usize {
-    let least = 16;
-    width
-        .saturating_sub(id_width + 6 + answers)
-        .max(least)
-        .min(texts)
+/// A line of the review with the cursor's mark, bold when the cursor is
+/// on it.
+fn marked(rows: &[String], on: bool) -> Vec<String> {
+    rows.iter()
+        .enumerate()
+        .map(|(i, row)| match (on, i) {
+            (true, 0) => format!("> {}", style(row).bold()),
+            (true, _) => format!("  {}", style(row).bold()),
+            (false, _) => format!("  {row}"),
+        })
+        .collect()
 }
 
 impl Prompter for TerminalPrompter {
@@ -530,60 +547,112 @@ impl Prompter for TerminalPrompter {
 
     fn review(&mut self, entries: &[ReviewEntry<'_>]) -> Result<ReviewChoice, Stop> {
         let width = self.width();
-        // dialoguer puts "> " before each line and counts one row a line:
-        // every line fits, or the list is drawn again below itself.
-        let room = width.saturating_sub(3);
-        let longest = |f: &dyn Fn(&ReviewEntry<'_>) -> usize| entries.iter().map(f).max();
-        let answers: Vec<String> = entries
+        let id_width = entries
             .iter()
-            .map(|e| answer_label(self.lang, e.item, e.code))
-            .collect();
-        // A longer id than this pushes its own line's text along.
-        let id_width = longest(&|e| e.item.id.chars().count()).unwrap_or(0).min(12);
-        let text_width = review_text_width(
-            room,
-            id_width,
-            answers.iter().map(|a| a.chars().count()).max().unwrap_or(0),
-            longest(&|e| e.item.text.chars().count()).unwrap_or(0),
-        );
-        let mut labels = vec![truncate(self.lang.review_confirm(), room)];
-        labels.extend(entries.iter().zip(&answers).map(|(e, answer)| {
-            review_line(&e.item.id, id_width, &e.item.text, text_width, answer, room)
-        }));
-        self.term.clear_screen().map_err(Stop::Io)?;
+            .map(|e| e.item.id.chars().count())
+            .filter(|&w| w <= REVIEW_ID_WIDTH)
+            .max()
+            .unwrap_or(0);
+        let mut haystacks = Vec::with_capacity(entries.len());
+        let mut blocks = Vec::with_capacity(entries.len());
+        for e in entries {
+            let answer = answer_label(self.lang, e.item, e.code);
+            haystacks.push(format!(
+                "{} {} {} {} {answer}",
+                e.item.id, e.instrument.id, e.instrument.title, e.item.text
+            ));
+            blocks.push(review_block(
+                &e.item.id,
+                id_width,
+                &e.item.text,
+                &answer,
+                width,
+            ));
+        }
+        let confirm = wrap(self.lang.review_confirm(), width.saturating_sub(2), 0, 0);
         let mut header = Vec::new();
         for line in wrap(self.lang.review_title(), width, 0, 0) {
             header.push(style(line).bold().to_string());
         }
         header.extend(wrap(&self.lang.review_count(entries.len()), width, 0, 0));
-        header.push(String::new());
-        self.lines(&header)?;
+        // Above the list the filter's row and a blank row; under it a
+        // blank row, the page's status line and the row the cursor is
+        // left on.
         let rows = usize::from(self.term.size().0);
-        let page = rows.saturating_sub(header.len() + 2).max(3);
-        // Typing filters the lines (an instrument's id, such as `audit`,
-        // jumps to its answers); the prompt line shows what was typed.
-        let chosen = FuzzySelect::new()
-            .with_prompt(self.lang.review_filter())
-            .items(&labels)
-            .default(0)
-            .max_length(page)
-            .interact_on_opt(&self.term)
-            .map_err(stop)?;
+        let room = rows.saturating_sub(header.len() + 5).max(3);
+        let mut list = ReviewList::new(
+            haystacks,
+            confirm.len(),
+            blocks.iter().map(Vec::len).collect(),
+            room,
+        );
+        self.term.hide_cursor().map_err(Stop::Io)?;
+        let mut redraw = true;
+        let outcome = loop {
+            if redraw {
+                let mut screen = header.clone();
+                let filter = format!("{}: {}", self.lang.review_filter(), list.filter());
+                screen.push(truncate(&filter, width));
+                screen.push(String::new());
+                let (lines, page, pages) = list.page();
+                if lines.is_empty() {
+                    screen.extend(wrap(self.lang.review_no_match(), width, 0, 0));
+                }
+                for line in lines {
+                    let on = list.cursor() == Some(line);
+                    screen.extend(match line {
+                        Line::Confirm => marked(&confirm, on),
+                        Line::Answer(i) => marked(&blocks[i], on),
+                    });
+                }
+                screen.push(String::new());
+                let kept = (!list.filter().is_empty()).then(|| list.matching());
+                let status = self.lang.review_page(page, pages, kept);
+                screen.extend(wrap(&status, width, 0, 0).iter().map(|l| dim(l)));
+                self.term.clear_screen().map_err(Stop::Io)?;
+                self.lines(&screen)?;
+            }
+            let key = self.term.read_key_raw().map_err(Stop::Io)?;
+            match list.press(review_key(key)) {
+                Outcome::Redraw => redraw = true,
+                Outcome::Ignored => redraw = false,
+                done => break done,
+            }
+        };
+        self.term.show_cursor().map_err(Stop::Io)?;
         // The result, or the question to change, follows on a clear screen.
         self.term.clear_screen().map_err(Stop::Io)?;
-        Ok(match chosen {
-            None => ReviewChoice::Back,
-            Some(0) => ReviewChoice::Confirm,
-            Some(i) => ReviewChoice::Change(entries[i - 1].index),
-        })
+        match outcome {
+            Outcome::Chosen(Line::Confirm) => Ok(ReviewChoice::Confirm),
+            Outcome::Chosen(Line::Answer(i)) => Ok(ReviewChoice::Change(entries[i].index)),
+            Outcome::Back => Ok(ReviewChoice::Back),
+            _ => Err(Stop::Interrupted),
+        }
+    }
+}
+
+fn review_key(key: Key) -> ReviewKey {
+    match key {
+        Key::ArrowUp => ReviewKey::Up,
+        Key::ArrowDown => ReviewKey::Down,
+        Key::PageUp => ReviewKey::PageUp,
+        Key::PageDown => ReviewKey::PageDown,
+        Key::Home => ReviewKey::Home,
+        Key::End => ReviewKey::End,
+        Key::Enter => ReviewKey::Enter,
+        Key::Escape => ReviewKey::Escape,
+        Key::Backspace => ReviewKey::Backspace,
+        Key::CtrlC => ReviewKey::Interrupt,
+        Key::Char(c) => ReviewKey::Char(c),
+        _ => ReviewKey::Other,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::{
-        answer_label, fit_lines, review_line, review_text_width, screen_width, start_at, truncate,
-        wrap, MAX_WIDTH, MIN_WIDTH,
+        answer_label, fit_lines, marked, review_block, screen_width, start_at, truncate, wrap,
+        MAX_WIDTH, MIN_WIDTH,
     };
     use crate::interview::HiddenRisk;
     use crate::messages::Lang;
@@ -708,36 +777,29 @@ mod tests {
     }
 
     #[test]
-    fn a_review_line_fits_and_keeps_id_and_answer() {
+    fn a_review_answer_shows_its_id_full_text_and_answer_within_the_width() {
         let text = "Trouble falling or staying asleep, or sleeping too much";
-        let answer = "[3] More than half the days";
-        let line = review_line("phq9_3", 8, text, 19, answer, 60);
+        let block = review_block("phq9_3", 8, text, "[3] More than half the days", 50);
         assert_eq!(
-            line,
-            "phq9_3    Trouble falling or…  : [3] More than half the days"
+            block,
+            [
+                "phq9_3    Trouble falling or staying asleep, or",
+                "          sleeping too much",
+                "          → [3] More than half the days",
+            ]
         );
-        assert_eq!(review_text_width(60, 8, answer.len(), text.len()), 19);
-        assert_eq!(
-            review_text_width(60, 8, answer.len(), 10),
-            10,
-            "no wider than the texts"
-        );
-        assert_eq!(
-            review_text_width(60, 8, 50, 80),
-            16,
-            "a long answer leaves the least"
-        );
-        // A long answer or id is cut too, so the line always fits.
-        let long = review_line(
-            "withdrawal_history",
-            12,
-            "Text",
-            16,
-            &"word ".repeat(30),
-            50,
-        );
-        assert!(long.chars().count() <= 50, "{long}");
-        assert!(long.starts_with("withdrawal_history  Text  "), "{long}");
+        // A long answer wraps under itself; a long id takes its own row.
+        let long = review_block("withdrawal_history", 12, "Text", &"word ".repeat(30), 50);
+        assert_eq!(long[0], "withdrawal_history");
+        assert_eq!(long[1], "              Text");
+        assert!(long[3].starts_with("                word"), "{long:?}");
+        for row in block.iter().chain(&long) {
+            assert!(row.chars().count() <= 48, "{row}");
+        }
+        assert!(words_whole(text, &block));
+        let marked = marked(&block, false);
+        assert!(marked.iter().all(|r| r.starts_with("  ")), "{marked:?}");
+        assert!(super::marked(&block, true)[0].starts_with("> "));
         assert_eq!(truncate("short", 10), "short");
         assert_eq!(truncate("a longer text", 9), "a longer…");
     }
