@@ -301,7 +301,8 @@ Examples:
 const TEST_EXAMPLES: &str = "\
 Examples:
   carescreen rules test                      run the built-in rule set's cases
-  carescreen rules test my-rules/ --coverage and list what no case exercises";
+  carescreen rules test my-rules/ --coverage and list what no case exercises or proves
+  carescreen rules test my-rules/ --mutate   and list the thresholds no case pins";
 
 const DIFF_EXAMPLES: &str = "\
 Examples:
@@ -342,9 +343,14 @@ enum RulesCommand {
     Test {
         #[command(flatten)]
         path: RuleSetPath,
-        /// Also list placement rules, flags and bands no case exercises (exit 1 if any)
+        /// Also list what no case exercises: placement rules, flags, bands, grades, and
+        /// each leaf of every condition no case proves (MC/DC); exit 1 if any
         #[arg(long)]
         coverage: bool,
+        /// Also move every threshold by one step, one at a time, and list each change no
+        /// case fails on (exit 1 if any)
+        #[arg(long)]
+        mutate: bool,
     },
     /// Validate a rule set and list every problem with its location.
     #[command(after_help = CHECK_EXAMPLES)]
@@ -448,7 +454,11 @@ where
             data,
             id_column,
         }) => diff(&old, &new, data.as_deref(), &id_column),
-        Command::Rules(RulesCommand::Test { path, coverage }) => rules_test(path.path, coverage),
+        Command::Rules(RulesCommand::Test {
+            path,
+            coverage,
+            mutate,
+        }) => rules_test(path.path, coverage, mutate),
         Command::Template { rules, id_column } => template(rules.rules, &id_column),
         Command::Interview(args) => interview(args),
         Command::Sessions(command) => sessions(command),
@@ -704,9 +714,11 @@ fn show(path: Option<PathBuf>, format: ShowFormat) -> Result<ExitCode, Error> {
     Ok(ExitCode::Success)
 }
 
-fn rules_test(path: Option<PathBuf>, with_coverage: bool) -> Result<ExitCode, Error> {
-    let rules = load(path)?;
-    let report = crate::rules_test::run(&rules, with_coverage);
+fn rules_test(path: Option<PathBuf>, with_coverage: bool, mutate: bool) -> Result<ExitCode, Error> {
+    let mut rules = load(path)?;
+    let mutation = mutate.then(|| crate::cases::mutate::run(&mut rules));
+    let mut report = crate::rules_test::run(&rules, with_coverage);
+    report.mutation = mutation;
     print!("{}", report.text(&rules));
     Ok(if report.passed() {
         ExitCode::Success

@@ -6,6 +6,8 @@
 use std::fmt::Write as _;
 
 use crate::assess::tester::Agreement;
+use crate::cases::mcdc::Mcdc;
+use crate::cases::mutate::Mutation;
 use crate::cases::{self, Coverage, Outcome};
 use crate::model::{GradeOf, RuleSet};
 use crate::report::table;
@@ -20,6 +22,9 @@ pub(crate) struct TestReport<'a> {
     pub(crate) agreement: Agreement,
     /// What no passing case exercises, when asked for.
     pub(crate) coverage: Option<Coverage>,
+    /// The mutation test, when asked for (`None` inside when the cases
+    /// failed, so it was not run).
+    pub(crate) mutation: Option<Option<Mutation>>,
 }
 
 /// Run the cases of `rules` through the engine and every executor; with
@@ -32,6 +37,7 @@ pub(crate) fn run(rules: &RuleSet, with_coverage: bool) -> TestReport<'_> {
         outcomes,
         agreement,
         coverage,
+        mutation: None,
     }
 }
 
@@ -42,6 +48,10 @@ impl TestReport<'_> {
         self.outcomes.iter().all(Outcome::passed)
             && self.agreement.agree()
             && self.coverage.as_ref().is_none_or(Coverage::complete)
+            && self
+                .mutation
+                .as_ref()
+                .is_none_or(|m| m.as_ref().is_some_and(|m| m.survivors.is_empty()))
     }
 
     /// The report in words: the cases table, each failed case with what
@@ -77,6 +87,16 @@ impl TestReport<'_> {
         }
         if let Some(gaps) = &self.coverage {
             write_coverage(&mut out, rules, gaps);
+        }
+        match &self.mutation {
+            Some(Some(mutation)) => write_mutation(&mut out, mutation),
+            Some(None) => {
+                let _ = writeln!(
+                    out,
+                    "mutation test: not run; the cases must pass on the rule set as written first"
+                );
+            }
+            None => {}
         }
         out
     }
@@ -152,6 +172,65 @@ fn write_coverage(out: &mut String, rules: &RuleSet, gaps: &Coverage) {
             out,
             "  band `{}` of scale `{}` is never reached",
             rules.scales[s].bands[b].id, rules.scales[s].id
+        );
+    }
+    write_mcdc(out, rules, &gaps.mcdc);
+}
+
+/// The thresholds no case pins.
+fn write_mutation(out: &mut String, mutation: &Mutation) {
+    let _ = writeln!(
+        out,
+        "mutation test: {} of {} threshold changes fail a case{}",
+        mutation.mutants - mutation.survivors.len(),
+        mutation.mutants,
+        if mutation.survivors.is_empty() {
+            ""
+        } else {
+            "; no case fails on these:"
+        }
+    );
+    for s in &mutation.survivors {
+        let _ = writeln!(out, "  {}: {}: {}", s.origin, s.site, s.change);
+    }
+}
+
+/// Which leaves of the conditions no case proves, and which none can.
+fn write_mcdc(out: &mut String, rules: &RuleSet, mcdc: &Mcdc) {
+    let _ = writeln!(
+        out,
+        "conditions (MC/DC): {} of {} leaves proven ({} in all; {} cannot be proven, below)",
+        mcdc.proven,
+        mcdc.feasible(),
+        mcdc.leaves,
+        mcdc.infeasible.len()
+    );
+    for gap in &mcdc.gaps {
+        let sides: Vec<&str> = gap
+            .missing
+            .iter()
+            .map(|&v| if v { "true" } else { "false" })
+            .collect();
+        let _ = writeln!(
+            out,
+            "  {}: `{}` in {} is not shown deciding it while {}",
+            gap.origin,
+            gap.leaf,
+            gap.site.name(rules),
+            sides.join(" or ")
+        );
+        for example in &gap.examples {
+            let _ = writeln!(out, "    a case could use {example}");
+        }
+    }
+    for leaf in &mcdc.infeasible {
+        let _ = writeln!(
+            out,
+            "  cannot be proven: {}: `{}` in {}: {}",
+            leaf.origin,
+            leaf.leaf,
+            leaf.site.name(rules),
+            leaf.reason
         );
     }
 }

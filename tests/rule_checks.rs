@@ -152,24 +152,36 @@ fn the_hash_ignores_comments_and_layout() {
     assert_ne!(sha(&base), sha(&changed));
 }
 
+/// The shipped cases pass, exercise everything, prove every leaf of every
+/// condition that can be proven, and pin every threshold.
 #[test]
-fn the_default_cases_all_pass_and_cover_every_rule_flag_and_band() {
+fn the_default_cases_all_pass_cover_every_condition_and_pin_every_threshold() {
     let out = Test::new()
-        .args(&["rules", "test", "--coverage"])
+        .args(&["rules", "test", "--coverage", "--mutate"])
         .run()
         .code(0);
-    assert!(
-        out.stdout.contains("\n130 passed, 0 failed\n"),
-        "{}",
-        out.stdout
-    );
-    assert!(
-        out.stdout.contains(
-            "coverage: 79 of 79 placement rules, conditions, flags, bands and grades exercised"
-        ),
-        "{}",
-        out.stdout
-    );
+    for line in [
+        "\n139 passed, 0 failed\n",
+        "coverage: 79 of 79 placement rules, conditions, flags, bands and grades exercised",
+        "conditions (MC/DC): 116 of 116 leaves proven (118 in all; 2 cannot be proven, below)",
+        "mutation test: 257 of 257 threshold changes fail a case\n",
+    ] {
+        assert!(out.stdout.contains(line), "{line}\n{}", out.stdout);
+    }
+    // The two that cannot: "no" to C-SSRS item 6 hides the recency question.
+    let infeasible: Vec<&str> = out
+        .stdout
+        .lines()
+        .filter(|l| l.contains("cannot be proven:"))
+        .collect();
+    assert_eq!(infeasible.len(), 2, "{infeasible:?}");
+    for line in infeasible {
+        assert!(line.contains("`item cssrs_6 = 1`"), "{line}");
+        assert!(
+            line.contains("`cssrs_6_recent` is asked only when item cssrs_6 = 1"),
+            "{line}"
+        );
+    }
 }
 
 #[test]
@@ -417,4 +429,96 @@ fn referral_notes_match_their_golden_text_in_each_language_and_format() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The minimal rule set with one case: it pins the level of a high score
+/// but nothing about a low one, the flag or the skip logic.
+fn one_weak_case() -> Test {
+    let base = std::fs::read_to_string(root().join("tests/fixtures/rules/minimal/ruleset.yaml"))
+        .expect("fixture");
+    let text = format!(
+        "{base}cases:\n  - id: much\n    answers: {{mood_1: 2}}\n    expect: {{level: high}}\n"
+    );
+    Test::in_temp_dir().file("r.yaml", &text)
+}
+
+#[test]
+fn mutate_lists_each_threshold_no_case_pins_at_its_place() {
+    let out = one_weak_case()
+        .args(&["rules", "test", "r.yaml", "--mutate"])
+        .run()
+        .code(1);
+    let survivors: Vec<&str> = out
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("  r.yaml"))
+        .collect();
+    // The rule's threshold moved down, the flag's code both ways, the band
+    // edge moved down: no case fails. Moved up, the score of 2 is no
+    // longer high and the case fails.
+    assert!(
+        survivors
+            .iter()
+            .any(|l| l.contains("placement.rules[0].when")
+                && l.contains("band mood >= high → band mood >= low")),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(
+        survivors
+            .iter()
+            .filter(|l| l.contains("flags[0].when") && l.contains("flag danger"))
+            .count(),
+        2,
+        "{}",
+        out.stdout
+    );
+    assert!(
+        survivors
+            .iter()
+            .any(|l| l.contains("scales[0].bands[1].min") && l.contains("`high` from 2 → from 1")),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains(&format!(
+            "mutation test: 2 of {} threshold changes",
+            survivors.len() + 2
+        )),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn coverage_lists_each_leaf_no_pair_of_cases_proves_with_answers_that_would() {
+    let out = one_weak_case()
+        .args(&["rules", "test", "r.yaml", "--coverage"])
+        .run()
+        .code(1);
+    // No case checks whether mood_3 is asked.
+    let gap = out
+        .stdout
+        .lines()
+        .position(|l| l.contains("`item mood_2 = 1` in skip logic of mood_3"))
+        .unwrap_or_else(|| panic!("{}", out.stdout));
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert!(lines[gap].contains("r.yaml"), "{}", lines[gap]);
+    assert!(lines[gap].contains("while true or false"), "{}", lines[gap]);
+    assert_eq!(
+        lines[gap + 1].trim(),
+        "a case could use answers {mood_2: 1}"
+    );
+    assert_eq!(
+        lines[gap + 2].trim(),
+        "a case could use the least severe answers"
+    );
+    // The rule's band leaf is proven while true only.
+    assert!(
+        out.stdout.contains(
+            "`band mood >= high` in placement rule high_mood is not shown deciding it while false"
+        ),
+        "{}",
+        out.stdout
+    );
 }

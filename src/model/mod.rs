@@ -34,7 +34,6 @@ impl RuleSet {
 
     /// Compile the plan again after the model was changed (the threshold
     /// mutation test).
-    #[cfg(test)]
     pub(crate) fn recompile(&mut self) {
         self.compiled = Compiled::of(&self.model);
     }
@@ -136,6 +135,14 @@ pub(crate) struct Expect {
     pub(crate) bands: Vec<(ScaleIx, usize)>,
     /// (rating or domain, grade).
     pub(crate) grades: Vec<(GradeOf, usize)>,
+    /// Exactly these placement rules fire, as a set.
+    pub(crate) fired: Option<Vec<RuleIx>>,
+    /// Exactly these program features (indexes), as a set.
+    pub(crate) features: Option<Vec<usize>>,
+    /// Items skip logic must show (`true`) or hide (`false`).
+    pub(crate) shown: Vec<(ItemIdx, bool)>,
+    /// Texts the professional's note must contain.
+    pub(crate) note_contains: Vec<String>,
     pub(crate) rejected_for: Option<ItemIdx>,
 }
 
@@ -235,6 +242,8 @@ pub struct Item {
     /// question answered means its gate was "yes"): for safety flags a
     /// blank or invalid gate is read as showing it.
     pub(crate) answer_implies_gate: bool,
+    /// Where the item is written.
+    pub(crate) origin: Origin,
 }
 
 /// Scores indexed by answer code, for constant-time lookups on the batch
@@ -419,6 +428,7 @@ pub(crate) struct Scale {
     pub(crate) missing: MissingRule,
     /// Sorted by `min`, contiguous from `min` to `max`.
     pub(crate) bands: Vec<Band>,
+    pub(crate) origin: Origin,
 }
 
 impl Scale {
@@ -643,6 +653,7 @@ pub(crate) struct Feature {
     /// Only at these recommended levels (`None`: every level).
     pub(crate) at: Option<Vec<usize>>,
     pub(crate) text: String,
+    pub(crate) origin: Origin,
 }
 
 /// Said of the recommended level when its test holds at one of its levels.

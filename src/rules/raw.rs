@@ -112,6 +112,21 @@ pub(crate) struct RawExpect {
     /// Rating or domain id -> grade id.
     #[serde(default)]
     pub(crate) grades: UniqueMap<String>,
+    /// Exactly these placement rules fire (as `explain` shows), as a set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) fired: Option<Vec<String>>,
+    /// Exactly these program features apply, as a set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) features: Option<Vec<String>>,
+    /// These items are asked (skip logic shows them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) shown: Vec<String>,
+    /// These items are not asked (skip logic hides them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) hidden: Vec<String>,
+    /// The professional's note (text form) contains each of these texts.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) note_contains: Vec<String>,
     /// The record is rejected, naming this item (then nothing else is checked).
     pub(crate) rejected_for: Option<String>,
 }

@@ -57,6 +57,11 @@ impl Validator {
                 !e.scores.0.is_empty(),
                 !e.bands.0.is_empty(),
                 !e.grades.0.is_empty(),
+                e.fired.is_some(),
+                e.features.is_some(),
+                !e.shown.is_empty(),
+                !e.hidden.is_empty(),
+                !e.note_contains.is_empty(),
             ];
             let named = checks.iter().filter(|&&c| c).count();
             if e.rejected_for.is_some() && named > 0 {
@@ -176,6 +181,57 @@ impl Validator {
                     ),
                 }
             }
+            if let Some(fired) = &e.fired {
+                let mut resolved = Vec::new();
+                for (k, id) in fired.iter().enumerate() {
+                    match rules.rules.iter_ix().find(|(_, r)| r.id == *id) {
+                        Some((r, _)) => resolved.push(r),
+                        None => self.error(
+                            file,
+                            &at("fired").index(k),
+                            Problem::UnknownReference {
+                                what: "placement rule",
+                                id: id.clone(),
+                                suggestion: closest(id, rules.rules.iter().map(|r| &r.id)).cloned(),
+                            },
+                        ),
+                    }
+                }
+                expect.fired = Some(resolved);
+            }
+            if let Some(features) = &e.features {
+                let mut resolved = Vec::new();
+                for (k, id) in features.iter().enumerate() {
+                    match rules.features.iter().position(|f| f.id == *id) {
+                        Some(f) => resolved.push(f),
+                        None => self.error(
+                            file,
+                            &at("features").index(k),
+                            Problem::UnknownReference {
+                                what: "feature",
+                                id: id.clone(),
+                                suggestion: closest(id, rules.features.iter().map(|f| &f.id))
+                                    .cloned(),
+                            },
+                        ),
+                    }
+                }
+                expect.features = Some(resolved);
+            }
+            for (key, list, shown) in [("shown", &e.shown, true), ("hidden", &e.hidden, false)] {
+                for (k, id) in list.iter().enumerate() {
+                    let place = at(key).index(k);
+                    if let Some(item) = self.resolve(|ids| &ids.items, "item", id, file, &place) {
+                        expect.shown.push((item, shown));
+                    }
+                }
+            }
+            for (k, text) in e.note_contains.iter().enumerate() {
+                if text.trim().is_empty() {
+                    self.error(file, &at("note_contains").index(k), Problem::BlankText);
+                }
+            }
+            expect.note_contains = e.note_contains.clone();
             expect.rejected_for = e
                 .rejected_for
                 .as_ref()

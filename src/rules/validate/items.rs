@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use super::super::problem::Problem;
 use super::super::raw::{RawFile, RawItem, RawItemType};
 use super::{gather, type_name, ItemCodes, Loc, Located, Scope, Validator, MAX_MAGNITUDE};
-use crate::model::{ChoiceOption, Cmp, Condition, Instrument, Item, ItemKind, Subject};
+use crate::model::{ChoiceOption, Cmp, Condition, Instrument, Item, ItemKind, Origin, Subject};
 
 impl Validator {
     /// Instruments and items, without the parts that need scales
@@ -70,6 +70,10 @@ impl Validator {
                         .opt_text(file, &item_path.key("short"), item.short.as_ref())
                         .unwrap_or_else(|| item.id.clone()),
                     answer_implies_gate: item.answer_implies_gate,
+                    origin: Origin {
+                        file: file.to_string(),
+                        path: item_path.to_string(),
+                    },
                 });
                 raw_items.push((file, item_path, item));
             }

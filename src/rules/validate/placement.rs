@@ -235,6 +235,10 @@ impl Validator {
                     when,
                     at,
                     text: self.text(file, &path.key("text"), &raw.text),
+                    origin: Origin {
+                        file: file.to_string(),
+                        path: path.to_string(),
+                    },
                 });
             }
         }

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use super::super::problem::Problem;
 use super::super::raw::{RawFile, RawMissing};
 use super::{gather, Loc, Validator, MAX_MAGNITUDE};
-use crate::model::{Band, Item, IxVec, MissingRule, Scale, ScaleIx};
+use crate::model::{Band, Item, IxVec, MissingRule, Origin, Scale, ScaleIx};
 
 impl Validator {
     pub(super) fn scales(
@@ -117,6 +117,10 @@ impl Validator {
                 max: raw.max,
                 missing,
                 bands,
+                origin: Origin {
+                    file: file.to_string(),
+                    path: path.to_string(),
+                },
             });
         }
         IxVec::from(scales)

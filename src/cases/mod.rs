@@ -4,10 +4,19 @@
 //! answer (the lowest-scoring code, or the lowest bound), and skip logic
 //! then applies as usual. Only what the case expects is checked.
 
+pub(crate) mod mcdc;
+pub(crate) mod mutate;
+
 use crate::answers::Answers;
 use crate::assess::{assess, Assessment};
 use crate::error::AnswerError;
 use crate::model::{Case, FlagIx, GradeOf, Ix, IxVec, Rating, RuleIx, RuleSet, ScaleIx};
+use crate::report::note::NoteRenderer;
+use mcdc::Mcdc;
+
+/// The date a case's note is written on (a note's text may contain its
+/// date; a case's expectation must not depend on today's).
+const CASE_NOTE_DATE: &str = "2000-01-01";
 
 /// One difference between a case's expectation and the result.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -148,6 +157,57 @@ fn run_one<'a>(rules: &RuleSet, case: &'a Case) -> Outcome<'a> {
                     actual,
                 );
             }
+            if let Some(fired) = &e.fired {
+                let mut expected: Vec<&str> =
+                    fired.iter().map(|&r| rules.rules[r].id.as_str()).collect();
+                let mut actual: Vec<&str> = rules
+                    .rules
+                    .iter_ix()
+                    .filter(|&(r, _)| a.rules[r])
+                    .map(|(_, rule)| rule.id.as_str())
+                    .collect();
+                expected.sort_unstable();
+                actual.sort_unstable();
+                check("fired".into(), expected.join(", "), actual.join(", "));
+            }
+            if let Some(features) = &e.features {
+                let mut expected: Vec<&str> = features
+                    .iter()
+                    .map(|&f| rules.features[f].id.as_str())
+                    .collect();
+                let mut actual: Vec<&str> = rules
+                    .features
+                    .iter()
+                    .zip(&a.features)
+                    .filter(|(_, &on)| on)
+                    .map(|(f, _)| f.id.as_str())
+                    .collect();
+                expected.sort_unstable();
+                actual.sort_unstable();
+                check("features".into(), expected.join(", "), actual.join(", "));
+            }
+            for &(item, shown) in &e.shown {
+                let word = |shown: bool| if shown { "shown" } else { "hidden" };
+                check(
+                    format!("{} asked", rules.items[item].id),
+                    word(shown).into(),
+                    word(a.shown[item]).into(),
+                );
+            }
+            if !e.note_contains.is_empty() {
+                let note = NoteRenderer::new(rules)
+                    .and_then(|n| n.with_date(CASE_NOTE_DATE).render(&case.id, a))
+                    .unwrap_or_else(|err| format!("(the note failed: {err})"));
+                for text in &e.note_contains {
+                    if !note.contains(text.as_str()) {
+                        check(
+                            "note".into(),
+                            format!("contains {text:?}"),
+                            "not in the note".into(),
+                        );
+                    }
+                }
+            }
             for &(of, grade) in &e.grades {
                 let (rating, actual) = match of {
                     GradeOf::Rating(r) => (&rules.ratings[r], a.ratings[r]),
@@ -189,6 +249,8 @@ pub(crate) struct Coverage {
     pub(crate) bands: Vec<(ScaleIx, usize)>,
     /// (rating or domain, grade) no case reaches; baselines are not counted.
     pub(crate) grades: Vec<(GradeOf, usize)>,
+    /// Which leaves of every condition the cases prove.
+    pub(crate) mcdc: Mcdc,
 }
 
 impl Coverage {
@@ -198,6 +260,7 @@ impl Coverage {
             && self.conditions.is_empty()
             && self.bands.is_empty()
             && self.grades.is_empty()
+            && self.mcdc.gaps.is_empty()
     }
 
     /// Total items counted, and how many are covered.
@@ -273,162 +336,6 @@ pub(crate) fn coverage(rules: &RuleSet, outcomes: &[Outcome<'_>]) -> Coverage {
             .filter(|&(s, b)| !scored.iter().any(|a| a.scales[s].band == Some(b)))
             .collect(),
         grades,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::run;
-    use crate::model::{Cmp, Condition, DomainIx, FlagIx, RatingIx, RuleIx, RuleSet};
-    use crate::rules::{load, RulesSource};
-
-    /// Every comparison value in the placement policy: flags, domain
-    /// grades, placement rules. (section, index, grade, path in the tree)
-    fn sites(rules: &RuleSet) -> Vec<(String, Vec<usize>)> {
-        fn walk(cond: &Condition, path: &mut Vec<usize>, out: &mut Vec<Vec<usize>>) {
-            match cond {
-                Condition::All(cs) | Condition::Any(cs) => {
-                    for (i, c) in cs.iter().enumerate() {
-                        path.push(i);
-                        walk(c, path, out);
-                        path.pop();
-                    }
-                }
-                Condition::Not(c) => {
-                    path.push(0);
-                    walk(c, path, out);
-                    path.pop();
-                }
-                Condition::Compare(..) => out.push(path.clone()),
-                Condition::Flag(_) => {}
-            }
-        }
-        let mut out = Vec::new();
-        let mut add = |name: String, cond: &Condition| {
-            let mut paths = Vec::new();
-            walk(cond, &mut Vec::new(), &mut paths);
-            out.extend(paths.into_iter().map(|p| (name.clone(), p)));
-        };
-        for (f, flag) in rules.flags.iter().enumerate() {
-            add(format!("flag {f}"), &flag.when);
-        }
-        for (r, rating) in rules.ratings.iter().enumerate() {
-            for (g, grade) in rating.grades.iter().enumerate() {
-                if let Some(when) = &grade.when {
-                    add(format!("rating {r} {g}"), when);
-                }
-            }
-        }
-        for (d, domain) in rules.domains.iter().enumerate() {
-            for (g, grade) in domain.grades.iter().enumerate() {
-                if let Some(when) = &grade.when {
-                    add(format!("domain {d} {g}"), when);
-                }
-            }
-        }
-        for (r, rule) in rules.rules.iter().enumerate() {
-            add(format!("rule {r}"), &rule.when);
-        }
-        for (c, condition) in rules.conditions.iter().enumerate() {
-            add(format!("condition {c}"), &condition.when);
-        }
-        out
-    }
-
-    fn condition<'a>(rules: &'a mut RuleSet, site: &str) -> &'a mut Condition {
-        let parts: Vec<usize> = site
-            .split(' ')
-            .skip(1)
-            .map(|p| p.parse().expect("index"))
-            .collect();
-        match site.split(' ').next() {
-            Some("flag") => &mut rules.flags[FlagIx::new(parts[0])].when,
-            Some("domain") => rules.domains[DomainIx::new(parts[0])].grades[parts[1]]
-                .when
-                .as_mut()
-                .expect("when"),
-            Some("rating") => rules.ratings[RatingIx::new(parts[0])].grades[parts[1]]
-                .when
-                .as_mut()
-                .expect("when"),
-            Some("condition") => &mut rules.conditions[parts[0]].when,
-            _ => &mut rules.rules[RuleIx::new(parts[0])].when,
-        }
-    }
-
-    fn leaf<'a>(cond: &'a mut Condition, path: &[usize]) -> &'a mut Cmp {
-        match (cond, path.split_first()) {
-            (Condition::All(cs) | Condition::Any(cs), Some((&i, rest))) => leaf(&mut cs[i], rest),
-            (Condition::Not(c), Some((_, rest))) => leaf(c, rest),
-            (Condition::Compare(_, cmp), None) => cmp,
-            _ => panic!("bad path"),
-        }
-    }
-
-    fn shift(cmp: &mut Cmp, by: i64) {
-        match cmp {
-            Cmp::Eq(v) | Cmp::AtLeast(v) | Cmp::AtMost(v) => *v += by,
-            Cmp::In(vs) => vs.iter_mut().for_each(|v| *v += by),
-        }
-    }
-
-    /// Moving any threshold of the placement policy by one (up or down)
-    /// must make at least one shipped case fail.
-    #[test]
-    fn every_placement_threshold_moved_by_one_is_caught_by_a_case() {
-        let mut rules = load(&RulesSource::Embedded).expect("default rules");
-        assert!(
-            run(&rules).iter().all(|o| o.passed()),
-            "the cases pass unmutated"
-        );
-        let mut survivors = Vec::new();
-        let sites = sites(&rules);
-        for (site, path) in &sites {
-            for by in [-1, 1] {
-                shift(leaf(condition(&mut rules, site), path), by);
-                rules.recompile();
-                if run(&rules).iter().all(|o| o.passed()) {
-                    survivors.push(format!("{site} at {path:?} shifted by {by}"));
-                }
-                shift(leaf(condition(&mut rules, site), path), -by);
-            }
-        }
-        rules.recompile();
-        // Band edges: move the boundary between two neighbouring bands.
-        let mut edges = 0;
-        for s in rules.scales.ixs() {
-            for k in 0..rules.scales[s].bands.len() - 1 {
-                for by in [-1, 1] {
-                    let bands = &mut rules.scales[s].bands;
-                    bands[k].max += by;
-                    bands[k + 1].min += by;
-                    let empty = bands[k].min > bands[k].max || bands[k + 1].min > bands[k + 1].max;
-                    if !empty {
-                        edges += 1;
-                        if run(&rules).iter().all(|o| o.passed()) {
-                            survivors.push(format!("band edge {s}.{k} shifted by {by}"));
-                        }
-                    }
-                    let bands = &mut rules.scales[s].bands;
-                    bands[k].max -= by;
-                    bands[k + 1].min -= by;
-                }
-            }
-        }
-        // Survivors that no case can kill, and why.
-        let explained = [
-            // `acute_risk` at `>= high` + 1 never fires, but acute risk is
-            // defined by the crisis flags, which force residential anyway:
-            // the rule states the crisis route in the trace; it cannot change a level.
-            "rule 0 at [] shifted by 1",
-        ];
-        survivors.retain(|s| !explained.contains(&s.as_str()));
-        let total = sites.len() * 2 + edges;
-        assert!(
-            survivors.is_empty(),
-            "{} of {total} mutants survive:\n{}",
-            survivors.len(),
-            survivors.join("\n")
-        );
+        mcdc: mcdc::measure(rules, outcomes),
     }
 }
