@@ -522,3 +522,44 @@ fn coverage_lists_each_leaf_no_pair_of_cases_proves_with_answers_that_would() {
         out.stdout
     );
 }
+
+/// A case can check what skip logic asks, the rules that fire, the
+/// program features and the note's text; each mismatch is said.
+#[test]
+fn a_case_checks_shown_items_fired_rules_features_and_note_text() {
+    let base = std::fs::read_to_string(root().join("tests/fixtures/rules/minimal/ruleset.yaml"))
+        .expect("fixture");
+    let case = |expect: &str| {
+        format!("{base}cases:\n  - id: c\n    answers: {{mood_1: 2}}\n    expect: {expect}\n")
+    };
+    let right = "{shown: [mood_2], hidden: [mood_3], fired: [high_mood], features: [], \
+                 note_contains: [High, call 988]}";
+    Test::in_temp_dir()
+        .file("r.yaml", &case(right))
+        .args(&["rules", "test", "r.yaml"])
+        .run()
+        .code(0)
+        .stdout_has("1 passed, 0 failed");
+    let wrong = "{shown: [mood_3], fired: [], note_contains: [Refer nowhere]}";
+    let out = Test::in_temp_dir()
+        .file("r.yaml", &case(wrong))
+        .args(&["rules", "test", "r.yaml"])
+        .run()
+        .code(1);
+    for line in [
+        "mood_3 asked: expected shown, got hidden",
+        "fired: expected , got high_mood",
+        "note: expected contains \"Refer nowhere\", got not in the note",
+    ] {
+        assert!(out.stdout.contains(line), "{line}\n{}", out.stdout);
+    }
+    // An unknown feature or item is a problem of the rule set, at its place.
+    Test::in_temp_dir()
+        .file("r.yaml", &case("{features: [dual], hidden: [mood_9]}"))
+        .args(&["rules", "check", "r.yaml"])
+        .run()
+        .code(1)
+        .stderr_has("unknown feature `dual`")
+        .stderr_has("cases[0].expect.features[0]")
+        .stderr_has("cases[0].expect.hidden[0]");
+}
