@@ -16,9 +16,13 @@
 //! skip logic) was tried and none makes it decide; the answers are then
 //! said. When there are too many combinations to try, a leaf no case
 //! proves is counted as a gap.
+//!
+//! Leaves are read over the answers shown. A safety flag is also decided
+//! over every answer given (an answer to a skipped question counts for
+//! safety), so a case with such an answer does not count for it.
 
 use crate::answers::Answers;
-use crate::assess::assess;
+use crate::assess::{assess, Assessment};
 use crate::model::{
     Case, Cmp, Condition, Expect, FlagIx, GradeOf, ItemIdx, ItemKind, Origin, RuleIx, RuleSet,
     Subject,
@@ -116,6 +120,18 @@ impl Site {
         Origin {
             file: origin.file.clone(),
             path: format!("{}.{key}", origin.path),
+        }
+    }
+
+    /// Whether the outcome is decided over both the answers shown and
+    /// every answer given (safety flags, and the ratings they read): a
+    /// case with an answer to a hidden question then proves nothing of it
+    /// leaf by leaf.
+    fn two_views(self, rules: &RuleSet) -> bool {
+        match self {
+            Site::Flag(f) => rules.compiled.safety_flags[f],
+            Site::Grade(GradeOf::Rating(r), _) => rules.compiled.safety_ratings[r],
+            _ => false,
         }
     }
 
@@ -289,10 +305,10 @@ const SEARCH_LIMIT: usize = 1 << 13;
 
 /// Measure MC/DC over the passing, scored cases.
 pub(crate) fn measure(rules: &RuleSet, outcomes: &[Outcome<'_>]) -> Mcdc {
-    let scored: Vec<(&Case, &[i64])> = outcomes
+    let scored: Vec<(&Case, &Assessment)> = outcomes
         .iter()
         .filter(|o| o.passed())
-        .filter_map(|o| Some((o.case, o.result.as_ref().ok()?.facts.as_slice())))
+        .filter_map(|o| Some((o.case, o.result.as_ref().ok()?)))
         .collect();
     let mut report = Mcdc::default();
     for site in Site::all(rules) {
@@ -303,11 +319,11 @@ pub(crate) fn measure(rules: &RuleSet, outcomes: &[Outcome<'_>]) -> Mcdc {
         report.leaves += paths.len();
         // Per leaf: seen deciding while true, while false.
         let mut seen = vec![[false; 2]; paths.len()];
-        for (case, facts) in &scored {
-            if !site.checked_by(&case.expect) {
+        for (case, a) in &scored {
+            if !site.checked_by(&case.expect) || (!a.given.is_empty() && site.two_views(rules)) {
                 continue;
             }
-            let values = leaf_values(rules, cond, facts);
+            let values = leaf_values(rules, cond, &a.facts);
             for (k, seen) in seen.iter_mut().enumerate() {
                 if decides(cond, &values, k) {
                     seen[usize::from(!values[k])] = true;
