@@ -535,14 +535,14 @@ fn a_case_checks_shown_items_fired_rules_features_and_note_text() {
     let right = "{shown: [mood_2], hidden: [mood_3], fired: [high_mood], features: [], \
                  note_contains: [High, call 988]}";
     Test::in_temp_dir()
-        .file("r.yaml", &case(right))
+        .file("r.yaml", case(right))
         .args(&["rules", "test", "r.yaml"])
         .run()
         .code(0)
         .stdout_has("1 passed, 0 failed");
     let wrong = "{shown: [mood_3], fired: [], note_contains: [Refer nowhere]}";
     let out = Test::in_temp_dir()
-        .file("r.yaml", &case(wrong))
+        .file("r.yaml", case(wrong))
         .args(&["rules", "test", "r.yaml"])
         .run()
         .code(1);
@@ -555,7 +555,7 @@ fn a_case_checks_shown_items_fired_rules_features_and_note_text() {
     }
     // An unknown feature or item is a problem of the rule set, at its place.
     Test::in_temp_dir()
-        .file("r.yaml", &case("{features: [dual], hidden: [mood_9]}"))
+        .file("r.yaml", case("{features: [dual], hidden: [mood_9]}"))
         .args(&["rules", "check", "r.yaml"])
         .run()
         .code(1)
