@@ -117,23 +117,17 @@ fn run_one<'a>(rules: &RuleSet, case: &'a Case) -> Outcome<'a> {
                 check("crisis".into(), crisis.to_string(), a.crisis.to_string());
             }
             if let Some(flags) = &e.flags {
-                let mut expected: Vec<&str> =
-                    flags.iter().map(|&f| rules.flags[f].id.as_str()).collect();
-                let mut actual: Vec<&str> = a
-                    .raised_flags(rules)
-                    .map(|f| rules.flags[f].id.as_str())
-                    .collect();
-                expected.sort_unstable();
-                actual.sort_unstable();
-                check("flags".into(), expected.join(", "), actual.join(", "));
+                let expected = flags.iter().map(|&f| rules.flags[f].id.as_str());
+                let actual = a.raised_flags(rules).map(|f| rules.flags[f].id.as_str());
+                check("flags".into(), set(expected), set(actual));
             }
             if let Some(reasons) = &e.reasons {
-                let mut expected: Vec<&str> = reasons.iter().map(String::as_str).collect();
-                let mut actual: Vec<String> =
-                    a.reasons(rules).iter().map(|r| r.id(rules)).collect();
-                expected.sort_unstable();
-                actual.sort_unstable();
-                check("reasons".into(), expected.join(", "), actual.join(", "));
+                let actual: Vec<String> = a.reasons(rules).iter().map(|r| r.id(rules)).collect();
+                check(
+                    "reasons".into(),
+                    set(reasons.iter().map(String::as_str)),
+                    set(actual.iter().map(String::as_str)),
+                );
             }
             for &(s, score) in &e.scores {
                 let actual = a.scales[s]
@@ -158,33 +152,22 @@ fn run_one<'a>(rules: &RuleSet, case: &'a Case) -> Outcome<'a> {
                 );
             }
             if let Some(fired) = &e.fired {
-                let mut expected: Vec<&str> =
-                    fired.iter().map(|&r| rules.rules[r].id.as_str()).collect();
-                let mut actual: Vec<&str> = rules
-                    .rules
-                    .iter_ix()
-                    .filter(|&(r, _)| a.rules[r])
-                    .map(|(_, rule)| rule.id.as_str())
-                    .collect();
-                expected.sort_unstable();
-                actual.sort_unstable();
-                check("fired".into(), expected.join(", "), actual.join(", "));
+                let expected = fired.iter().map(|&r| rules.rules[r].id.as_str());
+                let actual = rules.rules.iter_ix().filter(|&(r, _)| a.rules[r]);
+                check(
+                    "fired".into(),
+                    set(expected),
+                    set(actual.map(|(_, rule)| rule.id.as_str())),
+                );
             }
             if let Some(features) = &e.features {
-                let mut expected: Vec<&str> = features
-                    .iter()
-                    .map(|&f| rules.features[f].id.as_str())
-                    .collect();
-                let mut actual: Vec<&str> = rules
-                    .features
-                    .iter()
-                    .zip(&a.features)
-                    .filter(|(_, &on)| on)
-                    .map(|(f, _)| f.id.as_str())
-                    .collect();
-                expected.sort_unstable();
-                actual.sort_unstable();
-                check("features".into(), expected.join(", "), actual.join(", "));
+                let expected = features.iter().map(|&f| rules.features[f].id.as_str());
+                let actual = rules.features.iter().zip(&a.features).filter(|(_, &on)| on);
+                check(
+                    "features".into(),
+                    set(expected),
+                    set(actual.map(|(f, _)| f.id.as_str())),
+                );
             }
             for &(item, shown) in &e.shown {
                 let word = |shown: bool| if shown { "shown" } else { "hidden" };
@@ -226,6 +209,13 @@ fn run_one<'a>(rules: &RuleSet, case: &'a Case) -> Outcome<'a> {
         result,
         mismatches,
     }
+}
+
+/// Ids as a set, in words: sorted, comma-separated.
+fn set<'a>(ids: impl Iterator<Item = &'a str>) -> String {
+    let mut ids: Vec<&str> = ids.collect();
+    ids.sort_unstable();
+    ids.join(", ")
 }
 
 fn rejected_item(err: &AnswerError) -> Option<String> {
