@@ -339,4 +339,44 @@ mod tests {
             diags[0]
         );
     }
+
+    #[test]
+    fn any_cut_or_mangled_file_is_reported_with_its_place_and_never_panics() {
+        let (_, text) = EMBEDDED[1];
+        let mangles = [
+            ("", ""),
+            ("  ", "\t"),
+            (": ", ": : "),
+            ("- ", " - "),
+            ("{", ""),
+        ];
+        let mut reported = 0;
+        for (from, to) in mangles {
+            let mangled = text.replacen(from, to, 3);
+            for (cut, _) in mangled.char_indices().step_by(41) {
+                let file = SourceFile {
+                    name: "x.yaml".into(),
+                    text: mangled[..cut].to_string().into(),
+                    json: None,
+                };
+                // The span parser reads every cut too.
+                let mut placed =
+                    vec![Problem::NoLevels
+                        .at("x.yaml", Place::Path("instruments[0].items[2]".into()))];
+                locate::place(&mut placed, |_| Some(&mangled[..cut]));
+                let mut diags = Vec::new();
+                if parse(&file, &mut diags).is_none() {
+                    reported += 1;
+                    locate::place(&mut diags, |_| Some(&mangled[..cut]));
+                    assert_eq!(diags.len(), 1);
+                    assert!(
+                        !matches!(diags[0].place, Place::File | Place::Path(_)),
+                        "{}",
+                        diags[0]
+                    );
+                }
+            }
+        }
+        assert!(reported > 50, "{reported} cut files reported");
+    }
 }
