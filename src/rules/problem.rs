@@ -604,16 +604,25 @@ impl Problem {
             P::ForwardReference { item } => format!(
                 "skip logic may only look at earlier items; `{item}` is not asked before this one"
             ),
-            P::UncheckedReferences { first, more, broken } => {
+            P::UncheckedReferences {
+                first,
+                more,
+                broken,
+            } => {
                 let others = match more {
                     0 => String::new(),
                     1 => " and 1 other reference".to_string(),
                     n => format!(" and {n} other references"),
                 };
+                let files = match broken.split_last() {
+                    Some((last, rest)) if !rest.is_empty() => {
+                        format!("{} and `{last}` parse", join_keys(rest))
+                    }
+                    _ => format!("{} parses", join_keys(broken)),
+                };
+                let verb = if *more == 0 { "it is" } else { "they are" };
                 format!(
-                    "{first}{others} cannot be checked until {} parses: {} not defined in the files that did",
-                    join_keys(broken),
-                    if *more == 0 { "it is" } else { "they are" },
+                    "{first}{others} cannot be checked until {files}: {verb} not defined in the files that did"
                 )
             }
             P::ComparedValueOutOfRange { value } => format!(
@@ -750,6 +759,27 @@ mod tests {
 
     fn root() -> std::path::PathBuf {
         std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    }
+
+    #[test]
+    fn unchecked_references_name_every_file_that_did_not_parse() {
+        let problem = |more, broken: &[&str]| {
+            Problem::UncheckedReferences {
+                first: "item `x`".into(),
+                more,
+                broken: broken.iter().map(|b| b.to_string()).collect(),
+            }
+            .message()
+        };
+        assert_eq!(
+            problem(0, &["a.yaml"]),
+            "item `x` cannot be checked until `a.yaml` parses: it is not defined in the files that did"
+        );
+        assert_eq!(
+            problem(2, &["a.yaml", "b.yaml", "c.yaml"]),
+            "item `x` and 2 other references cannot be checked until `a.yaml`, `b.yaml` and \
+             `c.yaml` parse: they are not defined in the files that did"
+        );
     }
 
     #[test]
