@@ -2,6 +2,9 @@
 //!
 //! This module owns serde_yaml. It reads the main file and its includes, and
 //! hands the raw files to `validate`, which reports every problem at once.
+//! A file that does not parse is reported (`syntax` words the reader's
+//! message) and left out; the others are still validated. Only when there
+//! are problems does `locate` find the line of each one's YAML path.
 
 pub(crate) mod locate;
 mod problem;

@@ -1,9 +1,10 @@
 //! Validation: raw files → `RuleSet`, reporting every problem in one pass.
 //!
-//! Each problem names its file and YAML path. Nothing downstream re-checks
-//! what is checked here: resolved references, band coverage, unique ids and
-//! codes, skip logic that looks only backwards and reachable levels. The
-//! checks that need the renderers (output columns, the note template) are
+//! Each problem names its file and YAML path (the loader then finds the
+//! path's line). While a file did not parse, what it might define is not
+//! called missing or unknown. Nothing downstream re-checks what is checked
+//! here: resolved references, band coverage, unique ids and codes, skip
+//! logic that looks only backwards and reachable levels. The checks that need the renderers (output columns, the note template) are
 //! the rule-set tooling's, in `check`.
 
 mod cases;
