@@ -4,8 +4,9 @@
 //! path's line). While a file did not parse, what it might define is not
 //! called missing or unknown. Nothing downstream re-checks what is checked
 //! here: resolved references, band coverage, unique ids and codes, skip
-//! logic that looks only backwards and reachable levels. The checks that need the renderers (output columns, the note template) are
-//! the rule-set tooling's, in `check`.
+//! logic that looks only backwards and reachable levels. The checks that
+//! need the renderers (output columns, the note template) are the rule-set
+//! tooling's, in `check`.
 
 mod cases;
 mod conditions;
