@@ -67,22 +67,26 @@ fn problems(rules: &RuleSet) -> Vec<Diagnostic> {
         }
         columns.push(column);
     }
-    if !diags.is_empty() {
-        return diags;
+    if diags.is_empty() {
+        diags.extend(template_problem(rules));
     }
-    if let Err((key, err)) = note::check_template(rules) {
-        let markdown = key == "note_markdown";
-        let written = match (markdown, &rules.written.note_markdown) {
-            (true, Some(at)) => at,
-            _ => &rules.written.note_template,
-        };
-        let problem = Problem::Template {
-            markdown,
-            message: err.message,
-        };
-        diags.push(problem.at(&written.file, template_place(written, key, err.line)));
-    }
+    rules::place_in(rules, &mut diags);
     diags
+}
+
+/// The first template problem, if any.
+fn template_problem(rules: &RuleSet) -> Option<Diagnostic> {
+    let (key, err) = note::check_template(rules).err()?;
+    let markdown = key == "note_markdown";
+    let written = match (markdown, &rules.written.note_markdown) {
+        (true, Some(at)) => at,
+        _ => &rules.written.note_template,
+    };
+    let problem = Problem::Template {
+        markdown,
+        message: err.message,
+    };
+    Some(problem.at(&written.file, template_place(written, key, err.line)))
 }
 
 /// A template line as a file line when the template is a block scalar,

@@ -10,6 +10,12 @@ use std::path::PathBuf;
 pub(crate) enum Place {
     /// Line and column (1-based) from the YAML parser.
     LineCol(usize, usize),
+    /// A YAML path found at a line and column (1-based) of the file.
+    At {
+        line: usize,
+        col: usize,
+        path: String,
+    },
     /// YAML path inside the file, e.g. `placement.rules[3].when.scale`.
     Path(String),
     /// The file as a whole.
@@ -25,6 +31,8 @@ pub struct Diagnostic {
     pub(crate) file: String,
     pub(crate) place: Place,
     pub(crate) help: Option<String>,
+    /// More about the problem, e.g. the YAML parser's own words.
+    pub(crate) note: Option<String>,
 }
 
 impl fmt::Display for Diagnostic {
@@ -32,9 +40,16 @@ impl fmt::Display for Diagnostic {
         writeln!(f, "error[{}]: {}", self.code, self.message)?;
         match &self.place {
             Place::LineCol(line, col) => write!(f, " --> {}:{line}:{col}", self.file)?,
+            Place::At { line, col, path } if !path.is_empty() => {
+                write!(f, " --> {}:{line}:{col} ({path})", self.file)?
+            }
+            Place::At { line, col, .. } => write!(f, " --> {}:{line}:{col}", self.file)?,
             Place::Path(path) if !path.is_empty() => write!(f, " --> {}: {path}", self.file)?,
             Place::Path(_) => write!(f, " --> {}", self.file)?,
             Place::File => write!(f, " --> {}", self.file)?,
+        }
+        if let Some(note) = &self.note {
+            write!(f, "\nnote: {note}")?;
         }
         if let Some(help) = &self.help {
             write!(f, "\nhelp: {help}")?;

@@ -104,7 +104,12 @@ impl TestReport<'_> {
 
 /// A failed case: its mismatches, and what fired when it was scored.
 fn write_failure(out: &mut String, rules: &RuleSet, tracer: &Tracer, o: &Outcome<'_>) {
-    let _ = writeln!(out, "\ncase `{}` failed ({})", o.case.id, o.case.origin);
+    // Its line when the path is found, else its file and YAML path.
+    let at = match crate::rules::line_of(rules, &o.case.origin) {
+        Some(location) => location.to_string(),
+        None => o.case.origin.to_string(),
+    };
+    let _ = writeln!(out, "\ncase `{}` failed ({at})", o.case.id);
     if let Some(description) = &o.case.description {
         let _ = writeln!(out, "  {description}");
     }

@@ -55,6 +55,95 @@ fn every_broken_fixture_reports_exactly_its_expected_diagnostics() {
 }
 
 #[test]
+fn every_diagnostic_names_its_file_and_line() {
+    let mut unplaced = Vec::new();
+    for name in fixtures() {
+        let golden = root().join(format!("tests/fixtures/rules/{name}/expected.stderr"));
+        let text = std::fs::read_to_string(golden).unwrap_or_default();
+        for place in text.lines().filter_map(|l| l.strip_prefix(" --> ")) {
+            // `file:line:col`, then the YAML path in parentheses, if any.
+            let at = place.split(" (").next().unwrap_or_default();
+            let mut parts = at.rsplitn(3, ':');
+            let col = parts.next().and_then(|c| c.parse::<usize>().ok());
+            let line = parts.next().and_then(|l| l.parse::<usize>().ok());
+            let file = parts.next().unwrap_or_default();
+            if col.is_none() || line.is_none() || !file.ends_with(".yaml") {
+                unplaced.push(format!("{name}: {place}"));
+            }
+        }
+    }
+    assert!(
+        unplaced.is_empty(),
+        "without a line:\n{}",
+        unplaced.join("\n")
+    );
+}
+
+#[test]
+fn a_syntax_error_in_one_file_leaves_the_other_files_checked() {
+    let dir = "tests/fixtures/rules/syntax-error-keeps-other-checks";
+    let out = Test::new().args(&["rules", "check", dir]).run().code(1);
+    let broken = format!("{dir}/broken.yaml");
+    // The broken file's own problem, at its line.
+    assert!(out.stderr.contains(&format!(
+        "error[syntax]: unknown key `bandz`\n --> {broken}:8:5 (scales[0])\n"
+    )));
+    // The other file's problems, in the same run.
+    assert!(out.stderr.contains(&format!(
+        "error[band-gap]: no band covers score 2\n --> {dir}/ruleset.yaml:36:9 (scales[0].bands[1])\n"
+    )));
+    // What the broken file might define is not called unknown, and the
+    // references that cannot be checked are reported once.
+    assert!(!out.stderr.contains("unknown-reference"), "{}", out.stderr);
+    assert_eq!(
+        out.stderr.matches("error[unchecked-reference]").count(),
+        1,
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains(&format!(
+        "scale `other` and 1 other reference cannot be checked until `{broken}` parses"
+    )));
+    assert!(out.stderr.contains("3 problem(s) found"));
+}
+
+#[test]
+fn a_main_file_that_does_not_parse_still_has_its_includes_checked() {
+    let dir = "tests/fixtures/rules/broken-main-keeps-includes-checked";
+    let out = Test::new().args(&["rules", "check", dir]).run().code(1);
+    assert!(out.stderr.contains("error[syntax]: unknown key `nmae`"));
+    assert!(out.stderr.contains("help: did you mean `name`?"));
+    assert!(out.stderr.contains(&format!(
+        "error[bad-id]: item id `Extra_1` is not a valid id\n --> {dir}/extra.yaml:6:13"
+    )));
+    // What only the main file could have said is not reported missing.
+    assert!(!out.stderr.contains("missing-key"), "{}", out.stderr);
+    assert!(out.stderr.contains("2 problem(s) found"));
+}
+
+#[test]
+fn a_misspelt_key_gets_the_closest_valid_key_and_the_full_list() {
+    let t = Test::in_temp_dir().file(
+        "r.yaml",
+        std::fs::read_to_string(root().join("tests/fixtures/rules/minimal/ruleset.yaml"))
+            .expect("read")
+            .replace("eq: 1 }\n    message", "eg: 1 }\n    message"),
+    );
+    let out = t.args(&["rules", "check", "r.yaml"]).run().code(1);
+    assert!(
+        out.stderr.starts_with(
+            "error[syntax]: unknown key `eg`\n --> r.yaml:42:27 (flags[0].when)\n\
+             note: the YAML reader said: flags[0].when: unknown field `eg`, expected one of"
+        ),
+        "{}",
+        out.stderr
+    );
+    assert!(out
+        .stderr
+        .contains("help: did you mean `eq`? the keys here are `all`, `any`, `not`,"));
+}
+
+#[test]
 fn the_valid_fixtures_pass() {
     for name in VALID {
         Test::new()
@@ -201,7 +290,13 @@ fn a_wrong_case_fails_showing_expected_and_actual_and_what_fired() {
         "{}",
         out.stdout
     );
-    assert!(out.stdout.contains("case `deliberately_wrong` failed (tests/fixtures/rules/wrong-case/ruleset.yaml (cases[1]))"));
+    assert!(
+        out.stdout.contains(
+            "case `deliberately_wrong` failed (tests/fixtures/rules/wrong-case/ruleset.yaml:64)"
+        ),
+        "{}",
+        out.stdout
+    );
     assert!(out.stdout.contains("  what fired: nothing\n"));
     assert!(out.stdout.contains("\n1 passed, 1 failed\n"));
     assert!(out.stdout.contains("  flag `danger` is never raised\n"));

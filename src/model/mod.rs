@@ -176,6 +176,27 @@ pub(crate) struct Written {
     pub(crate) main_file: String,
     pub(crate) note_template: TextPlace,
     pub(crate) note_markdown: Option<TextPlace>,
+    /// Every file as reported, with its text, so a YAML path can be found
+    /// on its line after loading (`rules::line_of`).
+    pub(crate) files: Vec<WrittenFile>,
+}
+
+impl Written {
+    /// The text of the file reported as `name`.
+    pub(crate) fn text_of(&self, name: &str) -> Option<&str> {
+        self.files
+            .iter()
+            .find(|f| f.name == name)
+            .map(|f| f.text.as_ref())
+    }
+}
+
+/// One file of a rule set: its name as reported and its text (borrowed
+/// for the built-in rules).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct WrittenFile {
+    pub(crate) name: String,
+    pub(crate) text: std::borrow::Cow<'static, str>,
 }
 
 /// The file a text is in and, for a block scalar (`key: |`), the file line

@@ -2,19 +2,26 @@
 //!
 //! This module owns serde_yaml. It reads the main file and its includes, and
 //! hands the raw files to `validate`, which reports every problem at once.
+//! A file that does not parse is reported (`syntax` words the reader's
+//! message) and left out; the others are still validated. Only when there
+//! are problems does `locate` find the line of each one's YAML path.
 
+pub(crate) mod locate;
 mod problem;
 mod raw;
+mod syntax;
 mod validate;
 
+pub(crate) use locate::{line_of, place_in};
 pub(crate) use problem::Problem;
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
 use crate::error::{Diagnostic, Error, Place};
-use crate::model::RuleSet;
+use crate::model::{RuleSet, WrittenFile};
 
 /// The default rule set, compiled into the binary: (path, content).
 const EMBEDDED: &[(&str, &str)] = &[
@@ -85,7 +92,7 @@ pub enum RulesSource {
 /// A file's text and the name it is reported under.
 struct SourceFile {
     name: String,
-    text: String,
+    text: Cow<'static, str>,
     /// The same content as JSON, for a built-in file.
     json: Option<&'static str>,
 }
@@ -102,19 +109,40 @@ pub fn load_in(source: &RulesSource, lang: &str) -> Result<RuleSet, Error> {
     let reader = Reader::new(source)?;
     let main = reader.read(&reader.main)?;
     let mut diags = Vec::new();
-    let Some(main_raw) = parse(&main, &mut diags) else {
-        return Err(Error::Rules(diags));
+    // A file that does not parse is reported and left out; the others are
+    // still checked. The main file's includes are read even when it does
+    // not fit the rule-set format, as long as it is YAML.
+    let mut broken = Vec::new();
+    let (main_raw, includes) = match parse(&main, &mut diags) {
+        Some(raw) => {
+            let includes = raw.include.clone();
+            (raw, includes)
+        }
+        None => {
+            broken.push(main.name.clone());
+            (raw::RawFile::default(), includes_of(&main.text))
+        }
     };
     let mut files = vec![(main.name.clone(), main_raw)];
     let mut texts = vec![main.text.clone()];
-    let includes = files[0].1.include.clone();
+    let mut read = vec![WrittenFile {
+        name: main.name.clone(),
+        text: main.text,
+    }];
     for (i, include) in includes.iter().enumerate() {
         match reader.read(include) {
             Ok(file) => {
-                if let Some(raw) = parse(&file, &mut diags) {
-                    files.push((file.name, raw));
-                    texts.push(file.text);
+                match parse(&file, &mut diags) {
+                    Some(raw) => {
+                        files.push((file.name.clone(), raw));
+                        texts.push(file.text.clone());
+                    }
+                    None => broken.push(file.name.clone()),
                 }
+                read.push(WrittenFile {
+                    name: file.name,
+                    text: file.text,
+                });
             }
             Err(err) => diags.push(
                 Problem::IncludeUnreadable {
@@ -125,10 +153,38 @@ pub fn load_in(source: &RulesSource, lang: &str) -> Result<RuleSet, Error> {
         }
     }
     let sha256 = canonical_sha256(&files);
-    match validate::validate(&files, &texts, lang, sha256, diags) {
-        Ok(rules) => Ok(rules),
-        Err(diags) => Err(Error::Rules(diags)),
+    match validate::validate(&files, &texts, &broken, lang, sha256, diags) {
+        Ok(mut rules) => {
+            rules.written.files = read;
+            Ok(rules)
+        }
+        Err(mut diags) => {
+            let text_of = |name: &str| {
+                read.iter()
+                    .find(|f| f.name == name)
+                    .map(|f| f.text.as_ref())
+            };
+            locate::place(&mut diags, text_of);
+            Err(Error::Rules(diags))
+        }
     }
+}
+
+/// The `include` list of a main file that is YAML but not a rule-set file
+/// (an unknown key, say), so its includes are still checked.
+fn includes_of(text: &str) -> Vec<String> {
+    let Ok(value) = serde_yaml::from_str::<serde_yaml::Value>(text) else {
+        return Vec::new();
+    };
+    value
+        .get("include")
+        .and_then(|list| list.as_sequence())
+        .map(|list| {
+            list.iter()
+                .filter_map(|v| v.as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 fn parse(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Option<raw::RawFile> {
@@ -143,42 +199,18 @@ fn parse(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Option<raw::RawFile>
     match serde_yaml::from_str::<raw::RawFile>(&file.text) {
         Ok(raw) => Some(raw),
         Err(err) => {
-            let place = match err.location() {
-                Some(loc) => Place::LineCol(loc.line(), loc.column()),
-                None => Place::File,
-            };
+            let location = err.location().map(|loc| (loc.line(), loc.column()));
+            let read = syntax::read(&err.to_string(), location, &file.text);
             diags.push(
                 Problem::Syntax {
-                    message: strip_location(&err.to_string()),
+                    syntax: read.syntax,
+                    original: read.original,
                 }
-                .at(&file.name, place),
+                .at(&file.name, read.place),
             );
             None
         }
     }
-}
-
-/// serde_yaml puts " at line L column C" in messages; the location is
-/// reported separately, so every such phrase is removed.
-fn strip_location(message: &str) -> String {
-    let mut out = String::with_capacity(message.len());
-    let mut rest = message;
-    while let Some(at) = rest.find(" at line ") {
-        out.push_str(&rest[..at]);
-        let tail = &rest[at + " at line ".len()..];
-        let digits = |s: &str| s.len() - s.trim_start_matches(|c: char| c.is_ascii_digit()).len();
-        let line_len = digits(tail);
-        let after_line = &tail[line_len..];
-        match after_line.strip_prefix(" column ") {
-            Some(col) if line_len > 0 && digits(col) > 0 => rest = &col[digits(col)..],
-            _ => {
-                out.push_str(" at line ");
-                rest = tail;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
 }
 
 /// SHA-256 over the parsed content (not the bytes), so comments and layout
@@ -227,7 +259,7 @@ impl Reader {
                 .find(|(path, _)| *path == name)
                 .map(|(path, text)| SourceFile {
                     name: path.to_string(),
-                    text: text.to_string(),
+                    text: Cow::Borrowed(*text),
                     json: embedded_json(path),
                 })
                 .ok_or_else(|| Error::Read {
@@ -245,7 +277,7 @@ impl Reader {
                 })?;
                 Ok(SourceFile {
                     name: path.display().to_string(),
-                    text,
+                    text: Cow::Owned(text),
                     json: None,
                 })
             }
@@ -296,7 +328,7 @@ mod tests {
     fn a_file_without_json_is_read_from_its_yaml_with_its_place() {
         let file = |text: &str, json| SourceFile {
             name: "x.yaml".into(),
-            text: text.into(),
+            text: text.to_string().into(),
             json,
         };
         let mut diags = Vec::new();
@@ -305,9 +337,49 @@ mod tests {
         assert!(parse(&file("name: [\n", None), &mut diags).is_none());
         assert_eq!(diags.len(), 1);
         assert!(
-            matches!(diags[0].place, Place::LineCol(..)),
+            matches!(diags[0].place, Place::At { line: 1, .. }),
             "{:?}",
             diags[0]
         );
+    }
+
+    #[test]
+    fn any_cut_or_mangled_file_is_reported_with_its_place_and_never_panics() {
+        let (_, text) = EMBEDDED[1];
+        let mangles = [
+            ("", ""),
+            ("  ", "\t"),
+            (": ", ": : "),
+            ("- ", " - "),
+            ("{", ""),
+        ];
+        let mut reported = 0;
+        for (from, to) in mangles {
+            let mangled = text.replacen(from, to, 3);
+            for (cut, _) in mangled.char_indices().step_by(41) {
+                let file = SourceFile {
+                    name: "x.yaml".into(),
+                    text: mangled[..cut].to_string().into(),
+                    json: None,
+                };
+                // The span parser reads every cut too.
+                let mut placed =
+                    vec![Problem::NoLevels
+                        .at("x.yaml", Place::Path("instruments[0].items[2]".into()))];
+                locate::place(&mut placed, |_| Some(&mangled[..cut]));
+                let mut diags = Vec::new();
+                if parse(&file, &mut diags).is_none() {
+                    reported += 1;
+                    locate::place(&mut diags, |_| Some(&mangled[..cut]));
+                    assert_eq!(diags.len(), 1);
+                    assert!(
+                        !matches!(diags[0].place, Place::File | Place::Path(_)),
+                        "{}",
+                        diags[0]
+                    );
+                }
+            }
+        }
+        assert!(reported > 50, "{reported} cut files reported");
     }
 }

@@ -3,6 +3,7 @@
 //! several messages may share a code when they are one kind of problem
 //! (`missing-key` for every key a file must set).
 
+use super::syntax::Syntax;
 use crate::error::{Diagnostic, Place};
 
 macro_rules! codes {
@@ -57,6 +58,7 @@ codes! {
     UnknownReference => "unknown-reference",
     BadReference => "bad-reference",
     ForwardReference => "forward-reference",
+    UncheckedReference => "unchecked-reference",
     BadCondition => "bad-condition",
     ExpectedNumber => "expected-number",
     ExpectedId => "expected-id",
@@ -82,9 +84,11 @@ pub(crate) const FORMAT_VERSION: u32 = 1;
 /// One rule-set problem.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Problem {
-    /// The YAML parser's message, its location removed.
+    /// The YAML parser's message, recognised; `original` is its own
+    /// words, its location removed.
     Syntax {
-        message: String,
+        syntax: Syntax,
+        original: String,
     },
     IncludeUnreadable {
         message: String,
@@ -293,6 +297,14 @@ pub(crate) enum Problem {
     ForwardReference {
         item: String,
     },
+    /// References that name nothing in the files that parsed, while other
+    /// files did not parse: they may be defined there. `first` is the
+    /// first, e.g. `band \`other\``; `more` how many others.
+    UncheckedReferences {
+        first: String,
+        more: usize,
+        broken: Vec<String>,
+    },
     ComparedValueOutOfRange {
         value: i64,
     },
@@ -426,6 +438,7 @@ impl Problem {
                 Code::BadReference
             }
             P::ForwardReference { .. } => Code::ForwardReference,
+            P::UncheckedReferences { .. } => Code::UncheckedReference,
             P::ConditionNamesNothing
             | P::ConditionMixes { .. }
             | P::ComparisonOnCombinator { .. }
@@ -445,7 +458,8 @@ impl Problem {
     pub(crate) fn message(&self) -> String {
         use Problem as P;
         match self {
-            P::Syntax { message } | P::IncludeUnreadable { message } => message.clone(),
+            P::Syntax { syntax, .. } => syntax.message(),
+            P::IncludeUnreadable { message } => message.clone(),
             P::UnsupportedFormatVersion { found } => format!("unsupported format_version {found}"),
             P::MissingFormatVersion => {
                 "the main rule-set file must set `format_version`".into()
@@ -590,6 +604,27 @@ impl Problem {
             P::ForwardReference { item } => format!(
                 "skip logic may only look at earlier items; `{item}` is not asked before this one"
             ),
+            P::UncheckedReferences {
+                first,
+                more,
+                broken,
+            } => {
+                let others = match more {
+                    0 => String::new(),
+                    1 => " and 1 other reference".to_string(),
+                    n => format!(" and {n} other references"),
+                };
+                let files = match broken.split_last() {
+                    Some((last, rest)) if !rest.is_empty() => {
+                        format!("{} and `{last}` parse", join_keys(rest))
+                    }
+                    _ => format!("{} parses", join_keys(broken)),
+                };
+                let verb = if *more == 0 { "it is" } else { "they are" };
+                format!(
+                    "{first}{others} cannot be checked until {files}: {verb} not defined in the files that did"
+                )
+            }
             P::ComparedValueOutOfRange { value } => format!(
                 "{value} is out of range: compared values lie within ±{MAX_MAGNITUDE}"
             ),
@@ -631,6 +666,10 @@ impl Problem {
     pub(crate) fn help(&self) -> Option<String> {
         use Problem as P;
         let help = match self {
+            P::Syntax { syntax, .. } => return syntax.help(),
+            P::UncheckedReferences { .. } => {
+                "fix the file that does not parse; its ids are checked then".into()
+            }
             P::UnsupportedFormatVersion { .. } => {
                 format!("this carescreen reads format_version {FORMAT_VERSION}")
             }
@@ -683,6 +722,17 @@ impl Problem {
         Some(help)
     }
 
+    /// More about the problem: the YAML parser's own words, when they
+    /// were rephrased.
+    pub(crate) fn note(&self) -> Option<String> {
+        match self {
+            Problem::Syntax { syntax, original } if syntax.rephrased() => {
+                Some(format!("the YAML reader said: {original}"))
+            }
+            _ => None,
+        }
+    }
+
     /// The problem as a diagnostic at `place` in `file`.
     pub(crate) fn at(self, file: &str, place: Place) -> Diagnostic {
         Diagnostic {
@@ -691,6 +741,7 @@ impl Problem {
             file: file.to_string(),
             place,
             help: self.help(),
+            note: self.note(),
         }
     }
 }
@@ -708,6 +759,27 @@ mod tests {
 
     fn root() -> std::path::PathBuf {
         std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    }
+
+    #[test]
+    fn unchecked_references_name_every_file_that_did_not_parse() {
+        let problem = |more, broken: &[&str]| {
+            Problem::UncheckedReferences {
+                first: "item `x`".into(),
+                more,
+                broken: broken.iter().map(|b| b.to_string()).collect(),
+            }
+            .message()
+        };
+        assert_eq!(
+            problem(0, &["a.yaml"]),
+            "item `x` cannot be checked until `a.yaml` parses: it is not defined in the files that did"
+        );
+        assert_eq!(
+            problem(2, &["a.yaml", "b.yaml", "c.yaml"]),
+            "item `x` and 2 other references cannot be checked until `a.yaml`, `b.yaml` and \
+             `c.yaml` parse: they are not defined in the files that did"
+        );
     }
 
     #[test]

@@ -1,10 +1,12 @@
 //! Validation: raw files → `RuleSet`, reporting every problem in one pass.
 //!
-//! Each problem names its file and YAML path. Nothing downstream re-checks
-//! what is checked here: resolved references, band coverage, unique ids and
-//! codes, skip logic that looks only backwards and reachable levels. The
-//! checks that need the renderers (output columns, the note template) are
-//! the rule-set tooling's, in `check`.
+//! Each problem names its file and YAML path (the loader then finds the
+//! path's line). While a file did not parse, what it might define is not
+//! called missing or unknown. Nothing downstream re-checks what is checked
+//! here: resolved references, band coverage, unique ids and codes, skip
+//! logic that looks only backwards and reachable levels. The checks that
+//! need the renderers (output columns, the note template) are the rule-set
+//! tooling's, in `check`.
 
 mod cases;
 mod conditions;
@@ -19,6 +21,7 @@ mod safety;
 mod scales;
 
 use crate::model::{FlagIx, Model, Paths, RuleSet, TextPlace, Written};
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use self::loc::Loc;
@@ -28,28 +31,30 @@ use crate::error::{Diagnostic, Place};
 use crate::rules::raw::{RawFile, RawItemType, RawText};
 
 /// Validate parsed files (main file first). `texts` holds each file's text,
-/// used to place template errors on a line.
+/// used to place template errors on a line. `broken` names the files that
+/// did not parse (a main file that did not is an empty file in `files`);
+/// `syntax` holds their problems, reported first.
 pub(super) fn validate(
     files: &[(String, RawFile)],
-    texts: &[String],
+    texts: &[Cow<'static, str>],
+    broken: &[String],
     lang: &str,
     sha256: String,
-    diags: Vec<Diagnostic>,
+    syntax: Vec<Diagnostic>,
 ) -> Result<RuleSet, Vec<Diagnostic>> {
-    if !diags.is_empty() {
-        // A file that did not parse would make every reference into it look
-        // unknown: report the syntax errors alone.
-        return Err(diags);
-    }
     let mut v = Validator {
-        diags,
+        diags: Vec::new(),
         ids: Ids::default(),
         lang: lang.to_string(),
         translations: crate::model::Translations::default(),
+        broken: broken.to_vec(),
+        main_broken: files.first().is_some_and(|(main, _)| broken.contains(main)),
+        unchecked: Vec::new(),
     };
     let mut rules = v.rule_set(files, sha256);
-    if !v.diags.is_empty() {
-        return Err(v.diags);
+    v.report_unchecked();
+    if !syntax.is_empty() || !v.diags.is_empty() {
+        return Err(syntax.into_iter().chain(v.diags).collect());
     }
     if let Some(rules) = &mut rules {
         rules.written = written(files, texts);
@@ -59,7 +64,7 @@ pub(super) fn validate(
 
 /// Where the main file and the note templates are (the first file that
 /// defines a template; validation reports any other).
-fn written(files: &[(String, RawFile)], texts: &[String]) -> Written {
+fn written(files: &[(String, RawFile)], texts: &[Cow<'static, str>]) -> Written {
     let place = |key: &str, defines: fn(&RawFile) -> bool| {
         let at = files.iter().position(|(_, raw)| defines(raw))?;
         Some(TextPlace {
@@ -75,6 +80,7 @@ fn written(files: &[(String, RawFile)], texts: &[String]) -> Written {
         note_template: place("note_template", |raw| raw.note_template.is_some())
             .unwrap_or_default(),
         note_markdown: place("note_markdown", |raw| raw.note_markdown.is_some()),
+        files: Vec::new(),
     }
 }
 
@@ -154,6 +160,12 @@ struct Validator {
     /// The language texts are resolved to.
     lang: String,
     translations: crate::model::Translations,
+    /// Files that did not parse: what they define is unknown.
+    broken: Vec<String>,
+    main_broken: bool,
+    /// References to ids not defined in the files that parsed, while some
+    /// did not: (file, place, what and id).
+    unchecked: Vec<(String, Loc, String)>,
 }
 
 /// A raw element and where it is: (file, location, element).
@@ -175,8 +187,55 @@ fn gather<'a, T>(
 
 impl Validator {
     pub(super) fn error(&mut self, file: &str, path: &Loc, problem: Problem) {
+        if !self.broken.is_empty() {
+            // A file that did not parse may define what seems missing.
+            let unchecked = match &problem {
+                Problem::UnknownReference { what, id, .. } => Some(format!("{what} `{id}`")),
+                Problem::UnknownGradeOwner { id } => Some(format!("rating or domain `{id}`")),
+                _ => None,
+            };
+            if let Some(reference) = unchecked {
+                self.unchecked
+                    .push((file.to_string(), path.clone(), reference));
+                return;
+            }
+            let absent = matches!(
+                problem,
+                Problem::NoLevels
+                    | Problem::NoSection { .. }
+                    | Problem::NoResources
+                    | Problem::UnreachableLevel { .. }
+            );
+            let absent_from_main = matches!(
+                problem,
+                Problem::MissingFormatVersion | Problem::MissingMainKey { .. }
+            );
+            if absent || (absent_from_main && self.main_broken) {
+                return;
+            }
+        }
         self.diags
             .push(problem.at(file, Place::Path(path.to_string())));
+    }
+
+    /// Whether a check has failed: later checks need the earlier ones'
+    /// results whole.
+    fn failed(&self) -> bool {
+        !self.diags.is_empty() || !self.unchecked.is_empty()
+    }
+
+    /// The references that could not be checked, once, at the first.
+    fn report_unchecked(&mut self) {
+        let Some((file, path, first)) = self.unchecked.first().cloned() else {
+            return;
+        };
+        let problem = Problem::UncheckedReferences {
+            first,
+            more: self.unchecked.len() - 1,
+            broken: self.broken.clone(),
+        };
+        self.diags
+            .push(problem.at(&file, Place::Path(path.to_string())));
     }
 
     /// A text in the chosen language, falling back to English (counted);
@@ -284,11 +343,11 @@ impl Validator {
         if default_level.is_some() {
             self.reachability(main_name, &levels, default_level, &rules, &flags);
         }
-        if !self.diags.is_empty() {
+        if self.failed() {
             return None;
         }
         self.safety_inputs(&items, &scales, &ratings, flags.as_slice());
-        if !self.diags.is_empty() {
+        if self.failed() {
             return None;
         }
         let paths = Paths::of(levels.len(), &rules, &flags);
@@ -321,7 +380,7 @@ impl Validator {
             written: Written::default(),
         });
         rule_set.cases = self.cases(files, &rule_set);
-        if !self.diags.is_empty() {
+        if self.failed() {
             return None;
         }
         Some(rule_set)
