@@ -9,9 +9,11 @@ use crate::assess::tester::Agreement;
 use crate::cases::mcdc::Mcdc;
 use crate::cases::mutate::Mutation;
 use crate::cases::{self, Coverage, Outcome};
+use crate::model::Origin;
 use crate::model::{GradeOf, RuleSet};
 use crate::report::table;
 use crate::report::trace::Tracer;
+use crate::rules::locate::Locator;
 
 /// What `rules test` found.
 #[derive(Debug)]
@@ -89,7 +91,7 @@ impl TestReport<'_> {
             write_coverage(&mut out, rules, gaps);
         }
         match &self.mutation {
-            Some(Some(mutation)) => write_mutation(&mut out, mutation),
+            Some(Some(mutation)) => write_mutation(&mut out, rules, mutation),
             Some(None) => {
                 let _ = writeln!(
                     out,
@@ -182,8 +184,18 @@ fn write_coverage(out: &mut String, rules: &RuleSet, gaps: &Coverage) {
     write_mcdc(out, rules, &gaps.mcdc);
 }
 
+/// Where a rule-set element is: `file:line`, or its file and YAML path
+/// when the path is not found.
+fn place(locator: &mut Locator<'_>, origin: &Origin) -> String {
+    match locator.locate(origin) {
+        Some(location) => location.to_string(),
+        None => origin.to_string(),
+    }
+}
+
 /// The thresholds no case pins.
-fn write_mutation(out: &mut String, mutation: &Mutation) {
+fn write_mutation(out: &mut String, rules: &RuleSet, mutation: &Mutation) {
+    let mut locator = Locator::new(rules);
     let _ = writeln!(
         out,
         "mutation test: {} of {} threshold changes fail a case{}",
@@ -196,12 +208,14 @@ fn write_mutation(out: &mut String, mutation: &Mutation) {
         }
     );
     for s in &mutation.survivors {
-        let _ = writeln!(out, "  {}: {}: {}", s.origin, s.site, s.change);
+        let at = place(&mut locator, &s.origin);
+        let _ = writeln!(out, "  {at}: {}: {}", s.site, s.change);
     }
 }
 
 /// Which leaves of the conditions no case proves, and which none can.
 fn write_mcdc(out: &mut String, rules: &RuleSet, mcdc: &Mcdc) {
+    let mut locator = Locator::new(rules);
     let _ = writeln!(
         out,
         "conditions (MC/DC): {} of {} leaves proven ({} in all; {} cannot be proven, below)",
@@ -219,7 +233,7 @@ fn write_mcdc(out: &mut String, rules: &RuleSet, mcdc: &Mcdc) {
         let _ = writeln!(
             out,
             "  {}: `{}` in {} is not shown deciding it while {}",
-            gap.origin,
+            place(&mut locator, &gap.origin),
             gap.leaf,
             gap.site.name(rules),
             sides.join(" or ")
@@ -232,7 +246,7 @@ fn write_mcdc(out: &mut String, rules: &RuleSet, mcdc: &Mcdc) {
         let _ = writeln!(
             out,
             "  cannot be proven: {}: `{}` in {}: {}",
-            leaf.origin,
+            place(&mut locator, &leaf.origin),
             leaf.leaf,
             leaf.site.name(rules),
             leaf.reason

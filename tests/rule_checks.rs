@@ -537,52 +537,39 @@ fn one_weak_case() -> Test {
     Test::in_temp_dir().file("r.yaml", &text)
 }
 
+/// The line of the minimal fixture that holds `text`, 1-based.
+fn minimal_line(text: &str) -> usize {
+    let base = std::fs::read_to_string(root().join("tests/fixtures/rules/minimal/ruleset.yaml"))
+        .expect("fixture");
+    base.lines()
+        .position(|l| l.contains(text))
+        .map(|i| i + 1)
+        .unwrap_or_else(|| panic!("no line holds {text:?}"))
+}
+
 #[test]
-fn mutate_lists_each_threshold_no_case_pins_at_its_place() {
+fn mutate_lists_each_threshold_no_case_pins_at_its_line() {
     let out = one_weak_case()
         .args(&["rules", "test", "r.yaml", "--mutate"])
         .run()
         .code(1);
-    let survivors: Vec<&str> = out
-        .stdout
-        .lines()
-        .filter(|l| l.starts_with("  r.yaml"))
-        .collect();
+    let rule = minimal_line("when: { band: mood, at_least: high }");
+    let flag = minimal_line("when: { item: mood_3, eq: 1 }");
+    let band = minimal_line("{ id: high, label: High, min: 2, max: 4 }");
     // The rule's threshold moved down, the flag's code both ways, the band
     // edge moved down: no case fails. Moved up, the score of 2 is no
     // longer high and the case fails.
-    assert!(
-        survivors
-            .iter()
-            .any(|l| l.contains("placement.rules[0].when")
-                && l.contains("band mood >= high → band mood >= low")),
-        "{}",
-        out.stdout
-    );
-    assert_eq!(
-        survivors
-            .iter()
-            .filter(|l| l.contains("flags[0].when") && l.contains("flag danger"))
-            .count(),
-        2,
-        "{}",
-        out.stdout
-    );
-    assert!(
-        survivors
-            .iter()
-            .any(|l| l.contains("scales[0].bands[1].min") && l.contains("`high` from 2 → from 1")),
-        "{}",
-        out.stdout
-    );
-    assert!(
-        out.stdout.contains(&format!(
-            "mutation test: 2 of {} threshold changes",
-            survivors.len() + 2
-        )),
-        "{}",
-        out.stdout
-    );
+    for line in [
+        format!(
+            "  r.yaml:{rule}: placement rule high_mood: band mood >= high → band mood >= low\n"
+        ),
+        format!("  r.yaml:{flag}: flag danger: item mood_3 = 1 → item mood_3 = 0\n"),
+        format!("  r.yaml:{flag}: flag danger: item mood_3 = 1 → item mood_3 = 2\n"),
+        format!("  r.yaml:{band}: scale mood: `high` from 2 → from 1 (`low` to 0)\n"),
+        "mutation test: 2 of 8 threshold changes fail a case; no case fails on these:\n".into(),
+    ] {
+        assert!(out.stdout.contains(&line), "{line}\n{}", out.stdout);
+    }
 }
 
 #[test]
@@ -598,7 +585,12 @@ fn coverage_lists_each_leaf_no_pair_of_cases_proves_with_answers_that_would() {
         .position(|l| l.contains("`item mood_2 = 1` in skip logic of mood_3"))
         .unwrap_or_else(|| panic!("{}", out.stdout));
     let lines: Vec<&str> = out.stdout.lines().collect();
-    assert!(lines[gap].contains("r.yaml"), "{}", lines[gap]);
+    let gate = minimal_line("show_if: { item: mood_2, eq: 1 }");
+    assert!(
+        lines[gap].starts_with(&format!("  r.yaml:{gate}: ")),
+        "{}",
+        lines[gap]
+    );
     assert!(lines[gap].contains("while true or false"), "{}", lines[gap]);
     assert_eq!(
         lines[gap + 1].trim(),

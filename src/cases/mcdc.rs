@@ -665,6 +665,10 @@ mod tests {
         assert!(full.gaps.is_empty(), "{:?}", full.gaps);
         assert_eq!(full.proven, full.feasible());
         assert_eq!(full.infeasible.len(), 2, "{:?}", full.infeasible);
+        for leaf in &full.infeasible {
+            let line = crate::rules::line_of(&rules, &leaf.origin).expect("a line");
+            assert_eq!(line.file, "instruments/cssrs.yaml");
+        }
         let at = rules
             .cases
             .iter()
@@ -685,6 +689,19 @@ mod tests {
                 "instruments[0].items[9].show_if.any[2]"
             );
             assert_eq!(gaps[0].examples, ["answers {phq9_3: 1}"]);
+            let line = crate::rules::line_of(&rules, &gaps[0].origin).expect("a line");
+            assert_eq!(
+                line.to_string(),
+                format!("instruments/phq9.yaml:{}", line.line)
+            );
+            let text = rules
+                .written
+                .text_of("instruments/phq9.yaml")
+                .expect("text");
+            assert!(text
+                .lines()
+                .nth(line.line - 1)
+                .is_some_and(|l| l.contains("phq9_3")));
             rules.cases.remove(at);
         }
         drop(shown);
