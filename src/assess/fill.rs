@@ -1,0 +1,82 @@
+//! A partial record filled as a rule set's test cases are: every item the
+//! record does not name gets its least severe answer (the lowest-scoring
+//! code, or the lowest bound), then skip logic applies, and a filled item
+//! it hides is cleared. Only done when asked (`--fill least-severe`), and
+//! the items filled are always reported: a filled answer is an assumption.
+
+use crate::answers::Answers;
+use crate::model::{ItemIdx, RuleSet};
+
+/// Fill the items `named` says the record does not name; return the filled
+/// items that skip logic shows (the ones the result depends on), in item
+/// order. Named items keep what they hold, blank or invalid included.
+pub(crate) fn fill_least_severe(
+    rules: &RuleSet,
+    answers: &mut Answers,
+    named: impl Fn(ItemIdx) -> bool,
+) -> Vec<ItemIdx> {
+    let least = Answers::extreme(rules, false);
+    for index in (0..rules.items.len()).filter(|&i| !named(i)) {
+        match least.get(index) {
+            // The least severe code is valid for its item.
+            Some(code) => {
+                let _ = answers.set(rules, index, code);
+            }
+            None => answers.clear(index),
+        }
+    }
+    let shown = super::shown_items(rules, answers);
+    let mut filled = Vec::new();
+    for (index, shown) in shown.into_iter().enumerate() {
+        if named(index) {
+            continue;
+        }
+        if !shown {
+            answers.clear(index);
+        } else if answers.get(index).is_some() {
+            filled.push(index);
+        }
+    }
+    filled
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::{load, RulesSource};
+
+    #[test]
+    fn filling_a_cases_named_answers_gives_the_answers_the_case_runs_with() {
+        let rules = load(&RulesSource::Embedded).expect("default rules");
+        assert!(!rules.cases.is_empty());
+        for case in &rules.cases {
+            let mut answers = Answers::new(&rules);
+            for &(item, code) in &case.answers {
+                if let Some(code) = code {
+                    answers.set(&rules, item, code).expect("a valid code");
+                }
+            }
+            let named = |i: ItemIdx| case.answers.iter().any(|&(n, _)| n == i);
+            fill_least_severe(&rules, &mut answers, named);
+            assert_eq!(answers, crate::cases::answers(&rules, case), "{}", case.id);
+        }
+    }
+
+    #[test]
+    fn only_shown_filled_items_are_reported_and_named_blanks_stay_blank() {
+        let rules = load(&RulesSource::Embedded).expect("default rules");
+        let ix = |id: &str| rules.item_index(id).expect("item");
+        let mut answers = Answers::new(&rules);
+        answers.set(&rules, ix("cssrs_2"), 0).expect("code");
+        let named = |i: ItemIdx| i == ix("cssrs_2") || i == ix("phq9_1");
+        let filled = fill_least_severe(&rules, &mut answers, named);
+        let ids: Vec<&str> = filled.iter().map(|&i| rules.items[i].id.as_str()).collect();
+        assert!(ids.contains(&"phq9_2"), "{ids:?}");
+        // Hidden by cssrs_2 = 0: not filled.
+        assert!(!ids.contains(&"cssrs_4"), "{ids:?}");
+        assert_eq!(answers.get(ix("cssrs_4")), None);
+        // Named, without an answer: never filled, never 0.
+        assert!(!ids.contains(&"phq9_1"), "{ids:?}");
+        assert_eq!(answers.get(ix("phq9_1")), None);
+    }
+}
