@@ -14,8 +14,6 @@ use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::answers::Answers;
-use crate::assess::assess;
 use crate::batch::{self, BatchOptions, Format, Summary};
 use crate::check;
 use crate::error::Error;
@@ -23,7 +21,7 @@ use crate::interview::command::{self, InterviewOptions};
 use crate::interview::terminal::TerminalPrompter;
 use crate::model::RuleSet;
 use crate::output::{note_date, same_file, write_atomically};
-use crate::report::note::{NoteFormat, NoteRenderer};
+use crate::report::note::NoteFormat;
 use crate::report::table::{self, SummaryView};
 use crate::rules::{self, RulesSource};
 
@@ -719,162 +717,28 @@ fn interview(args: InterviewArgs) -> Result<ExitCode, Error> {
 
 fn explain(args: ExplainArgs) -> Result<ExitCode, Error> {
     let rules = load_in(args.rules.rules.clone(), &args.lang.lang)?;
-    let fill = args.fill.is_some();
-    let lang = crate::messages::Lang::of(&rules.lang);
-    let filled_words = |filled: &[usize]| -> String {
-        let ids: Vec<String> = filled.iter().map(|&i| rules.items[i].id.clone()).collect();
-        format!("{}\n\n", lang.explain_filled(&ids))
-    };
-    if let Some(file) = &args.file {
-        let (answers, filled) = read_record(&rules, file, fill)?;
-        let mut out = if fill {
-            filled_words(&filled)
-        } else {
-            String::new()
-        };
-        let (text, code) = explain_one(
-            &rules,
-            &file.display().to_string(),
-            &answers,
-            None,
-            args.fired_only,
-        )?;
-        out.push_str(&text);
-        emit(&out)?;
-        return Ok(code);
-    }
-    let (Some(data), Some(id)) = (&args.data, &args.id) else {
-        return Err(Error::Usage(
-            "give a record file, or --data FILE.csv --id ID".into(),
-        ));
-    };
-    let input = File::open(data).map_err(|source| Error::Read {
-        path: data.clone(),
-        source,
-    })?;
-    let mut found = Vec::new();
-    let absent = batch::each_row(
-        &rules,
-        BufReader::new(input),
-        &args.id_column,
-        fill,
-        |row| {
-            if row.id == id.trim() {
-                found.push((row.sheet_row, row.answers.clone(), row.unfit));
-            }
+    let source = match (args.file, args.data, args.id) {
+        (Some(file), _, _) => crate::explain::Source::Record(file),
+        (None, Some(data), Some(id)) => crate::explain::Source::Row {
+            data,
+            id,
+            id_column: args.id_column,
         },
-    )?;
-    if found.is_empty() {
-        return Err(Error::Usage(format!(
-            "no row of `{}` has the id `{id}` in column `{}`",
-            data.display(),
-            args.id_column
-        )));
-    }
-    let mut code = ExitCode::Success;
-    let mut out = String::new();
-    let rows = found.len();
-    for (n, (sheet_row, answers, unfit)) in found.into_iter().enumerate() {
-        if n > 0 {
-            out.push('\n');
-        }
-        if rows > 1 {
-            out.push_str(&format!(
-                "{}, row {sheet_row} ({} of {rows} rows with the id `{id}`):\n\n",
-                data.display(),
-                n + 1
-            ));
-        } else {
-            out.push_str(&format!("{}, row {sheet_row}:\n\n", data.display()));
-        }
-        if fill {
-            let filled: Vec<usize> = absent
-                .iter()
-                .copied()
-                .filter(|&i| answers.get(i).is_some())
-                .collect();
-            out.push_str(&filled_words(&filled));
-        }
-        let (text, row_code) = explain_one(&rules, id.trim(), &answers, unfit, args.fired_only)?;
-        if row_code != ExitCode::Success {
-            code = row_code;
-        }
-        out.push_str(&text);
-    }
-    emit(&out)?;
-    Ok(code)
-}
-
-/// A record file's answers, each read as a batch cell is; with `fill`, the
-/// items it does not name answered as test cases are, and which of them
-/// skip logic shows.
-fn read_record(rules: &RuleSet, file: &Path, fill: bool) -> Result<(Answers, Vec<usize>), Error> {
-    let text = std::fs::read_to_string(file).map_err(|source| Error::Read {
-        path: file.to_path_buf(),
-        source,
-    })?;
-    let check = |key: &str| match rules.item_index(key) {
-        Some(_) => Ok(()),
-        None => Err(format!(
-            "`{key}` is not an item of this rule set (`carescreen template` lists the item ids)"
-        )),
-    };
-    let entries = rules::parse_record(&text, &check).map_err(|e| Error::NotARecord {
-        path: file.to_path_buf(),
-        place: e.place,
-        reason: e.reason,
-    })?;
-    let mut answers = Answers::new(rules);
-    let mut named = vec![false; rules.items.len()];
-    for entry in entries {
-        let Some(index) = rules.item_index(&entry.key) else {
-            continue;
-        };
-        named[index] = true;
-        if !rules.items[index].is_answerable() {
-            // As a batch column for it would be.
-            eprintln!(
-                "note: `{}` takes no answer; its value is ignored",
-                entry.key
-            );
-            continue;
-        }
-        answers.set_text(rules, index, entry.text.as_deref().unwrap_or(""));
-    }
-    let filled = match fill {
-        true => crate::assess::fill_least_severe(rules, &mut answers, |i| named[i]),
-        false => Vec::new(),
-    };
-    Ok((answers, filled))
-}
-
-/// One record explained: scored (exit 0), or rejected as `score` rejects
-/// it, with the flags its answers establish and its note (exit 1).
-fn explain_one(
-    rules: &RuleSet,
-    id: &str,
-    answers: &Answers,
-    unfit: Option<crate::error::AnswerError>,
-    fired_only: bool,
-) -> Result<(String, ExitCode), Error> {
-    let result = match unfit {
-        Some(err) => Err(err),
-        None => assess(rules, answers),
-    };
-    match result {
-        Ok(a) => Ok((
-            crate::report::explain::scored(rules, &a, fired_only),
-            ExitCode::Success,
-        )),
-        Err(err) => {
-            let renderer = NoteRenderer::new(rules).map_err(|e| Error::Template(e.message))?;
-            let problems = batch::rejection_problems(rules, answers, err);
-            Ok((
-                crate::report::explain::rejected(rules, &renderer, id, answers, &problems),
-                ExitCode::Problems,
+        _ => {
+            return Err(Error::Usage(
+                "give a record file, or --data FILE.csv --id ID".into(),
             ))
         }
+    };
+    let explained = crate::explain::run(&rules, &source, args.fill.is_some(), args.fired_only)?;
+    for note in &explained.notes {
+        eprintln!("{note}");
     }
+    emit(&explained.text)?;
+    Ok(match explained.rejected {
+        true => ExitCode::Problems,
+        false => ExitCode::Success,
+    })
 }
 
 /// `rules diff`, its options read.
