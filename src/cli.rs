@@ -325,10 +325,11 @@ enum ResultFormat {
 }
 
 const EXPLAIN_EXAMPLES: &str = "\
-The file names the answers, e.g. in YAML or JSON:
-  phq9_1: 2                  {\"phq9_1\": 2, \"phq9_9\": \"1\", \"cssrs_4\": null}
+The file names the answers, in YAML:
+  phq9_1: 2
   phq9_9: 1
   harm_others: 0
+or in JSON: {\"phq9_1\": 2, \"phq9_9\": \"1\", \"cssrs_4\": null}
 Each answer is read as a batch cell is (`\"2\"` is 2; `yes`/`no` for yes/no items;
 null is no answer). Every item shown by skip logic must be answered, as in
 batch scoring, unless --fill least-severe answers the ones left out.
@@ -336,8 +337,8 @@ batch scoring, unless --fill least-severe answers the ones left out.
 Examples:
   carescreen explain record.yaml
   carescreen explain record.json --rules my-rules/
-  carescreen explain partial.yaml --fill least-severe   answer the rest as test cases do
-  carescreen explain --data intakes.csv --id c003       one row of a batch file, as `score` scored it
+  carescreen explain partial.yaml --fill least-severe   answer the rest as test cases are
+  carescreen explain --data intakes.csv --id c003       a batch row, as `score` scored it
   carescreen explain record.yaml --fired-only           only the rules that fired";
 
 const TEST_EXAMPLES: &str = "\

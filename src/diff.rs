@@ -622,9 +622,64 @@ impl DataComparison {
                 })
                 .collect();
             let _ = writeln!(out, "  e.g. {}", examples.join("; "));
+            for f in self.by_flag(old, new) {
+                for (how, ids) in [("lost", &f.lost), ("gained", &f.gained)] {
+                    if !ids.is_empty() {
+                        let _ = writeln!(
+                            out,
+                            "  flag {} {how} by {} record(s), e.g. {}",
+                            f.flag,
+                            ids.len(),
+                            ids[..ids.len().min(EXAMPLES)].join(", ")
+                        );
+                    }
+                }
+            }
         }
         out
     }
+
+    /// Per flag id, the records that lose it and those that gain it, in
+    /// input order: which risk a rule change takes away is read here.
+    pub(crate) fn by_flag<'a>(&'a self, old: &RuleSet, new: &RuleSet) -> Vec<FlagChange<'a>> {
+        let mut out: Vec<FlagChange<'a>> = Vec::new();
+        for c in &self.changed {
+            let (lost, gained) = c.flags(old, new);
+            for (flag, is_lost) in lost
+                .into_iter()
+                .map(|f| (f, true))
+                .chain(gained.into_iter().map(|f| (f, false)))
+            {
+                let at = match out.iter().position(|x| x.flag == flag) {
+                    Some(at) => at,
+                    None => {
+                        out.push(FlagChange {
+                            flag,
+                            lost: Vec::new(),
+                            gained: Vec::new(),
+                        });
+                        out.len() - 1
+                    }
+                };
+                match is_lost {
+                    true => out[at].lost.push(&c.id),
+                    false => out[at].gained.push(&c.id),
+                }
+            }
+        }
+        out.sort_by(|a, b| a.flag.cmp(&b.flag));
+        out
+    }
+}
+
+/// One flag's changes over the records.
+#[derive(Debug)]
+pub(crate) struct FlagChange<'a> {
+    pub(crate) flag: String,
+    /// Ids of the records that lose it.
+    pub(crate) lost: Vec<&'a str>,
+    /// Ids of the records that gain it.
+    pub(crate) gained: Vec<&'a str>,
 }
 
 /// `rules diff --format json`: the structural changes and, with `--data`,
@@ -683,6 +738,11 @@ pub(crate) fn json(
             "level_changed": d.level_changes(old, new).count(),
             "crisis_changed": d.crisis_changes().count(),
             "flags_changed": d.flag_changes(old, new).count(),
+            "by_flag": d
+                .by_flag(old, new)
+                .iter()
+                .map(|f| json!({"flag": f.flag, "lost_by": f.lost, "gained_by": f.gained}))
+                .collect::<Vec<_>>(),
             "changed_records": records,
         })
     });

@@ -137,7 +137,16 @@ struct DataJson {
     level_changed: u64,
     crisis_changed: u64,
     flags_changed: u64,
+    by_flag: Vec<ByFlag>,
     changed_records: Vec<Record>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ByFlag {
+    flag: String,
+    lost_by: Vec<String>,
+    gained_by: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -213,6 +222,7 @@ fn json_has_the_changes_the_matrix_and_every_changed_record_with_both_levels() {
     assert_eq!(data.file, INTAKES);
     assert_eq!(data.records, 5);
     assert!(data.filled.old.is_empty() && data.filled.new.is_empty());
+    assert!(data.by_flag.is_empty());
     assert_eq!(data.matrix.old_levels, ["low", "high", "rejected"]);
     assert_eq!(data.matrix.new_levels, ["low", "high", "rejected"]);
     assert_eq!(data.matrix.counts, [[1, 2, 0], [0, 1, 0], [0, 0, 1]]);
@@ -324,6 +334,14 @@ fn flag_changes_are_counted_with_examples_in_text_and_json() {
     let t = t.args(&["--format", "json"]);
     let data = json(&t.run().code(0)).data.expect("data");
     assert_eq!(data.flags_changed, 1);
+    let [by] = data.by_flag.as_slice() else {
+        panic!("one flag changes: {:?}", data.by_flag);
+    };
+    assert_eq!(by.flag, "danger");
+    assert_eq!(
+        (by.lost_by.as_slice(), by.gained_by.len()),
+        (&["d1".to_string()][..], 0)
+    );
     assert_eq!(data.changed_records[0].flags_lost, ["danger"]);
     assert!(data.changed_records[0].flags_gained.is_empty());
 }
