@@ -556,14 +556,19 @@ impl DataComparison {
             data.display(),
             self.level_changes(old, new).count()
         );
-        for (side, items) in [("old", &self.filled.0), ("new", &self.filled.1)] {
+        for (side, rules, items) in [("old", old, &self.filled.0), ("new", new, &self.filled.1)] {
             if !items.is_empty() {
                 let _ = writeln!(
                     out,
-                    "Not in the file, so filled in every record with their least severe answer \
-                     for the {side} rules (--fill least-severe): {}.",
+                    "Not in the file, so answered with their least severe answer where shown, \
+                     in every record, for the {side} rules (--fill least-severe): {}.",
                     items.join(", ")
                 );
+                let filled: Vec<ItemIdx> =
+                    items.iter().filter_map(|i| rules.item_index(i)).collect();
+                if let Some(warning) = crate::report::words::filled_safety(rules, &filled) {
+                    let _ = writeln!(out, "{warning}");
+                }
             }
         }
         let _ = writeln!(out, "{}", table::transition_table(old, new, &self.counts));
@@ -701,6 +706,17 @@ pub(crate) fn json(
             "flags": flag_ids(r, p),
         })
     };
+    // Filled items a safety flag reads: their filled answer assumes no risk.
+    let safety_reads = |r: &RuleSet, ids: &[String]| -> Vec<serde_json::Value> {
+        let items: Vec<ItemIdx> = ids.iter().filter_map(|i| r.item_index(i)).collect();
+        crate::assess::read_by_safety_flags(r, &items)
+            .iter()
+            .map(|(item, flags)| {
+                let flags: Vec<&str> = flags.iter().map(|&f| r.flags[f].id.as_str()).collect();
+                json!({"item": r.items[*item].id, "flags": flags})
+            })
+            .collect()
+    };
     let data = data.map(|(path, d)| {
         fn levels(r: &RuleSet) -> Vec<&str> {
             r.levels
@@ -730,6 +746,10 @@ pub(crate) fn json(
             "file": path.display().to_string(),
             "records": d.total(),
             "filled": {"old": d.filled.0, "new": d.filled.1},
+            "filled_read_by_safety_flags": {
+                "old": safety_reads(old, &d.filled.0),
+                "new": safety_reads(new, &d.filled.1),
+            },
             "matrix": {
                 "old_levels": levels(old),
                 "new_levels": levels(new),

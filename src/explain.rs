@@ -50,7 +50,12 @@ pub(crate) fn run(
     let lang = Lang::of(&rules.lang);
     let filled_words = |filled: &[ItemIdx]| -> String {
         let ids: Vec<String> = filled.iter().map(|&i| rules.items[i].id.clone()).collect();
-        format!("{}\n\n", lang.explain_filled(&ids))
+        let mut words = lang.explain_filled(&ids);
+        if let Some(warning) = crate::report::words::filled_safety(rules, filled) {
+            words.push('\n');
+            words.push_str(&warning);
+        }
+        words + "\n\n"
     };
     let mut out = Explained {
         text: String::new(),

@@ -848,6 +848,20 @@ impl Lang {
         }
     }
 
+    /// Filled answers to items safety flags read (`--fill least-severe`).
+    pub(crate) fn filled_safety(self, items: &str) -> String {
+        match self {
+            Lang::En => format!(
+                "warning: a filled answer assumes no risk, and safety flags read these \
+                 items: {items}. Ask them before relying on the result."
+            ),
+            Lang::Es => format!(
+                "aviso: una respuesta rellenada supone que no hay riesgo, y alertas de \
+                 seguridad leen estas preguntas: {items}. Hágalas antes de fiarse del resultado."
+            ),
+        }
+    }
+
     pub(crate) fn explain_why(self, level: &str) -> String {
         match self {
             Lang::En => format!("Why {level} and not a less intensive level:"),

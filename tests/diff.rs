@@ -50,8 +50,8 @@ fn fill_least_severe_answers_new_items_and_says_so() {
     assert!(
         out.stdout.contains(
             "5 record(s) in tests/fixtures/diff/intakes.csv: 0 change level.\n\
-             Not in the file, so filled in every record with their least severe answer for the \
-             new rules (--fill least-severe): sleep_1.\n"
+             Not in the file, so answered with their least severe answer where shown, in every \
+             record, for the new rules (--fill least-severe): sleep_1.\n┌"
         ),
         "{}",
         out.stdout
@@ -133,6 +133,7 @@ struct DataJson {
     file: String,
     records: u64,
     filled: Filled,
+    filled_read_by_safety_flags: FilledSafety,
     matrix: Matrix,
     level_changed: u64,
     crisis_changed: u64,
@@ -154,6 +155,20 @@ struct ByFlag {
 struct Filled {
     old: Vec<String>,
     new: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FilledSafety {
+    old: Vec<SafetyRead>,
+    new: Vec<SafetyRead>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SafetyRead {
+    item: String,
+    flags: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -387,4 +402,62 @@ fn exit_code_is_1_when_a_record_changes_0_when_none_does_2_when_it_cannot_run() 
         .run()
         .code(2)
         .stderr_has("--data");
+}
+
+/// The minimal rules with a new safety question, `mood_4`, that raises a
+/// safety flag of its own.
+fn with_safety_item() -> String {
+    let rules = std::fs::read_to_string(crate::harness::root().join(MINIMAL).join("ruleset.yaml"))
+        .expect("rules");
+    rules
+        .replace(
+            "scales:\n",
+            "      - id: mood_4\n        text: Thoughts of self-harm\n        type: yes_no\nscales:\n",
+        )
+        .replace(
+            "placement:\n",
+            "  - id: self_harm_thoughts\n    severity: high\n    safety: true\n    \
+             when: { item: mood_4, eq: 1 }\n    message: Self-harm thoughts.\nplacement:\n",
+        )
+}
+
+#[test]
+fn a_filled_item_a_safety_flag_reads_is_warned_of_in_text_and_json() {
+    let t = Test::in_temp_dir().file("safety.yaml", with_safety_item());
+    let root = crate::harness::root();
+    let old = root.join(MINIMAL);
+    let data = root.join(INTAKES);
+    let t = t.args(&[
+        "rules",
+        "diff",
+        old.to_str().expect("path"),
+        "safety.yaml",
+        "--data",
+        data.to_str().expect("path"),
+    ]);
+    t.run()
+        .code(2)
+        .stderr_has("the new rule set needs: `mood_4`");
+    let t = t.args(&["--fill", "least-severe"]);
+    let out = t.run().code(0);
+    assert!(
+        out.stdout.contains(
+            "(--fill least-severe): mood_4.\nwarning: a filled answer assumes no risk, and \
+             safety flags read these items: mood_4 (self_harm_thoughts). Ask them before \
+             relying on the result.\n"
+        ),
+        "{}",
+        out.stdout
+    );
+    let d = json(&t.args(&["--format", "json"]).run().code(0));
+    let data = d.data.expect("data");
+    assert_eq!(data.filled.new, ["mood_4"]);
+    let [read] = data.filled_read_by_safety_flags.new.as_slice() else {
+        panic!("{:?}", data.filled_read_by_safety_flags);
+    };
+    assert_eq!(
+        (read.item.as_str(), read.flags.as_slice()),
+        ("mood_4", &["self_harm_thoughts".to_string()][..])
+    );
+    assert!(data.filled_read_by_safety_flags.old.is_empty());
 }

@@ -252,6 +252,29 @@ fn fill_least_severe_answers_what_the_record_leaves_out_and_lists_it() {
         "{}",
         out.stdout
     );
+    // A filled answer to a question a safety flag reads is warned of.
+    let out = Test::in_temp_dir()
+        .file("r.yaml", "phq9_1: 1\n")
+        .args(&["explain", "r.yaml", "--fill", "least-severe"])
+        .run()
+        .code(0);
+    let warning = out
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("warning: a filled answer assumes no risk"))
+        .unwrap_or_else(|| panic!("{}", out.stdout));
+    assert!(warning.contains("phq9_9 (suicidal_ideation)"), "{warning}");
+    assert!(
+        warning.contains("harm_others (harm_others_intent, harm_others_thoughts)"),
+        "{warning}"
+    );
+    // The minimal rules' danger question, given, is not warned of.
+    let out = explain_minimal("mood_2: 1\nmood_3: 0\n", &["--fill", "least-severe"]).code(0);
+    assert!(
+        !out.stdout.contains("warning: a filled answer"),
+        "{}",
+        out.stdout
+    );
     // Nothing left out: said so.
     explain_minimal("mood_1: 0\nmood_2: 0\n", &["--fill", "least-severe"])
         .code(0)

@@ -40,6 +40,32 @@ pub(crate) fn fill_least_severe(
     filled
 }
 
+/// The safety flags (crisis or safety) whose condition reads each of
+/// `items`, directly or through a rating, for the items some read: a
+/// filled answer there assumes no risk, and the output says so.
+pub(crate) fn read_by_safety_flags(
+    rules: &RuleSet,
+    items: &[ItemIdx],
+) -> Vec<(ItemIdx, Vec<crate::model::FlagIx>)> {
+    let mut out = Vec::new();
+    for &item in items {
+        let flags: Vec<crate::model::FlagIx> = rules
+            .flags
+            .iter_ix()
+            .filter(|(_, flag)| flag.is_safety())
+            .filter(|(_, flag)| {
+                crate::model::condition_subjects(&rules.ratings, &flag.when)
+                    .contains(&crate::model::Subject::Item(item))
+            })
+            .map(|(f, _)| f)
+            .collect();
+        if !flags.is_empty() {
+            out.push((item, flags));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -78,5 +104,25 @@ mod tests {
         // Named, without an answer: never filled, never 0.
         assert!(!ids.contains(&"phq9_1"), "{ids:?}");
         assert_eq!(answers.get(ix("phq9_1")), None);
+    }
+
+    #[test]
+    fn filled_items_a_safety_flag_reads_are_found_through_ratings_too() {
+        let rules = load(&RulesSource::Embedded).expect("default rules");
+        let ix = |id: &str| rules.item_index(id).expect("item");
+        let found = read_by_safety_flags(&rules, &[ix("phq9_1"), ix("cssrs_4"), ix("phq9_9")]);
+        let names: Vec<(&str, Vec<&str>)> = found
+            .iter()
+            .map(|(i, flags)| {
+                let flags = flags.iter().map(|&f| rules.flags[f].id.as_str()).collect();
+                (rules.items[*i].id.as_str(), flags)
+            })
+            .collect();
+        // phq9_1 feeds no safety flag; cssrs_4 does through the C-SSRS rating.
+        assert_eq!(names.len(), 2, "{names:?}");
+        assert_eq!(names[0].0, "cssrs_4");
+        assert!(names[0].1.contains(&"suicide_risk_high"), "{names:?}");
+        assert_eq!(names[1].0, "phq9_9");
+        assert!(names[1].1.contains(&"suicidal_ideation"), "{names:?}");
     }
 }

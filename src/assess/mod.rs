@@ -13,7 +13,7 @@ mod reasons;
 mod safety;
 pub(crate) mod tester;
 
-pub(crate) use fill::fill_least_severe;
+pub(crate) use fill::{fill_least_severe, read_by_safety_flags};
 pub(crate) use lanes::LaneRow;
 pub use lanes::{Lanes, LANES};
 pub use partial::established_flags;
