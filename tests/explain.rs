@@ -161,6 +161,10 @@ fn an_invalid_or_missing_answer_rejects_the_record_as_score_rejects_the_row() {
             "column `mood_1`: missing required answer",
         ),
         ("mood_2: 0\n", "column `mood_1`: missing required answer"),
+        (
+            "mood_1: \"\"\nmood_2: 0\n",
+            "column `mood_1`: missing required answer",
+        ),
     ] {
         let out = explain_minimal(record, &[]).code(1);
         assert!(
