@@ -1,7 +1,9 @@
 //! The command line: clap types, converted at once into calls on the
 //! library; the only place that prints errors.
 
-#![allow(clippy::print_stdout, clippy::print_stderr)]
+// Standard output goes through `emit`, so a closed pipe ends the command
+// quietly (`print!` would panic); `print!` is refused by the crate's lints.
+#![allow(clippy::print_stderr)]
 
 use std::ffi::OsString;
 use std::fs::File;
@@ -12,8 +14,6 @@ use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::answers::Answers;
-use crate::assess::assess;
 use crate::batch::{self, BatchOptions, Format, Summary};
 use crate::check;
 use crate::error::Error;
@@ -21,7 +21,7 @@ use crate::interview::command::{self, InterviewOptions};
 use crate::interview::terminal::TerminalPrompter;
 use crate::model::RuleSet;
 use crate::output::{note_date, same_file, write_atomically};
-use crate::report::note::{NoteFormat, NoteRenderer};
+use crate::report::note::NoteFormat;
 use crate::report::table::{self, SummaryView};
 use crate::rules::{self, RulesSource};
 
@@ -105,14 +105,7 @@ enum Command {
     Sessions(SessionsCommand),
     /// Explain one record: every rule, the values it saw, and why this level.
     #[command(after_help = EXPLAIN_EXAMPLES)]
-    Explain {
-        #[command(flatten)]
-        rules: RulesArg,
-        /// The record: YAML or JSON, item id -> answer code
-        file: PathBuf,
-        #[command(flatten)]
-        lang: LangArg,
-    },
+    Explain(ExplainArgs),
     /// Work with rule sets.
     #[command(subcommand)]
     Rules(RulesCommand),
@@ -125,6 +118,50 @@ enum Command {
         #[arg(long, value_name = "NAME", default_value = "id")]
         id_column: String,
     },
+}
+
+#[derive(Debug, clap::Args)]
+struct ExplainArgs {
+    #[command(flatten)]
+    rules: RulesArg,
+    /// The record: YAML or JSON, item id -> answer code
+    #[arg(required_unless_present = "data", conflicts_with = "data")]
+    file: Option<PathBuf>,
+    /// A batch CSV file: explain the row(s) with --id, exactly as `score` scored them
+    #[arg(long, value_name = "FILE.csv", requires = "id")]
+    data: Option<PathBuf>,
+    /// With --data: the record id of the row to explain
+    #[arg(long, value_name = "ID", requires = "data")]
+    id: Option<String>,
+    /// With --data: name of the id column
+    #[arg(long, value_name = "NAME", default_value = "id", requires = "data")]
+    id_column: String,
+    /// Answer the items the record does not name (with --data: that have no
+    /// column) as test cases do, and list them; without it, a missing answer
+    /// is missing, as for `score`
+    #[arg(long, value_enum, value_name = "ANSWERS")]
+    fill: Option<FillArg>,
+    /// List only the rules that fired (the result keeps every flag)
+    #[arg(long)]
+    fired_only: bool,
+    #[command(flatten)]
+    lang: LangArg,
+}
+
+/// What `--fill` answers the items a record leaves out with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum FillArg {
+    /// Each item's least severe answer (its lowest-scoring code, or lowest
+    /// bound), then skip logic hides what it hides: as test cases are filled
+    LeastSevere,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum DiffFormat {
+    /// Lists and the level matrix, as text
+    Table,
+    /// One JSON object
+    Json,
 }
 
 #[derive(Debug, clap::Args)]
@@ -288,15 +325,21 @@ enum ResultFormat {
 }
 
 const EXPLAIN_EXAMPLES: &str = "\
-The file names the answers, e.g. in YAML:
+The file names the answers, in YAML:
   phq9_1: 2
   phq9_9: 1
   harm_others: 0
-Every item shown by skip logic must be answered, as in batch scoring.
+or in JSON: {\"phq9_1\": 2, \"phq9_9\": \"1\", \"cssrs_4\": null}
+Each answer is read as a batch cell is (`\"2\"` is 2; `yes`/`no` for yes/no items;
+null is no answer). Every item shown by skip logic must be answered, as in
+batch scoring, unless --fill least-severe answers the ones left out.
 
 Examples:
   carescreen explain record.yaml
-  carescreen explain record.json --rules my-rules/";
+  carescreen explain record.json --rules my-rules/
+  carescreen explain partial.yaml --fill least-severe   answer the rest as test cases are
+  carescreen explain --data intakes.csv --id c003       a batch row, as `score` scored it
+  carescreen explain record.yaml --fired-only           only the rules that fired";
 
 const TEST_EXAMPLES: &str = "\
 Examples:
@@ -305,9 +348,16 @@ Examples:
   carescreen rules test my-rules/ --mutate   and list the thresholds no case pins";
 
 const DIFF_EXAMPLES: &str = "\
+With --exit-code: 1 when any record's result changes (its level, crisis route or
+flags), 0 when none does; 2 when it could not run.
+
 Examples:
   carescreen rules diff rules/ my-rules/                        what changed
-  carescreen rules diff rules/ my-rules/ --data intakes-2025.csv and how many records change level";
+  carescreen rules diff rules/ my-rules/ --data intakes-2025.csv and how many records change level
+  carescreen rules diff rules/ my-rules/ --data intakes.csv --fill least-severe
+                                     the new rules ask new items: answer them as test cases do
+  carescreen rules diff rules/ my-rules/ --data intakes.csv --format json > diff.json
+  carescreen rules diff rules/ my-rules/ --data intakes.csv --exit-code   for CI";
 
 #[derive(Debug, Subcommand)]
 enum RulesCommand {
@@ -326,6 +376,18 @@ enum RulesCommand {
         /// Name of the id column in --data
         #[arg(long, value_name = "NAME", default_value = "id")]
         id_column: String,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = DiffFormat::Table)]
+        format: DiffFormat,
+        /// With --data: answer the items the file has no column for (say,
+        /// ones the new rules add) as test cases do, and list them [default:
+        /// refuse, naming them]
+        #[arg(long, value_enum, value_name = "ANSWERS", requires = "data")]
+        fill: Option<FillArg>,
+        /// With --data: exit 1 when any record's level, crisis route or
+        /// flags change, 0 when none does
+        #[arg(long, requires = "data")]
+        exit_code: bool,
     },
     /// Show the whole rule set in plain words, for clinical review.
     #[command(
@@ -444,16 +506,24 @@ where
         Command::Score(args) => score(args),
         Command::Rules(RulesCommand::Check { path }) => check(path),
         Command::Rules(RulesCommand::Show { path, format }) => show(path.path, format),
-        Command::Rules(RulesCommand::Schema) => {
-            print!("{}", rules::schema());
-            Ok(ExitCode::Success)
-        }
+        Command::Rules(RulesCommand::Schema) => emit(&rules::schema()).map(|()| ExitCode::Success),
         Command::Rules(RulesCommand::Diff {
             old,
             new,
             data,
             id_column,
-        }) => diff(&old, &new, data.as_deref(), &id_column),
+            format,
+            fill,
+            exit_code,
+        }) => diff(DiffArgs {
+            old: &old,
+            new: &new,
+            data: data.as_deref(),
+            id_column: &id_column,
+            json: format == DiffFormat::Json,
+            fill: fill.is_some(),
+            exit_code,
+        }),
         Command::Rules(RulesCommand::Test {
             path,
             coverage,
@@ -462,7 +532,7 @@ where
         Command::Template { rules, id_column } => template(rules.rules, &id_column),
         Command::Interview(args) => interview(args),
         Command::Sessions(command) => sessions(command),
-        Command::Explain { rules, file, lang } => explain(rules.rules, &file, &lang.lang),
+        Command::Explain(args) => explain(args),
     };
     match result {
         Ok(code) => code as i32,
@@ -656,51 +726,74 @@ fn interview(args: InterviewArgs) -> Result<ExitCode, Error> {
     }
 }
 
-fn explain(rules: Option<PathBuf>, file: &Path, lang: &str) -> Result<ExitCode, Error> {
-    let rules = load_in(rules, lang)?;
-    let text = std::fs::read_to_string(file).map_err(|source| Error::Read {
-        path: file.to_path_buf(),
-        source,
-    })?;
-    let pairs = rules::parse_answers(&text).map_err(|reason| Error::NotARecord {
-        path: file.to_path_buf(),
-        reason,
-    })?;
-    let answers = Answers::from_codes(&rules, pairs.iter().map(|(k, v)| (k.as_str(), *v)))
-        .map_err(|source| Error::RecordAnswers {
-            path: file.to_path_buf(),
-            source,
-        })?;
-    match assess(&rules, &answers) {
-        Ok(a) => {
-            print!("{}", crate::report::explain::scored(&rules, &a));
-            Ok(ExitCode::Success)
+fn explain(args: ExplainArgs) -> Result<ExitCode, Error> {
+    let rules = load_in(args.rules.rules.clone(), &args.lang.lang)?;
+    let source = match (args.file, args.data, args.id) {
+        (Some(file), _, _) => crate::explain::Source::Record(file),
+        (None, Some(data), Some(id)) => crate::explain::Source::Row {
+            data,
+            id,
+            id_column: args.id_column,
+        },
+        _ => {
+            return Err(Error::Usage(
+                "give a record file, or --data FILE.csv --id ID".into(),
+            ))
         }
-        Err(err) => {
-            let renderer = NoteRenderer::new(&rules).map_err(|e| Error::Template(e.message))?;
-            let id = file.display().to_string();
-            print!(
-                "{}",
-                crate::report::explain::rejected(&rules, &renderer, &id, &answers, &err)
-            );
-            Ok(ExitCode::Problems)
-        }
+    };
+    let explained = crate::explain::run(&rules, &source, args.fill.is_some(), args.fired_only)?;
+    for note in &explained.notes {
+        eprintln!("{note}");
     }
+    emit(&explained.text)?;
+    Ok(match explained.rejected {
+        true => ExitCode::Problems,
+        false => ExitCode::Success,
+    })
 }
 
-fn diff(old: &Path, new: &Path, data: Option<&Path>, id_column: &str) -> Result<ExitCode, Error> {
-    let old_rules = load(Some(old.to_path_buf()))?;
-    let new_rules = load(Some(new.to_path_buf()))?;
+/// `rules diff`, its options read.
+struct DiffArgs<'a> {
+    old: &'a Path,
+    new: &'a Path,
+    data: Option<&'a Path>,
+    id_column: &'a str,
+    json: bool,
+    fill: bool,
+    exit_code: bool,
+}
+
+fn diff(args: DiffArgs<'_>) -> Result<ExitCode, Error> {
+    let old_rules = load(Some(args.old.to_path_buf()))?;
+    let new_rules = load(Some(args.new.to_path_buf()))?;
     let changes = crate::diff::changes(&old_rules, &new_rules);
-    print!(
-        "{}",
-        crate::diff::changes_text(&old_rules, &new_rules, &changes)
-    );
-    if let Some(data) = data {
-        let comparison = crate::diff::compare_data(&old_rules, &new_rules, data, id_column)?;
-        print!("{}", comparison.text(&old_rules, &new_rules, data));
-    }
-    Ok(ExitCode::Success)
+    let comparison = match args.data {
+        Some(data) => Some(crate::diff::compare_data(
+            &old_rules,
+            &new_rules,
+            data,
+            args.id_column,
+            args.fill,
+        )?),
+        None => None,
+    };
+    let data = args.data.zip(comparison.as_ref());
+    let text = match args.json {
+        true => crate::diff::json(&old_rules, &new_rules, &changes, data),
+        false => {
+            let mut text = crate::diff::changes_text(&old_rules, &new_rules, &changes);
+            if let Some((path, comparison)) = data {
+                text.push_str(&comparison.text(&old_rules, &new_rules, path));
+            }
+            text
+        }
+    };
+    emit(&text)?;
+    let changed = comparison.as_ref().is_some_and(|c| c.any_change());
+    Ok(match args.exit_code && changed {
+        true => ExitCode::Problems,
+        false => ExitCode::Success,
+    })
 }
 
 fn show(path: Option<PathBuf>, format: ShowFormat) -> Result<ExitCode, Error> {
@@ -710,7 +803,7 @@ fn show(path: Option<PathBuf>, format: ShowFormat) -> Result<ExitCode, Error> {
         ShowFormat::Text => crate::report::rules_doc::text(&rules),
         ShowFormat::Json => crate::report::rules_doc::json(&rules),
     };
-    print!("{doc}");
+    emit(&doc)?;
     Ok(ExitCode::Success)
 }
 
@@ -719,7 +812,7 @@ fn rules_test(path: Option<PathBuf>, with_coverage: bool, mutate: bool) -> Resul
     let mutation = mutate.then(|| crate::cases::mutate::run(&mut rules));
     let mut report = crate::rules_test::run(&rules, with_coverage);
     report.mutation = mutation;
-    print!("{}", report.text(&rules));
+    emit(&report.text(&rules))?;
     Ok(if report.passed() {
         ExitCode::Success
     } else {
@@ -735,7 +828,7 @@ fn check(path: Option<PathBuf>) -> Result<ExitCode, Error> {
     let loaded = check::every_language(&source);
     match loaded {
         Ok(rules) => {
-            println!(
+            let mut out = format!(
                 "ok: {shown}: {} {} ({} instruments, {} items, {} scales, {} flags, {} placement rules)",
                 rules.name,
                 rules.version,
@@ -745,7 +838,7 @@ fn check(path: Option<PathBuf>) -> Result<ExitCode, Error> {
                 rules.flags.len(),
                 rules.rules.len()
             );
-            println!("sha256: {}", rules.sha256);
+            out.push_str(&format!("\nsha256: {}\n", rules.sha256));
             let t = &rules.translations;
             let others: Vec<String> = t
                 .by_lang
@@ -755,15 +848,16 @@ fn check(path: Option<PathBuf>) -> Result<ExitCode, Error> {
                     format!("{lang} {n} of {} ({}%)", t.texts, n * 100 / t.texts.max(1))
                 })
                 .collect();
-            println!(
-                "texts: {} in English; translations: {}",
+            out.push_str(&format!(
+                "texts: {} in English; translations: {}\n",
                 t.texts,
                 if others.is_empty() {
                     "none".to_string()
                 } else {
                     others.join(", ")
                 }
-            );
+            ));
+            emit(&out)?;
             Ok(ExitCode::Success)
         }
         Err(Error::Rules(diags)) => {
@@ -809,7 +903,7 @@ fn sessions(command: SessionsCommand) -> Result<ExitCode, Error> {
                 }
                 ListFormat::Json => serde_json::to_string_pretty(&rows).unwrap_or_default() + "\n",
             };
-            print!("{text}");
+            emit(&text)?;
             Ok(ExitCode::Success)
         }
         SessionsCommand::Export {
@@ -902,8 +996,28 @@ fn print_error(err: &Error) {
                 }
             }
         }
+        Error::DataLacksItems { .. } => {
+            eprintln!("error: {err}");
+            eprintln!(
+                "help: give --fill least-severe to answer them in every record with their least \
+                 severe answer, as test cases are (the output lists them)"
+            );
+        }
         other => eprintln!("error: {other}"),
     }
+}
+
+/// Write to standard output. A closed pipe (`carescreen explain r.yaml |
+/// head`) comes back as an error `run` takes for success, never a panic.
+fn emit(text: &str) -> Result<(), Error> {
+    use std::io::Write;
+    let mut out = io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(|source| Error::Io {
+            what: "cannot write output".into(),
+            source,
+        })
 }
 
 fn is_broken_pipe(err: &Error) -> bool {

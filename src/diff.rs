@@ -12,7 +12,7 @@ use std::path::Path;
 
 use crate::batch::{self, Placement};
 use crate::error::Error;
-use crate::model::{MissingRule, RuleSet};
+use crate::model::{ItemIdx, MissingRule, RuleSet};
 use crate::report::table;
 use crate::report::trace::describe;
 
@@ -392,28 +392,62 @@ pub(crate) fn changes_text(old: &RuleSet, new: &RuleSet, changes: &[Change]) -> 
 pub(crate) struct DataComparison {
     /// Records from each old level (rows) to each new level (columns).
     pub(crate) counts: Vec<Vec<u64>>,
-    /// Transitions whose level id changes, with their first few record ids.
-    pub(crate) moved: BTreeMap<(usize, usize), Vec<String>>,
-    /// Records whose crisis route changes, by (old, new) route: how many,
-    /// and the first few ids. A level can hide a crisis (residential either
-    /// way), so these are counted apart.
-    pub(crate) crisis: BTreeMap<(bool, bool), (u64, Vec<String>)>,
-    /// How many records change their flags.
-    pub(crate) flags_changed: u64,
-    /// The first few of them: id with the flags lost (`-`) and gained (`+`).
-    pub(crate) flag_examples: Vec<String>,
+    /// Every record whose level, crisis route or flags change, in input
+    /// order. A level can hide a crisis (residential either way), so the
+    /// crisis route and the flags are compared apart.
+    pub(crate) changed: Vec<Changed>,
+    /// Items the file has no column for, filled in every record with their
+    /// least severe answer (`--fill least-severe`): (old, new).
+    pub(crate) filled: (Vec<String>, Vec<String>),
 }
 
-/// Examples kept per transition.
+/// A record whose result changes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Changed {
+    pub(crate) id: String,
+    /// Its spreadsheet row number.
+    pub(crate) row: u64,
+    pub(crate) old: Placement,
+    pub(crate) new: Placement,
+}
+
+impl Changed {
+    /// Whether its level changes (by id; rejected is a level here).
+    pub(crate) fn level_changes(&self, old: &RuleSet, new: &RuleSet) -> bool {
+        level_id(old, self.old.level) != level_id(new, self.new.level)
+    }
+
+    /// The flag ids it loses and gains.
+    pub(crate) fn flags(&self, old: &RuleSet, new: &RuleSet) -> (Vec<String>, Vec<String>) {
+        let was = flag_ids(old, &self.old);
+        let now = flag_ids(new, &self.new);
+        let lost = was.iter().filter(|f| !now.contains(f)).cloned().collect();
+        let gained = now.iter().filter(|f| !was.contains(f)).cloned().collect();
+        (lost, gained)
+    }
+}
+
+fn level_id(rules: &RuleSet, level: Option<usize>) -> Option<&str> {
+    level.map(|l| rules.levels[l].id.as_str())
+}
+
+fn flag_ids(rules: &RuleSet, p: &Placement) -> Vec<String> {
+    p.flags.iter().map(|&f| rules.flags[f].id.clone()).collect()
+}
+
+/// Examples kept per transition in the text.
 const EXAMPLES: usize = 3;
 
 /// Score the batch CSV `data` with both rule sets and compare each record's
-/// placement.
+/// placement. Without `fill`, a file without a column for an item either
+/// rule set needs is refused, naming the items; with it, those items get
+/// their least severe answer in every record, as test cases fill them.
 pub(crate) fn compare_data(
     old: &RuleSet,
     new: &RuleSet,
     data: &Path,
     id_column: &str,
+    fill: bool,
 ) -> Result<DataComparison, Error> {
     let open = || {
         File::open(data)
@@ -423,63 +457,54 @@ pub(crate) fn compare_data(
                 source,
             })
     };
+    if !fill {
+        for (side, rules) in [("old", old), ("new", new)] {
+            let absent = batch::absent_items(rules, open()?, id_column)?;
+            if !absent.is_empty() {
+                return Err(Error::DataLacksItems {
+                    data: data.to_path_buf(),
+                    side,
+                    items: absent.iter().map(|&i| rules.items[i].id.clone()).collect(),
+                });
+            }
+        }
+    }
+    let names = |rules: &RuleSet, items: Vec<ItemIdx>| -> Vec<String> {
+        items.iter().map(|&i| rules.items[i].id.clone()).collect()
+    };
     // Old placements first, then the new ones row by row beside them.
     let mut before: Vec<Placement> = Vec::new();
-    batch::placements(old, open()?, id_column, |_, p| before.push(p))?;
-    let flag_ids = |r: &RuleSet, p: &Placement| -> Vec<String> {
-        p.flags.iter().map(|&f| r.flags[f].id.clone()).collect()
-    };
+    let filled_old = batch::placements(old, open()?, id_column, fill, |_, p| before.push(p))?;
     let rejected_old = old.levels.len();
     let rejected_new = new.levels.len();
     let mut out = DataComparison {
         counts: vec![vec![0u64; rejected_new + 1]; rejected_old + 1],
-        moved: BTreeMap::new(),
-        crisis: BTreeMap::new(),
-        flags_changed: 0,
-        flag_examples: Vec::new(),
+        changed: Vec::new(),
+        filled: (names(old, filled_old), Vec::new()),
     };
-    let mut row = 0usize;
-    batch::placements(new, open()?, id_column, |id, placement| {
-        let was = before.get(row);
-        let from = was.and_then(|p| p.level).unwrap_or(rejected_old);
-        let to = placement.level.unwrap_or(rejected_new);
-        if let Some(was) = was {
-            if was.crisis != placement.crisis {
-                let entry = out
-                    .crisis
-                    .entry((was.crisis, placement.crisis))
-                    .or_default();
-                entry.0 += 1;
-                if entry.1.len() < EXAMPLES {
-                    entry.1.push(id.to_string());
-                }
-            }
-            let (was, now) = (flag_ids(old, was), flag_ids(new, &placement));
-            if was != now {
-                out.flags_changed += 1;
-                if out.flag_examples.len() < EXAMPLES {
-                    let lost = was
-                        .iter()
-                        .filter(|f| !now.contains(f))
-                        .map(|f| format!("-{f}"));
-                    let gained = now
-                        .iter()
-                        .filter(|f| !was.contains(f))
-                        .map(|f| format!("+{f}"));
-                    let both: Vec<String> = lost.chain(gained).collect();
-                    out.flag_examples.push(format!("{id} ({})", both.join(" ")));
-                }
+    let mut index = 0usize;
+    let filled_new = batch::placements(new, open()?, id_column, fill, |row, placement| {
+        // The same file read twice: the same rows, in the same order.
+        if let Some(was) = before.get(index) {
+            let from = was.level.unwrap_or(rejected_old);
+            let to = placement.level.unwrap_or(rejected_new);
+            out.counts[from][to] += 1;
+            let changed = Changed {
+                id: row.id.to_string(),
+                row: row.sheet_row,
+                old: was.clone(),
+                new: placement,
+            };
+            if changed.level_changes(old, new)
+                || was.crisis != changed.new.crisis
+                || flag_ids(old, was) != flag_ids(new, &changed.new)
+            {
+                out.changed.push(changed);
             }
         }
-        out.counts[from][to] += 1;
-        if old.levels.get(from).map(|l| &l.id) != new.levels.get(to).map(|l| &l.id) {
-            let list = out.moved.entry((from, to)).or_default();
-            if list.len() < EXAMPLES {
-                list.push(id.to_string());
-            }
-        }
-        row += 1;
+        index += 1;
     })?;
+    out.filled.1 = names(new, filled_new);
     Ok(out)
 }
 
@@ -490,8 +515,34 @@ impl DataComparison {
     }
 
     /// Records whose level changes.
-    pub(crate) fn moved_total(&self) -> u64 {
-        self.moved.keys().map(|&(f, t)| self.counts[f][t]).sum()
+    pub(crate) fn level_changes<'a>(
+        &'a self,
+        old: &'a RuleSet,
+        new: &'a RuleSet,
+    ) -> impl Iterator<Item = &'a Changed> + 'a {
+        self.changed.iter().filter(|c| c.level_changes(old, new))
+    }
+
+    /// Records whose crisis route changes.
+    pub(crate) fn crisis_changes(&self) -> impl Iterator<Item = &Changed> {
+        self.changed.iter().filter(|c| c.old.crisis != c.new.crisis)
+    }
+
+    /// Records whose flags change.
+    pub(crate) fn flag_changes<'a>(
+        &'a self,
+        old: &'a RuleSet,
+        new: &'a RuleSet,
+    ) -> impl Iterator<Item = &'a Changed> + 'a {
+        self.changed
+            .iter()
+            .filter(|c| flag_ids(old, &c.old) != flag_ids(new, &c.new))
+    }
+
+    /// Whether any record's result changes (`--exit-code`): its level,
+    /// its crisis route or its flags.
+    pub(crate) fn any_change(&self) -> bool {
+        !self.changed.is_empty()
     }
 
     /// The comparison in words, as `rules diff --data` shows it after the
@@ -503,37 +554,227 @@ impl DataComparison {
             "\n{} record(s) in {}: {} change level.",
             self.total(),
             data.display(),
-            self.moved_total()
+            self.level_changes(old, new).count()
         );
+        for (side, rules, items) in [("old", old, &self.filled.0), ("new", new, &self.filled.1)] {
+            if !items.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "Not in the file, so answered with their least severe answer where shown, \
+                     in every record, for the {side} rules (--fill least-severe): {}.",
+                    items.join(", ")
+                );
+                let filled: Vec<ItemIdx> =
+                    items.iter().filter_map(|i| rules.item_index(i)).collect();
+                if let Some(warning) = crate::report::words::filled_safety(rules, &filled) {
+                    let _ = writeln!(out, "{warning}");
+                }
+            }
+        }
         let _ = writeln!(out, "{}", table::transition_table(old, new, &self.counts));
-        let name = |r: &RuleSet, i: usize| {
-            r.levels
-                .get(i)
-                .map_or("rejected".to_string(), |l| l.id.clone())
-        };
-        for ((from, to), ids) in &self.moved {
+        fn index_name(r: &RuleSet, i: usize) -> &str {
+            r.levels.get(i).map_or("rejected", |l| l.id.as_str())
+        }
+        let mut moved: BTreeMap<(usize, usize), Vec<&str>> = BTreeMap::new();
+        for c in self.level_changes(old, new) {
+            let key = (
+                c.old.level.unwrap_or(old.levels.len()),
+                c.new.level.unwrap_or(new.levels.len()),
+            );
+            moved.entry(key).or_default().push(&c.id);
+        }
+        for ((from, to), ids) in &moved {
             let _ = writeln!(
                 out,
                 "  {} -> {}: {} record(s), e.g. {}",
-                name(old, *from),
-                name(new, *to),
+                index_name(old, *from),
+                index_name(new, *to),
                 self.counts[*from][*to],
-                ids.join(", ")
+                ids[..ids.len().min(EXAMPLES)].join(", ")
             );
         }
-        let crisis_moved: u64 = self.crisis.values().map(|(n, _)| n).sum();
+        let mut crisis: BTreeMap<(bool, bool), Vec<&str>> = BTreeMap::new();
+        for c in self.crisis_changes() {
+            crisis
+                .entry((c.old.crisis, c.new.crisis))
+                .or_default()
+                .push(&c.id);
+        }
+        let crisis_moved: usize = crisis.values().map(Vec::len).sum();
         let _ = writeln!(out, "{crisis_moved} record(s) change the crisis route.");
-        for ((from, to), (n, ids)) in &self.crisis {
+        for ((from, to), ids) in &crisis {
             let _ = writeln!(
                 out,
-                "  crisis {from} -> {to}: {n} record(s), e.g. {}",
-                ids.join(", ")
+                "  crisis {from} -> {to}: {} record(s), e.g. {}",
+                ids.len(),
+                ids[..ids.len().min(EXAMPLES)].join(", ")
             );
         }
-        let _ = writeln!(out, "{} record(s) change their flags.", self.flags_changed);
-        if !self.flag_examples.is_empty() {
-            let _ = writeln!(out, "  e.g. {}", self.flag_examples.join("; "));
+        let flags: Vec<&Changed> = self.flag_changes(old, new).collect();
+        let _ = writeln!(out, "{} record(s) change their flags.", flags.len());
+        if !flags.is_empty() {
+            let examples: Vec<String> = flags
+                .iter()
+                .take(EXAMPLES)
+                .map(|c| {
+                    let (lost, gained) = c.flags(old, new);
+                    let both: Vec<String> = lost
+                        .iter()
+                        .map(|f| format!("-{f}"))
+                        .chain(gained.iter().map(|f| format!("+{f}")))
+                        .collect();
+                    format!("{} ({})", c.id, both.join(" "))
+                })
+                .collect();
+            let _ = writeln!(out, "  e.g. {}", examples.join("; "));
+            for f in self.by_flag(old, new) {
+                for (how, ids) in [("lost", &f.lost), ("gained", &f.gained)] {
+                    if !ids.is_empty() {
+                        let _ = writeln!(
+                            out,
+                            "  flag {} {how} by {} record(s), e.g. {}",
+                            f.flag,
+                            ids.len(),
+                            ids[..ids.len().min(EXAMPLES)].join(", ")
+                        );
+                    }
+                }
+            }
         }
         out
     }
+
+    /// Per flag id, the records that lose it and those that gain it, in
+    /// input order: which risk a rule change takes away is read here.
+    pub(crate) fn by_flag<'a>(&'a self, old: &RuleSet, new: &RuleSet) -> Vec<FlagChange<'a>> {
+        let mut out: Vec<FlagChange<'a>> = Vec::new();
+        for c in &self.changed {
+            let (lost, gained) = c.flags(old, new);
+            for (flag, is_lost) in lost
+                .into_iter()
+                .map(|f| (f, true))
+                .chain(gained.into_iter().map(|f| (f, false)))
+            {
+                let at = match out.iter().position(|x| x.flag == flag) {
+                    Some(at) => at,
+                    None => {
+                        out.push(FlagChange {
+                            flag,
+                            lost: Vec::new(),
+                            gained: Vec::new(),
+                        });
+                        out.len() - 1
+                    }
+                };
+                match is_lost {
+                    true => out[at].lost.push(&c.id),
+                    false => out[at].gained.push(&c.id),
+                }
+            }
+        }
+        out.sort_by(|a, b| a.flag.cmp(&b.flag));
+        out
+    }
+}
+
+/// One flag's changes over the records.
+#[derive(Debug)]
+pub(crate) struct FlagChange<'a> {
+    pub(crate) flag: String,
+    /// Ids of the records that lose it.
+    pub(crate) lost: Vec<&'a str>,
+    /// Ids of the records that gain it.
+    pub(crate) gained: Vec<&'a str>,
+}
+
+/// `rules diff --format json`: the structural changes and, with `--data`,
+/// the level matrix and every record whose result changes. A view of its
+/// own, so the comparison can change without breaking its readers.
+pub(crate) fn json(
+    old: &RuleSet,
+    new: &RuleSet,
+    changes: &[Change],
+    data: Option<(&Path, &DataComparison)>,
+) -> String {
+    use serde_json::json;
+    let provenance =
+        |r: &RuleSet| json!({"name": r.name, "version": r.version, "sha256": r.sha256});
+    let placement = |r: &RuleSet, p: &Placement| {
+        json!({
+            "level": level_id(r, p.level),
+            "crisis": p.crisis,
+            "flags": flag_ids(r, p),
+        })
+    };
+    // Filled items a safety flag reads: their filled answer assumes no risk.
+    let safety_reads = |r: &RuleSet, ids: &[String]| -> Vec<serde_json::Value> {
+        let items: Vec<ItemIdx> = ids.iter().filter_map(|i| r.item_index(i)).collect();
+        crate::assess::read_by_safety_flags(r, &items)
+            .iter()
+            .map(|(item, flags)| {
+                let flags: Vec<&str> = flags.iter().map(|&f| r.flags[f].id.as_str()).collect();
+                json!({"item": r.items[*item].id, "flags": flags})
+            })
+            .collect()
+    };
+    let data = data.map(|(path, d)| {
+        fn levels(r: &RuleSet) -> Vec<&str> {
+            r.levels
+                .iter()
+                .map(|l| l.id.as_str())
+                .chain(["rejected"])
+                .collect()
+        }
+        let records: Vec<serde_json::Value> = d
+            .changed
+            .iter()
+            .map(|c| {
+                let (lost, gained) = c.flags(old, new);
+                json!({
+                    "id": c.id,
+                    "row": c.row,
+                    "old": placement(old, &c.old),
+                    "new": placement(new, &c.new),
+                    "level_changed": c.level_changes(old, new),
+                    "crisis_changed": c.old.crisis != c.new.crisis,
+                    "flags_lost": lost,
+                    "flags_gained": gained,
+                })
+            })
+            .collect();
+        json!({
+            "file": path.display().to_string(),
+            "records": d.total(),
+            "filled": {"old": d.filled.0, "new": d.filled.1},
+            "filled_read_by_safety_flags": {
+                "old": safety_reads(old, &d.filled.0),
+                "new": safety_reads(new, &d.filled.1),
+            },
+            "matrix": {
+                "old_levels": levels(old),
+                "new_levels": levels(new),
+                "counts": d.counts,
+            },
+            "level_changed": d.level_changes(old, new).count(),
+            "crisis_changed": d.crisis_changes().count(),
+            "flags_changed": d.flag_changes(old, new).count(),
+            "by_flag": d
+                .by_flag(old, new)
+                .iter()
+                .map(|f| json!({"flag": f.flag, "lost_by": f.lost, "gained_by": f.gained}))
+                .collect::<Vec<_>>(),
+            "changed_records": records,
+        })
+    });
+    let value = json!({
+        "old": provenance(old),
+        "new": provenance(new),
+        "same_content": old.sha256 == new.sha256,
+        "changes": changes
+            .iter()
+            .map(|c| json!({"what": c.what, "id": c.id, "change": c.change}))
+            .collect::<Vec<_>>(),
+        "data": data,
+    });
+    serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
 }

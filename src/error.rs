@@ -181,14 +181,37 @@ pub enum Error {
     /// A finished interview's answers could not be scored.
     #[error("{source}")]
     Unscorable { id: String, source: AnswerError },
-    /// A record file for `explain` that is not a map of item ids to codes.
-    #[error("`{}` is not a map of item ids to codes: {reason}", path.display())]
-    NotARecord { path: PathBuf, reason: String },
-    /// A record file for `explain` whose answers do not fit the rule set.
-    #[error("`{}`: {source}", path.display())]
-    RecordAnswers { path: PathBuf, source: AnswerError },
+    /// A record file for `explain` that cannot be read as one: its place
+    /// and what was expected, never a value from it (health data).
+    #[error("`{}`: {reason}{}", path.display(), place_of(path, *place))]
+    NotARecord {
+        path: PathBuf,
+        place: Option<(usize, usize)>,
+        reason: String,
+    },
+    /// `rules diff --data`: the file has no column for items a rule set
+    /// needs (all named, so the user can decide to fill them).
+    #[error(
+        "`{}` has no column for {} item(s) the {side} rule set needs: {}",
+        data.display(),
+        items.len(),
+        items.iter().map(|i| format!("`{i}`")).collect::<Vec<_>>().join(", ")
+    )]
+    DataLacksItems {
+        data: PathBuf,
+        /// `old` or `new`.
+        side: &'static str,
+        items: Vec<String>,
+    },
     #[error("the note template cannot be used: {0}")]
     Template(String),
+}
+
+/// ` --> file:line:col` on a line of its own, where the place is known.
+fn place_of(path: &std::path::Path, place: Option<(usize, usize)>) -> String {
+    place.map_or(String::new(), |(line, col)| {
+        format!("\n --> {}:{line}:{col}", path.display())
+    })
 }
 
 /// At most eight names, then how many more.

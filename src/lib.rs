@@ -22,6 +22,7 @@ mod check;
 mod cli;
 mod diff;
 mod disposition;
+mod explain;
 mod interview;
 mod messages;
 mod model;

@@ -817,6 +817,51 @@ impl Lang {
         }
     }
 
+    /// `explain --fired-only`: the heading of the rules that fired.
+    pub(crate) fn explain_fired(self) -> &'static str {
+        match self {
+            Lang::En => "The rules that fired, in the order the engine evaluates them:",
+            Lang::Es => "Las reglas que se cumplieron, en el orden en que se evalúan:",
+        }
+    }
+
+    /// `explain --fill least-severe`: the items filled, or that none was.
+    pub(crate) fn explain_filled(self, items: &[String]) -> String {
+        match (self, items.is_empty()) {
+            (Lang::En, true) => {
+                "Nothing filled (--fill least-severe): the record answers every question it shows."
+                    .to_string()
+            }
+            (Lang::En, false) => format!(
+                "Filled with their least severe answer, as test cases are (--fill least-severe), \
+                 not given in the record: {}.",
+                items.join(", ")
+            ),
+            (Lang::Es, true) => "Nada rellenado (--fill least-severe): el registro responde \
+                                 cada pregunta que muestra."
+                .to_string(),
+            (Lang::Es, false) => format!(
+                "Rellenadas con su respuesta menos grave, como en los casos de prueba \
+                 (--fill least-severe), sin respuesta en el registro: {}.",
+                items.join(", ")
+            ),
+        }
+    }
+
+    /// Filled answers to items safety flags read (`--fill least-severe`).
+    pub(crate) fn filled_safety(self, items: &str) -> String {
+        match self {
+            Lang::En => format!(
+                "warning: a filled answer assumes no risk, and safety flags read these \
+                 items: {items}. Ask them before relying on the result."
+            ),
+            Lang::Es => format!(
+                "aviso: una respuesta rellenada supone que no hay riesgo, y alertas de \
+                 seguridad leen estas preguntas: {items}. Hágalas antes de fiarse del resultado."
+            ),
+        }
+    }
+
     pub(crate) fn explain_why(self, level: &str) -> String {
         match self {
             Lang::En => format!("Why {level} and not a less intensive level:"),

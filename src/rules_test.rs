@@ -134,7 +134,7 @@ fn write_failure(out: &mut String, rules: &RuleSet, tracer: &Tracer, o: &Outcome
             let seen: Vec<String> = entry
                 .seen
                 .iter()
-                .map(|s| format!("{}={}", s.subject, s.value.as_deref().unwrap_or("none")))
+                .map(|s| format!("{}={}", s.subject, s.words()))
                 .collect();
             let _ = writeln!(
                 out,

@@ -5,6 +5,8 @@ mod harness;
 mod architecture;
 mod bad_input;
 mod batch;
+mod diff;
+mod explain;
 mod interview_pty;
 mod properties;
 mod rule_checks;

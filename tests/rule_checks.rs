@@ -327,7 +327,7 @@ fn explain_shows_every_rule_and_why_this_level_and_not_the_next() {
         .run()
         .code(0);
     assert!(out.stdout.contains("  [fired] rule high_mood -> high\n        when band mood >= high\n        saw band mood = high\n"), "{}", out.stdout);
-    assert!(out.stdout.contains("  [  -  ] flag danger -> crisis\n        when item mood_3 = 1\n        saw item mood_3 = none\n"));
+    assert!(out.stdout.contains("  [  -  ] flag danger -> crisis\n        when item mood_3 = 1\n        saw item mood_3 = not asked (skipped)\n"));
     assert!(out
         .stdout
         .contains("Why High and not a less intensive level:\n  - High mood score. (high_mood)\n"));
@@ -349,9 +349,10 @@ fn explain_shows_every_rule_and_why_this_level_and_not_the_next() {
     );
     let t = Test::in_temp_dir().file("list.json", "[1, 2]");
     let t = t.args(&["explain", "list.json", "--rules", &rules]);
-    t.run()
-        .code(2)
-        .stderr_has("error: `list.json` is not a map of item ids to codes");
+    t.run().code(2).stderr_is(
+        "error: `list.json`: expected a map of item ids to answer codes (`phq9_1: 2`), \
+             found a list\n --> list.json:1:1\n",
+    );
 }
 
 #[test]

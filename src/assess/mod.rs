@@ -5,6 +5,7 @@
 //! stages computed (validation guarantees it): skip logic → scales →
 //! ratings → flags → domains → placement rules and program features.
 
+mod fill;
 mod lanes;
 mod partial;
 pub(crate) mod placement;
@@ -12,6 +13,7 @@ mod reasons;
 mod safety;
 pub(crate) mod tester;
 
+pub(crate) use fill::{fill_least_severe, read_by_safety_flags};
 pub(crate) use lanes::LaneRow;
 pub use lanes::{Lanes, LANES};
 pub use partial::established_flags;

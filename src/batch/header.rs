@@ -19,11 +19,30 @@ pub(crate) struct Columns {
     pub(crate) ignored: Vec<String>,
 }
 
+/// Map the header, refusing one without a column for a needed item.
 pub(crate) fn map_header(
     rules: &RuleSet,
     header: &csv::ByteRecord,
     id_column: &str,
 ) -> Result<Columns, Error> {
+    let (columns, absent) = read_header(rules, header, id_column)?;
+    if absent.is_empty() {
+        return Ok(columns);
+    }
+    Err(Error::MissingColumns {
+        id_column: None,
+        columns: absent.iter().map(|&i| rules.items[i].id.clone()).collect(),
+    })
+}
+
+/// Map the header, with the needed items it has no column for (answerable
+/// and scored or required), in item order. A missing id column is an
+/// error (with the needed items missing too).
+pub(crate) fn read_header(
+    rules: &RuleSet,
+    header: &csv::ByteRecord,
+    id_column: &str,
+) -> Result<(Columns, Vec<ItemIdx>), Error> {
     if rules.item_index(&id_column.to_ascii_lowercase()).is_some() {
         return Err(Error::Usage(format!(
             "the id column `{id_column}` is also an item of the rule set; name the id column with --id-column"
@@ -52,29 +71,29 @@ pub(crate) fn map_header(
             ignored.push(name);
         }
     }
-    let mut missing = Vec::new();
-    if id.is_none() {
-        missing.push(id_column.to_string());
-    }
-    for (index, item) in rules.items.iter().enumerate() {
-        let needed = item.is_answerable() && (item.required || !item.scales.is_empty());
-        if needed && !items.iter().any(|&(_, i)| i == index) {
-            missing.push(item.id.clone());
-        }
-    }
-    if !missing.is_empty() {
+    let absent: Vec<ItemIdx> = (0..rules.items.len())
+        .filter(|&index| {
+            let item = &rules.items[index];
+            let needed = item.is_answerable() && (item.required || !item.scales.is_empty());
+            needed && !items.iter().any(|&(_, i)| i == index)
+        })
+        .collect();
+    let Some(id) = id else {
+        let mut columns = vec![id_column.to_string()];
+        columns.extend(absent.iter().map(|&i| rules.items[i].id.clone()));
         return Err(Error::MissingColumns {
-            id_column: id.is_none().then(|| id_column.to_string()),
-            columns: missing,
+            id_column: Some(id_column.to_string()),
+            columns,
         });
-    }
+    };
     // Rule order, so parse errors are found in item order.
     items.sort_by_key(|&(_, index)| index);
-    Ok(Columns {
+    let columns = Columns {
         width: header.len(),
-        id: id.unwrap_or(0),
+        id,
         id_name,
         items,
         ignored,
-    })
+    };
+    Ok((columns, absent))
 }

@@ -10,20 +10,20 @@ mod header;
 mod input;
 mod line;
 
-use crate::model::{FlagIx, RuleSet};
+use crate::model::{FlagIx, ItemIdx, RuleSet};
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::sync::{mpsc, Arc, Mutex};
 
 use crate::answers::Answers;
 use crate::assess::{
-    assess, assess_into, established_flags, problems, rejected_warnings, Assessment, Lanes,
-    Warning, LANES,
+    assess, assess_into, established_flags, fill_least_severe, problems, rejected_warnings,
+    Assessment, Lanes, Warning, LANES,
 };
 use crate::error::{AnswerError, Error};
 use crate::report::row::push_cell;
 pub use crate::summary::Summary;
-use header::{map_header, Columns};
+use header::{map_header, read_header, Columns};
 use input::{Input, Record, Rows, Split};
 use line::LineRenderer;
 
@@ -534,18 +534,7 @@ impl<'a> Worker<'a> {
                 // a possible false alarm beats a hidden risk.
                 let flags = established_flags(rules, &self.answers);
                 let warnings = rejected_warnings(rules, &self.answers, &flags);
-                // Every bad or missing answer, not only the first.
-                let all = match err {
-                    AnswerError::FieldCount { .. } | AnswerError::Column { .. } => vec![err],
-                    err => {
-                        let all = problems(rules, &self.answers);
-                        if all.is_empty() {
-                            vec![err]
-                        } else {
-                            all
-                        }
-                    }
-                };
+                let all = rejection_problems(rules, &self.answers, err);
                 let named: Vec<String> = all.iter().map(ToString::to_string).collect();
                 let mut message = format!("row {sheet_row}, {}", named.join("; "));
                 if flags.iter().any(|&f| rules.flags[f].crisis) {
@@ -595,7 +584,10 @@ pub fn levels<R: Read>(
     id_column: &str,
     mut visit: impl FnMut(&str, Option<usize>),
 ) -> Result<(), Error> {
-    placements(rules, input, id_column, |id, p| visit(id, p.level))
+    placements(rules, input, id_column, false, |row, p| {
+        visit(row.id, p.level)
+    })
+    .map(|_| ())
 }
 
 /// `levels`, with each row's crisis route and flags.
@@ -603,25 +595,14 @@ pub(crate) fn placements<R: Read>(
     rules: &RuleSet,
     input: R,
     id_column: &str,
-    mut visit: impl FnMut(&str, Placement),
-) -> Result<(), Error> {
-    let mut header = csv::ByteRecord::new();
-    let Some(mut reader) = Input::open(input, &mut header)? else {
-        return Err(Error::EmptyInput);
-    };
-    let columns = map_header(rules, &header, id_column)?;
-    let mut answers = Answers::new(rules);
+    fill: bool,
+    mut visit: impl FnMut(&Row<'_>, Placement),
+) -> Result<Vec<ItemIdx>, Error> {
     let mut assessment = Assessment::empty();
-    // Accepted exactly as `score` accepts a row.
-    let mut level_of = |record: &dyn Record| {
-        let id = cell_text(record.cell(columns.id).unwrap_or_default());
-        answers.reset();
-        for &(j, index) in &columns.items {
-            answers.set_bytes(rules, index, record.cell(j).unwrap_or_default());
-        }
-        let fits = fits(record, columns.width);
-        let scored =
-            fits && !id.trim().is_empty() && assess_into(rules, &answers, &mut assessment).is_ok();
+    each_row(rules, input, id_column, fill, |row| {
+        let scored = row.unfit.is_none()
+            && !row.id.is_empty()
+            && assess_into(rules, row.answers, &mut assessment).is_ok();
         let placement = match scored {
             true => Placement {
                 level: Some(assessment.level),
@@ -629,7 +610,7 @@ pub(crate) fn placements<R: Read>(
                 flags: assessment.raised_flags(rules).collect(),
             },
             false => {
-                let flags = established_flags(rules, &answers);
+                let flags = established_flags(rules, row.answers);
                 Placement {
                     level: None,
                     crisis: flags.iter().any(|&f| rules.flags[f].crisis),
@@ -637,28 +618,124 @@ pub(crate) fn placements<R: Read>(
                 }
             }
         };
-        visit(id.trim(), placement);
+        visit(&row, placement);
+    })
+}
+
+/// One input row, read exactly as `score` reads it, for the commands that
+/// look at rows one at a time (`rules diff --data`, `explain --data`).
+pub(crate) struct Row<'a> {
+    /// Numbered as a spreadsheet shows it (the header is row 1).
+    pub(crate) sheet_row: u64,
+    /// The id, trimmed; empty when the row has none.
+    pub(crate) id: &'a str,
+    pub(crate) answers: &'a Answers,
+    /// Why the row is rejected whatever its answers: it does not line up
+    /// with the header.
+    pub(crate) unfit: Option<AnswerError>,
+}
+
+/// Every needed item the header has no column for (`score` refuses such
+/// a file), in item order.
+pub(crate) fn absent_items<R: Read>(
+    rules: &RuleSet,
+    input: R,
+    id_column: &str,
+) -> Result<Vec<ItemIdx>, Error> {
+    let mut header = csv::ByteRecord::new();
+    if Input::open(input, &mut header)?.is_none() {
+        return Err(Error::EmptyInput);
+    }
+    Ok(read_header(rules, &header, id_column)?.1)
+}
+
+/// Visit every row of `input` in order, read as `score` reads it. With
+/// `fill`, the items the header has no column for are filled in each row
+/// as a rule set's cases fill them (`fill_least_severe`), and returned;
+/// without it, a needed item without a column is an error, as for `score`.
+pub(crate) fn each_row<R: Read>(
+    rules: &RuleSet,
+    input: R,
+    id_column: &str,
+    fill: bool,
+    mut visit: impl FnMut(Row<'_>),
+) -> Result<Vec<ItemIdx>, Error> {
+    let mut header = csv::ByteRecord::new();
+    let Some(mut reader) = Input::open(input, &mut header)? else {
+        return Err(Error::EmptyInput);
+    };
+    let (columns, absent) = match fill {
+        false => (map_header(rules, &header, id_column)?, Vec::new()),
+        true => {
+            let (columns, _) = read_header(rules, &header, id_column)?;
+            let absent: Vec<ItemIdx> = (0..rules.items.len())
+                .filter(|&i| rules.items[i].is_answerable())
+                .filter(|&i| !columns.items.iter().any(|&(_, c)| c == i))
+                .collect();
+            (columns, absent)
+        }
+    };
+    let mut answers = Answers::new(rules);
+    let mut read = |record: &dyn Record, sheet_row: u64| {
+        let id = cell_text(record.cell(columns.id).unwrap_or_default());
+        answers.reset();
+        for &(j, index) in &columns.items {
+            answers.set_bytes(rules, index, record.cell(j).unwrap_or_default());
+        }
+        if !absent.is_empty() {
+            fill_least_severe(rules, &mut answers, |i| !absent.contains(&i));
+        }
+        let unfit = (!fits(record, columns.width)).then(|| AnswerError::FieldCount {
+            found: record.width(),
+            expected: columns.width,
+        });
+        visit(Row {
+            sheet_row,
+            id: id.trim(),
+            answers: &answers,
+            unfit,
+        });
     };
     let (mut rows, mut split, mut first_row) = (Rows::default(), Split::default(), 1);
     loop {
         let filled = reader.fill(&mut rows, CHUNK_ROWS, first_row);
-        first_row += rows.lines();
+        // Spreadsheet numbering: the header is row 1.
+        let sheet_row = |k: usize| rows.data_row(first_row, k) + 1;
         if rows.plain {
-            split
-                .split(&rows.raw)
-                .iter()
-                .for_each(|line| level_of(line));
+            for (k, line) in split.split(&rows.raw).iter().enumerate() {
+                read(line, sheet_row(k));
+            }
         } else {
-            rows.parsed
-                .records()
-                .iter()
-                .for_each(|record| level_of(record));
+            for (k, record) in rows.parsed.records().iter().enumerate() {
+                read(record, sheet_row(k));
+            }
         }
+        first_row += rows.lines();
         if let Some(err) = filled.error {
             return Err(err);
         }
         if filled.end {
-            return Ok(());
+            return Ok(absent);
+        }
+    }
+}
+
+/// The problems `score` names for a rejected row: every bad or missing
+/// answer, not only the first `err` found.
+pub(crate) fn rejection_problems(
+    rules: &RuleSet,
+    answers: &Answers,
+    err: AnswerError,
+) -> Vec<AnswerError> {
+    match err {
+        AnswerError::FieldCount { .. } | AnswerError::Column { .. } => vec![err],
+        err => {
+            let all = problems(rules, answers);
+            if all.is_empty() {
+                vec![err]
+            } else {
+                all
+            }
         }
     }
 }

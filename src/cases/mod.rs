@@ -8,7 +8,7 @@ pub(crate) mod mcdc;
 pub(crate) mod mutate;
 
 use crate::answers::Answers;
-use crate::assess::{assess, Assessment};
+use crate::assess::{assess, fill_least_severe, Assessment};
 use crate::error::AnswerError;
 use crate::model::{Case, FlagIx, GradeOf, Ix, IxVec, Rating, RuleIx, RuleSet, ScaleIx};
 use crate::report::note::NoteRenderer;
@@ -45,7 +45,7 @@ impl Outcome<'_> {
 /// hides gets none, unless the case names it: an answer to a skipped
 /// question, as on a paper form).
 pub(crate) fn answers(rules: &RuleSet, case: &Case) -> Answers {
-    let mut answers = Answers::extreme(rules, false);
+    let mut answers = Answers::new(rules);
     for &(item, code) in &case.answers {
         match code {
             // Codes were checked when the rule set was loaded.
@@ -55,12 +55,9 @@ pub(crate) fn answers(rules: &RuleSet, case: &Case) -> Answers {
             None => answers.clear(item),
         }
     }
-    let shown = crate::assess::shown_items(rules, &answers);
-    for (i, shown) in shown.into_iter().enumerate() {
-        if !shown && !case.answers.iter().any(|&(named, _)| named == i) {
-            answers.clear(i);
-        }
-    }
+    fill_least_severe(rules, &mut answers, |i| {
+        case.answers.iter().any(|&(named, _)| named == i)
+    });
     answers
 }
 

@@ -6,7 +6,7 @@
 use std::fmt::Write;
 
 use crate::answers::Answers;
-use crate::assess::{established_flags, problems, rejected_warnings, Assessment};
+use crate::assess::{established_flags, rejected_warnings, Assessment};
 use crate::error::AnswerError;
 use crate::messages::Lang;
 use crate::model::RuleSet;
@@ -14,8 +14,10 @@ use crate::report::note::NoteRenderer;
 use crate::report::trace::{describe, Tracer};
 use crate::report::{table, words};
 
-/// The explanation of a scored record.
-pub(crate) fn scored(rules: &RuleSet, a: &Assessment) -> String {
+/// The explanation of a scored record; with `fired_only`, the rules that
+/// did not fire are left out of the list of rules (the result table keeps
+/// every flag).
+pub(crate) fn scored(rules: &RuleSet, a: &Assessment, fired_only: bool) -> String {
     let lang = Lang::of(&rules.lang);
     let [_, _, every_rule] = lang.explain_headings();
     let mut o = String::new();
@@ -23,12 +25,17 @@ pub(crate) fn scored(rules: &RuleSet, a: &Assessment) -> String {
     for warning in &a.warnings {
         let _ = writeln!(o, "warning: {}", words::warning(rules, warning));
     }
-    let _ = writeln!(o, "\n{every_rule}");
-    for e in Tracer::of(rules).trace(rules, a) {
+    let heading = match fired_only {
+        true => lang.explain_fired(),
+        false => every_rule,
+    };
+    let _ = writeln!(o, "\n{heading}");
+    let trace = Tracer::of(rules).trace(rules, a);
+    for e in trace.into_iter().filter(|e| e.fired || !fired_only) {
         let seen: Vec<String> = e
             .seen
             .iter()
-            .map(|s| format!("{} = {}", s.subject, s.value.as_deref().unwrap_or("none")))
+            .map(|s| format!("{} = {}", s.subject, s.words()))
             .collect();
         let outcome = e
             .outcome
@@ -78,21 +85,19 @@ pub(crate) fn scored(rules: &RuleSet, a: &Assessment) -> String {
     o
 }
 
-/// The explanation of an incomplete record: every problem, the flags its
-/// answers establish, and the note of the incomplete record.
+/// The explanation of an incomplete record: every problem (as `score`
+/// names them), the flags its answers establish, and the note of the
+/// incomplete record.
 pub(crate) fn rejected(
     rules: &RuleSet,
     renderer: &NoteRenderer<'_>,
     id: &str,
     answers: &Answers,
-    err: &AnswerError,
+    problems: &[AnswerError],
 ) -> String {
     let lang = Lang::of(&rules.lang);
     let [rejected, raise, _] = lang.explain_headings();
-    let problems: Vec<String> = match problems(rules, answers) {
-        all if all.is_empty() => vec![err.to_string()],
-        all => all.iter().map(ToString::to_string).collect(),
-    };
+    let problems: Vec<String> = problems.iter().map(ToString::to_string).collect();
     let mut o = String::new();
     let _ = writeln!(o, "{rejected}: {}.", problems.join("; "));
     let flags = established_flags(rules, answers);

@@ -342,7 +342,16 @@ pub(crate) fn text(rules: &RuleSet) -> String {
             out.push_str(&format!("  {}\n", cells.join(" - ")));
             continue;
         }
-        let line = line.trim_start_matches('#').trim_start();
+        // A heading loses its `#`s; a list keeps its indentation; the
+        // instrument's preamble is set in italics (`*...*`).
+        let line = match line.strip_prefix('#') {
+            Some(heading) => heading.trim_start_matches('#').trim_start(),
+            None => line,
+        };
+        let line = match line.strip_prefix('*').and_then(|l| l.strip_suffix('*')) {
+            Some(italic) if !italic.starts_with('*') => italic,
+            _ => line,
+        };
         out.push_str(&line.replace('`', "").replace("**", ""));
         out.push('\n');
     }

@@ -41,6 +41,16 @@ pub(crate) struct Seen {
     pub(crate) subject: String,
     /// The value seen, or `None` when there was none (hidden, unanswered).
     pub(crate) value: Option<String>,
+    /// Why there was none, in words: never `none`, which is also a grade's
+    /// name (`unanswered`, `not asked (skipped)`, `no score`).
+    pub(crate) absent: &'static str,
+}
+
+impl Seen {
+    /// The value, or why there is none.
+    pub(crate) fn words(&self) -> &str {
+        self.value.as_deref().unwrap_or(self.absent)
+    }
 }
 
 /// One rule of the rule set, evaluated.
@@ -283,8 +293,15 @@ fn collect_seen(rules: &RuleSet, facts: &Facts<'_>, cond: &Condition, out: &mut 
                 Subject::Item(i) => facts.shown.get(i) == Some(&false),
                 _ => false,
             };
+            let absent = match *subject {
+                Subject::Item(_) if skipped => "not asked (skipped)",
+                Subject::Item(_) => "unanswered",
+                Subject::Scale(_) | Subject::Band(_) => "no score",
+                Subject::Rating(_) | Subject::Domain(_) => "not rated",
+            };
             let seen = Seen {
                 subject: subject_name(rules, *subject),
+                absent,
                 value: facts.value(*subject).map(|v| match skipped {
                     // Only the safety view sees a hidden item's value.
                     true => format!(
@@ -301,6 +318,7 @@ fn collect_seen(rules: &RuleSet, facts: &Facts<'_>, cond: &Condition, out: &mut 
         Condition::Flag(f) => {
             let seen = Seen {
                 subject: format!("flag {}", rules.flags[*f].id),
+                absent: "not raised",
                 value: Some(
                     if facts.flag(*f) {
                         "raised"

@@ -127,3 +127,21 @@ fn lower_first(label: &str) -> String {
         _ => label.to_string(),
     }
 }
+
+/// The warning that goes with answers filled in (`--fill least-severe`)
+/// for items a safety flag reads: the filled answer assumes no risk there.
+/// `None` when no filled item is read by one.
+pub(crate) fn filled_safety(rules: &RuleSet, filled: &[crate::model::ItemIdx]) -> Option<String> {
+    let found = crate::assess::read_by_safety_flags(rules, filled);
+    if found.is_empty() {
+        return None;
+    }
+    let items: Vec<String> = found
+        .iter()
+        .map(|(item, flags)| {
+            let flags: Vec<&str> = flags.iter().map(|&f| rules.flags[f].id.as_str()).collect();
+            format!("{} ({})", rules.items[*item].id, flags.join(", "))
+        })
+        .collect();
+    Some(Lang::of(&rules.lang).filled_safety(&items.join("; ")))
+}

@@ -9,11 +9,13 @@
 pub(crate) mod locate;
 mod problem;
 mod raw;
+mod record;
 mod syntax;
 mod validate;
 
 pub(crate) use locate::{line_of, place_in};
 pub(crate) use problem::Problem;
+pub(crate) use record::parse_record;
 
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
@@ -283,13 +285,6 @@ impl Reader {
             }
         }
     }
-}
-
-/// Parse one record's answers from YAML or JSON (a map of item id to code),
-/// as `carescreen explain` reads them. Duplicate ids are an error.
-pub(crate) fn parse_answers(text: &str) -> Result<Vec<(String, i64)>, String> {
-    let map: raw::UniqueMap<i64> = serde_yaml::from_str(text).map_err(|e| e.to_string())?;
-    Ok(map.0)
 }
 
 /// The JSON Schema of a rule-set file, for editors (committed as
