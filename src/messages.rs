@@ -247,14 +247,14 @@ impl Lang {
     pub(crate) fn review_count(self, answers: usize) -> String {
         match self {
             Lang::En => format!(
-                "{answers} answers. Type to filter (an instrument such as audit, or words); \
-                 ↑/↓, PgUp/PgDn and Enter: the first line confirms, another changes its \
-                 answer. Esc clears the filter, or goes back to the last question."
+                "{answers} answers. ↑/↓, PgUp/PgDn and Enter: the first line confirms, \
+                 another changes its answer. Type to filter (an instrument such as audit, or \
+                 words); Esc clears the filter, or goes back to the last question."
             ),
             Lang::Es => format!(
-                "{answers} respuestas. Escriba para filtrar (un instrumento como audit, o \
-                 palabras); ↑/↓, RePág/AvPág y Enter: la primera línea confirma, otra cambia \
-                 su respuesta. Esc borra el filtro, o vuelve a la última pregunta."
+                "{answers} respuestas. ↑/↓, RePág/AvPág y Enter: la primera línea confirma, \
+                 otra cambia su respuesta. Escriba para filtrar (un instrumento como audit, o \
+                 palabras); Esc borra el filtro, o vuelve a la última pregunta."
             ),
         }
     }
@@ -279,10 +279,17 @@ impl Lang {
         };
         match (self, kept) {
             (_, None) => page,
-            (Lang::En, Some((kept, of))) => format!("{page} · {kept} of {of} answers match"),
-            (Lang::Es, Some((kept, of))) => {
-                format!("{page} · {kept} de {of} respuestas coinciden")
-            }
+            // Nothing to page through, nothing to change: how to confirm.
+            (Lang::En, Some((0, of))) => format!("0 of {of} answers match."),
+            (Lang::Es, Some((0, of))) => format!("0 de {of} respuestas coinciden."),
+            (Lang::En, Some((kept, of))) => format!(
+                "{page} · {kept} of {of} answers match. Enter changes the answer marked >; \
+                 Esc clears the filter, to confirm."
+            ),
+            (Lang::Es, Some((kept, of))) => format!(
+                "{page} · {kept} de {of} respuestas coinciden. Enter cambia la respuesta \
+                 marcada con >; Esc borra el filtro, para confirmar."
+            ),
         }
     }
 
@@ -301,12 +308,13 @@ impl Lang {
         }
     }
 
-    pub(crate) fn accept(self, level: &str, top: bool) -> String {
-        match (self, top) {
+    /// Accept the recommended level; on the crisis route it says so.
+    pub(crate) fn accept(self, level: &str, crisis: bool) -> String {
+        match (self, crisis) {
             (Lang::En, false) => format!("Accept: {level}"),
-            (Lang::En, true) => format!("Accept: {level} (see any CRISIS notice above)"),
+            (Lang::En, true) => format!("Accept: {level} (CRISIS route)"),
             (Lang::Es, false) => format!("Aceptar: {level}"),
-            (Lang::Es, true) => format!("Aceptar: {level} (vea arriba el aviso de CRISIS)"),
+            (Lang::Es, true) => format!("Aceptar: {level} (vía de CRISIS)"),
         }
     }
 

@@ -88,6 +88,13 @@ impl TestReport<'_> {
             let _ = writeln!(out, "  executors disagree: {disagreement}");
         }
         if let Some(gaps) = &self.coverage {
+            if !failed.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "{} failing case(s) are not counted below: fix them first.",
+                    failed.len()
+                );
+            }
             write_coverage(&mut out, rules, gaps);
         }
         match &self.mutation {
@@ -230,16 +237,24 @@ fn write_mcdc(out: &mut String, rules: &RuleSet, mcdc: &Mcdc) {
             .iter()
             .map(|&v| if v { "true" } else { "false" })
             .collect();
+        let hint = gap.site.check_hint(rules);
         let _ = writeln!(
             out,
-            "  {}: `{}` in {} is not shown deciding it while {}",
+            "  {}: `{}` in {}: no case that checks {hint} shows the outcome turning on it \
+             while it is {}",
             place(&mut locator, &gap.origin),
             gap.leaf,
             gap.site.name(rules),
             sides.join(" or ")
         );
+        for case in &gap.unchecked {
+            let _ = writeln!(
+                out,
+                "    case `{case}` has such answers: it counts once it checks {hint}"
+            );
+        }
         for example in &gap.examples {
-            let _ = writeln!(out, "    a case could use {example}");
+            let _ = writeln!(out, "    a new case could use {example}, checking {hint}");
         }
     }
     for leaf in &mcdc.infeasible {

@@ -1095,7 +1095,8 @@ fn the_crisis_notice_fits_80_columns_phone_numbers_whole() {
 }
 
 /// Typing at the review filters its lines; Enter on one asks that
-/// question again, then the review comes back whole; Esc clears a filter.
+/// question again (Esc there returns to the review), then the review comes
+/// back whole; Esc clears a filter.
 #[test]
 fn typing_at_the_review_filters_it_and_enter_changes_that_answer() {
     let dir = tempfile::tempdir().expect("dir");
@@ -1123,6 +1124,16 @@ fn typing_at_the_review_filters_it_and_enter_changes_that_answer() {
     s.send(ENTER);
     s.expect_question();
     assert!(s.text().contains("Question two"), "{}", s.text());
+    // Esc there goes back to the review, nothing changed; then again.
+    s.send(ESC);
+    s.expect("Filter");
+    s.settle();
+    assert!(s.text().contains("Confirm these answers"), "{}", s.text());
+    s.send("mood_2");
+    s.expect("1 of 2 answers match");
+    s.send(ENTER);
+    s.expect_question();
+    assert!(s.text().contains("Question two"), "{}", s.text());
     s.send(ENTER);
     s.expect("Filter");
     s.settle();
@@ -1139,5 +1150,64 @@ fn typing_at_the_review_filters_it_and_enter_changes_that_answer() {
     s.settle();
     assert!(s.text().contains("mood_2"), "{}", s.text());
     s.p.send_control('c').expect("ctrl-c");
+    s.p.exp_eof().expect("ends");
+}
+
+/// On the crisis route the result and the note scroll the crisis notice
+/// away; the screen where the disposition is recorded says it again.
+#[test]
+fn the_disposition_screen_restates_the_crisis() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut s = Screen::new(24, 80, &["--session", "s.json"], dir.path());
+    let ends = [
+        "then Enter.\r\n",
+        "goes back.\r\n",
+        "Press Enter.",
+        "Review: choose",
+    ];
+    loop {
+        match s.expect_any(&ends) {
+            2 => {}
+            3 => break,
+            _ => {
+                // The status line is drawn last: the question is on screen.
+                let text = s.text();
+                if text.contains("thoughts of killing yourself?")
+                    || text.contains("some intention of acting on them?")
+                {
+                    // "yes"; the question is drawn again with it marked.
+                    s.send("y");
+                    s.expect_any(&ends[..2]);
+                }
+            }
+        }
+        s.send(ENTER);
+    }
+    s.settle();
+    s.send(ENTER);
+    s.expect("Record the disposition:");
+    s.settle();
+    let screen = s.text();
+    assert!(
+        screen.contains("!!! CRISIS: EMERGENCY EVALUATION NOW !!!"),
+        "{screen}"
+    );
+    assert!(screen.contains("C-SSRS high risk"), "{screen}");
+    assert!(
+        screen.contains("Accept: Residential / Inpatient (CRISIS route)"),
+        "{screen}"
+    );
+    assert!(s.wrapped_rows().is_empty(), "{:?}", s.wrapped_rows());
+    s.send(ENTER);
+    s.expect("Disposition: recommendation accepted");
+    s.settle();
+    // The choice is said again under the prompt, within the width.
+    assert!(
+        s.text()
+            .contains("Record the disposition: Accept: Residential / Inpatient"),
+        "{}",
+        s.text()
+    );
+    assert!(s.wrapped_rows().is_empty(), "{:?}", s.wrapped_rows());
     s.p.exp_eof().expect("ends");
 }

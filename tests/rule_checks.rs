@@ -592,19 +592,29 @@ fn coverage_lists_each_leaf_no_pair_of_cases_proves_with_answers_that_would() {
         "{}",
         lines[gap]
     );
-    assert!(lines[gap].contains("while true or false"), "{}", lines[gap]);
+    assert!(
+        lines[gap].contains(
+            "no case that checks `shown` or `hidden` with mood_3 shows the outcome turning on \
+             it while it is true or false"
+        ),
+        "{}",
+        lines[gap]
+    );
+    // The one case has the answers of one side (mood_2 "no" hides mood_3):
+    // it would count if it checked; the other side needs a new case.
     assert_eq!(
         lines[gap + 1].trim(),
-        "a case could use answers {mood_2: 1}"
+        "case `much` has such answers: it counts once it checks `shown` or `hidden` with mood_3"
     );
     assert_eq!(
         lines[gap + 2].trim(),
-        "a case could use the least severe answers"
+        "a new case could use answers {mood_2: 1}, checking `shown` or `hidden` with mood_3"
     );
     // The rule's band leaf is proven while true only.
     assert!(
         out.stdout.contains(
-            "`band mood >= high` in placement rule high_mood is not shown deciding it while false"
+            "`band mood >= high` in placement rule high_mood: no case that checks `level`, \
+             `reasons` or `fired` shows the outcome turning on it while it is false"
         ),
         "{}",
         out.stdout

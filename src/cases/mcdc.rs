@@ -135,6 +135,19 @@ impl Site {
         }
     }
 
+    /// What a case must check to count for this condition, in words.
+    pub(crate) fn check_hint(self, rules: &RuleSet) -> String {
+        match self {
+            Site::ShowIf(i) => format!("`shown` or `hidden` with {}", rules.items[i].id),
+            Site::Flag(_) => "`flags`".to_string(),
+            Site::Grade(GradeOf::Rating(r), _) => format!("`grades` of {}", rules.ratings[r].id),
+            Site::Grade(GradeOf::Domain(d), _) => format!("`grades` of {}", rules.domains[d].id),
+            Site::Rule(_) => "`level`, `reasons` or `fired`".to_string(),
+            Site::Condition(_) => "`reasons`".to_string(),
+            Site::Feature(_) => "`features`".to_string(),
+        }
+    }
+
     /// Whether a case checks what this condition decides, so that a change
     /// of its outcome would fail the case.
     fn checked_by(self, expect: &Expect) -> bool {
@@ -269,6 +282,9 @@ pub(crate) struct Gap {
     /// Answers that would show it, when the search found them: each as
     /// `item=code` beyond the least severe answers.
     pub(crate) examples: Vec<String>,
+    /// Passing cases whose answers show it, but that do not check what the
+    /// condition decides.
+    pub(crate) unchecked: Vec<String>,
 }
 
 /// A leaf that no answers let decide its condition with one of its values.
@@ -317,16 +333,24 @@ pub(crate) fn measure(rules: &RuleSet, outcomes: &[Outcome<'_>]) -> Mcdc {
         };
         let paths = leaves(cond);
         report.leaves += paths.len();
-        // Per leaf: seen deciding while true, while false.
+        // Per leaf: seen deciding while true, while false; and the cases
+        // that would show it but do not check the condition's outcome.
         let mut seen = vec![[false; 2]; paths.len()];
+        let mut unchecked: Vec<[Option<&str>; 2]> = vec![[None; 2]; paths.len()];
         for (case, a) in &scored {
-            if !site.checked_by(&case.expect) || (!a.given.is_empty() && site.two_views(rules)) {
+            if !a.given.is_empty() && site.two_views(rules) {
                 continue;
             }
+            let checked = site.checked_by(&case.expect);
             let values = leaf_values(rules, cond, &a.facts);
-            for (k, seen) in seen.iter_mut().enumerate() {
+            for k in 0..paths.len() {
                 if decides(cond, &values, k) {
-                    seen[usize::from(!values[k])] = true;
+                    let side = usize::from(!values[k]);
+                    if checked {
+                        seen[k][side] = true;
+                    } else {
+                        unchecked[k][side].get_or_insert(case.id.as_str());
+                    }
                 }
             }
         }
@@ -365,14 +389,22 @@ pub(crate) fn measure(rules: &RuleSet, outcomes: &[Outcome<'_>]) -> Mcdc {
                 continue;
             }
             let examples = [t, f];
+            let side = |v: bool| usize::from(!v);
+            let mut cases: Vec<String> = missing
+                .iter()
+                .filter_map(|&v| unchecked[k][side(v)].map(str::to_string))
+                .collect();
+            cases.dedup();
             report.gaps.push(Gap {
                 site,
                 leaf,
                 origin,
                 examples: missing
                     .iter()
-                    .filter_map(|&v| examples[usize::from(!v)].clone())
+                    .filter(|&&v| unchecked[k][side(v)].is_none())
+                    .filter_map(|&v| examples[side(v)].clone())
                     .collect(),
+                unchecked: cases,
                 missing,
             });
         }
@@ -677,7 +709,7 @@ mod tests {
         // The case kept, but checking something else: it proves nothing here.
         let shown = std::mem::take(&mut rules.cases[at].expect.shown);
         rules.cases[at].expect.level = Some(0);
-        for _ in 0..2 {
+        for kept in [true, false] {
             let gaps = measure(&rules, &run(&rules)).gaps;
             assert_eq!(gaps.len(), 1, "{gaps:?}");
             let item10 = rules.item_index("phq9_10").expect("item");
@@ -688,7 +720,14 @@ mod tests {
                 gaps[0].origin.path,
                 "instruments[0].items[9].show_if.any[2]"
             );
-            assert_eq!(gaps[0].examples, ["answers {phq9_3: 1}"]);
+            // Kept, the case is named as the one to make check it; removed,
+            // answers for a new case are.
+            let (unchecked, examples): (&[&str], &[&str]) = match kept {
+                true => (&["phq9_difficulty_asked_after_item_3"], &[]),
+                false => (&[], &["answers {phq9_3: 1}"]),
+            };
+            assert_eq!(gaps[0].unchecked, unchecked);
+            assert_eq!(gaps[0].examples, examples);
             let line = crate::rules::line_of(&rules, &gaps[0].origin).expect("a line");
             assert_eq!(
                 line.to_string(),

@@ -330,7 +330,13 @@ pub(crate) fn conduct(
     });
     save(&session, &path)?;
     let recommended = rules.levels[assessment.level].id.clone();
-    let ended = match prompter.disposition(rules, assessment.level, false) {
+    let crisis: Vec<String> = assessment
+        .raised_flags(rules)
+        .filter(|&f| rules.flags[f].crisis)
+        .map(|f| rules.flags[f].message.clone())
+        .collect();
+    let crisis = assessment.crisis.then_some(crisis.as_slice());
+    let ended = match prompter.disposition(rules, assessment.level, crisis, false) {
         Ok(d) => {
             session
                 .dispositions
@@ -397,7 +403,16 @@ fn amend(
         .iter()
         .position(|l| l.id == result.level)
         .unwrap_or(0);
-    let d = match prompter.disposition(rules, recommended, true) {
+    // The stored result's crisis flags, in this rule set's words where it
+    // still has them.
+    let crisis: Vec<String> = result
+        .flags
+        .iter()
+        .filter_map(|id| rules.flags.iter().find(|f| f.id == *id && f.crisis))
+        .map(|f| f.message.clone())
+        .collect();
+    let crisis = result.crisis.then_some(crisis.as_slice());
+    let d = match prompter.disposition(rules, recommended, crisis, true) {
         Ok(d) => d,
         Err(stop) => return interrupted(term, stop),
     };

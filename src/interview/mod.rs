@@ -147,11 +147,14 @@ pub(crate) type Save<'a> = dyn FnMut(&Answers, &[Replaced]) -> Result<(), Stop> 
 pub(crate) trait Prompter {
     /// After the result: accept the recommendation, or record another
     /// level with a reason and who decided. An amendment (`amending`)
-    /// always says who decided.
+    /// always says who decided. On the crisis route, `crisis` holds the
+    /// crisis flags' messages, restated where the decision is made (the
+    /// notice may have scrolled away).
     fn disposition(
         &mut self,
         rules: &RuleSet,
         recommended: usize,
+        crisis: Option<&[String]>,
         amending: bool,
     ) -> Result<Disposition, Stop>;
     /// A finished session: whether to amend its disposition.
@@ -227,8 +230,14 @@ pub(crate) fn run(
                 }
             }
             ReviewChoice::Change(index) => {
-                let mut history = Vec::new();
-                flow.ask_one(answers, prompter, index, &mut history)?;
+                // Esc goes back to the review, the answer as it was.
+                let mut history = vec![index];
+                if flow
+                    .ask_one(answers, prompter, index, &mut history)?
+                    .is_some()
+                {
+                    continue;
+                }
                 flow.settle(answers, prompter)?;
                 // Newly shown questions get asked (Back from the first of
                 // them returns to the changed one); the rest keep their answers.

@@ -74,7 +74,7 @@ impl ReviewList {
         room: usize,
     ) -> ReviewList {
         let mut list = ReviewList {
-            haystacks: haystacks.iter().map(|h| h.to_lowercase()).collect(),
+            haystacks: haystacks.iter().map(|h| fold(h)).collect(),
             confirm_rows,
             answer_rows,
             room: room.max(1),
@@ -207,9 +207,7 @@ impl ReviewList {
 
     /// Keep the lines the filter matches; the cursor on the first.
     fn refilter(&mut self) {
-        let words: Vec<String> = self
-            .filter
-            .to_lowercase()
+        let words: Vec<String> = fold(&self.filter)
             .split_whitespace()
             .map(str::to_string)
             .collect();
@@ -226,9 +224,42 @@ impl ReviewList {
     }
 }
 
+/// Text as the filter compares it: lower case, without accents, so that
+/// `depresion` finds "depresión" (and `depresión` finds it too).
+fn fold(text: &str) -> String {
+    text.to_lowercase()
+        .chars()
+        .map(|c| match c {
+            'á' | 'à' | 'ä' | 'â' => 'a',
+            'é' | 'è' | 'ë' | 'ê' => 'e',
+            'í' | 'ì' | 'ï' | 'î' => 'i',
+            'ó' | 'ò' | 'ö' | 'ô' => 'o',
+            'ú' | 'ù' | 'ü' | 'û' => 'u',
+            'ñ' => 'n',
+            'ç' => 'c',
+            c => c,
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::{Line, Outcome, ReviewKey, ReviewList};
+
+    #[test]
+    fn the_filter_ignores_case_and_accents_either_way() {
+        let hay = vec![
+            "phq9_2 Se ha sentido decaído(a), deprimido(a)".to_string(),
+            "otra".into(),
+        ];
+        for typed in ["DECAIDO", "decaído", "Deprimido"] {
+            let mut l = ReviewList::new(hay.clone(), 1, vec![1, 1], 10);
+            for c in typed.chars() {
+                l.press(ReviewKey::Char(c));
+            }
+            assert_eq!(l.matching(), (1, 2), "{typed}");
+        }
+    }
 
     /// Answers `phq9_1..phq9_3`, `audit_1..audit_3`, each two rows tall.
     fn list(room: usize) -> ReviewList {

@@ -99,6 +99,22 @@ impl TerminalPrompter {
         lines.iter().try_for_each(|l| self.line(l))
     }
 
+    /// One of `items`, by arrows and Enter; the choice is then said under
+    /// the prompt, wrapped to the width (dialoguer's own echo is one line,
+    /// which a long level name pushes past 80 columns).
+    fn select(&self, prompt: &str, items: &[&str]) -> Result<usize, Stop> {
+        let chosen = Select::new()
+            .with_prompt(prompt)
+            .items(items)
+            .default(0)
+            .report(false)
+            .interact_on(&self.term)
+            .map_err(stop)?;
+        let said = format!("{prompt}: {}", items[chosen]);
+        self.lines(&wrap(&said, self.width(), 0, 2))?;
+        Ok(chosen)
+    }
+
     /// A question's screen: cleared, then everything above its prompt,
     /// then `body` (the options and the status line, or the answer).
     fn draw(&self, q: &Question<'_>, body: &[String]) -> Result<(), Stop> {
@@ -475,19 +491,29 @@ impl Prompter for TerminalPrompter {
         &mut self,
         rules: &RuleSet,
         recommended: usize,
+        crisis: Option<&[String]>,
         amending: bool,
     ) -> Result<Disposition, Stop> {
         self.line("")?;
-        // At the most intensive level the result above may carry a crisis
-        // notice; the prompt says so in words.
-        let top = recommended == rules.top_level();
-        let accept = self.lang.accept(&rules.levels[recommended].name, top);
-        let choice = Select::new()
-            .with_prompt(self.lang.disposition_prompt())
-            .items([accept.as_str(), self.lang.other_level()])
-            .default(0)
-            .interact_on(&self.term)
-            .map_err(stop)?;
+        // The crisis notice above has scrolled away behind the result and
+        // the note: restated here, in words, where the decision is made.
+        if let Some(messages) = crisis {
+            let width = self.width();
+            let red = |l: &String| style(l).red().bold().to_string();
+            let banner = wrap(self.lang.crisis_banner(), width, 0, 0);
+            self.lines(&banner.iter().map(red).collect::<Vec<_>>())?;
+            for message in messages {
+                self.lines(&wrap(message.trim(), width, 2, 2))?;
+            }
+            self.line("")?;
+        }
+        let accept = self
+            .lang
+            .accept(&rules.levels[recommended].name, crisis.is_some());
+        let choice = self.select(
+            self.lang.disposition_prompt(),
+            &[accept.as_str(), self.lang.other_level()],
+        )?;
         if choice == 0 {
             // An amendment says why and who, whatever it amends to.
             if !amending {
@@ -509,22 +535,12 @@ impl Prompter for TerminalPrompter {
             .iter()
             .map(|&l| rules.levels[l].name.as_str())
             .collect();
-        let level = Select::new()
-            .with_prompt(self.lang.actual_level())
-            .items(&names)
-            .default(0)
-            .interact_on(&self.term)
-            .map_err(stop)?;
+        let level = self.select(self.lang.actual_level(), &names)?;
         let reasons: Vec<&str> = DispositionReason::ALL
             .iter()
             .map(|&r| self.lang.reason_label(r))
             .collect();
-        let reason = Select::new()
-            .with_prompt(self.lang.reason())
-            .items(&reasons)
-            .default(0)
-            .interact_on(&self.term)
-            .map_err(stop)?;
+        let reason = self.select(self.lang.reason(), &reasons)?;
         let reason_text = self.reason_text()?;
         Ok(Disposition::Other {
             level: others[level],
@@ -536,12 +552,10 @@ impl Prompter for TerminalPrompter {
 
     fn amend(&mut self) -> Result<bool, Stop> {
         self.line("")?;
-        let choice = Select::new()
-            .with_prompt(self.lang.amend_prompt())
-            .items([self.lang.keep_disposition(), self.lang.amend_disposition()])
-            .default(0)
-            .interact_on(&self.term)
-            .map_err(stop)?;
+        let choice = self.select(
+            self.lang.amend_prompt(),
+            &[self.lang.keep_disposition(), self.lang.amend_disposition()],
+        )?;
         Ok(choice == 1)
     }
 
@@ -669,10 +683,11 @@ mod tests {
             let lang = Lang::of(code);
             let mut lines: Vec<String> = Vec::new();
             for (l, level) in rules.levels.iter().enumerate() {
-                lines.push(format!(
-                    "> {}",
-                    lang.accept(&level.name, l == rules.top_level())
-                ));
+                // The crisis route is the most intensive level's.
+                for crisis in [false, l == rules.top_level()] {
+                    let accept = lang.accept(&level.name, crisis);
+                    lines.push(format!("> {accept}"));
+                }
                 lines.push(format!("> {}", level.name));
             }
             lines.push(format!("> {}", lang.other_level()));

@@ -102,7 +102,13 @@ impl Prompter for Script {
         Ok(())
     }
 
-    fn disposition(&mut self, _: &RuleSet, _: usize, _: bool) -> Result<super::Disposition, Stop> {
+    fn disposition(
+        &mut self,
+        _: &RuleSet,
+        _: usize,
+        _: Option<&[String]>,
+        _: bool,
+    ) -> Result<super::Disposition, Stop> {
         Ok(super::Disposition::Accepted {
             reason_text: None,
             decided_by: None,
@@ -684,6 +690,7 @@ fn the_crisis_notice_lists_no_resource_for_the_professional_only() {
             &mut self,
             _: &RuleSet,
             _: usize,
+            _: Option<&[String]>,
             _: bool,
         ) -> Result<super::Disposition, Stop> {
             Ok(super::Disposition::Accepted {
