@@ -56,11 +56,12 @@ impl TestReport<'_> {
                 .is_none_or(|m| m.as_ref().is_some_and(|m| m.survivors.is_empty()))
     }
 
-    /// The report in words: the cases table, each failed case with what
+    /// The report in words: the failed cases in a table, each with what
     /// fired, the totals, the executors' counts and any coverage gaps.
+    /// Passing cases are counted, not listed.
     pub(crate) fn text(&self, rules: &RuleSet) -> String {
         let mut out = String::new();
-        let rows = self.outcomes.iter().map(|o| {
+        let rows = self.outcomes.iter().filter(|o| !o.passed()).map(|o| {
             let detail: Vec<String> = o
                 .mismatches
                 .iter()
@@ -68,14 +69,20 @@ impl TestReport<'_> {
                 .collect();
             (o.case.id.as_str(), o.passed(), detail.join("\n"))
         });
-        let _ = writeln!(out, "{}", table::cases_table(rows));
+        let rows: Vec<_> = rows.collect();
+        if !rows.is_empty() {
+            let _ = writeln!(out, "{}", table::cases_table(rows));
+        }
         let failed: Vec<&Outcome<'_>> = self.outcomes.iter().filter(|o| !o.passed()).collect();
         let tracer = Tracer::of(rules);
         for o in &failed {
             write_failure(&mut out, rules, &tracer, o);
         }
         let passed = self.outcomes.len() - failed.len();
-        let _ = writeln!(out, "\n{passed} passed, {} failed", failed.len());
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        let _ = writeln!(out, "{passed} passed, {} failed", failed.len());
         let agreement = &self.agreement;
         let _ = writeln!(
             out,

@@ -241,7 +241,7 @@ pub(crate) fn cases_table<'a>(rows: impl IntoIterator<Item = (&'a str, bool, Str
             detail,
         ]);
     }
-    table.set_width(100);
+    table.set_width(80);
     table.set_content_arrangement(comfy_table::ContentArrangement::Dynamic);
     table.to_string()
 }
