@@ -710,7 +710,7 @@ fn the_clinical_review_records_give_the_policy_1_1_results() {
         ),
         (
             "es",
-            "lugar: vivienda por organizar antes de empezar",
+            "dónde vive: vivienda por organizar antes de empezar",
             "en casa",
             "Tratamiento de día solo si una evaluación del riesgo de suicidio",
         ),
