@@ -365,9 +365,10 @@ pub(crate) fn measure(rules: &RuleSet, outcomes: &[Outcome<'_>]) -> Mcdc {
                 continue;
             }
             let leaf = crate::report::trace::describe(rules, leaf_at(cond, path));
+            let written = site.origin(rules);
             let origin = Origin {
-                file: site.origin(rules).file,
-                path: format!("{}{}", site.origin(rules).path, yaml_path(cond, path)),
+                path: format!("{}{}", written.path, yaml_path(cond, path)),
+                file: written.file,
             };
             let missing: Vec<bool> = [true, false]
                 .into_iter()
@@ -583,10 +584,10 @@ impl Search {
 fn read_items(rules: &RuleSet, cond: &Condition) -> Vec<ItemIdx> {
     let mut items: Vec<ItemIdx> = Vec::new();
     let mut todo: Vec<&Condition> = vec![cond];
-    let mut done: Vec<*const Condition> = Vec::new();
+    let mut done: Vec<&Condition> = Vec::new();
     let mut flags: Vec<FlagIx> = Vec::new();
     while let Some(c) = todo.pop() {
-        if done.contains(&(c as *const Condition)) {
+        if done.iter().any(|d| std::ptr::eq(*d, c)) {
             continue;
         }
         done.push(c);
