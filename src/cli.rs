@@ -857,6 +857,10 @@ fn check(path: Option<PathBuf>) -> Result<ExitCode, Error> {
                     others.join(", ")
                 }
             ));
+            for line in crate::report::rules_doc::wording_summary(&rules) {
+                out.push_str(&line);
+                out.push('\n');
+            }
             emit(&out)?;
             Ok(ExitCode::Success)
         }
