@@ -189,15 +189,15 @@ struct InterviewArgs {
     /// Where to save the session [default: the user's data folder]
     #[arg(long, value_name = "FILE")]
     session: Option<PathBuf>,
-    /// Language of the questions and the note (English where a text has no translation) [default: en, or the session's]
+    /// Language of the questions and the note; an instrument without a version in it is asked in its English wording, with a notice [default: en, or the session's]
     #[arg(long, value_name = "CODE")]
     lang: Option<String>,
     /// Date written in the note, YYYY-MM-DD [default: today, local time zone]
     #[arg(long, value_name = "DATE")]
     note_date: Option<String>,
-    /// With --lang: ask questions that have no translation in English
-    /// (otherwise the interview refuses to start)
-    #[arg(long)]
+    /// Accepted for older scripts; no effect: an instrument without a
+    /// version in --lang is always asked in English, with a notice
+    #[arg(long, hide = true)]
     allow_english: bool,
 }
 

@@ -1,9 +1,19 @@
 //! What actually happens after a recommendation: accepted, or another
 //! level with the reason and who decided. Recorded beside the
 //! recommendation, never in its place; an amendment is added after the
-//! original, which is kept.
+//! original, which is kept. And the language each instrument was given in.
 
 use crate::model::RuleSet;
+
+/// The language an instrument was given in, as an interview records it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct AskedIn {
+    /// Instrument id.
+    pub(crate) instrument: String,
+    /// Language code.
+    pub(crate) lang: String,
+}
 
 /// Why the actual placement differs from the recommendation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

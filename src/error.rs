@@ -146,17 +146,6 @@ pub enum Error {
          `carescreen score FILE`"
     )]
     NoTerminal,
-    #[error(
-        "{} question(s) have no `{lang}` text (first: {}); they would be asked in English. \
-         Add the translations, or pass --allow-english",
-        questions.len(),
-        questions.iter().take(5).map(String::as_str).collect::<Vec<_>>().join(", ")
-    )]
-    UntranslatedQuestions {
-        lang: String,
-        /// Ids of the questions without a text in `lang`.
-        questions: Vec<String>,
-    },
     #[error(transparent)]
     Session(#[from] SessionError),
     #[error(

@@ -7,6 +7,8 @@
 use crate::disposition::{Decision, DispositionReason};
 use crate::model::RuleSet;
 
+mod wording;
+
 /// A language the tool's own messages are written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Lang {

@@ -187,7 +187,7 @@ pub(crate) fn table(rows: &[Row], width: Option<u16>) -> String {
 }
 
 /// The columns after the items in an export.
-const EXTRA: [&str; 10] = [
+const EXTRA: [&str; 11] = [
     "recommended_level",
     "crisis",
     "disposition_level",
@@ -196,6 +196,8 @@ const EXTRA: [&str; 10] = [
     "decided_by",
     "decided_at",
     "disposition_amendments",
+    // The language each instrument was given in: `phq9:es;cssrs:en`.
+    "languages",
     "rules_version",
     "rules_sha256",
 ];
@@ -318,6 +320,11 @@ fn row(s: &Session, items: &[String]) -> Vec<String> {
         d.and_then(|d| d.decided_by.clone()).unwrap_or_default(),
         d.map(|d| d.decided_at.clone()).unwrap_or_default(),
         s.dispositions.len().saturating_sub(1).to_string(),
+        s.asked_in
+            .iter()
+            .map(|a| format!("{}:{}", a.instrument, a.lang))
+            .collect::<Vec<_>>()
+            .join(";"),
         s.rules_version.clone(),
         s.rules_sha256.clone(),
     ]);

@@ -320,18 +320,80 @@ fn a_short_interview_in_spanish() {
 }
 
 #[test]
-fn an_interview_in_a_language_its_questions_lack_refuses_to_start() {
+fn a_spanish_interview_asks_the_published_spanish_and_records_what_was_given_in_english() {
     let dir = tempfile::tempdir().expect("dir");
-    let rules = crate::harness::root().join("tests/fixtures/rules/bilingual");
-    let rules = rules.to_string_lossy().into_owned();
     let mut p = interview(
-        &["--rules", &rules, "--lang", "es", "--session", "s.json"],
+        &[
+            "--lang",
+            "es",
+            "--id",
+            "es-1",
+            "--session",
+            "s.json",
+            "-o",
+            "out.json",
+            "--format",
+            "json",
+        ],
         dir.path(),
     );
-    p.exp_string("error: 3 question(s) have no `es` text (first: mood_1, mood_2, mood_3); they would be asked in English. Add the translations, or pass --allow-english")
-        .expect("refused");
+    // At once (no --allow-english), the PHQ-9 in its published wording.
+    p.exp_string(&bytes("PHQ-9 (depresión) - pregunta 1 de 10"))
+        .expect("Spanish PHQ-9");
+    p.exp_string(&bytes("Poco interés o placer en hacer cosas"))
+        .expect("published item 1");
+    p.exp_string(&bytes("[1] Ningún día"))
+        .expect("published answers");
+    // PHQ-9 (9 asked), GAD-7 (7), AUDIT (10): then the DAST-10, which has
+    // no published Spanish version here.
+    for _ in 0..26 {
+        enter(&mut p);
+    }
+    p.exp_string(&bytes("AVISO: DAST-10")).expect("the notice");
+    p.exp_string(&bytes("no tiene una versión validada en español"))
+        .expect("says why");
+    p.exp_string("Have you used drugs other than those required for medical reasons?")
+        .expect("then its English wording");
+    p.exp_string("[n] no").expect("English answers");
+    enter(&mut p);
+    p.exp_string(&bytes("Sin versión validada en español"))
+        .expect("a reminder on its later questions");
+    for _ in 0..9 {
+        enter(&mut p);
+    }
+    p.exp_string(&bytes("AVISO: C-SSRS"))
+        .expect("the C-SSRS notice");
+    // 53 questions in all; then the review and the disposition.
+    for _ in 0..17 {
+        enter(&mut p);
+    }
+    p.exp_string(&bytes("Revisión")).expect("review");
+    enter(&mut p);
+    p.exp_string(&bytes("Registre la disposición"))
+        .expect("disposition prompt");
+    enter(&mut p);
+    p.exp_string(&bytes(
+        "Idiomas: PHQ-9 (depresión), GAD-7 (ansiedad), AUDIT",
+    ))
+    .expect("the languages, said");
     p.exp_eof().expect("ends");
-    assert_eq!(exit_code(&p), 2);
+    assert_eq!(exit_code(&p), 0);
+    let read = |name: &str| -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join(name)).expect(name))
+            .expect("json")
+    };
+    let expected = serde_json::json!([
+        {"instrument": "phq9", "lang": "es"},
+        {"instrument": "gad7", "lang": "es"},
+        {"instrument": "audit", "lang": "es"},
+        {"instrument": "dast10", "lang": "en"},
+        {"instrument": "cssrs", "lang": "en"},
+        {"instrument": "pcptsd5", "lang": "en"},
+        {"instrument": "scoff", "lang": "en"},
+        {"instrument": "context", "lang": "es"},
+    ]);
+    assert_eq!(read("s.json")["asked_in"], expected, "the session");
+    assert_eq!(read("out.json")["asked_in"], expected, "the output");
 }
 
 #[test]
@@ -606,7 +668,7 @@ fn resume_keeps_the_output_and_an_amended_disposition_keeps_the_original() {
         Some(
             "id,mood_1,mood_2,mood_3,recommended_level,crisis,disposition_level,\
              disposition_reason,disposition_reason_text,decided_by,decided_at,\
-             disposition_amendments,rules_version,rules_sha256"
+             disposition_amendments,languages,rules_version,rules_sha256"
         )
     );
     assert!(lines

@@ -104,7 +104,13 @@ fn problems(id: &str, rules: &Value, source: &Value, declared: &str) -> Vec<Stri
         };
         let text = string(source_item, "text").unwrap_or_default();
         let found = string(source_item, "status").unwrap_or_default();
-        check(&mut out, format!("`{item_id}`"), &item["text"], &text, &found);
+        check(
+            &mut out,
+            format!("`{item_id}`"),
+            &item["text"],
+            &text,
+            &found,
+        );
         for (code, label, found) in source_options(source, source_item) {
             let option = item["options"]
                 .as_sequence()
@@ -180,7 +186,11 @@ fn the_spanish_check_catches_a_reworded_item_an_own_text_called_published_and_a_
 #[test]
 fn instruments_without_a_published_spanish_version_have_no_spanish_wording() {
     for entry in std::fs::read_dir(crate::harness::root().join("rules/instruments")).expect("dir") {
-        let name = entry.expect("entry").file_name().to_string_lossy().into_owned();
+        let name = entry
+            .expect("entry")
+            .file_name()
+            .to_string_lossy()
+            .into_owned();
         let id = name.trim_end_matches(".yaml");
         if PUBLISHED.iter().any(|(p, _)| *p == id) {
             continue;

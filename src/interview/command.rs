@@ -185,14 +185,6 @@ impl Prepared {
 /// language), and open its session: the saved one to resume, or a new one
 /// that does not overwrite another.
 pub(crate) fn prepare(rules: &RuleSet, options: &InterviewOptions) -> Result<Prepared, Error> {
-    let untranslated = &rules.translations.untranslated_questions;
-    let finished = matches!(&options.resume, Some((_, s)) if s.finished());
-    if !untranslated.is_empty() && !options.settings.allow_english && !finished {
-        return Err(Error::UntranslatedQuestions {
-            lang: options.settings.lang.clone(),
-            questions: untranslated.clone(),
-        });
-    }
     match &options.resume {
         Some((path, stored)) => {
             let mut session = stored.clone();
@@ -247,7 +239,7 @@ pub(crate) fn conduct(
         path,
     } = prepared;
     let lang = Lang::of(&settings.lang);
-    let mut prompter = TerminalPrompter::new(lang);
+    let mut prompter = TerminalPrompter::new(lang, &settings.lang);
     if session.finished() {
         return amend(
             rules,
@@ -355,7 +347,10 @@ pub(crate) fn conduct(
             })
         }
     };
-    let sentence = lang.disposition(rules, session.disposition());
+    let mut sentence = lang.disposition(rules, session.disposition());
+    if let Some(languages) = session.languages_line(rules, lang, &settings.lang) {
+        sentence = format!("{sentence}\n{languages}");
+    }
     let _ = writeln!(term, "{}", fit_lines(&sentence, prompter.width()));
     write_output(rules, settings, &session, &assessment, &date, term)?;
     Ok(ended)
@@ -504,8 +499,10 @@ fn write_output(
         ResultFormat::Markdown => "\n\n",
         _ => "\n",
     };
+    let languages = session.languages_line(rules, lang, &settings.lang);
     let sentence = std::iter::once(sentence)
         .chain(history)
+        .chain(languages)
         .collect::<Vec<_>>()
         .join(gap);
     let content = match settings.format {
@@ -529,6 +526,7 @@ fn write_output(
                 result: json::Result_::of(rules, &Tracer::of(rules), assessment, Ok(note)),
                 disposition,
                 amends,
+                asked_in: &session.asked_in,
                 rules: Provenance::of(rules),
             };
             serde_json::to_string_pretty(&record).unwrap_or_default() + "\n"

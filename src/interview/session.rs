@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Replaced;
 use crate::answers::Answers;
+pub(crate) use crate::disposition::AskedIn;
 use crate::disposition::Decision;
 pub(crate) use crate::error::SessionError;
 use crate::model::RuleSet;
@@ -84,6 +85,11 @@ pub(crate) struct Session {
     /// Every disposition recorded, the original first, then amendments.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub(crate) dispositions: Vec<Decision>,
+    /// The language each instrument was given in, in the order first
+    /// answered: the one chosen, or English for an instrument without a
+    /// version in it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) asked_in: Vec<AskedIn>,
 }
 
 /// The result a finished session showed, kept so that it reads the same
@@ -153,6 +159,7 @@ impl Session {
             replaced: Vec::new(),
             result: None,
             dispositions: Vec::new(),
+            asked_in: Vec::new(),
         }
     }
 
@@ -270,7 +277,42 @@ impl Session {
                 hidden_by: r.hidden_by.map(|g| rules.items[g].id.clone()),
             })
             .collect();
+        // An instrument is recorded in the language of its first answer.
+        for ins in &rules.instruments {
+            let answered = ins.items.clone().any(|i| answers.get(i).is_some());
+            if answered && !self.asked_in.iter().any(|a| a.instrument == ins.id) {
+                self.asked_in.push(AskedIn {
+                    instrument: ins.id.clone(),
+                    lang: ins.wording_lang.clone(),
+                });
+            }
+        }
         self.last_answer = Some(crate::output::now());
+    }
+
+    /// Which instruments were given in which language, in `lang`'s words,
+    /// when some were not given in the language chosen (`chosen`).
+    pub(crate) fn languages_line(
+        &self,
+        rules: &RuleSet,
+        lang: crate::messages::Lang,
+        chosen: &str,
+    ) -> Option<String> {
+        fn title<'a>(rules: &'a RuleSet, id: &'a str) -> &'a str {
+            rules
+                .instruments
+                .iter()
+                .find(|i| i.id == id)
+                .map_or(id, |i| i.title.as_str())
+        }
+        let (english, other): (Vec<&AskedIn>, Vec<&AskedIn>) =
+            self.asked_in.iter().partition(|a| a.lang == "en");
+        let english: Vec<&str> = english
+            .iter()
+            .map(|a| title(rules, &a.instrument))
+            .collect();
+        let other: Vec<&str> = other.iter().map(|a| title(rules, &a.instrument)).collect();
+        lang.asked_in(chosen, &other, &english)
     }
 
     /// Save atomically (a temporary file beside it, then a rename),

@@ -26,11 +26,14 @@ use super::{
     ReviewEntry, Stop,
 };
 use crate::messages::Lang;
-use crate::model::{Flag, Item, ItemKind, Resource, RuleSet};
+use crate::model::{Flag, Instrument, Item, ItemKind, Resource, RuleSet};
 
 pub(crate) struct TerminalPrompter {
     term: Term,
     lang: Lang,
+    /// The language chosen (`--lang`): an instrument without a version in
+    /// it is asked in English, with a notice.
+    chosen: String,
     /// Lines shown atop the question screens until the first answer (the
     /// session's id and file, printed before the first screen clears).
     intro: Vec<String>,
@@ -39,11 +42,27 @@ pub(crate) struct TerminalPrompter {
 impl TerminalPrompter {
     /// Prompts in `lang` (the tool's own words; the rule set's texts are
     /// already in the language they were loaded in).
-    pub(crate) fn new(lang: Lang) -> TerminalPrompter {
+    pub(crate) fn new(lang: Lang, chosen: &str) -> TerminalPrompter {
         TerminalPrompter {
             term: Term::stderr(),
             lang,
+            chosen: chosen.to_string(),
             intro: Vec::new(),
+        }
+    }
+
+    /// Whether `ins` is asked in English, not in the language chosen.
+    fn in_english(&self, ins: &Instrument) -> bool {
+        let base = self.chosen.split('-').next().unwrap_or("en");
+        base != "en" && ins.wording_lang == "en"
+    }
+
+    /// The language of an instrument's wording, for its yes/no answers.
+    fn wording(&self, ins: &Instrument) -> Lang {
+        if self.in_english(ins) {
+            Lang::En
+        } else {
+            self.lang
         }
     }
 
@@ -135,6 +154,16 @@ impl TerminalPrompter {
             0,
             2,
         ))?;
+        if self.in_english(q.instrument) {
+            // In the interviewer's language, before the English wording.
+            let words = match k {
+                1 => self.lang.wording_notice(&q.instrument.title, &self.chosen),
+                _ => self.lang.wording_reminder(&self.chosen),
+            };
+            for line in wrap(&words, width, 0, 0) {
+                self.line(&style(line).yellow().bold().to_string())?;
+            }
+        }
         self.line("")?;
         if k == 1 {
             if let Some(preamble) = &q.instrument.preamble {
@@ -154,11 +183,12 @@ impl TerminalPrompter {
     /// the status line last.
     fn choose(&mut self, q: &Question<'_>, codes: &[i64]) -> Result<Reply, Stop> {
         let width = self.width();
-        let keys = option_keys(self.lang, q.item, codes);
+        let wording = self.wording(q.instrument);
+        let keys = option_keys(wording, q.item, codes);
         let labels: Vec<String> = keys
             .iter()
             .zip(codes)
-            .map(|(key, &code)| option_label(self.lang, q.item, *key, code))
+            .map(|(key, &code)| option_label(wording, q.item, *key, code))
             .collect();
         let hint = self.lang.choice_hint(q.can_go_back);
         let mut picker = Picker::new(keys, start_at(codes, q.current), q.can_go_back);
@@ -570,7 +600,7 @@ impl Prompter for TerminalPrompter {
         let mut haystacks = Vec::with_capacity(entries.len());
         let mut blocks = Vec::with_capacity(entries.len());
         for e in entries {
-            let answer = answer_label(self.lang, e.item, e.code);
+            let answer = answer_label(self.wording(e.instrument), e.item, e.code);
             haystacks.push(format!(
                 "{} {} {} {} {answer}",
                 e.item.id, e.instrument.id, e.instrument.title, e.item.text

@@ -105,9 +105,6 @@ pub(crate) struct Translations {
     pub(crate) by_lang: std::collections::BTreeMap<String, usize>,
     /// Texts with no version in the chosen language (English was used).
     pub(crate) missing: usize,
-    /// Items whose question or answers have no version in the chosen
-    /// language.
-    pub(crate) untranslated_questions: Vec<String>,
 }
 
 /// A test case: answers (the rest filled with the least severe answer) and
@@ -247,17 +244,6 @@ pub(crate) struct Instrument {
     pub(crate) translations: Vec<Translation>,
 }
 
-impl Instrument {
-    /// Its version in `lang` (or in `lang`'s base language: `es` for `es-MX`).
-    pub(crate) fn translation(&self, lang: &str) -> Option<&Translation> {
-        let base = lang.split('-').next().unwrap_or(lang);
-        self.translations
-            .iter()
-            .find(|t| t.lang == lang)
-            .or_else(|| self.translations.iter().find(|t| t.lang == base))
-    }
-}
-
 /// Whose version a translated text is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum TextStatus {
@@ -281,9 +267,7 @@ impl TextStatus {
     pub(crate) fn words(self) -> &'static str {
         match self {
             TextStatus::Published => "published translation, verified",
-            TextStatus::ToCompare => {
-                "published translation, to compare with the publisher's copy"
-            }
+            TextStatus::ToCompare => "published translation, to compare with the publisher's copy",
             TextStatus::Own => "the rule set's own",
         }
     }

@@ -217,5 +217,7 @@ pub(crate) struct InterviewRecord<'a> {
     /// The dispositions it amends, oldest (the original) first.
     #[serde(skip_serializing_if = "<[Decision]>::is_empty")]
     pub(crate) amends: &'a [Decision],
+    /// The language each instrument was given in (`{instrument, lang}`).
+    pub(crate) asked_in: &'a [crate::disposition::AskedIn],
     pub(crate) rules: Provenance<'a>,
 }

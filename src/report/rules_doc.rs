@@ -397,9 +397,9 @@ fn translations_words(ins: &crate::model::Instrument) -> String {
 
 fn capitalized(text: &str) -> String {
     let mut chars = text.chars();
-    chars.next().map_or(String::new(), |c| {
-        c.to_uppercase().chain(chars).collect()
-    })
+    chars
+        .next()
+        .map_or(String::new(), |c| c.to_uppercase().chain(chars).collect())
 }
 
 /// `rules check`'s account of each instrument's wording in each language
@@ -412,7 +412,12 @@ pub(crate) fn wording_summary(rules: &RuleSet) -> Vec<String> {
         .collect();
     langs.sort_unstable();
     langs.dedup();
-    let width = rules.instruments.iter().map(|i| i.id.len()).max().unwrap_or(0);
+    let width = rules
+        .instruments
+        .iter()
+        .map(|i| i.id.len())
+        .max()
+        .unwrap_or(0);
     let mut out = Vec::new();
     for lang in langs {
         out.push(format!("wording in `{lang}`:"));

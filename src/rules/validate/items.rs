@@ -6,8 +6,8 @@ use super::super::problem::Problem;
 use super::super::raw::{RawFile, RawInstrument, RawItem, RawItemType, RawText, RawTextStatus};
 use super::{gather, type_name, ItemCodes, Loc, Located, Scope, Validator, MAX_MAGNITUDE};
 use crate::model::{
-    ChoiceOption, Cmp, Condition, Instrument, Item, ItemKind, MarkedText, Origin, Subject, TextStatus,
-    Translation,
+    ChoiceOption, Cmp, Condition, Instrument, Item, ItemKind, MarkedText, Origin, Subject,
+    TextStatus, Translation,
 };
 
 fn status_of(status: RawTextStatus) -> TextStatus {
@@ -55,18 +55,10 @@ impl Validator {
                     file,
                     &item_path.key("id"),
                 );
-                // Questions and answers: counted apart, since an interview
-                // must not silently ask a question in another language.
-                let missing_before = self.translations.missing;
                 let kind = self.item_kind(file, &item_path, item);
                 let table = crate::model::CodeTable::of(&kind);
                 let text = self.wording(file, &item_path.key("text"), &item.text);
                 let help = self.opt_text(file, &item_path.key("help"), item.help.as_ref());
-                if self.translations.missing > missing_before {
-                    self.translations
-                        .untranslated_questions
-                        .push(item.id.clone());
-                }
                 items.push(Item {
                     id: item.id.clone(),
                     instrument: instruments.len(),
