@@ -8,6 +8,7 @@ mod batch;
 mod diff;
 mod explain;
 mod interview_pty;
+mod loinc;
 mod properties;
 mod rule_checks;
 mod safety;

@@ -93,6 +93,16 @@ pub struct Model {
     /// is missing).
     pub(crate) lang: String,
     pub(crate) translations: Translations,
+    /// How FHIR output names what has no LOINC code, and record ids.
+    pub(crate) fhir: Fhir,
+}
+
+/// The code system of the rule set's own codes, and the identifier system
+/// of record ids.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Fhir {
+    pub(crate) code_system: String,
+    pub(crate) record_system: String,
 }
 
 /// How complete the rule set's translations are.
@@ -242,6 +252,8 @@ pub(crate) struct Instrument {
     pub(crate) wording_lang: String,
     /// Its versions in other languages, in file order.
     pub(crate) translations: Vec<Translation>,
+    /// The LOINC code of its panel.
+    pub(crate) loinc: Option<String>,
 }
 
 /// Whose version a translated text is.
@@ -321,6 +333,10 @@ pub struct Item {
     pub(crate) answer_implies_gate: bool,
     /// Where the item is written.
     pub(crate) origin: Origin,
+    /// Its LOINC code.
+    pub(crate) loinc: Option<String>,
+    /// A yes/no item's LOINC answer codes: (yes, no).
+    pub(crate) answer_loinc: Option<(String, String)>,
 }
 
 /// Scores indexed by answer code, for constant-time lookups on the batch
@@ -437,6 +453,8 @@ pub struct ChoiceOption {
     pub(crate) code: i64,
     pub(crate) label: String,
     pub(crate) score: i64,
+    /// Its LOINC answer code.
+    pub(crate) loinc: Option<String>,
 }
 
 impl Item {
@@ -506,6 +524,8 @@ pub(crate) struct Scale {
     /// Sorted by `min`, contiguous from `min` to `max`.
     pub(crate) bands: Vec<Band>,
     pub(crate) origin: Origin,
+    /// The LOINC code of its total.
+    pub(crate) loinc: Option<String>,
 }
 
 impl Scale {
@@ -591,6 +611,8 @@ pub(crate) struct Rating {
     pub(crate) id: String,
     pub(crate) title: String,
     pub(crate) grades: Vec<Grade>,
+    /// Its LOINC code.
+    pub(crate) loinc: Option<String>,
 }
 
 #[derive(Debug)]

@@ -150,6 +150,9 @@ pub(crate) fn markdown(rules: &RuleSet) -> String {
             ins.id,
             ins.source.trim()
         );
+        if let Some(panel) = &ins.loinc {
+            let _ = writeln!(o, "LOINC panel `{panel}`.\n");
+        }
         let _ = writeln!(o, "{}\n", translations_words(ins));
         if let Some(p) = &ins.preamble {
             let _ = writeln!(o, "*{}*\n", p.trim());
@@ -167,9 +170,13 @@ pub(crate) fn markdown(rules: &RuleSet) -> String {
                      safety flags read it as held",
                 );
             }
+            let code = item
+                .loinc
+                .as_ref()
+                .map_or(String::new(), |c| format!(" (LOINC {c})"));
             let _ = writeln!(
                 o,
-                "| `{}` | {} | {} | {} |",
+                "| `{}`{code} | {} | {} | {} |",
                 item.id,
                 cell(item.text.trim()),
                 cell(&answers),
@@ -193,9 +200,12 @@ pub(crate) fn markdown(rules: &RuleSet) -> String {
             .collect();
         let _ = writeln!(
             o,
-            "- **{}** (`{}`): sum of {}; {} to {}; {}. Bands: {}.",
+            "- **{}** (`{}`{}): sum of {}; {} to {}; {}. Bands: {}.",
             s.title,
             s.id,
+            s.loinc
+                .as_ref()
+                .map_or(String::new(), |c| format!(", LOINC {c}")),
             items.join(", "),
             s.min,
             s.max,
@@ -451,7 +461,7 @@ pub(crate) fn json(rules: &RuleSet) -> String {
             .iter()
             .map(|r| {
                 json!({
-                    "id": r.id, "title": r.title,
+                    "id": r.id, "title": r.title, "loinc": r.loinc,
                     "grades": r.grades.iter().map(|g| json!({
                         "id": g.id, "label": g.label,
                         "when": g.when.as_ref().map(|c| words(rules, c)),
@@ -462,20 +472,25 @@ pub(crate) fn json(rules: &RuleSet) -> String {
     };
     let value = json!({
         "name": rules.name, "version": rules.version, "sha256": rules.sha256,
+        "fhir": {"code_system": rules.fhir.code_system, "record_system": rules.fhir.record_system},
         "levels": rules.levels.iter().map(|l| json!({"id": l.id, "name": l.name, "description": l.description, "referral": l.referral})).collect::<Vec<_>>(),
         "default_level": rules.levels[rules.default_level].id,
         "instruments": rules.instruments.iter().map(|ins| json!({
             "id": ins.id, "title": ins.title, "source": ins.source, "preamble": ins.preamble,
+            "loinc": ins.loinc,
             "translations": ins.translations.iter().map(|t| json!({
                 "lang": t.lang, "status": t.status.id(), "source": t.source, "licence": t.licence,
                 "texts": t.texts,
                 "marked": t.marked.iter().map(|m| json!({"text": m.place.replace('`', ""), "wording": m.text, "status": m.status.id(), "note": m.note})).collect::<Vec<_>>(),
             })).collect::<Vec<_>>(),
             "items": rules.items[ins.items.clone()].iter().map(|item| json!({
-                "id": item.id, "text": item.text,
+                "id": item.id, "text": item.text, "loinc": item.loinc,
                 "answers": match &item.kind {
-                    ItemKind::Choice(options) => options.iter().map(|o| json!({"code": o.code, "label": o.label, "score": o.score})).collect::<Vec<_>>(),
-                    ItemKind::YesNo { yes, no } => vec![json!({"code": 1, "label": "yes", "score": yes}), json!({"code": 0, "label": "no", "score": no})],
+                    ItemKind::Choice(options) => options.iter().map(|o| json!({"code": o.code, "label": o.label, "score": o.score, "loinc": o.loinc})).collect::<Vec<_>>(),
+                    ItemKind::YesNo { yes, no } => {
+                        let (yes_code, no_code) = item.answer_loinc.clone().unzip();
+                        vec![json!({"code": 1, "label": "yes", "score": yes, "loinc": yes_code}), json!({"code": 0, "label": "no", "score": no, "loinc": no_code})]
+                    }
                     ItemKind::Integer { min, max, .. } => vec![json!({"min": min, "max": max})],
                     ItemKind::Info => Vec::new(),
                 },
@@ -484,7 +499,7 @@ pub(crate) fn json(rules: &RuleSet) -> String {
             })).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
         "scales": rules.scales.iter().map(|s| json!({
-            "id": s.id, "title": s.title, "min": s.min, "max": s.max,
+            "id": s.id, "title": s.title, "min": s.min, "max": s.max, "loinc": s.loinc,
             "items": s.items.iter().map(|&i| &rules.items[i].id).collect::<Vec<_>>(),
             "missing": missing_words(rules, &s.missing),
             "bands": s.bands.iter().map(|b| json!({"id": b.id, "label": b.label, "min": b.min, "max": b.max})).collect::<Vec<_>>(),
@@ -535,7 +550,7 @@ mod tests {
         let doc = super::markdown(&rules);
         let row = doc
             .lines()
-            .find(|l| l.starts_with("| `audit_2` |"))
+            .find(|l| l.starts_with("| `audit_2` (LOINC 68519-8) |"))
             .expect("the audit_2 row");
         assert!(
             row.contains("0 = '1 or 2': 0; 1 = '3 or 4': 1; 2 = '5 or 6': 2; 3 = '7, 8, or 9': 3; 4 = '10 or more': 4"),

@@ -73,6 +73,7 @@ codes! {
     ColumnClash => "column-clash",
     Template => "template",
     Translation => "translation",
+    BadCode => "bad-code",
 }
 
 /// Largest magnitude of a code, score or integer bound: keeps every sum and
@@ -126,6 +127,13 @@ pub(crate) enum Problem {
         lang: String,
     },
     MissingEnglish,
+    /// Not a LOINC code (or answer code) of the right shape.
+    BadLoinc {
+        code: String,
+        answer: bool,
+        /// The check digit its digits call for, when only that is wrong.
+        check: Option<u8>,
+    },
     /// A translation status on English, the instrument's own wording.
     StatusOnEnglish,
     /// A published status on a text that is not an instrument's wording.
@@ -417,6 +425,7 @@ impl Problem {
             P::BlankText => Code::BlankText,
             P::BadLanguage { .. } => Code::BadLanguage,
             P::MissingEnglish => Code::MissingEnglish,
+            P::BadLoinc { .. } => Code::BadCode,
             P::StatusOnEnglish
             | P::PublishedOutsideWording
             | P::UndeclaredTranslation { .. }
@@ -494,6 +503,26 @@ impl Problem {
             P::BlankText => "a text shown to people may not be blank".into(),
             P::BadLanguage { lang } => format!("`{lang}` is not a language code"),
             P::MissingEnglish => "every text needs its English version (`en`)".into(),
+            P::BadLoinc {
+                code,
+                check: Some(check),
+                ..
+            } => format!(
+                "`{code}` is not a LOINC code: its digits call for the check digit {check} \
+                 (a digit mistyped?)"
+            ),
+            P::BadLoinc {
+                code,
+                answer: false,
+                ..
+            } => format!(
+                "`{code}` is not a LOINC code: digits, `-` and the check digit (e.g. `44249-1`)"
+            ),
+            P::BadLoinc {
+                code, answer: true, ..
+            } => format!(
+                "`{code}` is not a LOINC answer code: `LA`, digits, `-` and a digit (e.g. `LA6568-5`)"
+            ),
             P::StatusOnEnglish => {
                 "English is the instrument's own wording: only a translation has a `status`".into()
             }

@@ -27,6 +27,10 @@ pub(crate) struct RawFile {
     /// not part of the rule set's hash; the content they bring, in order, is.)
     #[serde(default, skip_serializing)]
     pub(crate) include: Vec<String>,
+    /// How FHIR output names what has no LOINC code, and the record id.
+    /// Main file only; optional.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) fhir: Option<RawFhir>,
     /// Levels of care, least to most intensive.
     #[serde(default)]
     pub(crate) levels: Vec<RawLevel>,
@@ -233,6 +237,9 @@ pub(crate) struct RawInstrument {
     pub(crate) preamble: Option<RawText>,
     /// The questions, in order.
     pub(crate) items: Vec<RawItem>,
+    /// The LOINC code of the instrument's panel, e.g. `44249-1`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) loinc: Option<String>,
     /// The instrument's wording (preamble, questions, answers) in other
     /// languages, by language code: whose version it is. Wording in a
     /// language not listed here is an error; an instrument without a
@@ -323,6 +330,37 @@ pub(crate) struct RawItem {
     /// this item. Needs a `show_if` of one `item` with `eq`. Default `false`.
     #[serde(default, skip_serializing_if = "is_false")]
     pub(crate) answer_implies_gate: bool,
+    /// The item's LOINC code, e.g. `44250-9`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) loinc: Option<String>,
+    /// `yes_no` only: the LOINC answer codes of its answers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) answer_loinc: Option<RawYesNoCodes>,
+}
+
+/// The LOINC answer codes of a yes/no item's answers.
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawYesNoCodes {
+    /// E.g. `LA33-6`.
+    pub(crate) yes: String,
+    /// E.g. `LA32-8`.
+    pub(crate) no: String,
+}
+
+/// How FHIR output names what has no LOINC code, and the record id.
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawFhir {
+    /// The canonical URI of the rule set's own code system (items, scales,
+    /// levels and flags without a LOINC code). Default
+    /// `urn:carescreen:<name>`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) code_system: Option<String>,
+    /// The identifier system of record ids (the subject of every
+    /// resource). Default `urn:carescreen:<name>:record`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) record_system: Option<String>,
 }
 
 /// An option of a `choice` item.
@@ -335,6 +373,9 @@ pub(crate) struct RawOption {
     pub(crate) label: RawText,
     /// Points this answer adds to a scale.
     pub(crate) score: i64,
+    /// The answer's LOINC code, e.g. `LA6568-5`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) loinc: Option<String>,
 }
 
 /// Scores of a yes/no item.
@@ -367,6 +408,9 @@ pub(crate) struct RawScale {
     pub(crate) prorate: Option<RawProrate>,
     /// Score bands, covering `min..=max` with no gap or overlap.
     pub(crate) bands: Vec<RawBand>,
+    /// The LOINC code of the total, e.g. `44261-6`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) loinc: Option<String>,
 }
 
 /// Missing-data rule of a scale.
@@ -421,6 +465,9 @@ pub(crate) struct RawRating {
     /// Grades from least to most severe. The first has no `when` and is the
     /// baseline; the result is the most severe grade whose `when` holds.
     pub(crate) grades: Vec<RawGrade>,
+    /// The LOINC code of the rating, e.g. `93374-7` (C-SSRS risk level).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) loinc: Option<String>,
 }
 
 /// One grade of a rating or domain.

@@ -77,6 +77,16 @@ impl Validator {
                         file: file.to_string(),
                         path: item_path.to_string(),
                     },
+                    loinc: self.loinc(file, &item_path.key("loinc"), item.loinc.as_ref(), false),
+                    answer_loinc: item.answer_loinc.as_ref().map(|codes| {
+                        let at = item_path.key("answer_loinc");
+                        (
+                            self.loinc(file, &at.key("yes"), Some(&codes.yes), true)
+                                .unwrap_or_default(),
+                            self.loinc(file, &at.key("no"), Some(&codes.no), true)
+                                .unwrap_or_default(),
+                        )
+                    }),
                 });
                 raw_items.push((file, item_path, item));
             }
@@ -101,6 +111,7 @@ impl Validator {
                 items: start..items.len(),
                 wording_lang,
                 translations,
+                loinc: self.loinc(file, &path.key("loinc"), instrument.loinc.as_ref(), false),
             });
         }
         self.ids.item_codes = items
@@ -242,6 +253,11 @@ impl Validator {
         let present = [
             ("options", item.options.is_some(), RawItemType::Choice),
             ("scores", item.scores.is_some(), RawItemType::YesNo),
+            (
+                "answer_loinc",
+                item.answer_loinc.is_some(),
+                RawItemType::YesNo,
+            ),
             ("min", item.min.is_some(), RawItemType::Integer),
             ("max", item.max.is_some(), RawItemType::Integer),
             (
@@ -296,6 +312,12 @@ impl Validator {
                                 &o.label,
                             ),
                             score: o.score,
+                            loinc: self.loinc(
+                                file,
+                                &path.key("options").index(k).key("loinc"),
+                                o.loinc.as_ref(),
+                                true,
+                            ),
                         })
                         .collect(),
                 )

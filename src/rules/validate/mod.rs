@@ -9,6 +9,7 @@
 //! tooling's, in `check`.
 
 mod cases;
+mod codes;
 mod conditions;
 mod flags;
 mod items;
@@ -376,7 +377,9 @@ impl Validator {
         let paths = Paths::of(levels.len(), &rules, &flags);
         let mut flags_by_severity: Vec<FlagIx> = flags.ixs().collect();
         flags_by_severity.sort_by_key(|&f| std::cmp::Reverse(flags[f].severity));
+        let fhir = self.fhir(files, &name);
         let mut rule_set = RuleSet::new(Model {
+            fhir,
             lang: self.lang.clone(),
             translations: std::mem::take(&mut self.translations),
             cases: Vec::new(),

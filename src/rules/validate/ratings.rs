@@ -83,6 +83,7 @@ impl Validator {
                 id: raw.id.clone(),
                 title: self.text(file, &path.key("title"), &raw.title),
                 grades,
+                loinc: self.loinc(file, &path.key("loinc"), raw.loinc.as_ref(), false),
             });
         }
         IxVec::from(out)

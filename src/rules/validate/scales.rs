@@ -121,6 +121,7 @@ impl Validator {
                     file: file.to_string(),
                     path: path.to_string(),
                 },
+                loinc: self.loinc(file, &path.key("loinc"), raw.loinc.as_ref(), false),
             });
         }
         IxVec::from(scales)
