@@ -302,18 +302,18 @@ fn a_short_interview_in_spanish() {
         .expect("crisis notice");
     p.exp_string("Mensaje de peligro.")
         .expect("the flag in Spanish");
-    p.exp_string("Pulse Enter").expect("pause");
+    p.exp_string("Presione Enter").expect("pause");
     enter(&mut p);
     p.exp_string(&bytes(
-        "Revisión: elija una respuesta para cambiarla, o confirme",
+        "Revisión: elija una respuesta para cambiarla o confirme",
     ))
     .expect("review");
     enter(&mut p);
     p.exp_string("Alta").expect("the level in Spanish");
-    p.exp_string(&bytes("Registre la disposición:"))
+    p.exp_string(&bytes("Registre la decisión:"))
         .expect("disposition");
     enter(&mut p);
-    p.exp_string(&bytes("Disposición: recomendación aceptada (Alta)"))
+    p.exp_string(&bytes("Decisión: recomendación aceptada (Alta)"))
         .expect("accepted");
     p.exp_eof().expect("ends");
     assert_eq!(exit_code(&p), 0);
