@@ -560,34 +560,8 @@ fn load_in(path: Option<PathBuf>, lang: &str) -> Result<RuleSet, Error> {
         )));
     }
     let rules = check::load_in(&source(path), lang)?;
-    let t = &rules.translations;
-    // `es-MX` uses `es` texts where it has none of its own.
-    let base = lang.split('-').next().unwrap_or(lang);
-    let has = |l: &str| t.by_lang.contains_key(l);
-    let own = crate::messages::Lang::speaks(lang);
-    // One line, the same for every command taking --lang.
-    match (base == "en" || has(lang) || has(base), own) {
-        (false, false) => eprintln!(
-            "warning: neither the rule set nor carescreen has texts in `{lang}`; English is used"
-        ),
-        (false, true) => {
-            eprintln!("warning: the rule set has no texts in `{lang}`; English is used for them")
-        }
-        (true, _) => {
-            if t.missing > 0 {
-                let which = match has(lang) || lang == base {
-                    true => format!("`{lang}`"),
-                    false => format!("`{lang}` or `{base}`"),
-                };
-                eprintln!(
-                    "note: {} of {} texts have no {which} translation; English is used for them",
-                    t.missing, t.texts
-                );
-            }
-            if !own {
-                eprintln!("note: carescreen's own words have no `{lang}` version; English is used");
-            }
-        }
+    for line in crate::messages::lang_notices(&rules.translations, lang) {
+        eprintln!("{line}");
     }
     Ok(rules)
 }
@@ -879,6 +853,10 @@ fn check(path: Option<PathBuf>) -> Result<ExitCode, Error> {
                     others.join(", ")
                 }
             ));
+            for line in crate::report::rules_doc::wording_summary(&rules) {
+                out.push_str(&line);
+                out.push('\n');
+            }
             emit(&out)?;
             Ok(ExitCode::Success)
         }

@@ -5,7 +5,7 @@
 //! untranslated.
 
 use crate::disposition::{Decision, DispositionReason};
-use crate::model::RuleSet;
+use crate::model::{RuleSet, Translations};
 
 mod explain;
 
@@ -894,6 +894,43 @@ impl Lang {
     }
 }
 
+/// What stderr says about `--lang CODE`, the same for every command: a
+/// language neither the rule set nor the tool has is one warning; a rule
+/// set partly in the language, or a language only the rule set has, notes.
+pub(crate) fn lang_notices(t: &Translations, lang: &str) -> Vec<String> {
+    // `es-MX` uses `es` texts where it has none of its own.
+    let base = lang.split('-').next().unwrap_or(lang);
+    let has = |l: &str| t.by_lang.contains_key(l);
+    let own = Lang::speaks(lang);
+    let mut out = Vec::new();
+    match (base == "en" || has(lang) || has(base), own) {
+        (false, false) => out.push(format!(
+            "warning: neither the rule set nor carescreen has texts in `{lang}`; English is used"
+        )),
+        (false, true) => out.push(format!(
+            "warning: the rule set has no texts in `{lang}`; English is used for them"
+        )),
+        (true, _) => {
+            if t.missing > 0 {
+                let which = match has(lang) || lang == base {
+                    true => format!("`{lang}`"),
+                    false => format!("`{lang}` or `{base}`"),
+                };
+                out.push(format!(
+                    "note: {} of {} texts have no {which} translation; English is used for them",
+                    t.missing, t.texts
+                ));
+            }
+            if !own {
+                out.push(format!(
+                    "note: carescreen's own words have no `{lang}` version; English is used"
+                ));
+            }
+        }
+    }
+    out
+}
+
 /// An answer in words, in the rule set's language: `yes`, an option's
 /// label, the number; `no answer` for none.
 pub(crate) fn answer_words(rules: &RuleSet, item: usize, value: Option<i64>) -> String {
@@ -906,5 +943,46 @@ pub(crate) fn answer_words(rules: &RuleSet, item: usize, value: Option<i64>) -> 
                 .answer_label(v)
                 .map_or_else(|| v.to_string(), str::to_string),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{lang_notices, Translations};
+
+    fn translations(langs: &[&str], missing: usize) -> Translations {
+        Translations {
+            texts: 10,
+            by_lang: langs
+                .iter()
+                .map(|l| (l.to_string(), 10 - missing))
+                .collect(),
+            missing,
+            ..Translations::default()
+        }
+    }
+
+    #[test]
+    fn each_language_case_says_one_thing_on_stderr() {
+        let cases: [(&[&str], usize, &str, &[&str]); 6] = [
+            (&["en"], 0, "en", &[]),
+            (&["en", "es"], 0, "es", &[]),
+            (&["en", "es"], 3, "es", &["note: 3 of 10 texts have no `es` translation; English is used for them"]),
+            (&["en", "es"], 3, "es-MX", &["note: 3 of 10 texts have no `es-MX` or `es` translation; English is used for them"]),
+            (&["en"], 10, "fr", &["warning: neither the rule set nor carescreen has texts in `fr`; English is used"]),
+            (&["en"], 10, "es", &["warning: the rule set has no texts in `es`; English is used for them"]),
+        ];
+        for (langs, missing, lang, said) in cases {
+            assert_eq!(
+                lang_notices(&translations(langs, missing), lang),
+                said,
+                "{lang}"
+            );
+        }
+        let fr = lang_notices(&translations(&["en", "fr"], 0), "fr");
+        assert_eq!(
+            fr,
+            ["note: carescreen's own words have no `fr` version; English is used"]
+        );
     }
 }

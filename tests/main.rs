@@ -13,3 +13,4 @@ mod rule_checks;
 mod safety;
 mod sessions;
 mod wording;
+mod wording_es;

@@ -60,7 +60,7 @@ const PREAMBLES: &[(&str, &str, Option<usize>)] = &[
     ("cssrs", "time_frames.items_1_to_5.label", None),
 ];
 
-fn read(path: &str) -> Value {
+pub(crate) fn read(path: &str) -> Value {
     let text = std::fs::read_to_string(root().join(path)).unwrap_or_else(|e| panic!("{path}: {e}"));
     serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
@@ -74,7 +74,7 @@ fn english(value: &Value) -> Option<String> {
     }
 }
 
-fn string(value: &Value, key: &str) -> Option<String> {
+pub(crate) fn string(value: &Value, key: &str) -> Option<String> {
     value.get(key).and_then(Value::as_str).map(str::to_string)
 }
 
@@ -100,7 +100,7 @@ fn status(value: &Value, key: &str) -> String {
 }
 
 /// Where two texts first differ, for a readable failure.
-fn first_difference(a: &str, b: &str) -> String {
+pub(crate) fn first_difference(a: &str, b: &str) -> String {
     let at = a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count();
     let tail = |s: &str| s.chars().skip(at).take(24).collect::<String>();
     format!(

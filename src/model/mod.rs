@@ -239,6 +239,78 @@ pub(crate) struct Instrument {
     pub(crate) preamble: Option<String>,
     /// Range of this instrument's items in `RuleSet::items`.
     pub(crate) items: std::ops::Range<ItemIdx>,
+    /// The language its wording (preamble, questions, answers) is given
+    /// in: the chosen one when the instrument has a version in it, else
+    /// English.
+    pub(crate) wording_lang: String,
+    /// Its versions in other languages, in file order.
+    pub(crate) translations: Vec<Translation>,
+}
+
+impl Instrument {
+    /// Its version in `lang` (or in `lang`'s base language: `es` for `es-MX`).
+    pub(crate) fn translation(&self, lang: &str) -> Option<&Translation> {
+        let base = lang.split('-').next().unwrap_or(lang);
+        self.translations
+            .iter()
+            .find(|t| t.lang == lang)
+            .or_else(|| self.translations.iter().find(|t| t.lang == base))
+    }
+}
+
+/// Whose version a translated text is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TextStatus {
+    /// A published translation, verified against copies of the form.
+    Published,
+    /// A published translation, to compare with the publisher's copy.
+    ToCompare,
+    /// The rule set's own text.
+    Own,
+}
+
+impl TextStatus {
+    pub(crate) fn id(self) -> &'static str {
+        match self {
+            TextStatus::Published => "published",
+            TextStatus::ToCompare => "to_compare",
+            TextStatus::Own => "own",
+        }
+    }
+
+    pub(crate) fn words(self) -> &'static str {
+        match self {
+            TextStatus::Published => "published translation, verified",
+            TextStatus::ToCompare => {
+                "published translation, to compare with the publisher's copy"
+            }
+            TextStatus::Own => "the rule set's own",
+        }
+    }
+}
+
+/// An instrument's wording in a language other than English.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Translation {
+    pub(crate) lang: String,
+    /// The status of its texts, unless a text says otherwise.
+    pub(crate) status: TextStatus,
+    pub(crate) source: String,
+    pub(crate) licence: Option<String>,
+    /// Its texts (preamble, questions, answers).
+    pub(crate) texts: usize,
+    /// Texts whose own status differs from `status`.
+    pub(crate) marked: Vec<MarkedText>,
+}
+
+/// A translated text with a status of its own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct MarkedText {
+    /// Which text: `preamble`, `audit_2`, `audit_2, answer 3`.
+    pub(crate) place: String,
+    pub(crate) text: String,
+    pub(crate) status: TextStatus,
+    pub(crate) note: Option<String>,
 }
 
 #[derive(Debug)]

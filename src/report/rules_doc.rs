@@ -150,6 +150,7 @@ pub(crate) fn markdown(rules: &RuleSet) -> String {
             ins.id,
             ins.source.trim()
         );
+        let _ = writeln!(o, "{}\n", translations_words(ins));
         if let Some(p) = &ins.preamble {
             let _ = writeln!(o, "*{}*\n", p.trim());
         }
@@ -358,6 +359,85 @@ pub(crate) fn text(rules: &RuleSet) -> String {
     out
 }
 
+/// An instrument's versions in other languages, in words: whose each is,
+/// its source and licence, and the texts with a status of their own.
+fn translations_words(ins: &crate::model::Instrument) -> String {
+    if ins.translations.is_empty() {
+        return "**Other languages:** none; asked in English whatever the language chosen.".into();
+    }
+    let mut out = Vec::new();
+    for t in &ins.translations {
+        let mut line = format!(
+            "**Wording in `{}`:** {}. Source: {}",
+            t.lang,
+            t.status.words(),
+            t.source.trim()
+        );
+        if let Some(licence) = &t.licence {
+            line.push_str(&format!(" Licence: {}", licence.trim()));
+        }
+        if !t.marked.is_empty() {
+            line.push_str("\n\nTexts with a status of their own:\n");
+        }
+        for m in &t.marked {
+            line.push_str(&format!(
+                "\n- {} (\"{}\"): {}.{}",
+                capitalized(&m.place),
+                m.text.trim(),
+                m.status.words(),
+                m.note
+                    .as_ref()
+                    .map_or(String::new(), |n| format!(" {}", n.trim()))
+            ));
+        }
+        out.push(line);
+    }
+    out.join("\n\n")
+}
+
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or(String::new(), |c| {
+        c.to_uppercase().chain(chars).collect()
+    })
+}
+
+/// `rules check`'s account of each instrument's wording in each language
+/// other than English: whose version it is, or that it is asked in English.
+pub(crate) fn wording_summary(rules: &RuleSet) -> Vec<String> {
+    let mut langs: Vec<&str> = rules
+        .instruments
+        .iter()
+        .flat_map(|i| i.translations.iter().map(|t| t.lang.as_str()))
+        .collect();
+    langs.sort_unstable();
+    langs.dedup();
+    let width = rules.instruments.iter().map(|i| i.id.len()).max().unwrap_or(0);
+    let mut out = Vec::new();
+    for lang in langs {
+        out.push(format!("wording in `{lang}`:"));
+        for ins in &rules.instruments {
+            let words = match ins.translations.iter().find(|t| t.lang == lang) {
+                Some(t) => {
+                    let mut words = format!("{} ({} texts)", t.status.words(), t.texts);
+                    for m in &t.marked {
+                        words.push_str(&format!(
+                            "\n  {:width$}    {}: {}",
+                            "",
+                            m.place.replace('`', ""),
+                            m.status.words()
+                        ));
+                    }
+                    words
+                }
+                None => format!("no `{lang}` version: asked in English"),
+            };
+            out.push(format!("  {:width$}  {words}", ins.id));
+        }
+    }
+    out
+}
+
 /// The rule set as JSON, with every condition in words.
 pub(crate) fn json(rules: &RuleSet) -> String {
     use serde_json::json;
@@ -381,6 +461,11 @@ pub(crate) fn json(rules: &RuleSet) -> String {
         "default_level": rules.levels[rules.default_level].id,
         "instruments": rules.instruments.iter().map(|ins| json!({
             "id": ins.id, "title": ins.title, "source": ins.source, "preamble": ins.preamble,
+            "translations": ins.translations.iter().map(|t| json!({
+                "lang": t.lang, "status": t.status.id(), "source": t.source, "licence": t.licence,
+                "texts": t.texts,
+                "marked": t.marked.iter().map(|m| json!({"text": m.place.replace('`', ""), "wording": m.text, "status": m.status.id(), "note": m.note})).collect::<Vec<_>>(),
+            })).collect::<Vec<_>>(),
             "items": rules.items[ins.items.clone()].iter().map(|item| json!({
                 "id": item.id, "text": item.text,
                 "answers": match &item.kind {

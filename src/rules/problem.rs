@@ -72,6 +72,7 @@ codes! {
     CaseAnswerCode => "case-answer-code",
     ColumnClash => "column-clash",
     Template => "template",
+    Translation => "translation",
 }
 
 /// Largest magnitude of a code, score or integer bound: keeps every sum and
@@ -125,6 +126,21 @@ pub(crate) enum Problem {
         lang: String,
     },
     MissingEnglish,
+    /// A translation status on English, the instrument's own wording.
+    StatusOnEnglish,
+    /// A published status on a text that is not an instrument's wording.
+    PublishedOutsideWording,
+    /// Wording in a language the instrument does not declare.
+    UndeclaredTranslation {
+        lang: String,
+        instrument: String,
+    },
+    /// A declared version that leaves texts of the wording out.
+    IncompleteTranslation {
+        lang: String,
+        first: String,
+        more: usize,
+    },
     EmptyInstrument,
     ItemNumberOutOfRange {
         value: i64,
@@ -401,6 +417,10 @@ impl Problem {
             P::BlankText => Code::BlankText,
             P::BadLanguage { .. } => Code::BadLanguage,
             P::MissingEnglish => Code::MissingEnglish,
+            P::StatusOnEnglish
+            | P::PublishedOutsideWording
+            | P::UndeclaredTranslation { .. }
+            | P::IncompleteTranslation { .. } => Code::Translation,
             P::ItemNumberOutOfRange { .. }
             | P::MinAboveMax { .. }
             | P::ScaleTotalOutOfRange { .. }
@@ -474,6 +494,28 @@ impl Problem {
             P::BlankText => "a text shown to people may not be blank".into(),
             P::BadLanguage { lang } => format!("`{lang}` is not a language code"),
             P::MissingEnglish => "every text needs its English version (`en`)".into(),
+            P::StatusOnEnglish => {
+                "English is the instrument's own wording: only a translation has a `status`".into()
+            }
+            P::PublishedOutsideWording => "only an instrument's wording (preamble, questions, \
+                 answers) can be a published translation: a `status` here can only be `own`"
+                .into(),
+            P::UndeclaredTranslation { lang, instrument } => format!(
+                "instrument `{instrument}` has wording in `{lang}` but does not say whose version \
+                 it is: add `translations: {{{lang}: {{status: ..., source: ...}}}}` to it (a \
+                 published instrument without a published `{lang}` version leaves its `{lang}` \
+                 texts out, and is asked in English)"
+            ),
+            P::IncompleteTranslation { lang, first, more } => {
+                let which = match more {
+                    0 => format!("{first} has"),
+                    n => format!("{} of its texts, {first} first, have", n + 1),
+                };
+                format!(
+                    "the instrument declares its `{lang}` version, but {which} no `{lang}` \
+                     text: a version is asked whole or not at all"
+                )
+            }
             P::EmptyInstrument => "instrument has no items".into(),
             P::ItemNumberOutOfRange { value } => format!(
                 "{value} is out of range: codes, scores and bounds lie within ±{MAX_MAGNITUDE}"

@@ -133,8 +133,20 @@ pub(crate) struct RawExpect {
 
 /// A YAML map that refuses duplicate keys (a plain map would keep the last
 /// one silently), keeping the file's order.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct UniqueMap<V>(pub(crate) Vec<(String, V)>);
+
+impl<V> Default for UniqueMap<V> {
+    fn default() -> Self {
+        UniqueMap(Vec::new())
+    }
+}
+
+impl<V> UniqueMap<V> {
+    pub(crate) fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
 
 /// Written back as the map it was read from (its schema default is `{}`).
 impl<V: Serialize> Serialize for UniqueMap<V> {
@@ -221,6 +233,41 @@ pub(crate) struct RawInstrument {
     pub(crate) preamble: Option<RawText>,
     /// The questions, in order.
     pub(crate) items: Vec<RawItem>,
+    /// The instrument's wording (preamble, questions, answers) in other
+    /// languages, by language code: whose version it is. Wording in a
+    /// language not listed here is an error; an instrument without a
+    /// complete version in a language is asked in English there.
+    #[serde(default, skip_serializing_if = "UniqueMap::is_empty")]
+    pub(crate) translations: UniqueMap<RawTranslation>,
+}
+
+/// Whose version of an instrument's wording a language holds.
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawTranslation {
+    /// `published` (a published translation, verified), `to_compare` (a
+    /// published translation still to be compared with the publisher's
+    /// copy) or `own` (the rule set's own questions, written in this
+    /// language: never for a published instrument). A text may say
+    /// otherwise for itself: `{text: ..., status: ...}`.
+    pub(crate) status: RawTextStatus,
+    /// Where the wording comes from.
+    pub(crate) source: String,
+    /// The licence, as the source states it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) licence: Option<String>,
+}
+
+/// Whose version a translated text is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum RawTextStatus {
+    /// A published translation, verified against copies of the form.
+    Published,
+    /// A published translation, to compare with the publisher's copy.
+    ToCompare,
+    /// The rule set's own text.
+    Own,
 }
 
 /// Kinds of item.
@@ -553,7 +600,77 @@ pub(crate) struct RawResource {
 #[serde(untagged)]
 pub(crate) enum RawText {
     Plain(String),
-    Languages(std::collections::BTreeMap<String, String>),
+    Languages(std::collections::BTreeMap<String, RawLangText>),
+}
+
+/// One language's version of a text: the text, or the text with its own
+/// status (`{text: "7, 8, o 9", status: to_compare, note: ...}`) where it
+/// differs from its instrument's `translations`.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub(crate) enum RawLangText {
+    Text(String),
+    Marked(RawMarkedText),
+}
+
+impl RawLangText {
+    pub(crate) fn text(&self) -> &str {
+        match self {
+            RawLangText::Text(text) => text,
+            RawLangText::Marked(marked) => &marked.text,
+        }
+    }
+
+    /// The status the text gives itself, if any.
+    pub(crate) fn status(&self) -> Option<(RawTextStatus, Option<&str>)> {
+        match self {
+            RawLangText::Text(_) => None,
+            RawLangText::Marked(m) => Some((m.status, m.note.as_deref())),
+        }
+    }
+}
+
+/// A text with its own translation status.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawMarkedText {
+    pub(crate) text: String,
+    pub(crate) status: RawTextStatus,
+    /// Why, or what is to be checked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) note: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for RawLangText {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RawLangText;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a text, or {text: ..., status: ...}")
+            }
+            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<RawLangText, E> {
+                Ok(RawLangText::Text(text.to_string()))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<RawLangText, E> {
+                Ok(RawLangText::Text(v.to_string()))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<RawLangText, E> {
+                Ok(RawLangText::Text(v.to_string()))
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<RawLangText, E> {
+                Ok(RawLangText::Text(v.to_string()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<RawLangText, A::Error> {
+                RawMarkedText::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(RawLangText::Marked)
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
 }
 
 impl<'de> Deserialize<'de> for RawText {
@@ -578,7 +695,7 @@ impl<'de> Deserialize<'de> for RawText {
                 Ok(RawText::Plain(v.to_string()))
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<RawText, A::Error> {
-                let texts = UniqueMap::<String>::deserialize(
+                let texts = UniqueMap::<RawLangText>::deserialize(
                     serde::de::value::MapAccessDeserializer::new(map),
                 )?;
                 Ok(RawText::Languages(texts.0.into_iter().collect()))

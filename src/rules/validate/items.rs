@@ -3,9 +3,20 @@
 use std::collections::HashMap;
 
 use super::super::problem::Problem;
-use super::super::raw::{RawFile, RawItem, RawItemType};
+use super::super::raw::{RawFile, RawInstrument, RawItem, RawItemType, RawText, RawTextStatus};
 use super::{gather, type_name, ItemCodes, Loc, Located, Scope, Validator, MAX_MAGNITUDE};
-use crate::model::{ChoiceOption, Cmp, Condition, Instrument, Item, ItemKind, Origin, Subject};
+use crate::model::{
+    ChoiceOption, Cmp, Condition, Instrument, Item, ItemKind, MarkedText, Origin, Subject, TextStatus,
+    Translation,
+};
+
+fn status_of(status: RawTextStatus) -> TextStatus {
+    match status {
+        RawTextStatus::Published => TextStatus::Published,
+        RawTextStatus::ToCompare => TextStatus::ToCompare,
+        RawTextStatus::Own => TextStatus::Own,
+    }
+}
 
 impl Validator {
     /// Instruments and items, without the parts that need scales
@@ -49,7 +60,7 @@ impl Validator {
                 let missing_before = self.translations.missing;
                 let kind = self.item_kind(file, &item_path, item);
                 let table = crate::model::CodeTable::of(&kind);
-                let text = self.text(file, &item_path.key("text"), &item.text);
+                let text = self.wording(file, &item_path.key("text"), &item.text);
                 let help = self.opt_text(file, &item_path.key("help"), item.help.as_ref());
                 if self.translations.missing > missing_before {
                     self.translations
@@ -77,12 +88,27 @@ impl Validator {
                 });
                 raw_items.push((file, item_path, item));
             }
+            let translations = self.translations_of(file, &path, instrument);
+            let wording_lang = translations
+                .iter()
+                .find(|t| t.lang == self.lang)
+                .or_else(|| {
+                    let base = self.lang.split('-').next().unwrap_or("en");
+                    translations.iter().find(|t| t.lang == base)
+                })
+                .map_or_else(|| "en".to_string(), |t| t.lang.clone());
+            let preamble = instrument
+                .preamble
+                .as_ref()
+                .map(|p| self.wording(file, &path.key("preamble"), p));
             instruments.push(Instrument {
                 id: instrument.id.clone(),
                 title: self.text(file, &path.key("title"), &instrument.title),
                 source: instrument.source.clone(),
-                preamble: self.opt_text(file, &path.key("preamble"), instrument.preamble.as_ref()),
+                preamble,
                 items: start..items.len(),
+                wording_lang,
+                translations,
             });
         }
         self.ids.item_codes = items
@@ -97,6 +123,111 @@ impl Validator {
             })
             .collect();
         (instruments, items, raw_items)
+    }
+
+    /// An instrument's versions in other languages: each declared one
+    /// whole, and no wording in an undeclared language.
+    fn translations_of(
+        &mut self,
+        file: &str,
+        path: &Loc,
+        instrument: &RawInstrument,
+    ) -> Vec<Translation> {
+        // The wording's texts: (where, its YAML path, the text).
+        let mut wording: Vec<(String, Loc, &RawText)> = Vec::new();
+        if let Some(preamble) = &instrument.preamble {
+            wording.push(("preamble".into(), path.key("preamble"), preamble));
+        }
+        for (j, item) in instrument.items.iter().enumerate() {
+            let at = path.key("items").index(j);
+            wording.push((format!("`{}`", item.id), at.key("text"), &item.text));
+            for (k, option) in item.options.iter().flatten().enumerate() {
+                wording.push((
+                    format!("`{}`, answer {}", item.id, option.code),
+                    at.key("options").index(k).key("label"),
+                    &option.label,
+                ));
+            }
+        }
+        let mut translations = Vec::new();
+        for (lang, declared) in &instrument.translations.0 {
+            let at = path.key("translations").key(lang);
+            if lang == "en" {
+                self.error(file, &at, Problem::StatusOnEnglish);
+                continue;
+            }
+            if !super::super::is_language_code(lang) {
+                self.error(file, &at, Problem::BadLanguage { lang: lang.clone() });
+                continue;
+            }
+            let status = status_of(declared.status);
+            let mut texts = 0;
+            let mut marked = Vec::new();
+            let mut missing = Vec::new();
+            for (place, _, text) in &wording {
+                let RawText::Languages(map) = text else {
+                    missing.push(place.clone());
+                    continue;
+                };
+                let Some(version) = map.get(lang) else {
+                    missing.push(place.clone());
+                    continue;
+                };
+                texts += 1;
+                if let Some((own, note)) = version.status() {
+                    let own = status_of(own);
+                    if own != status {
+                        marked.push(MarkedText {
+                            place: place.clone(),
+                            text: version.text().to_string(),
+                            status: own,
+                            note: note.map(str::to_string),
+                        });
+                    }
+                }
+            }
+            if let Some(first) = missing.first() {
+                let problem = Problem::IncompleteTranslation {
+                    lang: lang.clone(),
+                    first: first.clone(),
+                    more: missing.len() - 1,
+                };
+                self.error(file, &at, problem);
+            }
+            translations.push(Translation {
+                lang: lang.clone(),
+                status,
+                source: declared.source.clone(),
+                licence: declared.licence.clone(),
+                texts,
+                marked,
+            });
+        }
+        // Wording in a language no declaration covers: once per language.
+        let mut undeclared: Vec<&str> = Vec::new();
+        for (_, at, text) in &wording {
+            // A text without English is reported as such.
+            let RawText::Languages(map) = text else {
+                continue;
+            };
+            if !map.contains_key("en") {
+                continue;
+            }
+            // A key that is not a language code is reported as such.
+            let langs = map.keys().filter(|l| l.as_str() != "en");
+            for lang in langs.filter(|l| super::super::is_language_code(l)) {
+                let declared = instrument.translations.0.iter().any(|(l, _)| l == lang);
+                if !declared && !undeclared.contains(&lang.as_str()) {
+                    undeclared.push(lang);
+                    let problem = Problem::UndeclaredTranslation {
+                        lang: lang.clone(),
+                        instrument: instrument.id.clone(),
+                    };
+                    self.error(file, &at.key(lang), problem);
+                }
+            }
+        }
+        translations
     }
 
     pub(super) fn item_kind(&mut self, file: &str, path: &Loc, item: &RawItem) -> ItemKind {
@@ -167,7 +298,7 @@ impl Validator {
                         .enumerate()
                         .map(|(k, o)| ChoiceOption {
                             code: o.code,
-                            label: self.text(
+                            label: self.wording(
                                 file,
                                 &path.key("options").index(k).key("label"),
                                 &o.label,

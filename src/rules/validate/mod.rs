@@ -28,7 +28,7 @@ use self::loc::Loc;
 use super::problem::{Problem, FORMAT_VERSION, MAX_MAGNITUDE};
 
 use crate::error::{Diagnostic, Place};
-use crate::rules::raw::{RawFile, RawItemType, RawText};
+use crate::rules::raw::{RawFile, RawItemType, RawText, RawTextStatus};
 
 /// Validate parsed files (main file first). `texts` holds each file's text,
 /// used to place template errors on a line. `broken` names the files that
@@ -241,6 +241,16 @@ impl Validator {
     /// A text in the chosen language, falling back to English (counted);
     /// English itself is required.
     pub(super) fn text(&mut self, file: &str, path: &Loc, text: &RawText) -> String {
+        self.text_as(file, path, text, false)
+    }
+
+    /// A text of an instrument's wording (preamble, question, answer):
+    /// its translations may be published ones (see `translations`).
+    pub(super) fn wording(&mut self, file: &str, path: &Loc, text: &RawText) -> String {
+        self.text_as(file, path, text, true)
+    }
+
+    fn text_as(&mut self, file: &str, path: &Loc, text: &RawText, wording: bool) -> String {
         self.translations.texts += 1;
         let blank = |v: &mut Self, at: &Loc| {
             v.error(file, at, Problem::BlankText);
@@ -265,8 +275,21 @@ impl Validator {
                         );
                     }
                     *self.translations.by_lang.entry(lang.clone()).or_default() += 1;
-                    if map[lang].trim().is_empty() {
+                    if map[lang].text().trim().is_empty() {
                         blank(self, &path.key(lang));
+                    }
+                    match map[lang].status() {
+                        Some(_) if lang == "en" => {
+                            self.error(file, &path.key(lang), Problem::StatusOnEnglish);
+                        }
+                        Some((status, _)) if !wording && status != RawTextStatus::Own => {
+                            self.error(
+                                file,
+                                &path.key(lang).key("status"),
+                                Problem::PublishedOutsideWording,
+                            );
+                        }
+                        _ => {}
                     }
                 }
                 // `es-MX` falls back to `es`, then to English.
@@ -276,7 +299,7 @@ impl Validator {
                     self.translations.missing += 1;
                 }
                 match (chosen, map.get("en")) {
-                    (Some(text), _) | (None, Some(text)) => text.clone(),
+                    (Some(text), _) | (None, Some(text)) => text.text().to_string(),
                     (None, None) => {
                         self.error(file, path, Problem::MissingEnglish);
                         String::new()
