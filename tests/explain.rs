@@ -524,6 +524,8 @@ const ENGLISH_EXPLAIN_WORDS: &[&str] = &[
     "The record is rejected",
     "The answers given already raise",
     "missing required answer",
+    "is not a valid answer",
+    "expected ",
 ];
 
 /// Each line of `text` that holds one of the English words, with the word.
@@ -578,6 +580,8 @@ fn explain_in_spanish_has_no_english_line() {
         row("c002"),
         [row("c002"), vec!["--fired-only"]].concat(),
         row("c003"),
+        // A row rejected for an answer it does not take.
+        row("c006"),
         [row("c005"), vec!["--fill", "least-severe"]].concat(),
         // A record file, filled; and rejected as it stands.
         vec!["explain", "r.yaml", "--fill", "least-severe"],

@@ -143,8 +143,8 @@ impl Lang {
     }
 
     /// A problem that rejects a record, in words (`score`'s `error` column
-    /// keeps English: it is data). What an answer should be, and a column's
-    /// reason, stay as the parser words them.
+    /// keeps English: it is data). A column's reason stays as the CSV
+    /// reader words it.
     pub(crate) fn answer_problem(self, problem: &AnswerError) -> String {
         match (self, problem) {
             (Lang::En, p) => p.to_string(),
@@ -158,7 +158,10 @@ impl Lang {
                     value,
                     expected,
                 },
-            ) => format!("columna `{item}`: `{value}` no es una respuesta válida ({expected})"),
+            ) => format!(
+                "columna `{item}`: `{value}` no es una respuesta válida ({})",
+                expected_es(expected)
+            ),
             (
                 Lang::Es,
                 AnswerError::TooManyMissing {
@@ -179,4 +182,25 @@ impl Lang {
             }
         }
     }
+}
+
+/// What an item accepts (`answers::expected`), in Spanish; a rule set's
+/// own range message is the rule set's text, already in its language.
+fn expected_es(expected: &str) -> String {
+    if let Some(codes) = expected.strip_prefix("expected one of ") {
+        return format!("se esperaba uno de estos: {codes}");
+    }
+    if expected == "expected 1/0 or yes/no" {
+        return "se esperaba 1/0 o yes/no".to_string();
+    }
+    if let Some(range) = expected.strip_prefix("expected a whole number from ") {
+        return format!(
+            "se esperaba un número entero de {}",
+            range.replacen(" to ", " a ", 1)
+        );
+    }
+    if expected == "this item takes no answer" {
+        return "esta pregunta no lleva respuesta".to_string();
+    }
+    expected.to_string()
 }
