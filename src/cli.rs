@@ -560,12 +560,8 @@ fn load_in(path: Option<PathBuf>, lang: &str) -> Result<RuleSet, Error> {
         )));
     }
     let rules = check::load_in(&source(path), lang)?;
-    let t = &rules.translations;
-    if t.missing > 0 {
-        eprintln!(
-            "note: {} of {} texts have no `{lang}` translation; English is used for them",
-            t.missing, t.texts
-        );
+    for line in crate::messages::lang_notices(&rules.translations, lang) {
+        eprintln!("{line}");
     }
     Ok(rules)
 }

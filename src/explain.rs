@@ -110,15 +110,10 @@ pub(crate) fn run(
         if n > 0 {
             out.text.push('\n');
         }
-        let place = match rows {
-            1 => format!("{}, row {sheet_row}:\n\n", data.display()),
-            _ => format!(
-                "{}, row {sheet_row} ({} of {rows} rows with the id `{id}`):\n\n",
-                data.display(),
-                n + 1
-            ),
-        };
+        let of = (rows > 1).then_some((n + 1, rows, id));
+        let place = lang.explain_row(&data.display().to_string(), sheet_row, of);
         out.text.push_str(&place);
+        out.text.push_str("\n\n");
         if fill {
             let filled: Vec<ItemIdx> = absent
                 .iter()

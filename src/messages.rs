@@ -5,7 +5,9 @@
 //! untranslated.
 
 use crate::disposition::{Decision, DispositionReason};
-use crate::model::RuleSet;
+use crate::model::{RuleSet, Translations};
+
+mod explain;
 
 mod wording;
 
@@ -25,6 +27,11 @@ impl Lang {
         }
     }
 
+    /// Whether the tool's own words exist in a language (`es-MX`: `es`).
+    pub(crate) fn speaks(code: &str) -> bool {
+        matches!(code.split('-').next(), Some("en" | "es"))
+    }
+
     pub(crate) fn progress(self, title: &str, k: usize, n: usize, at: usize, of: usize) -> String {
         match self {
             Lang::En => format!("{title} - question {k} of {n} (overall {at} of {of})"),
@@ -39,9 +46,9 @@ impl Lang {
             (Lang::En, true) => "Press a key in brackets or use ↑/↓, then Enter. Esc goes back.",
             (Lang::En, false) => "Press a key in brackets or use ↑/↓, then Enter.",
             (Lang::Es, true) => {
-                "Pulse una tecla entre corchetes o use ↑/↓, y luego Enter. Esc vuelve atrás."
+                "Presione una tecla entre corchetes o use ↑/↓, y luego Enter. Esc vuelve atrás."
             }
-            (Lang::Es, false) => "Pulse una tecla entre corchetes o use ↑/↓, y luego Enter.",
+            (Lang::Es, false) => "Presione una tecla entre corchetes o use ↑/↓, y luego Enter.",
         }
     }
 
@@ -113,7 +120,7 @@ impl Lang {
     pub(crate) fn continues(self) -> &'static str {
         match self {
             Lang::En => "The interview continues. Press Enter.",
-            Lang::Es => "La entrevista continúa. Pulse Enter.",
+            Lang::Es => "La entrevista continúa. Presione Enter.",
         }
     }
 
@@ -148,7 +155,7 @@ impl Lang {
             }
             Lang::Es => {
                 let kept =
-                    "pero sus respuestas indicaron una alerta de seguridad: se conservan, no \
+                    "pero sus respuestas activaron una alerta de seguridad: se conservan, no \
                             se descartan.";
                 let after = "las respuestas nuevas reemplazan a las conservadas (la sesión guarda \
                              las originales).";
@@ -203,8 +210,8 @@ impl Lang {
                 match gate {
                     Some((gate, Some(answer))) => format!(
                         "La respuesta «{answer}» a {gate} ahora omite estas preguntas. Sus \
-                         respuestas no indican nada mientras se mantenga, pero piden volver a \
-                         hacer {gate}: se conservan, no se descartan. Ahora se vuelve a hacer \
+                         respuestas no activan ninguna alerta mientras esa respuesta se mantenga, pero \
+                         piden volver a hacer {gate}: se conservan, no se descartan. Ahora se vuelve a hacer \
                          esa pregunta y después cada una de estas; {after}"
                     ),
                     Some((gate, None)) => format!(
@@ -214,8 +221,8 @@ impl Lang {
                          {after}"
                     ),
                     None => format!(
-                        "El formulario ahora omite estas preguntas; sus respuestas no indican \
-                         nada ahora, pero se conservan, no se descartan. Ahora se vuelve a \
+                        "El formulario ahora omite estas preguntas; sus respuestas no activan \
+                         ninguna alerta ahora, pero se conservan, no se descartan. Ahora se vuelve a \
                          hacer cada una; {after}"
                     ),
                 }
@@ -226,14 +233,14 @@ impl Lang {
     pub(crate) fn hidden_risk_continue(self) -> &'static str {
         match self {
             Lang::En => "Press Enter to ask again.",
-            Lang::Es => "Pulse Enter para volver a preguntar.",
+            Lang::Es => "Presione Enter para volver a preguntar.",
         }
     }
 
     pub(crate) fn review_title(self) -> &'static str {
         match self {
             Lang::En => "Review: choose an answer to change, or confirm",
-            Lang::Es => "Revisión: elija una respuesta para cambiarla, o confirme",
+            Lang::Es => "Revisión: elija una respuesta para cambiarla o confirme",
         }
     }
 
@@ -255,8 +262,8 @@ impl Lang {
             ),
             Lang::Es => format!(
                 "{answers} respuestas. ↑/↓, RePág/AvPág y Enter: la primera línea confirma, \
-                 otra cambia su respuesta. Escriba para filtrar (un instrumento como audit, o \
-                 palabras); Esc borra el filtro, o vuelve a la última pregunta."
+                 otra cambia su respuesta. Escriba para filtrar (un instrumento como audit o \
+                 palabras); Esc borra el filtro o vuelve a la última pregunta."
             ),
         }
     }
@@ -290,7 +297,7 @@ impl Lang {
             ),
             (Lang::Es, Some((kept, of))) => format!(
                 "{page} · {kept} de {of} respuestas coinciden. Enter cambia la respuesta \
-                 marcada con >; Esc borra el filtro, para confirmar."
+                 marcada con >; Esc borra el filtro para poder confirmar."
             ),
         }
     }
@@ -306,7 +313,7 @@ impl Lang {
     pub(crate) fn disposition_prompt(self) -> &'static str {
         match self {
             Lang::En => "Record the disposition",
-            Lang::Es => "Registre la disposición",
+            Lang::Es => "Registre la decisión",
         }
     }
 
@@ -330,7 +337,7 @@ impl Lang {
     pub(crate) fn actual_level(self) -> &'static str {
         match self {
             Lang::En => "Actual level",
-            Lang::Es => "Nivel real",
+            Lang::Es => "Nivel elegido",
         }
     }
 
@@ -379,7 +386,7 @@ impl Lang {
         let Some(d) = d else {
             return match self {
                 Lang::En => "Disposition: not recorded".into(),
-                Lang::Es => "Disposición: no registrada".into(),
+                Lang::Es => "Decisión: no registrada".into(),
             };
         };
         let recommended = name(&d.recommended_level);
@@ -404,14 +411,14 @@ impl Lang {
             (Lang::En, true) => {
                 format!("Disposition: recommendation accepted ({recommended}{why})")
             }
-            (Lang::Es, true) => format!("Disposición: recomendación aceptada ({recommended}{why})"),
+            (Lang::Es, true) => format!("Decisión: recomendación aceptada ({recommended}{why})"),
             (Lang::En, false) => format!(
                 "Disposition: {} instead of the recommended {recommended} ({})",
                 name(&d.actual_level),
                 why.trim_start_matches("; ")
             ),
             (Lang::Es, false) => format!(
-                "Disposición: {} en lugar de {recommended}, la recomendada ({})",
+                "Decisión: {} en lugar del nivel recomendado, {recommended} ({})",
                 name(&d.actual_level),
                 why.trim_start_matches("; ")
             ),
@@ -440,7 +447,7 @@ impl Lang {
                  This is the result as it was shown."
             ),
             Lang::Es => format!(
-                "La sesión {id} está terminada: su resultado y su disposición ya se registraron. \
+                "La sesión {id} está terminada: su resultado y su decisión ya se registraron. \
                  Este es el resultado tal como se mostró."
             ),
         }
@@ -449,28 +456,28 @@ impl Lang {
     pub(crate) fn amend_prompt(self) -> &'static str {
         match self {
             Lang::En => "The recorded disposition",
-            Lang::Es => "La disposición registrada",
+            Lang::Es => "La decisión registrada",
         }
     }
 
     pub(crate) fn keep_disposition(self) -> &'static str {
         match self {
             Lang::En => "Keep it as recorded",
-            Lang::Es => "Dejarla como está registrada",
+            Lang::Es => "Dejarla como está",
         }
     }
 
     pub(crate) fn amend_disposition(self) -> &'static str {
         match self {
             Lang::En => "Add an amendment (the original is kept)",
-            Lang::Es => "Añadir una corrección (se conserva la original)",
+            Lang::Es => "Agregar una corrección (se conserva la original)",
         }
     }
 
     pub(crate) fn reason_text(self) -> &'static str {
         match self {
             Lang::En => "Reason in your words (optional; Enter skips)",
-            Lang::Es => "Motivo en sus palabras (opcional; Enter lo omite)",
+            Lang::Es => "Motivo, en sus propias palabras (opcional; Enter para omitir)",
         }
     }
 
@@ -481,8 +488,8 @@ impl Lang {
                  set than the one loaded now; the amendment is in the session file"
             ),
             Lang::Es => format!(
-                "nota: `{path}` no se reescribió: la sesión se puntuó con otro conjunto de \
-                 reglas que el cargado ahora; la corrección está en el archivo de sesión"
+                "nota: `{path}` no se reescribió: la sesión se puntuó con un conjunto de \
+                 reglas distinto del que está cargado ahora; la corrección está en el archivo de sesión"
             ),
         }
     }
@@ -591,8 +598,8 @@ impl Lang {
                  while {gate} stands. Ask {gate} again now."
             ),
             Lang::Es => format!(
-                "{item}: {answer}, respondida aunque {gate} fue «{gate_answer}»; no indica nada \
-                 mientras {gate} se mantenga. Vuelva a hacer {gate} ahora."
+                "{item}: {answer}, respondida aunque {gate} fue «{gate_answer}»; no activa \
+                 ninguna alerta mientras {gate} se mantenga. Vuelva a hacer {gate} ahora."
             ),
         }
     }
@@ -647,9 +654,17 @@ impl Lang {
                 "{item}: no answer, or unreadable; its answer could mean {could_mean}. Ask it now."
             ),
             Lang::Es => format!(
-                "{item}: sin respuesta, o ilegible; su respuesta podría indicar {could_mean}. \
+                "{item}: sin respuesta o ilegible; su respuesta podría indicar {could_mean}. \
                  Hágala ahora."
             ),
+        }
+    }
+
+    /// Between the findings an answer could mean: "a; or b".
+    pub(crate) fn or_list(self) -> &'static str {
+        match self {
+            Lang::En => "; or ",
+            Lang::Es => "; o ",
         }
     }
 
@@ -746,7 +761,7 @@ impl Lang {
             }
             Lang::Es => {
                 "Evaluación de emergencia ahora: 911 si hay peligro inmediato; si no, un equipo \
-                 móvil de crisis o el 988, o un servicio de urgencias. No deje sola a la persona."
+                 móvil de crisis o el 988, o una sala de emergencias. No deje sola a la persona."
             }
         }
     }
@@ -811,80 +826,11 @@ impl Lang {
         }
     }
 
-    /// Headings of `explain`: (rejected, already raise, every rule).
-    pub(crate) fn explain_headings(self) -> [&'static str; 3] {
+    /// The label of a warning line: `warning: …`.
+    pub(crate) fn warning_label(self) -> &'static str {
         match self {
-            Lang::En => [
-                "The record is rejected",
-                "The answers given already raise:",
-                "Every rule, in the order the engine evaluates them:",
-            ],
-            Lang::Es => [
-                "El registro se rechaza",
-                "Las respuestas dadas ya indican:",
-                "Cada regla, en el orden en que se evalúa:",
-            ],
-        }
-    }
-
-    /// `explain --fired-only`: the heading of the rules that fired.
-    pub(crate) fn explain_fired(self) -> &'static str {
-        match self {
-            Lang::En => "The rules that fired, in the order the engine evaluates them:",
-            Lang::Es => "Las reglas que se cumplieron, en el orden en que se evalúan:",
-        }
-    }
-
-    /// `explain --fill least-severe`: the items filled, or that none was.
-    pub(crate) fn explain_filled(self, items: &[String]) -> String {
-        match (self, items.is_empty()) {
-            (Lang::En, true) => {
-                "Nothing filled (--fill least-severe): the record answers every question it shows."
-                    .to_string()
-            }
-            (Lang::En, false) => format!(
-                "Filled with their least severe answer, as test cases are (--fill least-severe), \
-                 not given in the record: {}.",
-                items.join(", ")
-            ),
-            (Lang::Es, true) => "Nada rellenado (--fill least-severe): el registro responde \
-                                 cada pregunta que muestra."
-                .to_string(),
-            (Lang::Es, false) => format!(
-                "Rellenadas con su respuesta menos grave, como en los casos de prueba \
-                 (--fill least-severe), sin respuesta en el registro: {}.",
-                items.join(", ")
-            ),
-        }
-    }
-
-    /// Filled answers to items safety flags read (`--fill least-severe`).
-    pub(crate) fn filled_safety(self, items: &str) -> String {
-        match self {
-            Lang::En => format!(
-                "warning: a filled answer assumes no risk, and safety flags read these \
-                 items: {items}. Ask them before relying on the result."
-            ),
-            Lang::Es => format!(
-                "aviso: una respuesta rellenada supone que no hay riesgo, y alertas de \
-                 seguridad leen estas preguntas: {items}. Hágalas antes de fiarse del resultado."
-            ),
-        }
-    }
-
-    pub(crate) fn explain_why(self, level: &str) -> String {
-        match self {
-            Lang::En => format!("Why {level} and not a less intensive level:"),
-            Lang::Es => format!("Por qué {level} y no un nivel menos intensivo:"),
-        }
-    }
-
-    pub(crate) fn explain_why_not(self, level: &str) -> String {
-        match self {
-            Lang::En => format!("Why not {level} (the next level up): none of these held:"),
-            Lang::Es => {
-                format!("Por qué no {level} (el siguiente nivel): no se cumplió ninguna de estas:")
-            }
+            Lang::En => "warning",
+            Lang::Es => "aviso",
         }
     }
 
@@ -927,7 +873,7 @@ impl Lang {
                 "interrupted: the disposition is not recorded; the answers are saved:\n  {hint}"
             ),
             Lang::Es => format!(
-                "interrumpida: la disposición no se registró; las respuestas están guardadas:\n  {hint}"
+                "interrumpida: la decisión no se registró; las respuestas están guardadas:\n  {hint}"
             ),
         }
     }
@@ -950,6 +896,43 @@ impl Lang {
     }
 }
 
+/// What stderr says about `--lang CODE`, the same for every command: a
+/// language neither the rule set nor the tool has is one warning; a rule
+/// set partly in the language, or a language only the rule set has, notes.
+pub(crate) fn lang_notices(t: &Translations, lang: &str) -> Vec<String> {
+    // `es-MX` uses `es` texts where it has none of its own.
+    let base = lang.split('-').next().unwrap_or(lang);
+    let has = |l: &str| t.by_lang.contains_key(l);
+    let own = Lang::speaks(lang);
+    let mut out = Vec::new();
+    match (base == "en" || has(lang) || has(base), own) {
+        (false, false) => out.push(format!(
+            "warning: neither the rule set nor carescreen has texts in `{lang}`; English is used"
+        )),
+        (false, true) => out.push(format!(
+            "warning: the rule set has no texts in `{lang}`; English is used for them"
+        )),
+        (true, _) => {
+            if t.missing > 0 {
+                let which = match has(lang) || lang == base {
+                    true => format!("`{lang}`"),
+                    false => format!("`{lang}` or `{base}`"),
+                };
+                out.push(format!(
+                    "note: {} of {} texts have no {which} translation; English is used for them",
+                    t.missing, t.texts
+                ));
+            }
+            if !own {
+                out.push(format!(
+                    "note: carescreen's own words have no `{lang}` version; English is used"
+                ));
+            }
+        }
+    }
+    out
+}
+
 /// An answer in words, in the rule set's language: `yes`, an option's
 /// label, the number; `no answer` for none.
 pub(crate) fn answer_words(rules: &RuleSet, item: usize, value: Option<i64>) -> String {
@@ -962,5 +945,45 @@ pub(crate) fn answer_words(rules: &RuleSet, item: usize, value: Option<i64>) -> 
                 .answer_label(v)
                 .map_or_else(|| v.to_string(), str::to_string),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{lang_notices, Translations};
+
+    fn translations(langs: &[&str], missing: usize) -> Translations {
+        Translations {
+            texts: 10,
+            by_lang: langs
+                .iter()
+                .map(|l| (l.to_string(), 10 - missing))
+                .collect(),
+            missing,
+        }
+    }
+
+    #[test]
+    fn each_language_case_says_one_thing_on_stderr() {
+        let cases: [(&[&str], usize, &str, &[&str]); 6] = [
+            (&["en"], 0, "en", &[]),
+            (&["en", "es"], 0, "es", &[]),
+            (&["en", "es"], 3, "es", &["note: 3 of 10 texts have no `es` translation; English is used for them"]),
+            (&["en", "es"], 3, "es-MX", &["note: 3 of 10 texts have no `es-MX` or `es` translation; English is used for them"]),
+            (&["en"], 10, "fr", &["warning: neither the rule set nor carescreen has texts in `fr`; English is used"]),
+            (&["en"], 10, "es", &["warning: the rule set has no texts in `es`; English is used for them"]),
+        ];
+        for (langs, missing, lang, said) in cases {
+            assert_eq!(
+                lang_notices(&translations(langs, missing), lang),
+                said,
+                "{lang}"
+            );
+        }
+        let fr = lang_notices(&translations(&["en", "fr"], 0), "fr");
+        assert_eq!(
+            fr,
+            ["note: carescreen's own words have no `fr` version; English is used"]
+        );
     }
 }

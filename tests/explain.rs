@@ -481,3 +481,202 @@ fn rules_show_as_text_carries_no_markdown() {
         "{text}"
     );
 }
+
+/// Words of `explain`'s English output that must never be left in its
+/// Spanish output: headings, the rule lines' words, why and why not, the
+/// words for a value that is not there, the row and warning labels.
+const ENGLISH_EXPLAIN_WORDS: &[&str] = &[
+    "Every rule, in the order",
+    "The rules that fired",
+    "Why ",
+    "Why not",
+    "the next level up",
+    "none of these held",
+    "[fired]",
+    "        when ",
+    "        saw ",
+    "] rating ",
+    "] flag ",
+    "] domain ",
+    "] rule ",
+    "] condition ",
+    "] feature ",
+    "item ",
+    "band ",
+    "scale ",
+    "rating ",
+    "domain ",
+    "flag ",
+    "unanswered",
+    "not asked (skipped)",
+    "no score",
+    "not rated",
+    "not raised",
+    "raised",
+    "answer to a skipped question",
+    "when the other rules give",
+    "said at",
+    ", row ",
+    "rows with the id",
+    "warning:",
+    "Nothing filled",
+    "Filled with",
+    "The record is rejected",
+    "The answers given already raise",
+    "missing required answer",
+    "is not a valid answer",
+    "expected ",
+];
+
+/// Each line of `text` that holds one of the English words, with the word.
+fn english_in(text: &str) -> Vec<(String, &'static str)> {
+    text.lines()
+        .flat_map(|line| {
+            ENGLISH_EXPLAIN_WORDS
+                .iter()
+                .filter(move |w| line.contains(*w))
+                .map(move |w| (line.to_string(), *w))
+        })
+        .collect()
+}
+
+#[test]
+fn the_english_word_list_finds_every_kind_of_line_of_the_english_explanation() {
+    // The list can fail: run over the English output, it finds each kind of
+    // line (a rule, its condition and values, why, why not).
+    let out = Test::new()
+        .args(&["explain", "--data", "examples/intake.csv", "--id", "c002"])
+        .args(&["--fill", "least-severe"])
+        .run()
+        .code(0);
+    let found: Vec<&str> = english_in(&out.stdout).iter().map(|(_, w)| *w).collect();
+    for word in [
+        "[fired]",
+        "        when ",
+        "        saw ",
+        "Why ",
+        "Why not",
+        ", row ",
+    ] {
+        assert!(
+            found.contains(&word),
+            "{word} not found in:\n{}",
+            out.stdout
+        );
+    }
+}
+
+#[test]
+fn explain_in_spanish_has_no_english_line() {
+    let record = "phq9_1: 2\ncssrs_1: 1\ncssrs_2: 0\ncssrs_4: 1\n";
+    let data = root()
+        .join("examples/intake.csv")
+        .to_string_lossy()
+        .into_owned();
+    let row = |id: &'static str| vec!["explain", "--data", &data, "--id", id];
+    let runs = [
+        // A batch row, every rule; the same, the fired ones only; a row
+        // whose answers reach the crisis route; a row filled.
+        row("c002"),
+        [row("c002"), vec!["--fired-only"]].concat(),
+        row("c003"),
+        // A row rejected for an answer it does not take.
+        row("c006"),
+        [row("c005"), vec!["--fill", "least-severe"]].concat(),
+        // A record file, filled; and rejected as it stands.
+        vec!["explain", "r.yaml", "--fill", "least-severe"],
+        vec!["explain", "r.yaml"],
+    ];
+    for args in runs {
+        let out = Test::in_temp_dir()
+            .file("r.yaml", record)
+            .args(&args)
+            .args(&["--lang", "es"])
+            .run();
+        assert!(!out.stdout.is_empty(), "{args:?}");
+        // The note of a rejected record is `score`'s, which names each
+        // problem as its `error` column does: only the explanation's own
+        // lines are checked there.
+        let own = out.stdout.split("REGISTRO INCOMPLETO").next().unwrap_or("");
+        let english = english_in(own);
+        assert!(
+            english.is_empty(),
+            "{args:?}: English in Spanish: {english:#?}"
+        );
+    }
+}
+
+#[test]
+fn explain_in_spanish_says_each_rule_line_in_spanish() {
+    let out = Test::new()
+        .args(&["explain", "--data", "examples/intake.csv", "--id", "c003"])
+        .args(&["--fill", "least-severe", "--lang", "es"])
+        .run()
+        .code(0);
+    for part in [
+        "examples/intake.csv, fila 4:",
+        "Todas las reglas, en el orden en que se evalúan:",
+        "  [se cumple] alerta suicide_risk_high -> crisis\n        cuando valoración cssrs_risk >= high\n        valores: valoración cssrs_risk = high\n",
+        "pregunta cssrs_6_recent = no se preguntó (omitida)",
+        "alerta withdrawal_danger = no activada",
+        "  [    -    ] regla no_home_for_day_treatment -> residential, cuando las demás reglas dan php\n",
+        "(Operadores del conjunto de reglas: all = se cumplen todas",
+    ] {
+        assert!(out.stdout.contains(part), "{part}\n---\n{}", out.stdout);
+    }
+}
+
+#[test]
+fn an_unknown_language_warns_once_and_goes_on_in_english_for_every_command() {
+    let warning =
+        "warning: neither the rule set nor carescreen has texts in `fr`; English is used\n";
+    let runs: [&[&str]; 2] = [
+        &[
+            "score",
+            "examples/intake.csv",
+            "--summary",
+            "none",
+            "--quiet",
+        ],
+        &[
+            "explain",
+            "--data",
+            "examples/intake.csv",
+            "--id",
+            "c002",
+            "--fill",
+            "least-severe",
+        ],
+    ];
+    for args in runs {
+        let (fr, en) = (
+            Test::new().args(args).args(&["--lang", "fr"]).run(),
+            Test::new().args(args).run(),
+        );
+        assert_eq!(fr.stdout, en.stdout, "{args:?}: English output");
+        assert_eq!(
+            fr.stderr.matches(warning).count(),
+            1,
+            "{args:?}: {}",
+            fr.stderr
+        );
+        assert_eq!(fr.stderr.replacen(warning, "", 1), en.stderr, "{args:?}");
+    }
+}
+
+#[test]
+fn a_regional_spanish_code_uses_the_spanish_texts() {
+    let out = Test::new()
+        .args(&["explain", "--data", "examples/intake.csv", "--id", "c002"])
+        .args(&["--fill", "least-severe", "--lang", "es-MX"])
+        .run()
+        .code(0)
+        .stdout_has("Todas las reglas, en el orden en que se evalúan:")
+        .stdout_has("Programa Ambulatorio Intensivo (IOP)");
+    let note = out.stderr.lines().next().unwrap_or_default();
+    assert!(
+        note.starts_with("note: ") && note.contains("texts have no `es-MX` or `es` translation"),
+        "{}",
+        out.stderr
+    );
+}

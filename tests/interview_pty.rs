@@ -302,18 +302,18 @@ fn a_short_interview_in_spanish() {
         .expect("crisis notice");
     p.exp_string("Mensaje de peligro.")
         .expect("the flag in Spanish");
-    p.exp_string("Pulse Enter").expect("pause");
+    p.exp_string("Presione Enter").expect("pause");
     enter(&mut p);
     p.exp_string(&bytes(
-        "Revisión: elija una respuesta para cambiarla, o confirme",
+        "Revisión: elija una respuesta para cambiarla o confirme",
     ))
     .expect("review");
     enter(&mut p);
     p.exp_string("Alta").expect("the level in Spanish");
-    p.exp_string(&bytes("Registre la disposición:"))
+    p.exp_string(&bytes("Registre la decisión:"))
         .expect("disposition");
     enter(&mut p);
-    p.exp_string(&bytes("Disposición: recomendación aceptada (Alta)"))
+    p.exp_string(&bytes("Decisión: recomendación aceptada (Alta)"))
         .expect("accepted");
     p.exp_eof().expect("ends");
     assert_eq!(exit_code(&p), 0);
@@ -349,19 +349,22 @@ fn a_spanish_interview_asks_the_published_spanish_and_records_what_was_given_in_
     for _ in 0..26 {
         enter(&mut p);
     }
-    p.exp_string(&bytes("AVISO: DAST-10")).expect("the notice");
-    p.exp_string(&bytes("no tiene una versión validada en español"))
-        .expect("says why");
+    p.exp_string(&bytes(
+        "AVISO: DAST-10 (consumo de drogas): este conjunto de",
+    ))
+    .expect("the notice");
+    p.exp_string(&bytes("Hágalo en inglés"))
+        .expect("says what to do");
     p.exp_string("Have you used drugs other than those required for medical reasons?")
         .expect("then its English wording");
     p.exp_string("[n] no").expect("English answers");
     enter(&mut p);
-    p.exp_string(&bytes("Sin versión validada en español"))
+    p.exp_string(&bytes("Sin su versión publicada en español"))
         .expect("a reminder on its later questions");
     for _ in 0..9 {
         enter(&mut p);
     }
-    p.exp_string(&bytes("AVISO: C-SSRS"))
+    p.exp_string(&bytes("AVISO: Tamizaje C-SSRS"))
         .expect("the C-SSRS notice");
     // 53 questions in all; then the review and the disposition.
     for _ in 0..17 {
@@ -369,7 +372,7 @@ fn a_spanish_interview_asks_the_published_spanish_and_records_what_was_given_in_
     }
     p.exp_string(&bytes("Revisión")).expect("review");
     enter(&mut p);
-    p.exp_string(&bytes("Registre la disposición"))
+    p.exp_string(&bytes("Registre la decisión"))
         .expect("disposition prompt");
     enter(&mut p);
     p.exp_string(&bytes(

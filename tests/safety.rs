@@ -136,7 +136,7 @@ fn case_1_intent_and_a_plan_after_a_no_to_item_2_is_the_crisis_route() {
         );
         assert!(en.contains("again now; the level depends on that."), "{en}");
         assert!(
-            es.contains("C-SSRS pregunta 4 (intención): sí, respondida aunque"),
+            es.contains("Pregunta 4 de la C-SSRS (intención): sí, respondida aunque"),
             "{es}"
         );
     }
@@ -409,7 +409,7 @@ fn case_10_spanish_notes_give_the_spanish_text_line() {
     let s = score(&[("phq9_9", "1"), ("phq9_10", "0")]);
     let es = &s.notes[1].0;
     assert!(
-        es.contains("envíe AYUDA por texto al 741741, o por WhatsApp al 442-AYUDAME"),
+        es.contains("envíe AYUDA en un mensaje de texto al 741741 o por WhatsApp al 442-AYUDAME"),
         "{es}"
     );
     assert!(!es.contains("envíe HOME"), "{es}");

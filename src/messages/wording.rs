@@ -15,14 +15,14 @@ impl Lang {
     pub(crate) fn wording_notice(self, title: &str, chosen: &str) -> String {
         match self {
             Lang::Es => format!(
-                "AVISO: {title} no tiene una versión validada en español. Hágalo en \
-                 inglés, con su redacción original, o por medio de un intérprete: las \
-                 preguntas y respuestas que siguen están en inglés."
+                "AVISO: {title}: este conjunto de reglas no incluye su versión publicada en \
+                 español. Hágalo en inglés, con su redacción original, o por medio de un \
+                 intérprete: las preguntas y respuestas que siguen están en inglés."
             ),
             Lang::En => format!(
-                "NOTE: {title} has no published `{chosen}` version in this rule set. Give \
-                 it in English, in its original wording, or through an interpreter: the \
-                 questions and answers below are in English."
+                "NOTE: {title}: this rule set has no published `{chosen}` version of it. \
+                 Give it in English, in its original wording, or through an interpreter: \
+                 the questions and answers below are in English."
             ),
         }
     }
@@ -30,8 +30,8 @@ impl Lang {
     /// Atop its later questions.
     pub(crate) fn wording_reminder(self, chosen: &str) -> String {
         match self {
-            Lang::Es => "Sin versión validada en español: en inglés o por medio de un \
-                         intérprete."
+            Lang::Es => "Sin su versión publicada en español en este conjunto de reglas: en \
+                         inglés o por medio de un intérprete."
                 .into(),
             Lang::En => {
                 format!("No published `{chosen}` version: in English or through an interpreter.")
@@ -53,12 +53,15 @@ impl Lang {
         let english = in_english.join(", ");
         Some(match (self, in_chosen.is_empty()) {
             (Lang::Es, false) => format!(
-                "Idiomas: {} en español; {english} en inglés (sin versión validada en \
-                 español).",
+                "Idiomas: {} en español; {english} en inglés (este conjunto de reglas no \
+                 incluye su versión publicada en español).",
                 in_chosen.join(", ")
             ),
             (Lang::Es, true) => {
-                format!("Idiomas: {english} en inglés (sin versión validada en español).")
+                format!(
+                    "Idiomas: {english} en inglés (este conjunto de reglas no incluye su \
+                     versión publicada en español)."
+                )
             }
             (Lang::En, false) => format!(
                 "Languages: {} in `{chosen}`; {english} in English (no published `{chosen}` \
@@ -79,8 +82,13 @@ mod tests {
     #[test]
     fn the_record_names_the_instruments_given_in_english_and_only_when_some_were() {
         assert_eq!(
-            Lang::Es.asked_in("es", &["PHQ-9"], &["C-SSRS", "SCOFF"]).as_deref(),
-            Some("Idiomas: PHQ-9 en español; C-SSRS, SCOFF en inglés (sin versión validada en español).")
+            Lang::Es
+                .asked_in("es", &["PHQ-9"], &["C-SSRS", "SCOFF"])
+                .as_deref(),
+            Some(
+                "Idiomas: PHQ-9 en español; C-SSRS, SCOFF en inglés (este conjunto de reglas \
+                 no incluye su versión publicada en español)."
+            )
         );
         assert_eq!(
             Lang::En.asked_in("fr", &[], &["PHQ-9"]).as_deref(),

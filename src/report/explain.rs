@@ -11,7 +11,7 @@ use crate::error::AnswerError;
 use crate::messages::Lang;
 use crate::model::RuleSet;
 use crate::report::note::NoteRenderer;
-use crate::report::trace::{describe, Tracer};
+use crate::report::trace::{describe_in, flag_name, Tracer};
 use crate::report::{table, words};
 
 /// The explanation of a scored record; with `fired_only`, the rules that
@@ -23,14 +23,23 @@ pub(crate) fn scored(rules: &RuleSet, a: &Assessment, fired_only: bool) -> Strin
     let mut o = String::new();
     let _ = writeln!(o, "{}", table::result_table(rules, a));
     for warning in &a.warnings {
-        let _ = writeln!(o, "warning: {}", words::warning(rules, warning));
+        let _ = writeln!(
+            o,
+            "{}: {}",
+            lang.warning_label(),
+            words::warning(rules, warning)
+        );
     }
     let heading = match fired_only {
         true => lang.explain_fired(),
         false => every_rule,
     };
     let _ = writeln!(o, "\n{heading}");
-    let trace = Tracer::of(rules).trace(rules, a);
+    if let Some(operators) = lang.explain_operators() {
+        let _ = writeln!(o, "{operators}");
+    }
+    let [when, saw, nothing] = lang.explain_when_saw();
+    let trace = Tracer::of_in(rules, lang).trace(rules, a);
     for e in trace.into_iter().filter(|e| e.fired || !fired_only) {
         let seen: Vec<String> = e
             .seen
@@ -44,13 +53,13 @@ pub(crate) fn scored(rules: &RuleSet, a: &Assessment, fired_only: bool) -> Strin
             .unwrap_or_default();
         let _ = writeln!(
             o,
-            "  [{}] {} {}{outcome}\n        when {}\n        saw {}",
-            if e.fired { "fired" } else { "  -  " },
-            e.kind.as_str(),
+            "  [{}] {} {}{outcome}\n        {when} {}\n        {saw} {}",
+            lang.explain_mark(e.fired),
+            e.kind.words(lang),
             e.id,
             e.condition,
             if seen.is_empty() {
-                "nothing".to_string()
+                nothing.to_string()
             } else {
                 seen.join(", ")
             }
@@ -74,12 +83,14 @@ pub(crate) fn scored(rules: &RuleSet, a: &Assessment, fired_only: bool) -> Strin
             debug_assert!(!a.rules[r]);
             let from = rule
                 .from
-                .map(|l| format!(" (when the other rules give {})", rules.levels[l].id))
+                .map(|l| lang.explain_from(&rules.levels[l].id))
                 .unwrap_or_default();
-            let _ = writeln!(o, "  - {}: {}{from}", rule.id, describe(rules, &rule.when));
+            let when = describe_in(rules, &rule.when, lang);
+            let _ = writeln!(o, "  - {}: {when}{from}", rule.id);
         }
-        for flag in rules.paths.flags[up].iter().map(|&f| &rules.flags[f]) {
-            let _ = writeln!(o, "  - flag {}: {}", flag.id, describe(rules, &flag.when));
+        for &f in &rules.paths.flags[up] {
+            let when = describe_in(rules, &rules.flags[f].when, lang);
+            let _ = writeln!(o, "  - {}: {when}", flag_name(rules, f, lang));
         }
     }
     o
@@ -97,9 +108,11 @@ pub(crate) fn rejected(
 ) -> String {
     let lang = Lang::of(&rules.lang);
     let [rejected, raise, _] = lang.explain_headings();
+    let said: Vec<String> = problems.iter().map(|p| lang.answer_problem(p)).collect();
+    // The note is the one `score` writes, its problems as its `error` says them.
     let problems: Vec<String> = problems.iter().map(ToString::to_string).collect();
     let mut o = String::new();
-    let _ = writeln!(o, "{rejected}: {}.", problems.join("; "));
+    let _ = writeln!(o, "{rejected}: {}.", said.join("; "));
     let flags = established_flags(rules, answers);
     let warnings = rejected_warnings(rules, answers, &flags);
     if !flags.is_empty() {

@@ -4,9 +4,13 @@
 //!
 //! Computed on demand from the assessment (which keeps every intermediate
 //! result), so scoring pays nothing for it. A `Tracer` puts the rule set's
-//! conditions into words once, for every record it traces.
+//! conditions into words once, for every record it traces, in one
+//! language: English for JSON (a wire format), the rule set's language for
+//! `explain`. A condition keeps the rule set's operators (`all`, `any`,
+//! `not`, `in`, `>=`) and ids; the words around them are translated.
 
 use crate::assess::{Assessment, Reason};
+use crate::messages::Lang;
 use crate::model::{
     Cmp, Condition, DomainIx, FlagIx, Origin, RatingIx, RuleIx, RuleSet, Slots, Subject, Test, NONE,
 };
@@ -32,6 +36,64 @@ impl TraceKind {
             TraceKind::Feature => "feature",
         }
     }
+
+    /// The kind in words, in `lang` (`as_str` is the JSON's).
+    pub(crate) fn words(self, lang: Lang) -> &'static str {
+        match (lang, self) {
+            (Lang::En, kind) => kind.as_str(),
+            (Lang::Es, TraceKind::Rating) => "valoración",
+            (Lang::Es, TraceKind::Flag) => "alerta",
+            (Lang::Es, TraceKind::Domain) => "dominio",
+            (Lang::Es, TraceKind::Rule) => "regla",
+            (Lang::Es, TraceKind::Condition) => "condición",
+            (Lang::Es, TraceKind::Feature) => "característica",
+        }
+    }
+}
+
+/// The trace's own words, in one language.
+fn absent_words(lang: Lang, subject: Subject, skipped: bool) -> &'static str {
+    match (lang, subject) {
+        (Lang::En, Subject::Item(_)) if skipped => "not asked (skipped)",
+        (Lang::En, Subject::Item(_)) => "unanswered",
+        (Lang::En, Subject::Scale(_) | Subject::Band(_)) => "no score",
+        (Lang::En, Subject::Rating(_) | Subject::Domain(_)) => "not rated",
+        (Lang::Es, Subject::Item(_)) if skipped => "no se preguntó (omitida)",
+        (Lang::Es, Subject::Item(_)) => "sin respuesta",
+        (Lang::Es, Subject::Scale(_) | Subject::Band(_)) => "sin puntuación",
+        (Lang::Es, Subject::Rating(_) | Subject::Domain(_)) => "sin valorar",
+    }
+}
+
+fn raised_words(lang: Lang, raised: bool) -> &'static str {
+    match (lang, raised) {
+        (Lang::En, true) => "raised",
+        (Lang::En, false) => "not raised",
+        (Lang::Es, true) => "activada",
+        (Lang::Es, false) => "no activada",
+    }
+}
+
+fn hidden_answer_words(lang: Lang, value: &str) -> String {
+    match lang {
+        Lang::En => format!("{value} (answer to a skipped question)"),
+        Lang::Es => format!("{value} (respuesta a una pregunta omitida)"),
+    }
+}
+
+/// What a rule with `from` sets: `level`, when the other rules give `from`.
+pub(crate) fn level_from_words(lang: Lang, level: &str, from: &str) -> String {
+    match lang {
+        Lang::En => format!("{level}, when the other rules give {from}"),
+        Lang::Es => format!("{level}, cuando las demás reglas dan {from}"),
+    }
+}
+
+fn said_at_words(lang: Lang, at: &str) -> String {
+    match lang {
+        Lang::En => format!("said at {at}"),
+        Lang::Es => format!("se indica en {at}"),
+    }
 }
 
 /// One value a condition compared.
@@ -42,7 +104,8 @@ pub(crate) struct Seen {
     /// The value seen, or `None` when there was none (hidden, unanswered).
     pub(crate) value: Option<String>,
     /// Why there was none, in words: never `none`, which is also a grade's
-    /// name (`unanswered`, `not asked (skipped)`, `no score`).
+    /// name (`unanswered`, `not asked (skipped)`, `no score`; in Spanish
+    /// with `--lang es` in `explain`).
     pub(crate) absent: &'static str,
 }
 
@@ -122,10 +185,17 @@ impl At {
 #[derive(Debug)]
 pub(crate) struct Tracer {
     rules: Vec<Prepared>,
+    lang: Lang,
 }
 
 impl Tracer {
+    /// The trace in English, as JSON carries it.
     pub(crate) fn of(rules: &RuleSet) -> Tracer {
+        Tracer::of_in(rules, Lang::En)
+    }
+
+    /// The trace in `lang`'s words (grade labels come from the rule set).
+    pub(crate) fn of_in(rules: &RuleSet, lang: Lang) -> Tracer {
         let mut out = Vec::new();
         let mut push = |at: At, safety_view: bool, kind: TraceKind, id: String, outcome, origin| {
             if let Some((cond, _)) = at.condition(rules) {
@@ -134,7 +204,7 @@ impl Tracer {
                     safety_view,
                     kind,
                     id,
-                    words: describe(rules, cond),
+                    words: describe_in(rules, cond, lang),
                     outcome,
                     origin,
                 });
@@ -155,6 +225,7 @@ impl Tracer {
         }
         for (f, flag) in rules.flags.iter_ix() {
             let outcome = match (flag.crisis, flag.min_level) {
+                // The same word in English and Spanish.
                 (true, _) => Some("crisis".to_string()),
                 (false, Some(level)) => Some(rules.levels[level].id.clone()),
                 (false, None) => None,
@@ -187,10 +258,9 @@ impl Tracer {
                 TraceKind::Rule,
                 rule.id.clone(),
                 Some(match rule.from {
-                    Some(from) => format!(
-                        "{}, when the other rules give {}",
-                        rules.levels[rule.level].id, rules.levels[from].id
-                    ),
+                    Some(from) => {
+                        level_from_words(lang, &rules.levels[rule.level].id, &rules.levels[from].id)
+                    }
                     None => rules.levels[rule.level].id.clone(),
                 }),
                 Some(rule.origin.clone()),
@@ -203,7 +273,7 @@ impl Tracer {
                 false,
                 TraceKind::Condition,
                 condition.id.clone(),
-                Some(format!("said at {}", at.join(", "))),
+                Some(said_at_words(lang, &at.join(", "))),
                 Some(condition.origin.clone()),
             );
         }
@@ -217,7 +287,7 @@ impl Tracer {
                 None,
             );
         }
-        Tracer { rules: out }
+        Tracer { rules: out, lang }
     }
 
     /// Every rule of the trace, evaluated over the assessment's facts.
@@ -238,7 +308,7 @@ impl Tracer {
                     shown: &a.shown,
                 };
                 let mut seen = Vec::new();
-                collect_seen(rules, &facts, condition, &mut seen);
+                collect_seen(rules, &facts, condition, self.lang, &mut seen);
                 Some(TraceEntry {
                     kind: rule.kind,
                     id: rule.id.clone(),
@@ -282,32 +352,29 @@ impl Facts<'_> {
     }
 }
 
-fn collect_seen(rules: &RuleSet, facts: &Facts<'_>, cond: &Condition, out: &mut Vec<Seen>) {
+fn collect_seen(
+    rules: &RuleSet,
+    facts: &Facts<'_>,
+    cond: &Condition,
+    lang: Lang,
+    out: &mut Vec<Seen>,
+) {
     match cond {
-        Condition::All(cs) | Condition::Any(cs) => {
-            cs.iter().for_each(|c| collect_seen(rules, facts, c, out))
-        }
-        Condition::Not(c) => collect_seen(rules, facts, c, out),
+        Condition::All(cs) | Condition::Any(cs) => cs
+            .iter()
+            .for_each(|c| collect_seen(rules, facts, c, lang, out)),
+        Condition::Not(c) => collect_seen(rules, facts, c, lang, out),
         Condition::Compare(subject, _) => {
             let skipped = match *subject {
                 Subject::Item(i) => facts.shown.get(i) == Some(&false),
                 _ => false,
             };
-            let absent = match *subject {
-                Subject::Item(_) if skipped => "not asked (skipped)",
-                Subject::Item(_) => "unanswered",
-                Subject::Scale(_) | Subject::Band(_) => "no score",
-                Subject::Rating(_) | Subject::Domain(_) => "not rated",
-            };
             let seen = Seen {
-                subject: subject_name(rules, *subject),
-                absent,
+                subject: subject_name(rules, *subject, lang),
+                absent: absent_words(lang, *subject, skipped),
                 value: facts.value(*subject).map(|v| match skipped {
                     // Only the safety view sees a hidden item's value.
-                    true => format!(
-                        "{} (answer to a skipped question)",
-                        value_name(rules, *subject, v)
-                    ),
+                    true => hidden_answer_words(lang, &value_name(rules, *subject, v)),
                     false => value_name(rules, *subject, v),
                 }),
             };
@@ -317,16 +384,9 @@ fn collect_seen(rules: &RuleSet, facts: &Facts<'_>, cond: &Condition, out: &mut 
         }
         Condition::Flag(f) => {
             let seen = Seen {
-                subject: format!("flag {}", rules.flags[*f].id),
-                absent: "not raised",
-                value: Some(
-                    if facts.flag(*f) {
-                        "raised"
-                    } else {
-                        "not raised"
-                    }
-                    .to_string(),
-                ),
+                subject: flag_name(rules, *f, lang),
+                absent: raised_words(lang, false),
+                value: Some(raised_words(lang, facts.flag(*f)).to_string()),
             };
             if !out.contains(&seen) {
                 out.push(seen);
@@ -337,33 +397,53 @@ fn collect_seen(rules: &RuleSet, facts: &Facts<'_>, cond: &Condition, out: &mut 
 
 /// A condition in compact words, e.g. `all(item phq9_9 >= 1, band phq9 >= severe)`.
 pub(crate) fn describe(rules: &RuleSet, cond: &Condition) -> String {
+    describe_in(rules, cond, Lang::En)
+}
+
+/// A condition in compact words in `lang`: the rule set's operators and
+/// ids, the kind of each subject in words (`pregunta phq9_9 >= 1`).
+pub(crate) fn describe_in(rules: &RuleSet, cond: &Condition, lang: Lang) -> String {
     let list = |cs: &[Condition]| {
         cs.iter()
-            .map(|c| describe(rules, c))
+            .map(|c| describe_in(rules, c, lang))
             .collect::<Vec<_>>()
             .join(", ")
     };
     match cond {
         Condition::All(cs) => format!("all({})", list(cs)),
         Condition::Any(cs) => format!("any({})", list(cs)),
-        Condition::Not(c) => format!("not({})", describe(rules, c)),
+        Condition::Not(c) => format!("not({})", describe_in(rules, c, lang)),
         Condition::Compare(subject, cmp) => format!(
             "{} {}",
-            subject_name(rules, *subject),
+            subject_name(rules, *subject, lang),
             cmp.describe(|v| value_name(rules, *subject, v))
         ),
-        Condition::Flag(f) => format!("flag {}", rules.flags[*f].id),
+        Condition::Flag(f) => flag_name(rules, *f, lang),
     }
 }
 
-fn subject_name(rules: &RuleSet, subject: Subject) -> String {
-    match subject {
-        Subject::Item(i) => format!("item {}", rules.items[i].id),
-        Subject::Scale(s) => format!("scale {}", rules.scales[s].id),
-        Subject::Band(s) => format!("band {}", rules.scales[s].id),
-        Subject::Rating(r) => format!("rating {}", rules.ratings[r].id),
-        Subject::Domain(d) => format!("domain {}", rules.domains[d].id),
+/// A flag as a condition names it: `flag withdrawal_danger`.
+pub(crate) fn flag_name(rules: &RuleSet, f: FlagIx, lang: Lang) -> String {
+    let id = &rules.flags[f].id;
+    match lang {
+        Lang::En => format!("flag {id}"),
+        Lang::Es => format!("alerta {id}"),
     }
+}
+
+fn subject_name(rules: &RuleSet, subject: Subject, lang: Lang) -> String {
+    let (kind, id) = match subject {
+        Subject::Item(i) => (["item", "pregunta"], &rules.items[i].id),
+        Subject::Scale(s) => (["scale", "escala"], &rules.scales[s].id),
+        Subject::Band(s) => (["band", "banda"], &rules.scales[s].id),
+        Subject::Rating(r) => (["rating", "valoración"], &rules.ratings[r].id),
+        Subject::Domain(d) => (["domain", "dominio"], &rules.domains[d].id),
+    };
+    let kind = match lang {
+        Lang::En => kind[0],
+        Lang::Es => kind[1],
+    };
+    format!("{kind} {id}")
 }
 
 fn value_name(rules: &RuleSet, subject: Subject, value: i64) -> String {

@@ -67,7 +67,7 @@ pub(crate) fn warning(rules: &RuleSet, warning: &Warning) -> String {
                         .trim_end_matches('.')
                 })
                 .collect();
-            lang.safety_answer_missing(&rules.items[*item].short, &could_mean.join("; or "))
+            lang.safety_answer_missing(&rules.items[*item].short, &could_mean.join(lang.or_list()))
         }
         Warning::Prorated { scale, missing } => lang.prorated(&rules.scales[*scale].id, *missing),
         Warning::ScaleInvalid { scale, missing } => {
