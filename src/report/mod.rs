@@ -2,6 +2,7 @@
 //! view types; they never decide anything and never drop a flag.
 
 pub(crate) mod explain;
+pub(crate) mod handout;
 pub(crate) mod json;
 pub(crate) mod markdown;
 pub mod note;
@@ -11,3 +12,5 @@ pub(crate) mod table;
 pub(crate) mod trace;
 pub(crate) mod view;
 pub(crate) mod words;
+#[cfg(test)]
+mod handout_tests;
