@@ -78,7 +78,11 @@ fn problems(rules: &RuleSet) -> Vec<Diagnostic> {
 fn template_problem(rules: &RuleSet) -> Option<Diagnostic> {
     let (key, err) = note::check_template(rules).err()?;
     let markdown = key == "note_markdown";
-    let written = match (key, &rules.written.note_markdown, &rules.written.note_client) {
+    let written = match (
+        key,
+        &rules.written.note_markdown,
+        &rules.written.note_client,
+    ) {
         ("note_markdown", Some(at), _) | ("note_client", _, Some(at)) => at,
         _ => &rules.written.note_template,
     };

@@ -220,18 +220,23 @@ fn safety_block(rules: &RuleSet, texts: &[&str], resources: &[&Resource]) -> Str
         out.push_str(lines_title(lang));
         out.push('\n');
         for r in resources {
-            out.push_str(&format!("- {}\n", resource_line(r)));
+            out.push_str(&format!("- {}\n", resource_line(lang, r)));
         }
     }
     out.push('\n');
     out
 }
 
-/// `name: contact (hours)`, as the default templates write a line.
-fn resource_line(r: &Resource) -> String {
+/// A line to call as the default templates write it: its name and
+/// hours, then how to reach it, each a short sentence of its own.
+fn resource_line(lang: Lang, r: &Resource) -> String {
+    let contact = match lang {
+        Lang::En => "Contact",
+        Lang::Es => "Contacto",
+    };
     match r.hours.as_deref() {
-        Some(hours) => format!("{}: {} ({hours})", r.name, r.contact),
-        None => format!("{}: {}", r.name, r.contact),
+        Some(hours) => format!("{}, {hours}.\n  {contact}: {}.", r.name, r.contact),
+        None => format!("{}.\n  {contact}: {}.", r.name, r.contact),
     }
 }
 
@@ -263,7 +268,7 @@ pub(crate) fn rejected(rules: &RuleSet, flags: &[FlagIx]) -> String {
         });
         out.push('\n');
         for r in resources {
-            out.push_str(&format!("- {}\n", resource_line(r)));
+            out.push_str(&format!("- {}\n", resource_line(lang, r)));
         }
         out.push('\n');
     }

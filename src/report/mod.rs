@@ -3,6 +3,8 @@
 
 pub(crate) mod explain;
 pub(crate) mod handout;
+#[cfg(test)]
+mod handout_tests;
 pub(crate) mod json;
 pub(crate) mod markdown;
 pub mod note;
@@ -12,5 +14,3 @@ pub(crate) mod table;
 pub(crate) mod trace;
 pub(crate) mod view;
 pub(crate) mod words;
-#[cfg(test)]
-mod handout_tests;

@@ -269,15 +269,35 @@ fn check_client(rules: &RuleSet) -> Result<(), TemplateError> {
         }
         let staff = raised
             .iter()
-            .map(|&f| ("the message of flag", rules.flags[f].id.as_str(), rules.flags[f].message.as_str()))
-            .chain(
-                rules
-                    .resources
-                    .iter()
-                    .filter(|r| r.professional)
-                    .map(|r| ("resource for the professional", r.id.as_str(), r.contact.as_str())),
-            )
-            .chain(std::iter::once(("the rule set's", "sha256", &rules.sha256[..12.min(rules.sha256.len())])));
+            .map(|&f| {
+                (
+                    "the message of flag",
+                    rules.flags[f].id.as_str(),
+                    rules.flags[f].message.as_str(),
+                )
+            })
+            .chain(rules.resources.iter().filter(|r| r.professional).map(|r| {
+                (
+                    "resource for the professional",
+                    r.id.as_str(),
+                    r.contact.as_str(),
+                )
+            }))
+            .chain(rules.levels.iter().flat_map(|l| {
+                [
+                    ("the referral of level", l.id.as_str(), l.referral.as_str()),
+                    (
+                        "the description of level",
+                        l.id.as_str(),
+                        l.description.as_str(),
+                    ),
+                ]
+            }))
+            .chain(std::iter::once((
+                "the rule set's",
+                "sha256",
+                &rules.sha256[..12.min(rules.sha256.len())],
+            )));
         for (what, id, text) in staff {
             let text = text.trim();
             if !text.is_empty() && handout.contains(text) {
