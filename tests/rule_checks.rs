@@ -529,6 +529,49 @@ fn referral_notes_match_their_golden_text_in_each_language_and_format() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+#[test]
+fn client_handouts_match_their_golden_text_in_each_language() {
+    let bless = std::env::var_os("CARESCREEN_BLESS").is_some();
+    let mut failures = Vec::new();
+    for record in ["minimal", "co_occurring", "acute_risk", "harm_others"] {
+        for lang in ["en", "es"] {
+            let input = format!("tests/fixtures/notes/{record}.csv");
+            let args = [
+                "score",
+                &input,
+                "--format",
+                "jsonl",
+                "--lang",
+                lang,
+                "--note-date",
+                "2026-11-23",
+                "--note-audience",
+                "client",
+            ];
+            let out = Test::new().args(&args).run();
+            let value: serde_json::Value =
+                serde_json::from_str(out.stdout.trim()).expect("one JSON line");
+            assert_eq!(value["result"]["note_audience"], "client");
+            let note = value["result"]["note"]
+                .as_str()
+                .expect("a handout")
+                .to_string();
+            let golden = root().join(format!("tests/fixtures/notes/{record}.{lang}.client.txt"));
+            if bless {
+                std::fs::write(&golden, &note).expect("write golden");
+                continue;
+            }
+            let expected = std::fs::read_to_string(&golden).unwrap_or_default();
+            if expected != note {
+                failures.push(format!(
+                    "{record}.{lang}.client.txt\n--- expected\n{expected}--- actual\n{note}"
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
 /// The minimal rule set with one case: it pins the level of a high score
 /// but nothing about a low one, the flag or the skip logic.
 fn one_weak_case() -> Test {
