@@ -203,6 +203,12 @@ struct InterviewArgs {
     /// (otherwise the interview refuses to start)
     #[arg(long)]
     allow_english: bool,
+    /// Who the note written with --output is for: the referral note, or a
+    /// plain-language handout for the person screened (the file then holds
+    /// the handout alone; JSON keeps the whole result) [default:
+    /// professional, or the session's]
+    #[arg(long, value_enum)]
+    note_audience: Option<NoteAudienceArg>,
 }
 
 const SESSIONS_EXAMPLES: &str = "\
@@ -740,6 +746,7 @@ fn interview(args: InterviewArgs) -> Result<ExitCode, Error> {
         }),
         note_date: args.note_date,
         allow_english: args.allow_english,
+        note_audience: args.note_audience.map(NoteAudienceArg::audience),
     };
     let mut notices = Vec::new();
     let stored = resume.as_ref().and_then(|(_, s)| s.settings.as_ref());
@@ -748,6 +755,9 @@ fn interview(args: InterviewArgs) -> Result<ExitCode, Error> {
         eprintln!("{notice}");
     }
     let rules = load_in(settings.rules.clone(), &settings.lang)?;
+    if settings.note_audience == NoteAudience::Client {
+        no_client_template(&rules)?;
+    }
     let options = InterviewOptions {
         id: args.id.unwrap_or_default(),
         resume,
