@@ -373,6 +373,7 @@ struct Partial {
     warnings: Vec<String>,
     warning_codes: Vec<String>,
     note: Option<String>,
+    note_audience: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -400,6 +401,7 @@ struct Result_ {
     warnings: Vec<String>,
     warning_codes: Vec<String>,
     note: Option<String>,
+    note_audience: String,
     trace: Vec<Trace>,
 }
 
