@@ -604,7 +604,7 @@ pub struct Flag {
     pub(crate) when: Condition,
     pub message: String,
     /// The flag in plain words for the person screened (the handout).
-    pub(crate) client: Option<String>,
+    pub client: Option<String>,
     pub(crate) origin: Origin,
 }
 
