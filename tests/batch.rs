@@ -618,6 +618,7 @@ fn jsonl_carries_the_result_trace_note_and_provenance() {
         Some("withdrawal_danger")
     );
     let note = r.note.as_deref().expect("note");
+    assert_eq!(r.note_audience, "professional");
     assert!(note.contains("Residential / Inpatient"));
     assert!(note.contains("This is a screening result, not a diagnosis."));
     assert!(note.contains(ignored), "the note names the ignored answer");
@@ -653,6 +654,7 @@ fn jsonl_carries_the_result_trace_note_and_provenance() {
     let partial = bad.partial.as_ref().expect("partial");
     assert_eq!((partial.crisis, partial.flags.len()), (None, 0));
     let note = partial.note.as_deref().expect("a rejected row's note");
+    assert_eq!(partial.note_audience, "professional");
     assert!(
         note.contains("No recommendation: the record is incomplete."),
         "{note}"
