@@ -293,7 +293,7 @@ pub(crate) fn client_disclaimer(lang: Lang) -> &'static str {
         }
         Lang::Es => {
             "Este es un resultado de tamizaje, no un diagnóstico. Un profesional con licencia \
-             decidirá con usted qué atención es la adecuada para usted."
+             decidirá con usted qué atención le conviene más."
         }
     }
 }
@@ -308,14 +308,16 @@ fn safety_title(lang: Lang) -> &'static str {
 fn lines_title(lang: Lang) -> &'static str {
     match lang {
         Lang::En => "If you need help right away, call or text one of these lines:",
-        Lang::Es => "Si necesita ayuda de inmediato, llame o escriba a una de estas líneas:",
+        Lang::Es => {
+            "Si necesita ayuda de inmediato, llame o envíe un mensaje a una de estas líneas:"
+        }
     }
 }
 
 fn help_lines_title(lang: Lang) -> &'static str {
     match lang {
         Lang::En => "You can call or text these lines at any time:",
-        Lang::Es => "Puede llamar o escribir a estas líneas en cualquier momento:",
+        Lang::Es => "Puede llamar o enviar un mensaje a estas líneas en cualquier momento:",
     }
 }
 
@@ -323,12 +325,12 @@ fn crisis_now(lang: Lang) -> &'static str {
     match lang {
         Lang::En => {
             "GET HELP NOW\nYour answers show that you may be in danger right now. Please stay \
-             with a staff member. If you are alone and in danger, call 911."
+             with a staff member. If you are in danger and no one is with you, call 911."
         }
         Lang::Es => {
             "BUSQUE AYUDA AHORA\nSus respuestas indican que usted podría estar en peligro en \
-             este momento. Por favor, quédese con un miembro del personal. Si está solo o sola \
-             y en peligro, llame al 911."
+             este momento. Por favor, quédese con un miembro del personal. Si está en peligro \
+             y no hay nadie con usted, llame al 911."
         }
     }
 }
