@@ -261,19 +261,27 @@ pub(crate) fn rejected(rules: &RuleSet, flags: &[FlagIx]) -> String {
     }
     let safety = flags.iter().any(|&f| rules.flags[f].is_safety());
     let resources: Vec<&Resource> = client_resources(rules, flags).collect();
-    if !resources.is_empty() {
-        out.push_str(match safety {
-            true => lines_title(lang),
-            false => help_lines_title(lang),
-        });
+    let lines = |out: &mut String, title: &str| {
+        if resources.is_empty() {
+            return;
+        }
+        out.push_str(title);
         out.push('\n');
-        for r in resources {
+        for r in &resources {
             out.push_str(&format!("- {}\n", resource_line(lang, r)));
         }
         out.push('\n');
+    };
+    // The crisis lines come first when a safety flag is raised, as in the
+    // default template; other help lines after the result.
+    if safety {
+        lines(&mut out, lines_title(lang));
     }
     out.push_str(incomplete(lang));
     out.push_str("\n\n");
+    if !safety {
+        lines(&mut out, help_lines_title(lang));
+    }
     out.push_str(client_disclaimer(lang));
     out.push('\n');
     out
@@ -338,12 +346,13 @@ fn crisis_now(lang: Lang) -> &'static str {
 fn incomplete(lang: Lang) -> &'static str {
     match lang {
         Lang::En => {
-            "Some answers are missing, so we cannot suggest a type of care yet. A staff member \
-             will go over the missing questions with you."
+            "YOUR SCREENING RESULT\nSome answers are missing or could not be read, so we cannot \
+             suggest a type of care yet. A staff member will go over those questions with you."
         }
         Lang::Es => {
-            "Faltan algunas respuestas, así que todavía no podemos sugerir un tipo de atención. \
-             Un miembro del personal revisará con usted las preguntas que faltan."
+            "SU RESULTADO DEL TAMIZAJE\nFaltan algunas respuestas o no se pudieron leer, así que \
+             todavía no podemos sugerir un tipo de atención. Un miembro del personal revisará \
+             esas preguntas con usted."
         }
     }
 }
