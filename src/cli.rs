@@ -21,6 +21,7 @@ use crate::interview::command::{self, InterviewOptions};
 use crate::interview::terminal::TerminalPrompter;
 use crate::model::RuleSet;
 use crate::output::{note_date, same_file, write_atomically};
+use crate::report::handout;
 use crate::report::note::{NoteAudience, NoteFormat};
 use crate::report::table::{self, SummaryView};
 use crate::rules::{self, RulesSource};
@@ -52,8 +53,7 @@ shown and the disposition; resuming it shows both and offers an amendment
 Examples:
   carescreen interview --id c-1042                  interview a client, result on screen
   carescreen interview --id c-1042 --format json -o c-1042.json
-  carescreen interview --id c-1042 --note-audience client -o c-1042-handout.txt
-                                                    write the client's handout to a file
+  carescreen interview --id c-1042 --note-audience client -o handout.txt   the client's handout
   carescreen interview --resume ~/.local/share/carescreen/sessions/c-1042-1763900000.json
   carescreen interview --resume s.json -o again.json   resume, writing the result elsewhere";
 
@@ -63,8 +63,7 @@ Examples:
   carescreen score intakes.csv -o results.csv      write results atomically to a file
   carescreen score - --format jsonl < intakes.csv  JSON Lines with the note and the full trace
   carescreen score intakes.csv --note-column       CSV with the referral note in a last column
-  carescreen score intakes.csv --note-column --note-audience client --lang es
-                                                   CSV with each person's handout, in Spanish
+  carescreen score intakes.csv --note-column --note-audience client   each person's handout
   carescreen score big.csv -o out.csv --summary json --threads 4
   carescreen score intakes.csv --rules my-rules/   use another rule set
   carescreen score intakes.csv --id-column client  the record id is in column `client`";
@@ -203,12 +202,9 @@ struct InterviewArgs {
     /// (otherwise the interview refuses to start)
     #[arg(long)]
     allow_english: bool,
-    /// Who the note written with --output is for: the referral note, or a
-    /// plain-language handout for the person screened (the file then holds
-    /// the handout alone; JSON keeps the whole result) [default:
-    /// professional, or the session's]
-    #[arg(long, value_enum)]
-    note_audience: Option<NoteAudienceArg>,
+    /// Who the note written with --output is for: `professional` or `client` (the file then holds the handout alone; JSON the whole result) [default: professional, or the session's]
+    #[arg(long, value_name = "WHO", value_parser = ["professional", "client"])]
+    note_audience: Option<String>,
 }
 
 const SESSIONS_EXAMPLES: &str = "\
@@ -315,23 +311,6 @@ struct LangArg {
 enum NoteFormatArg {
     Text,
     Markdown,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum NoteAudienceArg {
-    /// The referral note, for staff
-    Professional,
-    /// A plain-language handout for the person screened (the rule set's `note_client`)
-    Client,
-}
-
-impl NoteAudienceArg {
-    fn audience(self) -> NoteAudience {
-        match self {
-            NoteAudienceArg::Professional => NoteAudience::Professional,
-            NoteAudienceArg::Client => NoteAudience::Client,
-        }
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -476,10 +455,9 @@ struct ScoreArgs {
     /// Form of the referral notes (JSON Lines, --note-column)
     #[arg(long, value_enum, default_value_t = NoteFormatArg::Text)]
     note_format: NoteFormatArg,
-    /// Who the notes are for (JSON Lines, --note-column): the referral note,
-    /// or a plain-language handout for the person screened
-    #[arg(long, value_enum, default_value_t = NoteAudienceArg::Professional)]
-    note_audience: NoteAudienceArg,
+    /// Who the notes are for (JSON Lines, --note-column): `professional` (the referral note) or `client` (a plain-language handout for the person screened)
+    #[arg(long, value_name = "WHO", value_parser = ["professional", "client"], default_value = "professional")]
+    note_audience: String,
     /// Threads scoring, the one reading and writing included [default: every core]
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
     threads: Option<u16>,
@@ -601,31 +579,12 @@ fn load_in(path: Option<PathBuf>, lang: &str) -> Result<RuleSet, Error> {
     Ok(rules)
 }
 
-/// A client handout asked of a rule set that has no template for one.
-fn no_client_template(rules: &RuleSet) -> Result<(), Error> {
-    match rules.note_client {
-        Some(_) => Ok(()),
-        None => Err(Error::Usage(
-            "the rule set has no client handout template (`note_client`, see rules/README.md)"
-                .into(),
-        )),
-    }
-}
-
 fn score(args: ScoreArgs) -> Result<ExitCode, Error> {
     let started = std::time::Instant::now();
     let rules = load_in(args.rules.rules.clone(), &args.lang.lang)?;
-    let note_audience = args.note_audience.audience();
-    if note_audience == NoteAudience::Client {
-        if matches!(args.format, FormatArg::Csv) && !args.note_column {
-            return Err(Error::Usage(
-                "`--note-audience client` shapes the note: add `--note-column`, or use \
-                 `--format jsonl`"
-                    .into(),
-            ));
-        }
-        no_client_template(&rules)?;
-    }
+    let note_audience = NoteAudience::of(&args.note_audience).unwrap_or_default();
+    let csv = matches!(args.format, FormatArg::Csv) && !args.note_column;
+    handout::available(&rules, note_audience, !csv).map_err(Error::Usage)?;
     let threads = match args.threads {
         Some(n) => usize::from(n),
         None => std::thread::available_parallelism().map_or(1, |n| n.get()),
@@ -746,7 +705,7 @@ fn interview(args: InterviewArgs) -> Result<ExitCode, Error> {
         }),
         note_date: args.note_date,
         allow_english: args.allow_english,
-        note_audience: args.note_audience.map(NoteAudienceArg::audience),
+        note_audience: args.note_audience.as_deref().and_then(NoteAudience::of),
     };
     let mut notices = Vec::new();
     let stored = resume.as_ref().and_then(|(_, s)| s.settings.as_ref());
@@ -755,9 +714,7 @@ fn interview(args: InterviewArgs) -> Result<ExitCode, Error> {
         eprintln!("{notice}");
     }
     let rules = load_in(settings.rules.clone(), &settings.lang)?;
-    if settings.note_audience == NoteAudience::Client {
-        no_client_template(&rules)?;
-    }
+    handout::available(&rules, settings.note_audience, true).map_err(Error::Usage)?;
     let options = InterviewOptions {
         id: args.id.unwrap_or_default(),
         resume,

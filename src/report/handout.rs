@@ -35,6 +35,34 @@ impl NoteAudience {
             NoteAudience::Client => "client",
         }
     }
+
+    /// The audience `as_str` names.
+    pub(crate) fn of(name: &str) -> Option<NoteAudience> {
+        [NoteAudience::Professional, NoteAudience::Client]
+            .into_iter()
+            .find(|a| a.as_str() == name)
+    }
+}
+
+/// Whether notes for `audience` can be written: a handout needs the rule
+/// set's `note_client`, and (`with_note`) an output that holds a note.
+pub(crate) fn available(
+    rules: &RuleSet,
+    audience: NoteAudience,
+    with_note: bool,
+) -> Result<(), String> {
+    match (audience, rules.note_client.is_some(), with_note) {
+        (NoteAudience::Professional, _, _) | (_, true, true) => Ok(()),
+        (_, false, _) => Err(
+            "the rule set has no client handout template (`note_client`, see rules/README.md)"
+                .into(),
+        ),
+        (_, true, false) => Err(
+            "`--note-audience client` shapes the note: add `--note-column`, or use \
+             `--format jsonl`"
+                .into(),
+        ),
+    }
 }
 
 /// What a client handout template can use. Documented in
