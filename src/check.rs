@@ -78,13 +78,22 @@ fn problems(rules: &RuleSet) -> Vec<Diagnostic> {
 fn template_problem(rules: &RuleSet) -> Option<Diagnostic> {
     let (key, err) = note::check_template(rules).err()?;
     let markdown = key == "note_markdown";
-    let written = match (markdown, &rules.written.note_markdown) {
-        (true, Some(at)) => at,
+    let written = match (
+        key,
+        &rules.written.note_markdown,
+        &rules.written.note_client,
+    ) {
+        ("note_markdown", Some(at), _) | ("note_client", _, Some(at)) => at,
         _ => &rules.written.note_template,
     };
-    let problem = Problem::Template {
-        markdown,
-        message: err.message,
+    let problem = match key {
+        "note_client" => Problem::ClientTemplate {
+            message: err.message,
+        },
+        _ => Problem::Template {
+            markdown,
+            message: err.message,
+        },
     };
     Some(problem.at(&written.file, template_place(written, key, err.line)))
 }

@@ -21,7 +21,8 @@ use crate::interview::command::{self, InterviewOptions};
 use crate::interview::terminal::TerminalPrompter;
 use crate::model::RuleSet;
 use crate::output::{note_date, same_file, write_atomically};
-use crate::report::note::NoteFormat;
+use crate::report::handout;
+use crate::report::note::{NoteAudience, NoteFormat};
 use crate::report::table::{self, SummaryView};
 use crate::rules::{self, RulesSource};
 
@@ -52,6 +53,7 @@ shown and the disposition; resuming it shows both and offers an amendment
 Examples:
   carescreen interview --id c-1042                  interview a client, result on screen
   carescreen interview --id c-1042 --format json -o c-1042.json
+  carescreen interview --id c-1042 --note-audience client -o handout.txt   the client's handout
   carescreen interview --resume ~/.local/share/carescreen/sessions/c-1042-1763900000.json
   carescreen interview --resume s.json -o again.json   resume, writing the result elsewhere";
 
@@ -61,6 +63,7 @@ Examples:
   carescreen score intakes.csv -o results.csv      write results atomically to a file
   carescreen score - --format jsonl < intakes.csv  JSON Lines with the note and the full trace
   carescreen score intakes.csv --note-column       CSV with the referral note in a last column
+  carescreen score intakes.csv --note-column --note-audience client   each person's handout
   carescreen score big.csv -o out.csv --summary json --threads 4
   carescreen score intakes.csv --rules my-rules/   use another rule set
   carescreen score intakes.csv --id-column client  the record id is in column `client`";
@@ -199,6 +202,9 @@ struct InterviewArgs {
     /// version in --lang is always asked in English, with a notice
     #[arg(long, hide = true)]
     allow_english: bool,
+    /// Who the note written with --output is for: `professional` or `client` (the file then holds the handout alone; JSON the whole result) [default: professional, or the session's]
+    #[arg(long, value_name = "WHO", value_parser = ["professional", "client"])]
+    note_audience: Option<String>,
 }
 
 const SESSIONS_EXAMPLES: &str = "\
@@ -449,6 +455,9 @@ struct ScoreArgs {
     /// Form of the referral notes (JSON Lines, --note-column)
     #[arg(long, value_enum, default_value_t = NoteFormatArg::Text)]
     note_format: NoteFormatArg,
+    /// Who the notes are for (JSON Lines, --note-column): `professional` (the referral note) or `client` (a plain-language handout for the person screened)
+    #[arg(long, value_name = "WHO", value_parser = ["professional", "client"], default_value = "professional")]
+    note_audience: String,
     /// Threads scoring, the one reading and writing included [default: every core]
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
     threads: Option<u16>,
@@ -569,6 +578,9 @@ fn load_in(path: Option<PathBuf>, lang: &str) -> Result<RuleSet, Error> {
 fn score(args: ScoreArgs) -> Result<ExitCode, Error> {
     let started = std::time::Instant::now();
     let rules = load_in(args.rules.rules.clone(), &args.lang.lang)?;
+    let note_audience = NoteAudience::of(&args.note_audience).unwrap_or_default();
+    let csv = matches!(args.format, FormatArg::Csv) && !args.note_column;
+    handout::available(&rules, note_audience, !csv).map_err(Error::Usage)?;
     let threads = match args.threads {
         Some(n) => usize::from(n),
         None => std::thread::available_parallelism().map_or(1, |n| n.get()),
@@ -587,6 +599,7 @@ fn score(args: ScoreArgs) -> Result<ExitCode, Error> {
             (false, None) => String::new(),
             _ => note_date(args.note_date.as_deref())?,
         },
+        note_audience,
         threads,
         note_column: args.note_column,
         id_column: args.id_column.clone(),
@@ -688,6 +701,7 @@ fn interview(args: InterviewArgs) -> Result<ExitCode, Error> {
         }),
         note_date: args.note_date,
         allow_english: args.allow_english,
+        note_audience: args.note_audience.as_deref().and_then(NoteAudience::of),
     };
     let mut notices = Vec::new();
     let stored = resume.as_ref().and_then(|(_, s)| s.settings.as_ref());
@@ -696,6 +710,7 @@ fn interview(args: InterviewArgs) -> Result<ExitCode, Error> {
         eprintln!("{notice}");
     }
     let rules = load_in(settings.rules.clone(), &settings.lang)?;
+    handout::available(&rules, settings.note_audience, true).map_err(Error::Usage)?;
     let options = InterviewOptions {
         id: args.id.unwrap_or_default(),
         resume,

@@ -373,6 +373,7 @@ struct Partial {
     warnings: Vec<String>,
     warning_codes: Vec<String>,
     note: Option<String>,
+    note_audience: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -400,6 +401,7 @@ struct Result_ {
     warnings: Vec<String>,
     warning_codes: Vec<String>,
     note: Option<String>,
+    note_audience: String,
     trace: Vec<Trace>,
 }
 
@@ -616,6 +618,7 @@ fn jsonl_carries_the_result_trace_note_and_provenance() {
         Some("withdrawal_danger")
     );
     let note = r.note.as_deref().expect("note");
+    assert_eq!(r.note_audience, "professional");
     assert!(note.contains("Residential / Inpatient"));
     assert!(note.contains("This is a screening result, not a diagnosis."));
     assert!(note.contains(ignored), "the note names the ignored answer");
@@ -651,6 +654,7 @@ fn jsonl_carries_the_result_trace_note_and_provenance() {
     let partial = bad.partial.as_ref().expect("partial");
     assert_eq!((partial.crisis, partial.flags.len()), (None, 0));
     let note = partial.note.as_deref().expect("a rejected row's note");
+    assert_eq!(partial.note_audience, "professional");
     assert!(
         note.contains("No recommendation: the record is incomplete."),
         "{note}"

@@ -719,3 +719,46 @@ proptest! {
         prop_assert!(note.contains(limits), "the note lacks {:?}", limits);
     }
 }
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// Every client handout, whatever the answers and the language, holds
+    /// each raised flag's client text (never its staff message), the crisis
+    /// lines when a safety flag is raised, never the duty-to-protect
+    /// reminder, and says it is no diagnosis.
+    #[test]
+    fn every_handout_keeps_the_client_texts_and_lines_and_nothing_for_staff(
+        ranks in record(),
+        spanish in any::<bool>(),
+    ) {
+        let rules = if spanish { rules_es() } else { rules() };
+        let a = assess(rules, &answers(&ranks)).expect("scored");
+        let mut out = Vec::new();
+        let mut options = BatchOptions::new("id", Format::Jsonl);
+        options.note_audience = carescreen::report::note::NoteAudience::Client;
+        batch::score(rules, to_csv(&ranks).as_bytes(), &mut out, &options).expect("jsonl");
+        let record: serde_json::Value = serde_json::from_slice(&out).expect("json");
+        prop_assert_eq!(&record["result"]["note_audience"], "client");
+        let handout = record["result"]["note"].as_str().expect("handout");
+        let raised: Vec<_> = a.raised_flags(rules).collect();
+        for &f in &raised {
+            let flag = &rules.flags[f];
+            if let Some(client) = &flag.client {
+                prop_assert!(handout.contains(client.as_str()), "handout lacks {}", flag.id);
+            }
+            prop_assert!(flag.client.is_some() || !flag.is_safety(), "{} has no client text", flag.id);
+            prop_assert!(!handout.contains(flag.message.trim()), "handout shows {}'s message", flag.id);
+        }
+        for resource in &rules.resources {
+            let contact = resource.contact.trim();
+            if resource.id == "duty_to_protect" {
+                prop_assert!(!handout.contains(contact), "handout shows the duty to protect");
+            } else if a.safety(rules) && resource.listed(rules, &raised) {
+                prop_assert!(handout.contains(contact), "handout lacks {}", resource.id);
+            }
+        }
+        let closing = if spanish { "no un diagnóstico" } else { "not a diagnosis" };
+        prop_assert!(handout.contains(closing), "the handout lacks {:?}", closing);
+    }
+}

@@ -529,6 +529,127 @@ fn referral_notes_match_their_golden_text_in_each_language_and_format() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+#[test]
+fn client_handouts_match_their_golden_text_in_each_language() {
+    let bless = std::env::var_os("CARESCREEN_BLESS").is_some();
+    let mut failures = Vec::new();
+    for record in ["minimal", "co_occurring", "acute_risk", "harm_others"] {
+        for lang in ["en", "es"] {
+            let input = format!("tests/fixtures/notes/{record}.csv");
+            let args = [
+                "score",
+                &input,
+                "--format",
+                "jsonl",
+                "--lang",
+                lang,
+                "--note-date",
+                "2026-11-23",
+                "--note-audience",
+                "client",
+            ];
+            let out = Test::new().args(&args).run();
+            let value: serde_json::Value =
+                serde_json::from_str(out.stdout.trim()).expect("one JSON line");
+            assert_eq!(value["result"]["note_audience"], "client");
+            let note = value["result"]["note"]
+                .as_str()
+                .expect("a handout")
+                .to_string();
+            let golden = root().join(format!("tests/fixtures/notes/{record}.{lang}.client.txt"));
+            if bless {
+                std::fs::write(&golden, &note).expect("write golden");
+                continue;
+            }
+            let expected = std::fs::read_to_string(&golden).unwrap_or_default();
+            if expected != note {
+                failures.push(format!(
+                    "{record}.{lang}.client.txt\n--- expected\n{expected}--- actual\n{note}"
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn score_writes_handouts_where_a_note_goes_and_refuses_them_where_none_does() {
+    let input = "tests/fixtures/notes/harm_others.csv";
+    let out = Test::new()
+        .args(&["score", input, "--note-audience", "client"])
+        .run()
+        .code(2);
+    assert!(out.stderr.contains("--note-column"), "{}", out.stderr);
+
+    let out = Test::new()
+        .args(&["score", input, "--note-column", "--note-audience", "client"])
+        .run()
+        .code(0);
+    let mut reader = csv::Reader::from_reader(out.stdout.as_bytes());
+    let headers = reader.headers().expect("header").clone();
+    let row = reader.records().next().expect("a row").expect("a record");
+    let note = &row[headers
+        .iter()
+        .position(|h| h == "note")
+        .expect("note column")];
+    assert!(note.starts_with("GET HELP NOW"), "{note}");
+    assert!(
+        note.contains("988") && !note.contains("Duty to protect"),
+        "{note}"
+    );
+
+    let out = Test::new()
+        .args(&[
+            "score",
+            input,
+            "--format",
+            "jsonl",
+            "--note-audience",
+            "client",
+            "--rules",
+            "tests/fixtures/rules/minimal",
+        ])
+        .run()
+        .code(2);
+    assert!(out.stderr.contains("note_client"), "{}", out.stderr);
+}
+
+#[test]
+fn a_rejected_rows_handout_keeps_the_crisis_lines_in_plain_words() {
+    let text = std::fs::read_to_string(root().join("tests/fixtures/notes/harm_others.csv"))
+        .expect("fixture");
+    // The same record with its first answer left out: rejected, crisis kept.
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let cells: Vec<&str> = lines[1].split(',').collect();
+    let mut cells: Vec<String> = cells.into_iter().map(str::to_string).collect();
+    cells[1] = String::new();
+    lines[1] = cells.join(",");
+    let out = Test::in_temp_dir()
+        .file("r.csv", &(lines.join("\n") + "\n"))
+        .args(&[
+            "score",
+            "r.csv",
+            "--format",
+            "jsonl",
+            "--note-audience",
+            "client",
+        ])
+        .run()
+        .code(1);
+    let value: serde_json::Value = serde_json::from_str(out.stdout.trim()).expect("one line");
+    let partial = &value["partial"];
+    assert_eq!(partial["note_audience"], "client");
+    let note = partial["note"].as_str().expect("a handout");
+    assert!(note.starts_with("GET HELP NOW"), "{note}");
+    assert!(note.contains("Contact: call 911"), "{note}");
+    assert!(note.contains("Some answers are missing"), "{note}");
+    assert!(!note.contains("Duty to protect") && !note.contains("emergency evaluation now"));
+    assert!(
+        note.trim_end().ends_with("what care is right for you."),
+        "{note}"
+    );
+}
+
 /// The minimal rule set with one case: it pins the level of a high score
 /// but nothing about a low one, the flag or the skip logic.
 fn one_weak_case() -> Test {

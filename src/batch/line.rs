@@ -9,7 +9,7 @@
 use crate::assess::{Assessment, Outcome, Warning};
 use crate::model::{FlagIx, RuleSet};
 use crate::report::json;
-use crate::report::note::NoteRenderer;
+use crate::report::note::{NoteAudience, NoteRenderer};
 use crate::report::row::{self, push_cell, ResultCells};
 use crate::report::trace::Tracer;
 
@@ -26,6 +26,8 @@ pub(crate) struct LineRenderer<'a> {
     note_column: bool,
     cells: ResultCells,
     scratch: String,
+    /// Who the notes are for (JSON Lines say so).
+    audience: NoteAudience,
 }
 
 impl<'a> LineRenderer<'a> {
@@ -33,7 +35,7 @@ impl<'a> LineRenderer<'a> {
         let (format, note_column) = (options.format, options.note_column);
         let notes = match (format, note_column) {
             (Format::Jsonl, _) | (Format::Csv, true) => Some(
-                NoteRenderer::in_format(rules, options.note_format)
+                NoteRenderer::for_audience(rules, options.note_format, options.note_audience)
                     .map_err(|e| e.message)?
                     .with_date(&options.note_date),
             ),
@@ -47,6 +49,7 @@ impl<'a> LineRenderer<'a> {
             note_column,
             cells: ResultCells::new(rules),
             scratch: String::new(),
+            audience: options.note_audience,
         })
     }
 
@@ -98,16 +101,18 @@ impl<'a> LineRenderer<'a> {
             }
             Format::Jsonl => {
                 let note = self.note(id, a);
+                let mut result = json::Result_::of(
+                    self.rules,
+                    self.tracer.get_or_insert_with(|| Tracer::of(self.rules)),
+                    a,
+                    note,
+                );
+                result.note_audience = self.audience.as_str();
                 let record = json::Record {
                     row: sheet_row,
                     id: id.to_string(),
                     error: None,
-                    result: Some(json::Result_::of(
-                        self.rules,
-                        self.tracer.get_or_insert_with(|| Tracer::of(self.rules)),
-                        a,
-                        note,
-                    )),
+                    result: Some(result),
                     partial: None,
                     rules: crate::report::view::Provenance::of(self.rules),
                 };
@@ -160,14 +165,14 @@ impl<'a> LineRenderer<'a> {
                 self.end_row(&codes.join(";"), message, note.as_deref(), out);
             }
             Format::Jsonl => {
+                let mut partial = json::Partial::of(self.rules, answers, flags, warnings, note);
+                partial.note_audience = self.audience.as_str();
                 let record = json::Record {
                     row: sheet_row,
                     id: id.to_string(),
                     error: Some(message.to_string()),
                     result: None,
-                    partial: Some(json::Partial::of(
-                        self.rules, answers, flags, warnings, note,
-                    )),
+                    partial: Some(partial),
                     rules: crate::report::view::Provenance::of(self.rules),
                 };
                 push_json(out, &record);

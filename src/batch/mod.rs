@@ -48,6 +48,8 @@ pub struct BatchOptions {
     pub(crate) note_date: String,
     /// Text or Markdown notes.
     pub note_format: crate::report::note::NoteFormat,
+    /// The referral note, or the client's handout.
+    pub note_audience: crate::report::note::NoteAudience,
 }
 
 impl BatchOptions {
@@ -60,6 +62,7 @@ impl BatchOptions {
             note_column: false,
             note_date: String::new(),
             note_format: crate::report::note::NoteFormat::Text,
+            note_audience: crate::report::note::NoteAudience::Professional,
         }
     }
 }

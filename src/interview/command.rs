@@ -19,7 +19,7 @@ use crate::error::Error;
 use crate::messages::Lang;
 use crate::model::RuleSet;
 use crate::output::{local_time, note_date, write_atomically};
-use crate::report::note::{NoteFormat, NoteRenderer};
+use crate::report::note::{NoteAudience, NoteFormat, NoteRenderer};
 use crate::report::trace::Tracer;
 use crate::report::view::Provenance;
 use crate::report::{json, markdown, table};
@@ -33,6 +33,7 @@ pub(crate) struct Given {
     pub(crate) format: Option<ResultFormat>,
     pub(crate) note_date: Option<String>,
     pub(crate) allow_english: bool,
+    pub(crate) note_audience: Option<NoteAudience>,
 }
 
 impl Given {
@@ -60,6 +61,7 @@ impl Given {
             format: self.format.unwrap_or(ResultFormat::Table),
             note_date: self.note_date.clone(),
             allow_english: self.allow_english,
+            note_audience: self.note_audience.unwrap_or_default(),
         };
         let Some(stored) = stored else {
             return Ok(given);
@@ -94,6 +96,13 @@ impl Given {
             stored.note_date.clone(),
             |d| d.clone().unwrap_or_else(|| "(today)".into()),
         );
+        let note_audience = over(
+            n,
+            "--note-audience",
+            self.note_audience,
+            stored.note_audience,
+            |a| a.as_str().to_string(),
+        );
         Ok(Settings {
             rules,
             lang,
@@ -101,6 +110,7 @@ impl Given {
             format,
             note_date,
             allow_english: self.allow_english || stored.allow_english,
+            note_audience,
         })
     }
 }
@@ -505,16 +515,28 @@ fn write_output(
         .chain(languages)
         .collect::<Vec<_>>()
         .join(gap);
-    let content = match settings.format {
-        ResultFormat::Table => format!("{}\n{sentence}\n", shown(rules, id, assessment, date)?),
-        ResultFormat::Markdown => {
+    let content = match (settings.format, settings.note_audience) {
+        // The handout is the person's own: no table, scores or disposition.
+        (ResultFormat::Table | ResultFormat::Markdown, NoteAudience::Client) => {
+            let format = match settings.format {
+                ResultFormat::Markdown => NoteFormat::Markdown,
+                _ => NoteFormat::Text,
+            };
+            NoteRenderer::for_audience(rules, format, NoteAudience::Client)
+                .and_then(|n| n.with_date(date).render(id, assessment))
+                .map_err(|e| Error::Template(e.message))?
+        }
+        (ResultFormat::Table, _) => {
+            format!("{}\n{sentence}\n", shown(rules, id, assessment, date)?)
+        }
+        (ResultFormat::Markdown, _) => {
             let note = NoteRenderer::in_format(rules, NoteFormat::Markdown)
                 .and_then(|n| n.with_date(date).render(id, assessment))
                 .map_err(|e| Error::Template(e.message))?;
             markdown::result(rules, id, assessment, &sentence, &note)
         }
-        ResultFormat::Json => {
-            let note = NoteRenderer::new(rules)
+        (ResultFormat::Json, audience) => {
+            let note = NoteRenderer::for_audience(rules, NoteFormat::Text, audience)
                 .and_then(|n| n.with_date(date).render(id, assessment))
                 .map_err(|e| Error::Template(e.message))?;
             let (amends, disposition) = match session.dispositions.split_last() {
@@ -523,7 +545,10 @@ fn write_output(
             };
             let record = json::InterviewRecord {
                 id: id.clone(),
-                result: json::Result_::of(rules, &Tracer::of(rules), assessment, Ok(note)),
+                result: json::Result_ {
+                    note_audience: audience.as_str(),
+                    ..json::Result_::of(rules, &Tracer::of(rules), assessment, Ok(note))
+                },
                 disposition,
                 amends,
                 asked_in: &session.asked_in,
@@ -545,4 +570,69 @@ fn write_output(
         lang.result_written(&output.display().to_string())
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{write_output, Given, NoteAudience, ResultFormat, Session, Settings};
+    use crate::answers::Answers;
+    use crate::assess::assess;
+    use crate::rules::{load, RulesSource};
+
+    #[test]
+    fn the_client_audience_writes_the_handout_and_is_kept_on_resume() {
+        let rules = load(&RulesSource::Embedded).expect("rules");
+        let dir = tempfile::tempdir().expect("dir");
+        let mut answers = Answers::extreme(&rules, false);
+        let item = rules.item_index("harm_others").expect("item");
+        answers.set(&rules, item, 2).expect("code");
+        let a = assess(&rules, &answers).expect("scored");
+        let duty = rules
+            .resources
+            .iter()
+            .find(|r| r.professional)
+            .expect("duty");
+        for format in [
+            ResultFormat::Table,
+            ResultFormat::Markdown,
+            ResultFormat::Json,
+        ] {
+            let output = dir.path().join(format!("{format:?}"));
+            let given = Given {
+                output: Some(output.clone()),
+                format: Some(format),
+                note_audience: Some(NoteAudience::Client),
+                ..Given::default()
+            };
+            let settings: Settings = given.settle(None, &mut Vec::new()).expect("settles");
+            let session = Session::new(&rules, "c-9", settings.clone());
+            write_output(
+                &rules,
+                &settings,
+                &session,
+                &a,
+                "2026-11-23",
+                &mut Vec::new(),
+            )
+            .expect("written");
+            let written = std::fs::read_to_string(&output).expect("output");
+            assert!(written.contains("YOUR SAFETY"), "{format:?}: {written}");
+            assert!(written.contains("988"), "{format:?}");
+            assert!(
+                !written.contains(duty.contact.trim()),
+                "{format:?}: {written}"
+            );
+            assert!(!written.contains("sha256 "), "{format:?}: {written}");
+            if format == ResultFormat::Json {
+                let value: serde_json::Value = serde_json::from_str(&written).expect("json");
+                assert_eq!(value["result"]["note_audience"], "client");
+            }
+            // Resumed with nothing given, the session's audience is kept.
+            let mut notices = Vec::new();
+            let resumed = Given::default()
+                .settle(Some(&settings), &mut notices)
+                .expect("settles");
+            assert_eq!(resumed.note_audience, NoteAudience::Client);
+        }
+    }
 }

@@ -54,6 +54,10 @@ pub(crate) struct Settings {
     pub(crate) note_date: Option<String>,
     /// Ask questions with no translation in English rather than refuse.
     pub(crate) allow_english: bool,
+    /// Who the note written to `output` is for: the referral note, or the
+    /// client's handout. Absent in older sessions: the referral note.
+    #[serde(default)]
+    pub(crate) note_audience: crate::report::note::NoteAudience,
 }
 
 /// A session file, as saved.

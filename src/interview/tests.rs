@@ -784,6 +784,7 @@ fn settings() -> Settings {
         format: ResultFormat::Table,
         note_date: None,
         allow_english: false,
+        note_audience: Default::default(),
     }
 }
 

@@ -84,6 +84,8 @@ pub struct Model {
     pub(crate) note_markdown: Option<String>,
     /// What the screen does not ask about: every professional note says it.
     pub(crate) screen_limits: Option<String>,
+    /// The handout for the person screened (`--note-audience client`).
+    pub(crate) note_client: Option<String>,
     /// Where the rule set and its note templates are written, for checks
     /// made after loading (`check`).
     pub(crate) written: Written,
@@ -183,6 +185,7 @@ pub(crate) struct Written {
     pub(crate) main_file: String,
     pub(crate) note_template: TextPlace,
     pub(crate) note_markdown: Option<TextPlace>,
+    pub(crate) note_client: Option<TextPlace>,
     /// Every file as reported, with its text, so a YAML path can be found
     /// on its line after loading (`rules::line_of`).
     pub(crate) files: Vec<WrittenFile>,
@@ -236,6 +239,10 @@ pub struct Level {
     pub(crate) hours: Option<String>,
     pub(crate) setting: Option<String>,
     pub(crate) typical_length: Option<String>,
+    /// The level in plain words, for the client's handout.
+    pub(crate) client: Option<String>,
+    /// What happens next, in plain words, for the client's handout.
+    pub(crate) client_next: Option<String>,
 }
 
 #[derive(Debug)]
@@ -674,6 +681,8 @@ pub struct Flag {
     pub(crate) next_step: Option<String>,
     pub(crate) when: Condition,
     pub message: String,
+    /// The flag in plain words for the person screened (the handout).
+    pub client: Option<String>,
     pub(crate) origin: Origin,
 }
 

@@ -8,6 +8,7 @@ use serde::Serialize;
 use crate::disposition::Decision;
 
 use crate::assess::Assessment;
+use crate::report::note::NoteAudience;
 use crate::report::trace::Tracer;
 use crate::report::view::{next_step, FlagView, GradeView, Provenance, ScaleView};
 use crate::report::words;
@@ -43,6 +44,9 @@ pub(crate) struct Partial<'a> {
     /// The note of an incomplete record: the crisis banner, the flags,
     /// the resources they list, and that this is no diagnosis.
     pub(crate) note: Option<String>,
+    /// Who `note` is written for: `professional` (the referral note) or
+    /// `client` (the handout).
+    pub(crate) note_audience: &'static str,
 }
 
 impl<'a> Partial<'a> {
@@ -63,6 +67,7 @@ impl<'a> Partial<'a> {
             warnings: warnings.iter().map(|w| words::warning(rules, w)).collect(),
             warning_codes: warnings.iter().map(|w| w.code(rules)).collect(),
             note,
+            note_audience: NoteAudience::Professional.as_str(),
         }
     }
 }
@@ -89,6 +94,9 @@ pub(crate) struct Result_<'a> {
     pub(crate) warning_codes: Vec<String>,
     /// The referral note; `null` only if the template failed (see warnings).
     pub(crate) note: Option<String>,
+    /// Who `note` is written for: `professional` (the referral note) or
+    /// `client` (the handout).
+    pub(crate) note_audience: &'static str,
     pub(crate) trace: Vec<TraceView>,
 }
 
@@ -181,6 +189,7 @@ impl<'a> Result_<'a> {
                 .collect(),
             warnings,
             note,
+            note_audience: NoteAudience::Professional.as_str(),
             trace: tracer
                 .trace(rules, a)
                 .into_iter()

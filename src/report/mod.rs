@@ -2,6 +2,9 @@
 //! view types; they never decide anything and never drop a flag.
 
 pub(crate) mod explain;
+pub(crate) mod handout;
+#[cfg(test)]
+mod handout_tests;
 pub(crate) mod json;
 pub(crate) mod markdown;
 pub mod note;

@@ -9,8 +9,11 @@ use serde::Serialize;
 use crate::answers::Answers;
 use crate::assess::{assess, Assessment, Reason, Warning};
 use crate::messages::Lang;
+use crate::report::handout;
 use crate::report::view::{next_step, urgent_steps, FlagView, GradeView, Provenance, ScaleView};
 use crate::report::words;
+
+pub use crate::report::handout::NoteAudience;
 
 const NAME: &str = "note";
 
@@ -26,6 +29,8 @@ pub(crate) struct NoteRenderer<'a> {
     fenced: bool,
     /// A Markdown note.
     markdown: bool,
+    /// Who the note is for: the referral note, or the client's handout.
+    audience: NoteAudience,
 }
 
 /// The form of a note.
@@ -62,6 +67,40 @@ impl<'a> NoteRenderer<'a> {
             fenced,
             markdown: format == NoteFormat::Markdown,
             date: String::new(),
+            audience: NoteAudience::Professional,
+        })
+    }
+
+    /// The note for an audience: the referral note, or the client's
+    /// handout (the rule set's `note_client`; in Markdown, fenced as text).
+    pub(crate) fn for_audience(
+        rules: &'a RuleSet,
+        format: NoteFormat,
+        audience: NoteAudience,
+    ) -> Result<Self, TemplateError> {
+        if audience == NoteAudience::Professional {
+            return NoteRenderer::in_format(rules, format);
+        }
+        let Some(source) = rules.note_client.as_deref() else {
+            return Err(TemplateError {
+                message: "the rule set has no client handout template (`note_client`)".into(),
+                line: None,
+            });
+        };
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        env.set_trim_blocks(true);
+        env.set_lstrip_blocks(true);
+        env.add_template(NAME, source)
+            .map_err(|e| template_error(source, e))?;
+        Ok(NoteRenderer {
+            env,
+            rules,
+            source,
+            fenced: format == NoteFormat::Markdown,
+            markdown: format == NoteFormat::Markdown,
+            date: String::new(),
+            audience,
         })
     }
 
@@ -74,6 +113,11 @@ impl<'a> NoteRenderer<'a> {
     /// Render the note for one record. A flag or crisis resource the
     /// template leaves out is put in a safety block at the top.
     pub(crate) fn render(&self, id: &str, a: &Assessment) -> Result<String, TemplateError> {
+        if self.audience == NoteAudience::Client {
+            let context = handout::ClientContext::of(self.rules, &self.date, a);
+            let handout = handout::guarded(self.rules, a, self.render_with(context)?);
+            return Ok(self.fence(handout));
+        }
         let mut note = self.render_template(id, a)?;
         let (flags, resources, notes) = omissions(self.rules, a, &note);
         if !flags.is_empty() || !resources.is_empty() || !notes.is_empty() {
@@ -98,30 +142,44 @@ impl<'a> NoteRenderer<'a> {
                 note = format!("{}\n\n{text}\n", note.trim_end());
             }
         }
-        Ok(if self.fenced {
+        Ok(self.fence(note))
+    }
+
+    /// The note in a fence when Markdown was asked for without a Markdown
+    /// template.
+    fn fence(&self, note: String) -> String {
+        if self.fenced {
             // A fence longer than any run of backticks in the note.
             let longest = note.split(|c| c != '`').map(str::len).max().unwrap_or(0);
             let fence = "`".repeat(longest.max(2) + 1);
             format!("{fence}text\n{}\n{fence}\n", note.trim_end())
         } else {
             note
-        })
+        }
     }
 
     /// The template's own rendering, unguarded.
     fn render_template(&self, id: &str, a: &Assessment) -> Result<String, TemplateError> {
+        if self.audience == NoteAudience::Client {
+            return self.render_with(handout::ClientContext::of(self.rules, &self.date, a));
+        }
+        self.render_with(NoteContext::of(
+            self.rules,
+            &note_id(id, self.markdown && !self.fenced),
+            &self.date,
+            a,
+        ))
+    }
+
+    /// The template rendered with a context.
+    fn render_with(&self, context: impl Serialize) -> Result<String, TemplateError> {
         let source = self.source;
         let template = self
             .env
             .get_template(NAME)
             .map_err(|e| template_error(source, e))?;
         template
-            .render(NoteContext::of(
-                self.rules,
-                &note_id(id, self.markdown && !self.fenced),
-                &self.date,
-                a,
-            ))
+            .render(context)
             .map_err(|e| template_error(source, e))
     }
 }
@@ -168,6 +226,86 @@ pub(crate) fn check_template(rules: &RuleSet) -> Result<(), (&'static str, Templ
     check_one(rules, NoteFormat::Text).map_err(|e| ("note_template", e))?;
     if rules.note_markdown.is_some() {
         check_one(rules, NoteFormat::Markdown).map_err(|e| ("note_markdown", e))?;
+    }
+    if rules.note_client.is_some() {
+        check_client(rules).map_err(|e| ("note_client", e))?;
+    }
+    Ok(())
+}
+
+/// The client's handout, for the least and the most severe answers: it
+/// renders, it keeps every raised flag's client text and (with a safety
+/// flag) every crisis line, and it shows nothing written for staff (a
+/// flag's message, a resource for the professional, the rule set's hash).
+fn check_client(rules: &RuleSet) -> Result<(), TemplateError> {
+    let renderer = NoteRenderer::for_audience(rules, NoteFormat::Text, NoteAudience::Client)?;
+    let problem = |message: String| TemplateError {
+        message,
+        line: None,
+    };
+    for most_severe in [false, true] {
+        let Ok(assessment) = assess(rules, &Answers::extreme(rules, most_severe)) else {
+            continue;
+        };
+        let handout = renderer.render_template("example", &assessment)?;
+        let raised: Vec<FlagIx> = assessment.raised_flags(rules).collect();
+        let (texts, resources) = handout::omissions(rules, &raised, &handout);
+        let left_out = |f: &&FlagIx| {
+            let client = rules.flags[**f].client.as_deref().map(str::trim);
+            client.is_some_and(|c| texts.contains(&c))
+        };
+        if let Some(&f) = raised.iter().find(left_out) {
+            return Err(problem(format!(
+                "the handout leaves out flag `{}` (its client text); every raised flag's \
+                 client text must appear",
+                rules.flags[f].id
+            )));
+        }
+        if let Some(r) = resources.first() {
+            return Err(problem(format!(
+                "the handout leaves out resource `{}` while a safety flag is raised",
+                r.id
+            )));
+        }
+        let staff = raised
+            .iter()
+            .map(|&f| {
+                (
+                    "the message of flag",
+                    rules.flags[f].id.as_str(),
+                    rules.flags[f].message.as_str(),
+                )
+            })
+            .chain(rules.resources.iter().filter(|r| r.professional).map(|r| {
+                (
+                    "resource for the professional",
+                    r.id.as_str(),
+                    r.contact.as_str(),
+                )
+            }))
+            .chain(rules.levels.iter().flat_map(|l| {
+                [
+                    ("the referral of level", l.id.as_str(), l.referral.as_str()),
+                    (
+                        "the description of level",
+                        l.id.as_str(),
+                        l.description.as_str(),
+                    ),
+                ]
+            }))
+            .chain(std::iter::once((
+                "the rule set's",
+                "sha256",
+                &rules.sha256[..12.min(rules.sha256.len())],
+            )));
+        for (what, id, text) in staff {
+            let text = text.trim();
+            if !text.is_empty() && handout.contains(text) {
+                return Err(problem(format!(
+                    "the handout shows {what} `{id}`, which is written for staff"
+                )));
+            }
+        }
     }
     Ok(())
 }
@@ -414,6 +552,9 @@ impl NoteRenderer<'_> {
         warnings: &[Warning],
     ) -> String {
         let rules = self.rules;
+        if self.audience == NoteAudience::Client {
+            return self.fence(handout::rejected(rules, flags));
+        }
         let lang = Lang::of(&rules.lang);
         let markdown = self.markdown && !self.fenced;
         let heading = |title: &str| match markdown {

@@ -74,6 +74,7 @@ codes! {
     Template => "template",
     Translation => "translation",
     BadCode => "bad-code",
+    ClientText => "client-text",
 }
 
 /// Largest magnitude of a code, score or integer bound: keeps every sum and
@@ -248,6 +249,16 @@ pub(crate) enum Problem {
     FlagsWithoutShowFlags {
         resource: String,
     },
+    /// A safety flag without a `client` text while the rule set has a
+    /// client handout.
+    NoClientText {
+        flag: String,
+    },
+    /// A safety flag's `client` text lacks a language the rule set uses.
+    ClientTextLanguage {
+        flag: String,
+        lang: String,
+    },
     NoResources,
     UnreachableLevel {
         level: String,
@@ -384,6 +395,10 @@ pub(crate) enum Problem {
         markdown: bool,
         message: String,
     },
+    /// The renderer's message for the client's handout (`note_client`).
+    ClientTemplate {
+        message: String,
+    },
 }
 
 impl Problem {
@@ -449,6 +464,7 @@ impl Problem {
             | P::NextStepWithoutUrgency { .. }
             | P::CrisisNotNow { .. } => Code::FlagNextStep,
             P::CrisisNotSafetyCritical { .. } => Code::CrisisFlag,
+            P::NoClientText { .. } | P::ClientTextLanguage { .. } => Code::ClientText,
             P::ShowFlagsWithoutFlags { .. } | P::FlagsWithoutShowFlags { .. } => {
                 Code::ResourceFlags
             }
@@ -480,7 +496,7 @@ impl Problem {
             P::CaseAnswerCode { .. } => Code::CaseAnswerCode,
             P::CaseRejectedForStandsAlone | P::CaseChecksNothing { .. } => Code::BadCase,
             P::ColumnClash { .. } => Code::ColumnClash,
-            P::Template { .. } => Code::Template,
+            P::Template { .. } | P::ClientTemplate { .. } => Code::Template,
         }
     }
 
@@ -625,6 +641,14 @@ impl Problem {
                 "resource `{resource}`: `flags` lists the flags that show it, with `show: flags` only"
             ),
             P::NoResources => "the rule set lists no crisis resources".into(),
+            P::NoClientText { flag } => format!(
+                "safety flag `{flag}` has no `client` text: the client's handout (`note_client`) \
+                 says every raised safety flag in plain words"
+            ),
+            P::ClientTextLanguage { flag, lang } => format!(
+                "safety flag `{flag}`: its `client` text has no `{lang}` version, while the \
+                 rule set's texts use `{lang}`"
+            ),
             P::UnreachableLevel { level } => format!(
                 "level `{level}` is never recommended: no rule, flag or default leads to it"
             ),
@@ -723,6 +747,9 @@ impl Problem {
             P::UnknownGradeOwner { id } => format!("unknown rating or domain `{id}`"),
             P::UnknownGrade { grade, of } => format!("unknown grade `{grade}` of `{of}`"),
             P::ColumnClash { column } => format!("two outputs would both be named `{column}`"),
+            P::ClientTemplate { message } => {
+                format!("client handout template (`note_client`): {message}")
+            }
             P::Template { markdown, message } => format!(
                 "{}: {message}",
                 if *markdown {
@@ -759,6 +786,10 @@ impl Problem {
                 "the note's next step is the most urgent flag's".into()
             }
             P::CrisisNotNow { .. } => "the crisis route is an emergency evaluation now".into(),
+            P::NoClientText { .. } | P::ClientTextLanguage { .. } => {
+                "write `client: {en: ..., es: ...}` for the person screened; `message` is for staff"
+                    .into()
+            }
             P::CrisisNotSafetyCritical { .. } => {
                 "crisis means acute risk to self or others; use `min_level` for other urgent needs"
                     .into()

@@ -71,6 +71,13 @@ pub(crate) struct RawFile {
     /// Optional; at most one file defines it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) screen_limits: Option<RawText>,
+    /// The handout for the person screened (`--note-audience client`): a
+    /// minijinja template with its own, smaller set of variables (no
+    /// scores unless it asks for them, no hashes, no rule ids, no texts for
+    /// the professional). Optional; at most one file defines it. With it,
+    /// every safety flag needs a `client` text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) note_client: Option<RawText>,
     /// Test cases: answers and the result they must give (`carescreen rules
     /// test`). Not part of the rule set's hash: cases do not change scoring.
     #[serde(default, skip_serializing)]
@@ -221,6 +228,14 @@ pub(crate) struct RawLevel {
     /// How long it usually lasts, e.g. "4-12 weeks".
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) typical_length: Option<RawText>,
+    /// For the client's handout: what this level means, in plain words
+    /// for the person screened (`description` is written for staff).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) client: Option<RawText>,
+    /// For the client's handout: what happens next at this level, in plain
+    /// words (`referral` is written for staff).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) client_next: Option<RawText>,
 }
 
 /// An instrument: a titled group of items asked together.
@@ -526,6 +541,12 @@ pub(crate) struct RawFlag {
     pub(crate) when: RawCondition,
     /// Clinician-facing message.
     pub(crate) message: RawText,
+    /// The flag in plain words for the person screened, shown in the
+    /// client's handout (never `message`, which is written for staff).
+    /// Required on every safety flag, in each language the rule set uses,
+    /// when the rule set has a `note_client` template.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) client: Option<RawText>,
 }
 
 /// How soon a flag asks for action.

@@ -80,6 +80,7 @@ impl Validator {
                 next_step,
                 when: when.unwrap_or(Condition::Any(Vec::new())),
                 message: self.text(file, &path.key("message"), &raw.message),
+                client: self.opt_text(file, &path.key("client"), raw.client.as_ref()),
                 origin: Origin {
                     file: file.to_string(),
                     path: path.into_string(),

@@ -78,6 +78,12 @@ impl Validator {
                         &path.key("typical_length"),
                         level.typical_length.as_ref(),
                     ),
+                    client: self.opt_text(file, &path.key("client"), level.client.as_ref()),
+                    client_next: self.opt_text(
+                        file,
+                        &path.key("client_next"),
+                        level.client_next.as_ref(),
+                    ),
                 }
             })
             .collect()

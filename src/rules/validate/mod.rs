@@ -9,6 +9,7 @@
 //! tooling's, in `check`.
 
 mod cases;
+mod client;
 mod codes;
 mod conditions;
 mod flags;
@@ -81,6 +82,7 @@ fn written(files: &[(String, RawFile)], texts: &[Cow<'static, str>]) -> Written 
         note_template: place("note_template", |raw| raw.note_template.is_some())
             .unwrap_or_default(),
         note_markdown: place("note_markdown", |raw| raw.note_markdown.is_some()),
+        note_client: place("note_client", |raw| raw.note_client.is_some()),
         files: Vec::new(),
     }
 }
@@ -363,6 +365,7 @@ impl Validator {
         let note_template = self.note_template(files);
         let note_markdown = self.note_markdown(files);
         let screen_limits = self.screen_limits(files);
+        let note_client = self.note_client(files);
         self.unique_ids(&items, &flags, &rules, &conditions);
         if default_level.is_some() {
             self.reachability(main_name, &levels, default_level, &rules, &flags);
@@ -403,6 +406,7 @@ impl Validator {
             note_template: note_template?,
             note_markdown,
             screen_limits,
+            note_client,
             written: Written::default(),
         });
         rule_set.cases = self.cases(files, &rule_set);

@@ -80,7 +80,7 @@ impl Validator {
     }
 
     /// An optional top-level text that at most one file defines.
-    fn optional_text(
+    pub(super) fn optional_text(
         &mut self,
         files: &[(String, RawFile)],
         key: &'static str,
