@@ -559,11 +559,28 @@ fn collect_behind(
             let Some(value) = facts.value(*subject).filter(|&v| cmp.holds(v)) else {
                 return;
             };
-            fn grade_when(grades: &[crate::model::Grade], value: i64) -> Option<&Condition> {
-                usize::try_from(value)
-                    .ok()
-                    .and_then(|g| grades.get(g))
-                    .and_then(|g| g.when.as_ref())
+            /// The conditions of the grades up to the one reached (`value`)
+            /// that `cmp` accepts and that hold, least severe first; an
+            /// upper bound (`at_most`) is no evidence of the grades below,
+            /// so it names the reached one's only.
+            fn grades_held<'g>(
+                grades: &'g [crate::model::Grade],
+                cmp: &crate::model::Cmp,
+                value: i64,
+                holds: &dyn Fn(&Condition) -> bool,
+            ) -> Vec<&'g Condition> {
+                grades
+                    .iter()
+                    .enumerate()
+                    .filter(|(g, _)| {
+                        i64::try_from(*g).is_ok_and(|g| match cmp {
+                            crate::model::Cmp::AtMost(_) => g == value,
+                            _ => g <= value && cmp.holds(g),
+                        })
+                    })
+                    .filter_map(|(_, g)| g.when.as_ref())
+                    .filter(|when| holds(when))
+                    .collect()
             }
             let words = match *subject {
                 Subject::Item(i) => Some(answer_line(rules, i, value)),
@@ -573,14 +590,17 @@ fn collect_behind(
                         .value(Subject::Scale(s))
                         .map(|score| format!("{}: {score}", scale.title))
                 }
+                // Every grade the comparison accepts whose condition holds,
+                // not only the one reached: a C-SSRS "method" grade does not
+                // hide the past behaviour below it.
                 Subject::Rating(r) => {
-                    if let Some(when) = grade_when(&rules.ratings[r].grades, value) {
+                    for when in grades_held(&rules.ratings[r].grades, cmp, value, &holds) {
                         collect_behind(rules, facts, when, out, visited);
                     }
                     None
                 }
                 Subject::Domain(d) => {
-                    if let Some(when) = grade_when(&rules.domains[d].grades, value) {
+                    for when in grades_held(&rules.domains[d].grades, cmp, value, &holds) {
                         collect_behind(rules, facts, when, out, visited);
                     }
                     None
