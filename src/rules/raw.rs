@@ -709,6 +709,25 @@ pub(crate) struct RawMarkedText {
     pub(crate) note: Option<String>,
 }
 
+/// A visitor's `visit_str` and number visits, making a text of each: a
+/// text YAML reads as a number (`contact: 911`) is still a text.
+macro_rules! visit_scalar_text {
+    ($value:ty, $make:expr) => {
+        fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<$value, E> {
+            Ok($make(text.to_string()))
+        }
+        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<$value, E> {
+            Ok($make(v.to_string()))
+        }
+        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<$value, E> {
+            Ok($make(v.to_string()))
+        }
+        fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<$value, E> {
+            Ok($make(v.to_string()))
+        }
+    };
+}
+
 impl<'de> Deserialize<'de> for RawLangText {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Visitor;
@@ -717,18 +736,7 @@ impl<'de> Deserialize<'de> for RawLangText {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a text, or {text: ..., status: ...}")
             }
-            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<RawLangText, E> {
-                Ok(RawLangText::Text(text.to_string()))
-            }
-            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<RawLangText, E> {
-                Ok(RawLangText::Text(v.to_string()))
-            }
-            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<RawLangText, E> {
-                Ok(RawLangText::Text(v.to_string()))
-            }
-            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<RawLangText, E> {
-                Ok(RawLangText::Text(v.to_string()))
-            }
+            visit_scalar_text!(RawLangText, RawLangText::Text);
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 map: A,
@@ -749,19 +757,7 @@ impl<'de> Deserialize<'de> for RawText {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a text, or a map of language codes to texts ({en: ..., es: ...})")
             }
-            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<RawText, E> {
-                Ok(RawText::Plain(text.to_string()))
-            }
-            // A text YAML reads as a number (`contact: 911`) is still a text.
-            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<RawText, E> {
-                Ok(RawText::Plain(v.to_string()))
-            }
-            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<RawText, E> {
-                Ok(RawText::Plain(v.to_string()))
-            }
-            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<RawText, E> {
-                Ok(RawText::Plain(v.to_string()))
-            }
+            visit_scalar_text!(RawText, RawText::Plain);
             fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<RawText, A::Error> {
                 let texts = UniqueMap::<RawLangText>::deserialize(
                     serde::de::value::MapAccessDeserializer::new(map),
