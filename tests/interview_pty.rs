@@ -1258,6 +1258,15 @@ fn the_disposition_screen_restates_the_crisis() {
         "{screen}"
     );
     assert!(screen.contains("C-SSRS high risk"), "{screen}");
+    // The other urgent findings, too: the note above has scrolled away.
+    assert!(
+        screen.contains("URGENT FINDINGS (see the note above):"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("[HIGH] Positive suicide-risk answer"),
+        "{screen}"
+    );
     assert!(
         screen.contains("Accept: Residential / Inpatient (CRISIS route)"),
         "{screen}"

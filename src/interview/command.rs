@@ -338,7 +338,8 @@ pub(crate) fn conduct(
         .map(|f| rules.flags[f].message.clone())
         .collect();
     let crisis = assessment.crisis.then_some(crisis.as_slice());
-    let ended = match prompter.disposition(rules, assessment.level, crisis, false) {
+    let urgent = urgent_findings(rules, lang, assessment.raised_flags(rules));
+    let ended = match prompter.disposition(rules, assessment.level, crisis, &urgent, false) {
         Ok(d) => {
             session
                 .dispositions
@@ -364,6 +365,21 @@ pub(crate) fn conduct(
     let _ = writeln!(term, "{}", fit_lines(&sentence, prompter.width()));
     write_output(rules, settings, &session, &assessment, &date, term)?;
     Ok(ended)
+}
+
+/// The raised flags more urgent than the level's own next step, other than
+/// the crisis flags (restated with the crisis banner), as the note words
+/// them: `[HIGH] message`.
+fn urgent_findings(
+    rules: &RuleSet,
+    lang: Lang,
+    raised: impl Iterator<Item = crate::model::FlagIx>,
+) -> Vec<String> {
+    raised
+        .map(|f| &rules.flags[f])
+        .filter(|f| !f.crisis && f.urgency.is_some())
+        .map(|f| format!("[{}] {}", lang.severity(f.severity), f.message.trim()))
+        .collect()
 }
 
 /// A finished session: its result as it was shown and its dispositions;
@@ -417,7 +433,12 @@ fn amend(
         .map(|f| f.message.clone())
         .collect();
     let crisis = result.crisis.then_some(crisis.as_slice());
-    let d = match prompter.disposition(rules, recommended, crisis, true) {
+    let raised = result
+        .flags
+        .iter()
+        .filter_map(|id| rules.flags.ixs().find(|&f| rules.flags[f].id == *id));
+    let urgent = urgent_findings(rules, lang, raised);
+    let d = match prompter.disposition(rules, recommended, crisis, &urgent, true) {
         Ok(d) => d,
         Err(stop) => return interrupted(term, stop),
     };

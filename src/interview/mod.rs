@@ -148,13 +148,15 @@ pub(crate) trait Prompter {
     /// After the result: accept the recommendation, or record another
     /// level with a reason and who decided. An amendment (`amending`)
     /// always says who decided. On the crisis route, `crisis` holds the
-    /// crisis flags' messages, restated where the decision is made (the
-    /// notice may have scrolled away).
+    /// crisis flags' messages, and `urgent` the other urgent findings
+    /// (`[HIGH] message`), restated where the decision is made (the result
+    /// and note above have scrolled them away).
     fn disposition(
         &mut self,
         rules: &RuleSet,
         recommended: usize,
         crisis: Option<&[String]>,
+        urgent: &[String],
         amending: bool,
     ) -> Result<Disposition, Stop>;
     /// A finished session: whether to amend its disposition.

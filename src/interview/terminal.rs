@@ -522,6 +522,7 @@ impl Prompter for TerminalPrompter {
         rules: &RuleSet,
         recommended: usize,
         crisis: Option<&[String]>,
+        urgent: &[String],
         amending: bool,
     ) -> Result<Disposition, Stop> {
         self.line("")?;
@@ -534,6 +535,16 @@ impl Prompter for TerminalPrompter {
             self.lines(&banner.iter().map(red).collect::<Vec<_>>())?;
             for message in messages {
                 self.lines(&wrap(message.trim(), width, 2, 2))?;
+            }
+            self.line("")?;
+        }
+        if !urgent.is_empty() {
+            let width = self.width();
+            for line in wrap(self.lang.urgent_findings(), width, 0, 0) {
+                self.line(&style(line).yellow().bold().to_string())?;
+            }
+            for finding in urgent {
+                self.lines(&wrap(finding, width, 2, 2))?;
             }
             self.line("")?;
         }

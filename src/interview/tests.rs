@@ -107,6 +107,7 @@ impl Prompter for Script {
         _: &RuleSet,
         _: usize,
         _: Option<&[String]>,
+        _: &[String],
         _: bool,
     ) -> Result<super::Disposition, Stop> {
         Ok(super::Disposition::Accepted {
@@ -691,6 +692,7 @@ fn the_crisis_notice_lists_no_resource_for_the_professional_only() {
             _: &RuleSet,
             _: usize,
             _: Option<&[String]>,
+            _: &[String],
             _: bool,
         ) -> Result<super::Disposition, Stop> {
             Ok(super::Disposition::Accepted {
