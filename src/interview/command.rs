@@ -543,9 +543,14 @@ fn write_output(
                 ResultFormat::Markdown => NoteFormat::Markdown,
                 _ => NoteFormat::Text,
             };
-            NoteRenderer::for_audience(rules, format, NoteAudience::Client)
+            let handout = NoteRenderer::for_audience(rules, format, NoteAudience::Client)
                 .and_then(|n| n.with_date(date).render(id, assessment))
-                .map_err(|e| Error::Template(e.message))?
+                .map_err(|e| Error::Template(e.message))?;
+            // A file ends its last line.
+            match handout.ends_with('\n') {
+                true => handout,
+                false => handout + "\n",
+            }
         }
         (ResultFormat::Table, _) => {
             format!("{}\n{sentence}\n", shown(rules, id, assessment, date)?)

@@ -52,7 +52,7 @@ pub(crate) struct Settings {
     /// Date written in the note, YYYY-MM-DD; `null` for the day the
     /// result is shown.
     pub(crate) note_date: Option<String>,
-    /// Ask questions with no translation in English rather than refuse.
+    /// `--allow-english`, kept for older sessions and scripts; no effect.
     pub(crate) allow_english: bool,
     /// Who the note written to `output` is for: the referral note, or the
     /// client's handout. Absent in older sessions: the referral note.

@@ -49,15 +49,26 @@ impl<'a> NoteRenderer<'a> {
     }
 
     pub(crate) fn in_format(rules: &'a RuleSet, format: NoteFormat) -> Result<Self, TemplateError> {
-        let mut env = Environment::new();
-        env.set_undefined_behavior(UndefinedBehavior::Strict);
-        env.set_trim_blocks(true);
-        env.set_lstrip_blocks(true);
         let (source, fenced) = match (format, &rules.note_markdown) {
             (NoteFormat::Markdown, Some(markdown)) => (markdown.as_str(), false),
             (NoteFormat::Markdown, None) => (rules.note_template.as_str(), true),
             (NoteFormat::Text, _) => (rules.note_template.as_str(), false),
         };
+        NoteRenderer::of_source(rules, source, format, fenced, NoteAudience::Professional)
+    }
+
+    /// A renderer of the template `source`.
+    fn of_source(
+        rules: &'a RuleSet,
+        source: &'a str,
+        format: NoteFormat,
+        fenced: bool,
+        audience: NoteAudience,
+    ) -> Result<Self, TemplateError> {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        env.set_trim_blocks(true);
+        env.set_lstrip_blocks(true);
         env.add_template(NAME, source)
             .map_err(|e| template_error(source, e))?;
         Ok(NoteRenderer {
@@ -67,7 +78,7 @@ impl<'a> NoteRenderer<'a> {
             fenced,
             markdown: format == NoteFormat::Markdown,
             date: String::new(),
-            audience: NoteAudience::Professional,
+            audience,
         })
     }
 
@@ -87,21 +98,9 @@ impl<'a> NoteRenderer<'a> {
                 line: None,
             });
         };
-        let mut env = Environment::new();
-        env.set_undefined_behavior(UndefinedBehavior::Strict);
-        env.set_trim_blocks(true);
-        env.set_lstrip_blocks(true);
-        env.add_template(NAME, source)
-            .map_err(|e| template_error(source, e))?;
-        Ok(NoteRenderer {
-            env,
-            rules,
-            source,
-            fenced: format == NoteFormat::Markdown,
-            markdown: format == NoteFormat::Markdown,
-            date: String::new(),
-            audience,
-        })
+        // In Markdown, the text handout in a fenced block.
+        let fenced = format == NoteFormat::Markdown;
+        NoteRenderer::of_source(rules, source, format, fenced, audience)
     }
 
     /// Date the notes (`YYYY-MM-DD`).
