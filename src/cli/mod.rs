@@ -5,25 +5,24 @@
 // quietly (`print!` would panic); `print!` is refused by the crate's lints.
 #![allow(clippy::print_stderr)]
 
-use std::ffi::OsString;
-use std::fs::File;
-use std::io::{self, BufReader, IsTerminal, Read};
+mod score;
+mod sessions;
 
-use indicatif::{ProgressBar, ProgressStyle};
+use std::ffi::OsString;
+use std::io::{self, IsTerminal};
+
 use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::batch::{self, BatchOptions, Format, Summary};
+use crate::batch;
 use crate::check;
 use crate::error::Error;
 use crate::interview::command::{self, InterviewOptions};
 use crate::interview::terminal::TerminalPrompter;
 use crate::model::RuleSet;
-use crate::output::{note_date, same_file, write_atomically};
 use crate::report::handout;
-use crate::report::note::{NoteAudience, NoteFormat};
-use crate::report::table::{self, SummaryView};
+use crate::report::note::NoteAudience;
 use crate::rules::{self, RulesSource};
 
 /// Exit codes (listed in the README).
@@ -512,7 +511,7 @@ where
         }
     };
     let result = match cli.command {
-        Command::Score(args) => score(args),
+        Command::Score(args) => score::score(args),
         Command::Rules(RulesCommand::Check { path }) => check(path),
         Command::Rules(RulesCommand::Show { path, format }) => show(path.path, format),
         Command::Rules(RulesCommand::Schema) => emit(&rules::schema()).map(|()| ExitCode::Success),
@@ -540,7 +539,7 @@ where
         }) => rules_test(path.path, coverage, mutate),
         Command::Template { rules, id_column } => template(rules.rules, &id_column),
         Command::Interview(args) => interview(args),
-        Command::Sessions(command) => sessions(command),
+        Command::Sessions(command) => sessions::sessions(command),
         Command::Explain(args) => explain(args),
     };
     match result {
@@ -573,110 +572,6 @@ fn load_in(path: Option<PathBuf>, lang: &str) -> Result<RuleSet, Error> {
         eprintln!("{line}");
     }
     Ok(rules)
-}
-
-fn score(args: ScoreArgs) -> Result<ExitCode, Error> {
-    let started = std::time::Instant::now();
-    let rules = load_in(args.rules.rules.clone(), &args.lang.lang)?;
-    let note_audience = NoteAudience::of(&args.note_audience).unwrap_or_default();
-    let csv = matches!(args.format, FormatArg::Csv) && !args.note_column;
-    handout::available(&rules, note_audience, !csv).map_err(Error::Usage)?;
-    let threads = match args.threads {
-        Some(n) => usize::from(n),
-        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
-    };
-    let options = BatchOptions {
-        note_format: match args.note_format {
-            NoteFormatArg::Text => NoteFormat::Text,
-            NoteFormatArg::Markdown => NoteFormat::Markdown,
-        },
-        // Today's date costs a time-zone lookup: only when notes are
-        // written (a given date is checked either way).
-        note_date: match (
-            args.note_column || matches!(args.format, FormatArg::Jsonl),
-            &args.note_date,
-        ) {
-            (false, None) => String::new(),
-            _ => note_date(args.note_date.as_deref())?,
-        },
-        note_audience,
-        threads,
-        note_column: args.note_column,
-        id_column: args.id_column.clone(),
-        format: match args.format {
-            FormatArg::Csv => Format::Csv,
-            FormatArg::Jsonl => Format::Jsonl,
-        },
-    };
-    let stdin = is_dash(&args.input);
-    let (input, size): (Box<dyn Read>, Option<u64>) = if stdin {
-        (Box::new(io::stdin().lock()), None)
-    } else {
-        let file = File::open(&args.input).map_err(|source| Error::Read {
-            path: args.input.clone(),
-            source,
-        })?;
-        let size = file
-            .metadata()
-            .ok()
-            .filter(|m| m.is_file())
-            .map(|m| m.len());
-        (Box::new(BufReader::new(file)), size)
-    };
-    let bar = match size {
-        Some(len) if !args.quiet && io::stderr().is_terminal() => {
-            let bar = ProgressBar::new(len);
-            let style = ProgressStyle::with_template(
-                "{bar:40} {percent:>3}% {bytes}/{total_bytes} eta {eta}",
-            )
-            .unwrap_or_else(|_| ProgressStyle::default_bar());
-            bar.set_style(style);
-            bar
-        }
-        _ => ProgressBar::hidden(),
-    };
-    let progress = |bytes: u64| bar.set_position(bytes);
-    let summary = if is_dash(&args.output) {
-        batch::score_with_progress(&rules, input, io::stdout().lock(), &options, progress)
-    } else {
-        if !stdin && same_file(&args.input, &args.output) {
-            return Err(Error::Usage(format!(
-                "the output `{}` is the input file; choose another output",
-                args.output.display()
-            )));
-        }
-        write_atomically(&args.output, |out| {
-            batch::score_with_progress(&rules, input, out, &options, progress)
-        })
-    };
-    bar.finish_and_clear();
-    let summary = summary?;
-    report_summary(&rules, &summary, &args, started.elapsed());
-    Ok(if summary.rejected > 0 {
-        ExitCode::Problems
-    } else {
-        ExitCode::Success
-    })
-}
-
-fn report_summary(
-    rules: &RuleSet,
-    summary: &Summary,
-    args: &ScoreArgs,
-    elapsed: std::time::Duration,
-) {
-    for line in table::run_notices(summary, args.quiet) {
-        eprintln!("{line}");
-    }
-    let view = SummaryView::of(rules, summary, elapsed);
-    // With --quiet, a summary asked for by name is still given, for scripts.
-    match args.summary {
-        SummaryArg::Json => eprintln!("{}", view.json()),
-        _ if args.quiet => {}
-        SummaryArg::Table => eprintln!("{}", view.table(rules)),
-        SummaryArg::Auto if io::stderr().is_terminal() => eprintln!("{}", view.table(rules)),
-        SummaryArg::Auto | SummaryArg::None => {}
-    }
 }
 
 fn interview(args: InterviewArgs) -> Result<ExitCode, Error> {
@@ -883,106 +778,6 @@ fn check(path: Option<PathBuf>) -> Result<ExitCode, Error> {
             Ok(ExitCode::Problems)
         }
         Err(other) => Err(other),
-    }
-}
-
-fn sessions(command: SessionsCommand) -> Result<ExitCode, Error> {
-    use crate::sessions;
-    // Files in the folder that are no session are named, not fatal.
-    let read = |d: SessionsDir| -> Result<_, Error> {
-        let dir = d.dir.unwrap_or_else(crate::interview::session::default_dir);
-        let (found, unreadable, other) = sessions::readable(sessions::read_dir(&dir)?);
-        for reason in unreadable {
-            eprintln!("warning: skipped {reason}");
-        }
-        if other > 0 {
-            eprintln!(
-                "note: {other} other .json file(s) in {} are not sessions and were left out",
-                dir.display()
-            );
-        }
-        for id in sessions::repeated_ids(&found) {
-            eprintln!("warning: more than one session has the id `{id}`");
-        }
-        Ok(found)
-    };
-    match command {
-        SessionsCommand::List { dir, format } => {
-            let found = read(dir)?;
-            let rows = sessions::rows(&found);
-            let text = match format {
-                ListFormat::Table => {
-                    let out = console::Term::stdout();
-                    let width = out.is_term().then(|| out.size().1);
-                    sessions::table(&rows, width)
-                }
-                ListFormat::Json => serde_json::to_string_pretty(&rows).unwrap_or_default() + "\n",
-            };
-            emit(&text)?;
-            Ok(ExitCode::Success)
-        }
-        SessionsCommand::Export {
-            dir,
-            rules,
-            format,
-            output,
-            id_column,
-        } => {
-            let rules = load(rules)?;
-            let found = read(dir)?;
-            let format = match format {
-                ExportFormatArg::Csv => sessions::ExportFormat::Csv,
-                ExportFormatArg::Jsonl => sessions::ExportFormat::Jsonl,
-            };
-            let written = match &output {
-                Some(path) => write_atomically(path, |out| {
-                    sessions::export(&rules, &found, &id_column, format, out)
-                })?,
-                None => {
-                    sessions::export(&rules, &found, &id_column, format, &mut io::stdout().lock())?
-                }
-            };
-            eprintln!(
-                "{written} finished intake(s) exported{}. This is health data: keep it where \
-                 only authorized staff can read it.",
-                output
-                    .as_ref()
-                    .map_or(String::new(), |p| format!(" to {}", p.display()))
-            );
-            Ok(ExitCode::Success)
-        }
-        SessionsCommand::Purge {
-            dir,
-            finished_before,
-            include_unfinished,
-            yes,
-        } => {
-            let before = crate::output::calendar_date(&finished_before)?;
-            let found = read(dir)?;
-            let doomed = sessions::to_purge(&found, before, include_unfinished);
-            if doomed.is_empty() {
-                eprintln!("no session to delete");
-                return Ok(ExitCode::Success);
-            }
-            for path in &doomed {
-                eprintln!("  {}", path.display());
-            }
-            let question = format!("Delete these {} session file(s)?", doomed.len());
-            if !yes {
-                if !io::stdin().is_terminal() || !io::stderr().is_terminal() {
-                    return Err(Error::Usage(
-                        "purge asks before deleting; give --yes to delete without asking".into(),
-                    ));
-                }
-                if !sessions::confirm(&question)? {
-                    eprintln!("nothing deleted");
-                    return Ok(ExitCode::Success);
-                }
-            }
-            sessions::delete(&doomed)?;
-            eprintln!("{} session file(s) deleted", doomed.len());
-            Ok(ExitCode::Success)
-        }
     }
 }
 
