@@ -7,6 +7,7 @@ mod bad_input;
 mod batch;
 mod diff;
 mod explain;
+mod fhir;
 mod interview_pty;
 mod loinc;
 mod properties;

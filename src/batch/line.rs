@@ -8,6 +8,7 @@
 
 use crate::assess::{Assessment, Outcome, Warning};
 use crate::model::{FlagIx, RuleSet};
+use crate::report::fhir::{FhirWriter, Note, Subject};
 use crate::report::json;
 use crate::report::note::{NoteAudience, NoteRenderer};
 use crate::report::row::{self, push_cell, ResultCells};
@@ -28,13 +29,16 @@ pub(crate) struct LineRenderer<'a> {
     scratch: String,
     /// Who the notes are for (JSON Lines say so).
     audience: NoteAudience,
+    /// FHIR only: the Bundles' writer, and the notes' form.
+    fhir: Option<FhirWriter<'a>>,
+    note_format: crate::report::note::NoteFormat,
 }
 
 impl<'a> LineRenderer<'a> {
     pub(crate) fn new(rules: &'a RuleSet, options: &super::BatchOptions) -> Result<Self, String> {
         let (format, note_column) = (options.format, options.note_column);
         let notes = match (format, note_column) {
-            (Format::Jsonl, _) | (Format::Csv, true) => Some(
+            (Format::Jsonl | Format::Fhir, _) | (Format::Csv, true) => Some(
                 NoteRenderer::for_audience(rules, options.note_format, options.note_audience)
                     .map_err(|e| e.message)?
                     .with_date(&options.note_date),
@@ -50,12 +54,20 @@ impl<'a> LineRenderer<'a> {
             cells: ResultCells::new(rules),
             scratch: String::new(),
             audience: options.note_audience,
+            fhir: (format == Format::Fhir).then(|| {
+                let recorded = match options.recorded.is_empty() {
+                    true => crate::output::now(),
+                    false => options.recorded.clone(),
+                };
+                FhirWriter::new(rules, &options.note_date, &recorded)
+            }),
+            note_format: options.note_format,
         })
     }
 
-    /// The CSV header line (nothing for JSON Lines).
+    /// The CSV header line (nothing for JSON Lines and FHIR).
     pub(crate) fn header(&self, id_column: &str, out: &mut Vec<u8>) {
-        if self.format == Format::Jsonl {
+        if self.format != Format::Csv {
             return;
         }
         let mut names = row::header(self.rules, id_column);
@@ -118,6 +130,28 @@ impl<'a> LineRenderer<'a> {
                 };
                 push_json(out, &record);
             }
+            Format::Fhir => {
+                let note = self.note(id, a);
+                let mut remarks = Vec::new();
+                let note = match &note {
+                    Ok(text) => Some(Note {
+                        text,
+                        format: self.note_format,
+                    }),
+                    Err(err) => {
+                        remarks.push(format!("the referral note could not be rendered: {err}"));
+                        None
+                    }
+                };
+                if let Some(fhir) = &self.fhir {
+                    let subject = Subject {
+                        id,
+                        keep: &[],
+                        row: sheet_row,
+                    };
+                    push_json(out, &fhir.scored(subject, a, note, &[], &remarks));
+                }
+            }
         }
     }
 
@@ -145,6 +179,7 @@ impl<'a> LineRenderer<'a> {
         id: &str,
         message: &str,
         problems: &str,
+        all: &[crate::error::AnswerError],
         answers: &crate::answers::Answers,
         flags: &[FlagIx],
         warnings: &[Warning],
@@ -177,6 +212,20 @@ impl<'a> LineRenderer<'a> {
                 };
                 push_json(out, &record);
             }
+            Format::Fhir => {
+                if let Some(fhir) = &self.fhir {
+                    let note = note.as_deref().map(|text| Note {
+                        text,
+                        format: self.note_format,
+                    });
+                    let subject = Subject {
+                        id,
+                        keep: &[],
+                        row: sheet_row,
+                    };
+                    push_json(out, &fhir.rejected(subject, all, flags, warnings, note));
+                }
+            }
         }
     }
 
@@ -194,7 +243,7 @@ impl<'a> LineRenderer<'a> {
     }
 }
 
-fn push_json(out: &mut Vec<u8>, record: &json::Record<'_>) {
+fn push_json(out: &mut Vec<u8>, record: &impl serde::Serialize) {
     // Serializing plain view structs into memory cannot fail.
     let _ = serde_json::to_writer(&mut *out, record);
     out.push(b'\n');

@@ -32,6 +32,8 @@ use line::LineRenderer;
 pub enum Format {
     Csv,
     Jsonl,
+    /// FHIR R4 Bundles, one per line (NDJSON).
+    Fhir,
 }
 
 #[derive(Debug, Clone)]
@@ -50,6 +52,9 @@ pub struct BatchOptions {
     pub note_format: crate::report::note::NoteFormat,
     /// The referral note, or the client's handout.
     pub note_audience: crate::report::note::NoteAudience,
+    /// FHIR only: the run's instant (RFC 3339), every Provenance's
+    /// `recorded`; empty for the time the renderer is made.
+    pub(crate) recorded: String,
 }
 
 impl BatchOptions {
@@ -63,6 +68,7 @@ impl BatchOptions {
             note_date: String::new(),
             note_format: crate::report::note::NoteFormat::Text,
             note_audience: crate::report::note::NoteAudience::Professional,
+            recorded: String::new(),
         }
     }
 }
@@ -558,6 +564,7 @@ impl<'a> Worker<'a> {
                     id,
                     &message,
                     &problems,
+                    &all,
                     &self.answers,
                     &flags,
                     &warnings,

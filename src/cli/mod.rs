@@ -490,6 +490,9 @@ enum FormatArg {
     Csv,
     /// One JSON object per line, with warnings and the full trace
     Jsonl,
+    /// FHIR R4 NDJSON: one Bundle per line (QuestionnaireResponse,
+    /// Observations, Flags, the referral note, Provenance)
+    Fhir,
 }
 
 /// Run the command line and return the process exit code.

@@ -20,6 +20,13 @@ pub(super) fn score(args: ScoreArgs) -> Result<ExitCode, Error> {
     let note_audience = NoteAudience::of(&args.note_audience).unwrap_or_default();
     let csv = matches!(args.format, FormatArg::Csv) && !args.note_column;
     handout::available(&rules, note_audience, !csv).map_err(Error::Usage)?;
+    if matches!(args.format, FormatArg::Fhir) && note_audience == NoteAudience::Client {
+        return Err(Error::Usage(
+            "--format fhir carries the referral note (a DocumentReference, LOINC 57133-1); \
+             the client's handout is written with --note-column or --format jsonl"
+                .into(),
+        ));
+    }
     let threads = match args.threads {
         Some(n) => usize::from(n),
         None => std::thread::available_parallelism().map_or(1, |n| n.get()),
@@ -32,7 +39,7 @@ pub(super) fn score(args: ScoreArgs) -> Result<ExitCode, Error> {
         // Today's date costs a time-zone lookup: only when notes are
         // written (a given date is checked either way).
         note_date: match (
-            args.note_column || matches!(args.format, FormatArg::Jsonl),
+            args.note_column || matches!(args.format, FormatArg::Jsonl | FormatArg::Fhir),
             &args.note_date,
         ) {
             (false, None) => String::new(),
@@ -45,7 +52,9 @@ pub(super) fn score(args: ScoreArgs) -> Result<ExitCode, Error> {
         format: match args.format {
             FormatArg::Csv => Format::Csv,
             FormatArg::Jsonl => Format::Jsonl,
+            FormatArg::Fhir => Format::Fhir,
         },
+        recorded: crate::output::now(),
     };
     let stdin = is_dash(&args.input);
     let (input, size): (Box<dyn Read>, Option<u64>) = if stdin {

@@ -2,6 +2,7 @@
 //! view types; they never decide anything and never drop a flag.
 
 pub(crate) mod explain;
+pub(crate) mod fhir;
 pub(crate) mod handout;
 #[cfg(test)]
 mod handout_tests;

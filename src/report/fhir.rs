@@ -1,0 +1,601 @@
+//! FHIR R4 (4.0.1) output: one Bundle (type `collection`) per record.
+//!
+//! A scored record's Bundle holds a QuestionnaireResponse (the answers
+//! after skip logic, LOINC-coded where the rule set gives codes), an
+//! Observation per scale total and per rating, one for the recommended
+//! level and one for the crisis route, a Flag per raised flag, the note as
+//! a DocumentReference (LOINC 57133-1) and a Provenance. A rejected
+//! record's Bundle holds an OperationOutcome (an issue per problem), the
+//! Flags its answers establish, the note of an incomplete record and the
+//! Provenance. What has no LOINC code is coded in the rule set's own code
+//! system (`fhir.code_system`); the codes are listed in the README.
+//!
+//! Ids are UUIDv5 over the rule set's hash, the record id, the kept
+//! columns' values and the resource's role, so a re-run gives the same
+//! ids; references between entries are their `urn:uuid:` full URLs.
+
+use base64::Engine;
+use serde_json::{json, Map, Value};
+use uuid::Uuid;
+
+use crate::assess::{Assessment, Warning};
+use crate::error::AnswerError;
+use crate::model::{FlagIx, Item, ItemKind, RuleSet};
+use crate::report::note::NoteFormat;
+use crate::report::words;
+
+const LOINC: &str = "http://loinc.org";
+const CATEGORY: &str = "http://terminology.hl7.org/CodeSystem/observation-category";
+const FLAG_CATEGORY: &str = "http://terminology.hl7.org/CodeSystem/flag-category";
+const PARTICIPANT: &str = "http://terminology.hl7.org/CodeSystem/provenance-participant-type";
+/// The core extension naming an element's language (BCP-47).
+const LANGUAGE: &str = "http://hl7.org/fhir/StructureDefinition/language";
+/// LOINC: referral note.
+const REFERRAL_NOTE: &str = "57133-1";
+
+/// The record a Bundle is about: its id, and the kept columns' values
+/// (REDCap's repeated events share an id, not these).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Subject<'a> {
+    pub(crate) id: &'a str,
+    pub(crate) keep: &'a [&'a str],
+    /// Its row as a spreadsheet numbers it: what names a row without an id.
+    pub(crate) row: u64,
+}
+
+/// The note of a Bundle: its text and form.
+pub(crate) struct Note<'a> {
+    pub(crate) text: &'a str,
+    pub(crate) format: NoteFormat,
+}
+
+/// Renders Bundles for one rule set and run.
+pub(crate) struct FhirWriter<'a> {
+    rules: &'a RuleSet,
+    /// `YYYY-MM-DD`, the date the notes carry: the QuestionnaireResponse's
+    /// `authored` and the Observations' `effectiveDateTime`; empty for none.
+    date: String,
+    /// Provenance `recorded`: the instant of the run.
+    recorded: String,
+    namespace: Uuid,
+}
+
+impl<'a> FhirWriter<'a> {
+    pub(crate) fn new(rules: &'a RuleSet, date: &str, recorded: &str) -> Self {
+        FhirWriter {
+            rules,
+            date: date.to_string(),
+            recorded: recorded.to_string(),
+            namespace: Uuid::new_v5(&Uuid::NAMESPACE_URL, b"urn:carescreen"),
+        }
+    }
+
+    /// The Bundle of a scored record. `langs` gives the language each
+    /// instrument was asked in (instrument id, code); an instrument it
+    /// does not name was in the rule set's wording for it.
+    pub(crate) fn scored(
+        &self,
+        subject: Subject<'_>,
+        a: &Assessment,
+        note: Option<Note<'_>>,
+        langs: &[(&str, &str)],
+        remarks: &[String],
+    ) -> Value {
+        let rules = self.rules;
+        let mut bundle = Entries::new(self, subject);
+        let response = bundle.url("QuestionnaireResponse");
+        bundle.push(&response, self.response(subject, a, langs));
+
+        let mut derived = vec![reference(&response)];
+        for (s, scale) in rules.scales.iter_ix() {
+            let result = &a.scales[s];
+            let Some(score) = result.score else { continue };
+            let url = bundle.url(&format!("Observation/scale/{}", scale.id));
+            let mut obs = self.observation(
+                subject,
+                self.code_of(
+                    scale.loinc.as_deref(),
+                    &format!("score.{}", scale.id),
+                    &scale.title,
+                ),
+                &response,
+            );
+            obs.insert("valueInteger".into(), json!(score));
+            if let Some(band) = result.band.map(|b| &scale.bands[b]) {
+                obs.insert(
+                    "interpretation".into(),
+                    json!([self.concept(&format!("{}.{}", scale.id, band.id), &band.label)]),
+                );
+            }
+            if result.prorated {
+                obs.insert(
+                    "note".into(),
+                    json!([{"text": format!("prorated: {} item(s) unanswered", result.missing)}]),
+                );
+            }
+            derived.push(reference(&url));
+            bundle.push(&url, Value::Object(obs));
+        }
+        for (r, rating) in rules.ratings.iter_ix() {
+            let grade = &rating.grades[a.ratings[r]];
+            let url = bundle.url(&format!("Observation/rating/{}", rating.id));
+            let mut obs = self.observation(
+                subject,
+                self.code_of(
+                    rating.loinc.as_deref(),
+                    &format!("rating.{}", rating.id),
+                    &rating.title,
+                ),
+                &response,
+            );
+            obs.insert(
+                "valueCodeableConcept".into(),
+                self.concept(&format!("{}.{}", rating.id, grade.id), &grade.label),
+            );
+            derived.push(reference(&url));
+            bundle.push(&url, Value::Object(obs));
+        }
+
+        let level = &rules.levels[a.level];
+        let url = bundle.url("Observation/level");
+        let mut obs = self.observation(
+            subject,
+            self.concept("level-of-care", "Recommended level of care"),
+            &response,
+        );
+        obs.insert(
+            "valueCodeableConcept".into(),
+            self.concept(&format!("level.{}", level.id), &level.name),
+        );
+        obs.insert("derivedFrom".into(), Value::Array(derived.clone()));
+        let mut notes: Vec<Value> = a
+            .reasons(rules)
+            .iter()
+            .map(|r| json!({"text": words::reason(rules, r)}))
+            .collect();
+        notes.extend(
+            a.warnings
+                .iter()
+                .map(|w| json!({"text": words::warning(rules, w)})),
+        );
+        notes.extend(remarks.iter().map(|r| json!({"text": r})));
+        if !notes.is_empty() {
+            obs.insert("note".into(), Value::Array(notes));
+        }
+        bundle.push(&url, Value::Object(obs));
+
+        let url = bundle.url("Observation/crisis");
+        let mut obs = self.observation(subject, self.concept("crisis", "Crisis route"), &response);
+        obs.insert("valueBoolean".into(), json!(a.crisis));
+        obs.insert("derivedFrom".into(), Value::Array(derived));
+        bundle.push(&url, Value::Object(obs));
+
+        let raised: Vec<FlagIx> = a.raised_flags(rules).collect();
+        self.flags(&mut bundle, subject, &raised);
+        if let Some(note) = note {
+            self.document(&mut bundle, subject, note);
+        }
+        self.provenance(&mut bundle);
+        bundle.finish()
+    }
+
+    /// The Bundle of a rejected record: what is wrong with it, and what
+    /// its answers already establish.
+    pub(crate) fn rejected(
+        &self,
+        subject: Subject<'_>,
+        problems: &[AnswerError],
+        flags: &[FlagIx],
+        warnings: &[Warning],
+        note: Option<Note<'_>>,
+    ) -> Value {
+        let rules = self.rules;
+        let mut bundle = Entries::new(self, subject);
+        let url = bundle.url("OperationOutcome");
+        let mut issues: Vec<Value> = problems.iter().map(|p| self.issue(p)).collect();
+        issues.extend(warnings.iter().map(|w| {
+            json!({
+                "severity": "warning",
+                "code": "informational",
+                "diagnostics": words::warning(rules, w),
+            })
+        }));
+        bundle.push(
+            &url,
+            json!({"resourceType": "OperationOutcome", "issue": issues}),
+        );
+        self.flags(&mut bundle, subject, flags);
+        if let Some(note) = note {
+            self.document(&mut bundle, subject, note);
+        }
+        self.provenance(&mut bundle);
+        bundle.finish()
+    }
+
+    /// One problem of a rejected record, pointing to its item.
+    fn issue(&self, problem: &AnswerError) -> Value {
+        let (code, item) = match problem {
+            AnswerError::Missing { item } => ("required", Some(item.as_str())),
+            AnswerError::Invalid { item, .. } => ("value", Some(item.as_str())),
+            AnswerError::TooManyMissing { item, .. } => ("required", Some(item.as_str())),
+            AnswerError::FieldCount { .. } => ("structure", None),
+            AnswerError::Column { .. } => ("required", None),
+        };
+        let mut issue = Map::new();
+        issue.insert("severity".into(), json!("error"));
+        issue.insert("code".into(), json!(code));
+        if let Some(item) = item.and_then(|i| self.rules.item_index(i)) {
+            let item = &self.rules.items[item];
+            issue.insert("details".into(), self.item_code(item));
+            issue.insert(
+                "expression".into(),
+                json!([format!(
+                    "QuestionnaireResponse.item.item.where(linkId='{}')",
+                    item.id
+                )]),
+            );
+        }
+        issue.insert("diagnostics".into(), json!(problem.to_string()));
+        Value::Object(issue)
+    }
+
+    fn response(&self, subject: Subject<'_>, a: &Assessment, langs: &[(&str, &str)]) -> Value {
+        let rules = self.rules;
+        let groups: Vec<Value> = rules
+            .instruments
+            .iter()
+            .filter_map(|instrument| {
+                let answered: Vec<Value> = instrument
+                    .items
+                    .clone()
+                    .filter(|&i| a.shown[i])
+                    .filter_map(|i| {
+                        let value = a.values[i]?;
+                        let item = &rules.items[i];
+                        let answer = self.answer(item, value)?;
+                        Some(json!({"linkId": item.id, "text": item.text, "answer": [answer]}))
+                    })
+                    .collect();
+                if answered.is_empty() {
+                    return None;
+                }
+                let lang = langs
+                    .iter()
+                    .find(|(id, _)| *id == instrument.id)
+                    .map_or(instrument.wording_lang.as_str(), |(_, lang)| lang);
+                Some(json!({
+                    "linkId": instrument.id,
+                    "extension": [{"url": LANGUAGE, "valueCode": lang}],
+                    "text": instrument.title,
+                    "item": answered,
+                }))
+            })
+            .collect();
+        let mut response = Map::new();
+        response.insert("resourceType".into(), json!("QuestionnaireResponse"));
+        response.insert(
+            "meta".into(),
+            json!({"tag": [{
+                "system": format!("{}/rule-set", rules.fhir.code_system),
+                "code": rules.sha256,
+                "display": format!("{} {}", rules.name, rules.version),
+            }]}),
+        );
+        response.insert("language".into(), json!(rules.lang));
+        response.insert(
+            "questionnaire".into(),
+            json!(format!(
+                "{}/Questionnaire/{}|{}",
+                rules.fhir.code_system, rules.name, rules.version
+            )),
+        );
+        response.insert("status".into(), json!("completed"));
+        response.insert("subject".into(), self.subject(subject));
+        if !self.date.is_empty() {
+            response.insert("authored".into(), json!(self.date));
+        }
+        response.insert("item".into(), Value::Array(groups));
+        Value::Object(response)
+    }
+
+    /// An answer: a LOINC answer code where the rule set gives one, else
+    /// the rule set's own code; a number for integer items.
+    fn answer(&self, item: &Item, value: i64) -> Option<Value> {
+        let own = |label: &str| {
+            json!({"valueCoding": {
+                "system": self.rules.fhir.code_system,
+                "code": format!("{}.{value}", item.id),
+                "display": label,
+            }})
+        };
+        match &item.kind {
+            ItemKind::Choice(options) => {
+                let option = options.iter().find(|o| o.code == value)?;
+                Some(match &option.loinc {
+                    Some(code) => json!({"valueCoding": {
+                        "system": LOINC, "code": code, "display": option.label,
+                    }}),
+                    None => own(&option.label),
+                })
+            }
+            ItemKind::YesNo { .. } => {
+                let yes = value == 1;
+                Some(match &item.answer_loinc {
+                    Some((y, n)) => json!({"valueCoding": {
+                        "system": LOINC,
+                        "code": if yes { y } else { n },
+                        "display": if yes { "Yes" } else { "No" },
+                    }}),
+                    None => json!({"valueBoolean": yes}),
+                })
+            }
+            ItemKind::Integer { .. } => Some(json!({"valueInteger": value})),
+            ItemKind::Info => None,
+        }
+    }
+
+    fn item_code(&self, item: &Item) -> Value {
+        self.code_of(item.loinc.as_deref(), &item.id, &item.short)
+    }
+
+    /// A LOINC code where there is one, else the rule set's own.
+    fn code_of(&self, loinc: Option<&str>, own: &str, display: &str) -> Value {
+        match loinc {
+            Some(code) => json!({
+                "coding": [{"system": LOINC, "code": code, "display": display}],
+                "text": display,
+            }),
+            None => self.concept(own, display),
+        }
+    }
+
+    /// A concept of the rule set's own code system.
+    fn concept(&self, code: &str, display: &str) -> Value {
+        json!({
+            "coding": [{"system": self.rules.fhir.code_system, "code": code, "display": display}],
+            "text": display,
+        })
+    }
+
+    /// A logical reference to the person: the record id in the rule set's
+    /// record system; a row without an id is named by its row alone.
+    fn subject(&self, subject: Subject<'_>) -> Value {
+        match subject.id.is_empty() {
+            true => json!({"display": format!("row {} (no record id)", subject.row)}),
+            false => json!({"identifier": {
+                "system": self.rules.fhir.record_system, "value": subject.id,
+            }}),
+        }
+    }
+
+    /// An Observation's common part: a survey result about the subject,
+    /// derived from the QuestionnaireResponse.
+    fn observation(&self, subject: Subject<'_>, code: Value, response: &str) -> Map<String, Value> {
+        let mut obs = Map::new();
+        obs.insert("resourceType".into(), json!("Observation"));
+        obs.insert("status".into(), json!("final"));
+        obs.insert(
+            "category".into(),
+            json!([{"coding": [{"system": CATEGORY, "code": "survey", "display": "Survey"}]}]),
+        );
+        obs.insert("code".into(), code);
+        obs.insert("subject".into(), self.subject(subject));
+        if !self.date.is_empty() {
+            obs.insert("effectiveDateTime".into(), json!(self.date));
+        }
+        obs.insert("derivedFrom".into(), json!([reference(response)]));
+        obs
+    }
+
+    /// A Flag per flag, most severe first; every safety flag is one.
+    fn flags(&self, bundle: &mut Entries<'_>, subject: Subject<'_>, flags: &[FlagIx]) {
+        for &f in flags {
+            let flag = &self.rules.flags[f];
+            let category = match flag.is_safety() {
+                true => ("safety", "Safety"),
+                false => ("clinical", "Clinical"),
+            };
+            let url = bundle.url(&format!("Flag/{}", flag.id));
+            let mut code = self.concept(&format!("flag.{}", flag.id), &flag.message);
+            if let Some(text) = code.get_mut("text") {
+                *text = json!(format!(
+                    "{} ({}{})",
+                    flag.message,
+                    flag.severity.as_str(),
+                    if flag.crisis { ", crisis" } else { "" }
+                ));
+            }
+            bundle.push(
+                &url,
+                json!({
+                    "resourceType": "Flag",
+                    "status": "active",
+                    "category": [{"coding": [{
+                        "system": FLAG_CATEGORY, "code": category.0, "display": category.1,
+                    }]}],
+                    "code": code,
+                    "subject": self.subject(subject),
+                }),
+            );
+        }
+    }
+
+    fn document(&self, bundle: &mut Entries<'_>, subject: Subject<'_>, note: Note<'_>) {
+        let url = bundle.url("DocumentReference");
+        let content_type = match note.format {
+            NoteFormat::Text => "text/plain; charset=utf-8",
+            NoteFormat::Markdown => "text/markdown; charset=utf-8",
+        };
+        let data = base64::engine::general_purpose::STANDARD.encode(note.text.as_bytes());
+        bundle.push(
+            &url,
+            json!({
+                "resourceType": "DocumentReference",
+                "status": "current",
+                "type": {
+                    "coding": [{"system": LOINC, "code": REFERRAL_NOTE, "display": "Referral note"}],
+                    "text": "Referral note",
+                },
+                "subject": self.subject(subject),
+                "content": [{"attachment": {
+                    "contentType": content_type,
+                    "language": self.rules.lang,
+                    "data": data,
+                    "title": "Referral note",
+                }}],
+            }),
+        );
+    }
+
+    /// Who made the Bundle's resources: carescreen, with this rule set.
+    fn provenance(&self, bundle: &mut Entries<'_>) {
+        let rules = self.rules;
+        let url = bundle.url("Provenance");
+        let targets: Vec<Value> = bundle.urls.iter().map(|u| reference(u)).collect();
+        bundle.push(
+            &url,
+            json!({
+                "resourceType": "Provenance",
+                "target": targets,
+                "recorded": self.recorded,
+                "agent": [{
+                    "type": {"coding": [{"system": PARTICIPANT, "code": "assembler", "display": "Assembler"}]},
+                    "who": {"display": format!("carescreen {}", env!("CARGO_PKG_VERSION"))},
+                }],
+                "entity": [{
+                    "role": "source",
+                    "what": {
+                        "identifier": {
+                            "system": format!("{}/rule-set", rules.fhir.code_system),
+                            "value": rules.sha256,
+                        },
+                        "display": format!("rule set {} {} (SHA-256 {})", rules.name, rules.version, rules.sha256),
+                    },
+                }],
+            }),
+        );
+    }
+
+    /// The UUIDv5 of a resource of a record.
+    fn uuid(&self, subject: Subject<'_>, role: &str) -> Uuid {
+        // Each part length-prefixed, so no two lists of parts read alike.
+        let mut name = String::new();
+        let row = format!("row {}", subject.row);
+        let record = match subject.id.is_empty() {
+            true => row.as_str(),
+            false => subject.id,
+        };
+        let parts = [self.rules.sha256.as_str(), record]
+            .into_iter()
+            .chain(subject.keep.iter().copied())
+            .chain([role]);
+        for part in parts {
+            name.push_str(&format!("{}:{part};", part.len()));
+        }
+        Uuid::new_v5(&self.namespace, name.as_bytes())
+    }
+}
+
+/// A Bundle's entries as they are added.
+struct Entries<'a> {
+    writer: &'a FhirWriter<'a>,
+    subject: Subject<'a>,
+    urls: Vec<String>,
+    entries: Vec<Value>,
+}
+
+impl<'a> Entries<'a> {
+    fn new(writer: &'a FhirWriter<'a>, subject: Subject<'a>) -> Self {
+        Entries {
+            writer,
+            subject,
+            urls: Vec::new(),
+            entries: Vec::new(),
+        }
+    }
+
+    /// The full URL of the resource with this role.
+    fn url(&self, role: &str) -> String {
+        format!("urn:uuid:{}", self.writer.uuid(self.subject, role))
+    }
+
+    fn push(&mut self, url: &str, mut resource: Value) {
+        if let Some(object) = resource.as_object_mut() {
+            // `id` second, after `resourceType`, as FHIR's examples have it.
+            let id = url.trim_start_matches("urn:uuid:").to_string();
+            let mut ordered = Map::new();
+            if let Some(kind) = object.shift_remove("resourceType") {
+                ordered.insert("resourceType".into(), kind);
+            }
+            ordered.insert("id".into(), json!(id));
+            ordered.append(object);
+            resource = Value::Object(ordered);
+        }
+        self.urls.push(url.to_string());
+        self.entries
+            .push(json!({"fullUrl": url, "resource": resource}));
+    }
+
+    fn finish(self) -> Value {
+        let id = self.writer.uuid(self.subject, "Bundle");
+        json!({
+            "resourceType": "Bundle",
+            "id": id.to_string(),
+            "type": "collection",
+            "entry": self.entries,
+        })
+    }
+}
+
+fn reference(url: &str) -> Value {
+    json!({"reference": url})
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{FhirWriter, Subject};
+
+    fn rules() -> crate::model::RuleSet {
+        crate::rules::load(&crate::rules::RulesSource::Embedded).expect("built-in rules")
+    }
+
+    #[test]
+    fn ids_change_with_the_record_its_kept_values_the_role_and_the_rules() {
+        let mut rules = rules();
+        let writer = FhirWriter::new(&rules, "", "");
+        let subject = |id, keep| Subject { id, keep, row: 2 };
+        let base = writer.uuid(subject("c1", &["baseline_arm_1"]), "Bundle");
+        assert_eq!(
+            base,
+            writer.uuid(subject("c1", &["baseline_arm_1"]), "Bundle")
+        );
+        let others = [
+            writer.uuid(subject("c2", &["baseline_arm_1"]), "Bundle"),
+            writer.uuid(subject("c1", &["week_4_arm_1"]), "Bundle"),
+            writer.uuid(subject("c1", &["baseline_arm_1"]), "Flag/suicidal_ideation"),
+            // The parts are length-prefixed: no two splits read alike.
+            writer.uuid(subject("c1b", &["aseline_arm_1"]), "Bundle"),
+        ];
+        assert!(others.iter().all(|&u| u != base), "{others:?}");
+        assert_eq!(base.get_version_num(), 5);
+        // A row without an id is named by its row.
+        let row = |row| {
+            writer.uuid(
+                Subject {
+                    id: "",
+                    keep: &[],
+                    row,
+                },
+                "Bundle",
+            )
+        };
+        assert_ne!(row(2), row(3));
+        drop(writer);
+        rules.sha256 = "0".repeat(64);
+        let other = FhirWriter::new(&rules, "", "");
+        assert_ne!(
+            other.uuid(subject("c1", &["baseline_arm_1"]), "Bundle"),
+            base
+        );
+    }
+}

@@ -1,0 +1,365 @@
+//! `score --format fhir`: one FHIR R4 Bundle per record, checked against
+//! the CSV contract row it stands for, the published scoring and the
+//! LOINC table of CLINICAL.md. (`scripts/check-fhir.sh` parses the same
+//! output with an independent FHIR implementation.)
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value;
+
+use crate::harness::Test;
+
+const LOINC: &str = "http://loinc.org";
+const FILES: [&str; 3] = [
+    "examples/intake.csv",
+    "examples/policy-1.1.csv",
+    "examples/clinical-review.csv",
+];
+
+fn bundles(args: &[&str]) -> Vec<Value> {
+    let mut all = vec!["score"];
+    all.extend(args);
+    all.extend(["--format", "fhir", "--note-date", "2026-01-15"]);
+    let out = Test::new().args(&all).run();
+    assert!(out.code <= 1, "score failed: {}", out.stderr);
+    out.stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect()
+}
+
+/// The CSV contract rows of a file, as maps from column to cell.
+fn csv_rows(file: &str) -> Vec<BTreeMap<String, String>> {
+    let out = Test::new().args(&["score", file]).run();
+    let mut reader = csv::Reader::from_reader(out.stdout.as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .expect("header")
+        .iter()
+        .map(String::from)
+        .collect();
+    reader
+        .records()
+        .map(|r| {
+            let r = r.expect("row");
+            header
+                .iter()
+                .cloned()
+                .zip(r.iter().map(String::from))
+                .collect()
+        })
+        .collect()
+}
+
+/// The input rows of a file, as maps from column to cell.
+fn input_rows(file: &str) -> Vec<BTreeMap<String, String>> {
+    let mut reader = csv::Reader::from_path(crate::harness::root().join(file)).expect("input");
+    let header: Vec<String> = reader
+        .headers()
+        .expect("header")
+        .iter()
+        .map(String::from)
+        .collect();
+    reader
+        .records()
+        .map(|r| {
+            let r = r.expect("row");
+            header
+                .iter()
+                .cloned()
+                .zip(r.iter().map(String::from))
+                .collect()
+        })
+        .collect()
+}
+
+fn resources<'a>(bundle: &'a Value, kind: &'a str) -> impl Iterator<Item = &'a Value> + 'a {
+    bundle["entry"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .map(|e| &e["resource"])
+        .filter(move |r| r["resourceType"] == kind)
+}
+
+/// The Observation coded `code` (in any system).
+fn observation<'a>(bundle: &'a Value, code: &str) -> Option<&'a Value> {
+    resources(bundle, "Observation").find(|o| o["code"]["coding"][0]["code"] == code)
+}
+
+fn own_code<'a>(bundle: &'a Value, kind: &str) -> BTreeSet<String> {
+    resources(bundle, kind)
+        .map(|r| {
+            r["code"]["coding"][0]["code"]
+                .as_str()
+                .unwrap_or("")
+                .to_string()
+        })
+        .collect()
+}
+
+/// Each scale's total code (CLINICAL.md), or the rule set's own code.
+const TOTALS: [(&str, &str); 8] = [
+    ("phq9", "44261-6"),
+    ("gad7", "70274-6"),
+    ("audit", "75624-7"),
+    ("auditc", "75626-2"),
+    ("audit_dep", "score.audit_dep"),
+    ("dast10", "82667-7"),
+    ("pcptsd5", "102017-1"),
+    ("scoff", "score.scoff"),
+];
+
+#[test]
+fn each_bundle_says_what_its_csv_row_says() {
+    for file in FILES {
+        let rows = csv_rows(file);
+        let bundles = bundles(&[file]);
+        assert_eq!(rows.len(), bundles.len(), "{file}: one Bundle per row");
+        for (row, bundle) in rows.iter().zip(&bundles) {
+            let id = &row["id"];
+            assert_eq!(bundle["type"], "collection");
+            let flags: BTreeSet<String> = row["flags"]
+                .split(';')
+                .filter(|f| !f.is_empty())
+                .map(|f| format!("flag.{f}"))
+                .collect();
+            assert_eq!(
+                own_code(bundle, "Flag"),
+                flags,
+                "{file} {id}: every flag is a Flag"
+            );
+            if !row["error"].is_empty() {
+                let outcome = resources(bundle, "OperationOutcome")
+                    .next()
+                    .expect("outcome");
+                let errors = outcome["issue"]
+                    .as_array()
+                    .expect("issues")
+                    .iter()
+                    .filter(|i| i["severity"] == "error")
+                    .count();
+                assert_eq!(
+                    errors,
+                    row["error"].matches("column `").count().max(1),
+                    "{file} {id}: an issue per problem in {}",
+                    row["error"]
+                );
+                assert_eq!(resources(bundle, "QuestionnaireResponse").count(), 0);
+                continue;
+            }
+            for (scale, code) in TOTALS {
+                let score = &row[&format!("{scale}_score")];
+                let found = observation(bundle, code);
+                match score.is_empty() {
+                    true => assert!(found.is_none(), "{file} {id}: no score, no Observation"),
+                    false => {
+                        let obs = found.unwrap_or_else(|| panic!("{file} {id}: {scale} total"));
+                        assert_eq!(
+                            obs["valueInteger"].to_string(),
+                            *score,
+                            "{file} {id} {scale}"
+                        );
+                        let band = &row[&format!("{scale}_band")];
+                        assert_eq!(
+                            obs["interpretation"][0]["coding"][0]["code"],
+                            format!("{scale}.{band}")
+                        );
+                    }
+                }
+            }
+            let risk = observation(bundle, "93374-7").expect("C-SSRS risk level");
+            assert_eq!(
+                risk["valueCodeableConcept"]["coding"][0]["code"],
+                format!("cssrs_risk.{}", row["cssrs_risk"])
+            );
+            let level = observation(bundle, "level-of-care").expect("level");
+            assert_eq!(
+                level["valueCodeableConcept"]["coding"][0]["code"],
+                format!("level.{}", row["level"])
+            );
+            let crisis = observation(bundle, "crisis").expect("crisis");
+            assert_eq!(crisis["valueBoolean"].to_string(), row["crisis"]);
+            let note = resources(bundle, "DocumentReference").next().expect("note");
+            assert_eq!(note["type"]["coding"][0]["code"], "57133-1");
+        }
+    }
+}
+
+/// PHQ-9 and GAD-7 answer codes 0-3 (CLINICAL.md).
+const FREQUENCY: [&str; 4] = ["LA6568-5", "LA6569-3", "LA6570-1", "LA6571-9"];
+
+#[test]
+fn phq9_answers_are_loinc_coded_and_the_total_is_their_sum() {
+    let file = "examples/intake.csv";
+    let inputs = input_rows(file);
+    let bundles = bundles(&[file]);
+    let mut checked = 0;
+    for (input, bundle) in inputs.iter().zip(&bundles) {
+        let Some(response) = resources(bundle, "QuestionnaireResponse").next() else {
+            continue;
+        };
+        let group = response["item"]
+            .as_array()
+            .expect("groups")
+            .iter()
+            .find(|g| g["linkId"] == "phq9")
+            .expect("PHQ-9 group");
+        // The published scoring: the sum of items 1-9, each scored 0-3.
+        let mut total = 0;
+        for n in 1..=9 {
+            let cell: usize = input[&format!("phq9_{n}")].parse().expect("answered");
+            total += cell;
+            let item = group["item"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .find(|i| i["linkId"] == format!("phq9_{n}"))
+                .expect("item");
+            let coding = &item["answer"][0]["valueCoding"];
+            assert_eq!(coding["system"], LOINC);
+            assert_eq!(coding["code"], FREQUENCY[cell], "phq9_{n} = {cell}");
+        }
+        let obs = observation(bundle, "44261-6").expect("PHQ-9 total");
+        assert_eq!(obs["valueInteger"], total, "{}", input["id"]);
+        assert_eq!(obs["category"][0]["coding"][0]["code"], "survey");
+        let response_url = bundle["entry"][0]["fullUrl"].as_str().expect("url");
+        assert_eq!(obs["derivedFrom"][0]["reference"], response_url);
+        checked += 1;
+    }
+    assert!(checked >= 4, "only {checked} records checked");
+}
+
+#[test]
+fn skipped_questions_are_absent_and_a_kept_hidden_answer_still_raises_its_flag() {
+    let file = "examples/policy-1.1.csv";
+    let inputs = input_rows(file);
+    let rows = csv_rows(file);
+    let bundles = bundles(&[file]);
+    for ((input, row), bundle) in inputs.iter().zip(&rows).zip(&bundles) {
+        let Some(response) = resources(bundle, "QuestionnaireResponse").next() else {
+            continue;
+        };
+        let linked: BTreeSet<&str> = response["item"]
+            .as_array()
+            .expect("groups")
+            .iter()
+            .flat_map(|g| g["item"].as_array().expect("items"))
+            .map(|i| i["linkId"].as_str().expect("linkId"))
+            .collect();
+        // C-SSRS items 3-5 are asked only after a "yes" to item 2.
+        if input["cssrs_2"] == "0" {
+            for hidden in ["cssrs_3", "cssrs_4", "cssrs_5"] {
+                assert!(
+                    !linked.contains(hidden),
+                    "{}: {hidden} was skipped",
+                    row["id"]
+                );
+            }
+        }
+        if row["warnings"].contains("hidden_kept") {
+            assert!(resources(bundle, "Flag").count() > 0, "{}", row["id"]);
+        }
+    }
+    let kept = rows
+        .iter()
+        .filter(|r| r["warnings"].contains("hidden_kept"))
+        .count();
+    assert!(kept > 0, "the file has a hidden answer kept for safety");
+}
+
+/// A Bundle with the run's instant blanked out.
+fn without_instant(mut bundle: Value) -> Value {
+    for entry in bundle["entry"].as_array_mut().expect("entries") {
+        if entry["resource"]["resourceType"] == "Provenance" {
+            entry["resource"]["recorded"] = Value::Null;
+        }
+    }
+    bundle
+}
+
+#[test]
+fn ids_are_stable_across_runs_and_threads_and_unique_across_records() {
+    let file = "examples/policy-1.1.csv";
+    let one: Vec<Value> = bundles(&[file, "--threads", "1"])
+        .into_iter()
+        .map(without_instant)
+        .collect();
+    let two: Vec<Value> = bundles(&[file, "--threads", "2"])
+        .into_iter()
+        .map(without_instant)
+        .collect();
+    assert_eq!(one, two, "a re-run gives the same Bundles");
+    assert!(one.len() > 10);
+    let mut seen = BTreeSet::new();
+    for bundle in &one {
+        assert!(seen.insert(bundle["id"].to_string()));
+        for entry in bundle["entry"].as_array().expect("entries") {
+            let id = entry["resource"]["id"].as_str().expect("id");
+            assert_eq!(entry["fullUrl"], format!("urn:uuid:{id}"));
+            assert!(seen.insert(id.to_string()), "{id} is used twice");
+        }
+    }
+}
+
+#[test]
+fn a_rejected_row_points_each_problem_to_its_item_and_keeps_its_flags() {
+    let out = Test::new().args(&["template"]).run();
+    let mut lines = out.stdout.lines();
+    let header = lines.next().expect("header");
+    let example = lines.next().expect("example");
+    let columns: Vec<&str> = header.split(',').collect();
+    let mut cells: Vec<String> = example.split(',').map(String::from).collect();
+    let set = |cells: &mut Vec<String>, name: &str, value: &str| {
+        let at = columns.iter().position(|c| *c == name).expect(name);
+        cells[at] = value.to_string();
+    };
+    set(&mut cells, "id", "r1");
+    set(&mut cells, "phq9_3", "7");
+    set(&mut cells, "gad7_2", "x");
+    set(&mut cells, "harm_others", "1");
+    let input = format!("{header}\n{}\n", cells.join(","));
+    let out = Test::new()
+        .args(&["score", "-", "--format", "fhir"])
+        .stdin(input)
+        .run();
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let bundle: Value = serde_json::from_str(out.stdout.trim()).expect("bundle");
+    let outcome = resources(&bundle, "OperationOutcome")
+        .next()
+        .expect("outcome");
+    let issues = outcome["issue"].as_array().expect("issues");
+    let codes: Vec<&str> = issues
+        .iter()
+        .filter(|i| i["severity"] == "error")
+        .map(|i| i["details"]["coding"][0]["code"].as_str().expect("code"))
+        .collect();
+    // PHQ-9 item 3 and GAD-7 item 2, by their LOINC codes.
+    assert_eq!(codes, ["44259-0", "68509-9"]);
+    assert!(issues[0]["diagnostics"]
+        .as_str()
+        .expect("text")
+        .contains("`7`"));
+    let flags = own_code(&bundle, "Flag");
+    assert!(
+        flags.iter().any(|f| f.contains("harm")),
+        "the intent to harm others answered is kept: {flags:?}"
+    );
+    assert_eq!(resources(&bundle, "Provenance").count(), 1);
+}
+
+#[test]
+fn the_client_handout_is_no_referral_note() {
+    let out = Test::new()
+        .args(&[
+            "score",
+            "examples/intake.csv",
+            "--format",
+            "fhir",
+            "--note-audience",
+            "client",
+        ])
+        .run();
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("fhir"), "{}", out.stderr);
+}
