@@ -87,7 +87,7 @@ fn observation<'a>(bundle: &'a Value, code: &str) -> Option<&'a Value> {
     resources(bundle, "Observation").find(|o| o["code"]["coding"][0]["code"] == code)
 }
 
-fn own_code<'a>(bundle: &'a Value, kind: &str) -> BTreeSet<String> {
+fn own_code(bundle: &Value, kind: &str) -> BTreeSet<String> {
     resources(bundle, kind)
         .map(|r| {
             r["code"]["coding"][0]["code"]
