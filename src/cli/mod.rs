@@ -327,6 +327,9 @@ enum ResultFormat {
     Json,
     /// Markdown: the result table, the disposition and the note
     Markdown,
+    /// A FHIR R4 Bundle (one line): answers, totals, level, flags, the
+    /// referral note, and the disposition and languages as notes on the level
+    Fhir,
 }
 
 const EXPLAIN_EXAMPLES: &str = "\
@@ -596,6 +599,7 @@ fn interview(args: InterviewArgs) -> Result<ExitCode, Error> {
             ResultFormat::Table => command::ResultFormat::Table,
             ResultFormat::Json => command::ResultFormat::Json,
             ResultFormat::Markdown => command::ResultFormat::Markdown,
+            ResultFormat::Fhir => command::ResultFormat::Fhir,
         }),
         note_date: args.note_date,
         allow_english: args.allow_english,
@@ -606,6 +610,15 @@ fn interview(args: InterviewArgs) -> Result<ExitCode, Error> {
     let settings = given.settle(stored, &mut notices)?;
     for notice in notices {
         eprintln!("{notice}");
+    }
+    if settings.format == command::ResultFormat::Fhir
+        && settings.note_audience == NoteAudience::Client
+    {
+        return Err(Error::Usage(
+            "--format fhir carries the referral note; write the client's handout as table, \
+             markdown or json"
+                .into(),
+        ));
     }
     let rules = load_in(settings.rules.clone(), &settings.lang)?;
     handout::available(&rules, settings.note_audience, true).map_err(Error::Usage)?;

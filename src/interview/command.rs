@@ -19,6 +19,7 @@ use crate::error::Error;
 use crate::messages::Lang;
 use crate::model::RuleSet;
 use crate::output::{local_time, note_date, write_atomically};
+use crate::report::fhir::{FhirWriter, Note, Subject};
 use crate::report::note::{NoteAudience, NoteFormat, NoteRenderer};
 use crate::report::trace::Tracer;
 use crate::report::view::Provenance;
@@ -561,6 +562,28 @@ fn write_output(
                 .map_err(|e| Error::Template(e.message))?;
             markdown::result(rules, id, assessment, &sentence, &note)
         }
+        (ResultFormat::Fhir, _) => {
+            let note = note_text(rules, id, assessment, date)?;
+            let langs: Vec<(&str, &str)> = session
+                .asked_in
+                .iter()
+                .map(|a| (a.instrument.as_str(), a.lang.as_str()))
+                .collect();
+            // The disposition and the languages, as notes on the level.
+            let remarks: Vec<String> = sentence.split(gap).map(String::from).collect();
+            let writer = FhirWriter::new(rules, date, &crate::output::now());
+            let subject = Subject {
+                id,
+                keep: &[],
+                row: 0,
+            };
+            let note = Note {
+                text: &note,
+                format: NoteFormat::Text,
+            };
+            let bundle = writer.scored(subject, assessment, Some(note), &langs, &remarks);
+            serde_json::to_string(&bundle).unwrap_or_default() + "\n"
+        }
         (ResultFormat::Json, audience) => {
             let note = NoteRenderer::for_audience(rules, NoteFormat::Text, audience)
                 .and_then(|n| n.with_date(date).render(id, assessment))
@@ -660,5 +683,68 @@ mod tests {
                 .expect("settles");
             assert_eq!(resumed.note_audience, NoteAudience::Client);
         }
+    }
+
+    #[test]
+    fn the_fhir_result_records_each_instruments_language_and_the_disposition() {
+        let rules = load(&RulesSource::Embedded).expect("rules");
+        let dir = tempfile::tempdir().expect("dir");
+        let mut answers = Answers::extreme(&rules, false);
+        let item = rules.item_index("harm_others").expect("item");
+        answers.set(&rules, item, 2).expect("code");
+        let a = assess(&rules, &answers).expect("scored");
+        let output = dir.path().join("c-9.ndjson");
+        let given = Given {
+            output: Some(output.clone()),
+            format: Some(ResultFormat::Fhir),
+            ..Given::default()
+        };
+        let settings: Settings = given.settle(None, &mut Vec::new()).expect("settles");
+        let mut session = Session::new(&rules, "c-9", settings.clone());
+        session.asked_in = vec![crate::disposition::AskedIn {
+            instrument: "phq9".into(),
+            lang: "es".into(),
+        }];
+        write_output(
+            &rules,
+            &settings,
+            &session,
+            &a,
+            "2026-11-23",
+            &mut Vec::new(),
+        )
+        .expect("written");
+        let written = std::fs::read_to_string(&output).expect("output");
+        assert_eq!(written.lines().count(), 1, "one Bundle, one line");
+        let bundle: serde_json::Value = serde_json::from_str(&written).expect("json");
+        let entries = bundle["entry"].as_array().expect("entries");
+        let kinds: Vec<&str> = entries
+            .iter()
+            .map(|e| e["resource"]["resourceType"].as_str().expect("type"))
+            .collect();
+        assert!(
+            kinds.contains(&"Flag") && kinds.contains(&"DocumentReference"),
+            "{kinds:?}"
+        );
+        let response = &entries[0]["resource"];
+        let lang_of = |id: &str| {
+            let group = response["item"]
+                .as_array()
+                .expect("groups")
+                .iter()
+                .find(|g| g["linkId"] == id)
+                .expect("group");
+            group["extension"][0]["valueCode"].clone()
+        };
+        assert_eq!(lang_of("phq9"), "es");
+        assert_eq!(lang_of("gad7"), "en");
+        let level = entries
+            .iter()
+            .map(|e| &e["resource"])
+            .find(|r| r["code"]["coding"][0]["code"] == "level-of-care")
+            .expect("level");
+        let notes = level["note"].to_string();
+        let sentence = crate::messages::Lang::of("en").disposition(&rules, session.disposition());
+        assert!(notes.contains(&sentence), "{notes}");
     }
 }

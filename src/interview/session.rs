@@ -35,6 +35,8 @@ pub(crate) enum ResultFormat {
     Json,
     /// Markdown: the result table, the disposition and the note.
     Markdown,
+    /// A FHIR R4 Bundle on one line, as `score --format fhir` writes it.
+    Fhir,
 }
 
 /// The options an interview runs with, saved in its session so that
