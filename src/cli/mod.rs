@@ -52,6 +52,7 @@ shown and the disposition; resuming it shows both and offers an amendment
 Examples:
   carescreen interview --id c-1042                  interview a client, result on screen
   carescreen interview --id c-1042 --format json -o c-1042.json
+  carescreen interview --id c-1042 --format fhir -o c-1042.ndjson   a FHIR R4 Bundle
   carescreen interview --id c-1042 --note-audience client -o handout.txt   the client's handout
   carescreen interview --resume ~/.local/share/carescreen/sessions/c-1042-1763900000.json
   carescreen interview --resume s.json -o again.json   resume, writing the result elsewhere";
@@ -61,6 +62,7 @@ Examples:
   carescreen score intakes.csv                     score with the built-in rules, CSV to stdout
   carescreen score intakes.csv -o results.csv      write results atomically to a file
   carescreen score - --format jsonl < intakes.csv  JSON Lines with the note and the full trace
+  carescreen score intakes.csv --format fhir -o intakes.ndjson   FHIR R4: a Bundle per record, a line each
   carescreen score intakes.csv --note-column       CSV with the referral note in a last column
   carescreen score intakes.csv --note-column --note-audience client   each person's handout
   carescreen score big.csv -o out.csv --summary json --threads 4
