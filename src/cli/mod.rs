@@ -62,7 +62,7 @@ Examples:
   carescreen score intakes.csv                     score with the built-in rules, CSV to stdout
   carescreen score intakes.csv -o results.csv      write results atomically to a file
   carescreen score - --format jsonl < intakes.csv  JSON Lines with the note and the full trace
-  carescreen score intakes.csv --format fhir -o intakes.ndjson   FHIR R4: a Bundle per record, a line each
+  carescreen score intakes.csv --format fhir -o out.ndjson   FHIR R4 Bundles, a line each
   carescreen score intakes.csv --note-column       CSV with the referral note in a last column
   carescreen score intakes.csv --note-column --note-audience client   each person's handout
   carescreen score big.csv -o out.csv --summary json --threads 4
