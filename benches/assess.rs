@@ -179,6 +179,7 @@ fn benches(c: &mut Criterion) {
     for (name, format, input) in [
         ("score_csv", Format::Csv, &data),
         ("score_jsonl", Format::Jsonl, &data),
+        ("score_fhir", Format::Fhir, &data),
         ("score_csv_paper_forms", Format::Csv, &paper),
     ] {
         let options = BatchOptions::new("id", format);
