@@ -135,6 +135,10 @@ pub(crate) enum Problem {
         /// The check digit its digits call for, when only that is wrong.
         check: Option<u8>,
     },
+    /// A `fhir` system that is not an absolute URI.
+    BadSystem {
+        value: String,
+    },
     /// A translation status on English, the instrument's own wording.
     StatusOnEnglish,
     /// A published status on a text that is not an instrument's wording.
@@ -440,7 +444,7 @@ impl Problem {
             P::BlankText => Code::BlankText,
             P::BadLanguage { .. } => Code::BadLanguage,
             P::MissingEnglish => Code::MissingEnglish,
-            P::BadLoinc { .. } => Code::BadCode,
+            P::BadLoinc { .. } | P::BadSystem { .. } => Code::BadCode,
             P::StatusOnEnglish
             | P::PublishedOutsideWording
             | P::UndeclaredTranslation { .. }
@@ -538,6 +542,10 @@ impl Problem {
                 code, answer: true, ..
             } => format!(
                 "`{code}` is not a LOINC answer code: `LA`, digits, `-` and a digit (e.g. `LA6568-5`)"
+            ),
+            P::BadSystem { value } => format!(
+                "`{value}` is not an absolute URI: a FHIR system is a scheme, `:` and the rest, \
+                 without spaces (e.g. `urn:carescreen:my-rules` or `https://example.org/codes`)"
             ),
             P::StatusOnEnglish => {
                 "English is the instrument's own wording: only a translation has a `status`".into()

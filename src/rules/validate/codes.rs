@@ -51,6 +51,23 @@ impl Validator {
             }
         }
         let raw = files.first().and_then(|(_, f)| f.fhir.as_ref());
+        if let (Some((main, _)), Some(raw)) = (files.first(), raw) {
+            for (key, value) in [
+                ("code_system", &raw.code_system),
+                ("record_system", &raw.record_system),
+            ] {
+                match value {
+                    Some(value) if !is_uri(value) => self.error(
+                        main,
+                        &Loc::top("fhir").key(key),
+                        Problem::BadSystem {
+                            value: value.clone(),
+                        },
+                    ),
+                    _ => {}
+                }
+            }
+        }
         let given = |get: fn(&RawFhir) -> &Option<String>| raw.and_then(|r| get(r).clone());
         Fhir {
             code_system: given(|r| &r.code_system)
@@ -59,6 +76,19 @@ impl Validator {
                 .unwrap_or_else(|| format!("urn:carescreen:{name}:record")),
         }
     }
+}
+
+/// Whether `value` reads as an absolute URI: a scheme (a letter, then
+/// letters, digits, `+`, `-` or `.`), `:`, and more, without spaces.
+fn is_uri(value: &str) -> bool {
+    let Some((scheme, rest)) = value.split_once(':') else {
+        return false;
+    };
+    let mut letters = scheme.chars();
+    letters.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && letters.all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+        && !rest.is_empty()
+        && !value.chars().any(char::is_whitespace)
 }
 
 /// Whether `code` is a LOINC part code with its check digit (`44249-1`),
@@ -102,7 +132,28 @@ fn check_digit(number: &str) -> u8 {
 
 #[cfg(test)]
 mod tests {
-    use super::is_loinc;
+    use super::{is_loinc, is_uri};
+
+    #[test]
+    fn fhir_systems_are_absolute_uris() {
+        for good in [
+            "urn:carescreen:x",
+            "https://example.org/codes",
+            "urn:oid:2.16.840.1",
+        ] {
+            assert!(is_uri(good), "{good}");
+        }
+        for bad in [
+            "carescreen",
+            "my codes:x",
+            ":x",
+            "1urn:x",
+            "urn:",
+            "urn:a b",
+        ] {
+            assert!(!is_uri(bad), "{bad}");
+        }
+    }
 
     #[test]
     fn loinc_codes_are_checked_by_their_check_digit_and_answer_codes_by_shape() {

@@ -366,6 +366,7 @@ impl Validator {
         let note_markdown = self.note_markdown(files);
         let screen_limits = self.screen_limits(files);
         let note_client = self.note_client(files);
+        let fhir = self.fhir(files, &name);
         self.unique_ids(&items, &flags, &rules, &conditions);
         if default_level.is_some() {
             self.reachability(main_name, &levels, default_level, &rules, &flags);
@@ -380,7 +381,6 @@ impl Validator {
         let paths = Paths::of(levels.len(), &rules, &flags);
         let mut flags_by_severity: Vec<FlagIx> = flags.ixs().collect();
         flags_by_severity.sort_by_key(|&f| std::cmp::Reverse(flags[f].severity));
-        let fhir = self.fhir(files, &name);
         let mut rule_set = RuleSet::new(Model {
             fhir,
             lang: self.lang.clone(),
