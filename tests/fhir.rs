@@ -363,3 +363,27 @@ fn the_client_handout_is_no_referral_note() {
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("fhir"), "{}", out.stderr);
 }
+
+#[test]
+fn the_bundles_of_a_crisis_and_a_rejected_intake_match_their_goldens() {
+    // Reviewed by hand: tests/fixtures/fhir/intake.json (bless with
+    // CARESCREEN_BLESS=1 after a deliberate change, then read the diff).
+    let chosen: Vec<Value> = bundles(&["examples/intake.csv"])
+        .into_iter()
+        .map(without_instant)
+        .filter(|b| {
+            let text = b.to_string();
+            text.contains(r#""value":"c003""#) || text.contains(r#""value":"c006""#)
+        })
+        .collect();
+    assert_eq!(chosen.len(), 2);
+    let actual = serde_json::to_string_pretty(&chosen).expect("json") + "\n";
+    let path = crate::harness::root().join("tests/fixtures/fhir/intake.json");
+    if std::env::var_os("CARESCREEN_BLESS").is_some() {
+        std::fs::create_dir_all(path.parent().expect("folder")).expect("folder");
+        std::fs::write(&path, &actual).expect("write golden");
+        return;
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(expected == actual, "{} differs from the output:\n{actual}", path.display());
+}

@@ -335,7 +335,7 @@ impl<'a> FhirWriter<'a> {
     }
 
     fn item_code(&self, item: &Item) -> Value {
-        self.code_of(item.loinc.as_deref(), &item.id, &item.short)
+        self.code_of(item.loinc.as_deref(), &item.id, &item.text)
     }
 
     /// A LOINC code where there is one, else the rule set's own.
