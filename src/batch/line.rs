@@ -223,7 +223,10 @@ impl<'a> LineRenderer<'a> {
                         keep: &[],
                         row: sheet_row,
                     };
-                    push_json(out, &fhir.rejected(subject, all, flags, warnings, note));
+                    push_json(
+                        out,
+                        &fhir.rejected(subject, answers, all, flags, warnings, note),
+                    );
                 }
             }
         }

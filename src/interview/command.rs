@@ -726,15 +726,18 @@ mod tests {
             kinds.contains(&"Flag") && kinds.contains(&"DocumentReference"),
             "{kinds:?}"
         );
-        let response = &entries[0]["resource"];
         let lang_of = |id: &str| {
-            let group = response["item"]
-                .as_array()
-                .expect("groups")
+            let questionnaire = format!("/Questionnaire/{id}|");
+            let response = entries
                 .iter()
-                .find(|g| g["linkId"] == id)
-                .expect("group");
-            group["extension"][0]["valueCode"].clone()
+                .map(|e| &e["resource"])
+                .find(|r| {
+                    r["questionnaire"]
+                        .as_str()
+                        .is_some_and(|q| q.contains(&questionnaire))
+                })
+                .expect("response");
+            response["language"].clone()
         };
         assert_eq!(lang_of("phq9"), "es");
         assert_eq!(lang_of("gad7"), "en");

@@ -18,6 +18,7 @@ use base64::Engine;
 use serde_json::{json, Map, Value};
 use uuid::Uuid;
 
+use crate::answers::Answers;
 use crate::assess::{Assessment, Warning};
 use crate::error::AnswerError;
 use crate::model::{FlagIx, Item, ItemKind, RuleSet};
@@ -28,8 +29,6 @@ const LOINC: &str = "http://loinc.org";
 const CATEGORY: &str = "http://terminology.hl7.org/CodeSystem/observation-category";
 const FLAG_CATEGORY: &str = "http://terminology.hl7.org/CodeSystem/flag-category";
 const PARTICIPANT: &str = "http://terminology.hl7.org/CodeSystem/provenance-participant-type";
-/// The core extension naming an element's language (BCP-47).
-const LANGUAGE: &str = "http://hl7.org/fhir/StructureDefinition/language";
 /// LOINC: referral note.
 const REFERRAL_NOTE: &str = "57133-1";
 
@@ -72,7 +71,8 @@ impl<'a> FhirWriter<'a> {
 
     /// The Bundle of a scored record. `langs` gives the language each
     /// instrument was asked in (instrument id, code); an instrument it
-    /// does not name was in the rule set's wording for it.
+    /// does not name was in the rule set's wording for it. `remarks` are
+    /// notes on the level (an interview's disposition).
     pub(crate) fn scored(
         &self,
         subject: Subject<'_>,
@@ -83,23 +83,39 @@ impl<'a> FhirWriter<'a> {
     ) -> Value {
         let rules = self.rules;
         let mut bundle = Entries::new(self, subject);
-        let response = bundle.url("QuestionnaireResponse");
-        bundle.push(&response, self.response(subject, a, langs));
+        // The answers after skip logic, and the answers to skipped
+        // questions that count for safety: a re-scorer must see them.
+        let mut values: Vec<Option<i64>> = (0..rules.items.len())
+            .map(|i| a.values[i].filter(|_| a.shown[i]))
+            .collect();
+        for w in &a.warnings {
+            if let Warning::HiddenValueKept { item, value, .. } = w {
+                values[*item] = Some(*value);
+            }
+        }
+        let responses = self.responses(&mut bundle, subject, &values, "completed", langs);
 
-        let mut derived = vec![reference(&response)];
+        let mut derived: Vec<Value> = responses.iter().map(|(_, url)| reference(url)).collect();
         for (s, scale) in rules.scales.iter_ix() {
             let result = &a.scales[s];
             let Some(score) = result.score else { continue };
             let url = bundle.url(&format!("Observation/scale/{}", scale.id));
-            let mut obs = self.observation(
-                subject,
-                self.code_of(
-                    scale.loinc.as_deref(),
-                    &format!("score.{}", scale.id),
-                    &scale.title,
-                ),
-                &response,
+            let code = self.code_of(
+                scale.loinc.as_deref(),
+                &format!("score.{}", scale.id),
+                &scale.title,
             );
+            let from: Vec<Value> = responses
+                .iter()
+                .filter(|(ins, _)| {
+                    scale
+                        .items
+                        .iter()
+                        .any(|&i| rules.items[i].instrument == *ins)
+                })
+                .map(|(_, url)| reference(url))
+                .collect();
+            let mut obs = self.observation(subject, code, from);
             obs.insert("valueInteger".into(), json!(score));
             if let Some(band) = result.band.map(|b| &scale.bands[b]) {
                 obs.insert(
@@ -116,18 +132,16 @@ impl<'a> FhirWriter<'a> {
             derived.push(reference(&url));
             bundle.push(&url, Value::Object(obs));
         }
+        let answered: Vec<Value> = responses.iter().map(|(_, url)| reference(url)).collect();
         for (r, rating) in rules.ratings.iter_ix() {
             let grade = &rating.grades[a.ratings[r]];
             let url = bundle.url(&format!("Observation/rating/{}", rating.id));
-            let mut obs = self.observation(
-                subject,
-                self.code_of(
-                    rating.loinc.as_deref(),
-                    &format!("rating.{}", rating.id),
-                    &rating.title,
-                ),
-                &response,
+            let code = self.code_of(
+                rating.loinc.as_deref(),
+                &format!("rating.{}", rating.id),
+                &rating.title,
             );
+            let mut obs = self.observation(subject, code, answered.clone());
             obs.insert(
                 "valueCodeableConcept".into(),
                 self.concept(&format!("{}.{}", rating.id, grade.id), &grade.label),
@@ -138,16 +152,12 @@ impl<'a> FhirWriter<'a> {
 
         let level = &rules.levels[a.level];
         let url = bundle.url("Observation/level");
-        let mut obs = self.observation(
-            subject,
-            self.concept("level-of-care", "Recommended level of care"),
-            &response,
-        );
+        let code = self.concept("level-of-care", "Recommended level of care");
+        let mut obs = self.observation(subject, code, derived.clone());
         obs.insert(
             "valueCodeableConcept".into(),
             self.concept(&format!("level.{}", level.id), &level.name),
         );
-        obs.insert("derivedFrom".into(), Value::Array(derived.clone()));
         let mut notes: Vec<Value> = a
             .reasons(rules)
             .iter()
@@ -163,12 +173,7 @@ impl<'a> FhirWriter<'a> {
             obs.insert("note".into(), Value::Array(notes));
         }
         bundle.push(&url, Value::Object(obs));
-
-        let url = bundle.url("Observation/crisis");
-        let mut obs = self.observation(subject, self.concept("crisis", "Crisis route"), &response);
-        obs.insert("valueBoolean".into(), json!(a.crisis));
-        obs.insert("derivedFrom".into(), Value::Array(derived));
-        bundle.push(&url, Value::Object(obs));
+        self.crisis(&mut bundle, subject, a.crisis, derived);
 
         let raised: Vec<FlagIx> = a.raised_flags(rules).collect();
         self.flags(&mut bundle, subject, &raised);
@@ -179,11 +184,12 @@ impl<'a> FhirWriter<'a> {
         bundle.finish()
     }
 
-    /// The Bundle of a rejected record: what is wrong with it, and what
-    /// its answers already establish.
+    /// The Bundle of a rejected record: what is wrong with it, the answers
+    /// given (an `in-progress` response), and what they already establish.
     pub(crate) fn rejected(
         &self,
         subject: Subject<'_>,
+        answers: &Answers,
         problems: &[AnswerError],
         flags: &[FlagIx],
         warnings: &[Warning],
@@ -204,12 +210,32 @@ impl<'a> FhirWriter<'a> {
             &url,
             json!({"resourceType": "OperationOutcome", "issue": issues}),
         );
+        let responses = self.responses(&mut bundle, subject, answers.values(), "in-progress", &[]);
+        // Unknown unless a flag its answers establish is a crisis flag.
+        if flags.iter().any(|&f| rules.flags[f].crisis) {
+            let from = responses.iter().map(|(_, url)| reference(url)).collect();
+            self.crisis(&mut bundle, subject, true, from);
+        }
         self.flags(&mut bundle, subject, flags);
         if let Some(note) = note {
             self.document(&mut bundle, subject, note);
         }
         self.provenance(&mut bundle);
         bundle.finish()
+    }
+
+    /// The crisis route as an Observation.
+    fn crisis(
+        &self,
+        bundle: &mut Entries<'_>,
+        subject: Subject<'_>,
+        crisis: bool,
+        from: Vec<Value>,
+    ) {
+        let url = bundle.url("Observation/crisis");
+        let mut obs = self.observation(subject, self.concept("crisis", "Crisis route"), from);
+        obs.insert("valueBoolean".into(), json!(crisis));
+        bundle.push(&url, Value::Object(obs));
     }
 
     /// One problem of a rejected record, pointing to its item.
@@ -230,7 +256,7 @@ impl<'a> FhirWriter<'a> {
             issue.insert(
                 "expression".into(),
                 json!([format!(
-                    "QuestionnaireResponse.item.item.where(linkId='{}')",
+                    "QuestionnaireResponse.item.where(linkId='{}')",
                     item.id
                 )]),
             );
@@ -239,68 +265,72 @@ impl<'a> FhirWriter<'a> {
         Value::Object(issue)
     }
 
-    fn response(&self, subject: Subject<'_>, a: &Assessment, langs: &[(&str, &str)]) -> Value {
+    /// A QuestionnaireResponse per instrument with an answer in `values`
+    /// (by item), pushed; their instruments and full URLs.
+    fn responses(
+        &self,
+        bundle: &mut Entries<'_>,
+        subject: Subject<'_>,
+        values: &[Option<i64>],
+        status: &str,
+        langs: &[(&str, &str)],
+    ) -> Vec<(usize, String)> {
         let rules = self.rules;
-        let groups: Vec<Value> = rules
-            .instruments
-            .iter()
-            .filter_map(|instrument| {
-                let answered: Vec<Value> = instrument
-                    .items
-                    .clone()
-                    .filter(|&i| a.shown[i])
-                    .filter_map(|i| {
-                        let value = a.values[i]?;
-                        let item = &rules.items[i];
-                        let answer = self.answer(item, value)?;
-                        Some(json!({"linkId": item.id, "text": item.text, "answer": [answer]}))
-                    })
-                    .collect();
-                if answered.is_empty() {
-                    return None;
-                }
-                let lang = langs
-                    .iter()
-                    .find(|(id, _)| *id == instrument.id)
-                    .map_or(instrument.wording_lang.as_str(), |(_, lang)| lang);
-                Some(json!({
-                    "linkId": instrument.id,
-                    "extension": [{"url": LANGUAGE, "valueCode": lang}],
-                    "text": instrument.title,
-                    "item": answered,
-                }))
-            })
-            .collect();
-        let mut response = Map::new();
-        response.insert("resourceType".into(), json!("QuestionnaireResponse"));
-        response.insert(
-            "meta".into(),
-            json!({"tag": [{
-                "system": format!("{}/rule-set", rules.fhir.code_system),
-                "code": rules.sha256,
-                "display": format!("{} {}", rules.name, rules.version),
-            }]}),
-        );
-        response.insert("language".into(), json!(rules.lang));
-        response.insert(
-            "questionnaire".into(),
-            json!(format!(
-                "{}/Questionnaire/{}|{}",
-                rules.fhir.code_system, rules.name, rules.version
-            )),
-        );
-        response.insert("status".into(), json!("completed"));
-        response.insert("subject".into(), self.subject(subject));
-        if !self.date.is_empty() {
-            response.insert("authored".into(), json!(self.date));
+        let mut made = Vec::new();
+        for (n, instrument) in rules.instruments.iter().enumerate() {
+            let lang = langs
+                .iter()
+                .find(|(id, _)| *id == instrument.id)
+                .map_or(instrument.wording_lang.as_str(), |(_, lang)| lang);
+            let items: Vec<Value> = instrument
+                .items
+                .clone()
+                .filter_map(|i| {
+                    let item = &rules.items[i];
+                    let answer = self.answer(item, values.get(i).copied().flatten()?, lang)?;
+                    Some(json!({"linkId": item.id, "text": item.text, "answer": [answer]}))
+                })
+                .collect();
+            if items.is_empty() {
+                continue;
+            }
+            let url = bundle.url(&format!("QuestionnaireResponse/{}", instrument.id));
+            let mut response = Map::new();
+            response.insert("resourceType".into(), json!("QuestionnaireResponse"));
+            response.insert(
+                "meta".into(),
+                json!({"tag": [{
+                    "system": format!("{}/rule-set", rules.fhir.code_system),
+                    "code": rules.sha256,
+                    "display": format!("{} {}", rules.name, rules.version),
+                }]}),
+            );
+            response.insert("language".into(), json!(lang));
+            response.insert(
+                "questionnaire".into(),
+                json!(format!(
+                    "{}/Questionnaire/{}|{}",
+                    rules.fhir.code_system, instrument.id, rules.version
+                )),
+            );
+            response.insert("status".into(), json!(status));
+            response.insert("subject".into(), self.subject(subject));
+            if !self.date.is_empty() {
+                response.insert("authored".into(), json!(self.date));
+            }
+            response.insert("item".into(), Value::Array(items));
+            bundle.push(&url, Value::Object(response));
+            made.push((n, url));
         }
-        response.insert("item".into(), Value::Array(groups));
-        Value::Object(response)
+        made
     }
 
     /// An answer: a LOINC answer code where the rule set gives one, else
     /// the rule set's own code; a number for integer items.
-    fn answer(&self, item: &Item, value: i64) -> Option<Value> {
+    /// LOINC codings carry LOINC's English display: only an English
+    /// label is given as one.
+    fn answer(&self, item: &Item, value: i64, lang: &str) -> Option<Value> {
+        let english = lang == "en";
         let own = |label: &str| {
             json!({"valueCoding": {
                 "system": self.rules.fhir.code_system,
@@ -312,9 +342,10 @@ impl<'a> FhirWriter<'a> {
             ItemKind::Choice(options) => {
                 let option = options.iter().find(|o| o.code == value)?;
                 Some(match &option.loinc {
-                    Some(code) => json!({"valueCoding": {
+                    Some(code) if english => json!({"valueCoding": {
                         "system": LOINC, "code": code, "display": option.label,
                     }}),
+                    Some(code) => json!({"valueCoding": {"system": LOINC, "code": code}}),
                     None => own(&option.label),
                 })
             }
@@ -341,8 +372,9 @@ impl<'a> FhirWriter<'a> {
     /// A LOINC code where there is one, else the rule set's own.
     fn code_of(&self, loinc: Option<&str>, own: &str, display: &str) -> Value {
         match loinc {
+            // The rule set's wording is no LOINC display name: it is the text.
             Some(code) => json!({
-                "coding": [{"system": LOINC, "code": code, "display": display}],
+                "coding": [{"system": LOINC, "code": code}],
                 "text": display,
             }),
             None => self.concept(own, display),
@@ -362,15 +394,21 @@ impl<'a> FhirWriter<'a> {
     fn subject(&self, subject: Subject<'_>) -> Value {
         match subject.id.is_empty() {
             true => json!({"display": format!("row {} (no record id)", subject.row)}),
-            false => json!({"identifier": {
-                "system": self.rules.fhir.record_system, "value": subject.id,
-            }}),
+            false => json!({
+                "type": "Patient",
+                "identifier": {"system": self.rules.fhir.record_system, "value": subject.id},
+            }),
         }
     }
 
     /// An Observation's common part: a survey result about the subject,
-    /// derived from the QuestionnaireResponse.
-    fn observation(&self, subject: Subject<'_>, code: Value, response: &str) -> Map<String, Value> {
+    /// derived `from` these resources.
+    fn observation(
+        &self,
+        subject: Subject<'_>,
+        code: Value,
+        from: Vec<Value>,
+    ) -> Map<String, Value> {
         let mut obs = Map::new();
         obs.insert("resourceType".into(), json!("Observation"));
         obs.insert("status".into(), json!("final"));
@@ -383,7 +421,10 @@ impl<'a> FhirWriter<'a> {
         if !self.date.is_empty() {
             obs.insert("effectiveDateTime".into(), json!(self.date));
         }
-        obs.insert("derivedFrom".into(), json!([reference(response)]));
+        // FHIR has no empty arrays.
+        if !from.is_empty() {
+            obs.insert("derivedFrom".into(), Value::Array(from));
+        }
         obs
     }
 
@@ -417,6 +458,11 @@ impl<'a> FhirWriter<'a> {
                     "subject": self.subject(subject),
                 }),
             );
+            if !self.date.is_empty() {
+                if let Some(last) = bundle.entries.last_mut() {
+                    last["resource"]["period"] = json!({"start": self.date});
+                }
+            }
         }
     }
 
@@ -437,6 +483,7 @@ impl<'a> FhirWriter<'a> {
                     "text": "Referral note",
                 },
                 "subject": self.subject(subject),
+                "date": self.recorded,
                 "content": [{"attachment": {
                     "contentType": content_type,
                     "language": self.rules.lang,
@@ -542,6 +589,7 @@ impl<'a> Entries<'a> {
             "resourceType": "Bundle",
             "id": id.to_string(),
             "type": "collection",
+            "timestamp": self.writer.recorded,
             "entry": self.entries,
         })
     }
