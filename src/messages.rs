@@ -8,6 +8,7 @@ use crate::disposition::{Decision, DispositionReason};
 use crate::model::{RuleSet, Translations};
 
 mod explain;
+mod fhir;
 
 mod wording;
 

@@ -268,7 +268,10 @@ fn skipped_questions_are_absent_and_a_kept_hidden_answer_is_kept() {
             }
         }
     }
-    assert!(kept > 0, "the file has answers to skipped questions kept for safety");
+    assert!(
+        kept > 0,
+        "the file has answers to skipped questions kept for safety"
+    );
 }
 
 /// A Bundle with the run's instant blanked out.

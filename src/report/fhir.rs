@@ -126,7 +126,7 @@ impl<'a> FhirWriter<'a> {
             if result.prorated {
                 obs.insert(
                     "note".into(),
-                    json!([{"text": format!("prorated: {} item(s) unanswered", result.missing)}]),
+                    json!([{"text": self.words().fhir_prorated(result.missing)}]),
                 );
             }
             derived.push(reference(&url));
@@ -152,7 +152,7 @@ impl<'a> FhirWriter<'a> {
 
         let level = &rules.levels[a.level];
         let url = bundle.url("Observation/level");
-        let code = self.concept("level-of-care", "Recommended level of care");
+        let code = self.concept("level-of-care", self.words().fhir_level());
         let mut obs = self.observation(subject, code, derived.clone());
         obs.insert(
             "valueCodeableConcept".into(),
@@ -233,7 +233,8 @@ impl<'a> FhirWriter<'a> {
         from: Vec<Value>,
     ) {
         let url = bundle.url("Observation/crisis");
-        let mut obs = self.observation(subject, self.concept("crisis", "Crisis route"), from);
+        let code = self.concept("crisis", self.words().fhir_crisis());
+        let mut obs = self.observation(subject, code, from);
         obs.insert("valueBoolean".into(), json!(crisis));
         bundle.push(&url, Value::Object(obs));
     }
@@ -439,11 +440,10 @@ impl<'a> FhirWriter<'a> {
             let url = bundle.url(&format!("Flag/{}", flag.id));
             let mut code = self.concept(&format!("flag.{}", flag.id), &flag.message);
             if let Some(text) = code.get_mut("text") {
-                *text = json!(format!(
-                    "{} ({}{})",
-                    flag.message,
+                *text = json!(self.words().fhir_flag(
+                    &flag.message,
                     flag.severity.as_str(),
-                    if flag.crisis { ", crisis" } else { "" }
+                    flag.crisis
                 ));
             }
             bundle.push(
@@ -480,7 +480,7 @@ impl<'a> FhirWriter<'a> {
                 "status": "current",
                 "type": {
                     "coding": [{"system": LOINC, "code": REFERRAL_NOTE, "display": "Referral note"}],
-                    "text": "Referral note",
+                    "text": self.words().fhir_referral_note(),
                 },
                 "subject": self.subject(subject),
                 "date": self.recorded,
@@ -488,7 +488,7 @@ impl<'a> FhirWriter<'a> {
                     "contentType": content_type,
                     "language": self.rules.lang,
                     "data": data,
-                    "title": "Referral note",
+                    "title": self.words().fhir_referral_note(),
                 }}],
             }),
         );
@@ -521,6 +521,11 @@ impl<'a> FhirWriter<'a> {
                 }],
             }),
         );
+    }
+
+    /// The words of the rule set's language.
+    fn words(&self) -> crate::messages::Lang {
+        crate::messages::Lang::of(&self.rules.lang)
     }
 
     /// The UUIDv5 of a resource of a record.
