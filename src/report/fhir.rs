@@ -14,7 +14,10 @@
 //! columns' values and the resource's role, so a re-run gives the same
 //! ids; references between entries are their `urn:uuid:` full URLs.
 
+use std::borrow::Cow;
+
 use base64::Engine;
+use serde::Serialize;
 use serde_json::{json, Map, Value};
 use uuid::Uuid;
 
@@ -80,7 +83,7 @@ impl<'a> FhirWriter<'a> {
         note: Option<Note<'_>>,
         langs: &[(&str, &str)],
         remarks: &[String],
-    ) -> Value {
+    ) -> Bundle<'a> {
         let rules = self.rules;
         let mut bundle = Entries::new(self, subject);
         // The answers after skip logic, and the answers to skipped
@@ -120,7 +123,9 @@ impl<'a> FhirWriter<'a> {
             if let Some(band) = result.band.map(|b| &scale.bands[b]) {
                 obs.insert(
                     "interpretation".into(),
-                    json!([self.concept(&format!("{}.{}", scale.id, band.id), &band.label)]),
+                    Value::Array(vec![
+                        self.concept(&format!("{}.{}", scale.id, band.id), &band.label)
+                    ]),
                 );
             }
             if result.prorated {
@@ -194,7 +199,7 @@ impl<'a> FhirWriter<'a> {
         flags: &[FlagIx],
         warnings: &[Warning],
         note: Option<Note<'_>>,
-    ) -> Value {
+    ) -> Bundle<'a> {
         let rules = self.rules;
         let mut bundle = Entries::new(self, subject);
         let url = bundle.url("OperationOutcome");
@@ -208,7 +213,10 @@ impl<'a> FhirWriter<'a> {
         }));
         bundle.push(
             &url,
-            json!({"resourceType": "OperationOutcome", "issue": issues}),
+            object([
+                ("resourceType", json!("OperationOutcome")),
+                ("issue", Value::Array(issues)),
+            ]),
         );
         let responses = self.responses(&mut bundle, subject, answers.values(), "in-progress", &[]);
         // Unknown unless a flag its answers establish is a crisis flag.
@@ -227,7 +235,7 @@ impl<'a> FhirWriter<'a> {
     /// The crisis route as an Observation.
     fn crisis(
         &self,
-        bundle: &mut Entries<'_>,
+        bundle: &mut Entries<'a, '_>,
         subject: Subject<'_>,
         crisis: bool,
         from: Vec<Value>,
@@ -270,98 +278,97 @@ impl<'a> FhirWriter<'a> {
     /// (by item), pushed; their instruments and full URLs.
     fn responses(
         &self,
-        bundle: &mut Entries<'_>,
+        bundle: &mut Entries<'a, '_>,
         subject: Subject<'_>,
         values: &[Option<i64>],
-        status: &str,
+        status: &'static str,
         langs: &[(&str, &str)],
     ) -> Vec<(usize, String)> {
-        let rules = self.rules;
+        let rules: &'a RuleSet = self.rules;
         let mut made = Vec::new();
         for (n, instrument) in rules.instruments.iter().enumerate() {
             let lang = langs
                 .iter()
                 .find(|(id, _)| *id == instrument.id)
                 .map_or(instrument.wording_lang.as_str(), |(_, lang)| lang);
-            let items: Vec<Value> = instrument
+            let items: Vec<ResponseItem<'a>> = instrument
                 .items
                 .clone()
                 .filter_map(|i| {
                     let item = &rules.items[i];
                     let answer = self.answer(item, values.get(i).copied().flatten()?, lang)?;
-                    Some(json!({"linkId": item.id, "text": item.text, "answer": [answer]}))
+                    Some(ResponseItem {
+                        link_id: &item.id,
+                        text: &item.text,
+                        answer: [answer],
+                    })
                 })
                 .collect();
             if items.is_empty() {
                 continue;
             }
             let url = bundle.url(&format!("QuestionnaireResponse/{}", instrument.id));
-            let mut response = Map::new();
-            response.insert("resourceType".into(), json!("QuestionnaireResponse"));
-            response.insert(
-                "meta".into(),
-                json!({"tag": [{
+            let response = Response {
+                resource_type: "QuestionnaireResponse",
+                id: url.trim_start_matches("urn:uuid:").to_string(),
+                meta: json!({"tag": [{
                     "system": format!("{}/rule-set", rules.fhir.code_system),
                     "code": rules.sha256,
                     "display": format!("{} {}", rules.name, rules.version),
                 }]}),
-            );
-            response.insert("language".into(), json!(lang));
-            response.insert(
-                "questionnaire".into(),
-                json!(format!(
+                language: lang.to_string(),
+                questionnaire: format!(
                     "{}/Questionnaire/{}|{}",
                     rules.fhir.code_system, instrument.id, rules.version
-                )),
-            );
-            response.insert("status".into(), json!(status));
-            response.insert("subject".into(), self.subject(subject));
-            if !self.date.is_empty() {
-                response.insert("authored".into(), json!(self.date));
-            }
-            response.insert("item".into(), Value::Array(items));
-            bundle.push(&url, Value::Object(response));
+                ),
+                status,
+                subject: self.subject(subject),
+                authored: self.date.clone(),
+                item: items,
+            };
+            bundle.push_typed(&url, Resource::Response(Box::new(response)));
             made.push((n, url));
         }
         made
     }
 
     /// An answer: a LOINC answer code where the rule set gives one, else
-    /// the rule set's own code; a number for integer items.
-    /// LOINC codings carry LOINC's English display: only an English
-    /// label is given as one.
-    fn answer(&self, item: &Item, value: i64, lang: &str) -> Option<Value> {
+    /// the rule set's own code; a number for integer items. LOINC codings
+    /// carry LOINC's English display: only an English label is one.
+    fn answer(&self, item: &'a Item, value: i64, lang: &str) -> Option<Answer<'a>> {
         let english = lang == "en";
-        let own = |label: &str| {
-            json!({"valueCoding": {
-                "system": self.rules.fhir.code_system,
-                "code": format!("{}.{value}", item.id),
-                "display": label,
-            }})
+        let own = |label: &'a str| {
+            Answer::ValueCoding(Coding {
+                system: &self.rules.fhir.code_system,
+                code: Cow::Owned(format!("{}.{value}", item.id)),
+                display: Some(label),
+            })
+        };
+        let loinc = |code: &'a str, display: &'a str| {
+            Answer::ValueCoding(Coding {
+                system: LOINC,
+                code: Cow::Borrowed(code),
+                display: english.then_some(display),
+            })
         };
         match &item.kind {
             ItemKind::Choice(options) => {
                 let option = options.iter().find(|o| o.code == value)?;
                 Some(match &option.loinc {
-                    Some(code) if english => json!({"valueCoding": {
-                        "system": LOINC, "code": code, "display": option.label,
-                    }}),
-                    Some(code) => json!({"valueCoding": {"system": LOINC, "code": code}}),
+                    Some(code) => loinc(code, &option.label),
                     None => own(&option.label),
                 })
             }
             ItemKind::YesNo { .. } => {
                 let yes = value == 1;
                 Some(match &item.answer_loinc {
-                    Some((y, n)) => json!({"valueCoding": {
-                        "system": LOINC,
-                        "code": if yes { y } else { n },
-                        "display": if yes { "Yes" } else { "No" },
-                    }}),
-                    None => json!({"valueBoolean": yes}),
+                    // LOINC's displays of LA33-6 and LA32-8.
+                    Some((y, _)) if yes => loinc(y, "Yes"),
+                    Some((_, n)) => loinc(n, "No"),
+                    None => Answer::ValueBoolean(yes),
                 })
             }
-            ItemKind::Integer { .. } => Some(json!({"valueInteger": value})),
+            ItemKind::Integer { .. } => Some(Answer::ValueInteger(value)),
             ItemKind::Info => None,
         }
     }
@@ -430,7 +437,7 @@ impl<'a> FhirWriter<'a> {
     }
 
     /// A Flag per flag, most severe first; every safety flag is one.
-    fn flags(&self, bundle: &mut Entries<'_>, subject: Subject<'_>, flags: &[FlagIx]) {
+    fn flags(&self, bundle: &mut Entries<'a, '_>, subject: Subject<'_>, flags: &[FlagIx]) {
         for &f in flags {
             let flag = &self.rules.flags[f];
             let category = match flag.is_safety() {
@@ -446,27 +453,23 @@ impl<'a> FhirWriter<'a> {
                     flag.crisis
                 ));
             }
-            bundle.push(
-                &url,
-                json!({
-                    "resourceType": "Flag",
-                    "status": "active",
-                    "category": [{"coding": [{
-                        "system": FLAG_CATEGORY, "code": category.0, "display": category.1,
-                    }]}],
-                    "code": code,
-                    "subject": self.subject(subject),
-                }),
-            );
+            let mut resource = json!({
+                "resourceType": "Flag",
+                "status": "active",
+                "category": [{"coding": [{
+                    "system": FLAG_CATEGORY, "code": category.0, "display": category.1,
+                }]}],
+                "code": code,
+                "subject": self.subject(subject),
+            });
             if !self.date.is_empty() {
-                if let Some(last) = bundle.entries.last_mut() {
-                    last["resource"]["period"] = json!({"start": self.date});
-                }
+                resource["period"] = json!({"start": self.date});
             }
+            bundle.push(&url, resource);
         }
     }
 
-    fn document(&self, bundle: &mut Entries<'_>, subject: Subject<'_>, note: Note<'_>) {
+    fn document(&self, bundle: &mut Entries<'a, '_>, subject: Subject<'_>, note: Note<'_>) {
         let url = bundle.url("DocumentReference");
         let content_type = match note.format {
             NoteFormat::Text => "text/plain; charset=utf-8",
@@ -495,7 +498,7 @@ impl<'a> FhirWriter<'a> {
     }
 
     /// Who made the Bundle's resources: carescreen, with this rule set.
-    fn provenance(&self, bundle: &mut Entries<'_>) {
+    fn provenance(&self, bundle: &mut Entries<'a, '_>) {
         let rules = self.rules;
         let url = bundle.url("Provenance");
         let targets: Vec<Value> = bundle.urls.iter().map(|u| reference(u)).collect();
@@ -548,16 +551,84 @@ impl<'a> FhirWriter<'a> {
     }
 }
 
-/// A Bundle's entries as they are added.
-struct Entries<'a> {
-    writer: &'a FhirWriter<'a>,
-    subject: Subject<'a>,
-    urls: Vec<String>,
-    entries: Vec<Value>,
+/// A Bundle, as written.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Bundle<'a> {
+    resource_type: &'static str,
+    id: String,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    timestamp: String,
+    entry: Vec<Entry<'a>>,
 }
 
-impl<'a> Entries<'a> {
-    fn new(writer: &'a FhirWriter<'a>, subject: Subject<'a>) -> Self {
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Entry<'a> {
+    full_url: String,
+    resource: Resource<'a>,
+}
+
+/// An entry's resource: a QuestionnaireResponse, typed (the bulk of a
+/// Bundle, so built without a map per answer), or another as JSON.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Resource<'a> {
+    Response(Box<Response<'a>>),
+    Json(Value),
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Response<'a> {
+    resource_type: &'static str,
+    id: String,
+    meta: Value,
+    language: String,
+    questionnaire: String,
+    status: &'static str,
+    subject: Value,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    authored: String,
+    item: Vec<ResponseItem<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ResponseItem<'a> {
+    link_id: &'a str,
+    text: &'a str,
+    answer: [Answer<'a>; 1],
+}
+
+/// `{"valueCoding": …}`, `{"valueBoolean": …}` or `{"valueInteger": …}`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+enum Answer<'a> {
+    ValueCoding(Coding<'a>),
+    ValueBoolean(bool),
+    ValueInteger(i64),
+}
+
+#[derive(Serialize)]
+struct Coding<'a> {
+    system: &'a str,
+    code: Cow<'a, str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    display: Option<&'a str>,
+}
+
+/// A Bundle's entries as they are added.
+struct Entries<'a, 'w> {
+    writer: &'w FhirWriter<'a>,
+    subject: Subject<'w>,
+    urls: Vec<String>,
+    entries: Vec<Entry<'a>>,
+}
+
+impl<'a, 'w> Entries<'a, 'w> {
+    fn new(writer: &'w FhirWriter<'a>, subject: Subject<'w>) -> Self {
         Entries {
             writer,
             subject,
@@ -571,9 +642,10 @@ impl<'a> Entries<'a> {
         format!("urn:uuid:{}", self.writer.uuid(self.subject, role))
     }
 
+    /// A resource as JSON, its `id` put second, after `resourceType`, as
+    /// FHIR's examples have it.
     fn push(&mut self, url: &str, mut resource: Value) {
         if let Some(object) = resource.as_object_mut() {
-            // `id` second, after `resourceType`, as FHIR's examples have it.
             let id = url.trim_start_matches("urn:uuid:").to_string();
             let mut ordered = Map::new();
             if let Some(kind) = object.shift_remove("resourceType") {
@@ -583,21 +655,37 @@ impl<'a> Entries<'a> {
             ordered.append(object);
             resource = Value::Object(ordered);
         }
-        self.urls.push(url.to_string());
-        self.entries
-            .push(json!({"fullUrl": url, "resource": resource}));
+        self.push_typed(url, Resource::Json(resource));
     }
 
-    fn finish(self) -> Value {
-        let id = self.writer.uuid(self.subject, "Bundle");
-        json!({
-            "resourceType": "Bundle",
-            "id": id.to_string(),
-            "type": "collection",
-            "timestamp": self.writer.recorded,
-            "entry": self.entries,
-        })
+    fn push_typed(&mut self, url: &str, resource: Resource<'a>) {
+        self.urls.push(url.to_string());
+        self.entries.push(Entry {
+            full_url: url.to_string(),
+            resource,
+        });
     }
+
+    fn finish(self) -> Bundle<'a> {
+        Bundle {
+            resource_type: "Bundle",
+            id: self.writer.uuid(self.subject, "Bundle").to_string(),
+            kind: "collection",
+            timestamp: self.writer.recorded.clone(),
+            entry: self.entries,
+        }
+    }
+}
+
+/// An object of these members, in this order; the values moved, not
+/// copied as `json!` copies a `Value` it is given.
+fn object<const N: usize>(members: [(&str, Value); N]) -> Value {
+    Value::Object(
+        members
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect(),
+    )
 }
 
 fn reference(url: &str) -> Value {
