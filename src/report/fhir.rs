@@ -338,14 +338,14 @@ impl<'a> FhirWriter<'a> {
     fn answer(&self, item: &'a Item, value: i64, lang: &str) -> Option<Answer<'a>> {
         let english = lang == "en";
         let own = |label: &'a str| {
-            Answer::ValueCoding(Coding {
+            Answer::Coding(Coding {
                 system: &self.rules.fhir.code_system,
                 code: Cow::Owned(format!("{}.{value}", item.id)),
                 display: Some(label),
             })
         };
         let loinc = |code: &'a str, display: &'a str| {
-            Answer::ValueCoding(Coding {
+            Answer::Coding(Coding {
                 system: LOINC,
                 code: Cow::Borrowed(code),
                 display: english.then_some(display),
@@ -365,10 +365,10 @@ impl<'a> FhirWriter<'a> {
                     // LOINC's displays of LA33-6 and LA32-8.
                     Some((y, _)) if yes => loinc(y, "Yes"),
                     Some((_, n)) => loinc(n, "No"),
-                    None => Answer::ValueBoolean(yes),
+                    None => Answer::Boolean(yes),
                 })
             }
-            ItemKind::Integer { .. } => Some(Answer::ValueInteger(value)),
+            ItemKind::Integer { .. } => Some(Answer::Integer(value)),
             ItemKind::Info => None,
         }
     }
@@ -604,11 +604,13 @@ struct ResponseItem<'a> {
 
 /// `{"valueCoding": …}`, `{"valueBoolean": …}` or `{"valueInteger": …}`.
 #[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
 enum Answer<'a> {
-    ValueCoding(Coding<'a>),
-    ValueBoolean(bool),
-    ValueInteger(i64),
+    #[serde(rename = "valueCoding")]
+    Coding(Coding<'a>),
+    #[serde(rename = "valueBoolean")]
+    Boolean(bool),
+    #[serde(rename = "valueInteger")]
+    Integer(i64),
 }
 
 #[derive(Serialize)]
