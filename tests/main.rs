@@ -9,6 +9,7 @@ mod diff;
 mod explain;
 mod interview_pty;
 mod loinc;
+mod mapping;
 mod properties;
 mod rule_checks;
 mod safety;

@@ -120,21 +120,29 @@ pub(crate) fn draft(rules: &RuleSet, sources: &Sources<'_>) -> String {
         if label.is_empty() {
             continue;
         }
+        // The label, and for an item of three or more options the field's
+        // choices against them too (labels are reworded more than answers).
+        let similarity = |i: ItemIdx| {
+            let text = strsim::sorensen_dice(&label, &normalize(&rules.items[i].text));
+            match choices_match(rules, i, &f.choices) {
+                Some(choices) => ((text + choices) / 2.0).max(text),
+                None => text,
+            }
+        };
         let best = (0..rules.items.len())
             .filter(|&i| rules.items[i].is_answerable() && !taken(&matched, i))
-            .map(|i| {
-                (
-                    strsim::sorensen_dice(&label, &normalize(&rules.items[i].text)),
-                    i,
-                )
-            })
+            .map(|i| (similarity(i), i))
             .max_by(|a, b| a.0.total_cmp(&b.0));
         if let Some((score, item)) = best.filter(|&(score, _)| score >= LABEL_MATCH) {
+            let how = match choices_match(rules, item, &f.choices) {
+                Some(_) => "label and choices",
+                None => "label",
+            };
             matched.push(Matched {
                 column: j,
                 item,
                 guess: Some(format!(
-                    "label \"{}\" ~ item {} ({score:.2})",
+                    "{how} \"{}\" ~ item {} ({score:.2})",
                     clean(&f.label),
                     rules.items[item].id
                 )),
@@ -385,6 +393,28 @@ fn by_number(rules: &RuleSet, name: &str) -> Option<ItemIdx> {
     rules
         .item_index(&format!("{}_{number}", instrument.id))
         .filter(|&i| rules.items[i].is_answerable())
+}
+
+/// How well a field's choices match an item's options (the mean of each
+/// option's best match), for an item of three or more options.
+fn choices_match(rules: &RuleSet, item: ItemIdx, choices: &[(String, String)]) -> Option<f64> {
+    let ItemKind::Choice(options) = &rules.items[item].kind else {
+        return None;
+    };
+    if options.len() < 3 || choices.len() != options.len() {
+        return None;
+    }
+    let total: f64 = options
+        .iter()
+        .map(|o| {
+            let option = normalize(&o.label);
+            choices
+                .iter()
+                .map(|(_, label)| strsim::sorensen_dice(&option, &normalize(label)))
+                .fold(0.0, f64::max)
+        })
+        .sum();
+    Some(total / options.len() as f64)
 }
 
 /// A recode table for an item from a field's choices, and the choices no

@@ -100,12 +100,13 @@ fn diagnostic(
     }
 }
 
-/// "did you mean `x`?" for a misspelt id.
+/// "did you mean `x`?" for a misspelt id: the nearest by edits, if near.
 fn closest<'a>(word: &str, valid: impl Iterator<Item = &'a str>) -> Option<String> {
+    let most = (word.len() / 3).max(2);
     valid
-        .map(|v| (strsim::jaro_winkler(word, v), v))
-        .filter(|&(score, _)| score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|v| (strsim::levenshtein(word, v), v))
+        .filter(|&(edits, _)| edits <= most)
+        .min_by_key(|&(edits, _)| edits)
         .map(|(_, v)| format!("did you mean `{v}`?"))
 }
 
