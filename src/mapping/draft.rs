@@ -37,6 +37,14 @@ const CHOICE_MATCH: f64 = 0.6;
 /// Rows of the export read for values that are no code.
 pub(crate) const SAMPLE_ROWS: usize = 2000;
 
+/// A proposed recode table, the items it is for, and the choices it
+/// could not place.
+struct Recode {
+    table: Vec<(String, i64)>,
+    items: Vec<ItemIdx>,
+    unmatched: Vec<String>,
+}
+
 /// A column's item, and why.
 struct Matched {
     column: usize,
@@ -152,7 +160,7 @@ pub(crate) fn draft(rules: &RuleSet, sources: &Sources<'_>) -> String {
     matched.sort_by_key(|m| m.item);
 
     // Recode tables from the dictionary's choices.
-    let mut recodes: Vec<(Vec<(String, i64)>, Vec<ItemIdx>, Vec<String>)> = Vec::new();
+    let mut recodes: Vec<Recode> = Vec::new();
     for m in &matched {
         let Some(f) = field(&header[m.column]) else {
             continue;
@@ -167,17 +175,21 @@ pub(crate) fn draft(rules: &RuleSet, sources: &Sources<'_>) -> String {
         }
         match recodes
             .iter_mut()
-            .find(|(t, _, u)| *t == table && *u == unmatched)
+            .find(|r| r.table == table && r.unmatched == unmatched)
         {
-            Some((_, items, _)) => items.push(m.item),
-            None => recodes.push((table, vec![m.item], unmatched)),
+            Some(r) => r.items.push(m.item),
+            None => recodes.push(Recode {
+                table,
+                items: vec![m.item],
+                unmatched,
+            }),
         }
     }
 
     // Values in the data that are no answer to their column's item.
     let mut missing: Vec<String> = Vec::new();
     for m in &matched {
-        let recoded = recodes.iter().find(|(_, items, _)| items.contains(&m.item));
+        let recoded = recodes.iter().find(|r| r.items.contains(&m.item));
         for row in rows {
             let Some(value) = row.get(m.column).map(|v| v.trim()) else {
                 continue;
@@ -186,7 +198,7 @@ pub(crate) fn draft(rules: &RuleSet, sources: &Sources<'_>) -> String {
                 continue;
             }
             let known = match recoded {
-                Some((table, _, _)) => table.iter().any(|(k, _)| k == value),
+                Some(r) => r.table.iter().any(|(k, _)| k == value),
                 None => crate::answers::parse_answer(&rules.items[m.item], value).is_ok(),
             };
             let looks_missing = value.starts_with('-')
@@ -294,7 +306,12 @@ pub(crate) fn draft(rules: &RuleSet, sources: &Sources<'_>) -> String {
     if recodes.is_empty() {
         line(&mut out, "  []");
     }
-    for (table, items, unmatched) in &recodes {
+    for Recode {
+        table,
+        items,
+        unmatched,
+    } in &recodes
+    {
         let ids: Vec<&str> = items.iter().map(|&i| rules.items[i].id.as_str()).collect();
         line(&mut out, &format!("  - items: [{}]", ids.join(", ")));
         let values: Vec<String> = table
