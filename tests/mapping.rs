@@ -251,10 +251,18 @@ fn keep_copies_columns_after_the_id_without_a_mapping() {
     assert_eq!(out.stderr, "", "a kept column is not an ignored one");
     Test::new()
         .args(&["score", "-", "--keep", "clinic"])
-        .stdin(csv)
+        .stdin(csv.clone())
         .run()
         .code(2)
-        .stderr_has("`clinic`");
+        .stderr_has("error: input header: no column `clinic` to keep");
+    // A kept column may not take an output column's name.
+    let clash = csv.replacen("id,site,", "id,Level,", 1);
+    Test::new()
+        .args(&["score", "-", "--keep", "level"])
+        .stdin(clash)
+        .run()
+        .code(2)
+        .stderr_has("the kept column `Level` has the name of an output column");
 }
 
 #[test]

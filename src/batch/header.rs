@@ -183,10 +183,11 @@ pub(crate) fn add_keep(
             .retain(|i| !i.eq_ignore_ascii_case(&names[j]));
     }
     if !absent.is_empty() {
-        return Err(Error::MissingColumns {
-            columns: absent,
-            id_column: None,
-        });
+        let names: Vec<String> = absent.iter().map(|a| format!("`{a}`")).collect();
+        return Err(Error::Usage(format!(
+            "input header: no column {} to keep (--keep, or the mapping's `keep`)",
+            names.join(", ")
+        )));
     }
     Ok(())
 }

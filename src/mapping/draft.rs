@@ -572,7 +572,7 @@ fn quote(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{by_number, normalize};
+    use super::{by_number, normalize, recode};
     use crate::rules::{load, RulesSource};
 
     #[test]
@@ -587,6 +587,37 @@ mod tests {
         assert_eq!(id("phq_42"), None);
         assert_eq!(id("ptsd_1"), None, "a prefix of no instrument");
         assert_eq!(id("screening_complete"), None);
+    }
+
+    #[test]
+    fn choices_recode_by_their_words_and_a_stranger_is_named() {
+        let rules = load(&RulesSource::Embedded).expect("built-in rules");
+        let item = |id: &str| rules.item_index(id).expect("an item");
+        let choices = |text: &str| -> Vec<(String, String)> {
+            text.split('|')
+                .filter_map(|c| c.split_once(','))
+                .map(|(v, l)| (v.trim().to_string(), l.trim().to_string()))
+                .collect()
+        };
+        let (table, unmatched) = recode(
+            &rules,
+            item("daily_use"),
+            &choices("1, Yes | 2, No | 9, Prefer not to say"),
+        );
+        assert_eq!(table, [("1".to_string(), 1), ("2".to_string(), 0)]);
+        assert_eq!(unmatched, ["9, Prefer not to say"]);
+        let (table, unmatched) = recode(
+            &rules,
+            item("phq9_2"),
+            &choices("1, Not at all | 2, Several days | 3, More than half the days | 4, Nearly every day"),
+        );
+        let codes: Vec<i64> = table.iter().map(|&(_, c)| c).collect();
+        assert_eq!(
+            codes,
+            [0, 1, 2, 3],
+            "REDCap's 1-4 back to the published 0-3"
+        );
+        assert!(unmatched.is_empty());
     }
 
     #[test]

@@ -126,6 +126,14 @@ fn validate(file: &str, raw: RawMapping, rules: &RuleSet) -> Result<Mapping, Err
             None,
         );
     }
+    if raw.only_if.as_ref().is_some_and(|o| o.values.is_empty()) {
+        problem(
+            "only-if-empty",
+            "`only_if` lists no values, so no row would be scored".into(),
+            "only_if.in".into(),
+            None,
+        );
+    }
     let item_ids = || rules.items.iter().map(|i| i.id.as_str());
     let item =
         |id: &str,
