@@ -87,6 +87,8 @@ pub enum AnswerError {
     Mapped {
         column: String,
         item: String,
+        /// The offending value (its first characters), when there is one.
+        value: Option<String>,
         reason: String,
     },
 }

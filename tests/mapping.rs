@@ -383,3 +383,33 @@ fn every_map_command_has_help_with_examples() {
         .code(0)
         .stdout_has("--map export.map.yaml");
 }
+
+#[test]
+fn a_hidden_answer_read_through_a_recode_table_still_counts_for_safety() {
+    // The template's C-SSRS item 2 is "no", so item 4 (intent) is hidden.
+    let mapping =
+        "mapping: 1\nid: id\nrecode:\n  - items: [cssrs_4]\n    values: { \"Y\": 1, \"N\": 0 }\n";
+    let csv = csv_with(&[("yes", &[("cssrs_4", "Y")]), ("junk", &[("cssrs_4", "X")])]);
+    let t = Test::in_temp_dir().file("m.yaml", mapping);
+    let out = t
+        .args(&["score", "-", "--map", "m.yaml"])
+        .stdin(csv)
+        .run()
+        .code(0);
+    let rows = out.csv_rows();
+    assert_eq!(
+        rows[0]["crisis"], "true",
+        "a hidden yes to intent is never lost"
+    );
+    assert!(
+        rows[0]["warnings"].contains("hidden_kept:cssrs_4"),
+        "{}",
+        rows[0]["warnings"]
+    );
+    assert_eq!(rows[1]["error"], "", "a hidden value is never an error");
+    assert!(
+        rows[1]["warnings"].contains("hidden_unreadable:cssrs_4"),
+        "{}",
+        rows[1]["warnings"]
+    );
+}

@@ -421,7 +421,10 @@ fn unreadable_hidden(
         return Warning::HiddenValueIgnored { item };
     }
     let value = match err {
-        AnswerError::Invalid { value, .. } => value.clone(),
+        AnswerError::Invalid { value, .. }
+        | AnswerError::Mapped {
+            value: Some(value), ..
+        } => value.clone(),
         _ => String::new(),
     };
     let gate = gate_of(rules, item).map(|g| (g, answer(g)));

@@ -355,14 +355,15 @@ impl Mapping {
                 Some(&(_, code)) => Ok(Some(code)),
                 None => {
                     let keys: Vec<&str> = table.iter().map(|(k, _)| k.as_str()).collect();
+                    let value = excerpt(&String::from_utf8_lossy(trimmed));
                     Err(AnswerError::Mapped {
                         column: self.column_of(rules, index).to_string(),
                         item: item.id.clone(),
                         reason: format!(
-                            "`{}` is not in the recode table (expected one of {})",
-                            excerpt(&String::from_utf8_lossy(trimmed)),
+                            "`{value}` is not in the recode table (expected one of {})",
                             keys.join(", ")
                         ),
+                        value: Some(value),
                     })
                 }
             };
@@ -384,10 +385,12 @@ impl Mapping {
                 column: column.to_string(),
                 item,
                 reason: format!("`{value}` is not a valid answer ({expected})"),
+                value: Some(value),
             },
             AnswerError::Missing { .. } => AnswerError::Mapped {
                 column: column.to_string(),
                 item,
+                value: None,
                 reason: "missing required answer".into(),
             },
             other => other,

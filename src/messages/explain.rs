@@ -186,6 +186,7 @@ impl Lang {
                     column,
                     item,
                     reason,
+                    ..
                 },
             ) => format!("columna `{column}` (pregunta `{item}`): {reason}"),
         }
