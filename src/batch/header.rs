@@ -132,7 +132,7 @@ pub(crate) fn map_with(
     };
     columns.items.sort_by_key(|&(_, index)| index);
     let keep: Vec<String> = placed.keep.iter().map(|&j| names[j].clone()).collect();
-    add_keep(&mut columns, header, &keep)?;
+    add_keep(rules, &mut columns, header, &keep)?;
     Ok(columns)
 }
 
@@ -154,13 +154,19 @@ fn names(header: &csv::ByteRecord) -> Result<Vec<String>, Error> {
 
 /// Add columns copied to the output after the id (`--keep`, a mapping's
 /// `keep`): each must be in the header, once, and not be the id column;
-/// they are no longer reported as ignored.
+/// they are no longer reported as ignored. A kept column may not take an
+/// output column's name (the output would have two).
 pub(crate) fn add_keep(
+    rules: &RuleSet,
     columns: &mut Columns,
     header: &csv::ByteRecord,
     keep: &[String],
 ) -> Result<(), Error> {
     let names = names(header)?;
+    let outputs = crate::report::row::header(rules, &columns.id_name);
+    let taken = |k: &str| {
+        k.eq_ignore_ascii_case("note") || outputs[1..].iter().any(|o| o.eq_ignore_ascii_case(k))
+    };
     let mut absent = Vec::new();
     for name in keep {
         let Some(j) = names
@@ -170,6 +176,12 @@ pub(crate) fn add_keep(
             absent.push(name.trim().to_string());
             continue;
         };
+        if taken(&names[j]) {
+            return Err(Error::Usage(format!(
+                "the kept column `{}` has the name of an output column; keep another column",
+                names[j]
+            )));
+        }
         if j == columns.id {
             return Err(Error::Usage(format!(
                 "`{name}` is the id column, written first already; keep other columns"

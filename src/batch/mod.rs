@@ -195,19 +195,9 @@ pub(crate) fn score_with_progress<R: Read, W: Write>(
     let Some(mut reader) = Input::open(input, &mut header)? else {
         return Err(Error::EmptyInput);
     };
-    let columns = columns(rules, &header, &options.id_column, options.mapping.as_ref())?;
-    let mut columns = columns;
-    add_keep(&mut columns, &header, &options.keep)?;
+    let mut columns = columns(rules, &header, &options.id_column, options.mapping.as_ref())?;
+    add_keep(rules, &mut columns, &header, &options.keep)?;
     let keep: Vec<String> = columns.keep.iter().map(|(_, name)| name.clone()).collect();
-    let outputs = crate::report::row::header(rules, &columns.id_name);
-    let taken = |k: &String| {
-        k.eq_ignore_ascii_case("note") || outputs[1..].iter().any(|o| o.eq_ignore_ascii_case(k))
-    };
-    if let Some(clash) = keep.iter().find(|k| taken(k)) {
-        return Err(Error::Usage(format!(
-            "the kept column `{clash}` has the name of an output column; keep another column"
-        )));
-    }
     let renderer = LineRenderer::new(rules, options).map_err(Error::Template)?;
     let mut head = Vec::new();
     renderer.header(&columns.id_name, &keep, &mut head);
