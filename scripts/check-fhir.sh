@@ -41,6 +41,7 @@ score() {
     exit 1
   fi
 }
+score 1 tests/fixtures/redcap/export.csv --map tests/fixtures/redcap/mapping.yaml
 for csv in examples/*.csv tests/fixtures/notes/*.csv; do
   score 1 "$csv" --lang en
   score 1 "$csv" --lang es --note-format markdown --threads 2

@@ -86,7 +86,8 @@ impl Answers {
         self.set_parsed(index, parse_bytes(rules, index, bytes));
     }
 
-    fn set_parsed(&mut self, index: ItemIdx, parsed: Result<Option<i64>, AnswerError>) {
+    /// Set an answer already parsed (a mapping's reading of a cell).
+    pub(crate) fn set_parsed(&mut self, index: ItemIdx, parsed: Result<Option<i64>, AnswerError>) {
         match parsed {
             Ok(value) => self.values[index] = value,
             Err(err) => {
@@ -207,7 +208,16 @@ pub(crate) fn expected(item: &Item) -> String {
 const EXCERPT_CHARS: usize = 40;
 
 fn invalid(item: &Item, text: &str) -> AnswerError {
-    // Control characters (NUL, line breaks, escapes) are shown escaped.
+    AnswerError::Invalid {
+        item: item.id.clone(),
+        value: excerpt(text),
+        expected: expected(item),
+    }
+}
+
+/// A value as error messages echo it: its first characters, control
+/// characters (NUL, line breaks, escapes) escaped.
+pub(crate) fn excerpt(text: &str) -> String {
     let mut value: String = text
         .chars()
         .take(EXCERPT_CHARS)
@@ -223,9 +233,5 @@ fn invalid(item: &Item, text: &str) -> AnswerError {
     if text.chars().count() > EXCERPT_CHARS {
         value.push('…');
     }
-    AnswerError::Invalid {
-        item: item.id.clone(),
-        value,
-        expected: expected(item),
-    }
+    value
 }

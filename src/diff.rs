@@ -447,8 +447,15 @@ pub(crate) fn compare_data(
     new: &RuleSet,
     data: &Path,
     id_column: &str,
+    map: Option<&Path>,
     fill: bool,
 ) -> Result<DataComparison, Error> {
+    // A mapping is validated against each rule set.
+    let mapping = |rules: &RuleSet| -> Result<_, Error> {
+        map.map(|path| crate::mapping::load(path, rules).map(std::sync::Arc::new))
+            .transpose()
+    };
+    let (map_old, map_new) = (mapping(old)?, mapping(new)?);
     let open = || {
         File::open(data)
             .map(BufReader::new)
@@ -458,8 +465,8 @@ pub(crate) fn compare_data(
             })
     };
     if !fill {
-        for (side, rules) in [("old", old), ("new", new)] {
-            let absent = batch::absent_items(rules, open()?, id_column)?;
+        for (side, rules, map) in [("old", old, &map_old), ("new", new, &map_new)] {
+            let absent = batch::absent_items(rules, open()?, id_column, map.as_ref())?;
             if !absent.is_empty() {
                 return Err(Error::DataLacksItems {
                     data: data.to_path_buf(),
@@ -474,7 +481,9 @@ pub(crate) fn compare_data(
     };
     // Old placements first, then the new ones row by row beside them.
     let mut before: Vec<Placement> = Vec::new();
-    let filled_old = batch::placements(old, open()?, id_column, fill, |_, p| before.push(p))?;
+    let filled_old = batch::placements(old, open()?, id_column, map_old.as_ref(), fill, |_, p| {
+        before.push(p)
+    })?;
     let rejected_old = old.levels.len();
     let rejected_new = new.levels.len();
     let mut out = DataComparison {
@@ -483,27 +492,34 @@ pub(crate) fn compare_data(
         filled: (names(old, filled_old), Vec::new()),
     };
     let mut index = 0usize;
-    let filled_new = batch::placements(new, open()?, id_column, fill, |row, placement| {
-        // The same file read twice: the same rows, in the same order.
-        if let Some(was) = before.get(index) {
-            let from = was.level.unwrap_or(rejected_old);
-            let to = placement.level.unwrap_or(rejected_new);
-            out.counts[from][to] += 1;
-            let changed = Changed {
-                id: row.id.to_string(),
-                row: row.sheet_row,
-                old: was.clone(),
-                new: placement,
-            };
-            if changed.level_changes(old, new)
-                || was.crisis != changed.new.crisis
-                || flag_ids(old, was) != flag_ids(new, &changed.new)
-            {
-                out.changed.push(changed);
+    let filled_new = batch::placements(
+        new,
+        open()?,
+        id_column,
+        map_new.as_ref(),
+        fill,
+        |row, placement| {
+            // The same file read twice: the same rows, in the same order.
+            if let Some(was) = before.get(index) {
+                let from = was.level.unwrap_or(rejected_old);
+                let to = placement.level.unwrap_or(rejected_new);
+                out.counts[from][to] += 1;
+                let changed = Changed {
+                    id: row.id.to_string(),
+                    row: row.sheet_row,
+                    old: was.clone(),
+                    new: placement,
+                };
+                if changed.level_changes(old, new)
+                    || was.crisis != changed.new.crisis
+                    || flag_ids(old, was) != flag_ids(new, &changed.new)
+                {
+                    out.changed.push(changed);
+                }
             }
-        }
-        index += 1;
-    })?;
+            index += 1;
+        },
+    )?;
     out.filled.1 = names(new, filled_new);
     Ok(out)
 }

@@ -81,6 +81,16 @@ pub enum AnswerError {
     FieldCount { found: usize, expected: usize },
     #[error("column `{column}`: {reason}")]
     Column { column: String, reason: String },
+    /// A problem with an answer read through a mapping (`--map`): the
+    /// source column and the item it holds.
+    #[error("column `{column}` (item `{item}`): {reason}")]
+    Mapped {
+        column: String,
+        item: String,
+        /// The offending value (its first characters), when there is one.
+        value: Option<String>,
+        reason: String,
+    },
 }
 
 /// Why a saved interview session cannot be resumed.
@@ -194,6 +204,22 @@ pub enum Error {
     },
     #[error("the note template cannot be used: {0}")]
     Template(String),
+    /// A mapping file (`--map`) with problems, each with its place.
+    #[error("the mapping has {} problem(s)", .0.len())]
+    Mapping(Vec<Diagnostic>),
+    /// The input header lacks columns a mapping reads: each source column,
+    /// with the item it holds when the mapping names it.
+    #[error(
+        "input header: missing column(s) the mapping `{map}` reads: {}",
+        columns.iter().map(|(c, item)| match item {
+            Some(item) => format!("`{c}` (item `{item}`)"),
+            None => format!("`{c}`"),
+        }).collect::<Vec<_>>().join(", ")
+    )]
+    MappedColumnsMissing {
+        map: String,
+        columns: Vec<(String, Option<String>)>,
+    },
 }
 
 /// ` --> file:line:col` on a line of its own, where the place is known.

@@ -25,6 +25,8 @@ pub(crate) enum Source {
         data: PathBuf,
         id: String,
         id_column: String,
+        /// A mapping to read the file through (`--map`).
+        map: Option<PathBuf>,
     },
 }
 
@@ -83,8 +85,17 @@ pub(crate) fn run(
             data,
             id,
             id_column,
-        } => (data, id.trim(), id_column),
+            map,
+        } => (data, id.trim(), (id_column, map)),
     };
+    let (id_column, map) = id_column;
+    let mapping = match map {
+        Some(path) => Some(std::sync::Arc::new(crate::mapping::load(path, rules)?)),
+        None => None,
+    };
+    let id_column = mapping
+        .as_ref()
+        .map_or(id_column.as_str(), |m| m.id.as_str());
     if id.is_empty() {
         // `score` rejects a row without an id: there is none to explain.
         return Err(Error::Usage("--id needs a record id".into()));
@@ -94,7 +105,8 @@ pub(crate) fn run(
         source,
     })?;
     let mut found = Vec::new();
-    let absent = batch::each_row(rules, BufReader::new(input), id_column, fill, |row| {
+    let input = BufReader::new(input);
+    let absent = batch::each_row(rules, input, id_column, mapping.as_ref(), fill, |row| {
         if row.id == id {
             found.push((row.sheet_row, row.answers.clone(), row.unfit));
         }

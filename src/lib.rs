@@ -24,6 +24,7 @@ mod diff;
 mod disposition;
 mod explain;
 mod interview;
+mod mapping;
 mod messages;
 mod model;
 mod output;

@@ -10,6 +10,13 @@ pub struct Summary {
     pub(crate) rows: u64,
     pub scored: u64,
     pub(crate) rejected: u64,
+    /// Rows a mapping's `only_if` skipped: read, but no output row.
+    pub(crate) skipped: u64,
+    /// Rows whose source lacks instruments (a mapping's `not_collected`):
+    /// scores and established flags, no level.
+    pub(crate) incomplete: u64,
+    /// Of those, rows whose answers already raise risk flags.
+    pub(crate) incomplete_with_flags: u64,
     /// Scored rows per recommended level (index into the rule set's levels).
     pub(crate) by_level: Vec<u64>,
     /// Rows on the crisis route: scored, or rejected with answers that
@@ -80,6 +87,9 @@ impl Summary {
         self.rows += other.rows;
         self.scored += other.scored;
         self.rejected += other.rejected;
+        self.skipped += other.skipped;
+        self.incomplete += other.incomplete;
+        self.incomplete_with_flags += other.incomplete_with_flags;
         self.crisis += other.crisis;
         let room = CRISIS_IDS.saturating_sub(self.crisis_ids.len());
         self.crisis_ids

@@ -418,3 +418,73 @@ fn the_bundles_of_a_crisis_and_a_rejected_intake_match_their_goldens() {
         path.display()
     );
 }
+
+#[test]
+fn a_redcap_export_read_through_a_mapping_keeps_its_events_apart_and_guesses_no_level() {
+    let args = [
+        "tests/fixtures/redcap/export.csv",
+        "--map",
+        "tests/fixtures/redcap/mapping.yaml",
+    ];
+    let bundles = bundles(&args);
+    let csv = {
+        let out = Test::new()
+            .args(&["score", args[0], args[1], args[2]])
+            .run();
+        let mut reader = csv::Reader::from_reader(out.stdout.as_bytes());
+        let header: Vec<String> = reader
+            .headers()
+            .expect("h")
+            .iter()
+            .map(String::from)
+            .collect();
+        reader
+            .records()
+            .map(|r| {
+                let r = r.expect("row");
+                header
+                    .iter()
+                    .cloned()
+                    .zip(r.iter().map(String::from))
+                    .collect::<BTreeMap<_, _>>()
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(bundles.len(), csv.len());
+    // Record 1001 at two events: the same person, two screens, other ids.
+    let of = |k: usize| bundles[k]["id"].clone();
+    assert_eq!(csv[0]["record_id"], csv[1]["record_id"]);
+    assert_ne!(csv[0]["redcap_event_name"], csv[1]["redcap_event_name"]);
+    assert_ne!(of(0), of(1));
+    for (row, bundle) in csv.iter().zip(&bundles) {
+        let id = &row["record_id"];
+        if !row["warnings"].contains("not_collected") || !row["error"].is_empty() {
+            continue;
+        }
+        assert!(
+            observation(bundle, "level-of-care").is_none(),
+            "{id}: no level guessed"
+        );
+        let flags: BTreeSet<String> = row["flags"]
+            .split(';')
+            .filter(|f| !f.is_empty())
+            .map(|f| format!("flag.{f}"))
+            .collect();
+        assert_eq!(own_code(bundle, "Flag"), flags, "{id}");
+        match row["phq9_score"].as_str() {
+            "" => assert!(observation(bundle, "44261-6").is_none()),
+            score => {
+                let obs = observation(bundle, "44261-6").expect("PHQ-9 total");
+                assert_eq!(obs["valueInteger"].to_string(), score, "{id}");
+            }
+        }
+        let outcome = resources(bundle, "OperationOutcome")
+            .next()
+            .expect("outcome");
+        assert!(outcome["issue"]
+            .as_array()
+            .expect("issues")
+            .iter()
+            .any(|i| i["code"] == "incomplete"));
+    }
+}

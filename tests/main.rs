@@ -10,6 +10,7 @@ mod explain;
 mod fhir;
 mod interview_pty;
 mod loinc;
+mod mapping;
 mod properties;
 mod rule_checks;
 mod safety;

@@ -94,6 +94,9 @@ pub(crate) enum Warning {
     Prorated { scale: ScaleIx, missing: u32 },
     /// A scale has no score because items are missing (`missing: invalid`).
     ScaleInvalid { scale: ScaleIx, missing: u32 },
+    /// The record's source does not hold these instruments (a mapping's
+    /// `not_collected`): the screen is incomplete, so no level is given.
+    NotCollected { instruments: Vec<usize> },
 }
 
 impl Warning {
@@ -113,6 +116,13 @@ impl Warning {
     /// The short code of the CSV `warnings` column, e.g. `hidden_kept:cssrs_4`.
     pub(crate) fn code(&self, rules: &RuleSet) -> String {
         let (kind, id) = match self {
+            Warning::NotCollected { instruments } => {
+                let ids: Vec<&str> = instruments
+                    .iter()
+                    .map(|&n| rules.instruments[n].id.as_str())
+                    .collect();
+                return format!("not_collected:{}", ids.join(";"));
+            }
             Warning::HiddenValueIgnored { item } => ("hidden_ignored", &rules.items[*item].id),
             Warning::HiddenValueKept { item, .. } => ("hidden_kept", &rules.items[*item].id),
             Warning::AskAgain { gate, .. } => ("ask_again", &rules.items[*gate].id),
@@ -411,7 +421,10 @@ fn unreadable_hidden(
         return Warning::HiddenValueIgnored { item };
     }
     let value = match err {
-        AnswerError::Invalid { value, .. } => value.clone(),
+        AnswerError::Invalid { value, .. }
+        | AnswerError::Mapped {
+            value: Some(value), ..
+        } => value.clone(),
         _ => String::new(),
     };
     let gate = gate_of(rules, item).map(|g| (g, answer(g)));
@@ -686,6 +699,31 @@ fn grade_all<I: Ix>(
         facts[slot(r)] = grade as i64;
         out.push(grade);
     }
+}
+
+/// The score and band of each scale `scored` keeps, for a record that is
+/// not assessed as a whole (its source lacks instruments): skip logic and
+/// each scale's missing-data rule apply as in `assess`; a scale that its
+/// rule leaves without a score, or that `scored` leaves out, has `None`.
+pub(crate) fn scale_scores(
+    rules: &RuleSet,
+    answers: &Answers,
+    scored: impl Fn(ScaleIx) -> bool,
+) -> IxVec<ScaleIx, Option<(i64, Option<usize>)>> {
+    let shown = shown_items(rules, answers);
+    let values: Vec<Option<i64>> = (0..rules.items.len())
+        .map(|i| answers.get(i).filter(|_| shown[i]))
+        .collect();
+    rules
+        .scales
+        .ixs()
+        .map(|s| {
+            let result = scored(s)
+                .then(|| score_scale(rules, s, &values, &shown, &mut Vec::new()).ok())
+                .flatten()?;
+            result.score.map(|score| (score, result.band))
+        })
+        .collect()
 }
 
 /// A scale's score over shown items, with its missing-data rule.

@@ -5,7 +5,10 @@
 //! item that is scored or required must have a column; an optional item's
 //! column may be absent.
 
+use std::sync::Arc;
+
 use crate::error::Error;
+use crate::mapping::Mapping;
 use crate::model::{ItemIdx, RuleSet};
 
 /// Where each input column goes.
@@ -17,6 +20,13 @@ pub(crate) struct Columns {
     /// (column, item), in item order.
     pub(crate) items: Vec<(usize, ItemIdx)>,
     pub(crate) ignored: Vec<String>,
+    /// Columns copied to the output after the id: (column, name as the
+    /// input spells it).
+    pub(crate) keep: Vec<(usize, String)>,
+    /// The mapping the columns are read through, if any, and where its
+    /// `only_if` column is.
+    pub(crate) mapping: Option<Arc<Mapping>>,
+    pub(crate) only_if: Option<usize>,
 }
 
 /// Map the header, refusing one without a column for a needed item.
@@ -94,6 +104,102 @@ pub(crate) fn read_header(
         id_name,
         items,
         ignored,
+        keep: Vec::new(),
+        only_if: None,
+        mapping: None,
     };
     Ok((columns, absent))
+}
+
+/// Map the header through a mapping (`--map`): its id column, its
+/// sources for items, its `keep` and `only_if` columns.
+pub(crate) fn map_with(
+    rules: &RuleSet,
+    mapping: &Arc<Mapping>,
+    header: &csv::ByteRecord,
+) -> Result<Columns, Error> {
+    let names = names(header)?;
+    let placed = mapping.place(rules, &names)?;
+    let mut columns = Columns {
+        width: header.len(),
+        id: placed.id,
+        id_name: names[placed.id].clone(),
+        items: placed.items,
+        ignored: placed.ignored,
+        keep: Vec::new(),
+        only_if: placed.only_if,
+        mapping: Some(Arc::clone(mapping)),
+    };
+    columns.items.sort_by_key(|&(_, index)| index);
+    let keep: Vec<String> = placed.keep.iter().map(|&j| names[j].clone()).collect();
+    add_keep(rules, &mut columns, header, &keep)?;
+    Ok(columns)
+}
+
+/// The header's names, trimmed; a name given twice (ignoring case) is an error.
+fn names(header: &csv::ByteRecord) -> Result<Vec<String>, Error> {
+    let names: Vec<String> = header
+        .iter()
+        .map(|raw| String::from_utf8_lossy(raw).trim().to_string())
+        .collect();
+    for (j, name) in names.iter().enumerate() {
+        if names[..j].iter().any(|n| n.eq_ignore_ascii_case(name)) {
+            return Err(Error::DuplicateColumn {
+                column: name.to_ascii_lowercase(),
+            });
+        }
+    }
+    Ok(names)
+}
+
+/// Add columns copied to the output after the id (`--keep`, a mapping's
+/// `keep`): each must be in the header, once, and not be the id column;
+/// they are no longer reported as ignored. A kept column may not take an
+/// output column's name (the output would have two).
+pub(crate) fn add_keep(
+    rules: &RuleSet,
+    columns: &mut Columns,
+    header: &csv::ByteRecord,
+    keep: &[String],
+) -> Result<(), Error> {
+    let names = names(header)?;
+    let outputs = crate::report::row::header(rules, &columns.id_name);
+    let taken = |k: &str| {
+        k.eq_ignore_ascii_case("note") || outputs[1..].iter().any(|o| o.eq_ignore_ascii_case(k))
+    };
+    let mut absent = Vec::new();
+    for name in keep {
+        let Some(j) = names
+            .iter()
+            .position(|n| n.eq_ignore_ascii_case(name.trim()))
+        else {
+            absent.push(name.trim().to_string());
+            continue;
+        };
+        if taken(&names[j]) {
+            return Err(Error::Usage(format!(
+                "the kept column `{}` has the name of an output column; keep another column",
+                names[j]
+            )));
+        }
+        if j == columns.id {
+            return Err(Error::Usage(format!(
+                "`{name}` is the id column, written first already; keep other columns"
+            )));
+        }
+        if !columns.keep.iter().any(|&(k, _)| k == j) {
+            columns.keep.push((j, names[j].clone()));
+        }
+        columns
+            .ignored
+            .retain(|i| !i.eq_ignore_ascii_case(&names[j]));
+    }
+    if !absent.is_empty() {
+        let names: Vec<String> = absent.iter().map(|a| format!("`{a}`")).collect();
+        return Err(Error::Usage(format!(
+            "input header: no column {} to keep (--keep, or the mapping's `keep`)",
+            names.join(", ")
+        )));
+    }
+    Ok(())
 }

@@ -7,12 +7,13 @@
 //! spreadsheets (see `push_cell`).
 
 use crate::assess::{Assessment, Outcome, Warning};
-use crate::model::{FlagIx, RuleSet};
+use crate::model::{FlagIx, IxVec, RuleSet, ScaleIx};
 use crate::report::fhir::{FhirWriter, Note, Subject};
 use crate::report::json;
 use crate::report::note::{NoteAudience, NoteRenderer};
 use crate::report::row::{self, push_cell, ResultCells};
 use crate::report::trace::Tracer;
+use crate::report::words;
 
 use super::Format;
 
@@ -32,6 +33,10 @@ pub(crate) struct LineRenderer<'a> {
     /// FHIR only: the Bundles' writer, and the notes' form.
     fhir: Option<FhirWriter<'a>>,
     note_format: crate::report::note::NoteFormat,
+    /// The row's kept columns (`--keep`): CSV cells, each after a comma,
+    /// and (JSON Lines) name and value.
+    kept: Vec<u8>,
+    kept_json: Vec<(String, String)>,
 }
 
 impl<'a> LineRenderer<'a> {
@@ -62,15 +67,18 @@ impl<'a> LineRenderer<'a> {
                 FhirWriter::new(rules, &options.note_date, &recorded)
             }),
             note_format: options.note_format,
+            kept: Vec::new(),
+            kept_json: Vec::new(),
         })
     }
 
     /// The CSV header line (nothing for JSON Lines and FHIR).
-    pub(crate) fn header(&self, id_column: &str, out: &mut Vec<u8>) {
+    pub(crate) fn header(&self, id_column: &str, keep: &[String], out: &mut Vec<u8>) {
         if self.format != Format::Csv {
             return;
         }
         let mut names = row::header(self.rules, id_column);
+        names.splice(1..1, keep.iter().cloned());
         if self.note_column {
             names.push("note".into());
         }
@@ -78,6 +86,31 @@ impl<'a> LineRenderer<'a> {
             push_cell(out, name, i == 0);
         }
         out.push(b'\n');
+    }
+
+    /// The next row's kept columns (`--keep`), by name.
+    pub(crate) fn keep<'c>(&mut self, cells: impl Iterator<Item = (&'c str, &'c [u8])>) {
+        self.kept.clear();
+        self.kept_json.clear();
+        for (name, cell) in cells {
+            let text = String::from_utf8_lossy(cell);
+            match self.format {
+                Format::Csv => push_cell(&mut self.kept, &text, false),
+                Format::Jsonl | Format::Fhir => {
+                    self.kept_json.push((name.to_string(), text.into_owned()))
+                }
+            }
+        }
+    }
+
+    /// The kept columns of a JSON Lines record, if any are kept.
+    /// The kept columns' values, for FHIR ids.
+    fn kept_values(&self) -> Vec<&str> {
+        self.kept_json.iter().map(|(_, v)| v.as_str()).collect()
+    }
+
+    fn kept(&self) -> Option<json::Kept> {
+        (!self.kept_json.is_empty()).then(|| json::Kept(self.kept_json.clone()))
     }
 
     fn note(&self, id: &str, a: &Assessment) -> Result<String, String> {
@@ -102,6 +135,7 @@ impl<'a> LineRenderer<'a> {
                     self.scratch.push_str(&w.code(self.rules));
                 }
                 push_cell(out, id, true);
+                out.extend_from_slice(&self.kept);
                 self.cells.write(self.rules, a, out);
                 push_cell(out, &self.scratch, false);
                 // No error.
@@ -126,6 +160,8 @@ impl<'a> LineRenderer<'a> {
                     error: None,
                     result: Some(result),
                     partial: None,
+                    keep: self.kept(),
+                    incomplete: None,
                     rules: crate::report::view::Provenance::of(self.rules),
                 };
                 push_json(out, &record);
@@ -144,9 +180,10 @@ impl<'a> LineRenderer<'a> {
                     }
                 };
                 if let Some(fhir) = &self.fhir {
+                    let keep = self.kept_values();
                     let subject = Subject {
                         id,
-                        keep: &[],
+                        keep: &keep,
                         row: sheet_row,
                     };
                     push_json(out, &fhir.scored(subject, a, note, &[], &remarks));
@@ -165,6 +202,7 @@ impl<'a> LineRenderer<'a> {
     /// decide only such rows), and without a note.
     pub(crate) fn csv_row(&self, id: &str, outcome: &impl Outcome, out: &mut Vec<u8>) {
         push_cell(out, id, true);
+        out.extend_from_slice(&self.kept);
         self.cells.write(self.rules, outcome, out);
         // No warnings, no error.
         out.extend_from_slice(b",,\n");
@@ -192,6 +230,7 @@ impl<'a> LineRenderer<'a> {
         match self.format {
             Format::Csv => {
                 push_cell(out, id, true);
+                out.extend_from_slice(&self.kept);
                 let _ = row::rejected_fields(self.rules, flags, &mut self.scratch, |value| {
                     push_cell(out, value, false);
                     Ok::<(), ()>(())
@@ -208,6 +247,8 @@ impl<'a> LineRenderer<'a> {
                     error: Some(message.to_string()),
                     result: None,
                     partial: Some(partial),
+                    keep: self.kept(),
+                    incomplete: None,
                     rules: crate::report::view::Provenance::of(self.rules),
                 };
                 push_json(out, &record);
@@ -218,9 +259,10 @@ impl<'a> LineRenderer<'a> {
                         text,
                         format: self.note_format,
                     });
+                    let keep = self.kept_values();
                     let subject = Subject {
                         id,
-                        keep: &[],
+                        keep: &keep,
                         row: sheet_row,
                     };
                     push_json(
@@ -243,6 +285,109 @@ impl<'a> LineRenderer<'a> {
             push_cell(out, note, false);
         }
         out.push(b'\n');
+    }
+}
+
+impl LineRenderer<'_> {
+    /// An incomplete screen (instruments not collected): the scores of the
+    /// scales it holds, the flags its answers establish, no level; crisis
+    /// `true` only when established, else unknown (empty, `null`).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn incomplete(
+        &mut self,
+        sheet_row: u64,
+        id: &str,
+        scores: &IxVec<ScaleIx, Option<(i64, Option<usize>)>>,
+        answers: &crate::answers::Answers,
+        flags: &[FlagIx],
+        warnings: &[Warning],
+        out: &mut Vec<u8>,
+    ) {
+        let rules = self.rules;
+        let words: Vec<String> = warnings.iter().map(|w| words::warning(rules, w)).collect();
+        let note = self
+            .notes
+            .as_ref()
+            .map(|n| n.render_rejected(id, &words.join("; "), answers, flags, warnings));
+        let band = |s: ScaleIx, b: Option<usize>| b.map(|b| rules.scales[s].bands[b].id.as_str());
+        match self.format {
+            Format::Csv => {
+                push_cell(out, id, true);
+                out.extend_from_slice(&self.kept);
+                let crisis = flags.iter().any(|&f| rules.flags[f].crisis);
+                push_cell(out, "", false);
+                push_cell(out, "", false);
+                push_cell(out, if crisis { "true" } else { "" }, false);
+                let ids: Vec<&str> = flags.iter().map(|&f| rules.flags[f].id.as_str()).collect();
+                push_cell(out, &ids.join(";"), false);
+                for (s, score) in scores.iter_ix() {
+                    let (score, b) =
+                        score.map_or((String::new(), None), |(v, b)| (v.to_string(), b));
+                    push_cell(out, &score, false);
+                    push_cell(out, band(s, b).unwrap_or_default(), false);
+                }
+                for _ in &rules.ratings {
+                    push_cell(out, "", false);
+                }
+                // No reasons: no level was decided.
+                push_cell(out, "", false);
+                let codes: Vec<String> = warnings.iter().map(|w| w.code(rules)).collect();
+                self.end_row(&codes.join(";"), "", note.as_deref(), out);
+            }
+            Format::Jsonl => {
+                let mut partial = json::Partial::of(rules, answers, flags, warnings, note);
+                partial.note_audience = self.audience.as_str();
+                let not_collected = warnings.iter().find_map(|w| match w {
+                    Warning::NotCollected { instruments } => Some(instruments.as_slice()),
+                    _ => None,
+                });
+                let incomplete = json::Incomplete {
+                    not_collected: not_collected
+                        .unwrap_or_default()
+                        .iter()
+                        .map(|&n| rules.instruments[n].id.as_str())
+                        .collect(),
+                    scales: scores
+                        .iter_ix()
+                        .filter_map(|(s, score)| {
+                            let (score, b) = (*score)?;
+                            Some(json::IncompleteScale {
+                                scale: &rules.scales[s].id,
+                                score,
+                                band: band(s, b),
+                            })
+                        })
+                        .collect(),
+                };
+                let record = json::Record {
+                    row: sheet_row,
+                    id: id.to_string(),
+                    error: None,
+                    result: None,
+                    partial: Some(partial),
+                    keep: self.kept(),
+                    incomplete: Some(incomplete),
+                    rules: crate::report::view::Provenance::of(rules),
+                };
+                push_json(out, &record);
+            }
+            Format::Fhir => {
+                if let Some(fhir) = &self.fhir {
+                    let note = note.as_deref().map(|text| Note {
+                        text,
+                        format: self.note_format,
+                    });
+                    let keep = self.kept_values();
+                    let subject = Subject {
+                        id,
+                        keep: &keep,
+                        row: sheet_row,
+                    };
+                    let bundle = fhir.incomplete(subject, answers, scores, flags, warnings, note);
+                    push_json(out, &bundle);
+                }
+            }
+        }
     }
 }
 

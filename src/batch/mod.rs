@@ -7,8 +7,10 @@
 //! input order.
 
 mod header;
+mod incomplete;
 mod input;
 mod line;
+mod table;
 
 use crate::model::{FlagIx, ItemIdx, RuleSet};
 use std::collections::BTreeMap;
@@ -21,11 +23,13 @@ use crate::assess::{
     Assessment, Lanes, Warning, LANES,
 };
 use crate::error::{AnswerError, Error};
+use crate::mapping::Mapping;
 use crate::report::row::push_cell;
 pub use crate::summary::Summary;
-use header::{map_header, read_header, Columns};
+use header::{add_keep, map_header, map_with, read_header, Columns};
 use input::{Input, Record, Rows, Split};
 use line::LineRenderer;
+pub(crate) use table::read_table;
 
 /// Output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,6 +59,11 @@ pub struct BatchOptions {
     /// FHIR only: the run's instant (RFC 3339), every Provenance's
     /// `recorded`; empty for the time the renderer is made.
     pub(crate) recorded: String,
+    /// Input columns copied to the output right after the id (`--keep`;
+    /// a mapping's own `keep` come first).
+    pub(crate) keep: Vec<String>,
+    /// Read the input through this mapping (`--map`).
+    pub(crate) mapping: Option<Arc<Mapping>>,
 }
 
 impl BatchOptions {
@@ -69,6 +78,8 @@ impl BatchOptions {
             note_format: crate::report::note::NoteFormat::Text,
             note_audience: crate::report::note::NoteAudience::Professional,
             recorded: String::new(),
+            keep: Vec::new(),
+            mapping: None,
         }
     }
 }
@@ -190,10 +201,12 @@ pub(crate) fn score_with_progress<R: Read, W: Write>(
     let Some(mut reader) = Input::open(input, &mut header)? else {
         return Err(Error::EmptyInput);
     };
-    let columns = map_header(rules, &header, &options.id_column)?;
+    let mut columns = columns(rules, &header, &options.id_column, options.mapping.as_ref())?;
+    add_keep(rules, &mut columns, &header, &options.keep)?;
+    let keep: Vec<String> = columns.keep.iter().map(|(_, name)| name.clone()).collect();
     let renderer = LineRenderer::new(rules, options).map_err(Error::Template)?;
     let mut head = Vec::new();
-    renderer.header(&columns.id_name, &mut head);
+    renderer.header(&columns.id_name, &keep, &mut head);
     let chunk_rows = match renderer.outcome_only() {
         true => CHUNK_ROWS,
         false => CHUNK_ROWS_WITH_NOTES,
@@ -241,6 +254,19 @@ pub(crate) fn score_with_progress<R: Read, W: Write>(
     }
     output.flush().map_err(io_error)?;
     Ok(summary)
+}
+
+/// Place the header's columns: through the mapping when there is one.
+fn columns(
+    rules: &RuleSet,
+    header: &csv::ByteRecord,
+    id_column: &str,
+    mapping: Option<&Arc<Mapping>>,
+) -> Result<Columns, Error> {
+    match mapping {
+        Some(mapping) => map_with(rules, mapping, header),
+        None => map_header(rules, header, id_column),
+    }
 }
 
 /// Workers score chunks; this thread reads them, scores one itself rather
@@ -420,7 +446,10 @@ impl<'a> Worker<'a> {
             rules,
             columns,
             id_column,
-            lanes: renderer.outcome_only().then(|| Lanes::new(rules)).flatten(),
+            // A mapping reads cells one by one (recoding them): no lanes.
+            lanes: (renderer.outcome_only() && columns.mapping.is_none())
+                .then(|| Lanes::new(rules))
+                .flatten(),
             renderer,
             answers: Answers::new(rules),
             assessment: Assessment::empty(),
@@ -440,6 +469,11 @@ impl<'a> Worker<'a> {
         }
         let Some(mut lanes) = self.lanes.take() else {
             for (k, record) in records.iter().enumerate() {
+                if self.skips(record) {
+                    summary.rows += 1;
+                    summary.skipped += 1;
+                    continue;
+                }
                 self.row(numbers.of(k), record, out, summary);
             }
             return;
@@ -483,7 +517,30 @@ impl<'a> Worker<'a> {
             let outcome = lanes.row(r);
             summary.rows += 1;
             summary.count_scored(data_row + 1, id, &outcome);
+            self.keep(record);
             self.renderer.csv_row(id, &outcome, out);
+        }
+    }
+
+    /// Whether a mapping's `only_if` skips the row. A row that does not
+    /// line up with the header is never skipped: it may hold risk.
+    fn skips(&self, record: &impl Record) -> bool {
+        match (&self.columns.mapping, self.columns.only_if) {
+            (Some(mapping), Some(j)) => {
+                fits(record, self.columns.width)
+                    && !mapping.admits(record.cell(j).unwrap_or_default())
+            }
+            _ => false,
+        }
+    }
+
+    /// Hand the row's kept cells to the renderer.
+    #[inline]
+    fn keep(&mut self, record: &impl Record) {
+        if !self.columns.keep.is_empty() {
+            let cells = self.columns.keep.iter();
+            self.renderer
+                .keep(cells.map(|(j, name)| (name.as_str(), record.cell(*j).unwrap_or_default())));
         }
     }
 
@@ -504,10 +561,8 @@ impl<'a> Worker<'a> {
         // Even a row that does not fit is read column by column (a missing
         // cell is blank), so risk in it is still found below.
         self.answers.reset();
-        for &(j, index) in &self.columns.items {
-            self.answers
-                .set_bytes(rules, index, record.cell(j).unwrap_or_default());
-        }
+        read_answers(rules, self.columns, record, &mut self.answers);
+        self.keep(record);
         let outcome = if !fits {
             Err(AnswerError::FieldCount {
                 found: record.width(),
@@ -518,6 +573,12 @@ impl<'a> Worker<'a> {
                 column: self.id_column.to_string(),
                 reason: "missing id".into(),
             })
+        } else if self.incomplete_screen() {
+            // The source lacks instruments: no level, never a guessed one.
+            match self.incomplete(sheet_row, id, out, summary) {
+                None => return,
+                Some(err) => Err(err),
+            }
         } else {
             assess_into(rules, &self.answers, &mut self.assessment)
         };
@@ -543,7 +604,12 @@ impl<'a> Worker<'a> {
                 // a possible false alarm beats a hidden risk.
                 let flags = established_flags(rules, &self.answers);
                 let warnings = rejected_warnings(rules, &self.answers, &flags);
-                let all = rejection_problems(rules, &self.answers, err);
+                let mut all = rejection_problems(rules, &self.answers, err);
+                let mut warnings = warnings;
+                if let Some(mapping) = &self.columns.mapping {
+                    all = all.into_iter().map(|e| mapping.rename(rules, e)).collect();
+                    self.not_collected(&mut all, &mut warnings);
+                }
                 let named: Vec<String> = all.iter().map(ToString::to_string).collect();
                 let mut message = format!("row {sheet_row}, {}", named.join("; "));
                 if flags.iter().any(|&f| rules.flags[f].crisis) {
@@ -575,6 +641,30 @@ impl<'a> Worker<'a> {
     }
 }
 
+/// Read a record's item cells into `answers`: as item codes, or through
+/// the mapping.
+#[inline]
+fn read_answers(
+    rules: &RuleSet,
+    columns: &Columns,
+    record: &(impl Record + ?Sized),
+    answers: &mut Answers,
+) {
+    match &columns.mapping {
+        None => {
+            for &(j, index) in &columns.items {
+                answers.set_bytes(rules, index, record.cell(j).unwrap_or_default());
+            }
+        }
+        Some(mapping) => {
+            for &(j, index) in &columns.items {
+                let cell = record.cell(j).unwrap_or_default();
+                answers.set_parsed(index, mapping.read(rules, index, cell));
+            }
+        }
+    }
+}
+
 /// What a row comes to, for comparing rule sets: its level (`None` when
 /// rejected), whether it is on the crisis route, and its flags (for a
 /// rejected row, those its answers establish), most severe first.
@@ -594,7 +684,7 @@ pub fn levels<R: Read>(
     id_column: &str,
     mut visit: impl FnMut(&str, Option<usize>),
 ) -> Result<(), Error> {
-    placements(rules, input, id_column, false, |row, p| {
+    placements(rules, input, id_column, None, false, |row, p| {
         visit(row.id, p.level)
     })
     .map(|_| ())
@@ -605,11 +695,12 @@ pub(crate) fn placements<R: Read>(
     rules: &RuleSet,
     input: R,
     id_column: &str,
+    mapping: Option<&Arc<Mapping>>,
     fill: bool,
     mut visit: impl FnMut(&Row<'_>, Placement),
 ) -> Result<Vec<ItemIdx>, Error> {
     let mut assessment = Assessment::empty();
-    each_row(rules, input, id_column, fill, |row| {
+    each_row(rules, input, id_column, mapping, fill, |row| {
         let scored = row.unfit.is_none()
             && !row.id.is_empty()
             && assess_into(rules, row.answers, &mut assessment).is_ok();
@@ -651,22 +742,30 @@ pub(crate) fn absent_items<R: Read>(
     rules: &RuleSet,
     input: R,
     id_column: &str,
+    mapping: Option<&Arc<Mapping>>,
 ) -> Result<Vec<ItemIdx>, Error> {
     let mut header = csv::ByteRecord::new();
     if Input::open(input, &mut header)?.is_none() {
         return Err(Error::EmptyInput);
     }
-    Ok(read_header(rules, &header, id_column)?.1)
+    match mapping {
+        // A mapping's header refuses a needed column that is not there.
+        Some(mapping) => map_with(rules, mapping, &header).map(|_| Vec::new()),
+        None => Ok(read_header(rules, &header, id_column)?.1),
+    }
 }
 
 /// Visit every row of `input` in order, read as `score` reads it. With
 /// `fill`, the items the header has no column for are filled in each row
 /// as a rule set's cases fill them (`fill_least_severe`), and returned;
 /// without it, a needed item without a column is an error, as for `score`.
+/// With a mapping, rows are read through it, and the rows its `only_if`
+/// skips are not visited.
 pub(crate) fn each_row<R: Read>(
     rules: &RuleSet,
     input: R,
     id_column: &str,
+    mapping: Option<&Arc<Mapping>>,
     fill: bool,
     mut visit: impl FnMut(Row<'_>),
 ) -> Result<Vec<ItemIdx>, Error> {
@@ -674,8 +773,15 @@ pub(crate) fn each_row<R: Read>(
     let Some(mut reader) = Input::open(input, &mut header)? else {
         return Err(Error::EmptyInput);
     };
+    if fill && mapping.is_some() {
+        return Err(Error::Usage(
+            "--fill cannot be combined with --map: map the missing items, or list their \
+             instruments under `not_collected`"
+                .into(),
+        ));
+    }
     let (columns, absent) = match fill {
-        false => (map_header(rules, &header, id_column)?, Vec::new()),
+        false => (columns(rules, &header, id_column, mapping)?, Vec::new()),
         true => {
             let (columns, _) = read_header(rules, &header, id_column)?;
             let absent: Vec<ItemIdx> = (0..rules.items.len())
@@ -687,15 +793,19 @@ pub(crate) fn each_row<R: Read>(
     };
     let mut answers = Answers::new(rules);
     let mut read = |record: &dyn Record, sheet_row: u64| {
+        let fits = fits(record, columns.width);
+        if let (Some(mapping), Some(j), true) = (&columns.mapping, columns.only_if, fits) {
+            if !mapping.admits(record.cell(j).unwrap_or_default()) {
+                return;
+            }
+        }
         let id = cell_text(record.cell(columns.id).unwrap_or_default());
         answers.reset();
-        for &(j, index) in &columns.items {
-            answers.set_bytes(rules, index, record.cell(j).unwrap_or_default());
-        }
+        read_answers(rules, &columns, record, &mut answers);
         if !absent.is_empty() {
             fill_least_severe(rules, &mut answers, |i| !absent.contains(&i));
         }
-        let unfit = (!fits(record, columns.width)).then(|| AnswerError::FieldCount {
+        let unfit = (!fits).then(|| AnswerError::FieldCount {
             found: record.width(),
             expected: columns.width,
         });

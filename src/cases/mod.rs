@@ -217,7 +217,9 @@ fn set<'a>(ids: impl Iterator<Item = &'a str>) -> String {
 
 fn rejected_item(err: &AnswerError) -> Option<String> {
     match err {
-        AnswerError::Missing { item } | AnswerError::Invalid { item, .. } => Some(item.clone()),
+        AnswerError::Missing { item }
+        | AnswerError::Invalid { item, .. }
+        | AnswerError::Mapped { item, .. } => Some(item.clone()),
         AnswerError::TooManyMissing { item, .. } => Some(item.clone()),
         AnswerError::FieldCount { .. } | AnswerError::Column { .. } => None,
     }

@@ -5,6 +5,7 @@
 // quietly (`print!` would panic); `print!` is refused by the crate's lints.
 #![allow(clippy::print_stderr)]
 
+mod map;
 mod score;
 mod sessions;
 
@@ -67,7 +68,9 @@ Examples:
   carescreen score intakes.csv --note-column --note-audience client   each person's handout
   carescreen score big.csv -o out.csv --summary json --threads 4
   carescreen score intakes.csv --rules my-rules/   use another rule set
-  carescreen score intakes.csv --id-column client  the record id is in column `client`";
+  carescreen score intakes.csv --id-column client  the record id is in column `client`
+  carescreen score export.csv --map export.map.yaml  a REDCap export, read through a mapping
+  carescreen score intakes.csv --keep site,visit   copy columns `site` and `visit` after the id";
 
 const CHECK_EXAMPLES: &str = "\
 Examples:
@@ -113,6 +116,9 @@ enum Command {
     /// Work with rule sets.
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// Mapping files for exports with other column names and codes (REDCap).
+    #[command(subcommand, after_help = map::MAP_EXAMPLES)]
+    Map(map::MapCommand),
     /// Print the CSV header batch scoring expects, with one example row.
     #[command(after_help = TEMPLATE_EXAMPLES)]
     Template {
@@ -140,6 +146,14 @@ struct ExplainArgs {
     /// With --data: name of the id column
     #[arg(long, value_name = "NAME", default_value = "id", requires = "data")]
     id_column: String,
+    /// With --data: read the file through this mapping (its `id` names the id column); see MAPPING.md
+    #[arg(
+        long,
+        value_name = "FILE.yaml",
+        requires = "data",
+        conflicts_with = "id_column"
+    )]
+    map: Option<PathBuf>,
     /// Answer the items the record does not name (with --data: that have no
     /// column) as test cases do, and list them; without it, a missing answer
     /// is missing, as for `score`
@@ -386,6 +400,14 @@ enum RulesCommand {
         /// Name of the id column in --data
         #[arg(long, value_name = "NAME", default_value = "id")]
         id_column: String,
+        /// With --data: read it through this mapping, checked against each rule set; see MAPPING.md
+        #[arg(
+            long,
+            value_name = "FILE.yaml",
+            requires = "data",
+            conflicts_with = "id_column"
+        )]
+        map: Option<PathBuf>,
         /// Output format
         #[arg(long, value_enum, default_value_t = DiffFormat::Table)]
         format: DiffFormat,
@@ -451,6 +473,12 @@ struct ScoreArgs {
     /// Name of the column holding the record id
     #[arg(long, value_name = "NAME", default_value = "id")]
     id_column: String,
+    /// Read the input through this mapping: other column names and codes (a REDCap export); see MAPPING.md
+    #[arg(long, value_name = "FILE.yaml", conflicts_with = "id_column")]
+    map: Option<PathBuf>,
+    /// Copy these input columns to the output, right after the id (after the mapping's `keep`)
+    #[arg(long, value_name = "COL,...", value_delimiter = ',')]
+    keep: Vec<String>,
     #[command(flatten)]
     lang: LangArg,
     /// Date written in notes, YYYY-MM-DD [default: today, local time zone]
@@ -528,6 +556,7 @@ where
             new,
             data,
             id_column,
+            map,
             format,
             fill,
             exit_code,
@@ -536,6 +565,7 @@ where
             new: &new,
             data: data.as_deref(),
             id_column: &id_column,
+            map: map.as_deref(),
             json: format == DiffFormat::Json,
             fill: fill.is_some(),
             exit_code,
@@ -549,6 +579,7 @@ where
         Command::Interview(args) => interview(args),
         Command::Sessions(command) => sessions::sessions(command),
         Command::Explain(args) => explain(args),
+        Command::Map(command) => map::map(command),
     };
     match result {
         Ok(code) => code as i32,
@@ -658,6 +689,7 @@ fn explain(args: ExplainArgs) -> Result<ExitCode, Error> {
             data,
             id,
             id_column: args.id_column,
+            map: args.map,
         },
         _ => {
             return Err(Error::Usage(
@@ -682,6 +714,7 @@ struct DiffArgs<'a> {
     new: &'a Path,
     data: Option<&'a Path>,
     id_column: &'a str,
+    map: Option<&'a Path>,
     json: bool,
     fill: bool,
     exit_code: bool,
@@ -697,6 +730,7 @@ fn diff(args: DiffArgs<'_>) -> Result<ExitCode, Error> {
             &new_rules,
             data,
             args.id_column,
+            args.map,
             args.fill,
         )?),
         None => None,
@@ -823,6 +857,19 @@ fn print_error(err: &Error) {
                     eprintln!("help: `carescreen template` prints the header the rule set expects")
                 }
             }
+        }
+        Error::Mapping(diags) => {
+            for diag in diags {
+                eprintln!("{diag}\n");
+            }
+            eprintln!("error: {err}; MAPPING.md describes each field");
+        }
+        Error::MappedColumnsMissing { .. } => {
+            eprintln!("error: {err}");
+            eprintln!(
+                "help: name the column in the mapping's `columns`, or list the item's \
+                 instrument under `not_collected` when the export does not hold it"
+            );
         }
         Error::DataLacksItems { .. } => {
             eprintln!("error: {err}");

@@ -49,6 +49,12 @@ pub(super) fn score(args: ScoreArgs) -> Result<ExitCode, Error> {
         threads,
         note_column: args.note_column,
         id_column: args.id_column.clone(),
+        mapping: match &args.map {
+            Some(path) => Some(std::sync::Arc::new(crate::mapping::load(path, &rules)?)),
+            None => None,
+        },
+        // After the mapping's own `keep`.
+        keep: args.keep.iter().map(|k| k.trim().to_string()).collect(),
         format: match args.format {
             FormatArg::Csv => Format::Csv,
             FormatArg::Jsonl => Format::Jsonl,

@@ -180,6 +180,15 @@ impl Lang {
             (Lang::Es, AnswerError::Column { column, reason }) => {
                 format!("columna `{column}`: {reason}")
             }
+            (
+                Lang::Es,
+                AnswerError::Mapped {
+                    column,
+                    item,
+                    reason,
+                    ..
+                },
+            ) => format!("columna `{column}` (pregunta `{item}`): {reason}"),
         }
     }
 }

@@ -24,7 +24,7 @@ use uuid::Uuid;
 use crate::answers::Answers;
 use crate::assess::{Assessment, Warning};
 use crate::error::AnswerError;
-use crate::model::{FlagIx, Item, ItemKind, RuleSet};
+use crate::model::{FlagIx, Item, ItemKind, IxVec, RuleSet, ScaleIx};
 use crate::report::note::NoteFormat;
 use crate::report::words;
 
@@ -99,43 +99,18 @@ impl<'a> FhirWriter<'a> {
         let responses = self.responses(&mut bundle, subject, &values, "completed", langs);
 
         let mut derived: Vec<Value> = responses.iter().map(|(_, url)| reference(url)).collect();
-        for (s, scale) in rules.scales.iter_ix() {
-            let result = &a.scales[s];
+        for (s, result) in a.scales.iter_ix() {
             let Some(score) = result.score else { continue };
-            let url = bundle.url(&format!("Observation/scale/{}", scale.id));
-            let code = self.code_of(
-                scale.loinc.as_deref(),
-                &format!("score.{}", scale.id),
-                &scale.title,
+            let prorated = result.prorated.then_some(result.missing);
+            let url = self.total(
+                &mut bundle,
+                subject,
+                s,
+                (score, result.band),
+                prorated,
+                &responses,
             );
-            let from: Vec<Value> = responses
-                .iter()
-                .filter(|(ins, _)| {
-                    scale
-                        .items
-                        .iter()
-                        .any(|&i| rules.items[i].instrument == *ins)
-                })
-                .map(|(_, url)| reference(url))
-                .collect();
-            let mut obs = self.observation(subject, code, from);
-            obs.insert("valueInteger".into(), json!(score));
-            if let Some(band) = result.band.map(|b| &scale.bands[b]) {
-                obs.insert(
-                    "interpretation".into(),
-                    Value::Array(vec![
-                        self.concept(&format!("{}.{}", scale.id, band.id), &band.label)
-                    ]),
-                );
-            }
-            if result.prorated {
-                obs.insert(
-                    "note".into(),
-                    json!([{"text": self.words().fhir_prorated(result.missing)}]),
-                );
-            }
             derived.push(reference(&url));
-            bundle.push(&url, Value::Object(obs));
         }
         let answered: Vec<Value> = responses.iter().map(|(_, url)| reference(url)).collect();
         for (r, rating) in rules.ratings.iter_ix() {
@@ -232,6 +207,107 @@ impl<'a> FhirWriter<'a> {
         bundle.finish()
     }
 
+    /// The Bundle of an incomplete screen (instruments not collected): the
+    /// answers and totals it holds and the flags they establish, no level;
+    /// the crisis route only when an established flag is a crisis flag.
+    pub(crate) fn incomplete(
+        &self,
+        subject: Subject<'_>,
+        answers: &Answers,
+        scores: &IxVec<ScaleIx, Option<(i64, Option<usize>)>>,
+        flags: &[FlagIx],
+        warnings: &[Warning],
+        note: Option<Note<'_>>,
+    ) -> Bundle<'a> {
+        let rules = self.rules;
+        let mut bundle = Entries::new(self, subject);
+        let url = bundle.url("OperationOutcome");
+        let issues: Vec<Value> = warnings
+            .iter()
+            .map(|w| {
+                let code = match w {
+                    Warning::NotCollected { .. } => "incomplete",
+                    _ => "informational",
+                };
+                json!({"severity": "warning", "code": code, "diagnostics": words::warning(rules, w)})
+            })
+            .collect();
+        bundle.push(
+            &url,
+            object([
+                ("resourceType", json!("OperationOutcome")),
+                ("issue", Value::Array(issues)),
+            ]),
+        );
+        let responses = self.responses(&mut bundle, subject, answers.values(), "completed", &[]);
+        let mut derived: Vec<Value> = responses.iter().map(|(_, url)| reference(url)).collect();
+        for (s, score) in scores.iter_ix() {
+            let Some((score, band)) = *score else {
+                continue;
+            };
+            let url = self.total(&mut bundle, subject, s, (score, band), None, &responses);
+            derived.push(reference(&url));
+        }
+        if flags.iter().any(|&f| rules.flags[f].crisis) {
+            self.crisis(&mut bundle, subject, true, derived);
+        }
+        self.flags(&mut bundle, subject, flags);
+        if let Some(note) = note {
+            self.document(&mut bundle, subject, note);
+        }
+        self.provenance(&mut bundle);
+        bundle.finish()
+    }
+
+    /// A scale's total as an Observation, derived from the responses of
+    /// its instruments; its full URL.
+    fn total(
+        &self,
+        bundle: &mut Entries<'a, '_>,
+        subject: Subject<'_>,
+        s: ScaleIx,
+        (score, band): (i64, Option<usize>),
+        prorated: Option<u32>,
+        responses: &[(usize, String)],
+    ) -> String {
+        let rules = self.rules;
+        let scale = &rules.scales[s];
+        let url = bundle.url(&format!("Observation/scale/{}", scale.id));
+        let code = self.code_of(
+            scale.loinc.as_deref(),
+            &format!("score.{}", scale.id),
+            &scale.title,
+        );
+        let from: Vec<Value> = responses
+            .iter()
+            .filter(|(ins, _)| {
+                scale
+                    .items
+                    .iter()
+                    .any(|&i| rules.items[i].instrument == *ins)
+            })
+            .map(|(_, url)| reference(url))
+            .collect();
+        let mut obs = self.observation(subject, code, from);
+        obs.insert("valueInteger".into(), json!(score));
+        if let Some(band) = band.map(|b| &scale.bands[b]) {
+            obs.insert(
+                "interpretation".into(),
+                Value::Array(vec![
+                    self.concept(&format!("{}.{}", scale.id, band.id), &band.label)
+                ]),
+            );
+        }
+        if let Some(missing) = prorated {
+            obs.insert(
+                "note".into(),
+                json!([{"text": self.words().fhir_prorated(missing)}]),
+            );
+        }
+        bundle.push(&url, Value::Object(obs));
+        url
+    }
+
     /// The crisis route as an Observation.
     fn crisis(
         &self,
@@ -253,6 +329,7 @@ impl<'a> FhirWriter<'a> {
             AnswerError::Missing { item } => ("required", Some(item.as_str())),
             AnswerError::Invalid { item, .. } => ("value", Some(item.as_str())),
             AnswerError::TooManyMissing { item, .. } => ("required", Some(item.as_str())),
+            AnswerError::Mapped { item, .. } => ("value", Some(item.as_str())),
             AnswerError::FieldCount { .. } => ("structure", None),
             AnswerError::Column { .. } => ("required", None),
         };

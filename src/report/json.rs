@@ -26,7 +26,44 @@ pub(crate) struct Record<'a> {
     /// On a rejected row: the risk flags its given answers already raise.
     /// `null` on a scored row.
     pub(crate) partial: Option<Partial<'a>>,
+    /// The input columns kept (`--keep`), name -> value; absent when none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) keep: Option<Kept>,
+    /// A screen its source could not complete (a mapping's
+    /// `not_collected`): no level; `partial` holds its flags.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) incomplete: Option<Incomplete<'a>>,
     pub(crate) rules: Provenance<'a>,
+}
+
+/// An incomplete screen: the instruments not collected, and the scores
+/// of the scales it holds.
+#[derive(Debug, Serialize)]
+pub(crate) struct Incomplete<'a> {
+    pub(crate) not_collected: Vec<&'a str>,
+    pub(crate) scales: Vec<IncompleteScale<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct IncompleteScale<'a> {
+    pub(crate) scale: &'a str,
+    pub(crate) score: i64,
+    pub(crate) band: Option<&'a str>,
+}
+
+/// Kept input columns, written as one JSON object in their order.
+#[derive(Debug)]
+pub(crate) struct Kept(pub(crate) Vec<(String, String)>);
+
+impl Serialize for Kept {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (name, value) in &self.0 {
+            map.serialize_entry(name, value)?;
+        }
+        map.end()
+    }
 }
 
 /// What a rejected record's answers establish.

@@ -14,6 +14,11 @@ pub(crate) struct SummaryView<'a> {
     pub(crate) rows: u64,
     pub(crate) scored: u64,
     pub(crate) rejected: u64,
+    /// Rows a mapping's `only_if` skipped (no output row).
+    pub(crate) skipped: u64,
+    /// Rows whose source lacks instruments: no level (`not_collected`).
+    pub(crate) incomplete: u64,
+    pub(crate) incomplete_with_risk_flags: u64,
     pub(crate) rejected_with_risk_flags: u64,
     /// Rows on the crisis route, rejected ones included.
     pub(crate) crisis: u64,
@@ -49,6 +54,9 @@ impl<'a> SummaryView<'a> {
             rows: summary.rows,
             scored: summary.scored,
             rejected: summary.rejected,
+            skipped: summary.skipped,
+            incomplete: summary.incomplete,
+            incomplete_with_risk_flags: summary.incomplete_with_flags,
             rejected_with_risk_flags: summary.rejected_with_flags,
             crisis: summary.crisis,
             crisis_ids: &summary.crisis_ids,
@@ -102,6 +110,24 @@ impl<'a> SummaryView<'a> {
                 self.rejected_with_risk_flags.to_string(),
             );
         }
+        if self.incomplete > 0 {
+            row(
+                "incomplete screen, no level (not collected)".into(),
+                self.incomplete.to_string(),
+            );
+        }
+        if self.incomplete_with_risk_flags > 0 {
+            row(
+                "  of which raise risk flags: REVIEW TODAY".into(),
+                self.incomplete_with_risk_flags.to_string(),
+            );
+        }
+        if self.skipped > 0 {
+            row(
+                "skipped by the mapping's only_if (no output row)".into(),
+                self.skipped.to_string(),
+            );
+        }
         row(
             "crisis route: EMERGENCY EVALUATION NOW".into(),
             self.crisis.to_string(),
@@ -149,8 +175,22 @@ pub(crate) fn run_notices(summary: &Summary, quiet: bool) -> Vec<String> {
             summary.rejected_with_flags
         ));
     }
+    if summary.incomplete_with_flags > 0 {
+        out.push(format!(
+            "warning: {} incomplete row(s) (instruments not collected) already raise risk flags \
+             from the answers given; see their `flags` column and review them today",
+            summary.incomplete_with_flags
+        ));
+    }
     if quiet {
         return out;
+    }
+    if summary.incomplete > 0 {
+        out.push(format!(
+            "note: {} row(s) are incomplete screens (the mapping's `not_collected`): scores and \
+             flags, but no level",
+            summary.incomplete
+        ));
     }
     if !summary.ignored_columns.is_empty() {
         out.push(format!(

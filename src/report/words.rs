@@ -73,6 +73,16 @@ pub(crate) fn warning(rules: &RuleSet, warning: &Warning) -> String {
         Warning::ScaleInvalid { scale, missing } => {
             lang.scale_invalid(&rules.scales[*scale].id, *missing)
         }
+        Warning::NotCollected { instruments } => {
+            let titles: Vec<&str> = instruments
+                .iter()
+                .map(|&n| rules.instruments[n].title.as_str())
+                .collect();
+            format!(
+                "screen incomplete: {} not collected; no level is given",
+                titles.join(", ")
+            )
+        }
     }
 }
 
