@@ -9,6 +9,7 @@ mod diff;
 mod explain;
 mod interview_pty;
 mod loinc;
+mod output;
 mod properties;
 mod rule_checks;
 mod safety;

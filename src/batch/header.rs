@@ -17,6 +17,16 @@ pub(crate) struct Columns {
     /// (column, item), in item order.
     pub(crate) items: Vec<(usize, ItemIdx)>,
     pub(crate) ignored: Vec<String>,
+    /// Every column's name as the input spells it (trimmed).
+    pub(crate) names: Vec<String>,
+}
+
+impl Columns {
+    /// The input's name for the column an item is read from.
+    pub(crate) fn name_of(&self, item: ItemIdx) -> Option<&str> {
+        let &(j, _) = self.items.iter().find(|&&(_, i)| i == item)?;
+        self.names.get(j).map(String::as_str)
+    }
 }
 
 /// Map the header, refusing one without a column for a needed item.
@@ -94,6 +104,10 @@ pub(crate) fn read_header(
         id_name,
         items,
         ignored,
+        names: header
+            .iter()
+            .map(|raw| String::from_utf8_lossy(raw).trim().to_string())
+            .collect(),
     };
     Ok((columns, absent))
 }

@@ -28,6 +28,8 @@ pub(crate) struct LineRenderer<'a> {
     scratch: String,
     /// Who the notes are for (JSON Lines say so).
     audience: NoteAudience,
+    /// JSON Lines only: how much of the trace to write.
+    trace: json::TraceDetail,
 }
 
 impl<'a> LineRenderer<'a> {
@@ -50,6 +52,7 @@ impl<'a> LineRenderer<'a> {
             cells: ResultCells::new(rules),
             scratch: String::new(),
             audience: options.note_audience,
+            trace: options.trace,
         })
     }
 
@@ -101,17 +104,19 @@ impl<'a> LineRenderer<'a> {
             }
             Format::Jsonl => {
                 let note = self.note(id, a);
-                let mut result = json::Result_::of(
+                let mut result = json::Result_::with_trace(
                     self.rules,
                     self.tracer.get_or_insert_with(|| Tracer::of(self.rules)),
                     a,
                     note,
+                    self.trace,
                 );
                 result.note_audience = self.audience.as_str();
                 let record = json::Record {
                     row: sheet_row,
                     id: id.to_string(),
                     error: None,
+                    errors: Vec::new(),
                     result: Some(result),
                     partial: None,
                     rules: crate::report::view::Provenance::of(self.rules),
@@ -148,6 +153,7 @@ impl<'a> LineRenderer<'a> {
         answers: &crate::answers::Answers,
         flags: &[FlagIx],
         warnings: &[Warning],
+        errors: impl FnOnce() -> Vec<json::ProblemView>,
         out: &mut Vec<u8>,
     ) {
         let note = self
@@ -171,6 +177,7 @@ impl<'a> LineRenderer<'a> {
                     row: sheet_row,
                     id: id.to_string(),
                     error: Some(message.to_string()),
+                    errors: errors(),
                     result: None,
                     partial: Some(partial),
                     rules: crate::report::view::Provenance::of(self.rules),

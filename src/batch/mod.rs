@@ -9,6 +9,7 @@
 mod header;
 mod input;
 mod line;
+mod problem;
 
 use crate::model::{FlagIx, ItemIdx, RuleSet};
 use std::collections::BTreeMap;
@@ -50,6 +51,8 @@ pub struct BatchOptions {
     pub note_format: crate::report::note::NoteFormat,
     /// The referral note, or the client's handout.
     pub note_audience: crate::report::note::NoteAudience,
+    /// JSON Lines only: how much of the trace each result carries.
+    pub(crate) trace: crate::report::json::TraceDetail,
 }
 
 impl BatchOptions {
@@ -63,6 +66,7 @@ impl BatchOptions {
             note_date: String::new(),
             note_format: crate::report::note::NoteFormat::Text,
             note_audience: crate::report::note::NoteAudience::Professional,
+            trace: crate::report::json::TraceDetail::Full,
         }
     }
 }
@@ -553,6 +557,7 @@ impl<'a> Worker<'a> {
                     ));
                 }
                 let problems = named.join("; ");
+                let columns = self.columns;
                 self.renderer.rejected(
                     sheet_row,
                     id,
@@ -561,6 +566,7 @@ impl<'a> Worker<'a> {
                     &self.answers,
                     &flags,
                     &warnings,
+                    || problem::views(rules, columns, sheet_row, &raw_id, &all),
                     out,
                 );
             }
@@ -724,22 +730,31 @@ pub(crate) fn each_row<R: Read>(
 }
 
 /// The problems `score` names for a rejected row: every bad or missing
-/// answer, not only the first `err` found.
+/// answer, not only the first `err` found; a row that does not fit the
+/// header, or has no id, says so first (a short row then names only its
+/// invalid values: its absent cells are what its field count says).
 pub(crate) fn rejection_problems(
     rules: &RuleSet,
     answers: &Answers,
     err: AnswerError,
 ) -> Vec<AnswerError> {
+    let all = problems(rules, answers);
     match err {
-        AnswerError::FieldCount { .. } | AnswerError::Column { .. } => vec![err],
-        err => {
-            let all = problems(rules, answers);
-            if all.is_empty() {
-                vec![err]
-            } else {
-                all
-            }
+        // A short row lacks cells: each would be a missing answer, which
+        // its field count already says, so only the values it gives that
+        // are bad are named with it.
+        AnswerError::FieldCount { found, expected } if found < expected => std::iter::once(err)
+            .chain(
+                all.into_iter()
+                    .filter(|e| matches!(e, AnswerError::Invalid { .. })),
+            )
+            .collect(),
+        // The row's shape or its id, then every answer problem too.
+        AnswerError::FieldCount { .. } | AnswerError::Column { .. } => {
+            std::iter::once(err).chain(all).collect()
         }
+        err if all.is_empty() => vec![err],
+        _ => all,
     }
 }
 

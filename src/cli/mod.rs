@@ -61,6 +61,7 @@ Examples:
   carescreen score intakes.csv                     score with the built-in rules, CSV to stdout
   carescreen score intakes.csv -o results.csv      write results atomically to a file
   carescreen score - --format jsonl < intakes.csv  JSON Lines with the note and the full trace
+  carescreen score intakes.csv --format jsonl --trace fired   only the rules that fired
   carescreen score intakes.csv --note-column       CSV with the referral note in a last column
   carescreen score intakes.csv --note-column --note-audience client   each person's handout
   carescreen score big.csv -o out.csv --summary json --threads 4
@@ -463,6 +464,9 @@ struct ScoreArgs {
     /// CSV: add the referral note as a last column `note`
     #[arg(long)]
     note_column: bool,
+    /// JSON Lines: how much of each result's trace to write: `full` (every rule), `fired` (only those that fired), `none` (no `trace` key)
+    #[arg(long, value_enum, value_name = "WHICH", default_value_t = TraceArg::Full)]
+    trace: TraceArg,
     /// End-of-run summary on stderr; `auto` shows the table on a terminal only
     #[arg(long, value_enum, default_value_t = SummaryArg::Auto)]
     summary: SummaryArg,
@@ -482,6 +486,17 @@ enum SummaryArg {
     Json,
     /// Nothing
     None,
+}
+
+/// How much of the trace JSON Lines carry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum TraceArg {
+    /// No `trace` key
+    None,
+    /// Only the entries that fired
+    Fired,
+    /// Every rule, fired or not
+    Full,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

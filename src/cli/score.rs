@@ -5,12 +5,15 @@ use std::io::{self, BufReader, IsTerminal, Read};
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::{is_dash, load_in, ExitCode, FormatArg, NoteFormatArg, ScoreArgs, SummaryArg};
+use super::{
+    is_dash, load_in, ExitCode, FormatArg, NoteFormatArg, ScoreArgs, SummaryArg, TraceArg,
+};
 use crate::batch::{self, BatchOptions, Format, Summary};
 use crate::error::Error;
 use crate::model::RuleSet;
 use crate::output::{note_date, same_file, write_atomically};
 use crate::report::handout;
+use crate::report::json::TraceDetail;
 use crate::report::note::{NoteAudience, NoteFormat};
 use crate::report::table::{self, SummaryView};
 
@@ -45,6 +48,11 @@ pub(super) fn score(args: ScoreArgs) -> Result<ExitCode, Error> {
         format: match args.format {
             FormatArg::Csv => Format::Csv,
             FormatArg::Jsonl => Format::Jsonl,
+        },
+        trace: match args.trace {
+            TraceArg::None => TraceDetail::None,
+            TraceArg::Fired => TraceDetail::Fired,
+            TraceArg::Full => TraceDetail::Full,
         },
     };
     let stdin = is_dash(&args.input);

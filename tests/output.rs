@@ -1,0 +1,179 @@
+//! `score` output shaped for analysts: problems as data, the trace's
+//! detail, chosen columns, duplicate ids, other delimiters.
+
+use serde_json::Value;
+
+use crate::batch::csv_with;
+use crate::harness::{Output, Test};
+
+fn score(input: &str, extra: &[&str]) -> Output {
+    let mut args = vec!["score", "-"];
+    args.extend_from_slice(extra);
+    Test::new().args(&args).stdin(input).run()
+}
+
+fn jsonl(out: &Output) -> Vec<Value> {
+    out.stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect()
+}
+
+/// (column, value, code) of each of a record's `errors`.
+fn problems(record: &Value) -> Vec<(String, String, String)> {
+    record["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .map(|p| {
+            let text = |k: &str| p[k].as_str().unwrap_or("<null>").to_string();
+            (text("column"), text("value"), text("code"))
+        })
+        .collect()
+}
+
+#[test]
+fn every_problem_of_a_row_is_an_entry_with_its_column_value_and_code() {
+    let input = csv_with(&[
+        ("ok", &[]),
+        (
+            "many",
+            &[
+                ("phq9_3", "7"),
+                ("gad7_1", "y"),
+                ("phq9_1", ""),
+                ("audit_9", "1"),
+            ],
+        ),
+    ]);
+    let out = score(&input, &["--format", "jsonl"]).code(1);
+    let records = jsonl(&out);
+    assert_eq!(records[0]["errors"], Value::Array(vec![]));
+    let got = problems(&records[1]);
+    let want = [
+        ("phq9_1", "", "missing"),
+        ("phq9_3", "7", "not_a_code"),
+        ("gad7_1", "y", "not_a_code"),
+        ("audit_9", "1", "not_a_code"),
+    ];
+    for (column, value, code) in want {
+        assert!(
+            got.contains(&(column.into(), value.into(), code.into())),
+            "{column} missing from {got:?}"
+        );
+    }
+    assert_eq!(got.len(), want.len(), "{got:?}");
+    for p in records[1]["errors"].as_array().expect("errors") {
+        assert_eq!(p["row"], 3);
+        let message = p["message"].as_str().expect("message");
+        assert!(
+            records[1]["error"]
+                .as_str()
+                .expect("error")
+                .contains(message),
+            "{message}"
+        );
+    }
+}
+
+#[test]
+fn a_row_that_does_not_fit_the_header_still_names_its_bad_answers() {
+    let input = csv_with(&[("long", &[("phq9_3", "7")])]);
+    // One more, non-blank, cell at the end of the data row.
+    let input = input.trim_end().to_string() + ",extra\n";
+    let out = score(&input, &["--format", "jsonl"]).code(1);
+    let got = problems(&jsonl(&out)[0]);
+    assert_eq!(
+        got,
+        [
+            ("<null>".into(), "<null>".into(), "field_count".into()),
+            ("phq9_3".into(), "7".into(), "not_a_code".into()),
+        ]
+    );
+    // The CSV error names both too.
+    let out = score(&input, &[]).code(1);
+    let error = &out.csv_rows()[0]["error"];
+    assert!(error.contains("fields, the header has"), "{error}");
+    assert!(error.contains("column `phq9_3`"), "{error}");
+}
+
+#[test]
+fn a_row_without_an_id_names_its_bad_answers_too() {
+    let input = csv_with(&[(" ", &[("gad7_2", "9")])]);
+    let out = score(&input, &["--format", "jsonl"]).code(1);
+    assert_eq!(
+        problems(&jsonl(&out)[0]),
+        [
+            ("id".into(), " ".into(), "missing_id".into()),
+            ("gad7_2".into(), "9".into(), "not_a_code".into()),
+        ]
+    );
+}
+
+#[test]
+fn a_problem_names_the_column_as_the_header_spells_it() {
+    let input = csv_with(&[("a", &[("phq9_3", "x")])]).replacen("phq9_3", "PHQ9_3", 1);
+    let out = score(&input, &["--format", "jsonl"]).code(1);
+    assert_eq!(
+        problems(&jsonl(&out)[0]),
+        [("PHQ9_3".into(), "x".into(), "not_a_code".into())]
+    );
+}
+
+#[test]
+fn the_trace_is_full_by_default_fired_only_or_left_out() {
+    let input = csv_with(&[("w", &[("withdrawal_history", "1"), ("daily_use", "1")])]);
+    let trace = |extra: &[&str]| {
+        let mut args = vec!["--format", "jsonl"];
+        args.extend_from_slice(extra);
+        let record = jsonl(&score(&input, &args).code(0)).remove(0);
+        record["result"].get("trace").cloned()
+    };
+    let full = trace(&[]).expect("a full trace");
+    let full = full.as_array().expect("list");
+    assert_eq!(
+        trace(&["--trace", "full"]).as_ref(),
+        Some(&Value::Array(full.clone()))
+    );
+    let fired = trace(&["--trace", "fired"]).expect("a fired trace");
+    let fired = fired.as_array().expect("list");
+    let fired_in_full: Vec<&Value> = full.iter().filter(|e| e["fired"] == true).collect();
+    assert!(!fired.is_empty());
+    assert!(fired.len() < full.len());
+    assert_eq!(fired.iter().collect::<Vec<_>>(), fired_in_full);
+    assert_eq!(trace(&["--trace", "none"]), None, "no trace key");
+}
+
+#[test]
+fn trace_none_keeps_every_flag_and_warning() {
+    let input = csv_with(&[(
+        "s",
+        &[("phq9_9", "2"), ("pcptsd5_0", "0"), ("pcptsd5_1", "1")],
+    )]);
+    let full = jsonl(&score(&input, &["--format", "jsonl"]).code(0)).remove(0);
+    let none = jsonl(&score(&input, &["--format", "jsonl", "--trace", "none"]).code(0)).remove(0);
+    for key in ["flags", "level", "crisis", "warning_codes", "note"] {
+        assert_eq!(full["result"][key], none["result"][key], "{key}");
+    }
+    assert!(!full["result"]["flags"]
+        .as_array()
+        .expect("flags")
+        .is_empty());
+}
+
+#[test]
+fn a_short_row_names_its_invalid_values_not_each_absent_cell() {
+    let input = csv_with(&[]) + "short,7\n";
+    let header = input.lines().next().expect("header").to_string();
+    // Put the bad value in the second column, whatever it is.
+    let second = header
+        .split(',')
+        .nth(1)
+        .expect("a second column")
+        .to_string();
+    let out = score(&input, &["--format", "jsonl"]).code(1);
+    let got = problems(&jsonl(&out)[0]);
+    assert_eq!(got[0].2, "field_count");
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert_eq!(got[1], (second, "7".into(), "not_a_code".into()));
+}
