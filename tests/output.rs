@@ -177,3 +177,107 @@ fn a_short_row_names_its_invalid_values_not_each_absent_cell() {
     assert_eq!(got.len(), 2, "{got:?}");
     assert_eq!(got[1], (second, "7".into(), "not_a_code".into()));
 }
+
+/// Rows of every kind: scored in a group, scored with a warning, rejected
+/// with a flag its answers establish, rejected without an id.
+fn mixed_rows() -> String {
+    csv_with(&[
+        ("plain", &[]),
+        ("w", &[("withdrawal_history", "1"), ("daily_use", "1")]),
+        ("hidden", &[("cssrs_4", "1")]),
+        ("bad", &[("phq9_9", "3"), ("phq9_1", "x")]),
+        ("", &[("gad7_1", "1")]),
+    ])
+}
+
+#[test]
+fn chosen_columns_hold_the_cells_of_the_whole_row_in_the_order_asked() {
+    let input = mixed_rows();
+    let whole = score(&input, &[]).code(1).csv_rows();
+    let chosen = [
+        "flags",
+        "reasons",
+        "phq9_score",
+        "cssrs_risk",
+        "error",
+        "crisis",
+        "level",
+    ];
+    let list = chosen.join(",");
+    let out = score(&input, &["--columns", &list]).code(1);
+    let header = out.stdout.lines().next().expect("header");
+    assert_eq!(header, format!("id,{list}"));
+    let rows = out.csv_rows();
+    assert_eq!(rows.len(), whole.len());
+    for (row, full) in rows.iter().zip(&whole) {
+        assert_eq!(row.len(), chosen.len() + 1);
+        for name in std::iter::once("id").chain(chosen) {
+            assert_eq!(row[name], full[name], "{name} of {}", full["id"]);
+        }
+    }
+    // The id column is first even when listed later; the checks ran.
+    let out = score(
+        &input,
+        &["--columns", "level,id,crisis,flags", "--threads", "2"],
+    )
+    .code(1);
+    assert!(
+        out.stdout.starts_with("id,level,crisis,flags\n"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        !out.stderr.contains("--columns leaves out"),
+        "{}",
+        out.stderr
+    );
+    assert!(rows.iter().any(|r| !r["flags"].is_empty()));
+}
+
+#[test]
+fn leaving_out_a_risk_column_warns_once_even_when_quiet() {
+    let input = mixed_rows();
+    let out = score(&input, &["--columns", "level,phq9_score", "-q"]).code(1);
+    let warnings: Vec<&str> = out
+        .stderr
+        .lines()
+        .filter(|l| l.contains("--columns leaves out"))
+        .collect();
+    assert_eq!(warnings.len(), 1, "{}", out.stderr);
+    assert!(warnings[0].starts_with("warning: --columns leaves out `crisis`, `flags`"));
+    let out = score(&input, &["--columns", "level,flags", "-q"]).code(1);
+    assert!(
+        out.stderr.contains("leaves out `crisis`:"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn an_unknown_or_repeated_column_is_a_usage_error() {
+    let input = mixed_rows();
+    score(&input, &["--columns", "level,levle"])
+        .code(2)
+        .stderr_has(
+            "`levle` is not an output column; valid names: level, level_name, crisis, flags,",
+        );
+    score(&input, &["--columns", "level,flags,level"])
+        .code(2)
+        .stderr_has("`level` is listed twice");
+    score(&input, &["--columns", "level", "--format", "jsonl"])
+        .code(2)
+        .stderr_has("--columns chooses CSV columns");
+}
+
+#[test]
+fn chosen_columns_keep_the_note_last() {
+    let input = csv_with(&[("a", &[])]);
+    let out = score(
+        &input,
+        &["--columns", "crisis,flags,level", "--note-column"],
+    )
+    .code(0);
+    assert!(out.stdout.starts_with("id,crisis,flags,level,note\n"));
+    let rows = out.csv_rows();
+    assert!(rows[0]["note"].contains("not a diagnosis"));
+}

@@ -8,6 +8,7 @@
 
 use crate::assess::{Assessment, Outcome, Warning};
 use crate::model::{FlagIx, RuleSet};
+use crate::report::columns::Selection;
 use crate::report::json;
 use crate::report::note::{NoteAudience, NoteRenderer};
 use crate::report::row::{self, push_cell, ResultCells};
@@ -30,6 +31,9 @@ pub(crate) struct LineRenderer<'a> {
     audience: NoteAudience,
     /// JSON Lines only: how much of the trace to write.
     trace: json::TraceDetail,
+    /// CSV only: the result columns chosen (`--columns`); `None` for the
+    /// contract's, written from `cells`.
+    selection: Option<Selection>,
 }
 
 impl<'a> LineRenderer<'a> {
@@ -53,6 +57,7 @@ impl<'a> LineRenderer<'a> {
             scratch: String::new(),
             audience: options.note_audience,
             trace: options.trace,
+            selection: options.columns.clone(),
         })
     }
 
@@ -61,7 +66,12 @@ impl<'a> LineRenderer<'a> {
         if self.format == Format::Jsonl {
             return;
         }
-        let mut names = row::header(self.rules, id_column);
+        let mut names = match &self.selection {
+            Some(selection) => std::iter::once(id_column.to_string())
+                .chain(selection.names().iter().cloned())
+                .collect(),
+            None => row::header(self.rules, id_column),
+        };
         if self.note_column {
             names.push("note".into());
         }
@@ -93,10 +103,14 @@ impl<'a> LineRenderer<'a> {
                     self.scratch.push_str(&w.code(self.rules));
                 }
                 push_cell(out, id, true);
-                self.cells.write(self.rules, a, out);
-                push_cell(out, &self.scratch, false);
-                // No error.
-                out.push(b',');
+                if let Some(selection) = &self.selection {
+                    selection.write_scored(self.rules, a, &self.scratch, b',', out);
+                } else {
+                    self.cells.write(self.rules, a, out);
+                    push_cell(out, &self.scratch, false);
+                    // No error.
+                    out.push(b',');
+                }
                 if let Some(note) = note {
                     push_cell(out, &note, false);
                 }
@@ -136,6 +150,11 @@ impl<'a> LineRenderer<'a> {
     /// decide only such rows), and without a note.
     pub(crate) fn csv_row(&self, id: &str, outcome: &impl Outcome, out: &mut Vec<u8>) {
         push_cell(out, id, true);
+        if let Some(selection) = &self.selection {
+            selection.write_scored(self.rules, outcome, "", b',', out);
+            out.push(b'\n');
+            return;
+        }
         self.cells.write(self.rules, outcome, out);
         // No warnings, no error.
         out.extend_from_slice(b",,\n");
@@ -161,6 +180,28 @@ impl<'a> LineRenderer<'a> {
             .as_ref()
             .map(|n| n.render_rejected(id, problems, answers, flags, warnings));
         match self.format {
+            Format::Csv if self.selection.is_some() => {
+                let mut fields = Vec::new();
+                let _ = row::rejected_fields(self.rules, flags, &mut self.scratch, |value| {
+                    fields.push(value.to_string());
+                    Ok::<(), ()>(())
+                });
+                let codes: Vec<String> = warnings.iter().map(|w| w.code(self.rules)).collect();
+                fields.extend([
+                    self.rules.version.clone(),
+                    self.rules.sha256.clone(),
+                    codes.join(";"),
+                    message.to_string(),
+                ]);
+                push_cell(out, id, true);
+                if let Some(selection) = &self.selection {
+                    selection.write_fields(&fields, b',', out);
+                }
+                if let Some(note) = note.as_deref() {
+                    push_cell(out, note, false);
+                }
+                out.push(b'\n');
+            }
             Format::Csv => {
                 push_cell(out, id, true);
                 let _ = row::rejected_fields(self.rules, flags, &mut self.scratch, |value| {

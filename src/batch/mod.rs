@@ -53,6 +53,9 @@ pub struct BatchOptions {
     pub note_audience: crate::report::note::NoteAudience,
     /// JSON Lines only: how much of the trace each result carries.
     pub(crate) trace: crate::report::json::TraceDetail,
+    /// CSV only: the result columns to write (`--columns`), after the id;
+    /// `None`: the contract's.
+    pub(crate) columns: Option<crate::report::columns::Selection>,
 }
 
 impl BatchOptions {
@@ -67,6 +70,7 @@ impl BatchOptions {
             note_format: crate::report::note::NoteFormat::Text,
             note_audience: crate::report::note::NoteAudience::Professional,
             trace: crate::report::json::TraceDetail::Full,
+            columns: None,
         }
     }
 }

@@ -12,6 +12,7 @@ use crate::batch::{self, BatchOptions, Format, Summary};
 use crate::error::Error;
 use crate::model::RuleSet;
 use crate::output::{note_date, same_file, write_atomically};
+use crate::report::columns::Selection;
 use crate::report::handout;
 use crate::report::json::TraceDetail;
 use crate::report::note::{NoteAudience, NoteFormat};
@@ -27,7 +28,31 @@ pub(super) fn score(args: ScoreArgs) -> Result<ExitCode, Error> {
         Some(n) => usize::from(n),
         None => std::thread::available_parallelism().map_or(1, |n| n.get()),
     };
+    let columns = match &args.columns {
+        None => None,
+        Some(_) if !matches!(args.format, FormatArg::Csv) => {
+            return Err(Error::Usage(
+                "--columns chooses CSV columns; JSON Lines always carry the whole result".into(),
+            ))
+        }
+        Some(names) => {
+            let selection =
+                Selection::parse(&rules, &args.id_column, names).map_err(Error::Usage)?;
+            let left_out = selection.risk_left_out();
+            if !left_out.is_empty() {
+                // Never silenced: a risk flag is never hidden without a word.
+                eprintln!(
+                    "warning: --columns leaves out `{}`: this output does not show all the risk \
+                     found; add them to see it (stderr still names the rows that need an \
+                     emergency evaluation)",
+                    left_out.join("`, `")
+                );
+            }
+            Some(selection)
+        }
+    };
     let options = BatchOptions {
+        columns,
         note_format: match args.note_format {
             NoteFormatArg::Text => NoteFormat::Text,
             NoteFormatArg::Markdown => NoteFormat::Markdown,

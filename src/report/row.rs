@@ -247,8 +247,15 @@ pub(crate) fn result_width(rules: &RuleSet) -> usize {
 /// line break.
 #[inline]
 pub(crate) fn push_cell(out: &mut Vec<u8>, cell: &str, first: bool) {
+    push_cell_with(out, cell, first, b',');
+}
+
+/// `push_cell` with another delimiter (`;`, tab, `|`): it comes first
+/// unless `first`, and a cell holding it is quoted.
+#[inline]
+pub(crate) fn push_cell_with(out: &mut Vec<u8>, cell: &str, first: bool, delimiter: u8) {
     if !first {
-        out.push(b',');
+        out.push(delimiter);
     }
     let bytes = cell.as_bytes();
     let formula = matches!(
@@ -257,7 +264,7 @@ pub(crate) fn push_cell(out: &mut Vec<u8>, cell: &str, first: bool) {
     ) && !is_integer(cell);
     let quote = bytes
         .iter()
-        .any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r'));
+        .any(|&b| b == delimiter || matches!(b, b',' | b'"' | b'\n' | b'\r'));
     if quote {
         out.push(b'"');
     }
