@@ -281,3 +281,81 @@ fn chosen_columns_keep_the_note_last() {
     let rows = out.csv_rows();
     assert!(rows[0]["note"].contains("not a diagnosis"));
 }
+
+/// `n` rows whose ids repeat every `period` rows, a blank line after row
+/// 100 and a quoted id now and then (read by the parser, not split).
+fn repeating_ids(n: usize, period: usize) -> String {
+    let base = csv_with(&[("x", &[])]);
+    let mut lines = base.lines();
+    let header = lines.next().expect("header");
+    let example = lines.next().expect("row");
+    let rest = &example[example.find(',').expect("cells")..];
+    let mut out = format!("{header}\n");
+    for i in 0..n {
+        let id = format!("r{}", i % period);
+        if i % 97 == 5 {
+            out.push_str(&format!("\"{id}\"{rest}\n"));
+        } else {
+            out.push_str(&format!("{id}{rest}\n"));
+        }
+        if i == 100 {
+            out.push('\n');
+        }
+    }
+    out
+}
+
+#[test]
+fn check_ids_warns_every_later_row_with_an_earlier_id_on_any_thread_count() {
+    let (n, period) = (1500, 700);
+    let input = repeating_ids(n, period);
+    // Sheet row of data row i: the header is row 1, a blank line after i = 100.
+    let sheet = |i: usize| i + 2 + usize::from(i > 100);
+    let mut outputs = Vec::new();
+    for threads in ["1", "3"] {
+        let out = score(&input, &["--check-ids", "--threads", threads]).code(0);
+        let rows = out.csv_rows();
+        assert_eq!(rows.len(), n);
+        for (i, row) in rows.iter().enumerate() {
+            let want = match i >= period {
+                true => format!("duplicate_id:{}", sheet(i % period)),
+                false => String::new(),
+            };
+            assert_eq!(row["warnings"], want, "row {i} on {threads} thread(s)");
+        }
+        assert!(out
+            .stderr
+            .contains("800 row(s) repeat the id of an earlier row"));
+        outputs.push(out.stdout);
+    }
+    assert_eq!(outputs[0], outputs[1]);
+    let plain = score(&input, &["--threads", "3"]).code(0);
+    assert!(!plain.stdout.contains("duplicate_id"));
+    assert!(!plain.stderr.contains("repeat the id"));
+}
+
+#[test]
+fn check_ids_adds_its_warning_to_other_warnings_and_to_json_lines() {
+    let input = csv_with(&[
+        ("a", &[]),
+        ("a", &[("pcptsd5_0", "0"), ("pcptsd5_1", "1")]),
+        ("a", &[("phq9_1", "x")]),
+    ]);
+    let out = score(&input, &["--check-ids"]).code(1);
+    let rows = out.csv_rows();
+    assert_eq!(rows[0]["warnings"], "");
+    assert_eq!(
+        rows[1]["warnings"],
+        "hidden_ignored:pcptsd5_1;duplicate_id:2"
+    );
+    assert!(
+        rows[2]["warnings"].ends_with("duplicate_id:2"),
+        "{}",
+        rows[2]["warnings"]
+    );
+    let records = jsonl(&score(&input, &["--check-ids", "--format", "jsonl"]).code(1));
+    let codes = |v: &Value| v["warning_codes"].as_array().expect("codes").clone();
+    assert_eq!(codes(&records[0]["result"]), Vec::<Value>::new());
+    assert!(codes(&records[1]["result"]).contains(&Value::from("duplicate_id:2")));
+    assert!(codes(&records[2]["partial"]).contains(&Value::from("duplicate_id:2")));
+}

@@ -34,6 +34,9 @@ pub(crate) struct LineRenderer<'a> {
     /// CSV only: the result columns chosen (`--columns`); `None` for the
     /// contract's, written from `cells`.
     selection: Option<Selection>,
+    /// The first row with this row's id, when an earlier row has it
+    /// (`--check-ids`): set for each row the one-record path renders.
+    pub(crate) repeat_of: Option<u64>,
 }
 
 impl<'a> LineRenderer<'a> {
@@ -58,6 +61,7 @@ impl<'a> LineRenderer<'a> {
             audience: options.note_audience,
             trace: options.trace,
             selection: options.columns.clone(),
+            repeat_of: None,
         })
     }
 
@@ -102,6 +106,12 @@ impl<'a> LineRenderer<'a> {
                     }
                     self.scratch.push_str(&w.code(self.rules));
                 }
+                if let Some(code) = self.repeat_code() {
+                    if !self.scratch.is_empty() {
+                        self.scratch.push(';');
+                    }
+                    self.scratch.push_str(&code);
+                }
                 push_cell(out, id, true);
                 if let Some(selection) = &self.selection {
                     selection.write_scored(self.rules, a, &self.scratch, b',', out);
@@ -126,6 +136,10 @@ impl<'a> LineRenderer<'a> {
                     self.trace,
                 );
                 result.note_audience = self.audience.as_str();
+                if let Some((code, words)) = self.repeat_code().zip(self.repeat_words()) {
+                    result.warning_codes.push(code);
+                    result.warnings.push(words);
+                }
                 let record = json::Record {
                     row: sheet_row,
                     id: id.to_string(),
@@ -186,7 +200,8 @@ impl<'a> LineRenderer<'a> {
                     fields.push(value.to_string());
                     Ok::<(), ()>(())
                 });
-                let codes: Vec<String> = warnings.iter().map(|w| w.code(self.rules)).collect();
+                let mut codes: Vec<String> = warnings.iter().map(|w| w.code(self.rules)).collect();
+                codes.extend(self.repeat_code());
                 fields.extend([
                     self.rules.version.clone(),
                     self.rules.sha256.clone(),
@@ -208,12 +223,17 @@ impl<'a> LineRenderer<'a> {
                     push_cell(out, value, false);
                     Ok::<(), ()>(())
                 });
-                let codes: Vec<String> = warnings.iter().map(|w| w.code(self.rules)).collect();
+                let mut codes: Vec<String> = warnings.iter().map(|w| w.code(self.rules)).collect();
+                codes.extend(self.repeat_code());
                 self.end_row(&codes.join(";"), message, note.as_deref(), out);
             }
             Format::Jsonl => {
                 let mut partial = json::Partial::of(self.rules, answers, flags, warnings, note);
                 partial.note_audience = self.audience.as_str();
+                if let Some((code, words)) = self.repeat_code().zip(self.repeat_words()) {
+                    partial.warning_codes.push(code);
+                    partial.warnings.push(words);
+                }
                 let record = json::Record {
                     row: sheet_row,
                     id: id.to_string(),
@@ -226,6 +246,17 @@ impl<'a> LineRenderer<'a> {
                 push_json(out, &record);
             }
         }
+    }
+
+    /// The warning code of a row whose id an earlier row has:
+    /// `duplicate_id:<that row>`.
+    fn repeat_code(&self) -> Option<String> {
+        self.repeat_of.map(|row| format!("duplicate_id:{row}"))
+    }
+
+    fn repeat_words(&self) -> Option<String> {
+        self.repeat_of
+            .map(|row| format!("the id is a duplicate: row {row} has it first"))
     }
 
     /// Provenance, warnings, error and (with `--note-column`) note cells,

@@ -7,6 +7,7 @@
 //! input order.
 
 mod header;
+mod ids;
 mod input;
 mod line;
 mod problem;
@@ -56,6 +57,8 @@ pub struct BatchOptions {
     /// CSV only: the result columns to write (`--columns`), after the id;
     /// `None`: the contract's.
     pub(crate) columns: Option<crate::report::columns::Selection>,
+    /// Warn about a row whose id an earlier row has (`--check-ids`).
+    pub(crate) check_ids: bool,
 }
 
 impl BatchOptions {
@@ -71,6 +74,7 @@ impl BatchOptions {
             note_audience: crate::report::note::NoteAudience::Professional,
             trace: crate::report::json::TraceDetail::Full,
             columns: None,
+            check_ids: false,
         }
     }
 }
@@ -92,6 +96,9 @@ struct Chunk {
     rows: Rows,
     /// The output lines of these rows, once scored (kept for reuse).
     output: Vec<u8>,
+    /// With `--check-ids`: (record, first row with its id) of each record
+    /// whose id an earlier row has, in record order.
+    repeats: Vec<(usize, u64)>,
 }
 
 impl Chunk {
@@ -101,6 +108,7 @@ impl Chunk {
             first_row: 1,
             rows: Rows::default(),
             output: Vec::new(),
+            repeats: Vec::new(),
         }
     }
 
@@ -114,6 +122,7 @@ impl Chunk {
             let numbers = Numbers {
                 rows,
                 first: self.first_row,
+                repeats: &self.repeats,
             };
             worker.process(numbers, &lines, &mut self.output, summary);
             drop(lines);
@@ -123,6 +132,7 @@ impl Chunk {
             let numbers = Numbers {
                 rows,
                 first: self.first_row,
+                repeats: &self.repeats,
             };
             worker.process(numbers, &records, &mut self.output, summary);
         }
@@ -136,12 +146,27 @@ struct Numbers<'a> {
     rows: &'a Rows,
     /// The chunk's first line.
     first: u64,
+    /// `Chunk::repeats`.
+    repeats: &'a [(usize, u64)],
 }
 
 impl Numbers<'_> {
     #[inline]
     fn of(&self, record: usize) -> u64 {
         self.rows.data_row(self.first, record)
+    }
+
+    /// The first row with this record's id, when an earlier row has it.
+    #[inline]
+    fn repeat_of(&self, record: usize) -> Option<u64> {
+        if self.repeats.is_empty() {
+            return None;
+        }
+        let at = self
+            .repeats
+            .binary_search_by_key(&record, |&(k, _)| k)
+            .ok()?;
+        Some(self.repeats[at].1)
     }
 }
 
@@ -207,12 +232,16 @@ pub(crate) fn score_with_progress<R: Read, W: Write>(
         by_level: vec![0; rules.levels.len()],
         ..Summary::default()
     };
+    let mut ids = options.check_ids.then(ids::IdCheck::default);
     let threads = options.threads.max(1);
     if threads == 1 {
         let mut worker = Worker::new(rules, &columns, &options.id_column, renderer);
         let mut chunk = Chunk::new();
         loop {
             let filled = reader.fill(&mut chunk.rows, chunk_rows, chunk.first_row);
+            if let Some(ids) = &mut ids {
+                ids.mark(&chunk.rows, chunk.first_row, columns.id, &mut chunk.repeats);
+            }
             if chunk.rows.len > 0 {
                 chunk.process(&mut worker, &mut summary);
                 output.write_all(&chunk.output).map_err(io_error)?;
@@ -239,7 +268,11 @@ pub(crate) fn score_with_progress<R: Read, W: Write>(
             chunk_rows,
             &mut summary,
             &mut progress,
+            ids.as_mut(),
         )?;
+    }
+    if let Some(ids) = &ids {
+        summary.repeated_ids = ids.repeats;
     }
     output.flush().map_err(io_error)?;
     Ok(summary)
@@ -259,6 +292,7 @@ fn score_parallel<R: Read, W: Write>(
     chunk_rows: usize,
     summary: &mut Summary,
     progress: &mut impl FnMut(u64),
+    mut ids: Option<&mut ids::IdCheck>,
 ) -> Result<(), Error> {
     let pool = threads * CHUNKS_PER_THREAD;
     let mut free: Vec<Chunk> = (0..pool).map(|_| Chunk::new()).collect();
@@ -310,6 +344,9 @@ fn score_parallel<R: Read, W: Write>(
                 let Some(mut chunk) = free.pop() else { break };
                 chunk.first_row = first_row;
                 let filled = reader.fill(&mut chunk.rows, chunk_rows, first_row);
+                if let Some(ids) = ids.as_deref_mut() {
+                    ids.mark(&chunk.rows, first_row, columns.id, &mut chunk.repeats);
+                }
                 end = filled.end;
                 read_failure = read_failure.or(filled.error);
                 first_row += chunk.rows.lines();
@@ -442,7 +479,7 @@ impl<'a> Worker<'a> {
         }
         let Some(mut lanes) = self.lanes.take() else {
             for (k, record) in records.iter().enumerate() {
-                self.row(numbers.of(k), record, out, summary);
+                self.row(numbers.of(k), numbers.repeat_of(k), record, out, summary);
             }
             return;
         };
@@ -478,8 +515,9 @@ impl<'a> Worker<'a> {
             let data_row = numbers.of(first + r);
             let raw_id = cell_text(record.cell(self.columns.id).unwrap_or_default());
             let id = raw_id.trim();
-            if lanes.is_slow(r) || id.is_empty() {
-                self.row(data_row, record, out, summary);
+            let repeat_of = numbers.repeat_of(first + r);
+            if lanes.is_slow(r) || id.is_empty() || repeat_of.is_some() {
+                self.row(data_row, repeat_of, record, out, summary);
                 continue;
             }
             let outcome = lanes.row(r);
@@ -489,14 +527,18 @@ impl<'a> Worker<'a> {
         }
     }
 
+    /// Score one row; `repeat_of` is the first row with its id, when an
+    /// earlier row has it (`--check-ids`).
     fn row(
         &mut self,
         data_row: u64,
+        repeat_of: Option<u64>,
         record: &impl Record,
         out: &mut Vec<u8>,
         summary: &mut Summary,
     ) {
         let rules = self.rules;
+        self.renderer.repeat_of = repeat_of;
         summary.rows += 1;
         // Spreadsheet numbering: the header is row 1.
         let sheet_row = data_row + 1;

@@ -66,6 +66,7 @@ Examples:
   carescreen score intakes.csv --note-column --note-audience client   each person's handout
   carescreen score big.csv -o out.csv --summary json --threads 4
   carescreen score intakes.csv --columns level,crisis,flags,phq9_score   a lean CSV
+  carescreen score intakes.csv --check-ids         warn about repeated record ids
   carescreen score intakes.csv --rules my-rules/   use another rule set
   carescreen score intakes.csv --id-column client  the record id is in column `client`";
 
@@ -468,6 +469,9 @@ struct ScoreArgs {
     /// CSV: write only these result columns, in this order, after the id column (always first); names as in the default header, e.g. `level,crisis,flags`. Leaving out `flags` or `crisis` prints a warning: risk is then not in the output [default: every contract column]
     #[arg(long, value_name = "COL,...", value_delimiter = ',', num_args = 1)]
     columns: Option<Vec<String>>,
+    /// Warn about each row whose id an earlier row has: `duplicate_id:ROW` (ROW: the first row with it) in `warnings`; the first row is not warned. Keeps a 64-bit fingerprint and a row number per distinct id (about 16 to 40 bytes each: some 40 MB per million ids); rare fingerprint collisions may warn wrongly, never change a result
+    #[arg(long)]
+    check_ids: bool,
     /// JSON Lines: how much of each result's trace to write: `full` (every rule), `fired` (only those that fired), `none` (no `trace` key)
     #[arg(long, value_enum, value_name = "WHICH", default_value_t = TraceArg::Full)]
     trace: TraceArg,

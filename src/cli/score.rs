@@ -53,6 +53,7 @@ pub(super) fn score(args: ScoreArgs) -> Result<ExitCode, Error> {
     };
     let options = BatchOptions {
         columns,
+        check_ids: args.check_ids,
         note_format: match args.note_format {
             NoteFormatArg::Text => NoteFormat::Text,
             NoteFormatArg::Markdown => NoteFormat::Markdown,
@@ -139,6 +140,12 @@ fn report_summary(
 ) {
     for line in table::run_notices(summary, args.quiet) {
         eprintln!("{line}");
+    }
+    if summary.repeated_ids > 0 && !args.quiet {
+        eprintln!(
+            "warning: {} row(s) repeat the id of an earlier row; `warnings` says `duplicate_id:ROW`, ROW the first row with it",
+            summary.repeated_ids
+        );
     }
     let view = SummaryView::of(rules, summary, elapsed);
     // With --quiet, a summary asked for by name is still given, for scripts.
