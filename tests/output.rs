@@ -359,3 +359,67 @@ fn check_ids_adds_its_warning_to_other_warnings_and_to_json_lines() {
     assert!(codes(&records[1]["result"]).contains(&Value::from("duplicate_id:2")));
     assert!(codes(&records[2]["partial"]).contains(&Value::from("duplicate_id:2")));
 }
+
+/// Every record of `text`, cells separated by `delimiter`, as the csv
+/// crate reads it.
+fn records(text: &str, delimiter: u8) -> Vec<Vec<String>> {
+    csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .from_reader(text.as_bytes())
+        .records()
+        .map(|r| r.expect("a record").iter().map(String::from).collect())
+        .collect()
+}
+
+#[test]
+fn another_delimiter_reads_and_writes_the_same_cells_as_commas() {
+    // A row with a quoted id holding the delimiters goes through the parser.
+    let commas = mixed_rows()
+        + &csv_with(&[("q", &[("phq9_9", "1")])])
+            .lines()
+            .nth(1)
+            .expect("row")
+            .replacen("q,", "\"q;|\t,q\",", 1)
+        + "\n";
+    let expected = score(&commas, &["--check-ids"]).code(1).stdout;
+    let expected = records(&expected, b',');
+    assert!(expected.iter().any(|r| r[0] == "q;|\t,q"));
+    for (arg, byte) in [(";", b';'), ("tab", b'\t'), ("\\t", b'\t'), ("|", b'|')] {
+        let input = records(&commas, b',')
+            .iter()
+            .map(|cells| {
+                let mut line = Vec::new();
+                let mut writer = csv::WriterBuilder::new()
+                    .delimiter(byte)
+                    .from_writer(&mut line);
+                writer.write_record(cells).expect("write");
+                drop(writer);
+                String::from_utf8(line).expect("utf-8")
+            })
+            .collect::<String>();
+        for threads in ["1", "2"] {
+            let out = score(&input, &["-d", arg, "--check-ids", "--threads", threads]).code(1);
+            assert_eq!(records(&out.stdout, byte), expected, "-d {arg}");
+        }
+    }
+}
+
+#[test]
+fn a_semicolon_delimiter_quotes_lists_of_flags_and_reasons() {
+    let input =
+        csv_with(&[("c", &[("withdrawal_history", "1"), ("daily_use", "1")])]).replace(',', ";");
+    let out = score(&input, &["-d", ";", "--columns", "flags,reasons,crisis"]).code(0);
+    let row = out.stdout.lines().nth(1).expect("a row");
+    assert!(row.starts_with("c;\""), "{row}");
+    let cells = &records(&out.stdout, b';')[1];
+    assert_eq!(cells.len(), 4, "{row}");
+    assert!(cells[1].contains(';'), "{row}");
+}
+
+#[test]
+fn an_unknown_delimiter_is_a_usage_error() {
+    score("id\n", &["-d", "x"])
+        .code(2)
+        .stderr_has("expected one of `,` `;` `tab`");
+}

@@ -14,7 +14,6 @@ use std::hash::{BuildHasherDefault, Hasher};
 use super::input::{Record, Rows, Split};
 
 /// Fingerprints seen so far, and where.
-#[derive(Default)]
 pub(super) struct IdCheck {
     /// Fingerprint → the first row with it, as a spreadsheet numbers it.
     first: HashMap<u64, u64, BuildHasherDefault<Prehashed>>,
@@ -24,6 +23,15 @@ pub(super) struct IdCheck {
 }
 
 impl IdCheck {
+    /// For records whose cells `delimiter` separates.
+    pub(super) fn new(delimiter: u8) -> IdCheck {
+        IdCheck {
+            first: HashMap::default(),
+            split: Split::with_delimiter(delimiter),
+            repeats: 0,
+        }
+    }
+
     /// Mark the records of `rows` (in input order, after every earlier
     /// chunk's) whose id was seen before: `(record, first sheet row)`, in
     /// record order. An empty id is not an id: it is never marked.

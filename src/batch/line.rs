@@ -11,7 +11,7 @@ use crate::model::{FlagIx, RuleSet};
 use crate::report::columns::Selection;
 use crate::report::json;
 use crate::report::note::{NoteAudience, NoteRenderer};
-use crate::report::row::{self, push_cell, ResultCells};
+use crate::report::row::{self, push_cell_with, ResultCells};
 use crate::report::trace::Tracer;
 
 use super::Format;
@@ -37,6 +37,8 @@ pub(crate) struct LineRenderer<'a> {
     /// The first row with this row's id, when an earlier row has it
     /// (`--check-ids`): set for each row the one-record path renders.
     pub(crate) repeat_of: Option<u64>,
+    /// CSV only: the byte between cells.
+    delimiter: u8,
 }
 
 impl<'a> LineRenderer<'a> {
@@ -56,7 +58,8 @@ impl<'a> LineRenderer<'a> {
             notes,
             tracer: (format == Format::Jsonl).then(|| Tracer::of(rules)),
             note_column,
-            cells: ResultCells::new(rules),
+            cells: ResultCells::new(rules, options.delimiter),
+            delimiter: options.delimiter,
             scratch: String::new(),
             audience: options.note_audience,
             trace: options.trace,
@@ -80,7 +83,7 @@ impl<'a> LineRenderer<'a> {
             names.push("note".into());
         }
         for (i, name) in names.iter().enumerate() {
-            push_cell(out, name, i == 0);
+            push_cell_with(out, name, i == 0, self.delimiter);
         }
         out.push(b'\n');
     }
@@ -112,17 +115,17 @@ impl<'a> LineRenderer<'a> {
                     }
                     self.scratch.push_str(&code);
                 }
-                push_cell(out, id, true);
+                push_cell_with(out, id, true, self.delimiter);
                 if let Some(selection) = &self.selection {
-                    selection.write_scored(self.rules, a, &self.scratch, b',', out);
+                    selection.write_scored(self.rules, a, &self.scratch, self.delimiter, out);
                 } else {
                     self.cells.write(self.rules, a, out);
-                    push_cell(out, &self.scratch, false);
+                    push_cell_with(out, &self.scratch, false, self.delimiter);
                     // No error.
-                    out.push(b',');
+                    out.push(self.delimiter);
                 }
                 if let Some(note) = note {
-                    push_cell(out, &note, false);
+                    push_cell_with(out, &note, false, self.delimiter);
                 }
                 out.push(b'\n');
             }
@@ -163,15 +166,15 @@ impl<'a> LineRenderer<'a> {
     /// A scored CSV row of a group's row without warnings (the lanes
     /// decide only such rows), and without a note.
     pub(crate) fn csv_row(&self, id: &str, outcome: &impl Outcome, out: &mut Vec<u8>) {
-        push_cell(out, id, true);
+        push_cell_with(out, id, true, self.delimiter);
         if let Some(selection) = &self.selection {
-            selection.write_scored(self.rules, outcome, "", b',', out);
+            selection.write_scored(self.rules, outcome, "", self.delimiter, out);
             out.push(b'\n');
             return;
         }
         self.cells.write(self.rules, outcome, out);
         // No warnings, no error.
-        out.extend_from_slice(b",,\n");
+        out.extend_from_slice(&[self.delimiter, self.delimiter, b'\n']);
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -208,19 +211,19 @@ impl<'a> LineRenderer<'a> {
                     codes.join(";"),
                     message.to_string(),
                 ]);
-                push_cell(out, id, true);
+                push_cell_with(out, id, true, self.delimiter);
                 if let Some(selection) = &self.selection {
-                    selection.write_fields(&fields, b',', out);
+                    selection.write_fields(&fields, self.delimiter, out);
                 }
                 if let Some(note) = note.as_deref() {
-                    push_cell(out, note, false);
+                    push_cell_with(out, note, false, self.delimiter);
                 }
                 out.push(b'\n');
             }
             Format::Csv => {
-                push_cell(out, id, true);
+                push_cell_with(out, id, true, self.delimiter);
                 let _ = row::rejected_fields(self.rules, flags, &mut self.scratch, |value| {
-                    push_cell(out, value, false);
+                    push_cell_with(out, value, false, self.delimiter);
                     Ok::<(), ()>(())
                 });
                 let mut codes: Vec<String> = warnings.iter().map(|w| w.code(self.rules)).collect();
@@ -262,12 +265,12 @@ impl<'a> LineRenderer<'a> {
     /// Provenance, warnings, error and (with `--note-column`) note cells,
     /// then the end of the line.
     fn end_row(&self, warnings: &str, error: &str, note: Option<&str>, out: &mut Vec<u8>) {
-        push_cell(out, &self.rules.version, false);
-        push_cell(out, &self.rules.sha256, false);
-        push_cell(out, warnings, false);
-        push_cell(out, error, false);
+        push_cell_with(out, &self.rules.version, false, self.delimiter);
+        push_cell_with(out, &self.rules.sha256, false, self.delimiter);
+        push_cell_with(out, warnings, false, self.delimiter);
+        push_cell_with(out, error, false, self.delimiter);
         if let Some(note) = note {
-            push_cell(out, note, false);
+            push_cell_with(out, note, false, self.delimiter);
         }
         out.push(b'\n');
     }

@@ -59,6 +59,8 @@ pub struct BatchOptions {
     pub(crate) columns: Option<crate::report::columns::Selection>,
     /// Warn about a row whose id an earlier row has (`--check-ids`).
     pub(crate) check_ids: bool,
+    /// The byte between cells, in and out (`-d`): `,` `;` tab `|`.
+    pub(crate) delimiter: u8,
 }
 
 impl BatchOptions {
@@ -75,6 +77,7 @@ impl BatchOptions {
             trace: crate::report::json::TraceDetail::Full,
             columns: None,
             check_ids: false,
+            delimiter: b',',
         }
     }
 }
@@ -214,7 +217,7 @@ pub(crate) fn score_with_progress<R: Read, W: Write>(
     mut progress: impl FnMut(u64),
 ) -> Result<Summary, Error> {
     let mut header = csv::ByteRecord::new();
-    let Some(mut reader) = Input::open(input, &mut header)? else {
+    let Some(mut reader) = Input::open_delimited(input, &mut header, options.delimiter)? else {
         return Err(Error::EmptyInput);
     };
     let columns = map_header(rules, &header, &options.id_column)?;
@@ -232,10 +235,10 @@ pub(crate) fn score_with_progress<R: Read, W: Write>(
         by_level: vec![0; rules.levels.len()],
         ..Summary::default()
     };
-    let mut ids = options.check_ids.then(ids::IdCheck::default);
+    let mut ids = (options.check_ids).then(|| ids::IdCheck::new(options.delimiter));
     let threads = options.threads.max(1);
     if threads == 1 {
-        let mut worker = Worker::new(rules, &columns, &options.id_column, renderer);
+        let mut worker = Worker::new(rules, &columns, options, renderer);
         let mut chunk = Chunk::new();
         loop {
             let filled = reader.fill(&mut chunk.rows, chunk_rows, chunk.first_row);
@@ -308,7 +311,7 @@ fn score_parallel<R: Read, W: Write>(
             let done_tx = done_tx.clone();
             let renderer = LineRenderer::new(rules, options).map_err(Error::Template)?;
             scope.spawn(move || {
-                let mut worker = Worker::new(rules, columns, &options.id_column, renderer);
+                let mut worker = Worker::new(rules, columns, options, renderer);
                 loop {
                     // A poisoned lock means another worker panicked: stop too.
                     let next = match work_rx.lock() {
@@ -327,7 +330,7 @@ fn score_parallel<R: Read, W: Write>(
         drop(done_tx);
         // This thread reads and writes, and scores whenever it would wait.
         let renderer = LineRenderer::new(rules, options).map_err(Error::Template)?;
-        let mut own = Worker::new(rules, columns, &options.id_column, renderer);
+        let mut own = Worker::new(rules, columns, options, renderer);
 
         let mut pending: BTreeMap<u64, Done> = BTreeMap::new();
         let (mut next_seq, mut next_write) = (0u64, 0u64);
@@ -452,18 +455,18 @@ impl<'a> Worker<'a> {
     fn new(
         rules: &'a RuleSet,
         columns: &'a Columns,
-        id_column: &'a str,
+        options: &'a BatchOptions,
         renderer: LineRenderer<'a>,
     ) -> Self {
         Worker {
             rules,
             columns,
-            id_column,
+            id_column: &options.id_column,
             lanes: renderer.outcome_only().then(|| Lanes::new(rules)).flatten(),
             renderer,
             answers: Answers::new(rules),
             assessment: Assessment::empty(),
-            split: Split::default(),
+            split: Split::with_delimiter(options.delimiter),
         }
     }
 

@@ -67,6 +67,7 @@ Examples:
   carescreen score big.csv -o out.csv --summary json --threads 4
   carescreen score intakes.csv --columns level,crisis,flags,phq9_score   a lean CSV
   carescreen score intakes.csv --check-ids         warn about repeated record ids
+  carescreen score intakes.tsv -d tab -o out.tsv   tab-separated in and out (`-d ';'` for semicolons)
   carescreen score intakes.csv --rules my-rules/   use another rule set
   carescreen score intakes.csv --id-column client  the record id is in column `client`";
 
@@ -469,6 +470,9 @@ struct ScoreArgs {
     /// CSV: write only these result columns, in this order, after the id column (always first); names as in the default header, e.g. `level,crisis,flags`. Leaving out `flags` or `crisis` prints a warning: risk is then not in the output [default: every contract column]
     #[arg(long, value_name = "COL,...", value_delimiter = ',', num_args = 1)]
     columns: Option<Vec<String>>,
+    /// The byte between cells, in the input and the CSV output: `,` `;` `tab` (or `\t`) `|`
+    #[arg(short, long, value_name = "CHAR", default_value = ",", value_parser = parse_delimiter)]
+    delimiter: u8,
     /// Warn about each row whose id an earlier row has: `duplicate_id:ROW` (ROW: the first row with it) in `warnings`; the first row is not warned. Keeps a 64-bit fingerprint and a row number per distinct id (about 16 to 40 bytes each: some 40 MB per million ids); rare fingerprint collisions may warn wrongly, never change a result
     #[arg(long)]
     check_ids: bool,
@@ -494,6 +498,17 @@ enum SummaryArg {
     Json,
     /// Nothing
     None,
+}
+
+/// `-d`: one of the delimiters batch files use.
+fn parse_delimiter(text: &str) -> Result<u8, String> {
+    match text {
+        "," => Ok(b','),
+        ";" => Ok(b';'),
+        "\t" | "tab" | "\\t" => Ok(b'\t'),
+        "|" => Ok(b'|'),
+        _ => Err("expected one of `,` `;` `tab` (or `\\t`) `|`".into()),
+    }
 }
 
 /// How much of the trace JSON Lines carry.

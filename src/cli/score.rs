@@ -54,6 +54,7 @@ pub(super) fn score(args: ScoreArgs) -> Result<ExitCode, Error> {
     let options = BatchOptions {
         columns,
         check_ids: args.check_ids,
+        delimiter: args.delimiter,
         note_format: match args.note_format {
             NoteFormatArg::Text => NoteFormat::Text,
             NoteFormatArg::Markdown => NoteFormat::Markdown,

@@ -134,11 +134,15 @@ impl Selection {
                     // Flag and reason ids are `[a-z][a-z0-9_]*` (validation):
                     // a `;`-joined list needs no quoting.
                     out.push(delimiter);
+                    let at = out.len();
                     for (k, f) in raised_flags(rules, outcome).enumerate() {
                         if k > 0 {
                             out.push(b';');
                         }
                         out.extend_from_slice(rules.flags[f].id.as_bytes());
+                    }
+                    if delimiter == b';' {
+                        row::quote_from(at, out);
                     }
                 }
                 Column::Score(s) => {
@@ -160,6 +164,7 @@ impl Selection {
                 }
                 Column::Reasons => {
                     out.push(delimiter);
+                    let at = out.len();
                     let mut first = true;
                     visit_reasons(rules, outcome, |reason| {
                         if !first {
@@ -168,6 +173,9 @@ impl Selection {
                         first = false;
                         out.extend_from_slice(reason.id_str(rules).as_bytes());
                     });
+                    if delimiter == b';' {
+                        row::quote_from(at, out);
+                    }
                 }
                 Column::RulesVersion => push(out, &rules.version, delimiter),
                 Column::RulesSha256 => push(out, &rules.sha256, delimiter),
