@@ -447,6 +447,7 @@ pub(crate) fn compare_data(
     new: &RuleSet,
     data: &Path,
     id_column: &str,
+    delimiter: u8,
     fill: bool,
 ) -> Result<DataComparison, Error> {
     let open = || {
@@ -459,7 +460,7 @@ pub(crate) fn compare_data(
     };
     if !fill {
         for (side, rules) in [("old", old), ("new", new)] {
-            let absent = batch::absent_items(rules, open()?, id_column)?;
+            let absent = batch::absent_items(rules, open()?, id_column, delimiter)?;
             if !absent.is_empty() {
                 return Err(Error::DataLacksItems {
                     data: data.to_path_buf(),
@@ -474,7 +475,9 @@ pub(crate) fn compare_data(
     };
     // Old placements first, then the new ones row by row beside them.
     let mut before: Vec<Placement> = Vec::new();
-    let filled_old = batch::placements(old, open()?, id_column, fill, |_, p| before.push(p))?;
+    let filled_old = batch::placements(old, open()?, id_column, delimiter, fill, |_, p| {
+        before.push(p)
+    })?;
     let rejected_old = old.levels.len();
     let rejected_new = new.levels.len();
     let mut out = DataComparison {
@@ -483,27 +486,34 @@ pub(crate) fn compare_data(
         filled: (names(old, filled_old), Vec::new()),
     };
     let mut index = 0usize;
-    let filled_new = batch::placements(new, open()?, id_column, fill, |row, placement| {
-        // The same file read twice: the same rows, in the same order.
-        if let Some(was) = before.get(index) {
-            let from = was.level.unwrap_or(rejected_old);
-            let to = placement.level.unwrap_or(rejected_new);
-            out.counts[from][to] += 1;
-            let changed = Changed {
-                id: row.id.to_string(),
-                row: row.sheet_row,
-                old: was.clone(),
-                new: placement,
-            };
-            if changed.level_changes(old, new)
-                || was.crisis != changed.new.crisis
-                || flag_ids(old, was) != flag_ids(new, &changed.new)
-            {
-                out.changed.push(changed);
+    let filled_new = batch::placements(
+        new,
+        open()?,
+        id_column,
+        delimiter,
+        fill,
+        |row, placement| {
+            // The same file read twice: the same rows, in the same order.
+            if let Some(was) = before.get(index) {
+                let from = was.level.unwrap_or(rejected_old);
+                let to = placement.level.unwrap_or(rejected_new);
+                out.counts[from][to] += 1;
+                let changed = Changed {
+                    id: row.id.to_string(),
+                    row: row.sheet_row,
+                    old: was.clone(),
+                    new: placement,
+                };
+                if changed.level_changes(old, new)
+                    || was.crisis != changed.new.crisis
+                    || flag_ids(old, was) != flag_ids(new, &changed.new)
+                {
+                    out.changed.push(changed);
+                }
             }
-        }
-        index += 1;
-    })?;
+            index += 1;
+        },
+    )?;
     out.filled.1 = names(new, filled_new);
     Ok(out)
 }

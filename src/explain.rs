@@ -25,6 +25,8 @@ pub(crate) enum Source {
         data: PathBuf,
         id: String,
         id_column: String,
+        /// The byte between the file's cells.
+        delimiter: u8,
     },
 }
 
@@ -62,7 +64,7 @@ pub(crate) fn run(
         rejected: false,
         notes: Vec::new(),
     };
-    let (data, id, id_column) = match source {
+    let (data, id, id_column, delimiter) = match source {
         Source::Record(file) => {
             let (answers, filled) = read_record(rules, file, fill, &mut out.notes)?;
             if fill {
@@ -83,7 +85,8 @@ pub(crate) fn run(
             data,
             id,
             id_column,
-        } => (data, id.trim(), id_column),
+            delimiter,
+        } => (data, id.trim(), id_column, *delimiter),
     };
     if id.is_empty() {
         // `score` rejects a row without an id: there is none to explain.
@@ -94,11 +97,18 @@ pub(crate) fn run(
         source,
     })?;
     let mut found = Vec::new();
-    let absent = batch::each_row(rules, BufReader::new(input), id_column, fill, |row| {
-        if row.id == id {
-            found.push((row.sheet_row, row.answers.clone(), row.unfit));
-        }
-    })?;
+    let absent = batch::each_row(
+        rules,
+        BufReader::new(input),
+        id_column,
+        delimiter,
+        fill,
+        |row| {
+            if row.id == id {
+                found.push((row.sheet_row, row.answers.clone(), row.unfit));
+            }
+        },
+    )?;
     if found.is_empty() {
         return Err(Error::Usage(format!(
             "no row of `{}` has the id `{id}` in column `{id_column}`",

@@ -423,3 +423,52 @@ fn an_unknown_delimiter_is_a_usage_error() {
         .code(2)
         .stderr_has("expected one of `,` `;` `tab`");
 }
+
+#[test]
+fn rules_diff_and_explain_read_data_with_another_delimiter() {
+    let commas = csv_with(&[("a", &[("phq9_9", "2")]), ("b", &[])]);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (c, tsv) = (dir.path().join("c.csv"), dir.path().join("t.tsv"));
+    std::fs::write(&c, &commas).expect("write");
+    std::fs::write(&tsv, commas.replace(',', "\t")).expect("write");
+    let (c, tsv) = (c.display().to_string(), tsv.display().to_string());
+    let run = |args: &[&str]| Test::new().args(args).run().code(0).stdout;
+    let diff = |data: &str, extra: &[&str]| {
+        let mut args = vec!["rules", "diff", "rules", "rules", "--data", data];
+        args.extend_from_slice(extra);
+        run(&args).replace(data, "DATA")
+    };
+    let by_tab = diff(&tsv, &["-d", "tab"]);
+    assert_eq!(by_tab, diff(&c, &[]));
+    assert!(by_tab.contains("2 record(s) in DATA"), "{by_tab}");
+    let explain = |data: &str, extra: &[&str]| {
+        let mut args = vec!["explain", "--data", data, "--id", "a"];
+        args.extend_from_slice(extra);
+        let name = std::path::Path::new(data).file_name().expect("name");
+        run(&args).replace(&*name.to_string_lossy(), "DATA")
+    };
+    let by_tab = explain(&tsv, &["-d", "\\t"]);
+    assert_eq!(by_tab, explain(&c, &[]));
+    assert!(by_tab.contains("suicidal_ideation"), "{by_tab}");
+}
+
+#[test]
+fn check_ids_finds_the_id_in_any_column() {
+    // The id column last, so finding it means walking every delimiter.
+    let input = csv_with(&[("a", &[]), ("b", &[]), ("a", &[])]);
+    let moved: String = input
+        .lines()
+        .map(|l| {
+            let (id, rest) = l.split_once(',').expect("cells");
+            format!("{rest};{id}\n")
+        })
+        .collect::<String>()
+        .replace(',', ";");
+    let out = score(&moved, &["--check-ids", "-d", ";"]).code(0);
+    let warnings: Vec<String> = records(&out.stdout, b';')
+        .iter()
+        .skip(1)
+        .map(|r| r[r.len() - 2].clone())
+        .collect();
+    assert_eq!(warnings, ["", "", "duplicate_id:2"]);
+}

@@ -11,13 +11,13 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
-use super::input::{Record, Rows, Split};
+use super::input::{Record, Rows};
 
 /// Fingerprints seen so far, and where.
 pub(super) struct IdCheck {
     /// Fingerprint → the first row with it, as a spreadsheet numbers it.
     first: HashMap<u64, u64, BuildHasherDefault<Prehashed>>,
-    split: Split,
+    delimiter: u8,
     /// Rows that repeat an earlier id.
     pub(super) repeats: u64,
 }
@@ -27,7 +27,7 @@ impl IdCheck {
     pub(super) fn new(delimiter: u8) -> IdCheck {
         IdCheck {
             first: HashMap::default(),
-            split: Split::with_delimiter(delimiter),
+            delimiter,
             repeats: 0,
         }
     }
@@ -55,8 +55,18 @@ impl IdCheck {
             }
         };
         if rows.plain {
-            for (k, line) in self.split.split(&rows.raw).iter().enumerate() {
-                seen(k, line.cell(id_column).unwrap_or_default(), &mut self.first);
+            // Records as `Split` finds them (non-empty runs between line
+            // ends), but only the id cell is looked for.
+            let raw = &rows.raw[..];
+            let (mut k, mut run) = (0, 0);
+            let ends = memchr::memchr2_iter(b'\n', b'\r', raw).chain(std::iter::once(raw.len()));
+            for at in ends {
+                if at > run {
+                    let cell = nth_cell(&raw[run..at], id_column, self.delimiter);
+                    seen(k, cell, &mut self.first);
+                    k += 1;
+                }
+                run = at + 1;
             }
         } else {
             for (k, record) in rows.parsed.records().iter().enumerate() {
@@ -69,6 +79,19 @@ impl IdCheck {
         }
         self.repeats += out.len() as u64;
     }
+}
+
+/// Cell `j` of a plain record (empty when it has fewer cells).
+fn nth_cell(line: &[u8], j: usize, delimiter: u8) -> &[u8] {
+    let mut start = 0;
+    for _ in 0..j {
+        match memchr::memchr(delimiter, &line[start..]) {
+            Some(at) => start += at + 1,
+            None => return &[],
+        }
+    }
+    let end = memchr::memchr(delimiter, &line[start..]).map_or(line.len(), |at| start + at);
+    &line[start..end]
 }
 
 /// FNV-1a over the bytes, then a 64-bit finalizer (MurmurHash3's) so every
@@ -110,6 +133,16 @@ impl Hasher for Prehashed {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_id_cell_is_found_at_its_column() {
+        assert_eq!(nth_cell(b"a,b,c", 0, b','), b"a");
+        assert_eq!(nth_cell(b"a,b,c", 1, b','), b"b");
+        assert_eq!(nth_cell(b"a,b,c", 2, b','), b"c");
+        assert_eq!(nth_cell(b"a,b,c", 3, b','), b"");
+        assert_eq!(nth_cell(b",,x", 2, b','), b"x");
+        assert_eq!(nth_cell(b"a;b,c", 1, b';'), b"b,c");
+    }
 
     #[test]
     fn fingerprints_tell_ids_apart_and_agree_on_equal_ones() {

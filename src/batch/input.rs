@@ -199,13 +199,9 @@ fn read_error(row: u64, err: std::io::Error) -> Error {
 }
 
 impl<R: Read> Input<R> {
-    /// Read the header record; `None` when the input holds no record.
-    pub(crate) fn open(input: R, header: &mut csv::ByteRecord) -> Result<Option<Input<R>>, Error> {
-        Input::open_with(input, header, LIMITS, b',')
-    }
-
-    /// `open`, for cells separated by `delimiter` (`;`, tab, `|`).
-    pub(crate) fn open_delimited(
+    /// Read the header record, cells separated by `delimiter` (`,` `;`
+    /// tab `|`); `None` when the input holds no record.
+    pub(crate) fn open(
         input: R,
         header: &mut csv::ByteRecord,
         delimiter: u8,
@@ -837,7 +833,7 @@ mod tests {
             fail: false,
         };
         let mut header = csv::ByteRecord::new();
-        let mut reader = Input::open(input, &mut header)
+        let mut reader = Input::open(input, &mut header, b',')
             .expect("reads")
             .expect("a header");
         let mut rows = Rows::default();
@@ -867,7 +863,7 @@ mod tests {
             fail: true,
         };
         let mut header = csv::ByteRecord::new();
-        let mut reader = Input::open(input, &mut header)
+        let mut reader = Input::open(input, &mut header, b',')
             .expect("the header reads")
             .expect("a header");
         assert_eq!(header, vec!["id", "a"]);
@@ -1002,7 +998,7 @@ mod tests {
                 fail_at: Some(fail_at),
             };
             let mut header = csv::ByteRecord::new();
-            let mut reader = Input::open(input, &mut header)
+            let mut reader = Input::open(input, &mut header, b',')
                 .expect("the header reads")
                 .expect("a header");
             let mut rows = Rows::default();
@@ -1021,7 +1017,9 @@ mod tests {
     fn an_input_without_records_has_no_header() {
         for input in [&b""[..], b"\n", b"\r\n\r\n"] {
             let mut header = csv::ByteRecord::new();
-            assert!(Input::open(input, &mut header).expect("reads").is_none());
+            assert!(Input::open(input, &mut header, b',')
+                .expect("reads")
+                .is_none());
         }
     }
 }

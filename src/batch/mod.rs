@@ -217,7 +217,7 @@ pub(crate) fn score_with_progress<R: Read, W: Write>(
     mut progress: impl FnMut(u64),
 ) -> Result<Summary, Error> {
     let mut header = csv::ByteRecord::new();
-    let Some(mut reader) = Input::open_delimited(input, &mut header, options.delimiter)? else {
+    let Some(mut reader) = Input::open(input, &mut header, options.delimiter)? else {
         return Err(Error::EmptyInput);
     };
     let columns = map_header(rules, &header, &options.id_column)?;
@@ -642,7 +642,7 @@ pub fn levels<R: Read>(
     id_column: &str,
     mut visit: impl FnMut(&str, Option<usize>),
 ) -> Result<(), Error> {
-    placements(rules, input, id_column, false, |row, p| {
+    placements(rules, input, id_column, b',', false, |row, p| {
         visit(row.id, p.level)
     })
     .map(|_| ())
@@ -653,11 +653,12 @@ pub(crate) fn placements<R: Read>(
     rules: &RuleSet,
     input: R,
     id_column: &str,
+    delimiter: u8,
     fill: bool,
     mut visit: impl FnMut(&Row<'_>, Placement),
 ) -> Result<Vec<ItemIdx>, Error> {
     let mut assessment = Assessment::empty();
-    each_row(rules, input, id_column, fill, |row| {
+    each_row(rules, input, id_column, delimiter, fill, |row| {
         let scored = row.unfit.is_none()
             && !row.id.is_empty()
             && assess_into(rules, row.answers, &mut assessment).is_ok();
@@ -699,15 +700,17 @@ pub(crate) fn absent_items<R: Read>(
     rules: &RuleSet,
     input: R,
     id_column: &str,
+    delimiter: u8,
 ) -> Result<Vec<ItemIdx>, Error> {
     let mut header = csv::ByteRecord::new();
-    if Input::open(input, &mut header)?.is_none() {
+    if Input::open(input, &mut header, delimiter)?.is_none() {
         return Err(Error::EmptyInput);
     }
     Ok(read_header(rules, &header, id_column)?.1)
 }
 
-/// Visit every row of `input` in order, read as `score` reads it. With
+/// Visit every row of `input` in order, read as `score` reads it (cells
+/// separated by `delimiter`). With
 /// `fill`, the items the header has no column for are filled in each row
 /// as a rule set's cases fill them (`fill_least_severe`), and returned;
 /// without it, a needed item without a column is an error, as for `score`.
@@ -715,11 +718,12 @@ pub(crate) fn each_row<R: Read>(
     rules: &RuleSet,
     input: R,
     id_column: &str,
+    delimiter: u8,
     fill: bool,
     mut visit: impl FnMut(Row<'_>),
 ) -> Result<Vec<ItemIdx>, Error> {
     let mut header = csv::ByteRecord::new();
-    let Some(mut reader) = Input::open(input, &mut header)? else {
+    let Some(mut reader) = Input::open(input, &mut header, delimiter)? else {
         return Err(Error::EmptyInput);
     };
     let (columns, absent) = match fill {
@@ -754,7 +758,8 @@ pub(crate) fn each_row<R: Read>(
             unfit,
         });
     };
-    let (mut rows, mut split, mut first_row) = (Rows::default(), Split::default(), 1);
+    let (mut rows, mut first_row) = (Rows::default(), 1);
+    let mut split = Split::with_delimiter(delimiter);
     loop {
         let filled = reader.fill(&mut rows, CHUNK_ROWS, first_row);
         // Spreadsheet numbering: the header is row 1.

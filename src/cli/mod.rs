@@ -142,6 +142,9 @@ struct ExplainArgs {
     /// With --data: name of the id column
     #[arg(long, value_name = "NAME", default_value = "id", requires = "data")]
     id_column: String,
+    /// With --data: the byte between the file's cells: `,` `;` `tab` (or `\t`) `|`
+    #[arg(short, long, value_name = "CHAR", default_value = ",", value_parser = parse_delimiter, requires = "data")]
+    delimiter: u8,
     /// Answer the items the record does not name (with --data: that have no
     /// column) as test cases do, and list them; without it, a missing answer
     /// is missing, as for `score`
@@ -385,6 +388,9 @@ enum RulesCommand {
         /// Name of the id column in --data
         #[arg(long, value_name = "NAME", default_value = "id")]
         id_column: String,
+        /// The byte between the cells of --data: `,` `;` `tab` (or `\t`) `|`
+        #[arg(short, long, value_name = "CHAR", default_value = ",", value_parser = parse_delimiter, requires = "data")]
+        delimiter: u8,
         /// Output format
         #[arg(long, value_enum, default_value_t = DiffFormat::Table)]
         format: DiffFormat,
@@ -558,6 +564,7 @@ where
             new,
             data,
             id_column,
+            delimiter,
             format,
             fill,
             exit_code,
@@ -566,6 +573,7 @@ where
             new: &new,
             data: data.as_deref(),
             id_column: &id_column,
+            delimiter,
             json: format == DiffFormat::Json,
             fill: fill.is_some(),
             exit_code,
@@ -678,6 +686,7 @@ fn explain(args: ExplainArgs) -> Result<ExitCode, Error> {
             data,
             id,
             id_column: args.id_column,
+            delimiter: args.delimiter,
         },
         _ => {
             return Err(Error::Usage(
@@ -702,6 +711,7 @@ struct DiffArgs<'a> {
     new: &'a Path,
     data: Option<&'a Path>,
     id_column: &'a str,
+    delimiter: u8,
     json: bool,
     fill: bool,
     exit_code: bool,
@@ -717,6 +727,7 @@ fn diff(args: DiffArgs<'_>) -> Result<ExitCode, Error> {
             &new_rules,
             data,
             args.id_column,
+            args.delimiter,
             args.fill,
         )?),
         None => None,
