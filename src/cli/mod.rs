@@ -479,7 +479,7 @@ struct ScoreArgs {
     /// The byte between cells, in the input and the CSV output: `,` `;` `tab` (or `\t`) `|`
     #[arg(short, long, value_name = "CHAR", default_value = ",", value_parser = parse_delimiter)]
     delimiter: u8,
-    /// Warn about each row whose id an earlier row has: `duplicate_id:ROW` (ROW: the first row with it) in `warnings`; the first row is not warned. Keeps a 64-bit fingerprint and a row number per distinct id (about 16 to 40 bytes each: some 40 MB per million ids); rare fingerprint collisions may warn wrongly, never change a result
+    /// Warn about each row whose id an earlier row has: `duplicate_id:ROW` (ROW: the first row with it) in `warnings`; the first row is not warned. Memory grows with the ids: a 64-bit fingerprint and a row number per distinct id, some 18 to 54 bytes each at peak (up to about 55 MB per million ids); a rare fingerprint collision may warn wrongly, never change a result
     #[arg(long)]
     check_ids: bool,
     /// JSON Lines: how much of each result's trace to write: `full` (every rule), `fired` (only those that fired), `none` (no `trace` key)
