@@ -142,6 +142,9 @@ fn the_trace_is_full_by_default_fired_only_or_left_out() {
     assert!(fired.len() < full.len());
     assert_eq!(fired.iter().collect::<Vec<_>>(), fired_in_full);
     assert_eq!(trace(&["--trace", "none"]), None, "no trace key");
+    score(&input, &["--trace", "fired"])
+        .code(2)
+        .stderr_has("--trace shapes the JSON Lines trace");
 }
 
 #[test]

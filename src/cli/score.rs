@@ -28,6 +28,11 @@ pub(super) fn score(args: ScoreArgs) -> Result<ExitCode, Error> {
         Some(n) => usize::from(n),
         None => std::thread::available_parallelism().map_or(1, |n| n.get()),
     };
+    if args.trace != TraceArg::Full && !matches!(args.format, FormatArg::Jsonl) {
+        return Err(Error::Usage(
+            "--trace shapes the JSON Lines trace; add --format jsonl".into(),
+        ));
+    }
     let columns = match &args.columns {
         None => None,
         Some(_) if !matches!(args.format, FormatArg::Csv) => {
