@@ -448,6 +448,7 @@ pub(crate) fn compare_data(
     data: &Path,
     id_column: &str,
     map: Option<&Path>,
+    delimiter: u8,
     fill: bool,
 ) -> Result<DataComparison, Error> {
     // A mapping is validated against each rule set.
@@ -466,7 +467,7 @@ pub(crate) fn compare_data(
     };
     if !fill {
         for (side, rules, map) in [("old", old, &map_old), ("new", new, &map_new)] {
-            let absent = batch::absent_items(rules, open()?, id_column, map.as_ref())?;
+            let absent = batch::absent_items(rules, open()?, id_column, map.as_ref(), delimiter)?;
             if !absent.is_empty() {
                 return Err(Error::DataLacksItems {
                     data: data.to_path_buf(),
@@ -481,9 +482,15 @@ pub(crate) fn compare_data(
     };
     // Old placements first, then the new ones row by row beside them.
     let mut before: Vec<Placement> = Vec::new();
-    let filled_old = batch::placements(old, open()?, id_column, map_old.as_ref(), fill, |_, p| {
-        before.push(p)
-    })?;
+    let filled_old = batch::placements(
+        old,
+        open()?,
+        id_column,
+        map_old.as_ref(),
+        delimiter,
+        fill,
+        |_, p| before.push(p),
+    )?;
     let rejected_old = old.levels.len();
     let rejected_new = new.levels.len();
     let mut out = DataComparison {
@@ -497,6 +504,7 @@ pub(crate) fn compare_data(
         open()?,
         id_column,
         map_new.as_ref(),
+        delimiter,
         fill,
         |row, placement| {
             // The same file read twice: the same rows, in the same order.

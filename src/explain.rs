@@ -27,6 +27,8 @@ pub(crate) enum Source {
         id_column: String,
         /// A mapping to read the file through (`--map`).
         map: Option<PathBuf>,
+        /// The byte between the file's cells.
+        delimiter: u8,
     },
 }
 
@@ -64,7 +66,7 @@ pub(crate) fn run(
         rejected: false,
         notes: Vec::new(),
     };
-    let (data, id, id_column) = match source {
+    let (data, id, id_column, delimiter) = match source {
         Source::Record(file) => {
             let (answers, filled) = read_record(rules, file, fill, &mut out.notes)?;
             if fill {
@@ -86,7 +88,8 @@ pub(crate) fn run(
             id,
             id_column,
             map,
-        } => (data, id.trim(), (id_column, map)),
+            delimiter,
+        } => (data, id.trim(), (id_column, map), *delimiter),
     };
     let (id_column, map) = id_column;
     let mapping = match map {
@@ -106,11 +109,19 @@ pub(crate) fn run(
     })?;
     let mut found = Vec::new();
     let input = BufReader::new(input);
-    let absent = batch::each_row(rules, input, id_column, mapping.as_ref(), fill, |row| {
-        if row.id == id {
-            found.push((row.sheet_row, row.answers.clone(), row.unfit));
-        }
-    })?;
+    let absent = batch::each_row(
+        rules,
+        input,
+        id_column,
+        mapping.as_ref(),
+        delimiter,
+        fill,
+        |row| {
+            if row.id == id {
+                found.push((row.sheet_row, row.answers.clone(), row.unfit));
+            }
+        },
+    )?;
     if found.is_empty() {
         return Err(Error::Usage(format!(
             "no row of `{}` has the id `{id}` in column `{id_column}`",

@@ -35,6 +35,8 @@ pub struct Summary {
     pub(crate) hidden_values_kept: u64,
     /// Input columns that are neither the id nor an item.
     pub(crate) ignored_columns: Vec<String>,
+    /// With `--check-ids`: rows whose id an earlier row has.
+    pub(crate) repeated_ids: u64,
 }
 
 /// Crisis rows named in a summary.

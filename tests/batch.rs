@@ -360,9 +360,20 @@ struct Record {
     row: u64,
     id: String,
     error: Option<String>,
+    errors: Vec<Problem>,
     result: Option<Result_>,
     partial: Option<Partial>,
     rules: Provenance,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Problem {
+    row: u64,
+    column: Option<String>,
+    value: Option<String>,
+    code: String,
+    message: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -402,7 +413,7 @@ struct Result_ {
     warning_codes: Vec<String>,
     note: Option<String>,
     note_audience: String,
-    trace: Vec<Trace>,
+    trace: Option<Vec<Trace>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -626,6 +637,7 @@ fn jsonl_carries_the_result_trace_note_and_provenance() {
     let fired = r
         .trace
         .iter()
+        .flatten()
         .find(|t| t.kind == "flag" && t.id == "withdrawal_danger")
         .expect("trace");
     assert!(fired.fired);
@@ -663,6 +675,30 @@ fn jsonl_carries_the_result_trace_note_and_provenance() {
     assert_eq!(
         bad.error.as_deref(),
         Some("row 3, column `gad7_1`: `x` is not a valid answer (expected one of 0, 1, 2, 3)")
+    );
+    assert!(w.errors.is_empty());
+    let problems: Vec<_> = bad
+        .errors
+        .iter()
+        .map(|p| {
+            (
+                p.row,
+                p.column.as_deref(),
+                p.value.as_deref(),
+                p.code.as_str(),
+                p.message.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        problems,
+        [(
+            3,
+            Some("gad7_1"),
+            Some("x"),
+            "not_a_code",
+            "column `gad7_1`: `x` is not a valid answer (expected one of 0, 1, 2, 3)"
+        )]
     );
 }
 

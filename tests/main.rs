@@ -11,6 +11,7 @@ mod fhir;
 mod interview_pty;
 mod loinc;
 mod mapping;
+mod output;
 mod properties;
 mod rule_checks;
 mod safety;

@@ -27,6 +27,16 @@ pub(crate) struct Columns {
     /// `only_if` column is.
     pub(crate) mapping: Option<Arc<Mapping>>,
     pub(crate) only_if: Option<usize>,
+    /// Every column's name as the input spells it (trimmed).
+    pub(crate) names: Vec<String>,
+}
+
+impl Columns {
+    /// The input's name for the column an item is read from.
+    pub(crate) fn name_of(&self, item: ItemIdx) -> Option<&str> {
+        let &(j, _) = self.items.iter().find(|&&(_, i)| i == item)?;
+        self.names.get(j).map(String::as_str)
+    }
 }
 
 /// Map the header, refusing one without a column for a needed item.
@@ -107,6 +117,10 @@ pub(crate) fn read_header(
         keep: Vec::new(),
         only_if: None,
         mapping: None,
+        names: header
+            .iter()
+            .map(|raw| String::from_utf8_lossy(raw).trim().to_string())
+            .collect(),
     };
     Ok((columns, absent))
 }
@@ -129,6 +143,7 @@ pub(crate) fn map_with(
         keep: Vec::new(),
         only_if: placed.only_if,
         mapping: Some(Arc::clone(mapping)),
+        names: names.clone(),
     };
     columns.items.sort_by_key(|&(_, index)| index);
     let keep: Vec<String> = placed.keep.iter().map(|&j| names[j].clone()).collect();

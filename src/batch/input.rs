@@ -199,15 +199,21 @@ fn read_error(row: u64, err: std::io::Error) -> Error {
 }
 
 impl<R: Read> Input<R> {
-    /// Read the header record; `None` when the input holds no record.
-    pub(crate) fn open(input: R, header: &mut csv::ByteRecord) -> Result<Option<Input<R>>, Error> {
-        Input::open_with(input, header, LIMITS)
+    /// Read the header record, cells separated by `delimiter` (`,` `;`
+    /// tab `|`); `None` when the input holds no record.
+    pub(crate) fn open(
+        input: R,
+        header: &mut csv::ByteRecord,
+        delimiter: u8,
+    ) -> Result<Option<Input<R>>, Error> {
+        Input::open_with(input, header, LIMITS, delimiter)
     }
 
     fn open_with(
         input: R,
         header: &mut csv::ByteRecord,
         limits: Limits,
+        delimiter: u8,
     ) -> Result<Option<Input<R>>, Error> {
         let mut this = Input {
             input,
@@ -219,7 +225,7 @@ impl<R: Read> Input<R> {
             eof: false,
             base: 0,
             after_cr: false,
-            parser: csv_core::Reader::new(),
+            parser: csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
             limits,
         };
         // The parser drops a byte-order mark at the very start, and skips
@@ -495,13 +501,20 @@ impl<R: Read> Input<R> {
 }
 
 /// Plain records split into cells, without copying. A record's bounds are
-/// where its first cell starts, then one past the comma or line end that
-/// ends each cell: cell `j` is `raw[bounds[j]..bounds[j + 1] - 1]`.
-#[derive(Default)]
+/// where its first cell starts, then one past the delimiter (a comma
+/// unless told otherwise) or line end that ends each cell: cell `j` is
+/// `raw[bounds[j]..bounds[j + 1] - 1]`.
 pub(super) struct Split {
     /// Each record's bounds, as a range of `bounds`.
     records: Vec<(u32, u32)>,
     bounds: Vec<u32>,
+    delimiter: u8,
+}
+
+impl Default for Split {
+    fn default() -> Split {
+        Split::with_delimiter(b',')
+    }
 }
 
 /// One record of a [`Split`].
@@ -526,9 +539,18 @@ impl Record for Line<'_> {
 }
 
 impl Split {
+    pub(crate) fn with_delimiter(delimiter: u8) -> Split {
+        Split {
+            records: Vec::new(),
+            bounds: Vec::new(),
+            delimiter,
+        }
+    }
+
     /// Split raw records (a chunk's `raw`, under 4 GiB) into cells.
     pub(crate) fn split<'a>(&'a mut self, raw: &'a [u8]) -> Vec<Line<'a>> {
         self.records.clear();
+        let delimiter = self.delimiter;
         let mut n = 0;
         let mut run = 0usize;
         let line_ends = memchr::memchr2_iter(b'\n', b'\r', raw).chain(std::iter::once(raw.len()));
@@ -547,7 +569,7 @@ impl Split {
                 n += 1;
                 for (k, &byte) in raw[run..at].iter().enumerate() {
                     bounds[n] = (run + k + 1) as u32;
-                    n += usize::from(byte == b',');
+                    n += usize::from(byte == delimiter);
                 }
                 bounds[n] = at as u32 + 1;
                 n += 1;
@@ -574,8 +596,9 @@ mod tests {
 
     /// Every record as the csv crate reads the whole input in one go, and
     /// the data-row number of each after the header, blank lines counted.
-    fn by_csv_crate(input: &[u8]) -> (Records, Vec<u64>) {
+    fn by_csv_crate(input: &[u8], delimiter: u8) -> (Records, Vec<u64>) {
         let mut reader = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
             .has_headers(false)
             .flexible(true)
             .from_reader(input);
@@ -609,7 +632,7 @@ mod tests {
     /// with sizes `limits`, with the data-row number of each after the
     /// header, and whether each was read plain.
     fn by_input(input: &[u8], limits: Limits, max: usize) -> (Records, Vec<u64>, Vec<bool>) {
-        by_pieces(input, &[usize::MAX], limits, max)
+        by_pieces(input, &[usize::MAX], limits, max, b',')
     }
 
     /// Gives `data` in pieces of the sizes `sizes`, in turn (as a pipe may).
@@ -630,12 +653,14 @@ mod tests {
         }
     }
 
-    /// As [`by_input`], with the input read in pieces of the sizes `sizes`.
+    /// As [`by_input`], with the input read in pieces of the sizes `sizes`,
+    /// cells separated by `delimiter`.
     fn by_pieces(
         input: &[u8],
         sizes: &[usize],
         limits: Limits,
         max: usize,
+        delimiter: u8,
     ) -> (Records, Vec<u64>, Vec<bool>) {
         let mut header = csv::ByteRecord::new();
         let pieces = Pieces {
@@ -644,7 +669,7 @@ mod tests {
             read: 0,
         };
         let Some(mut reader) =
-            Input::open_with(pieces, &mut header, limits).expect("a slice reads")
+            Input::open_with(pieces, &mut header, limits, delimiter).expect("a slice reads")
         else {
             return (Vec::new(), Vec::new(), Vec::new());
         };
@@ -652,7 +677,7 @@ mod tests {
         let mut numbers = Vec::new();
         let mut first_row = 1;
         let mut rows = Rows::default();
-        let mut split = Split::default();
+        let mut split = Split::with_delimiter(delimiter);
         let mut plain = Vec::new();
         loop {
             let filled = reader.fill(&mut rows, max, first_row);
@@ -707,10 +732,12 @@ mod tests {
 
         /// Plain records, split, and the others parsed, are the records the
         /// csv crate reads, numbered with blank lines counted, whatever the
-        /// bytes, however the reads fall and the chunks are cut.
+        /// bytes, however the reads fall and the chunks are cut; with
+        /// another delimiter, every other comma becomes it.
         #[test]
         fn input_reads_what_the_csv_crate_reads(
             mut input in bytes(),
+            delimiter in prop::sample::select(vec![b',', b',', b';', b'\t', b'|']),
             quotes in any::<bool>(),
             bom in any::<bool>(),
             read_size in 1usize..40,
@@ -726,12 +753,16 @@ mod tests {
             if bom {
                 input.splice(0..0, *b"\xef\xbb\xbf");
             }
+            for (k, b) in input.iter_mut().filter(|b| **b == b',').enumerate() {
+                *b = if k % 2 == 1 { delimiter } else { b',' };
+            }
             let limits = Limits { read_size, longest_record, chunk_bytes, parse_room };
-            let (records, numbers, _) = by_pieces(&input, &sizes, limits, max);
-            let (expected, expected_numbers) = by_csv_crate(&input);
+            let (records, numbers, _) = by_pieces(&input, &sizes, limits, max, delimiter);
+            let (expected, expected_numbers) = by_csv_crate(&input, delimiter);
             prop_assert_eq!(records, expected);
             prop_assert_eq!(numbers, expected_numbers);
         }
+
     }
 
     #[test]
@@ -750,7 +781,7 @@ mod tests {
         );
         assert_eq!(
             (&records, &numbers),
-            (&by_csv_crate(input).0, &by_csv_crate(input).1)
+            (&by_csv_crate(input, b',').0, &by_csv_crate(input, b',').1)
         );
         assert_eq!(records.len(), 6);
         assert_eq!(
@@ -802,7 +833,7 @@ mod tests {
             fail: false,
         };
         let mut header = csv::ByteRecord::new();
-        let mut reader = Input::open(input, &mut header)
+        let mut reader = Input::open(input, &mut header, b',')
             .expect("reads")
             .expect("a header");
         let mut rows = Rows::default();
@@ -820,7 +851,7 @@ mod tests {
                 break;
             }
         }
-        assert_eq!(read, by_csv_crate(&data).0.len() - 1);
+        assert_eq!(read, by_csv_crate(&data, b',').0.len() - 1);
     }
 
     #[test]
@@ -832,7 +863,7 @@ mod tests {
             fail: true,
         };
         let mut header = csv::ByteRecord::new();
-        let mut reader = Input::open(input, &mut header)
+        let mut reader = Input::open(input, &mut header, b',')
             .expect("the header reads")
             .expect("a header");
         assert_eq!(header, vec!["id", "a"]);
@@ -846,7 +877,7 @@ mod tests {
     /// parsed) and the read buffer held.
     fn bounded(input: &[u8], limits: Limits, max: usize) -> (Records, Vec<u64>, usize, usize) {
         let mut header = csv::ByteRecord::new();
-        let mut reader = Input::open_with(input, &mut header, limits)
+        let mut reader = Input::open_with(input, &mut header, limits, b',')
             .expect("a slice reads")
             .expect("a header");
         let mut rows = Rows::default();
@@ -967,7 +998,7 @@ mod tests {
                 fail_at: Some(fail_at),
             };
             let mut header = csv::ByteRecord::new();
-            let mut reader = Input::open(input, &mut header)
+            let mut reader = Input::open(input, &mut header, b',')
                 .expect("the header reads")
                 .expect("a header");
             let mut rows = Rows::default();
@@ -986,7 +1017,9 @@ mod tests {
     fn an_input_without_records_has_no_header() {
         for input in [&b""[..], b"\n", b"\r\n\r\n"] {
             let mut header = csv::ByteRecord::new();
-            assert!(Input::open(input, &mut header).expect("reads").is_none());
+            assert!(Input::open(input, &mut header, b',')
+                .expect("reads")
+                .is_none());
         }
     }
 }

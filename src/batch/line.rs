@@ -8,10 +8,11 @@
 
 use crate::assess::{Assessment, Outcome, Warning};
 use crate::model::{FlagIx, IxVec, RuleSet, ScaleIx};
+use crate::report::columns::Selection;
 use crate::report::fhir::{FhirWriter, Note, Subject};
 use crate::report::json;
 use crate::report::note::{NoteAudience, NoteRenderer};
-use crate::report::row::{self, push_cell, ResultCells};
+use crate::report::row::{self, push_cell_with, ResultCells};
 use crate::report::trace::Tracer;
 use crate::report::words;
 
@@ -37,6 +38,16 @@ pub(crate) struct LineRenderer<'a> {
     /// and (JSON Lines) name and value.
     kept: Vec<u8>,
     kept_json: Vec<(String, String)>,
+    /// JSON Lines only: how much of the trace to write.
+    trace: json::TraceDetail,
+    /// CSV only: the result columns chosen (`--columns`); `None` for the
+    /// contract's, written from `cells`.
+    selection: Option<Selection>,
+    /// The first row with this row's id, when an earlier row has it
+    /// (`--check-ids`): set for each row the one-record path renders.
+    pub(crate) repeat_of: Option<u64>,
+    /// CSV only: the byte between cells.
+    delimiter: u8,
 }
 
 impl<'a> LineRenderer<'a> {
@@ -56,7 +67,8 @@ impl<'a> LineRenderer<'a> {
             notes,
             tracer: (format == Format::Jsonl).then(|| Tracer::of(rules)),
             note_column,
-            cells: ResultCells::new(rules),
+            cells: ResultCells::new(rules, options.delimiter),
+            delimiter: options.delimiter,
             scratch: String::new(),
             audience: options.note_audience,
             fhir: (format == Format::Fhir).then(|| {
@@ -69,6 +81,9 @@ impl<'a> LineRenderer<'a> {
             note_format: options.note_format,
             kept: Vec::new(),
             kept_json: Vec::new(),
+            trace: options.trace,
+            selection: options.columns.clone(),
+            repeat_of: None,
         })
     }
 
@@ -77,13 +92,18 @@ impl<'a> LineRenderer<'a> {
         if self.format != Format::Csv {
             return;
         }
-        let mut names = row::header(self.rules, id_column);
+        let mut names = match &self.selection {
+            Some(selection) => std::iter::once(id_column.to_string())
+                .chain(selection.names().iter().cloned())
+                .collect(),
+            None => row::header(self.rules, id_column),
+        };
         names.splice(1..1, keep.iter().cloned());
         if self.note_column {
             names.push("note".into());
         }
         for (i, name) in names.iter().enumerate() {
-            push_cell(out, name, i == 0);
+            push_cell_with(out, name, i == 0, self.delimiter);
         }
         out.push(b'\n');
     }
@@ -95,7 +115,7 @@ impl<'a> LineRenderer<'a> {
         for (name, cell) in cells {
             let text = String::from_utf8_lossy(cell);
             match self.format {
-                Format::Csv => push_cell(&mut self.kept, &text, false),
+                Format::Csv => push_cell_with(&mut self.kept, &text, false, self.delimiter),
                 Format::Jsonl | Format::Fhir => {
                     self.kept_json.push((name.to_string(), text.into_owned()))
                 }
@@ -134,30 +154,46 @@ impl<'a> LineRenderer<'a> {
                     }
                     self.scratch.push_str(&w.code(self.rules));
                 }
-                push_cell(out, id, true);
+                if let Some(code) = self.repeat_code() {
+                    if !self.scratch.is_empty() {
+                        self.scratch.push(';');
+                    }
+                    self.scratch.push_str(&code);
+                }
+                push_cell_with(out, id, true, self.delimiter);
                 out.extend_from_slice(&self.kept);
-                self.cells.write(self.rules, a, out);
-                push_cell(out, &self.scratch, false);
-                // No error.
-                out.push(b',');
+                if let Some(selection) = &self.selection {
+                    selection.write_scored(self.rules, a, &self.scratch, self.delimiter, out);
+                } else {
+                    self.cells.write(self.rules, a, out);
+                    push_cell_with(out, &self.scratch, false, self.delimiter);
+                    // No error.
+                    out.push(self.delimiter);
+                }
                 if let Some(note) = note {
-                    push_cell(out, &note, false);
+                    push_cell_with(out, &note, false, self.delimiter);
                 }
                 out.push(b'\n');
             }
             Format::Jsonl => {
                 let note = self.note(id, a);
-                let mut result = json::Result_::of(
+                let mut result = json::Result_::with_trace(
                     self.rules,
                     self.tracer.get_or_insert_with(|| Tracer::of(self.rules)),
                     a,
                     note,
+                    self.trace,
                 );
                 result.note_audience = self.audience.as_str();
+                if let Some((code, words)) = self.repeat_code().zip(self.repeat_words()) {
+                    result.warning_codes.push(code);
+                    result.warnings.push(words);
+                }
                 let record = json::Record {
                     row: sheet_row,
                     id: id.to_string(),
                     error: None,
+                    errors: Vec::new(),
                     result: Some(result),
                     partial: None,
                     keep: self.kept(),
@@ -201,11 +237,16 @@ impl<'a> LineRenderer<'a> {
     /// A scored CSV row of a group's row without warnings (the lanes
     /// decide only such rows), and without a note.
     pub(crate) fn csv_row(&self, id: &str, outcome: &impl Outcome, out: &mut Vec<u8>) {
-        push_cell(out, id, true);
+        push_cell_with(out, id, true, self.delimiter);
         out.extend_from_slice(&self.kept);
+        if let Some(selection) = &self.selection {
+            selection.write_scored(self.rules, outcome, "", self.delimiter, out);
+            out.push(b'\n');
+            return;
+        }
         self.cells.write(self.rules, outcome, out);
         // No warnings, no error.
-        out.extend_from_slice(b",,\n");
+        out.extend_from_slice(&[self.delimiter, self.delimiter, b'\n']);
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -221,6 +262,7 @@ impl<'a> LineRenderer<'a> {
         answers: &crate::answers::Answers,
         flags: &[FlagIx],
         warnings: &[Warning],
+        errors: impl FnOnce() -> Vec<json::ProblemView>,
         out: &mut Vec<u8>,
     ) {
         let note = self
@@ -228,23 +270,53 @@ impl<'a> LineRenderer<'a> {
             .as_ref()
             .map(|n| n.render_rejected(id, problems, answers, flags, warnings));
         match self.format {
-            Format::Csv => {
-                push_cell(out, id, true);
-                out.extend_from_slice(&self.kept);
+            Format::Csv if self.selection.is_some() => {
+                let mut fields = Vec::new();
                 let _ = row::rejected_fields(self.rules, flags, &mut self.scratch, |value| {
-                    push_cell(out, value, false);
+                    fields.push(value.to_string());
                     Ok::<(), ()>(())
                 });
-                let codes: Vec<String> = warnings.iter().map(|w| w.code(self.rules)).collect();
+                let mut codes: Vec<String> = warnings.iter().map(|w| w.code(self.rules)).collect();
+                codes.extend(self.repeat_code());
+                fields.extend([
+                    self.rules.version.clone(),
+                    self.rules.sha256.clone(),
+                    codes.join(";"),
+                    message.to_string(),
+                ]);
+                push_cell_with(out, id, true, self.delimiter);
+                out.extend_from_slice(&self.kept);
+                if let Some(selection) = &self.selection {
+                    selection.write_fields(&fields, self.delimiter, out);
+                }
+                if let Some(note) = note.as_deref() {
+                    push_cell_with(out, note, false, self.delimiter);
+                }
+                out.push(b'\n');
+            }
+            Format::Csv => {
+                push_cell_with(out, id, true, self.delimiter);
+                out.extend_from_slice(&self.kept);
+                let _ = row::rejected_fields(self.rules, flags, &mut self.scratch, |value| {
+                    push_cell_with(out, value, false, self.delimiter);
+                    Ok::<(), ()>(())
+                });
+                let mut codes: Vec<String> = warnings.iter().map(|w| w.code(self.rules)).collect();
+                codes.extend(self.repeat_code());
                 self.end_row(&codes.join(";"), message, note.as_deref(), out);
             }
             Format::Jsonl => {
                 let mut partial = json::Partial::of(self.rules, answers, flags, warnings, note);
                 partial.note_audience = self.audience.as_str();
+                if let Some((code, words)) = self.repeat_code().zip(self.repeat_words()) {
+                    partial.warning_codes.push(code);
+                    partial.warnings.push(words);
+                }
                 let record = json::Record {
                     row: sheet_row,
                     id: id.to_string(),
                     error: Some(message.to_string()),
+                    errors: errors(),
                     result: None,
                     partial: Some(partial),
                     keep: self.kept(),
@@ -274,15 +346,26 @@ impl<'a> LineRenderer<'a> {
         }
     }
 
+    /// The warning code of a row whose id an earlier row has:
+    /// `duplicate_id:<that row>`.
+    fn repeat_code(&self) -> Option<String> {
+        self.repeat_of.map(|row| format!("duplicate_id:{row}"))
+    }
+
+    fn repeat_words(&self) -> Option<String> {
+        self.repeat_of
+            .map(|row| format!("the id is a duplicate: row {row} has it first"))
+    }
+
     /// Provenance, warnings, error and (with `--note-column`) note cells,
     /// then the end of the line.
     fn end_row(&self, warnings: &str, error: &str, note: Option<&str>, out: &mut Vec<u8>) {
-        push_cell(out, &self.rules.version, false);
-        push_cell(out, &self.rules.sha256, false);
-        push_cell(out, warnings, false);
-        push_cell(out, error, false);
+        push_cell_with(out, &self.rules.version, false, self.delimiter);
+        push_cell_with(out, &self.rules.sha256, false, self.delimiter);
+        push_cell_with(out, warnings, false, self.delimiter);
+        push_cell_with(out, error, false, self.delimiter);
         if let Some(note) = note {
-            push_cell(out, note, false);
+            push_cell_with(out, note, false, self.delimiter);
         }
         out.push(b'\n');
     }
@@ -312,27 +395,47 @@ impl LineRenderer<'_> {
         let band = |s: ScaleIx, b: Option<usize>| b.map(|b| rules.scales[s].bands[b].id.as_str());
         match self.format {
             Format::Csv => {
-                push_cell(out, id, true);
-                out.extend_from_slice(&self.kept);
+                // Every result cell of the contract, in order: the level's
+                // empty, the collected scales' scores, the warnings.
                 let crisis = flags.iter().any(|&f| rules.flags[f].crisis);
-                push_cell(out, "", false);
-                push_cell(out, "", false);
-                push_cell(out, if crisis { "true" } else { "" }, false);
                 let ids: Vec<&str> = flags.iter().map(|&f| rules.flags[f].id.as_str()).collect();
-                push_cell(out, &ids.join(";"), false);
+                let mut fields: Vec<String> = vec![
+                    String::new(),
+                    String::new(),
+                    if crisis { "true" } else { "" }.to_string(),
+                    ids.join(";"),
+                ];
                 for (s, score) in scores.iter_ix() {
                     let (score, b) =
                         score.map_or((String::new(), None), |(v, b)| (v.to_string(), b));
-                    push_cell(out, &score, false);
-                    push_cell(out, band(s, b).unwrap_or_default(), false);
+                    fields.push(score);
+                    fields.push(band(s, b).unwrap_or_default().to_string());
                 }
-                for _ in &rules.ratings {
-                    push_cell(out, "", false);
-                }
+                fields.extend(rules.ratings.iter().map(|_| String::new()));
                 // No reasons: no level was decided.
-                push_cell(out, "", false);
-                let codes: Vec<String> = warnings.iter().map(|w| w.code(rules)).collect();
-                self.end_row(&codes.join(";"), "", note.as_deref(), out);
+                fields.push(String::new());
+                let mut codes: Vec<String> = warnings.iter().map(|w| w.code(rules)).collect();
+                codes.extend(self.repeat_code());
+                fields.extend([
+                    rules.version.clone(),
+                    rules.sha256.clone(),
+                    codes.join(";"),
+                    String::new(),
+                ]);
+                push_cell_with(out, id, true, self.delimiter);
+                out.extend_from_slice(&self.kept);
+                match &self.selection {
+                    Some(selection) => selection.write_fields(&fields, self.delimiter, out),
+                    None => {
+                        for field in &fields {
+                            push_cell_with(out, field, false, self.delimiter);
+                        }
+                    }
+                }
+                if let Some(note) = note.as_deref() {
+                    push_cell_with(out, note, false, self.delimiter);
+                }
+                out.push(b'\n');
             }
             Format::Jsonl => {
                 let mut partial = json::Partial::of(rules, answers, flags, warnings, note);
@@ -363,6 +466,7 @@ impl LineRenderer<'_> {
                     row: sheet_row,
                     id: id.to_string(),
                     error: None,
+                    errors: Vec::new(),
                     result: None,
                     partial: Some(partial),
                     keep: self.kept(),

@@ -7,9 +7,11 @@
 //! input order.
 
 mod header;
+mod ids;
 mod incomplete;
 mod input;
 mod line;
+mod problem;
 mod table;
 
 use crate::model::{FlagIx, ItemIdx, RuleSet};
@@ -64,6 +66,15 @@ pub struct BatchOptions {
     pub(crate) keep: Vec<String>,
     /// Read the input through this mapping (`--map`).
     pub(crate) mapping: Option<Arc<Mapping>>,
+    /// JSON Lines only: how much of the trace each result carries.
+    pub(crate) trace: crate::report::json::TraceDetail,
+    /// CSV only: the result columns to write (`--columns`), after the id;
+    /// `None`: the contract's.
+    pub(crate) columns: Option<crate::report::columns::Selection>,
+    /// Warn about a row whose id an earlier row has (`--check-ids`).
+    pub(crate) check_ids: bool,
+    /// The byte between cells, in and out (`-d`): `,` `;` tab `|`.
+    pub(crate) delimiter: u8,
 }
 
 impl BatchOptions {
@@ -80,6 +91,10 @@ impl BatchOptions {
             recorded: String::new(),
             keep: Vec::new(),
             mapping: None,
+            trace: crate::report::json::TraceDetail::Full,
+            columns: None,
+            check_ids: false,
+            delimiter: b',',
         }
     }
 }
@@ -101,6 +116,9 @@ struct Chunk {
     rows: Rows,
     /// The output lines of these rows, once scored (kept for reuse).
     output: Vec<u8>,
+    /// With `--check-ids`: (record, first row with its id) of each record
+    /// whose id an earlier row has, in record order.
+    repeats: Vec<(usize, u64)>,
 }
 
 impl Chunk {
@@ -110,6 +128,7 @@ impl Chunk {
             first_row: 1,
             rows: Rows::default(),
             output: Vec::new(),
+            repeats: Vec::new(),
         }
     }
 
@@ -123,6 +142,7 @@ impl Chunk {
             let numbers = Numbers {
                 rows,
                 first: self.first_row,
+                repeats: &self.repeats,
             };
             worker.process(numbers, &lines, &mut self.output, summary);
             drop(lines);
@@ -132,6 +152,7 @@ impl Chunk {
             let numbers = Numbers {
                 rows,
                 first: self.first_row,
+                repeats: &self.repeats,
             };
             worker.process(numbers, &records, &mut self.output, summary);
         }
@@ -145,12 +166,27 @@ struct Numbers<'a> {
     rows: &'a Rows,
     /// The chunk's first line.
     first: u64,
+    /// `Chunk::repeats`.
+    repeats: &'a [(usize, u64)],
 }
 
 impl Numbers<'_> {
     #[inline]
     fn of(&self, record: usize) -> u64 {
         self.rows.data_row(self.first, record)
+    }
+
+    /// The first row with this record's id, when an earlier row has it.
+    #[inline]
+    fn repeat_of(&self, record: usize) -> Option<u64> {
+        if self.repeats.is_empty() {
+            return None;
+        }
+        let at = self
+            .repeats
+            .binary_search_by_key(&record, |&(k, _)| k)
+            .ok()?;
+        Some(self.repeats[at].1)
     }
 }
 
@@ -198,7 +234,7 @@ pub(crate) fn score_with_progress<R: Read, W: Write>(
     mut progress: impl FnMut(u64),
 ) -> Result<Summary, Error> {
     let mut header = csv::ByteRecord::new();
-    let Some(mut reader) = Input::open(input, &mut header)? else {
+    let Some(mut reader) = Input::open(input, &mut header, options.delimiter)? else {
         return Err(Error::EmptyInput);
     };
     let mut columns = columns(rules, &header, &options.id_column, options.mapping.as_ref())?;
@@ -218,12 +254,16 @@ pub(crate) fn score_with_progress<R: Read, W: Write>(
         by_level: vec![0; rules.levels.len()],
         ..Summary::default()
     };
+    let mut ids = (options.check_ids).then(|| ids::IdCheck::new(options.delimiter));
     let threads = options.threads.max(1);
     if threads == 1 {
-        let mut worker = Worker::new(rules, &columns, &options.id_column, renderer);
+        let mut worker = Worker::new(rules, &columns, options, renderer);
         let mut chunk = Chunk::new();
         loop {
             let filled = reader.fill(&mut chunk.rows, chunk_rows, chunk.first_row);
+            if let Some(ids) = &mut ids {
+                ids.mark(&chunk.rows, chunk.first_row, columns.id, &mut chunk.repeats);
+            }
             if chunk.rows.len > 0 {
                 chunk.process(&mut worker, &mut summary);
                 output.write_all(&chunk.output).map_err(io_error)?;
@@ -250,7 +290,11 @@ pub(crate) fn score_with_progress<R: Read, W: Write>(
             chunk_rows,
             &mut summary,
             &mut progress,
+            ids.as_mut(),
         )?;
+    }
+    if let Some(ids) = &ids {
+        summary.repeated_ids = ids.repeats;
     }
     output.flush().map_err(io_error)?;
     Ok(summary)
@@ -283,6 +327,7 @@ fn score_parallel<R: Read, W: Write>(
     chunk_rows: usize,
     summary: &mut Summary,
     progress: &mut impl FnMut(u64),
+    mut ids: Option<&mut ids::IdCheck>,
 ) -> Result<(), Error> {
     let pool = threads * CHUNKS_PER_THREAD;
     let mut free: Vec<Chunk> = (0..pool).map(|_| Chunk::new()).collect();
@@ -298,7 +343,7 @@ fn score_parallel<R: Read, W: Write>(
             let done_tx = done_tx.clone();
             let renderer = LineRenderer::new(rules, options).map_err(Error::Template)?;
             scope.spawn(move || {
-                let mut worker = Worker::new(rules, columns, &options.id_column, renderer);
+                let mut worker = Worker::new(rules, columns, options, renderer);
                 loop {
                     // A poisoned lock means another worker panicked: stop too.
                     let next = match work_rx.lock() {
@@ -317,7 +362,7 @@ fn score_parallel<R: Read, W: Write>(
         drop(done_tx);
         // This thread reads and writes, and scores whenever it would wait.
         let renderer = LineRenderer::new(rules, options).map_err(Error::Template)?;
-        let mut own = Worker::new(rules, columns, &options.id_column, renderer);
+        let mut own = Worker::new(rules, columns, options, renderer);
 
         let mut pending: BTreeMap<u64, Done> = BTreeMap::new();
         let (mut next_seq, mut next_write) = (0u64, 0u64);
@@ -334,6 +379,9 @@ fn score_parallel<R: Read, W: Write>(
                 let Some(mut chunk) = free.pop() else { break };
                 chunk.first_row = first_row;
                 let filled = reader.fill(&mut chunk.rows, chunk_rows, first_row);
+                if let Some(ids) = ids.as_deref_mut() {
+                    ids.mark(&chunk.rows, first_row, columns.id, &mut chunk.repeats);
+                }
                 end = filled.end;
                 read_failure = read_failure.or(filled.error);
                 first_row += chunk.rows.lines();
@@ -439,13 +487,13 @@ impl<'a> Worker<'a> {
     fn new(
         rules: &'a RuleSet,
         columns: &'a Columns,
-        id_column: &'a str,
+        options: &'a BatchOptions,
         renderer: LineRenderer<'a>,
     ) -> Self {
         Worker {
             rules,
             columns,
-            id_column,
+            id_column: &options.id_column,
             // A mapping reads cells one by one (recoding them): no lanes.
             lanes: (renderer.outcome_only() && columns.mapping.is_none())
                 .then(|| Lanes::new(rules))
@@ -453,7 +501,7 @@ impl<'a> Worker<'a> {
             renderer,
             answers: Answers::new(rules),
             assessment: Assessment::empty(),
-            split: Split::default(),
+            split: Split::with_delimiter(options.delimiter),
         }
     }
 
@@ -474,7 +522,7 @@ impl<'a> Worker<'a> {
                     summary.skipped += 1;
                     continue;
                 }
-                self.row(numbers.of(k), record, out, summary);
+                self.row(numbers.of(k), numbers.repeat_of(k), record, out, summary);
             }
             return;
         };
@@ -510,8 +558,9 @@ impl<'a> Worker<'a> {
             let data_row = numbers.of(first + r);
             let raw_id = cell_text(record.cell(self.columns.id).unwrap_or_default());
             let id = raw_id.trim();
-            if lanes.is_slow(r) || id.is_empty() {
-                self.row(data_row, record, out, summary);
+            let repeat_of = numbers.repeat_of(first + r);
+            if lanes.is_slow(r) || id.is_empty() || repeat_of.is_some() {
+                self.row(data_row, repeat_of, record, out, summary);
                 continue;
             }
             let outcome = lanes.row(r);
@@ -544,14 +593,18 @@ impl<'a> Worker<'a> {
         }
     }
 
+    /// Score one row; `repeat_of` is the first row with its id, when an
+    /// earlier row has it (`--check-ids`).
     fn row(
         &mut self,
         data_row: u64,
+        repeat_of: Option<u64>,
         record: &impl Record,
         out: &mut Vec<u8>,
         summary: &mut Summary,
     ) {
         let rules = self.rules;
+        self.renderer.repeat_of = repeat_of;
         summary.rows += 1;
         // Spreadsheet numbering: the header is row 1.
         let sheet_row = data_row + 1;
@@ -625,6 +678,7 @@ impl<'a> Worker<'a> {
                     ));
                 }
                 let problems = named.join("; ");
+                let columns = self.columns;
                 self.renderer.rejected(
                     sheet_row,
                     id,
@@ -634,6 +688,7 @@ impl<'a> Worker<'a> {
                     &self.answers,
                     &flags,
                     &warnings,
+                    || problem::views(rules, columns, sheet_row, &raw_id, &all),
                     out,
                 );
             }
@@ -684,7 +739,7 @@ pub fn levels<R: Read>(
     id_column: &str,
     mut visit: impl FnMut(&str, Option<usize>),
 ) -> Result<(), Error> {
-    placements(rules, input, id_column, None, false, |row, p| {
+    placements(rules, input, id_column, None, b',', false, |row, p| {
         visit(row.id, p.level)
     })
     .map(|_| ())
@@ -696,11 +751,12 @@ pub(crate) fn placements<R: Read>(
     input: R,
     id_column: &str,
     mapping: Option<&Arc<Mapping>>,
+    delimiter: u8,
     fill: bool,
     mut visit: impl FnMut(&Row<'_>, Placement),
 ) -> Result<Vec<ItemIdx>, Error> {
     let mut assessment = Assessment::empty();
-    each_row(rules, input, id_column, mapping, fill, |row| {
+    each_row(rules, input, id_column, mapping, delimiter, fill, |row| {
         let scored = row.unfit.is_none()
             && !row.id.is_empty()
             && assess_into(rules, row.answers, &mut assessment).is_ok();
@@ -743,9 +799,10 @@ pub(crate) fn absent_items<R: Read>(
     input: R,
     id_column: &str,
     mapping: Option<&Arc<Mapping>>,
+    delimiter: u8,
 ) -> Result<Vec<ItemIdx>, Error> {
     let mut header = csv::ByteRecord::new();
-    if Input::open(input, &mut header)?.is_none() {
+    if Input::open(input, &mut header, delimiter)?.is_none() {
         return Err(Error::EmptyInput);
     }
     match mapping {
@@ -755,7 +812,8 @@ pub(crate) fn absent_items<R: Read>(
     }
 }
 
-/// Visit every row of `input` in order, read as `score` reads it. With
+/// Visit every row of `input` in order, read as `score` reads it (cells
+/// separated by `delimiter`). With
 /// `fill`, the items the header has no column for are filled in each row
 /// as a rule set's cases fill them (`fill_least_severe`), and returned;
 /// without it, a needed item without a column is an error, as for `score`.
@@ -766,11 +824,12 @@ pub(crate) fn each_row<R: Read>(
     input: R,
     id_column: &str,
     mapping: Option<&Arc<Mapping>>,
+    delimiter: u8,
     fill: bool,
     mut visit: impl FnMut(Row<'_>),
 ) -> Result<Vec<ItemIdx>, Error> {
     let mut header = csv::ByteRecord::new();
-    let Some(mut reader) = Input::open(input, &mut header)? else {
+    let Some(mut reader) = Input::open(input, &mut header, delimiter)? else {
         return Err(Error::EmptyInput);
     };
     if fill && mapping.is_some() {
@@ -816,7 +875,8 @@ pub(crate) fn each_row<R: Read>(
             unfit,
         });
     };
-    let (mut rows, mut split, mut first_row) = (Rows::default(), Split::default(), 1);
+    let (mut rows, mut first_row) = (Rows::default(), 1);
+    let mut split = Split::with_delimiter(delimiter);
     loop {
         let filled = reader.fill(&mut rows, CHUNK_ROWS, first_row);
         // Spreadsheet numbering: the header is row 1.
@@ -841,22 +901,31 @@ pub(crate) fn each_row<R: Read>(
 }
 
 /// The problems `score` names for a rejected row: every bad or missing
-/// answer, not only the first `err` found.
+/// answer, not only the first `err` found; a row that does not fit the
+/// header, or has no id, says so first (a short row then names only its
+/// invalid values: its absent cells are what its field count says).
 pub(crate) fn rejection_problems(
     rules: &RuleSet,
     answers: &Answers,
     err: AnswerError,
 ) -> Vec<AnswerError> {
+    let all = problems(rules, answers);
     match err {
-        AnswerError::FieldCount { .. } | AnswerError::Column { .. } => vec![err],
-        err => {
-            let all = problems(rules, answers);
-            if all.is_empty() {
-                vec![err]
-            } else {
-                all
-            }
+        // A short row lacks cells: each would be a missing answer, which
+        // its field count already says, so only the values it gives that
+        // are bad are named with it.
+        AnswerError::FieldCount { found, expected } if found < expected => std::iter::once(err)
+            .chain(
+                all.into_iter()
+                    .filter(|e| matches!(e, AnswerError::Invalid { .. })),
+            )
+            .collect(),
+        // The row's shape or its id, then every answer problem too.
+        AnswerError::FieldCount { .. } | AnswerError::Column { .. } => {
+            std::iter::once(err).chain(all).collect()
         }
+        err if all.is_empty() => vec![err],
+        _ => all,
     }
 }
 

@@ -64,9 +64,13 @@ Examples:
   carescreen score intakes.csv -o results.csv      write results atomically to a file
   carescreen score - --format jsonl < intakes.csv  JSON Lines with the note and the full trace
   carescreen score intakes.csv --format fhir -o out.ndjson   FHIR R4 Bundles, a line each
+  carescreen score intakes.csv --format jsonl --trace fired   only the rules that fired
   carescreen score intakes.csv --note-column       CSV with the referral note in a last column
   carescreen score intakes.csv --note-column --note-audience client   each person's handout
   carescreen score big.csv -o out.csv --summary json --threads 4
+  carescreen score intakes.csv --columns level,crisis,flags,phq9_score   a lean CSV
+  carescreen score intakes.csv --check-ids         warn about repeated record ids
+  carescreen score intakes.tsv -d tab -o out.tsv   tab-separated in and out (`-d ';'` for semicolons)
   carescreen score intakes.csv --rules my-rules/   use another rule set
   carescreen score intakes.csv --id-column client  the record id is in column `client`
   carescreen score export.csv --map export.map.yaml  a REDCap export, read through a mapping
@@ -154,6 +158,9 @@ struct ExplainArgs {
         conflicts_with = "id_column"
     )]
     map: Option<PathBuf>,
+    /// With --data: the byte between the file's cells: `,` `;` `tab` (or `\t`) `|`
+    #[arg(short, long, value_name = "CHAR", default_value = ",", value_parser = parse_delimiter, requires = "data")]
+    delimiter: u8,
     /// Answer the items the record does not name (with --data: that have no
     /// column) as test cases do, and list them; without it, a missing answer
     /// is missing, as for `score`
@@ -408,6 +415,9 @@ enum RulesCommand {
             conflicts_with = "id_column"
         )]
         map: Option<PathBuf>,
+        /// The byte between the cells of --data: `,` `;` `tab` (or `\t`) `|`
+        #[arg(short, long, value_name = "CHAR", default_value = ",", value_parser = parse_delimiter, requires = "data")]
+        delimiter: u8,
         /// Output format
         #[arg(long, value_enum, default_value_t = DiffFormat::Table)]
         format: DiffFormat,
@@ -496,6 +506,18 @@ struct ScoreArgs {
     /// CSV: add the referral note as a last column `note`
     #[arg(long)]
     note_column: bool,
+    /// CSV: write only these result columns, in this order, after the id column (always first); names as in the default header, e.g. `level,crisis,flags`. Leaving out `flags` or `crisis` prints a warning: risk is then not in the output [default: every contract column]
+    #[arg(long, value_name = "COL,...", value_delimiter = ',', num_args = 1)]
+    columns: Option<Vec<String>>,
+    /// The byte between cells, in the input and the CSV output: `,` `;` `tab` (or `\t`) `|`
+    #[arg(short, long, value_name = "CHAR", default_value = ",", value_parser = parse_delimiter)]
+    delimiter: u8,
+    /// Warn about each row whose id an earlier row has: `duplicate_id:ROW` (ROW: the first row with it) in `warnings`; the first row is not warned. Memory grows with the ids: a 64-bit fingerprint and a row number per distinct id, some 18 to 54 bytes each at peak (up to about 55 MB per million ids); a rare fingerprint collision may warn wrongly, never change a result
+    #[arg(long)]
+    check_ids: bool,
+    /// JSON Lines: how much of each result's trace to write: `full` (every rule), `fired` (only those that fired), `none` (no `trace` key)
+    #[arg(long, value_enum, value_name = "WHICH", default_value_t = TraceArg::Full)]
+    trace: TraceArg,
     /// End-of-run summary on stderr; `auto` shows the table on a terminal only
     #[arg(long, value_enum, default_value_t = SummaryArg::Auto)]
     summary: SummaryArg,
@@ -515,6 +537,28 @@ enum SummaryArg {
     Json,
     /// Nothing
     None,
+}
+
+/// `-d`: one of the delimiters batch files use.
+fn parse_delimiter(text: &str) -> Result<u8, String> {
+    match text {
+        "," => Ok(b','),
+        ";" => Ok(b';'),
+        "\t" | "tab" | "\\t" => Ok(b'\t'),
+        "|" => Ok(b'|'),
+        _ => Err("expected one of `,` `;` `tab` (or `\\t`) `|`".into()),
+    }
+}
+
+/// How much of the trace JSON Lines carry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum TraceArg {
+    /// No `trace` key
+    None,
+    /// Only the entries that fired
+    Fired,
+    /// Every rule, fired or not
+    Full,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -557,6 +601,7 @@ where
             data,
             id_column,
             map,
+            delimiter,
             format,
             fill,
             exit_code,
@@ -566,6 +611,7 @@ where
             data: data.as_deref(),
             id_column: &id_column,
             map: map.as_deref(),
+            delimiter,
             json: format == DiffFormat::Json,
             fill: fill.is_some(),
             exit_code,
@@ -690,6 +736,7 @@ fn explain(args: ExplainArgs) -> Result<ExitCode, Error> {
             id,
             id_column: args.id_column,
             map: args.map,
+            delimiter: args.delimiter,
         },
         _ => {
             return Err(Error::Usage(
@@ -715,6 +762,7 @@ struct DiffArgs<'a> {
     data: Option<&'a Path>,
     id_column: &'a str,
     map: Option<&'a Path>,
+    delimiter: u8,
     json: bool,
     fill: bool,
     exit_code: bool,
@@ -731,6 +779,7 @@ fn diff(args: DiffArgs<'_>) -> Result<ExitCode, Error> {
             data,
             args.id_column,
             args.map,
+            args.delimiter,
             args.fill,
         )?),
         None => None,

@@ -5,12 +5,16 @@ use std::io::{self, BufReader, IsTerminal, Read};
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::{is_dash, load_in, ExitCode, FormatArg, NoteFormatArg, ScoreArgs, SummaryArg};
+use super::{
+    is_dash, load_in, ExitCode, FormatArg, NoteFormatArg, ScoreArgs, SummaryArg, TraceArg,
+};
 use crate::batch::{self, BatchOptions, Format, Summary};
 use crate::error::Error;
 use crate::model::RuleSet;
 use crate::output::{note_date, same_file, write_atomically};
+use crate::report::columns::Selection;
 use crate::report::handout;
+use crate::report::json::TraceDetail;
 use crate::report::note::{NoteAudience, NoteFormat};
 use crate::report::table::{self, SummaryView};
 
@@ -31,7 +35,38 @@ pub(super) fn score(args: ScoreArgs) -> Result<ExitCode, Error> {
         Some(n) => usize::from(n),
         None => std::thread::available_parallelism().map_or(1, |n| n.get()),
     };
+    if args.trace != TraceArg::Full && !matches!(args.format, FormatArg::Jsonl) {
+        return Err(Error::Usage(
+            "--trace shapes the JSON Lines trace; add --format jsonl".into(),
+        ));
+    }
+    let columns = match &args.columns {
+        None => None,
+        Some(_) if !matches!(args.format, FormatArg::Csv) => {
+            return Err(Error::Usage(
+                "--columns chooses CSV columns; JSON Lines always carry the whole result".into(),
+            ))
+        }
+        Some(names) => {
+            let selection =
+                Selection::parse(&rules, &args.id_column, names).map_err(Error::Usage)?;
+            let left_out = selection.risk_left_out();
+            if !left_out.is_empty() {
+                // Never silenced: a risk flag is never hidden without a word.
+                eprintln!(
+                    "warning: --columns leaves out `{}`: this output does not show all the risk \
+                     found; add them to see it (stderr still names the rows that need an \
+                     emergency evaluation)",
+                    left_out.join("`, `")
+                );
+            }
+            Some(selection)
+        }
+    };
     let options = BatchOptions {
+        columns,
+        check_ids: args.check_ids,
+        delimiter: args.delimiter,
         note_format: match args.note_format {
             NoteFormatArg::Text => NoteFormat::Text,
             NoteFormatArg::Markdown => NoteFormat::Markdown,
@@ -61,6 +96,11 @@ pub(super) fn score(args: ScoreArgs) -> Result<ExitCode, Error> {
             FormatArg::Fhir => Format::Fhir,
         },
         recorded: crate::output::now(),
+        trace: match args.trace {
+            TraceArg::None => TraceDetail::None,
+            TraceArg::Fired => TraceDetail::Fired,
+            TraceArg::Full => TraceDetail::Full,
+        },
     };
     let stdin = is_dash(&args.input);
     let (input, size): (Box<dyn Read>, Option<u64>) = if stdin {
@@ -121,6 +161,12 @@ fn report_summary(
 ) {
     for line in table::run_notices(summary, args.quiet) {
         eprintln!("{line}");
+    }
+    if summary.repeated_ids > 0 && !args.quiet {
+        eprintln!(
+            "warning: {} row(s) repeat the id of an earlier row; `warnings` says `duplicate_id:ROW`, ROW the first row with it",
+            summary.repeated_ids
+        );
     }
     let view = SummaryView::of(rules, summary, elapsed);
     // With --quiet, a summary asked for by name is still given, for scripts.

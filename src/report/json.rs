@@ -21,6 +21,8 @@ pub(crate) struct Record<'a> {
     pub(crate) id: String,
     /// `null` on success.
     pub(crate) error: Option<String>,
+    /// Every problem of a rejected row, one entry each; empty on success.
+    pub(crate) errors: Vec<ProblemView>,
     /// `null` on a rejected row.
     pub(crate) result: Option<Result_<'a>>,
     /// On a rejected row: the risk flags its given answers already raise.
@@ -64,6 +66,36 @@ impl Serialize for Kept {
         }
         map.end()
     }
+}
+
+/// One problem of a rejected row, as data.
+#[derive(Debug, Serialize)]
+pub(crate) struct ProblemView {
+    /// The row, numbered as a spreadsheet shows it.
+    pub(crate) row: u64,
+    /// The input column as its header spells it; `null` when the problem
+    /// is the row's shape (`field_count`).
+    pub(crate) column: Option<String>,
+    /// The cell as given (control characters escaped, at most 40
+    /// characters); empty for a blank cell, `null` with no column.
+    pub(crate) value: Option<String>,
+    /// A stable code: `missing`, `not_a_code`, `not_a_number`,
+    /// `out_of_range`, `too_many_missing`, `field_count`, `missing_id`.
+    pub(crate) code: &'static str,
+    /// The problem in words, as in `error` (without the row).
+    pub(crate) message: String,
+}
+
+/// How much of the trace a JSON result carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) enum TraceDetail {
+    /// No `trace` key at all.
+    None,
+    /// Only the entries that fired.
+    Fired,
+    /// Every rule, fired or not.
+    #[default]
+    Full,
 }
 
 /// What a rejected record's answers establish.
@@ -134,7 +166,9 @@ pub(crate) struct Result_<'a> {
     /// Who `note` is written for: `professional` (the referral note) or
     /// `client` (the handout).
     pub(crate) note_audience: &'static str,
-    pub(crate) trace: Vec<TraceView>,
+    /// Absent with `--trace none`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) trace: Option<Vec<TraceView>>,
 }
 
 #[derive(Debug, Serialize)]
@@ -177,6 +211,17 @@ impl<'a> Result_<'a> {
         tracer: &Tracer,
         a: &Assessment,
         note: Result<String, String>,
+    ) -> Self {
+        Result_::with_trace(rules, tracer, a, note, TraceDetail::Full)
+    }
+
+    /// `of`, with as much of the trace as `detail` asks for.
+    pub(crate) fn with_trace(
+        rules: &'a RuleSet,
+        tracer: &Tracer,
+        a: &Assessment,
+        note: Result<String, String>,
+        detail: TraceDetail,
     ) -> Self {
         let mut warnings: Vec<String> = a
             .warnings
@@ -227,26 +272,29 @@ impl<'a> Result_<'a> {
             warnings,
             note,
             note_audience: NoteAudience::Professional.as_str(),
-            trace: tracer
-                .trace(rules, a)
-                .into_iter()
-                .map(|e| TraceView {
-                    kind: e.kind.as_str(),
-                    id: e.id,
-                    condition: e.condition,
-                    fired: e.fired,
-                    outcome: e.outcome,
-                    seen: e
-                        .seen
-                        .into_iter()
-                        .map(|s| SeenView {
-                            subject: s.subject,
-                            value: s.value,
-                        })
-                        .collect(),
-                    defined_at: e.origin.map(|o| o.to_string()),
-                })
-                .collect(),
+            trace: (detail != TraceDetail::None).then(|| {
+                tracer
+                    .trace(rules, a)
+                    .into_iter()
+                    .filter(|e| detail == TraceDetail::Full || e.fired)
+                    .map(|e| TraceView {
+                        kind: e.kind.as_str(),
+                        id: e.id,
+                        condition: e.condition,
+                        fired: e.fired,
+                        outcome: e.outcome,
+                        seen: e
+                            .seen
+                            .into_iter()
+                            .map(|s| SeenView {
+                                subject: s.subject,
+                                value: s.value,
+                            })
+                            .collect(),
+                        defined_at: e.origin.map(|o| o.to_string()),
+                    })
+                    .collect()
+            }),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Renderers: one per output format. They turn an assessment into text or
 //! view types; they never decide anything and never drop a flag.
 
+pub(crate) mod columns;
 pub(crate) mod explain;
 pub(crate) mod fhir;
 pub(crate) mod handout;

@@ -50,6 +50,8 @@ pub(crate) struct ResultCells {
     default: [Piece; 2],
     /// `,rules_version,rules_sha256`.
     provenance: Vec<u8>,
+    /// The byte between cells: `,` unless told otherwise.
+    delimiter: u8,
 }
 
 /// Bytes rendered ahead, in a fixed-size block when short: appending a
@@ -73,9 +75,13 @@ impl Piece {
         }
     }
 
-    /// A list item: `,id` first, `;id` after.
-    fn listed(id: &str) -> [Piece; 2] {
-        [",", ";"].map(|sep| Piece::new(format!("{sep}{id}").into_bytes()))
+    /// A list item: `,id` first (the delimiter, then the id), `;id` after.
+    fn listed(id: &str, delimiter: u8) -> [Piece; 2] {
+        [delimiter, b';'].map(|sep| {
+            let mut bytes = vec![sep];
+            bytes.extend_from_slice(id.as_bytes());
+            Piece::new(bytes)
+        })
     }
 
     #[inline(always)]
@@ -95,10 +101,13 @@ impl Piece {
 const MAX_RENDERED_SCORES: i64 = 1024;
 
 impl ResultCells {
-    pub(crate) fn new(rules: &RuleSet) -> ResultCells {
+    /// The cells of a row whose cells are separated by `delimiter`.
+    pub(crate) fn new(rules: &RuleSet, delimiter: u8) -> ResultCells {
         let cells = |texts: &[&str]| {
             let mut out = Vec::new();
-            texts.iter().for_each(|t| push_cell(&mut out, t, false));
+            texts
+                .iter()
+                .for_each(|t| push_cell_with(&mut out, t, false, delimiter));
             out
         };
         let scores = rules
@@ -143,15 +152,20 @@ impl ResultCells {
                 .collect(),
             // Flag, rule and reason ids are `[a-z][a-z0-9_]*` (validation), so
             // a `;`-joined list needs no quoting and is never a formula.
-            flags: rules.flags.iter().map(|f| Piece::listed(&f.id)).collect(),
-            rules: rules.rules.iter().map(|r| Piece::listed(&r.id)).collect(),
+            flags: (rules.flags.iter())
+                .map(|f| Piece::listed(&f.id, delimiter))
+                .collect(),
+            rules: (rules.rules.iter())
+                .map(|r| Piece::listed(&r.id, delimiter))
+                .collect(),
             conditions: rules
                 .conditions
                 .iter()
-                .map(|c| Piece::listed(&c.id))
+                .map(|c| Piece::listed(&c.id, delimiter))
                 .collect(),
-            default: Piece::listed(Reason::Default.id_str(rules)),
+            default: Piece::listed(Reason::Default.id_str(rules), delimiter),
             provenance: cells(&[&rules.version, &rules.sha256]),
+            delimiter,
         }
     }
 
@@ -160,13 +174,15 @@ impl ResultCells {
     pub(crate) fn write(&self, rules: &RuleSet, outcome: &impl Outcome, out: &mut Vec<u8>) {
         self.levels[outcome.level()][usize::from(outcome.crisis())].put(out);
         let mut listed = 0;
+        let list = out.len();
         for f in raised_flags(rules, outcome) {
             self.flags[f][listed].put(out);
             listed = 1;
         }
         if listed == 0 {
-            out.push(b',');
+            out.push(self.delimiter);
         }
+        self.quote_list(list, out);
         for (s, (min, scores)) in self.scores.iter_ix() {
             let score = outcome.score(s);
             // A band is always the band of the score (`Scale::band_of`).
@@ -176,20 +192,21 @@ impl ResultCells {
             match (rendered, score) {
                 (Some(cells), _) => cells.put(out),
                 (None, Some(score)) => {
-                    out.push(b',');
+                    out.push(self.delimiter);
                     out.extend_from_slice(itoa::Buffer::new().format(score).as_bytes());
                     match outcome.band(s) {
                         Some(b) => out.extend_from_slice(&self.bands[s][b]),
-                        None => out.push(b','),
+                        None => out.push(self.delimiter),
                     }
                 }
-                (None, None) => out.extend_from_slice(b",,"),
+                (None, None) => out.extend_from_slice(&[self.delimiter; 2]),
             }
         }
         for (r, grades) in self.grades.iter_ix() {
             grades[outcome.rating(r)].put(out);
         }
         let mut listed = 0;
+        let list = out.len();
         visit_reasons(rules, outcome, |reason| {
             let piece = match reason {
                 Reason::Crisis { flag } | Reason::Flag { flag } => &self.flags[flag],
@@ -201,9 +218,30 @@ impl ResultCells {
             listed = 1;
         });
         if listed == 0 {
-            out.push(b',');
+            out.push(self.delimiter);
         }
+        self.quote_list(list, out);
         out.extend_from_slice(&self.provenance);
+    }
+}
+
+impl ResultCells {
+    /// With `;` between cells, quote the `;`-joined list cell written from
+    /// `at` (its delimiter first) when it holds more than one id.
+    #[inline]
+    fn quote_list(&self, at: usize, out: &mut Vec<u8>) {
+        if self.delimiter == b';' {
+            quote_from(at + 1, out);
+        }
+    }
+}
+
+/// Quote the cell from `at` to the end of `out` when it holds a `;` (ids
+/// hold no `"`, so none needs doubling).
+pub(crate) fn quote_from(at: usize, out: &mut Vec<u8>) {
+    if out.get(at..).is_some_and(|cell| cell.contains(&b';')) {
+        out.insert(at, b'"');
+        out.push(b'"');
     }
 }
 
@@ -247,8 +285,15 @@ pub(crate) fn result_width(rules: &RuleSet) -> usize {
 /// line break.
 #[inline]
 pub(crate) fn push_cell(out: &mut Vec<u8>, cell: &str, first: bool) {
+    push_cell_with(out, cell, first, b',');
+}
+
+/// `push_cell` with another delimiter (`;`, tab, `|`): it comes first
+/// unless `first`, and a cell holding it is quoted.
+#[inline]
+pub(crate) fn push_cell_with(out: &mut Vec<u8>, cell: &str, first: bool, delimiter: u8) {
     if !first {
-        out.push(b',');
+        out.push(delimiter);
     }
     let bytes = cell.as_bytes();
     let formula = matches!(
@@ -257,7 +302,7 @@ pub(crate) fn push_cell(out: &mut Vec<u8>, cell: &str, first: bool) {
     ) && !is_integer(cell);
     let quote = bytes
         .iter()
-        .any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r'));
+        .any(|&b| b == delimiter || matches!(b, b',' | b'"' | b'\n' | b'\r'));
     if quote {
         out.push(b'"');
     }
