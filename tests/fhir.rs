@@ -488,3 +488,42 @@ fn a_redcap_export_read_through_a_mapping_keeps_its_events_apart_and_guesses_no_
             .any(|i| i["code"] == "incomplete"));
     }
 }
+
+#[test]
+fn a_repeated_record_id_does_not_reuse_the_first_screens_ids() {
+    // Two screens of c002 in one file, the second on the crisis route: an
+    // importer keyed on ids must not write one over the other.
+    let input =
+        std::fs::read_to_string(crate::harness::root().join("examples/intake.csv")).expect("input");
+    let mut lines = input.lines();
+    let header = lines.next().expect("header");
+    let rows: Vec<&str> = lines.collect();
+    let crisis = rows[2].replacen("c003", "c002", 1);
+    let file = format!("{header}\n{}\n{}\n{crisis}\n", rows[0], rows[1]);
+    let run = || {
+        let out = Test::new()
+            .args(&["score", "-", "--format", "fhir", "--threads", "1"])
+            .stdin(file.clone())
+            .run();
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        out.stdout
+            .lines()
+            .map(|l| without_instant(serde_json::from_str(l).expect("bundle")))
+            .collect::<Vec<Value>>()
+    };
+    let bundles = run();
+    assert_eq!(bundles.len(), 3);
+    let ids = |b: &Value| -> BTreeSet<String> {
+        b["entry"]
+            .as_array()
+            .expect("entries")
+            .iter()
+            .map(|e| e["resource"]["id"].as_str().expect("id").to_string())
+            .collect()
+    };
+    assert!(ids(&bundles[1]).is_disjoint(&ids(&bundles[2])));
+    assert_ne!(bundles[1]["id"], bundles[2]["id"]);
+    let level = observation(&bundles[2], "level-of-care").expect("level");
+    assert!(level["note"].to_string().contains("row 3"), "{level}");
+    assert_eq!(run(), bundles, "and the ids are stable");
+}

@@ -123,12 +123,12 @@ impl<'a> LineRenderer<'a> {
         }
     }
 
-    /// The kept columns of a JSON Lines record, if any are kept.
     /// The kept columns' values, for FHIR ids.
     fn kept_values(&self) -> Vec<&str> {
         self.kept_json.iter().map(|(_, v)| v.as_str()).collect()
     }
 
+    /// The kept columns of a JSON Lines record, if any are kept.
     fn kept(&self) -> Option<json::Kept> {
         (!self.kept_json.is_empty()).then(|| json::Kept(self.kept_json.clone()))
     }
@@ -215,12 +215,14 @@ impl<'a> LineRenderer<'a> {
                         None
                     }
                 };
+                remarks.extend(self.repeat_words());
                 if let Some(fhir) = &self.fhir {
                     let keep = self.kept_values();
                     let subject = Subject {
                         id,
                         keep: &keep,
                         row: sheet_row,
+                        repeat_of: self.repeat_of,
                     };
                     push_json(out, &fhir.scored(subject, a, note, &[], &remarks));
                 }
@@ -336,6 +338,7 @@ impl<'a> LineRenderer<'a> {
                         id,
                         keep: &keep,
                         row: sheet_row,
+                        repeat_of: self.repeat_of,
                     };
                     push_json(
                         out,
@@ -486,6 +489,7 @@ impl LineRenderer<'_> {
                         id,
                         keep: &keep,
                         row: sheet_row,
+                        repeat_of: self.repeat_of,
                     };
                     let bundle = fhir.incomplete(subject, answers, scores, flags, warnings, note);
                     push_json(out, &bundle);

@@ -65,7 +65,8 @@ pub(super) fn score(args: ScoreArgs) -> Result<ExitCode, Error> {
     };
     let options = BatchOptions {
         columns,
-        check_ids: args.check_ids,
+        // FHIR ids must not repeat: a repeated record id names its row too.
+        check_ids: args.check_ids || matches!(args.format, FormatArg::Fhir),
         delimiter: args.delimiter,
         note_format: match args.note_format {
             NoteFormatArg::Text => NoteFormat::Text,

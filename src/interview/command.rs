@@ -576,6 +576,7 @@ fn write_output(
                 id,
                 keep: &[],
                 row: 0,
+                repeat_of: None,
             };
             let note = Note {
                 text: &note,

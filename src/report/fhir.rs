@@ -43,6 +43,10 @@ pub(crate) struct Subject<'a> {
     pub(crate) keep: &'a [&'a str],
     /// Its row as a spreadsheet numbers it: what names a row without an id.
     pub(crate) row: u64,
+    /// The first row with this row's id and kept values, when an earlier
+    /// row has them: the row then names its resources too, so that an
+    /// importer does not write one screen over another.
+    pub(crate) repeat_of: Option<u64>,
 }
 
 /// The note of a Bundle: its text and form.
@@ -617,9 +621,11 @@ impl<'a> FhirWriter<'a> {
             true => row.as_str(),
             false => subject.id,
         };
+        let repeat = subject.repeat_of.map(|_| row.as_str());
         let parts = [self.rules.sha256.as_str(), record]
             .into_iter()
             .chain(subject.keep.iter().copied())
+            .chain(repeat)
             .chain([role]);
         for part in parts {
             name.push_str(&format!("{}:{part};", part.len()));
@@ -783,7 +789,12 @@ mod tests {
     fn ids_change_with_the_record_its_kept_values_the_role_and_the_rules() {
         let mut rules = rules();
         let writer = FhirWriter::new(&rules, "", "");
-        let subject = |id, keep| Subject { id, keep, row: 2 };
+        let subject = |id, keep| Subject {
+            id,
+            keep,
+            row: 2,
+            repeat_of: None,
+        };
         let base = writer.uuid(subject("c1", &["baseline_arm_1"]), "Bundle");
         assert_eq!(
             base,
@@ -800,16 +811,22 @@ mod tests {
         assert_eq!(base.get_version_num(), 5);
         // A row without an id is named by its row.
         let row = |row| {
-            writer.uuid(
-                Subject {
-                    id: "",
-                    keep: &[],
-                    row,
-                },
-                "Bundle",
-            )
+            let subject = Subject {
+                id: "",
+                keep: &[],
+                row,
+                repeat_of: None,
+            };
+            writer.uuid(subject, "Bundle")
         };
         assert_ne!(row(2), row(3));
+        // A repeated id names its row too; the first row keeps its ids.
+        let repeat = Subject {
+            repeat_of: Some(2),
+            row: 5,
+            ..subject("c1", &["baseline_arm_1"])
+        };
+        assert_ne!(writer.uuid(repeat, "Bundle"), base);
         drop(writer);
         rules.sha256 = "0".repeat(64);
         let other = FhirWriter::new(&rules, "", "");
