@@ -12,6 +12,8 @@ pub struct Summary {
     pub(crate) rejected: u64,
     /// Rows a mapping's `only_if` skipped: read, but no output row.
     pub(crate) skipped: u64,
+    /// Of those, rows whose answers already establish risk flags.
+    pub(crate) skipped_with_flags: u64,
     /// Rows whose source lacks instruments (a mapping's `not_collected`):
     /// scores and established flags, no level.
     pub(crate) incomplete: u64,
@@ -90,6 +92,7 @@ impl Summary {
         self.scored += other.scored;
         self.rejected += other.rejected;
         self.skipped += other.skipped;
+        self.skipped_with_flags += other.skipped_with_flags;
         self.incomplete += other.incomplete;
         self.incomplete_with_flags += other.incomplete_with_flags;
         self.crisis += other.crisis;

@@ -413,3 +413,86 @@ fn a_hidden_answer_read_through_a_recode_table_still_counts_for_safety() {
         rows[1]["warnings"]
     );
 }
+
+#[test]
+fn a_row_only_if_skips_still_says_the_risk_its_answers_establish() {
+    // 1005's form is not complete, so it is skipped; here it also answers
+    // intent to harm others (harm_thoughts = 2), a crisis.
+    let export = std::fs::read_to_string(root().join(EXPORT)).expect("export");
+    let risky: String = export
+        .lines()
+        .map(|line| match line.strip_prefix("1005,") {
+            Some(_) => {
+                let mut cells: Vec<&str> = line.split(',').collect();
+                cells[21] = "2";
+                cells.join(",")
+            }
+            None => line.to_string(),
+        })
+        .map(|l| l + "\n")
+        .collect();
+    let map = root().join(MAPPING);
+    let out = Test::in_temp_dir()
+        .file("export.csv", risky)
+        .args(&[
+            "score",
+            "export.csv",
+            "--map",
+            map.to_str().expect("path"),
+            "--quiet",
+            "--summary",
+            "json",
+        ])
+        .run();
+    assert!(!out.stdout.contains("1005,"), "skipped: no output row");
+    assert!(
+        out.stderr
+            .contains("need an emergency evaluation now: ids 1005"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr
+            .contains("`only_if` skipped already raise risk flags"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains(r#""skipped_with_risk_flags":1"#),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn map_draft_never_writes_over_its_input() {
+    let export = std::fs::read(root().join(EXPORT)).expect("export");
+    let test = Test::in_temp_dir().file("export.csv", &export);
+    let out = test
+        .args(&["map", "draft", "export.csv", "-o", "export.csv"])
+        .run();
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("is the input"), "{}", out.stderr);
+}
+
+#[test]
+fn a_missing_code_is_a_missing_answer_in_the_errors_list() {
+    let out = Test::new()
+        .args(&["score", EXPORT, "--map", MAPPING, "--format", "jsonl"])
+        .run();
+    let codes: Vec<String> = out
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("json"))
+        .flat_map(|r| r["errors"].as_array().cloned().unwrap_or_default())
+        .filter(|e| {
+            e["message"]
+                .as_str()
+                .unwrap_or("")
+                .contains("missing required answer")
+        })
+        .map(|e| e["code"].as_str().unwrap_or("").to_string())
+        .collect();
+    assert!(!codes.is_empty(), "{}", out.stdout);
+    assert!(codes.iter().all(|c| c == "missing"), "{codes:?}");
+}

@@ -518,8 +518,7 @@ impl<'a> Worker<'a> {
         let Some(mut lanes) = self.lanes.take() else {
             for (k, record) in records.iter().enumerate() {
                 if self.skips(record) {
-                    summary.rows += 1;
-                    summary.skipped += 1;
+                    self.skipped(numbers.of(k) + 1, record, summary);
                     continue;
                 }
                 self.row(numbers.of(k), numbers.repeat_of(k), record, out, summary);
@@ -580,6 +579,25 @@ impl<'a> Worker<'a> {
                     && !mapping.admits(record.cell(j).unwrap_or_default())
             }
             _ => false,
+        }
+    }
+
+    /// Count a row `only_if` skips. It gets no output row, but its answers
+    /// are read: flags they establish are counted, and a crisis among them
+    /// names the row with the others, so that skipping hides no risk.
+    fn skipped(&mut self, sheet_row: u64, record: &impl Record, summary: &mut Summary) {
+        summary.rows += 1;
+        summary.skipped += 1;
+        self.answers.reset();
+        read_answers(self.rules, self.columns, record, &mut self.answers);
+        let flags = established_flags(self.rules, &self.answers);
+        if flags.is_empty() {
+            return;
+        }
+        summary.skipped_with_flags += 1;
+        if flags.iter().any(|&f| self.rules.flags[f].crisis) {
+            let id = cell_text(record.cell(self.columns.id).unwrap_or_default());
+            summary.count_crisis(sheet_row, id.trim());
         }
     }
 

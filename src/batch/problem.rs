@@ -19,6 +19,8 @@ pub(crate) fn code(rules: &RuleSet, err: &AnswerError) -> &'static str {
         AnswerError::TooManyMissing { .. } => "too_many_missing",
         AnswerError::FieldCount { .. } => "field_count",
         AnswerError::Column { .. } => "missing_id",
+        // A mapped answer that is missing (blank, or a `missing` code).
+        AnswerError::Mapped { value: None, .. } => "missing",
         // A mapped value outside the recode table, or no code of the item.
         AnswerError::Mapped { .. } => "not_a_code",
         AnswerError::Invalid { item, value, .. } => {

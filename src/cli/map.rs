@@ -12,7 +12,7 @@ use super::{emit, is_dash, load, ExitCode, RulesArg};
 use crate::batch::read_table;
 use crate::error::Error;
 use crate::mapping::draft::{self, Sources};
-use crate::output::write_atomically;
+use crate::output::{same_file, write_atomically};
 
 pub(super) const MAP_EXAMPLES: &str = "\
 A mapping (--map FILE.yaml on `score`, `explain --data` and `rules diff --data`)
@@ -66,6 +66,16 @@ pub(super) fn map(command: MapCommand) -> Result<ExitCode, Error> {
             output,
             rules,
         } => {
+            if let Some(path) = output.as_ref().filter(|p| !is_dash(p)) {
+                let inputs = std::iter::once(&source).chain(dictionary.as_ref());
+                if let Some(input) = inputs.into_iter().find(|i| same_file(i, path)) {
+                    return Err(Error::Usage(format!(
+                        "the output `{}` is the input `{}`; choose another output",
+                        path.display(),
+                        input.display()
+                    )));
+                }
+            }
             let rules = load(rules.rules)?;
             let table = |path: &PathBuf, limit: usize| {
                 let file = File::open(path).map_err(|source| Error::Read {

@@ -16,6 +16,8 @@ pub(crate) struct SummaryView<'a> {
     pub(crate) rejected: u64,
     /// Rows a mapping's `only_if` skipped (no output row).
     pub(crate) skipped: u64,
+    /// Of those, rows whose answers already establish risk flags.
+    pub(crate) skipped_with_risk_flags: u64,
     /// Rows whose source lacks instruments: no level (`not_collected`).
     pub(crate) incomplete: u64,
     pub(crate) incomplete_with_risk_flags: u64,
@@ -55,6 +57,7 @@ impl<'a> SummaryView<'a> {
             scored: summary.scored,
             rejected: summary.rejected,
             skipped: summary.skipped,
+            skipped_with_risk_flags: summary.skipped_with_flags,
             incomplete: summary.incomplete,
             incomplete_with_risk_flags: summary.incomplete_with_flags,
             rejected_with_risk_flags: summary.rejected_with_flags,
@@ -180,6 +183,14 @@ pub(crate) fn run_notices(summary: &Summary, quiet: bool) -> Vec<String> {
             "warning: {} incomplete row(s) (instruments not collected) already raise risk flags \
              from the answers given; see their `flags` column and review them today",
             summary.incomplete_with_flags
+        ));
+    }
+    if summary.skipped_with_flags > 0 {
+        out.push(format!(
+            "warning: {} row(s) the mapping's `only_if` skipped already raise risk flags from \
+             the answers given; they have no output row: find them in the input and review \
+             them today",
+            summary.skipped_with_flags
         ));
     }
     if quiet {
