@@ -28,10 +28,9 @@ fn bundles(args: &[&str]) -> Vec<Value> {
         .collect()
 }
 
-/// The CSV contract rows of a file, as maps from column to cell.
-fn csv_rows(file: &str) -> Vec<BTreeMap<String, String>> {
-    let out = Test::new().args(&["score", file]).run();
-    let mut reader = csv::Reader::from_reader(out.stdout.as_bytes());
+/// The rows of CSV text, as maps from column to cell.
+fn rows_of(text: &str) -> Vec<BTreeMap<String, String>> {
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
     let header: Vec<String> = reader
         .headers()
         .expect("header")
@@ -51,26 +50,20 @@ fn csv_rows(file: &str) -> Vec<BTreeMap<String, String>> {
         .collect()
 }
 
+/// The CSV contract rows `score` makes of these arguments.
+fn csv_rows_of(args: &[&str]) -> Vec<BTreeMap<String, String>> {
+    let mut all = vec!["score"];
+    all.extend(args);
+    rows_of(&Test::new().args(&all).run().stdout)
+}
+
+fn csv_rows(file: &str) -> Vec<BTreeMap<String, String>> {
+    csv_rows_of(&[file])
+}
+
 /// The input rows of a file, as maps from column to cell.
 fn input_rows(file: &str) -> Vec<BTreeMap<String, String>> {
-    let mut reader = csv::Reader::from_path(crate::harness::root().join(file)).expect("input");
-    let header: Vec<String> = reader
-        .headers()
-        .expect("header")
-        .iter()
-        .map(String::from)
-        .collect();
-    reader
-        .records()
-        .map(|r| {
-            let r = r.expect("row");
-            header
-                .iter()
-                .cloned()
-                .zip(r.iter().map(String::from))
-                .collect()
-        })
-        .collect()
+    rows_of(&std::fs::read_to_string(crate::harness::root().join(file)).expect("input"))
 }
 
 fn resources<'a>(bundle: &'a Value, kind: &'a str) -> impl Iterator<Item = &'a Value> + 'a {
@@ -427,29 +420,7 @@ fn a_redcap_export_read_through_a_mapping_keeps_its_events_apart_and_guesses_no_
         "tests/fixtures/redcap/mapping.yaml",
     ];
     let bundles = bundles(&args);
-    let csv = {
-        let out = Test::new()
-            .args(&["score", args[0], args[1], args[2]])
-            .run();
-        let mut reader = csv::Reader::from_reader(out.stdout.as_bytes());
-        let header: Vec<String> = reader
-            .headers()
-            .expect("h")
-            .iter()
-            .map(String::from)
-            .collect();
-        reader
-            .records()
-            .map(|r| {
-                let r = r.expect("row");
-                header
-                    .iter()
-                    .cloned()
-                    .zip(r.iter().map(String::from))
-                    .collect::<BTreeMap<_, _>>()
-            })
-            .collect::<Vec<_>>()
-    };
+    let csv = csv_rows_of(&args);
     assert_eq!(bundles.len(), csv.len());
     // Record 1001 at two events: the same person, two screens, other ids.
     let of = |k: usize| bundles[k]["id"].clone();

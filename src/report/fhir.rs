@@ -160,12 +160,7 @@ impl<'a> FhirWriter<'a> {
         self.crisis(&mut bundle, subject, a.crisis, derived);
 
         let raised: Vec<FlagIx> = a.raised_flags(rules).collect();
-        self.flags(&mut bundle, subject, &raised);
-        if let Some(note) = note {
-            self.document(&mut bundle, subject, note);
-        }
-        self.provenance(&mut bundle);
-        bundle.finish()
+        self.close(bundle, subject, &raised, note)
     }
 
     /// The Bundle of a rejected record: what is wrong with it, the answers
@@ -190,25 +185,14 @@ impl<'a> FhirWriter<'a> {
                 "diagnostics": words::warning(rules, w),
             })
         }));
-        bundle.push(
-            &url,
-            object([
-                ("resourceType", json!("OperationOutcome")),
-                ("issue", Value::Array(issues)),
-            ]),
-        );
+        bundle.push(&url, outcome(issues));
         let responses = self.responses(&mut bundle, subject, answers.values(), "in-progress", &[]);
         // Unknown unless a flag its answers establish is a crisis flag.
         if flags.iter().any(|&f| rules.flags[f].crisis) {
             let from = responses.iter().map(|(_, url)| reference(url)).collect();
             self.crisis(&mut bundle, subject, true, from);
         }
-        self.flags(&mut bundle, subject, flags);
-        if let Some(note) = note {
-            self.document(&mut bundle, subject, note);
-        }
-        self.provenance(&mut bundle);
-        bundle.finish()
+        self.close(bundle, subject, flags, note)
     }
 
     /// The Bundle of an incomplete screen (instruments not collected): the
@@ -236,13 +220,7 @@ impl<'a> FhirWriter<'a> {
                 json!({"severity": "warning", "code": code, "diagnostics": words::warning(rules, w)})
             })
             .collect();
-        bundle.push(
-            &url,
-            object([
-                ("resourceType", json!("OperationOutcome")),
-                ("issue", Value::Array(issues)),
-            ]),
-        );
+        bundle.push(&url, outcome(issues));
         let responses = self.responses(&mut bundle, subject, answers.values(), "completed", &[]);
         let mut derived: Vec<Value> = responses.iter().map(|(_, url)| reference(url)).collect();
         for (s, score) in scores.iter_ix() {
@@ -255,12 +233,7 @@ impl<'a> FhirWriter<'a> {
         if flags.iter().any(|&f| rules.flags[f].crisis) {
             self.crisis(&mut bundle, subject, true, derived);
         }
-        self.flags(&mut bundle, subject, flags);
-        if let Some(note) = note {
-            self.document(&mut bundle, subject, note);
-        }
-        self.provenance(&mut bundle);
-        bundle.finish()
+        self.close(bundle, subject, flags, note)
     }
 
     /// A scale's total as an Observation, derived from the responses of
@@ -310,6 +283,22 @@ impl<'a> FhirWriter<'a> {
         }
         bundle.push(&url, Value::Object(obs));
         url
+    }
+
+    /// A Bundle's last entries: the Flags, the note and the Provenance.
+    fn close(
+        &self,
+        mut bundle: Entries<'a, '_>,
+        subject: Subject<'_>,
+        flags: &[FlagIx],
+        note: Option<Note<'_>>,
+    ) -> Bundle<'a> {
+        self.flags(&mut bundle, subject, flags);
+        if let Some(note) = note {
+            self.document(&mut bundle, subject, note);
+        }
+        self.provenance(&mut bundle);
+        bundle.finish()
     }
 
     /// The crisis route as an Observation.
@@ -771,6 +760,14 @@ fn object<const N: usize>(members: [(&str, Value); N]) -> Value {
             .map(|(k, v)| (k.to_string(), v))
             .collect(),
     )
+}
+
+/// An OperationOutcome of these issues.
+fn outcome(issues: Vec<Value>) -> Value {
+    object([
+        ("resourceType", json!("OperationOutcome")),
+        ("issue", Value::Array(issues)),
+    ])
 }
 
 fn reference(url: &str) -> Value {
