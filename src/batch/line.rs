@@ -123,6 +123,24 @@ impl<'a> LineRenderer<'a> {
         }
     }
 
+    /// The record a FHIR Bundle is about.
+    fn subject<'s>(&self, id: &'s str, keep: &'s [&'s str], row: u64) -> Subject<'s> {
+        Subject {
+            id,
+            keep,
+            row,
+            repeat_of: self.repeat_of,
+        }
+    }
+
+    /// A note for a FHIR Bundle, in the notes' form.
+    fn fhir_note<'n>(&self, text: Option<&'n str>) -> Option<Note<'n>> {
+        text.map(|text| Note {
+            text,
+            format: self.note_format,
+        })
+    }
+
     /// The kept columns' values, for FHIR ids.
     fn kept_values(&self) -> Vec<&str> {
         self.kept_json.iter().map(|(_, v)| v.as_str()).collect()
@@ -218,12 +236,7 @@ impl<'a> LineRenderer<'a> {
                 remarks.extend(self.repeat_words());
                 if let Some(fhir) = &self.fhir {
                     let keep = self.kept_values();
-                    let subject = Subject {
-                        id,
-                        keep: &keep,
-                        row: sheet_row,
-                        repeat_of: self.repeat_of,
-                    };
+                    let subject = self.subject(id, &keep, sheet_row);
                     push_json(out, &fhir.scored(subject, a, note, &[], &remarks));
                 }
             }
@@ -329,17 +342,9 @@ impl<'a> LineRenderer<'a> {
             }
             Format::Fhir => {
                 if let Some(fhir) = &self.fhir {
-                    let note = note.as_deref().map(|text| Note {
-                        text,
-                        format: self.note_format,
-                    });
+                    let note = self.fhir_note(note.as_deref());
                     let keep = self.kept_values();
-                    let subject = Subject {
-                        id,
-                        keep: &keep,
-                        row: sheet_row,
-                        repeat_of: self.repeat_of,
-                    };
+                    let subject = self.subject(id, &keep, sheet_row);
                     push_json(
                         out,
                         &fhir.rejected(subject, answers, all, flags, warnings, note),
@@ -480,17 +485,9 @@ impl LineRenderer<'_> {
             }
             Format::Fhir => {
                 if let Some(fhir) = &self.fhir {
-                    let note = note.as_deref().map(|text| Note {
-                        text,
-                        format: self.note_format,
-                    });
+                    let note = self.fhir_note(note.as_deref());
                     let keep = self.kept_values();
-                    let subject = Subject {
-                        id,
-                        keep: &keep,
-                        row: sheet_row,
-                        repeat_of: self.repeat_of,
-                    };
+                    let subject = self.subject(id, &keep, sheet_row);
                     let bundle = fhir.incomplete(subject, answers, scores, flags, warnings, note);
                     push_json(out, &bundle);
                 }
