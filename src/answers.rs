@@ -14,6 +14,21 @@ pub struct Answers {
     values: Vec<Option<i64>>,
     /// Values that could not be parsed: reported only if the item is shown.
     unparsed: Vec<(ItemIdx, AnswerError)>,
+    /// Safety answers the client took back (policy 1.2): an interview's
+    /// confirmed change to a less severe answer, or a batch row's
+    /// `retracted` column.
+    retractions: Vec<Retraction>,
+    /// A `retracted` cell that could not be read: it rejects the record.
+    bad_retracted: Option<AnswerError>,
+}
+
+/// A safety answer the client took back: `from`, which raised a safety
+/// flag or the crisis route, replaced by the less severe `to`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Retraction {
+    pub item: ItemIdx,
+    pub from: i64,
+    pub to: i64,
 }
 
 impl Answers {
@@ -22,6 +37,8 @@ impl Answers {
         Answers {
             values: vec![None; rules.items.len()],
             unparsed: Vec::new(),
+            retractions: Vec::new(),
+            bad_retracted: None,
         }
     }
 
@@ -116,7 +133,103 @@ impl Answers {
     pub(crate) fn reset(&mut self) {
         self.values.iter_mut().for_each(|v| *v = None);
         self.unparsed.clear();
+        self.retractions.clear();
+        self.bad_retracted = None;
     }
+
+    /// Read a batch row's `retracted` cell (`cssrs_4:1>0;phq9_9:2>0`); one
+    /// that cannot be read rejects the record (`retraction_problem`).
+    pub(crate) fn set_retracted_bytes(&mut self, rules: &RuleSet, bytes: &[u8]) {
+        let text = String::from_utf8_lossy(bytes);
+        match parse_retracted(rules, &text) {
+            Ok(list) => list.into_iter().for_each(|r| self.retract(r)),
+            Err(err) => self.bad_retracted = Some(err),
+        }
+    }
+
+    /// Why the record's `retracted` cell could not be read, if it could not.
+    pub(crate) fn retraction_problem(&self) -> Option<&AnswerError> {
+        self.bad_retracted.as_ref()
+    }
+
+    /// Record that the client took back a safety answer. A second change of
+    /// the same item keeps the first, most severe, answer as `from`.
+    pub(crate) fn retract(&mut self, retraction: Retraction) {
+        match self
+            .retractions
+            .iter_mut()
+            .find(|r| r.item == retraction.item)
+        {
+            Some(earlier) => {
+                earlier.from = earlier.from.max(retraction.from);
+                earlier.to = retraction.to;
+            }
+            None => self.retractions.push(retraction),
+        }
+    }
+
+    /// Every safety answer the client took back, in the order taken back.
+    pub fn retractions(&self) -> &[Retraction] {
+        &self.retractions
+    }
+
+    /// Whether a retraction stands: the item's answer now (shown or hidden,
+    /// or none, as when skip logic dropped it) is less severe than the one
+    /// taken back.
+    pub(crate) fn stands(&self, r: &Retraction) -> bool {
+        self.values[r.item].is_none_or(|now| now < r.from)
+    }
+
+    /// How many retractions stand.
+    pub(crate) fn standing_retractions(&self) -> i64 {
+        self.retractions.iter().filter(|r| self.stands(r)).count() as i64
+    }
+}
+
+/// The `retracted` column's name, in batch input and `sessions export`.
+pub(crate) const RETRACTED_COLUMN: &str = "retracted";
+
+/// The `retracted` column's text of these retractions: `item:from>to`,
+/// `;`-joined, in the order taken back.
+pub(crate) fn retracted_text(rules: &RuleSet, retractions: &[Retraction]) -> String {
+    retractions
+        .iter()
+        .map(|r| format!("{}:{}>{}", rules.items[r.item].id, r.from, r.to))
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
+/// Parse a `retracted` cell: `item:from>to` entries, `;`-joined (blank:
+/// none). Each item must be one a safety flag reads, both codes valid for
+/// it, and the earlier answer more severe than the later one.
+pub(crate) fn parse_retracted(rules: &RuleSet, text: &str) -> Result<Vec<Retraction>, AnswerError> {
+    let invalid = || AnswerError::Invalid {
+        item: RETRACTED_COLUMN.to_string(),
+        value: excerpt(text.trim()),
+        expected: "`item:earlier>later` entries, `;`-joined, each an item a safety flag reads, \
+                   its earlier answer the more severe"
+            .to_string(),
+    };
+    let mut out = Vec::new();
+    for entry in text.split(';').map(str::trim).filter(|e| !e.is_empty()) {
+        let (id, codes) = entry.split_once(':').ok_or_else(invalid)?;
+        let (from, to) = codes.split_once('>').ok_or_else(invalid)?;
+        let item = rules
+            .item_index(&id.trim().to_ascii_lowercase())
+            .filter(|&i| rules.compiled.safety_items[i])
+            .ok_or_else(invalid)?;
+        let code = |t: &str| {
+            parse_int(t.trim())
+                .filter(|&c| rules.items[item].score(c).is_some())
+                .ok_or_else(invalid)
+        };
+        let (from, to) = (code(from)?, code(to)?);
+        if from <= to {
+            return Err(invalid());
+        }
+        out.push(Retraction { item, from, to });
+    }
+    Ok(out)
 }
 
 /// Parse one answer. Accepted: surrounding spaces, a whole number written

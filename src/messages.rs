@@ -42,24 +42,100 @@ impl Lang {
 
     /// The status line under a choice: how to pick, and how to go back
     /// when there is a question to go back to.
-    pub(crate) fn choice_hint(self, can_go_back: bool) -> &'static str {
-        match (self, can_go_back) {
-            (Lang::En, true) => "Press a key in brackets or use ↑/↓, then Enter. Esc goes back.",
-            (Lang::En, false) => "Press a key in brackets or use ↑/↓, then Enter.",
-            (Lang::Es, true) => {
+    pub(crate) fn choice_hint(self, can_go_back: bool, can_keep: bool) -> &'static str {
+        match (self, can_go_back, can_keep) {
+            (Lang::En, true, true) => {
+                "Press a key in brackets or use ↑/↓, then Enter; Enter alone keeps the current \
+                 answer. Esc goes back."
+            }
+            (Lang::En, true, false) => {
+                "Press a key in brackets or use ↑/↓, then Enter. Esc goes back."
+            }
+            (Lang::En, false, true) => {
+                "Press a key in brackets or use ↑/↓, then Enter; Enter alone keeps the current \
+                 answer."
+            }
+            (Lang::En, false, false) => "Press a key in brackets or use ↑/↓, then Enter.",
+            (Lang::Es, true, true) => {
+                "Presione una tecla entre corchetes o use ↑/↓, y luego Enter; Enter solo \
+                 mantiene la respuesta actual. Esc vuelve atrás."
+            }
+            (Lang::Es, true, false) => {
                 "Presione una tecla entre corchetes o use ↑/↓, y luego Enter. Esc vuelve atrás."
             }
-            (Lang::Es, false) => "Presione una tecla entre corchetes o use ↑/↓, y luego Enter.",
+            (Lang::Es, false, true) => {
+                "Presione una tecla entre corchetes o use ↑/↓, y luego Enter; Enter solo \
+                 mantiene la respuesta actual."
+            }
+            (Lang::Es, false, false) => {
+                "Presione una tecla entre corchetes o use ↑/↓, y luego Enter."
+            }
+        }
+    }
+
+    /// Said when Enter finds nothing picked, or a key picks nothing.
+    pub(crate) fn unpicked(self, keys: &[String]) -> String {
+        let keys = match keys.split_last() {
+            Some((last, [])) => last.clone(),
+            Some((last, rest)) => match self {
+                Lang::En => format!("{} or {last}", rest.join(", ")),
+                Lang::Es => format!("{} o {last}", rest.join(", ")),
+            },
+            None => String::new(),
+        };
+        match self {
+            Lang::En => format!("Nothing recorded: press {keys} (or ↑/↓) to pick, then Enter."),
+            Lang::Es => {
+                format!("No se registró nada: presione {keys} (o ↑/↓) para elegir, y luego Enter.")
+            }
+        }
+    }
+
+    /// The answer already given to a question reached again.
+    pub(crate) fn current_answer(self, answer: &str) -> String {
+        match self {
+            Lang::En => format!("Current answer: {answer}"),
+            Lang::Es => format!("Respuesta actual: {answer}"),
+        }
+    }
+
+    /// The earlier answer of a safety question asked again.
+    pub(crate) fn earlier_answer(self, answer: &str) -> String {
+        match self {
+            Lang::En => format!("Earlier answer: {answer}"),
+            Lang::Es => format!("Respuesta anterior: {answer}"),
+        }
+    }
+
+    /// An answer's words with the code the export writes.
+    pub(crate) fn with_code(self, words: &str, code: i64) -> String {
+        match self {
+            Lang::En => format!("{words} (code {code})"),
+            Lang::Es => format!("{words} (código {code})"),
         }
     }
 
     /// The status line above a number's prompt.
-    pub(crate) fn number_hint(self, can_go_back: bool) -> &'static str {
-        match (self, can_go_back) {
-            (Lang::En, true) => "Type a whole number, then Enter. b goes back.",
-            (Lang::En, false) => "Type a whole number, then Enter.",
-            (Lang::Es, true) => "Escriba un número entero y luego Enter. b vuelve atrás.",
-            (Lang::Es, false) => "Escriba un número entero y luego Enter.",
+    pub(crate) fn number_hint(self, can_go_back: bool, can_keep: bool) -> &'static str {
+        match (self, can_go_back, can_keep) {
+            (Lang::En, true, true) => {
+                "Type a whole number, then Enter; Enter alone keeps the current answer. b goes \
+                 back."
+            }
+            (Lang::En, true, false) => "Type a whole number, then Enter. b goes back.",
+            (Lang::En, false, true) => {
+                "Type a whole number, then Enter; Enter alone keeps the current answer."
+            }
+            (Lang::En, false, false) => "Type a whole number, then Enter.",
+            (Lang::Es, true, true) => {
+                "Escriba un número entero y luego Enter; Enter solo mantiene la respuesta \
+                 actual. b vuelve atrás."
+            }
+            (Lang::Es, true, false) => "Escriba un número entero y luego Enter. b vuelve atrás.",
+            (Lang::Es, false, true) => {
+                "Escriba un número entero y luego Enter; Enter solo mantiene la respuesta actual."
+            }
+            (Lang::Es, false, false) => "Escriba un número entero y luego Enter.",
         }
     }
 
@@ -602,6 +678,100 @@ impl Lang {
                 "{item}: {answer}, respondida aunque {gate} fue «{gate_answer}»; no activa \
                  ninguna alerta mientras {gate} se mantenga. Vuelva a hacer {gate} ahora."
             ),
+        }
+    }
+
+    /// A change that takes away safety findings (`lost`), to confirm.
+    pub(crate) fn lowering(self, item: &str, from: &str, to: &str, lost: &[String]) -> String {
+        let lost = match lost.split_last() {
+            Some((last, [])) => last.clone(),
+            Some((last, rest)) => match self {
+                Lang::En => format!("{}, and {last}", rest.join(", ")),
+                Lang::Es => format!("{} y {last}", rest.join(", ")),
+            },
+            None => String::new(),
+        };
+        match self {
+            Lang::En => format!(
+                "The client answered '{from}' to {item} earlier. Recording '{to}' {lost}."
+            ),
+            Lang::Es => format!(
+                "La persona respondió antes «{from}» a {item}. Registrar «{to}» {lost}."
+            ),
+        }
+    }
+
+    pub(crate) fn lost_crisis(self) -> &'static str {
+        match self {
+            Lang::En => "removes the crisis route",
+            Lang::Es => "quita la ruta de crisis",
+        }
+    }
+
+    pub(crate) fn lost_grade(self, rating: &str, from: &str, to: &str) -> String {
+        match self {
+            Lang::En => format!("lowers the {rating} from '{from}' to '{to}'"),
+            Lang::Es => format!("baja la {rating} de «{from}» a «{to}»"),
+        }
+    }
+
+    pub(crate) fn lost_flags(self, flags: &str) -> String {
+        match self {
+            Lang::En => format!("removes: {flags}"),
+            Lang::Es => format!("quita: {flags}"),
+        }
+    }
+
+    /// The two choices of a change that takes away safety findings, with
+    /// their keys: keep the earlier answer, or record the new one.
+    pub(crate) fn keep_or_record(self, from: &str, to: &str) -> [(char, String); 2] {
+        match self {
+            Lang::En => [
+                ('k', format!("keep '{from}'")),
+                ('r', format!("record '{to}'")),
+            ],
+            Lang::Es => [
+                ('m', format!("mantener «{from}»")),
+                ('r', format!("registrar «{to}»")),
+            ],
+        }
+    }
+
+    /// The status line under those choices.
+    pub(crate) fn keep_or_record_hint(self) -> &'static str {
+        match self {
+            Lang::En => {
+                "Press a key in brackets, then Enter. Enter alone or Esc keeps the earlier answer."
+            }
+            Lang::Es => {
+                "Presione una tecla entre corchetes y luego Enter. Enter solo o Esc mantiene la \
+                 respuesta anterior."
+            }
+        }
+    }
+
+    /// Said once a change was confirmed, or the earlier answer kept.
+    pub(crate) fn lowering_done(self, recorded: bool) -> &'static str {
+        match (self, recorded) {
+            (Lang::En, true) => {
+                "Recorded. The earlier answer stays in the record (retracted_risk_answer): a \
+                 clinician asks again before the person leaves."
+            }
+            (Lang::En, false) => "The earlier answer is kept.",
+            (Lang::Es, true) => {
+                "Registrado. La respuesta anterior queda en el registro (retracted_risk_answer): \
+                 un profesional vuelve a preguntar antes de que la persona se vaya."
+            }
+            (Lang::Es, false) => "Se mantiene la respuesta anterior.",
+        }
+    }
+
+    /// A safety answer the client took back (the flag
+    /// `retracted_risk_answer` says what to do).
+    pub(crate) fn retracted(self, item: &str, from: &str, to: &str) -> String {
+        match self {
+            Lang::En => format!("The client first answered '{from}' to {item}, then '{to}'."),
+            Lang::Es => format!("La persona respondió primero «{from}» a {item} y después «{to}»."),
         }
     }
 

@@ -320,6 +320,11 @@ impl State {
         // Each stage sees no value for what later stages compute, as in
         // `assess_into`, never a value left by the previous group.
         self.facts[program.items..].fill([EMPTY; LANES]);
+        // A row with retracted safety answers goes the one-record way
+        // (`set_slow`): in the lanes every count is 0.
+        for count in crate::model::Count::ALL {
+            self.facts[slots.count(count)] = [0; LANES];
+        }
 
         // Skip logic, in item order.
         for index in 0..program.items {

@@ -10,6 +10,7 @@ mod lanes;
 mod partial;
 pub(crate) mod placement;
 mod reasons;
+pub(crate) mod risk;
 mod safety;
 pub(crate) mod tester;
 
@@ -24,7 +25,7 @@ use safety::SafetyFacts;
 use crate::answers::Answers;
 use crate::error::AnswerError;
 use crate::model::{
-    Compiled, DomainIx, FlagIx, Ix, IxVec, MissingRule, RatingIx, RuleIx, RuleSet, ScaleIx,
+    Compiled, Count, DomainIx, FlagIx, Ix, IxVec, MissingRule, RatingIx, RuleIx, RuleSet, ScaleIx,
     WithMissing, NONE,
 };
 
@@ -90,6 +91,9 @@ pub(crate) enum Warning {
         item: usize,
         could_raise: Vec<FlagIx>,
     },
+    /// A safety answer the client took back stands retracted: `from`
+    /// raised a safety flag or the crisis route, `to` replaced it.
+    Retracted { item: usize, from: i64, to: i64 },
     /// A scale was prorated from its answered items.
     Prorated { scale: ScaleIx, missing: u32 },
     /// A scale has no score because items are missing (`missing: invalid`).
@@ -110,6 +114,7 @@ impl Warning {
                 | Warning::HiddenValueUnreadable { .. }
                 | Warning::GateReadAsShown { .. }
                 | Warning::SafetyAnswerMissing { .. }
+                | Warning::Retracted { .. }
         )
     }
 
@@ -131,6 +136,7 @@ impl Warning {
             }
             Warning::GateReadAsShown { gate, .. } => ("gate_read_as_yes", &rules.items[*gate].id),
             Warning::SafetyAnswerMissing { item, .. } => ("ask_now", &rules.items[*item].id),
+            Warning::Retracted { item, .. } => ("retracted", &rules.items[*item].id),
             Warning::Prorated { scale, .. } => ("prorated", &rules.scales[*scale].id),
             Warning::ScaleInvalid { scale, .. } => ("no_score", &rules.scales[*scale].id),
         };
@@ -287,6 +293,18 @@ impl Assessment {
     }
 }
 
+/// A warning for each safety answer the client took back that stands
+/// retracted (the flag that reads the count names no item).
+pub(crate) fn retraction_warnings(answers: &Answers, out: &mut Vec<Warning>) {
+    for r in answers.retractions().iter().filter(|r| answers.stands(r)) {
+        out.push(Warning::Retracted {
+            item: r.item,
+            from: r.from,
+            to: r.to,
+        });
+    }
+}
+
 /// Assess one record into `out`, reusing its buffers (the batch hot path).
 /// On error, `out` holds a partial result and must not be used.
 pub fn assess_into(
@@ -303,6 +321,10 @@ pub fn assess_into(
     out.warnings.clear();
     out.facts.clear();
     out.facts.resize(slots.len, NONE);
+    out.facts[slots.count(Count::RetractedSafetyAnswers)] = answers.standing_retractions();
+    if let Some(err) = answers.retraction_problem() {
+        return Err(err.clone());
+    }
 
     // Skip logic, in item order: show_if only looks at earlier items.
     for index in 0..rules.items.len() {
@@ -366,6 +388,7 @@ pub fn assess_into(
         }
         hidden_warnings(rules, &base, &hidden, &mut out.warnings);
     }
+    retraction_warnings(answers, &mut out.warnings);
     out.ratings.clear();
     out.ratings.extend(
         rules
@@ -524,6 +547,7 @@ pub(crate) fn rejected_warnings(
             _ => {}
         }
     }
+    retraction_warnings(answers, &mut out);
     out
 }
 
@@ -533,7 +557,7 @@ pub(crate) fn rejected_warnings(
 pub(crate) fn problems(rules: &RuleSet, answers: &Answers) -> Vec<AnswerError> {
     let compiled = &rules.compiled;
     let shown = shown_items(rules, answers);
-    let mut out = Vec::new();
+    let mut out: Vec<AnswerError> = answers.retraction_problem().cloned().into_iter().collect();
     for (index, &visible) in shown.iter().enumerate() {
         if !visible {
             continue;

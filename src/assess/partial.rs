@@ -10,7 +10,7 @@
 use super::safety::{self, SafetyFacts};
 use crate::answers::Answers;
 use crate::model::{
-    Cmp, Column, FlagIx, Ix, IxVec, Lookup, RatingIx, RuleSet, ScaleIx, Subject, Truth, WithMissing,
+    Cmp, Column, Count, FlagIx, Ix, IxVec, Lookup, RatingIx, RuleSet, ScaleIx, Subject, Truth, WithMissing,
 };
 
 /// What is known about a value.
@@ -37,6 +37,8 @@ struct Partial<'a> {
     bands: IxVec<ScaleIx, Known>,
     ratings: IxVec<RatingIx, Known>,
     flags: IxVec<FlagIx, Truth>,
+    /// Safety answers the client took back, while the less severe stands.
+    retracted: i64,
 }
 
 /// Most missing answers to case-split on; beyond this, plain three-valued
@@ -122,6 +124,31 @@ fn evaluate(
     answers: &Answers,
     fixed: Option<(usize, Option<i64>)>,
 ) -> IxVec<FlagIx, bool> {
+    let p = evaluate_partial(rules, answers, fixed);
+    p.flags.iter().map(|&t| t == Truth::Yes).collect()
+}
+
+/// The least grade of each rating that `answers` certainly give, in the
+/// safety view (every answer given counts, shown or hidden).
+pub(crate) fn established_grades(rules: &RuleSet, answers: &Answers) -> IxVec<RatingIx, usize> {
+    let p = evaluate_partial(rules, answers, None);
+    rules
+        .ratings
+        .ixs()
+        .map(|r| match p.ratings.get(r) {
+            Some(Known::Within(lo, _)) => usize::try_from(*lo).unwrap_or(0),
+            _ => 0,
+        })
+        .collect()
+}
+
+/// Everything certainly known of `answers`, with one missing answer
+/// optionally fixed.
+fn evaluate_partial<'a>(
+    rules: &'a RuleSet,
+    answers: &Answers,
+    fixed: Option<(usize, Option<i64>)>,
+) -> Partial<'a> {
     let mut p = Partial {
         rules,
         items: Vec::with_capacity(rules.items.len()),
@@ -129,6 +156,7 @@ fn evaluate(
         bands: IxVec::new(),
         ratings: IxVec::new(),
         flags: IxVec::new(),
+        retracted: answers.standing_retractions(),
     };
     for (i, item) in rules.items.iter().enumerate() {
         let shown = rules.compiled.show_if[i]
@@ -244,9 +272,10 @@ fn evaluate(
         },
         ratings: IxVec::new(),
         flags: IxVec::new(),
+        retracted: answers.standing_retractions(),
     };
     safety::weigh(rules, &mut p, differs.then_some(&mut g));
-    p.flags.iter().map(|&t| t == Truth::Yes).collect()
+    p
 }
 
 /// What is known, as the safety view grades and raises it.
@@ -313,6 +342,9 @@ impl Partial<'_> {
             Subject::Rating(r) => self.ratings.get(r).copied().unwrap_or(Known::Unknown),
             // Flags never look at domains; an unknown answer is the safe reading.
             Subject::Domain(_) => Known::Unknown,
+            Subject::Count(Count::RetractedSafetyAnswers) => {
+                Known::Within(self.retracted, self.retracted)
+            }
         }
     }
 }

@@ -60,6 +60,10 @@ pub(crate) fn check(rules: &RuleSet, records: &[Answers]) -> Agreement {
                         lanes.set_slow(row);
                     }
                 }
+                // As batch does for a row with a `retracted` cell.
+                if answers.standing_retractions() > 0 || answers.retraction_problem().is_some() {
+                    lanes.set_slow(row);
+                }
             }
             lanes.run();
         }

@@ -29,6 +29,9 @@ pub(crate) struct Columns {
     pub(crate) only_if: Option<usize>,
     /// Every column's name as the input spells it (trimmed).
     pub(crate) names: Vec<String>,
+    /// The `retracted` column (safety answers the client took back), if
+    /// the input has one.
+    pub(crate) retracted: Option<usize>,
 }
 
 impl Columns {
@@ -69,6 +72,7 @@ pub(crate) fn read_header(
         )));
     }
     let mut id = None;
+    let mut retracted = None;
     let mut id_name = id_column.to_string();
     let mut items: Vec<(usize, ItemIdx)> = Vec::new();
     let mut ignored = Vec::new();
@@ -82,6 +86,8 @@ pub(crate) fn read_header(
         if name == id_column.to_ascii_lowercase() {
             id = Some(j);
             id_name = String::from_utf8_lossy(raw).trim().to_string();
+        } else if name == crate::answers::RETRACTED_COLUMN {
+            retracted = Some(j);
         } else if let Some(index) = rules
             .item_index(&name)
             .filter(|&i| rules.items[i].is_answerable())
@@ -121,6 +127,7 @@ pub(crate) fn read_header(
             .iter()
             .map(|raw| String::from_utf8_lossy(raw).trim().to_string())
             .collect(),
+        retracted,
     };
     Ok((columns, absent))
 }
@@ -134,6 +141,11 @@ pub(crate) fn map_with(
 ) -> Result<Columns, Error> {
     let names = names(header)?;
     let placed = mapping.place(rules, &names)?;
+    // A mapped export may carry the safety answers taken back as well.
+    let retracted = names
+        .iter()
+        .position(|n| n.eq_ignore_ascii_case(crate::answers::RETRACTED_COLUMN))
+        .filter(|j| !placed.items.iter().any(|(c, _)| c == j) && *j != placed.id);
     let mut columns = Columns {
         width: header.len(),
         id: placed.id,
@@ -144,6 +156,7 @@ pub(crate) fn map_with(
         only_if: placed.only_if,
         mapping: Some(Arc::clone(mapping)),
         names: names.clone(),
+        retracted,
     };
     columns.items.sort_by_key(|&(_, index)| index);
     let keep: Vec<String> = placed.keep.iter().map(|&j| names[j].clone()).collect();

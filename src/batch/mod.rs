@@ -548,6 +548,12 @@ impl<'a> Worker<'a> {
             if !fits(record, self.columns.width) {
                 lanes.set_slow(r);
             }
+            // Safety answers taken back: the one-record way reads them.
+            if let Some(j) = self.columns.retracted {
+                if record.cell(j).is_some_and(|c| !c.trim_ascii().is_empty()) {
+                    lanes.set_slow(r);
+                }
+            }
         }
         for &(j, index) in &self.columns.items {
             lanes.set_cells(index, records.iter().map(|r| r.cell(j).unwrap_or_default()));
@@ -663,7 +669,10 @@ impl<'a> Worker<'a> {
                 {
                     summary.hidden_values_ignored += 1;
                 }
-                if a.warnings.iter().any(Warning::is_safety) {
+                if a.warnings
+                    .iter()
+                    .any(|w| w.is_safety() && !matches!(w, Warning::Retracted { .. }))
+                {
                     summary.hidden_values_kept += 1;
                 }
                 self.renderer.scored(sheet_row, id, a, out);
@@ -723,6 +732,9 @@ fn read_answers(
     record: &(impl Record + ?Sized),
     answers: &mut Answers,
 ) {
+    if let Some(j) = columns.retracted {
+        answers.set_retracted_bytes(rules, record.cell(j).unwrap_or_default());
+    }
     match &columns.mapping {
         None => {
             for &(j, index) in &columns.items {

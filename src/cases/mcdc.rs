@@ -616,6 +616,7 @@ fn read_items(rules: &RuleSet, cond: &Condition) -> Vec<ItemIdx> {
                     );
                     Vec::new()
                 }
+                Subject::Count(_) => Vec::new(),
             };
             for i in add {
                 if !items.contains(&i) {

@@ -36,9 +36,13 @@ pub(crate) struct Question<'a> {
     pub(crate) in_instrument: (usize, usize),
     /// 1-based position among all answerable items, and the count.
     pub(crate) overall: (usize, usize),
-    /// The current answer, offered as the default; none when a kept
-    /// hidden answer, or the question hiding it, is asked again.
+    /// The answer already given (after Esc, or from the review): shown,
+    /// never picked, and kept by Enter alone. None when a kept hidden
+    /// answer, or the question hiding it, is asked again.
     pub(crate) current: Option<i64>,
+    /// A safety question asked again: its earlier answer, shown on screen
+    /// and never picked.
+    pub(crate) earlier: Option<i64>,
     /// Whether there is a question to go back to.
     pub(crate) can_go_back: bool,
 }
@@ -130,6 +134,54 @@ impl HiddenRisk {
     }
 }
 
+/// A change of answer that takes away a safety finding (the crisis route,
+/// the C-SSRS risk grade, a safety flag), as batch scoring classifies it:
+/// recorded only once confirmed, and then kept as a retraction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Lowering {
+    pub(crate) item: ItemIdx,
+    pub(crate) from: i64,
+    pub(crate) to: i64,
+    pub(crate) loss: crate::assess::risk::Loss,
+}
+
+impl Lowering {
+    /// The change in words, in the rule set's language: "The client
+    /// answered 'yes' to C-SSRS item 4 (intent) earlier. Recording 'no'
+    /// removes the crisis route, …".
+    pub(crate) fn words(&self, rules: &RuleSet) -> String {
+        let lang = crate::messages::Lang::of(&rules.lang);
+        let answer = |code| crate::messages::answer_words(rules, self.item, Some(code));
+        let mut lost = Vec::new();
+        if self.loss.crisis {
+            lost.push(lang.lost_crisis().to_string());
+        }
+        for &(r, from, to) in &self.loss.ratings {
+            let rating = &rules.ratings[r];
+            lost.push(lang.lost_grade(
+                &rating.title,
+                &rating.grades[from].label,
+                &rating.grades[to].label,
+            ));
+        }
+        let flags: Vec<String> = self
+            .loss
+            .flags
+            .iter()
+            .map(|&f| crate::report::words::flag_headline(rules, f))
+            .collect();
+        if !flags.is_empty() {
+            lost.push(lang.lost_flags(&flags.join("; ")));
+        }
+        lang.lowering(
+            &rules.items[self.item].short,
+            &answer(self.from),
+            &answer(self.to),
+            &lost,
+        )
+    }
+}
+
 /// An answer a re-ask replaced: the session file keeps it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Replaced {
@@ -161,6 +213,10 @@ pub(crate) trait Prompter {
     ) -> Result<Disposition, Stop>;
     /// A finished session: whether to amend its disposition.
     fn amend(&mut self) -> Result<bool, Stop>;
+    /// A change that takes away a safety finding: `true` records it,
+    /// `false` keeps the earlier answer. Enter alone and Esc keep it;
+    /// Ctrl-C keeps it and stops the interview.
+    fn confirm_lowering(&mut self, rules: &RuleSet, change: &Lowering) -> Result<bool, Stop>;
     fn ask(&mut self, question: &Question<'_>) -> Result<Reply, Stop>;
     /// Shown the moment answers establish a crisis flag. The client may
     /// read it: no resource for the professional only is listed.
@@ -395,9 +451,10 @@ impl Flow<'_> {
                     .map_or(0, |p| p + 1),
                 answerable.len(),
             ),
-            // A kept answer asked again is not offered: Enter never
-            // answers "yes" by default.
+            // A kept answer asked again is only shown: Enter never answers
+            // by default.
             current: answers.get(index).filter(|_| offer),
+            earlier: answers.get(index).filter(|_| !offer),
             can_go_back: !history.is_empty(),
         };
         loop {
@@ -406,7 +463,29 @@ impl Flow<'_> {
                     Some(previous) => return Ok(Some(previous)),
                     None => continue,
                 },
-                Reply::Answer(code) => {
+                Reply::Answer(mut code) => {
+                    // A change that takes away a safety finding is recorded
+                    // only once confirmed, and then as a retraction; kept,
+                    // the earlier answer is given again.
+                    let from = answers.get(index);
+                    let loss = crate::assess::risk::loss_of_change(rules, answers, index, code);
+                    if let (Some(from), Some(loss)) = (from, loss) {
+                        let change = Lowering {
+                            item: index,
+                            from,
+                            to: code,
+                            loss,
+                        };
+                        if prompter.confirm_lowering(rules, &change)? {
+                            answers.retract(crate::answers::Retraction {
+                                item: index,
+                                from,
+                                to: code,
+                            });
+                        } else {
+                            code = from;
+                        }
+                    }
                     answers.set(rules, index, code)?;
                     // The new answer replaces a kept one; the session
                     // keeps the original.
@@ -497,9 +576,17 @@ impl Flow<'_> {
         }
         let notice = self.hidden_risks(answers, due);
         prompter.hidden_risk(rules, &notice)?;
+        // A gate whose change was confirmed as a retraction is not asked
+        // again: the kept answers are asked directly next.
+        let retracted: Vec<ItemIdx> = answers
+            .retractions()
+            .iter()
+            .filter(|r| answers.stands(r))
+            .map(|r| r.item)
+            .collect();
         let mut gates: Vec<ItemIdx> = Vec::new();
         for gate in notice.iter().filter_map(|n| n.gate).map(|(g, _)| g) {
-            if !gates.contains(&gate) {
+            if !gates.contains(&gate) && !retracted.contains(&gate) {
                 gates.push(gate);
                 self.re_ask(answers, prompter, gate)?;
             }

@@ -22,8 +22,8 @@ use dialoguer::{Input, Select};
 use super::picker::{OptionKey, Picker, Press, Step};
 use super::review::{Line, Outcome, ReviewKey, ReviewList};
 use super::{
-    Disposition, DispositionReason, HiddenRisk, Prompter, Question, Reply, ReviewChoice,
-    ReviewEntry, Stop,
+    Disposition, DispositionReason, HiddenRisk, Lowering, Prompter, Question, Reply,
+    ReviewChoice, ReviewEntry, Stop,
 };
 use crate::messages::Lang;
 use crate::model::{Flag, Instrument, Item, ItemKind, Resource, RuleSet};
@@ -184,21 +184,44 @@ impl TerminalPrompter {
     fn choose(&mut self, q: &Question<'_>, codes: &[i64]) -> Result<Reply, Stop> {
         let width = self.width();
         let wording = self.wording(q.instrument);
-        let keys = option_keys(wording, q.item, codes);
+        let keys = option_keys(wording, self.lang, q.item, codes);
         let labels: Vec<String> = keys
             .iter()
             .zip(codes)
             .map(|(key, &code)| option_label(wording, q.item, *key, code))
             .collect();
-        let hint = self.lang.choice_hint(q.can_go_back);
-        let mut picker = Picker::new(keys, start_at(codes, q.current), q.can_go_back);
+        let label_of = |code: i64| {
+            codes
+                .iter()
+                .position(|&c| c == code)
+                .map_or_else(|| code.to_string(), |i| labels[i].clone())
+        };
+        // Above the options: the answer already given, which Enter alone
+        // keeps, or the earlier answer of a safety question asked again.
+        let mut above = Vec::new();
+        if let Some(current) = q.current {
+            let line = self.lang.current_answer(&label_of(current));
+            above.extend(wrap(&line, width, 0, 2).iter().map(|l| bold(l)));
+        }
+        if let Some(earlier) = q.earlier {
+            let line = self.lang.earlier_answer(&label_of(earlier));
+            above.extend(wrap(&line, width, 0, 2).iter().map(|l| bold(l)));
+        }
+        if !above.is_empty() {
+            above.push(String::new());
+        }
+        let shown_keys: Vec<String> = keys.iter().map(|k| k.shown.to_string()).collect();
+        let hint = self.lang.choice_hint(q.can_go_back, q.current.is_some());
+        let unpicked = self.lang.unpicked(&shown_keys);
+        let mut picker = Picker::new(keys, q.can_go_back, q.current.is_some());
         self.term.hide_cursor().map_err(Stop::Io)?;
         let mut redraw = true;
+        let mut warn = false;
         let step = loop {
             if redraw {
-                let mut body = Vec::new();
+                let mut body = above.clone();
                 for (i, label) in labels.iter().enumerate() {
-                    let (mark, label) = if i == picker.cursor() {
+                    let (mark, label) = if Some(i) == picker.cursor() {
                         (">", style(label).bold().to_string())
                     } else {
                         (" ", label.clone())
@@ -206,26 +229,40 @@ impl TerminalPrompter {
                     body.extend(wrap(&format!("{mark} {label}"), width, 0, 2));
                 }
                 body.push(String::new());
+                if warn {
+                    body.extend(wrap(&unpicked, width, 0, 0).iter().map(|l| bold(l)));
+                }
                 body.extend(wrap(hint, width, 0, 0).iter().map(|l| dim(l)));
                 self.draw(q, &body)?;
             }
             let key = self.term.read_key_raw().map_err(Stop::Io)?;
             match picker.press(press(key)) {
-                Step::Moved => redraw = true,
+                Step::Moved => {
+                    redraw = true;
+                    warn = false;
+                }
+                Step::Unpicked => {
+                    redraw = !warn;
+                    warn = true;
+                }
                 Step::Ignored => redraw = false,
                 done => break done,
             }
         };
         self.term.show_cursor().map_err(Stop::Io)?;
-        match step {
-            Step::Chosen(i) => {
-                self.draw(q, &wrap(&self.lang.answered(&labels[i]), width, 0, 2))?;
-                self.intro.clear();
-                Ok(Reply::Answer(codes[i]))
-            }
-            Step::Back => Ok(Reply::Back),
-            _ => Err(Stop::Interrupted),
-        }
+        let chosen = match step {
+            Step::Chosen(i) => codes[i],
+            Step::Kept => match q.current {
+                Some(current) => current,
+                None => return Err(Stop::Interrupted),
+            },
+            Step::Back => return Ok(Reply::Back),
+            _ => return Err(Stop::Interrupted),
+        };
+        let answered = self.lang.answered(&label_of(chosen));
+        self.draw(q, &wrap(&answered, width, 0, 2))?;
+        self.intro.clear();
+        Ok(Reply::Answer(chosen))
     }
 }
 
@@ -306,6 +343,10 @@ fn dim(text: &str) -> String {
     style(text).dim().to_string()
 }
 
+fn bold(text: &str) -> String {
+    style(text).bold().to_string()
+}
+
 fn press(key: Key) -> Press {
     match key {
         Key::ArrowUp => Press::Up,
@@ -318,16 +359,47 @@ fn press(key: Key) -> Press {
     }
 }
 
-/// The keys of a question's options: their places (`[1]`, `[2]`, ...), or
-/// for yes/no questions a letter in the interview's language (`[n]`,
-/// `[y]`), so no key can be read as an answer's code.
-fn option_keys(lang: Lang, item: &Item, codes: &[i64]) -> Vec<OptionKey> {
+/// The keys of a question's options, as on the paper form:
+/// - yes/no: `[n]` and `[y]` (`[s]` in Spanish wording); `y` always picks
+///   yes, and so does `s` in a Spanish interview;
+/// - an item with a digit in an option's label in any language (AUDIT's
+///   "1 or 2"): letters `a`, `b`, … in option order, never a digit that
+///   could be read as an amount;
+/// - otherwise, when every code is one digit, the published code itself
+///   (`[0] Not at all` … `[3] Nearly every day`), so a worker types from
+///   the paper form; else letters.
+///
+/// `wording` is the language the item is worded in, `interview` the
+/// interviewer's.
+pub(crate) fn option_keys(
+    wording: Lang,
+    interview: Lang,
+    item: &Item,
+    codes: &[i64],
+) -> Vec<OptionKey> {
     match item.kind {
         ItemKind::YesNo { .. } => codes
             .iter()
-            .map(|&c| OptionKey::Letter(lang.yes_no_key(c)))
+            .map(|&c| {
+                let shown = wording.yes_no_key(c);
+                let also = match (c, shown, interview) {
+                    (1, 's', _) => Some('y'),
+                    (1, 'y', Lang::Es) => Some('s'),
+                    _ => None,
+                };
+                OptionKey { shown, also }
+            })
             .collect(),
-        _ => (1..=codes.len()).map(OptionKey::Number).collect(),
+        _ => {
+            let digit = |c: i64| u32::try_from(c).ok().and_then(|c| char::from_digit(c, 10));
+            let digits: Option<Vec<char>> = codes.iter().map(|&c| digit(c)).collect();
+            match digits {
+                Some(digits) if !item.digit_in_labels => {
+                    digits.into_iter().map(OptionKey::new).collect()
+                }
+                _ => ('a'..='z').take(codes.len()).map(OptionKey::new).collect(),
+            }
+        }
     }
 }
 
@@ -342,14 +414,15 @@ fn option_label(lang: Lang, item: &Item, key: OptionKey, code: i64) -> String {
     }
 }
 
-/// An answer given, with its key as the question showed it.
+/// An answer as the review shows it: its words, then the code the export
+/// writes (`More than half the days (code 2)`).
 fn answer_label(lang: Lang, item: &Item, code: i64) -> String {
-    let codes = item_codes(item);
-    let keys = option_keys(lang, item, &codes);
-    match codes.iter().position(|&c| c == code) {
-        Some(i) => option_label(lang, item, keys[i], code),
-        None => code.to_string(),
-    }
+    let words = match (&item.kind, item.answer_label(code)) {
+        (ItemKind::YesNo { .. }, _) => lang.yes_no(code).to_string(),
+        (_, Some(label)) => label.to_string(),
+        (_, None) => return code.to_string(),
+    };
+    lang.with_code(&words, code)
 }
 
 /// The codes a question offers, in the order shown.
@@ -359,14 +432,6 @@ fn item_codes(item: &Item) -> Vec<i64> {
         ItemKind::YesNo { .. } => vec![0, 1],
         _ => Vec::new(),
     }
-}
-
-/// The option the cursor starts on: the answer offered, else the first
-/// (for yes/no questions "no", so Enter never answers "yes" by default).
-fn start_at(codes: &[i64], current: Option<i64>) -> usize {
-    current
-        .and_then(|c| codes.iter().position(|&x| x == c))
-        .unwrap_or(0)
 }
 
 /// Ids up to this long get a column; a longer one has its own row.
@@ -429,42 +494,113 @@ impl Prompter for TerminalPrompter {
             } => {
                 let (min, max) = (*min, *max);
                 let width = self.width();
-                let hint = wrap(self.lang.number_hint(q.can_go_back), width, 0, 0);
-                let hint: Vec<String> = hint.iter().map(|l| dim(l)).collect();
-                self.draw(q, &hint)?;
+                let mut body = Vec::new();
+                for (line, answer) in [
+                    (self.lang.current_answer(""), q.current),
+                    (self.lang.earlier_answer(""), q.earlier),
+                ] {
+                    if let Some(answer) = answer {
+                        let line = format!("{line}{answer}");
+                        body.extend(wrap(&line, width, 0, 2).iter().map(|l| bold(l)));
+                        body.push(String::new());
+                    }
+                }
+                let hint = self.lang.number_hint(q.can_go_back, q.current.is_some());
+                body.extend(wrap(hint, width, 0, 0).iter().map(|l| dim(l)));
+                self.draw(q, &body)?;
                 let message = range_message
                     .clone()
                     .unwrap_or(self.lang.number_range(min, max));
-                let mut input = Input::<String>::new()
+                // No answer is offered: Enter alone keeps the current one,
+                // where there is one, and otherwise records nothing.
+                let current = q.current;
+                let can_go_back = q.can_go_back;
+                let text = Input::<String>::new()
                     .with_prompt(self.lang.number_prompt(min, max))
+                    .allow_empty(true)
                     .validate_with(move |text: &String| -> Result<(), String> {
                         let text = text.trim();
-                        if text.eq_ignore_ascii_case("b") {
+                        if text.is_empty() && current.is_some() {
+                            return Ok(());
+                        }
+                        if can_go_back && text.eq_ignore_ascii_case("b") {
                             return Ok(());
                         }
                         match text.parse::<i64>() {
                             Ok(v) if (min..=max).contains(&v) => Ok(()),
                             _ => Err(message.clone()),
                         }
-                    });
-                if let Some(current) = q.current {
-                    input = input.default(current.to_string());
-                }
-                let text = input.interact_text_on(&self.term).map_err(stop)?;
+                    })
+                    .interact_text_on(&self.term)
+                    .map_err(stop)?;
                 let text = text.trim();
                 if text.eq_ignore_ascii_case("b") {
                     return Ok(Reply::Back);
                 }
                 self.intro.clear();
-                text.parse::<i64>()
-                    .map(Reply::Answer)
-                    .map_err(|_| Stop::Interrupted)
+                match (text.parse::<i64>(), current) {
+                    (Ok(v), _) => Ok(Reply::Answer(v)),
+                    (Err(_), Some(current)) => Ok(Reply::Answer(current)),
+                    (Err(_), None) => Err(Stop::Interrupted),
+                }
             }
             ItemKind::Info => {
                 self.lines(&wrap(&q.item.text, self.width(), 0, 0))?;
                 Ok(Reply::Answer(0))
             }
         }
+    }
+
+    fn confirm_lowering(&mut self, rules: &RuleSet, change: &Lowering) -> Result<bool, Stop> {
+        // In the rule set's language, as the item's name and answers are.
+        let lang = Lang::of(&rules.lang);
+        let width = self.width();
+        let bar = style("!".repeat(60.min(width))).yellow().bold().to_string();
+        let answer = |code| crate::messages::answer_words(rules, change.item, Some(code));
+        let choices = lang.keep_or_record(&answer(change.from), &answer(change.to));
+        let keys: Vec<OptionKey> = choices.iter().map(|(k, _)| OptionKey::new(*k)).collect();
+        let mut picker = Picker::new(keys, true, true);
+        let mut screen = vec![String::new(), bar.clone()];
+        screen.extend(wrap(&change.words(rules), width, 0, 0).iter().map(|l| bold(l)));
+        screen.push(bar);
+        screen.push(String::new());
+        self.term.hide_cursor().map_err(Stop::Io)?;
+        let mut redraw = true;
+        let step = loop {
+            if redraw {
+                let mut body = screen.clone();
+                for (i, (key, label)) in choices.iter().enumerate() {
+                    let line = format!("[{key}] {label}");
+                    let (mark, line) = match picker.cursor() == Some(i) {
+                        true => (">", bold(&line)),
+                        false => (" ", line),
+                    };
+                    body.extend(wrap(&format!("{mark} {line}"), width, 0, 2));
+                }
+                body.push(String::new());
+                body.extend(
+                    wrap(lang.keep_or_record_hint(), width, 0, 0)
+                        .iter()
+                        .map(|l| dim(l)),
+                );
+                self.term.clear_screen().map_err(Stop::Io)?;
+                self.lines(&body)?;
+            }
+            let key = self.term.read_key_raw().map_err(Stop::Io)?;
+            match picker.press(press(key)) {
+                Step::Moved => redraw = true,
+                Step::Ignored | Step::Unpicked => redraw = false,
+                done => break done,
+            }
+        };
+        self.term.show_cursor().map_err(Stop::Io)?;
+        let record = match step {
+            Step::Chosen(i) => i == 1,
+            Step::Kept | Step::Back => false,
+            _ => return Err(Stop::Interrupted),
+        };
+        self.lines(&wrap(lang.lowering_done(record), width, 0, 0))?;
+        Ok(record)
     }
 
     fn crisis(&mut self, flags: &[&Flag], resources: &[&Resource]) -> Result<(), Stop> {
@@ -706,7 +842,7 @@ fn review_key(key: Key) -> ReviewKey {
 #[cfg(test)]
 mod tests {
     use super::{
-        answer_label, fit_lines, marked, review_block, screen_width, start_at, truncate, wrap,
+        answer_label, fit_lines, marked, review_block, screen_width, truncate, wrap,
         MAX_WIDTH, MIN_WIDTH,
     };
     use crate::interview::HiddenRisk;
@@ -757,20 +893,85 @@ mod tests {
     use crate::rules::{load_in, RulesSource};
 
     #[test]
-    fn an_option_label_that_begins_with_a_number_shows_its_key_apart() {
+    fn the_review_shows_an_answer_with_the_code_the_export_writes() {
         let rules = load_in(&RulesSource::Embedded, "en").expect("default rules");
-        let audit_2 = &rules.items[rules.item_index("audit_2").expect("item")];
-        assert_eq!(answer_label(Lang::En, audit_2, 0), "[1] 1 or 2");
-        assert_eq!(answer_label(Lang::En, audit_2, 4), "[5] 10 or more");
-        let phq9_1 = &rules.items[rules.item_index("phq9_1").expect("item")];
+        let item = |id: &str| &rules.items[rules.item_index(id).expect("item")];
+        assert_eq!(answer_label(Lang::En, item("audit_2"), 0), "1 or 2 (code 0)");
         assert_eq!(
-            answer_label(Lang::En, phq9_1, 2),
-            "[3] More than half the days"
+            answer_label(Lang::En, item("phq9_1"), 2),
+            "More than half the days (code 2)"
         );
-        let yes_no = &rules.items[rules.item_index("recent_discharge").expect("item")];
-        assert_eq!(answer_label(Lang::En, yes_no, 1), "[y] yes");
-        assert_eq!(answer_label(Lang::En, yes_no, 0), "[n] no");
-        assert_eq!(answer_label(Lang::Es, yes_no, 1), "[s] sí");
+        assert_eq!(
+            answer_label(Lang::En, item("recent_discharge"), 1),
+            "yes (code 1)"
+        );
+        assert_eq!(
+            answer_label(Lang::Es, item("recent_discharge"), 1),
+            "sí (código 1)"
+        );
+    }
+
+    /// Every item of the default rules, in both languages: each option
+    /// has its own key; typing an item's published code picks that code
+    /// wherever codes are the keys; letters where a label holds a digit
+    /// (AUDIT items 1 and 2); `y`/`n`, and `s` in Spanish, on yes/no.
+    #[test]
+    fn every_item_of_the_default_rules_has_keys_that_match_the_form() {
+        use super::super::picker::{Picker, Press, Step};
+        use super::{item_codes, option_keys};
+        use crate::model::ItemKind;
+        for code in ["en", "es"] {
+            let rules = load_in(&RulesSource::Embedded, code).expect("default rules");
+            let interview = Lang::of(code);
+            for item in &rules.items {
+                let codes = item_codes(item);
+                if codes.is_empty() {
+                    continue;
+                }
+                let ins = &rules.instruments[item.instrument];
+                let wording = match ins.wording_lang == "en" {
+                    true => Lang::En,
+                    false => interview,
+                };
+                let keys = option_keys(wording, interview, item, &codes);
+                assert_eq!(keys.len(), codes.len(), "{}", item.id);
+                let pick = |typed: char| {
+                    let mut p = Picker::new(keys.clone(), false, false);
+                    match p.press(Press::Char(typed)) {
+                        Step::Moved => p.cursor().map(|i| codes[i]),
+                        _ => None,
+                    }
+                };
+                for (i, key) in keys.iter().enumerate() {
+                    assert_eq!(pick(key.shown), Some(codes[i]), "{} {key}", item.id);
+                }
+                match &item.kind {
+                    ItemKind::YesNo { .. } => {
+                        assert_eq!(pick('n'), Some(0), "{}", item.id);
+                        assert_eq!(pick('y'), Some(1), "{}: y is yes", item.id);
+                        if code == "es" {
+                            assert_eq!(pick('s'), Some(1), "{}: s is yes", item.id);
+                        }
+                    }
+                    _ if item.digit_in_labels => {
+                        let letters: String = keys.iter().map(|k| k.shown).collect();
+                        assert!(letters.starts_with("ab"), "{}: {letters}", item.id);
+                        for digit in '0'..='9' {
+                            assert_eq!(pick(digit), None, "{}: {digit}", item.id);
+                        }
+                    }
+                    _ => {
+                        for &c in &codes {
+                            let typed = char::from_digit(c as u32, 10).expect("digit");
+                            assert_eq!(pick(typed), Some(c), "{}: {typed}", item.id);
+                        }
+                    }
+                }
+            }
+            let audit = |id: &str| &rules.items[rules.item_index(id).expect("item")];
+            assert!(audit("audit_1").digit_in_labels && audit("audit_2").digit_in_labels);
+            assert!(!audit("audit_9").digit_in_labels, "AUDIT item 9: [0] [2] [4]");
+        }
     }
 
     /// Whether every word of `text` is whole on one of `lines`.
@@ -918,14 +1119,5 @@ mod tests {
                 }
             }
         }
-    }
-
-    #[test]
-    fn a_question_offering_no_answer_starts_on_the_first_option() {
-        // Yes/no questions list "no" (0) first.
-        assert_eq!(start_at(&[0, 1], None), 0);
-        assert_eq!(start_at(&[0, 1], Some(1)), 1);
-        assert_eq!(start_at(&[0, 1, 2, 3], Some(2)), 2);
-        assert_eq!(start_at(&[0, 1], Some(7)), 0, "an invalid answer");
     }
 }

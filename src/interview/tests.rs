@@ -35,6 +35,10 @@ struct Script {
     replies: HashMap<&'static str, VecDeque<Reply>>,
     /// Each question asked, with the answer it offered as the default.
     offered: Vec<(String, Option<i64>)>,
+    /// Replies to changes that take away a safety finding, in turn:
+    /// `true` records the change (also once these run out), `false` keeps
+    /// the earlier answer.
+    confirms: VecDeque<bool>,
 }
 
 impl Script {
@@ -117,6 +121,23 @@ impl Prompter for Script {
     }
     fn amend(&mut self) -> Result<bool, Stop> {
         Ok(false)
+    }
+
+    fn confirm_lowering(
+        &mut self,
+        rules: &RuleSet,
+        change: &super::Lowering,
+    ) -> Result<bool, Stop> {
+        let record = self.confirms.pop_front().unwrap_or(true);
+        self.log.push(format!(
+            "{} {}:{}>{}",
+            if record { "retract" } else { "keep" },
+            rules.items[change.item].id,
+            change.from,
+            change.to
+        ));
+        assert!(!change.words(rules).is_empty());
+        Ok(record)
     }
 
     fn review(&mut self, entries: &[ReviewEntry<'_>]) -> Result<ReviewChoice, Stop> {
@@ -525,7 +546,7 @@ fn a_re_asked_gate_that_shows_the_risk_answers_again_lets_the_walk_ask_them() {
     let log: Vec<&str> = script.log[at..]
         .iter()
         .map(String::as_str)
-        .take(6)
+        .take(7)
         .collect();
     assert_eq!(
         log,
@@ -534,9 +555,16 @@ fn a_re_asked_gate_that_shows_the_risk_answers_again_lets_the_walk_ask_them() {
             "ask cssrs_2",
             "ask cssrs_3",
             "ask cssrs_4",
+            // Intent "no" takes away the crisis route: confirmed first.
+            "retract cssrs_4:1>0",
             "ask cssrs_5",
             "ask cssrs_6",
         ]
+    );
+    assert!(
+        warning_codes(&answers).contains(&"retracted:cssrs_4".to_string()),
+        "{:?}",
+        warning_codes(&answers)
     );
     assert_eq!(
         code(&answers, "cssrs_4"),
@@ -574,6 +602,7 @@ fn a_review_change_that_hides_a_risk_answer_asks_it_again() {
             "hidden_risk cssrs_4=1 by cssrs_2=0",
             "ask cssrs_2",
             "ask cssrs_4",
+            "retract cssrs_4:1>0",
             "review",
         ]
     );
@@ -646,7 +675,7 @@ fn a_resumed_session_whose_re_asked_gate_shows_the_risk_answers_asks_them_at_onc
     let mut script = Script::default();
     script.answers.insert("cssrs_2", 1);
     interview(&mut script, &mut answers).expect("completes");
-    let log: Vec<&str> = script.log.iter().map(String::as_str).take(6).collect();
+    let log: Vec<&str> = script.log.iter().map(String::as_str).take(7).collect();
     assert_eq!(
         log,
         [
@@ -657,6 +686,7 @@ fn a_resumed_session_whose_re_asked_gate_shows_the_risk_answers_asks_them_at_onc
             // rest when the walk reaches them.
             "ask cssrs_3",
             "ask cssrs_4",
+            "retract cssrs_4:1>0",
             "ask phq9_1",
         ]
     );
@@ -702,6 +732,9 @@ fn the_crisis_notice_lists_no_resource_for_the_professional_only() {
         }
         fn amend(&mut self) -> Result<bool, Stop> {
             Ok(false)
+        }
+        fn confirm_lowering(&mut self, _: &RuleSet, _: &super::Lowering) -> Result<bool, Stop> {
+            unreachable!("no answer is changed")
         }
         fn review(&mut self, _: &[ReviewEntry<'_>]) -> Result<ReviewChoice, Stop> {
             Ok(ReviewChoice::Confirm)
@@ -878,10 +911,12 @@ fn a_review_change_of_item_6_to_no_asks_a_recency_yes_again() {
         [
             "review",
             "ask cssrs_6",
+            // Item 6 "no" lowers the C-SSRS risk: confirmed, and so not
+            // asked again.
+            "retract cssrs_6:1>0",
             // A recency "yes" after a "no" to item 6 raises nothing, but
-            // asks item 6 again: kept, named, asked again.
+            // asks item 6 again: kept, named, and asked directly.
             "hidden_risk cssrs_6_recent=1 by cssrs_6=0",
-            "ask cssrs_6",
             "ask cssrs_6_recent",
             "review",
         ]

@@ -161,6 +161,30 @@ pub(crate) enum GradeOf {
     Domain(DomainIx),
 }
 
+/// What a `count` condition counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Count {
+    /// Safety answers the client took back (`Answers::retractions`) while
+    /// the less severe answer stands.
+    RetractedSafetyAnswers,
+}
+
+impl Count {
+    pub(crate) const ALL: [Count; 1] = [Count::RetractedSafetyAnswers];
+
+    pub(crate) fn id(self) -> &'static str {
+        match self {
+            Count::RetractedSafetyAnswers => "retracted_safety_answers",
+        }
+    }
+
+    pub(crate) fn index(self) -> usize {
+        match self {
+            Count::RetractedSafetyAnswers => 0,
+        }
+    }
+}
+
 impl Model {
     /// Index of the item with this id.
     pub fn item_index(&self, id: &str) -> Option<ItemIdx> {
@@ -338,6 +362,10 @@ pub struct Item {
     /// question answered means its gate was "yes"): for safety flags a
     /// blank or invalid gate is read as showing it.
     pub(crate) answer_implies_gate: bool,
+    /// An option's label holds a digit in some language of the rule set
+    /// (AUDIT's "1 or 2"): the interview's keys are then letters, never a
+    /// digit that could be read as an amount.
+    pub(crate) digit_in_labels: bool,
     /// Where the item is written.
     pub(crate) origin: Origin,
     /// Its LOINC code.
@@ -856,6 +884,8 @@ pub(crate) enum Subject {
     Band(ScaleIx),
     Rating(RatingIx),
     Domain(DomainIx),
+    /// A count the engine keeps of the record.
+    Count(Count),
 }
 
 /// A comparison with constants (`i64` in the model; narrowed to `i32` in

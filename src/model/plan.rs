@@ -9,7 +9,7 @@
 
 use super::{
     safety_reads, Cmp, Condition, DomainIx, Flag, FlagIx, ItemIdx, IxVec, Model, Rating, RatingIx,
-    RuleIx, ScaleIx, Subject,
+    Count, RuleIx, ScaleIx, Subject,
 };
 
 /// "No value" in a fact array: comparisons against it are false.
@@ -222,6 +222,7 @@ pub(crate) struct Slots {
     ratings: usize,
     flags: usize,
     domains: usize,
+    counts: usize,
     pub(crate) len: usize,
 }
 
@@ -238,13 +239,15 @@ impl Slots {
         let ratings_at = bands + scales;
         let flags_at = ratings_at + ratings;
         let domains_at = flags_at + flags;
+        let counts_at = domains_at + domains;
         Slots {
             scales: scales_at,
             bands,
             ratings: ratings_at,
             flags: flags_at,
             domains: domains_at,
-            len: domains_at + domains,
+            counts: counts_at,
+            len: counts_at + Count::ALL.len(),
         }
     }
 
@@ -255,6 +258,7 @@ impl Slots {
             Subject::Band(s) => self.bands + s.get(),
             Subject::Rating(r) => self.ratings + r.get(),
             Subject::Domain(d) => self.domains + d.get(),
+            Subject::Count(c) => self.count(c),
         }
     }
 
@@ -266,7 +270,8 @@ impl Slots {
             s if s < self.ratings => Subject::Band(ScaleIx::new(s - self.bands)),
             s if s < self.flags => Subject::Rating(RatingIx::new(s - self.ratings)),
             s if s < self.domains => return None,
-            s => Subject::Domain(DomainIx::new(s - self.domains)),
+            s if s < self.counts => Subject::Domain(DomainIx::new(s - self.domains)),
+            s => Subject::Count(Count::ALL[s - self.counts]),
         })
     }
 
@@ -292,6 +297,10 @@ impl Slots {
     #[inline]
     pub(crate) fn domain(&self, d: DomainIx) -> usize {
         self.domains + d.get()
+    }
+    #[inline]
+    pub(crate) fn count(&self, c: Count) -> usize {
+        self.counts + c.index()
     }
 }
 

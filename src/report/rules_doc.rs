@@ -6,7 +6,7 @@
 
 use std::fmt::Write as _;
 
-use crate::model::{Cmp, Condition, ItemKind, MissingRule, RuleSet, Subject};
+use crate::model::{Cmp, Condition, Count, ItemKind, MissingRule, RuleSet, Subject};
 
 /// A condition in plain words.
 pub(crate) fn words(rules: &RuleSet, cond: &Condition) -> String {
@@ -68,8 +68,12 @@ fn compare(rules: &RuleSet, subject: Subject, cmp: &Cmp) -> String {
                 Box::new(move |g: i64| grade_label(domain.grades.iter().map(|g| &g.label), g)),
             )
         }
+        Subject::Count(Count::RetractedSafetyAnswers) => (
+            "the safety answers the client took back".to_string(),
+            Box::new(|v: i64| v.to_string()),
+        ),
     };
-    let ordinal = !matches!(subject, Subject::Scale(_));
+    let ordinal = !matches!(subject, Subject::Scale(_) | Subject::Count(_));
     match cmp {
         Cmp::Eq(v) => format!("{name} is {}", value(*v)),
         Cmp::AtLeast(v) if ordinal => format!("{name} is {} or more", value(*v)),

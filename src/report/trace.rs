@@ -62,6 +62,8 @@ fn absent_words(lang: Lang, subject: Subject, skipped: bool) -> &'static str {
         (Lang::Es, Subject::Item(_)) => "sin respuesta",
         (Lang::Es, Subject::Scale(_) | Subject::Band(_)) => "sin puntuación",
         (Lang::Es, Subject::Rating(_) | Subject::Domain(_)) => "sin valorar",
+        (Lang::En, Subject::Count(_)) => "none",
+        (Lang::Es, Subject::Count(_)) => "ninguna",
     }
 }
 
@@ -438,6 +440,13 @@ fn subject_name(rules: &RuleSet, subject: Subject, lang: Lang) -> String {
         Subject::Band(s) => (["band", "banda"], &rules.scales[s].id),
         Subject::Rating(r) => (["rating", "valoración"], &rules.ratings[r].id),
         Subject::Domain(d) => (["domain", "dominio"], &rules.domains[d].id),
+        Subject::Count(c) => {
+            let kind = match lang {
+                Lang::En => "count",
+                Lang::Es => "recuento",
+            };
+            return format!("{kind} {}", c.id());
+        }
     };
     let kind = match lang {
         Lang::En => kind[0],
@@ -453,7 +462,7 @@ fn value_name(rules: &RuleSet, subject: Subject, value: i64) -> String {
             .and_then(|i| grades.get(i).map(|s| s.to_string()))
     };
     let named = match subject {
-        Subject::Item(_) | Subject::Scale(_) => None,
+        Subject::Item(_) | Subject::Scale(_) | Subject::Count(_) => None,
         Subject::Band(s) => grade(rules.scales[s].bands.iter().map(|b| &b.id).collect()),
         Subject::Rating(r) => grade(rules.ratings[r].grades.iter().map(|g| &g.id).collect()),
         Subject::Domain(d) => grade(rules.domains[d].grades.iter().map(|g| &g.id).collect()),
@@ -605,6 +614,8 @@ fn collect_behind(
                     }
                     None
                 }
+                // The retractions are named by their own warnings.
+                Subject::Count(_) => None,
             };
             if let Some(words) = words {
                 if !out.contains(&words) {

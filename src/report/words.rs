@@ -69,6 +69,11 @@ pub(crate) fn warning(rules: &RuleSet, warning: &Warning) -> String {
                 .collect();
             lang.safety_answer_missing(&rules.items[*item].short, &could_mean.join(lang.or_list()))
         }
+        Warning::Retracted { item, from, to } => lang.retracted(
+            &rules.items[*item].short,
+            &answer_words(rules, *item, Some(*from)),
+            &answer_words(rules, *item, Some(*to)),
+        ),
         Warning::Prorated { scale, missing } => lang.prorated(&rules.scales[*scale].id, *missing),
         Warning::ScaleInvalid { scale, missing } => {
             lang.scale_invalid(&rules.scales[*scale].id, *missing)
@@ -84,6 +89,18 @@ pub(crate) fn warning(rules: &RuleSet, warning: &Warning) -> String {
             )
         }
     }
+}
+
+/// A flag's headline: its message up to the first colon.
+pub(crate) fn flag_headline(rules: &RuleSet, flag: crate::model::FlagIx) -> String {
+    let message = rules.flags[flag].message.trim();
+    message
+        .split(':')
+        .next()
+        .unwrap_or(message)
+        .trim()
+        .trim_end_matches('.')
+        .to_string()
 }
 
 /// A hidden answer kept for safety, or one to ask again, in words.

@@ -333,6 +333,7 @@ pub(crate) enum Problem {
     },
     RatingsNotHere,
     DomainsNotHere,
+    CountsNotHere,
     ForwardReference {
         item: String,
     },
@@ -483,7 +484,11 @@ impl Problem {
             | P::UnknownBandOfScale { .. }
             | P::UnknownGradeOwner { .. }
             | P::UnknownGrade { .. } => Code::UnknownReference,
-            P::FlagsNotHere | P::ScalesNotHere { .. } | P::RatingsNotHere | P::DomainsNotHere => {
+            P::FlagsNotHere
+            | P::ScalesNotHere { .. }
+            | P::RatingsNotHere
+            | P::DomainsNotHere
+            | P::CountsNotHere => {
                 Code::BadReference
             }
             P::ForwardReference { .. } => Code::ForwardReference,
@@ -704,6 +709,7 @@ impl Problem {
             P::ScalesNotHere { subject } => format!("a {subject} cannot be referred to here"),
             P::RatingsNotHere => "ratings cannot be referred to here".into(),
             P::DomainsNotHere => "domains cannot be referred to here".into(),
+            P::CountsNotHere => "counts cannot be referred to here".into(),
             P::ForwardReference { item } => format!(
                 "skip logic may only look at earlier items; `{item}` is not asked before this one"
             ),

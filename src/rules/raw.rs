@@ -681,6 +681,16 @@ pub(crate) enum RawLangText {
     Marked(RawMarkedText),
 }
 
+impl RawText {
+    /// The text in every language it is written in.
+    pub(crate) fn texts(&self) -> Box<dyn Iterator<Item = &str> + '_> {
+        match self {
+            RawText::Plain(plain) => Box::new(std::iter::once(plain.as_str())),
+            RawText::Languages(map) => Box::new(map.values().map(RawLangText::text)),
+        }
+    }
+}
+
 impl RawLangText {
     pub(crate) fn text(&self) -> &str {
         match self {
@@ -804,6 +814,13 @@ pub(crate) struct RawCondition {
     pub(crate) domain: Option<String>,
     /// A flag is raised.
     pub(crate) flag: Option<String>,
+    /// A count the engine keeps of the record: `retracted_safety_answers`,
+    /// the answers that raised a safety flag or the crisis route and that
+    /// the client took back (an interview's confirmed change to a less
+    /// severe answer, or a batch row's `retracted` column), while the less
+    /// severe answer stands.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) count: Option<RawCount>,
     /// Equal to.
     pub(crate) eq: Option<RawScalar>,
     /// Greater than or equal to.
@@ -813,6 +830,15 @@ pub(crate) struct RawCondition {
     /// One of.
     #[serde(rename = "in")]
     pub(crate) one_of: Option<Vec<RawScalar>>,
+}
+
+/// What a `count` condition counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum RawCount {
+    /// Safety answers the client took back while the less severe answer
+    /// stands.
+    RetractedSafetyAnswers,
 }
 
 /// Leaves a `false` flag out of the canonical content, so a rule set that

@@ -2,9 +2,9 @@
 //! where the condition stands, compared codes valid for the item.
 
 use super::super::problem::Problem;
-use super::super::raw::{RawCondition, RawScalar};
+use super::super::raw::{RawCondition, RawCount, RawScalar};
 use super::{closest, keys, ItemCodes, Loc, Scope, Validator, MAX_MAGNITUDE};
-use crate::model::{Cmp, Condition, DomainIx, FlagIx, RatingIx, ScaleIx, Subject};
+use crate::model::{Cmp, Condition, Count, DomainIx, FlagIx, RatingIx, ScaleIx, Subject};
 
 impl Validator {
     /// Resolve a condition: exactly one subject and one comparison, every
@@ -26,6 +26,7 @@ impl Validator {
             ("rating", raw.rating.is_some()),
             ("domain", raw.domain.is_some()),
             ("flag", raw.flag.is_some()),
+            ("count", raw.count.is_some()),
         ];
         let set: Vec<&str> = subjects
             .iter()
@@ -172,6 +173,16 @@ impl Validator {
                             .unwrap_or_default(),
                     ),
                 )
+            }
+            "count" => {
+                if !scope.ratings {
+                    self.error(file, &subject_path, Problem::CountsNotHere);
+                    return None;
+                }
+                let count = match raw.count? {
+                    RawCount::RetractedSafetyAnswers => Count::RetractedSafetyAnswers,
+                };
+                (Subject::Count(count), None)
             }
             _ => {
                 if !scope.domains {

@@ -73,6 +73,11 @@ impl Validator {
                         .opt_text(file, &item_path.key("short"), item.short.as_ref())
                         .unwrap_or_else(|| item.id.clone()),
                     answer_implies_gate: item.answer_implies_gate,
+                    digit_in_labels: item.options.iter().flatten().any(|o| {
+                        o.label
+                            .texts()
+                            .any(|t| t.chars().any(|c| c.is_ascii_digit()))
+                    }),
                     origin: Origin {
                         file: file.to_string(),
                         path: item_path.to_string(),
