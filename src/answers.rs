@@ -189,16 +189,6 @@ impl Answers {
 /// The `retracted` column's name, in batch input and `sessions export`.
 pub(crate) const RETRACTED_COLUMN: &str = "retracted";
 
-/// The `retracted` column's text of these retractions: `item:from>to`,
-/// `;`-joined, in the order taken back.
-pub(crate) fn retracted_text(rules: &RuleSet, retractions: &[Retraction]) -> String {
-    retractions
-        .iter()
-        .map(|r| format!("{}:{}>{}", rules.items[r.item].id, r.from, r.to))
-        .collect::<Vec<_>>()
-        .join(";")
-}
-
 /// Parse a `retracted` cell: `item:from>to` entries, `;`-joined (blank:
 /// none). Each item must be one a safety flag reads, both codes valid for
 /// it, and the earlier answer more severe than the later one.

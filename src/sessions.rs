@@ -187,7 +187,10 @@ pub(crate) fn table(rows: &[Row], width: Option<u16>) -> String {
 }
 
 /// The columns after the items in an export.
-const EXTRA: [&str; 11] = [
+const EXTRA: [&str; 12] = [
+    // Safety answers the client took back (`cssrs_4:1>0`), which `score`
+    // reads, so scoring an export gives the interview's flags.
+    crate::answers::RETRACTED_COLUMN,
     "recommended_level",
     "crisis",
     "disposition_level",
@@ -311,7 +314,13 @@ fn row(s: &Session, items: &[String]) -> Vec<String> {
             .ok()
             .and_then(|v| v.as_str().map(str::to_string))
     });
+    let retracted: Vec<String> = s
+        .retracted
+        .iter()
+        .filter_map(|r| Some(format!("{}:{}>{}", r.item, r.from?, r.to?)))
+        .collect();
     cells.extend([
+        retracted.join(";"),
         result.map(|r| r.level.clone()).unwrap_or_default(),
         result.map(|r| r.crisis.to_string()).unwrap_or_default(),
         d.map(|d| d.actual_level.clone()).unwrap_or_default(),

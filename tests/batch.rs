@@ -648,7 +648,7 @@ fn jsonl_carries_the_result_trace_note_and_provenance() {
     assert_eq!(fired.outcome, None);
     assert_eq!(
         fired.defined_at.as_deref(),
-        Some("placement.yaml (flags[5])")
+        Some("placement.yaml (flags[6])")
     );
     assert_eq!(
         fired

@@ -58,6 +58,9 @@ pub(crate) fn answers(rules: &RuleSet, case: &Case) -> Answers {
     fill_least_severe(rules, &mut answers, |i| {
         case.answers.iter().any(|&(named, _)| named == i)
     });
+    if let Some(retracted) = &case.retracted {
+        answers.set_retracted_bytes(rules, retracted.as_bytes());
+    }
     answers
 }
 

@@ -6,8 +6,11 @@
 //! owner only, tied to one rule set by its SHA-256 so a resumed session is
 //! never scored by other rules; a finished one stays readable under any.
 //!
-//! Format 2; a format-1 file (answers only) still loads, taking its start
-//! time from the file's modification time.
+//! Format 3 adds every change of an answer ({item, from, to, at}) and the
+//! safety answers the client took back (`retracted`, confirmed in the
+//! interview: policy 1.2). Format-2 files still load; a format-1 file
+//! (answers only) too, taking its start time from the file's modification
+//! time.
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -22,7 +25,7 @@ use crate::disposition::Decision;
 pub(crate) use crate::error::SessionError;
 use crate::model::RuleSet;
 
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 /// Format of the result written to a file (the screen always shows the
 /// table and note).
@@ -85,6 +88,14 @@ pub(crate) struct Session {
     /// Answers a re-ask replaced, oldest first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     replaced: Vec<ReplacedEntry>,
+    /// Every change of an answer already given, oldest first: to another
+    /// code, or (`to` null) dropped because skip logic now hides it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) changes: Vec<Change>,
+    /// Safety answers the client took back, each confirmed in words: the
+    /// earlier answer stays in the record (`retracted_risk_answer`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) retracted: Vec<Change>,
     /// The result as it was shown, once it was.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) result: Option<StoredResult>,
@@ -127,6 +138,18 @@ struct ReplacedEntry {
     hidden_by: Option<String>,
 }
 
+/// A change of an answer, with when it was recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Change {
+    /// Item id.
+    pub(crate) item: String,
+    pub(crate) from: Option<i64>,
+    pub(crate) to: Option<i64>,
+    /// RFC 3339 (UTC).
+    pub(crate) at: String,
+}
+
 /// Where a new session is saved by default: the user's data folder.
 pub(crate) fn default_dir() -> PathBuf {
     let base = dirs::data_dir().unwrap_or_else(std::env::temp_dir);
@@ -163,6 +186,8 @@ impl Session {
             settings: Some(settings),
             answers: BTreeMap::new(),
             replaced: Vec::new(),
+            changes: Vec::new(),
+            retracted: Vec::new(),
             result: None,
             dispositions: Vec::new(),
             asked_in: Vec::new(),
@@ -195,7 +220,7 @@ impl Session {
                 session.started = modified.map(|t| t.to_string());
                 session.format = FORMAT;
             }
-            FORMAT => {}
+            2 | FORMAT => session.format = FORMAT,
             other => return Err(invalid(format!("unknown session format {other}"))),
         }
         if !session.dispositions.is_empty() && session.result.is_none() {
@@ -240,7 +265,7 @@ impl Session {
             path: path.to_path_buf(),
             reason,
         };
-        let answers =
+        let mut answers =
             Answers::from_codes(rules, self.answers.iter().map(|(k, v)| (k.as_str(), *v)))
                 .map_err(|e| invalid(e.to_string()))?;
         let item = |id: &str| {
@@ -248,6 +273,15 @@ impl Session {
                 .item_index(id)
                 .ok_or_else(|| invalid(format!("`{id}` is not an item of this rule set")))
         };
+        for r in &self.retracted {
+            let (Some(from), Some(to)) = (r.from, r.to) else {
+                return Err(invalid(format!("retracted `{}` without both answers", r.item)));
+            };
+            let text = format!("{}:{from}>{to}", r.item);
+            let list = crate::answers::parse_retracted(rules, &text)
+                .map_err(|e| invalid(e.to_string()))?;
+            list.into_iter().for_each(|r| answers.retract(r));
+        }
         let replaced = self
             .replaced
             .iter()
@@ -269,11 +303,42 @@ impl Session {
         answers: &Answers,
         replaced: &[Replaced],
     ) {
-        self.answers = rules
+        let now = crate::output::now();
+        let new: BTreeMap<String, i64> = rules
             .items
             .iter()
             .enumerate()
             .filter_map(|(i, item)| answers.get(i).map(|code| (item.id.clone(), code)))
+            .collect();
+        for (item, &from) in &self.answers {
+            let to = new.get(item).copied();
+            if to != Some(from) {
+                self.changes.push(Change {
+                    item: item.clone(),
+                    from: Some(from),
+                    to,
+                    at: now.clone(),
+                });
+            }
+        }
+        self.answers = new;
+        self.retracted = answers
+            .retractions()
+            .iter()
+            .map(|r| {
+                let item = rules.items[r.item].id.clone();
+                let at = self
+                    .retracted
+                    .iter()
+                    .find(|e| e.item == item)
+                    .map_or_else(|| now.clone(), |e| e.at.clone());
+                Change {
+                    item,
+                    from: Some(r.from),
+                    to: Some(r.to),
+                    at,
+                }
+            })
             .collect();
         self.replaced = replaced
             .iter()
@@ -293,7 +358,7 @@ impl Session {
                 });
             }
         }
-        self.last_answer = Some(crate::output::now());
+        self.last_answer = Some(now);
     }
 
     /// Which instruments were given in which language, in `lang`'s words,

@@ -127,6 +127,9 @@ pub(crate) struct Case {
     pub(crate) description: Option<String>,
     /// `None` leaves the item blank.
     pub(crate) answers: Vec<(ItemIdx, Option<i64>)>,
+    /// Safety answers taken back, as the batch `retracted` column has them
+    /// (read against the rule set when the case runs).
+    pub(crate) retracted: Option<String>,
     pub(crate) expect: Expect,
     pub(crate) origin: Origin,
 }

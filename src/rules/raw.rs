@@ -97,6 +97,10 @@ pub(crate) struct RawCase {
     #[serde(default)]
     /// `null` leaves an item blank (to test what a missing answer does).
     pub(crate) answers: UniqueMap<Option<i64>>,
+    /// Safety answers the client took back, as the batch `retracted` column
+    /// writes them: `item:earlier>later`, `;`-joined (`cssrs_4:1>0`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) retracted: Option<String>,
     /// What the result must be. Only what is named is checked.
     pub(crate) expect: RawExpect,
 }

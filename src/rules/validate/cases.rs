@@ -240,6 +240,7 @@ impl Validator {
                 id: raw.id.clone(),
                 description: raw.description.clone(),
                 answers,
+                retracted: raw.retracted.clone(),
                 expect,
                 origin: Origin {
                     file: file.to_string(),
