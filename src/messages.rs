@@ -10,6 +10,7 @@ use crate::model::{RuleSet, Translations};
 mod explain;
 mod fhir;
 mod prompts;
+mod result_screen;
 
 mod wording;
 

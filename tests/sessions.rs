@@ -118,13 +118,13 @@ fn export_writes_only_finished_sessions_in_the_batch_contract() {
         .code(0);
     let lines: Vec<&str> = out.stdout.lines().collect();
     assert!(
-        lines[0].starts_with("id,mood_1,mood_2,mood_3,recommended_level,"),
+        lines[0].starts_with("id,mood_1,mood_2,mood_3,retracted,recommended_level,"),
         "{}",
         lines[0]
     );
     assert_eq!(lines.len(), 3, "two finished sessions: {lines:?}");
     assert!(
-        lines[1].starts_with("new,1,0,,low,false,low,"),
+        lines[1].starts_with("new,1,0,,,low,false,low,"),
         "{}",
         lines[1]
     );

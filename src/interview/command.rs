@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 pub(crate) use super::session::{ResultFormat, Settings};
 use super::session::{Session, StoredResult};
 use super::terminal::{fit_lines, TerminalPrompter};
-use super::{Prompter, Stop};
+use super::{Prompter, ResultScreen, Stop};
 use crate::answers::Answers;
 use crate::assess::{assess, Assessment};
 use crate::disposition::Decision;
@@ -319,7 +319,7 @@ pub(crate) fn conduct(
         table::result_table_in(rules, &assessment, table_width),
         fit_lines(&note, width)
     );
-    let _ = writeln!(term, "\n{screen}");
+    let result = result_screen(rules, &session.id, &assessment, &screen);
     session.result = Some(StoredResult {
         level: rules.levels[assessment.level].id.clone(),
         level_name: rules.levels[assessment.level].name.clone(),
@@ -333,14 +333,11 @@ pub(crate) fn conduct(
     });
     save(&session, &path)?;
     let recommended = rules.levels[assessment.level].id.clone();
-    let crisis: Vec<String> = assessment
-        .raised_flags(rules)
-        .filter(|&f| rules.flags[f].crisis)
-        .map(|f| rules.flags[f].message.clone())
-        .collect();
-    let crisis = assessment.crisis.then_some(crisis.as_slice());
-    let urgent = urgent_findings(rules, lang, assessment.raised_flags(rules));
-    let ended = match prompter.disposition(rules, assessment.level, crisis, &urgent, false) {
+    let decided = prompter.disposition(rules, assessment.level, &result, false);
+    // The whole result stays in the terminal's scrollback, the disposition
+    // under it.
+    let _ = writeln!(term, "\n{screen}");
+    let ended = match decided {
         Ok(d) => {
             session
                 .dispositions
@@ -368,19 +365,69 @@ pub(crate) fn conduct(
     Ok(ended)
 }
 
-/// The raised flags more urgent than the level's own next step, other than
-/// the crisis flags (restated with the crisis banner), as the note words
-/// them: `[HIGH] message`.
-fn urgent_findings(
-    rules: &RuleSet,
-    lang: Lang,
-    raised: impl Iterator<Item = crate::model::FlagIx>,
-) -> Vec<String> {
-    raised
-        .map(|f| &rules.flags[f])
-        .filter(|f| !f.crisis && f.urgency.is_some())
-        .map(|f| format!("[{}] {}", lang.severity(f.severity), f.message.trim()))
-        .collect()
+/// How urgent a flag is, for ordering: now, then today, then the rest;
+/// within one urgency the more severe first.
+fn urgency_order(flag: &crate::model::Flag) -> (std::cmp::Reverse<Option<crate::model::Urgency>>, std::cmp::Reverse<crate::model::Severity>) {
+    (std::cmp::Reverse(flag.urgency), std::cmp::Reverse(flag.severity))
+}
+
+/// The result screen of an assessment: `full` is the result and note as
+/// the screen shows them.
+fn result_screen(rules: &RuleSet, id: &str, a: &Assessment, full: &str) -> ResultScreen {
+    let mut raised: Vec<crate::model::FlagIx> = a.raised_flags(rules).collect();
+    raised.sort_by_key(|&f| urgency_order(&rules.flags[f]));
+    let level = &rules.levels[a.level];
+    let mut positive: Vec<String> = a
+        .scales
+        .iter_ix()
+        .filter_map(|(s, result)| {
+            let (score, band) = (result.score?, result.band?);
+            let scale = &rules.scales[s];
+            (band > 0).then(|| format!("{} {score} ({})", scale.title, scale.bands[band].label))
+        })
+        .collect();
+    positive.extend(a.ratings.iter_ix().filter(|(_, &g)| g > 0).map(|(r, &g)| {
+        let rating = &rules.ratings[r];
+        format!("{}: {}", rating.title, rating.grades[g].label)
+    }));
+    ResultScreen {
+        id: id.to_string(),
+        level: level.name.clone(),
+        crisis: a.crisis,
+        flags: raised
+            .iter()
+            .map(|&f| (rules.flags[f].severity, rules.flags[f].title.clone()))
+            .collect(),
+        next_step: Some(crate::report::view::next_step(rules, &raised, Some(&level.referral))),
+        positive,
+        full: full.to_string(),
+    }
+}
+
+/// The result screen of a finished session, from what it showed: its
+/// flags in this rule set's titles where it still has them.
+fn stored_screen(rules: &RuleSet, id: &str, stored: &StoredResult) -> ResultScreen {
+    let mut flags: Vec<(&crate::model::Flag, String)> = Vec::new();
+    let mut unknown = Vec::new();
+    for flag_id in &stored.flags {
+        match rules.flags.iter().find(|f| f.id == *flag_id) {
+            Some(flag) => flags.push((flag, flag.title.clone())),
+            None => unknown.push((crate::model::Severity::High, flag_id.clone())),
+        }
+    }
+    flags.sort_by_key(|(f, _)| urgency_order(f));
+    let mut all: Vec<(crate::model::Severity, String)> =
+        flags.into_iter().map(|(f, t)| (f.severity, t)).collect();
+    all.extend(unknown);
+    ResultScreen {
+        id: id.to_string(),
+        level: stored.level_name.clone(),
+        crisis: stored.crisis,
+        flags: all,
+        next_step: None,
+        positive: Vec::new(),
+        full: stored.shown.clone(),
+    }
 }
 
 /// A finished session: its result as it was shown and its dispositions;
@@ -415,7 +462,8 @@ fn amend(
             source: Box::new(other),
         }),
     };
-    match prompter.amend() {
+    let screen = stored_screen(rules, &session.id, &result);
+    match prompter.amend(&screen) {
         Ok(true) => {}
         Ok(false) => return Ok(Ended::Done),
         Err(stop) => return interrupted(term, stop),
@@ -425,21 +473,7 @@ fn amend(
         .iter()
         .position(|l| l.id == result.level)
         .unwrap_or(0);
-    // The stored result's crisis flags, in this rule set's words where it
-    // still has them.
-    let crisis: Vec<String> = result
-        .flags
-        .iter()
-        .filter_map(|id| rules.flags.iter().find(|f| f.id == *id && f.crisis))
-        .map(|f| f.message.clone())
-        .collect();
-    let crisis = result.crisis.then_some(crisis.as_slice());
-    let raised = result
-        .flags
-        .iter()
-        .filter_map(|id| rules.flags.ixs().find(|&f| rules.flags[f].id == *id));
-    let urgent = urgent_findings(rules, lang, raised);
-    let d = match prompter.disposition(rules, recommended, crisis, &urgent, true) {
+    let d = match prompter.disposition(rules, recommended, &screen, true) {
         Ok(d) => d,
         Err(stop) => return interrupted(term, stop),
     };

@@ -168,7 +168,7 @@ impl Lowering {
             .loss
             .flags
             .iter()
-            .map(|&f| crate::report::words::flag_headline(rules, f))
+            .map(|&f| rules.flags[f].title.clone())
             .collect();
         if !flags.is_empty() {
             lost.push(lang.lost_flags(&flags.join("; ")));
@@ -195,24 +195,39 @@ pub(crate) struct Replaced {
 /// Saves the session: its answers, and the originals re-asks replaced.
 pub(crate) type Save<'a> = dyn FnMut(&Answers, &[Replaced]) -> Result<(), Stop> + 'a;
 
+/// The result as it is read where the disposition is recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ResultScreen {
+    pub(crate) id: String,
+    /// The recommended level's name.
+    pub(crate) level: String,
+    pub(crate) crisis: bool,
+    /// Every raised flag, most urgent first: its severity and title.
+    pub(crate) flags: Vec<(crate::model::Severity, String)>,
+    pub(crate) next_step: Option<String>,
+    /// Screens above their cut-off, in words: `PHQ-9 total 22 (Severe
+    /// depression)`.
+    pub(crate) positive: Vec<String>,
+    /// The whole result and note, for the pager.
+    pub(crate) full: String,
+}
+
 /// The interview's side of the terminal.
 pub(crate) trait Prompter {
     /// After the result: accept the recommendation, or record another
-    /// level with a reason and who decided. An amendment (`amending`)
-    /// always says who decided. On the crisis route, `crisis` holds the
-    /// crisis flags' messages, and `urgent` the other urgent findings
-    /// (`[HIGH] message`), restated where the decision is made (the result
-    /// and note above have scrolled them away).
+    /// level with a reason and who decided, on the result screen
+    /// (`result`), which stays in view. An amendment (`amending`) always
+    /// says who decided.
     fn disposition(
         &mut self,
         rules: &RuleSet,
         recommended: usize,
-        crisis: Option<&[String]>,
-        urgent: &[String],
+        result: &ResultScreen,
         amending: bool,
     ) -> Result<Disposition, Stop>;
-    /// A finished session: whether to amend its disposition.
-    fn amend(&mut self) -> Result<bool, Stop>;
+    /// A finished session: whether to amend its disposition, on its
+    /// result screen.
+    fn amend(&mut self, result: &ResultScreen) -> Result<bool, Stop>;
     /// A change that takes away a safety finding: `true` records it,
     /// `false` keeps the earlier answer. Enter alone and Esc keep it;
     /// Ctrl-C keeps it and stops the interview.

@@ -17,16 +17,18 @@
 use std::borrow::Cow;
 
 use console::{style, Key, Term};
-use dialoguer::{Input, Select};
+use dialoguer::Input;
 
 use super::picker::{OptionKey, Picker, Press, Step};
 use super::review::{Line, Outcome, ReviewKey, ReviewList};
 use super::{
     Disposition, DispositionReason, HiddenRisk, Lowering, Prompter, Question, Reply,
-    ReviewChoice, ReviewEntry, Stop,
+    ResultScreen, ReviewChoice, ReviewEntry, Stop,
 };
 use crate::messages::Lang;
 use crate::model::{Flag, Instrument, Item, ItemKind, Resource, RuleSet};
+
+mod result;
 
 pub(crate) struct TerminalPrompter {
     term: Term,
@@ -79,30 +81,15 @@ impl TerminalPrompter {
     }
 
     /// The reason in the interviewer's words; `None` when left blank.
-    fn reason_text(&self) -> Result<Option<String>, Stop> {
-        let text: String = Input::new()
-            .with_prompt(self.lang.reason_text())
-            .allow_empty(true)
-            .interact_text_on(&self.term)
-            .map_err(stop)?;
-        Ok(Some(text.trim().to_string()).filter(|t| !t.is_empty()))
+    fn reason_text(&mut self, result: &ResultScreen) -> Result<Option<String>, Stop> {
+        let text = self.type_on_result(result, self.lang.reason_text(), None)?;
+        Ok(Some(text).filter(|t| !t.is_empty()))
     }
 
     /// Who decided: a name or role, never blank.
-    fn decided_by(&self) -> Result<String, Stop> {
-        let lang = self.lang;
-        let who: String = Input::new()
-            .with_prompt(self.lang.decided_by())
-            .validate_with(|text: &String| -> Result<(), &str> {
-                if text.trim().is_empty() {
-                    Err(lang.say_who())
-                } else {
-                    Ok(())
-                }
-            })
-            .interact_text_on(&self.term)
-            .map_err(stop)?;
-        Ok(who.trim().to_string())
+    fn decided_by(&mut self, result: &ResultScreen) -> Result<String, Stop> {
+        let say = self.lang.say_who();
+        self.type_on_result(result, self.lang.decided_by(), Some(say))
     }
 
     /// The width text is wrapped to on this terminal.
@@ -116,22 +103,6 @@ impl TerminalPrompter {
 
     fn lines(&self, lines: &[String]) -> Result<(), Stop> {
         lines.iter().try_for_each(|l| self.line(l))
-    }
-
-    /// One of `items`, by arrows and Enter; the choice is then said under
-    /// the prompt, wrapped to the width (dialoguer's own echo is one line,
-    /// which a long level name pushes past 80 columns).
-    fn select(&self, prompt: &str, items: &[&str]) -> Result<usize, Stop> {
-        let chosen = Select::new()
-            .with_prompt(prompt)
-            .items(items)
-            .default(0)
-            .report(false)
-            .interact_on(&self.term)
-            .map_err(stop)?;
-        let said = format!("{prompt}: {}", items[chosen]);
-        self.lines(&wrap(&said, self.width(), 0, 2))?;
-        Ok(chosen)
     }
 
     /// A question's screen: cleared, then everything above its prompt,
@@ -657,40 +628,22 @@ impl Prompter for TerminalPrompter {
         &mut self,
         rules: &RuleSet,
         recommended: usize,
-        crisis: Option<&[String]>,
-        urgent: &[String],
+        result: &ResultScreen,
         amending: bool,
     ) -> Result<Disposition, Stop> {
-        self.line("")?;
-        // The crisis notice above has scrolled away behind the result and
-        // the note: restated here, in words, where the decision is made.
-        if let Some(messages) = crisis {
-            let width = self.width();
-            let red = |l: &String| style(l).red().bold().to_string();
-            let banner = wrap(self.lang.crisis_banner(), width, 0, 0);
-            self.lines(&banner.iter().map(red).collect::<Vec<_>>())?;
-            for message in messages {
-                self.lines(&wrap(message.trim(), width, 2, 2))?;
+        let lang = self.lang;
+        let accept = lang.accept(&rules.levels[recommended].name, result.crisis);
+        let options = [
+            ('a', accept),
+            ('o', lang.other_level().to_string()),
+            ('p', lang.read_full().to_string()),
+        ];
+        let choice = loop {
+            match self.choose_on_result(result, lang.disposition_prompt(), &options)? {
+                2 => self.pager(&result.full)?,
+                other => break other,
             }
-            self.line("")?;
-        }
-        if !urgent.is_empty() {
-            let width = self.width();
-            for line in wrap(self.lang.urgent_findings(), width, 0, 0) {
-                self.line(&style(line).yellow().bold().to_string())?;
-            }
-            for finding in urgent {
-                self.lines(&wrap(finding, width, 2, 2))?;
-            }
-            self.line("")?;
-        }
-        let accept = self
-            .lang
-            .accept(&rules.levels[recommended].name, crisis.is_some());
-        let choice = self.select(
-            self.lang.disposition_prompt(),
-            &[accept.as_str(), self.lang.other_level()],
-        )?;
+        };
         if choice == 0 {
             // An amendment says why and who, whatever it amends to.
             if !amending {
@@ -699,41 +652,50 @@ impl Prompter for TerminalPrompter {
                     decided_by: None,
                 });
             }
-            let reason_text = self.reason_text()?;
+            let reason_text = self.reason_text(result)?;
             return Ok(Disposition::Accepted {
                 reason_text,
-                decided_by: Some(self.decided_by()?),
+                decided_by: Some(self.decided_by(result)?),
             });
         }
         let others: Vec<usize> = (0..rules.levels.len())
             .filter(|&l| l != recommended)
             .collect();
-        let names: Vec<&str> = others
-            .iter()
-            .map(|&l| rules.levels[l].name.as_str())
+        let letters = |n: usize| ('a'..='o').take(n).collect::<Vec<char>>();
+        let names: Vec<(char, String)> = letters(others.len())
+            .into_iter()
+            .zip(&others)
+            .map(|(k, &l)| (k, rules.levels[l].name.clone()))
             .collect();
-        let level = self.select(self.lang.actual_level(), &names)?;
-        let reasons: Vec<&str> = DispositionReason::ALL
-            .iter()
-            .map(|&r| self.lang.reason_label(r))
+        let level = self.choose_on_result(result, lang.actual_level(), &names)?;
+        let reasons: Vec<(char, String)> = letters(DispositionReason::ALL.len())
+            .into_iter()
+            .zip(DispositionReason::ALL)
+            .map(|(k, r)| (k, lang.reason_label(r).to_string()))
             .collect();
-        let reason = self.select(self.lang.reason(), &reasons)?;
-        let reason_text = self.reason_text()?;
+        let reason = self.choose_on_result(result, lang.reason(), &reasons)?;
+        let reason_text = self.reason_text(result)?;
         Ok(Disposition::Other {
             level: others[level],
             reason: DispositionReason::ALL[reason],
             reason_text,
-            decided_by: self.decided_by()?,
+            decided_by: self.decided_by(result)?,
         })
     }
 
-    fn amend(&mut self) -> Result<bool, Stop> {
-        self.line("")?;
-        let choice = self.select(
-            self.lang.amend_prompt(),
-            &[self.lang.keep_disposition(), self.lang.amend_disposition()],
-        )?;
-        Ok(choice == 1)
+    fn amend(&mut self, result: &ResultScreen) -> Result<bool, Stop> {
+        let lang = self.lang;
+        let options = [
+            ('k', lang.keep_disposition().to_string()),
+            ('a', lang.amend_disposition().to_string()),
+            ('p', lang.read_full().to_string()),
+        ];
+        loop {
+            match self.choose_on_result(result, lang.amend_prompt(), &options)? {
+                2 => self.pager(&result.full)?,
+                choice => return Ok(choice == 1),
+            }
+        }
     }
 
     fn review(&mut self, entries: &[ReviewEntry<'_>]) -> Result<ReviewChoice, Stop> {

@@ -110,8 +110,7 @@ impl Prompter for Script {
         &mut self,
         _: &RuleSet,
         _: usize,
-        _: Option<&[String]>,
-        _: &[String],
+        _: &super::ResultScreen,
         _: bool,
     ) -> Result<super::Disposition, Stop> {
         Ok(super::Disposition::Accepted {
@@ -119,7 +118,7 @@ impl Prompter for Script {
             decided_by: None,
         })
     }
-    fn amend(&mut self) -> Result<bool, Stop> {
+    fn amend(&mut self, _: &super::ResultScreen) -> Result<bool, Stop> {
         Ok(false)
     }
 
@@ -721,8 +720,7 @@ fn the_crisis_notice_lists_no_resource_for_the_professional_only() {
             &mut self,
             _: &RuleSet,
             _: usize,
-            _: Option<&[String]>,
-            _: &[String],
+            _: &super::ResultScreen,
             _: bool,
         ) -> Result<super::Disposition, Stop> {
             Ok(super::Disposition::Accepted {
@@ -730,7 +728,7 @@ fn the_crisis_notice_lists_no_resource_for_the_professional_only() {
                 decided_by: None,
             })
         }
-        fn amend(&mut self) -> Result<bool, Stop> {
+        fn amend(&mut self, _: &super::ResultScreen) -> Result<bool, Stop> {
             Ok(false)
         }
         fn confirm_lowering(&mut self, _: &RuleSet, _: &super::Lowering) -> Result<bool, Stop> {

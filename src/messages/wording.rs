@@ -1,8 +1,7 @@
 //! What the interview says around its questions: of an instrument asked
 //! in another language than the one chosen (it has no published version in
 //! that language, so it is given in its English wording, in English or
-//! through an interpreter), and the heading of the urgent findings it
-//! restates where the disposition is recorded.
+//! through an interpreter).
 
 use super::Lang;
 
@@ -12,14 +11,6 @@ fn base(lang: &str) -> &str {
 }
 
 impl Lang {
-    /// Heads the urgent findings restated at the disposition.
-    pub(crate) fn urgent_findings(self) -> &'static str {
-        match self {
-            Lang::En => "URGENT FINDINGS (see the note above):",
-            Lang::Es => "HALLAZGOS URGENTES (vea la nota de arriba):",
-        }
-    }
-
     /// Before the first question of an instrument with no version in
     /// `chosen`.
     pub(crate) fn wording_notice(self, title: &str, chosen: &str) -> String {

@@ -702,6 +702,9 @@ impl Urgency {
 #[derive(Debug)]
 pub struct Flag {
     pub id: String,
+    /// Its name in a few words (at most 60 characters), for the
+    /// interview's result screen.
+    pub(crate) title: String,
     pub(crate) severity: Severity,
     pub(crate) safety: bool,
     pub crisis: bool,

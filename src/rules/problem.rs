@@ -53,6 +53,7 @@ codes! {
     BandOverlap => "band-overlap",
     ImpliedGate => "implied-gate",
     FlagNextStep => "flag-next-step",
+    FlagTitle => "flag-title",
     CrisisFlag => "crisis-flag",
     ResourceFlags => "resource-flags",
     UnknownReference => "unknown-reference",
@@ -243,6 +244,11 @@ pub(crate) enum Problem {
     },
     CrisisNotNow {
         flag: String,
+    },
+    FlagTitleTooLong {
+        flag: String,
+        lang: String,
+        chars: usize,
     },
     CrisisNotSafetyCritical {
         flag: String,
@@ -468,6 +474,7 @@ impl Problem {
             P::UrgencyWithoutNextStep { .. }
             | P::NextStepWithoutUrgency { .. }
             | P::CrisisNotNow { .. } => Code::FlagNextStep,
+            P::FlagTitleTooLong { .. } => Code::FlagTitle,
             P::CrisisNotSafetyCritical { .. } => Code::CrisisFlag,
             P::NoClientText { .. } | P::ClientTextLanguage { .. } => Code::ClientText,
             P::ShowFlagsWithoutFlags { .. } | P::FlagsWithoutShowFlags { .. } => {
@@ -644,6 +651,9 @@ impl Problem {
                 format!("flag `{flag}`: a `next_step` needs an `urgency` (`now` or `today`)")
             }
             P::CrisisNotNow { flag } => format!("crisis flag `{flag}` must have `urgency: now`"),
+            P::FlagTitleTooLong { flag, lang, chars } => format!(
+                "flag `{flag}`: its `{lang}` title has {chars} characters, more than the 60 the result screen fits"
+            ),
             P::CrisisNotSafetyCritical { flag } => format!(
                 "crisis flag `{flag}` must be `safety: true` and `severity: critical`"
             ),
@@ -800,6 +810,9 @@ impl Problem {
                 "the note's next step is the most urgent flag's".into()
             }
             P::CrisisNotNow { .. } => "the crisis route is an emergency evaluation now".into(),
+            P::FlagTitleTooLong { .. } => {
+                "say it in fewer words: the message gives the detail".into()
+            }
             P::NoClientText { .. } | P::ClientTextLanguage { .. } => {
                 "write `client: {en: ..., es: ...}` for the person screened; `message` is for staff"
                     .into()

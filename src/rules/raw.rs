@@ -545,6 +545,11 @@ pub(crate) struct RawFlag {
     pub(crate) when: RawCondition,
     /// Clinician-facing message.
     pub(crate) message: RawText,
+    /// The flag's name in a few words (at most 60 characters in each
+    /// language), as the interview's result screen lists it where the
+    /// disposition is recorded. Default: the message up to its first colon.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) title: Option<RawText>,
     /// The flag in plain words for the person screened, shown in the
     /// client's handout (never `message`, which is written for staff).
     /// Required on every safety flag, in each language the rule set uses,
@@ -688,9 +693,17 @@ pub(crate) enum RawLangText {
 impl RawText {
     /// The text in every language it is written in.
     pub(crate) fn texts(&self) -> Box<dyn Iterator<Item = &str> + '_> {
+        Box::new(self.by_lang().map(|(_, t)| t))
+    }
+
+    /// (language, text) for every language it is written in; a plain text
+    /// is English.
+    pub(crate) fn by_lang(&self) -> Box<dyn Iterator<Item = (&str, &str)> + '_> {
         match self {
-            RawText::Plain(plain) => Box::new(std::iter::once(plain.as_str())),
-            RawText::Languages(map) => Box::new(map.values().map(RawLangText::text)),
+            RawText::Plain(plain) => Box::new(std::iter::once(("en", plain.as_str()))),
+            RawText::Languages(map) => {
+                Box::new(map.iter().map(|(lang, t)| (lang.as_str(), t.text())))
+            }
         }
     }
 }

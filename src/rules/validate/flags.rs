@@ -5,6 +5,21 @@ use super::super::raw::{RawFile, RawSeverity, RawUrgency};
 use super::{gather, Scope, Validator};
 use crate::model::{Condition, Flag, FlagIx, IxVec, Origin, Severity, Urgency};
 
+/// A flag's title fits the interview's result screen beside its marker.
+pub(crate) const MAX_FLAG_TITLE: usize = 60;
+
+/// A message up to its first colon: the title of a flag that gives none.
+fn headline(message: &str) -> String {
+    let message = message.trim();
+    message
+        .split(':')
+        .next()
+        .unwrap_or(message)
+        .trim()
+        .trim_end_matches('.')
+        .to_string()
+}
+
 impl Validator {
     pub(super) fn flags(
         &mut self,
@@ -61,8 +76,30 @@ impl Validator {
                     },
                 );
             }
+            if let Some(title) = &raw.title {
+                for (lang, text) in title.by_lang() {
+                    let chars = text.chars().count();
+                    if chars > MAX_FLAG_TITLE {
+                        self.error(
+                            file,
+                            &path.key("title").key(lang),
+                            Problem::FlagTitleTooLong {
+                                flag: raw.id.clone(),
+                                lang: lang.to_string(),
+                                chars,
+                            },
+                        );
+                    }
+                }
+            }
+            let message = self.text(file, &path.key("message"), &raw.message);
+            let title = match &raw.title {
+                Some(title) => self.text(file, &path.key("title"), title),
+                None => headline(&message),
+            };
             out.push(Flag {
                 id: raw.id.clone(),
+                title,
                 severity: match raw.severity {
                     RawSeverity::Info => Severity::Info,
                     RawSeverity::Warning => Severity::Warning,
@@ -79,7 +116,7 @@ impl Validator {
                 },
                 next_step,
                 when: when.unwrap_or(Condition::Any(Vec::new())),
-                message: self.text(file, &path.key("message"), &raw.message),
+                message,
                 client: self.opt_text(file, &path.key("client"), raw.client.as_ref()),
                 origin: Origin {
                     file: file.to_string(),
