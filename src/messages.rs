@@ -769,6 +769,13 @@ impl Lang {
         }
     }
 
+    pub(crate) fn interrupted_before_answers(self) -> &'static str {
+        match self {
+            Lang::En => "interrupted before the first answer: no session is kept",
+            Lang::Es => "interrumpida antes de la primera respuesta: no se guarda ninguna sesión",
+        }
+    }
+
     pub(crate) fn interrupted(self, hint: &str) -> String {
         match self {
             // The command on a line of its own, to copy whole.

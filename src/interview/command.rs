@@ -293,7 +293,15 @@ pub(crate) fn conduct(
         Ok(()) => {}
         Err(Stop::Interrupted) => {
             TerminalPrompter::show_cursor();
-            say_interrupted(term, &lang.interrupted(&resume_hint));
+            // Stopped before the first answer of a new session: nothing to
+            // resume, so no empty session is left in the worklist.
+            let nothing = (0..rules.items.len()).all(|i| answers.get(i).is_none());
+            if nothing && session.answers.is_empty() && session.changes.is_empty() {
+                let _ = std::fs::remove_file(&path);
+                say_interrupted(term, &format!("\n{}", lang.interrupted_before_answers()));
+            } else {
+                say_interrupted(term, &format!("\n{}", lang.interrupted(&resume_hint)));
+            }
             return Ok(Ended::Interrupted);
         }
         Err(other) => {
@@ -347,7 +355,7 @@ pub(crate) fn conduct(
         }
         Err(Stop::Interrupted) => {
             TerminalPrompter::show_cursor();
-            say_interrupted(term, &lang.disposition_interrupted(&resume_hint));
+            say_interrupted(term, &format!("\n{}", lang.disposition_interrupted(&resume_hint)));
             Ended::Interrupted
         }
         Err(other) => {

@@ -91,18 +91,6 @@ pub(crate) fn warning(rules: &RuleSet, warning: &Warning) -> String {
     }
 }
 
-/// A flag's headline: its message up to the first colon.
-pub(crate) fn flag_headline(rules: &RuleSet, flag: crate::model::FlagIx) -> String {
-    let message = rules.flags[flag].message.trim();
-    message
-        .split(':')
-        .next()
-        .unwrap_or(message)
-        .trim()
-        .trim_end_matches('.')
-        .to_string()
-}
-
 /// A hidden answer kept for safety, or one to ask again, in words.
 fn hidden_answer_words(rules: &RuleSet, warning: &Warning) -> String {
     let lang = Lang::of(&rules.lang);
