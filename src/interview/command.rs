@@ -355,7 +355,10 @@ pub(crate) fn conduct(
         }
         Err(Stop::Interrupted) => {
             TerminalPrompter::show_cursor();
-            say_interrupted(term, &format!("\n{}", lang.disposition_interrupted(&resume_hint)));
+            say_interrupted(
+                term,
+                &format!("\n{}", lang.disposition_interrupted(&resume_hint)),
+            );
             Ended::Interrupted
         }
         Err(other) => {
@@ -375,13 +378,21 @@ pub(crate) fn conduct(
 
 /// How urgent a flag is, for ordering: now, then today, then the rest;
 /// within one urgency the more severe first.
-fn urgency_order(flag: &crate::model::Flag) -> (std::cmp::Reverse<Option<crate::model::Urgency>>, std::cmp::Reverse<crate::model::Severity>) {
-    (std::cmp::Reverse(flag.urgency), std::cmp::Reverse(flag.severity))
+fn urgency_order(
+    flag: &crate::model::Flag,
+) -> (
+    std::cmp::Reverse<Option<crate::model::Urgency>>,
+    std::cmp::Reverse<crate::model::Severity>,
+) {
+    (
+        std::cmp::Reverse(flag.urgency),
+        std::cmp::Reverse(flag.severity),
+    )
 }
 
 /// The result screen of an assessment: `full` is the result and note as
 /// the screen shows them.
-fn result_screen(rules: &RuleSet, id: &str, a: &Assessment, full: &str) -> ResultScreen {
+pub(crate) fn result_screen(rules: &RuleSet, id: &str, a: &Assessment, full: &str) -> ResultScreen {
     let mut raised: Vec<crate::model::FlagIx> = a.raised_flags(rules).collect();
     raised.sort_by_key(|&f| urgency_order(&rules.flags[f]));
     let level = &rules.levels[a.level];
@@ -406,7 +417,11 @@ fn result_screen(rules: &RuleSet, id: &str, a: &Assessment, full: &str) -> Resul
             .iter()
             .map(|&f| (rules.flags[f].severity, rules.flags[f].title.clone()))
             .collect(),
-        next_step: Some(crate::report::view::next_step(rules, &raised, Some(&level.referral))),
+        next_step: Some(crate::report::view::next_step(
+            rules,
+            &raised,
+            Some(&level.referral),
+        )),
         positive,
         full: full.to_string(),
     }

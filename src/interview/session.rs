@@ -275,7 +275,10 @@ impl Session {
         };
         for r in &self.retracted {
             let (Some(from), Some(to)) = (r.from, r.to) else {
-                return Err(invalid(format!("retracted `{}` without both answers", r.item)));
+                return Err(invalid(format!(
+                    "retracted `{}` without both answers",
+                    r.item
+                )));
             };
             let text = format!("{}:{from}>{to}", r.item);
             let list = crate::answers::parse_retracted(rules, &text)

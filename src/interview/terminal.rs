@@ -22,13 +22,13 @@ use dialoguer::Input;
 use super::picker::{OptionKey, Picker, Press, Step};
 use super::review::{Line, Outcome, ReviewKey, ReviewList};
 use super::{
-    Disposition, DispositionReason, HiddenRisk, Lowering, Prompter, Question, Reply,
-    ResultScreen, ReviewChoice, ReviewEntry, Stop,
+    Disposition, DispositionReason, HiddenRisk, Lowering, Prompter, Question, Reply, ResultScreen,
+    ReviewChoice, ReviewEntry, Stop,
 };
 use crate::messages::Lang;
 use crate::model::{Flag, Instrument, Item, ItemKind, Resource, RuleSet};
 
-mod result;
+pub(crate) mod result;
 
 pub(crate) struct TerminalPrompter {
     term: Term,
@@ -532,7 +532,11 @@ impl Prompter for TerminalPrompter {
         let keys: Vec<OptionKey> = choices.iter().map(|(k, _)| OptionKey::new(*k)).collect();
         let mut picker = Picker::new(keys, true, true);
         let mut screen = vec![String::new(), bar.clone()];
-        screen.extend(wrap(&change.words(rules), width, 0, 0).iter().map(|l| bold(l)));
+        screen.extend(
+            wrap(&change.words(rules), width, 0, 0)
+                .iter()
+                .map(|l| bold(l)),
+        );
         screen.push(bar);
         screen.push(String::new());
         self.term.hide_cursor().map_err(Stop::Io)?;
@@ -804,8 +808,8 @@ fn review_key(key: Key) -> ReviewKey {
 #[cfg(test)]
 mod tests {
     use super::{
-        answer_label, fit_lines, marked, review_block, screen_width, truncate, wrap,
-        MAX_WIDTH, MIN_WIDTH,
+        answer_label, fit_lines, marked, review_block, screen_width, truncate, wrap, MAX_WIDTH,
+        MIN_WIDTH,
     };
     use crate::interview::HiddenRisk;
     use crate::messages::Lang;
@@ -858,7 +862,10 @@ mod tests {
     fn the_review_shows_an_answer_with_the_code_the_export_writes() {
         let rules = load_in(&RulesSource::Embedded, "en").expect("default rules");
         let item = |id: &str| &rules.items[rules.item_index(id).expect("item")];
-        assert_eq!(answer_label(Lang::En, item("audit_2"), 0), "1 or 2 (code 0)");
+        assert_eq!(
+            answer_label(Lang::En, item("audit_2"), 0),
+            "1 or 2 (code 0)"
+        );
         assert_eq!(
             answer_label(Lang::En, item("phq9_1"), 2),
             "More than half the days (code 2)"
@@ -932,7 +939,10 @@ mod tests {
             }
             let audit = |id: &str| &rules.items[rules.item_index(id).expect("item")];
             assert!(audit("audit_1").digit_in_labels && audit("audit_2").digit_in_labels);
-            assert!(!audit("audit_9").digit_in_labels, "AUDIT item 9: [0] [2] [4]");
+            assert!(
+                !audit("audit_9").digit_in_labels,
+                "AUDIT item 9: [0] [2] [4]"
+            );
         }
     }
 

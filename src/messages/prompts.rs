@@ -221,12 +221,12 @@ impl Lang {
             None => String::new(),
         };
         match self {
-            Lang::En => format!(
-                "The client answered '{from}' to {item} earlier. Recording '{to}' {lost}."
-            ),
-            Lang::Es => format!(
-                "La persona respondió antes «{from}» a {item}. Registrar «{to}» {lost}."
-            ),
+            Lang::En => {
+                format!("The client answered '{from}' to {item} earlier. Recording '{to}' {lost}.")
+            }
+            Lang::Es => {
+                format!("La persona respondió antes «{from}» a {item}. Registrar «{to}» {lost}.")
+            }
         }
     }
 

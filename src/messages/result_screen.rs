@@ -5,17 +5,11 @@
 use super::Lang;
 
 impl Lang {
-    pub(crate) fn result_title(self, id: &str) -> String {
+    /// The result screen's first line: the client and the level.
+    pub(crate) fn result_title(self, id: &str, level: &str) -> String {
         match self {
-            Lang::En => format!("RESULT - client {id}"),
-            Lang::Es => format!("RESULTADO - persona {id}"),
-        }
-    }
-
-    pub(crate) fn recommended(self, level: &str) -> String {
-        match self {
-            Lang::En => format!("Recommended level: {level}"),
-            Lang::Es => format!("Nivel recomendado: {level}"),
+            Lang::En => format!("Client {id} - recommended level: {level}"),
+            Lang::Es => format!("Persona {id} - nivel recomendado: {level}"),
         }
     }
 
@@ -76,10 +70,7 @@ impl Lang {
     pub(crate) fn result_choice_hint(self) -> &'static str {
         match self {
             Lang::En => "Press a key in brackets or use ↑/↓, then Enter. p reads the whole result.",
-            Lang::Es => {
-                "Presione una tecla entre corchetes o use ↑/↓, y luego Enter. p lee el resultado \
-                 completo."
-            }
+            Lang::Es => "Tecla entre corchetes o ↑/↓, y luego Enter. p lee el resultado completo.",
         }
     }
 

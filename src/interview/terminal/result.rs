@@ -12,6 +12,7 @@ use dialoguer::Input;
 use super::super::picker::{OptionKey, Picker, Step};
 use super::super::{ResultScreen, Stop};
 use super::{bold, dim, fit_lines, stop, wrap, TerminalPrompter};
+use crate::messages::Lang;
 
 /// Rows a choice takes under the summary besides its options: a blank
 /// row, the prompt, a blank row, the status line (two rows at most), a
@@ -25,62 +26,7 @@ impl TerminalPrompter {
 
     /// The summary in at most `room` rows.
     pub(crate) fn summary_lines(&self, result: &ResultScreen, room: usize) -> Vec<String> {
-        let width = self.width();
-        let lang = self.lang;
-        let mut head = wrap(&lang.result_title(&result.id), width, 0, 2)
-            .iter()
-            .map(|l| bold(l))
-            .collect::<Vec<_>>();
-        head.extend(wrap(&lang.recommended(&result.level), width, 0, 2));
-        let crisis = wrap(lang.crisis_line(result.crisis), width, 0, 3);
-        match result.crisis {
-            true => head.extend(crisis.iter().map(|l| style(l).red().bold().to_string())),
-            false => head.extend(crisis),
-        }
-        head.extend(wrap(&lang.flags_heading(result.flags.len()), width, 0, 2));
-        let flag_lines: Vec<Vec<String>> = result
-            .flags
-            .iter()
-            .map(|(severity, title)| {
-                let line = format!("[{}] {title}", lang.severity(*severity));
-                wrap(&line, width, 2, 2)
-            })
-            .collect();
-        let all_flags: usize = flag_lines.iter().map(Vec::len).sum();
-        let mut lines = head.clone();
-        if head.len() + all_flags <= room {
-            lines.extend(flag_lines.into_iter().flatten());
-        } else {
-            // Keep the most urgent; count the rest.
-            let mut left = room.saturating_sub(head.len() + 1);
-            let mut shown = 0;
-            for block in &flag_lines {
-                if block.len() > left {
-                    break;
-                }
-                left -= block.len();
-                lines.extend(block.iter().cloned());
-                shown += 1;
-            }
-            let more = lang.more_flags(result.flags.len() - shown);
-            lines.push(bold(&format!("  {more}")));
-            return lines;
-        }
-        let mut optional: Vec<Vec<String>> = Vec::new();
-        if let Some(step) = &result.next_step {
-            optional.push(wrap(&lang.next_step_line(step), width, 0, 2));
-        }
-        if !result.positive.is_empty() {
-            let scores = result.positive.join("; ");
-            optional.push(wrap(&lang.positive_scores(&scores), width, 0, 2));
-        }
-        for block in optional {
-            if lines.len() + 1 + block.len() <= room {
-                lines.push(String::new());
-                lines.extend(block);
-            }
-        }
-        lines
+        summary(self.lang, self.width(), result, room)
     }
 
     /// A choice on the result screen: the summary, `prompt`, the options
@@ -104,22 +50,12 @@ impl TerminalPrompter {
         self.term.hide_cursor().map_err(Stop::Io)?;
         let chosen = loop {
             if redraw {
-                let mut below = vec![String::new()];
-                below.extend(wrap(prompt, width, 0, 0).iter().map(|l| bold(l)));
-                for (i, (key, label)) in options.iter().enumerate() {
-                    let line = format!("[{key}] {label}");
-                    let (mark, line) = match picker.cursor() == Some(i) {
-                        true => (">", bold(&line)),
-                        false => (" ", line),
-                    };
-                    below.extend(wrap(&format!("{mark} {line}"), width, 0, 4));
-                }
-                below.push(String::new());
-                if warn {
-                    below.extend(wrap(&unpicked, width, 0, 0).iter().map(|l| bold(l)));
-                }
-                let hint = self.lang.result_choice_hint();
-                below.extend(wrap(hint, width, 0, 0).iter().map(|l| dim(l)));
+                let status = match warn {
+                    true => Some(unpicked.as_str()),
+                    false => None,
+                };
+                let below =
+                    choice_lines(self.lang, width, prompt, options, picker.cursor(), status);
                 let room = self.rows().saturating_sub(below.len() + 1);
                 let mut screen = self.summary_lines(result, room);
                 screen.extend(below);
@@ -222,5 +158,191 @@ impl TerminalPrompter {
         }
         self.term.show_cursor().map_err(Stop::Io)?;
         Ok(())
+    }
+}
+
+/// The summary in at most `room` rows of `width` columns: the level, the
+/// crisis route and the flags always (the least urgent flags counted as
+/// "+N more" when there is no room), then the next step and the positive
+/// screens while they fit.
+pub(crate) fn summary(lang: Lang, width: usize, result: &ResultScreen, room: usize) -> Vec<String> {
+    let title = lang.result_title(&result.id, &result.level);
+    let mut head = wrap(&title, width, 0, 2)
+        .iter()
+        .map(|l| bold(l))
+        .collect::<Vec<_>>();
+    let crisis = wrap(lang.crisis_line(result.crisis), width, 0, 3);
+    match result.crisis {
+        true => head.extend(crisis.iter().map(|l| style(l).red().bold().to_string())),
+        false => head.extend(crisis),
+    }
+    head.extend(wrap(&lang.flags_heading(result.flags.len()), width, 0, 2));
+    let flag_lines: Vec<Vec<String>> = result
+        .flags
+        .iter()
+        .map(|(severity, title)| {
+            let line = format!("[{}] {title}", lang.severity(*severity));
+            wrap(&line, width, 2, 2)
+        })
+        .collect();
+    let all_flags: usize = flag_lines.iter().map(Vec::len).sum();
+    let mut lines = head.clone();
+    if head.len() + all_flags <= room {
+        lines.extend(flag_lines.into_iter().flatten());
+    } else {
+        // Keep the most urgent; count the rest.
+        let mut left = room.saturating_sub(head.len() + 1);
+        let mut shown = 0;
+        for block in &flag_lines {
+            if block.len() > left {
+                break;
+            }
+            left -= block.len();
+            lines.extend(block.iter().cloned());
+            shown += 1;
+        }
+        let more = lang.more_flags(result.flags.len() - shown);
+        lines.push(bold(&format!("  {more}")));
+        return lines;
+    }
+    let mut optional: Vec<Vec<String>> = Vec::new();
+    if let Some(step) = &result.next_step {
+        optional.push(wrap(&lang.next_step_line(step), width, 0, 2));
+    }
+    if !result.positive.is_empty() {
+        let scores = result.positive.join("; ");
+        optional.push(wrap(&lang.positive_scores(&scores), width, 0, 2));
+    }
+    for block in optional {
+        if lines.len() + 1 + block.len() <= room {
+            lines.push(String::new());
+            lines.extend(block);
+        }
+    }
+    lines
+}
+
+/// A choice under the summary: a blank row, the prompt, the options with
+/// their keys (`picked` marked), a blank row, and the status line, or in
+/// its place `status` (which keys work).
+pub(crate) fn choice_lines(
+    lang: Lang,
+    width: usize,
+    prompt: &str,
+    options: &[(char, String)],
+    picked: Option<usize>,
+    status: Option<&str>,
+) -> Vec<String> {
+    let mut below = vec![String::new()];
+    below.extend(wrap(prompt, width, 0, 0).iter().map(|l| bold(l)));
+    for (i, (key, label)) in options.iter().enumerate() {
+        let line = format!("[{key}] {label}");
+        let (mark, line) = match picked == Some(i) {
+            true => (">", bold(&line)),
+            false => (" ", line),
+        };
+        below.extend(wrap(&format!("{mark} {line}"), width, 0, 4));
+    }
+    below.push(String::new());
+    match status {
+        Some(status) => below.extend(wrap(status, width, 0, 0).iter().map(|l| bold(l))),
+        None => {
+            let hint = lang.result_choice_hint();
+            below.extend(wrap(hint, width, 0, 0).iter().map(|l| dim(l)));
+        }
+    }
+    below
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{choice_lines, summary};
+    use crate::answers::{Answers, Retraction};
+    use crate::assess::assess;
+    use crate::disposition::DispositionReason;
+    use crate::messages::Lang;
+    use crate::rules::{load_in, RulesSource};
+
+    /// The largest set of flags the default rules raise at once (the most
+    /// severe answer everywhere, and a safety answer taken back), in each
+    /// language: at 80 by 24, every disposition prompt leaves room for the
+    /// level, the crisis route and every flag's title.
+    #[test]
+    fn the_largest_flag_set_fits_80_by_24_under_every_disposition_prompt() {
+        for code in ["en", "es"] {
+            let rules = load_in(&RulesSource::Embedded, code).expect("default rules");
+            let lang = Lang::of(code);
+            let mut answers = Answers::extreme(&rules, true);
+            let cssrs_1 = rules.item_index("cssrs_1").expect("item");
+            answers.set(&rules, cssrs_1, 0).expect("code");
+            answers.retract(Retraction {
+                item: cssrs_1,
+                from: 1,
+                to: 0,
+            });
+            let a = assess(&rules, &answers).expect("scored");
+            let screen =
+                crate::interview::command::result_screen(&rules, "a-long-client-id-7", &a, "");
+            assert!(screen.flags.len() >= 10, "{code}: {:?}", screen.flags);
+            assert!(screen.crisis);
+            let levels: Vec<(char, String)> = ('a'..)
+                .zip(rules.levels.iter().skip(1).map(|l| l.name.clone()))
+                .collect();
+            let reasons: Vec<(char, String)> = ('a'..)
+                .zip(DispositionReason::ALL.map(|r| lang.reason_label(r).to_string()))
+                .collect();
+            let disposition = vec![
+                ('a', lang.accept(&rules.levels[a.level].name, true)),
+                ('o', lang.other_level().to_string()),
+                ('p', lang.read_full().to_string()),
+            ];
+            let unpicked = lang.unpicked(&["a".into(), "o".into(), "p".into()]);
+            for (prompt, options) in [
+                (lang.disposition_prompt(), &disposition),
+                (lang.actual_level(), &levels),
+                (lang.reason(), &reasons),
+            ] {
+                for status in [None, Some(unpicked.as_str())] {
+                    let below = choice_lines(lang, 80, prompt, options, None, status);
+                    let room = 24 - below.len() - 1;
+                    let lines = summary(lang, 80, &screen, room);
+                    assert!(lines.len() <= room, "{code} {prompt}: {lines:#?}");
+                    let text = lines.join("\n");
+                    assert!(text.contains(&screen.level), "{code}: {text}");
+                    assert!(text.contains(lang.crisis_line(true)), "{code}: {text}");
+                    for (_, title) in &screen.flags {
+                        assert!(
+                            text.contains(title.as_str()),
+                            "{code} {prompt}: {title}\n{text}"
+                        );
+                    }
+                    for line in lines.iter().chain(&below) {
+                        let width = console::measure_text_width(line);
+                        assert!(width <= 80, "{code}: {line}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn what_has_no_room_is_counted_never_dropped() {
+        let rules = load_in(&RulesSource::Embedded, "en").expect("default rules");
+        let a = assess(&rules, &Answers::extreme(&rules, true)).expect("scored");
+        let screen = crate::interview::command::result_screen(&rules, "c", &a, "");
+        let lines = summary(Lang::En, 80, &screen, 8);
+        let text = lines.join("\n");
+        let shown = screen
+            .flags
+            .iter()
+            .filter(|(_, t)| text.contains(t.as_str()))
+            .count();
+        assert!(shown < screen.flags.len(), "{text}");
+        let more = format!("+{} more: press p", screen.flags.len() - shown);
+        assert!(text.contains(&more), "{text}");
+        assert!(
+            text.contains(&screen.level) && text.contains("CRISIS ROUTE"),
+            "{text}"
+        );
     }
 }
