@@ -10,7 +10,8 @@
 use super::safety::{self, SafetyFacts};
 use crate::answers::Answers;
 use crate::model::{
-    Cmp, Column, Count, FlagIx, Ix, IxVec, Lookup, RatingIx, RuleSet, ScaleIx, Subject, Truth, WithMissing,
+    Cmp, Column, Count, FlagIx, Ix, IxVec, Lookup, RatingIx, RuleSet, ScaleIx, Subject, Truth,
+    WithMissing,
 };
 
 /// What is known about a value.

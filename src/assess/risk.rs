@@ -106,7 +106,12 @@ mod tests {
         let rules = load(&RulesSource::Embedded).expect("rules");
         let a = answered(
             &rules,
-            &[("cssrs_1", 1), ("cssrs_2", 1), ("cssrs_3", 1), ("cssrs_4", 1)],
+            &[
+                ("cssrs_1", 1),
+                ("cssrs_2", 1),
+                ("cssrs_3", 1),
+                ("cssrs_4", 1),
+            ],
         );
         let item = rules.item_index("cssrs_4").expect("item");
         let loss = loss_of_change(&rules, &a, item, 0).expect("a loss");

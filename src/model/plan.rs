@@ -8,8 +8,8 @@
 //! fact (`Lookup`, `Column`) and what its truth values are (`Logic`).
 
 use super::{
-    safety_reads, Cmp, Condition, DomainIx, Flag, FlagIx, ItemIdx, IxVec, Model, Rating, RatingIx,
-    Count, RuleIx, ScaleIx, Subject,
+    safety_reads, Cmp, Condition, Count, DomainIx, Flag, FlagIx, ItemIdx, IxVec, Model, Rating,
+    RatingIx, RuleIx, ScaleIx, Subject,
 };
 
 /// "No value" in a fact array: comparisons against it are false.

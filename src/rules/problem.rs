@@ -495,9 +495,7 @@ impl Problem {
             | P::ScalesNotHere { .. }
             | P::RatingsNotHere
             | P::DomainsNotHere
-            | P::CountsNotHere => {
-                Code::BadReference
-            }
+            | P::CountsNotHere => Code::BadReference,
             P::ForwardReference { .. } => Code::ForwardReference,
             P::UncheckedReferences { .. } => Code::UncheckedReference,
             P::ConditionNamesNothing
