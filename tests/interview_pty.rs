@@ -41,8 +41,26 @@ const ESC: &str = "\x1b";
 const PAGE_DOWN: &str = "\x1b[6~";
 const HOME: &str = "\x1b[H";
 
-/// Answer the current question with the default (first) option.
+const DOWN: &str = "\x1b[B";
+
+/// Press Enter alone (a notice, the review's first line, a typed answer).
 fn enter(p: &mut PtySession) {
+    p.send(ENTER).expect("send");
+    p.flush().expect("flush");
+}
+
+/// Answer the current question with its first option (the least severe on
+/// the default rules): nothing is picked until a key or an arrow picks,
+/// so Down picks it and Enter records it.
+fn first(p: &mut PtySession) {
+    p.send(DOWN).expect("send");
+    p.send(ENTER).expect("send");
+    p.flush().expect("flush");
+}
+
+/// Pick the option keyed `key`, then record it.
+fn pick(p: &mut PtySession, key: &str) {
+    p.send(key).expect("send");
     p.send(ENTER).expect("send");
     p.flush().expect("flush");
 }
@@ -72,31 +90,32 @@ fn a_full_interview_with_a_correction_ends_in_the_result_and_a_disposition() {
     );
     p.exp_string("question 1 of 10 (overall 1 of 63)")
         .expect("first question");
-    // Type "3" to pick "[3] More than half the days" (code 2).
-    p.send("3").expect("send");
-    enter(&mut p);
+    // The keys are the published codes: "2" is "More than half the days".
+    pick(&mut p, "2");
     p.exp_string("question 2 of 10").expect("second question");
-    // Go back, and change the first answer to "[2] Several days" (code 1).
+    // Go back: the answer given is shown, not picked; change it to "1".
     p.send(ESC).expect("send");
     p.flush().expect("flush");
     p.exp_string("question 1 of 10")
         .expect("back at the first question");
-    p.send("2").expect("send");
-    enter(&mut p);
+    p.exp_string("Current answer: [2] More than half the days")
+        .expect("the answer given, shown");
+    pick(&mut p, "1");
     p.exp_string("question 2 of 10")
         .expect("second question again");
     // Everything else: the least severe answer. PHQ-9 item 10 is shown
     // (item 1 was answered 1), so 54 questions are asked in all.
     for _ in 0..53 {
-        enter(&mut p);
+        first(&mut p);
     }
     p.exp_string("Review: choose an answer to change, or confirm")
         .expect("review");
     enter(&mut p);
-    p.exp_string("Recommended level").ok();
-    p.exp_string("Record the disposition:")
+    p.exp_string("recommended level: Outpatient therapy")
+        .expect("the result screen");
+    p.exp_string("Record the disposition")
         .expect("disposition prompt");
-    enter(&mut p);
+    pick(&mut p, "a");
     p.exp_string("Disposition: recommendation accepted (Outpatient therapy)")
         .expect("accepted");
     p.exp_eof().expect("ends");
@@ -125,9 +144,9 @@ fn ctrl_c_saves_and_resume_continues_where_it_stopped() {
     let dir = tempfile::tempdir().expect("dir");
     let mut p = interview(&["--id", "pty-2", "--session", "s.json"], dir.path());
     p.exp_string("question 1 of 10").expect("first");
-    enter(&mut p);
+    first(&mut p);
     p.exp_string("question 2 of 10").expect("second");
-    enter(&mut p);
+    first(&mut p);
     p.exp_string("question 3 of 10").expect("third");
     p.send_control('c').expect("ctrl-c");
     p.exp_string(
@@ -149,22 +168,19 @@ fn a_crisis_answer_shows_the_notice_at_once() {
     let dir = tempfile::tempdir().expect("dir");
     let mut p = interview(&["--id", "pty-3", "--session", "s.json"], dir.path());
     p.exp_string("question 1 of 10").expect("first");
-    // PHQ-9 (9), GAD-7 (7), AUDIT (10), DAST-10 (10): 36 defaults, then C-SSRS.
+    // PHQ-9 (9), GAD-7 (7), AUDIT (10), DAST-10 (10): 36 answers, then C-SSRS.
     for _ in 0..36 {
-        enter(&mut p);
+        first(&mut p);
     }
     p.exp_string("C-SSRS screener (suicide risk) - question 1 of 7")
         .expect("c-ssrs");
-    p.send("y").expect("send"); // cssrs_1: typing y picks "[y] yes"
-    enter(&mut p);
+    pick(&mut p, "y"); // cssrs_1: typing y picks "[y] yes"
     p.exp_string("question 2 of 7").expect("cssrs_2");
-    p.send("Y").expect("send"); // yes, in either case
-    enter(&mut p);
+    pick(&mut p, "Y"); // yes, in either case
     p.exp_string("question 3 of 7").expect("cssrs_3");
-    enter(&mut p); // the first option: "[n] no"
+    pick(&mut p, "n");
     p.exp_string("question 4 of 7").expect("cssrs_4");
-    p.send("y").expect("send"); // yes: intent
-    enter(&mut p);
+    pick(&mut p, "y"); // yes: intent
     p.exp_string("!!! CRISIS: EMERGENCY EVALUATION NOW !!!")
         .expect("crisis notice");
     p.exp_string("988 Suicide & Crisis Lifeline")
@@ -198,7 +214,7 @@ fn an_out_of_range_number_is_refused_with_the_rule_sets_message_then_corrected()
     p.exp_string("question 1 of 10").expect("first");
     // p_1..p_4, q_1, q_2, r_1..r_3: the first option each.
     for _ in 0..9 {
-        enter(&mut p);
+        first(&mut p);
     }
     p.exp_string("Optional remark").expect("the integer item");
     p.exp_string("Type a whole number, then Enter. b goes back.")
@@ -213,16 +229,13 @@ fn an_out_of_range_number_is_refused_with_the_rule_sets_message_then_corrected()
     enter(&mut p);
     p.exp_string("Review").expect("review");
     enter(&mut p);
-    p.exp_string("Record the disposition:")
-        .expect("disposition");
-    // Record another level: Down, Enter; the level list; the reason; who decided.
-    p.send("\x1b[B").expect("down");
-    enter(&mut p);
+    p.exp_string("Record the disposition").expect("disposition");
+    // Record another level: [o]; the level list; the reason; who decided.
+    pick(&mut p, "o");
     p.exp_string("Actual level").expect("levels");
-    enter(&mut p);
+    pick(&mut p, "a");
     p.exp_string("Reason").expect("reasons");
-    p.send("\x1b[B").expect("down");
-    enter(&mut p);
+    pick(&mut p, "b");
     p.exp_string("Reason in your words").expect("free text");
     p.send("prefers evening groups").expect("send");
     enter(&mut p);
@@ -287,17 +300,15 @@ fn a_short_interview_in_spanish() {
     p.exp_string("Mood - pregunta 1 de 3 (en total 1 de 3)")
         .expect("progress");
     p.exp_string("Pregunta uno").expect("the Spanish question");
-    p.send("2").expect("send");
-    enter(&mut p);
+    pick(&mut p, "2");
     p.exp_string("pregunta 2 de 3").expect("second");
     p.exp_string(&bytes("[s] sí")).expect("yes in Spanish");
     p.exp_string(&bytes("Esc vuelve atrás."))
         .expect("the hint in Spanish");
-    p.send("s").expect("send");
-    enter(&mut p);
+    pick(&mut p, "s");
     p.exp_string("pregunta 3 de 3").expect("third");
-    p.send("s").expect("send");
-    enter(&mut p);
+    // `y` picks "sí" too in a Spanish interview.
+    pick(&mut p, "y");
     p.exp_string(&bytes("!!! CRISIS: EVALUACIÓN DE EMERGENCIA AHORA !!!"))
         .expect("crisis notice");
     p.exp_string("Mensaje de peligro.")
@@ -309,10 +320,11 @@ fn a_short_interview_in_spanish() {
     ))
     .expect("review");
     enter(&mut p);
-    p.exp_string("Alta").expect("the level in Spanish");
-    p.exp_string(&bytes("Registre la decisión:"))
+    p.exp_string("nivel recomendado: Alta")
+        .expect("the level in Spanish");
+    p.exp_string(&bytes("Registre la decisión"))
         .expect("disposition");
-    enter(&mut p);
+    pick(&mut p, "a");
     p.exp_string(&bytes("Decisión: recomendación aceptada (Alta)"))
         .expect("accepted");
     p.exp_eof().expect("ends");
@@ -342,12 +354,12 @@ fn a_spanish_interview_asks_the_published_spanish_and_records_what_was_given_in_
         .expect("Spanish PHQ-9");
     p.exp_string(&bytes("Poco interés o placer en hacer cosas"))
         .expect("published item 1");
-    p.exp_string(&bytes("[1] Ningún día"))
-        .expect("published answers");
+    p.exp_string(&bytes("[0] Ningún día"))
+        .expect("published answers, keyed by their codes");
     // PHQ-9 (9 asked), GAD-7 (7), AUDIT (10): then the DAST-10, which has
     // no published Spanish version here.
     for _ in 0..26 {
-        enter(&mut p);
+        first(&mut p);
     }
     p.exp_string(&bytes(
         "AVISO: DAST-10 (consumo de drogas): este conjunto de",
@@ -358,23 +370,23 @@ fn a_spanish_interview_asks_the_published_spanish_and_records_what_was_given_in_
     p.exp_string("Have you used drugs other than those required for medical reasons?")
         .expect("then its English wording");
     p.exp_string("[n] no").expect("English answers");
-    enter(&mut p);
+    first(&mut p);
     p.exp_string(&bytes("Sin su versión publicada en español"))
         .expect("a reminder on its later questions");
     for _ in 0..9 {
-        enter(&mut p);
+        first(&mut p);
     }
     p.exp_string(&bytes("AVISO: Tamizaje C-SSRS"))
         .expect("the C-SSRS notice");
     // 53 questions in all; then the review and the disposition.
     for _ in 0..17 {
-        enter(&mut p);
+        first(&mut p);
     }
     p.exp_string(&bytes("Revisión")).expect("review");
     enter(&mut p);
     p.exp_string(&bytes("Registre la decisión"))
         .expect("disposition prompt");
-    enter(&mut p);
+    pick(&mut p, "a");
     p.exp_string(&bytes(
         "Idiomas: PHQ-9 (depresión), GAD-7 (ansiedad), AUDIT",
     ))
@@ -405,20 +417,17 @@ fn going_back_to_hide_an_intent_answer_names_it_and_asks_again_gate_first() {
     let mut p = interview(&["--id", "pty-4", "--session", "s.json"], dir.path());
     p.exp_string("question 1 of 10").expect("first");
     for _ in 0..36 {
-        enter(&mut p);
+        first(&mut p);
     }
     p.exp_string("C-SSRS screener (suicide risk) - question 1 of 7")
         .expect("c-ssrs");
-    p.send("y").expect("send"); // cssrs_1 yes
-    enter(&mut p);
+    pick(&mut p, "y"); // cssrs_1 yes
     p.exp_string("question 2 of 7").expect("cssrs_2");
-    p.send("y").expect("send"); // yes
-    enter(&mut p);
+    pick(&mut p, "y");
     p.exp_string("question 3 of 7").expect("cssrs_3");
-    enter(&mut p); // no
+    pick(&mut p, "n");
     p.exp_string("question 4 of 7").expect("cssrs_4");
-    p.send("y").expect("send"); // yes: intent
-    enter(&mut p);
+    pick(&mut p, "y"); // yes: intent
     p.exp_string("!!! CRISIS").expect("crisis notice");
     p.exp_string("Press Enter").expect("pause");
     enter(&mut p);
@@ -429,8 +438,7 @@ fn going_back_to_hide_an_intent_answer_names_it_and_asks_again_gate_first() {
         p.flush().expect("flush");
     }
     p.exp_string("question 2 of 7").expect("back at cssrs_2");
-    p.send("n").expect("send");
-    enter(&mut p);
+    pick(&mut p, "n");
     p.exp_string("SAFETY ANSWERS THE FORM NOW SKIPS: KEPT, AND ASKED AGAIN NOW")
         .expect("the hidden-risk notice");
     p.exp_string("- C-SSRS item 4 (intent): yes")
@@ -440,12 +448,12 @@ fn going_back_to_hide_an_intent_answer_names_it_and_asks_again_gate_first() {
     p.exp_string("Press Enter to ask again.").expect("pause");
     enter(&mut p);
     p.exp_string("question 2 of 7").expect("the gate first");
-    p.send("n").expect("send"); // still no
-    enter(&mut p);
+    pick(&mut p, "n"); // still no
     p.exp_string("question 4 of 7")
         .expect("then the intent question");
-    p.send("y").expect("send"); // still yes
-    enter(&mut p);
+    p.exp_string("Earlier answer: [y] yes")
+        .expect("the earlier answer, shown");
+    pick(&mut p, "y"); // still yes
     p.exp_string("question 6 of 7")
         .expect("the interview goes on");
     p.send_control('c').expect("ctrl-c");
@@ -469,12 +477,17 @@ fn going_back_to_hide_an_intent_answer_names_it_and_asks_again_gate_first() {
     );
 }
 
+/// A resumed session whose intent "yes" skip logic now hides (as from a
+/// paper form): the gate and the kept answer are asked again with nothing
+/// picked, so Enter alone and Esc record nothing; "no" to the intent takes
+/// away the crisis route, so it needs a confirmation, which Enter alone
+/// refuses.
 #[test]
-fn enter_at_a_kept_yes_asked_again_answers_no() {
+fn enter_alone_at_a_kept_yes_asked_again_records_nothing_and_no_needs_a_confirmation() {
     let dir = tempfile::tempdir().expect("dir");
     let mut p = interview(&["--id", "pty-5", "--session", "s.json"], dir.path());
     p.exp_string("question 1 of 10").expect("first");
-    enter(&mut p);
+    first(&mut p);
     p.exp_string("question 2 of 10").expect("second");
     p.send_control('c').expect("ctrl-c");
     p.exp_eof().expect("ends");
@@ -495,26 +508,193 @@ fn enter_at_a_kept_yes_asked_again_answers_no() {
     p.exp_string("Press Enter to ask again.").expect("pause");
     enter(&mut p);
     p.exp_string("question 2 of 7").expect("the gate first");
+    p.exp_string("Earlier answer: [n] no").expect("shown");
     enter(&mut p);
+    p.exp_string("Nothing recorded: press n or y")
+        .expect("Enter alone records nothing");
+    pick(&mut p, "n");
     p.exp_string("question 4 of 7")
         .expect("then the kept answer");
-    // No default: the cursor is on "no", not on the kept "yes".
+    p.exp_string("Earlier answer: [y] yes").expect("shown");
+    // Enter alone does nothing here (nor Esc: the picker's tests).
+    enter(&mut p);
+    p.exp_string("Nothing recorded").expect("nothing");
+    pick(&mut p, "n");
+    p.exp_string("The client answered 'yes' to C-SSRS item 4 (intent) earlier.")
+        .expect("the confirmation");
+    p.exp_string("removes the crisis route")
+        .expect("what it takes away");
+    p.exp_string("[k] keep 'yes'").expect("keep");
+    p.exp_string("[r] record 'no'").expect("record");
+    // Enter alone keeps the earlier answer.
     enter(&mut p);
     p.exp_string("question 2 of 10")
         .expect("the interview goes on");
     p.send_control('c').expect("ctrl-c");
     p.exp_eof().expect("ends");
-
     let session: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&path).expect("session")).expect("json");
+    assert_eq!(session["answers"]["cssrs_4"], 1, "kept: {session}");
+    assert!(session.get("retracted").is_none(), "{session}");
+}
+
+/// Issue case 1: C-SSRS 1-4 yes, 5-6 no; back to item 2, "no"; Enter,
+/// Enter records nothing; "no" to the intent, confirmed. The result, the
+/// note, the JSON, the session and its export keep the earlier "yes"
+/// (`retracted_risk_answer`), and scoring the export gives the same flags.
+#[test]
+fn a_confirmed_retraction_of_intent_stays_in_the_result_the_note_and_the_export() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut p = interview(
+        &[
+            "--id",
+            "r-1",
+            "--session",
+            "s.json",
+            "-o",
+            "out.json",
+            "--format",
+            "json",
+        ],
+        dir.path(),
+    );
+    p.exp_string("question 1 of 10").expect("first");
+    for _ in 0..36 {
+        first(&mut p);
+    }
+    p.exp_string("C-SSRS screener (suicide risk) - question 1 of 7")
+        .expect("c-ssrs");
+    for (at, key) in [(2, "y"), (3, "y"), (4, "y")] {
+        pick(&mut p, key);
+        p.exp_string(&format!("question {at} of 7")).expect("next");
+    }
+    pick(&mut p, "y");
+    p.exp_string("Press Enter").expect("crisis notice");
+    enter(&mut p);
+    p.exp_string("question 5 of 7").expect("item 5");
+    for at in ["question 4 of 7", "question 3 of 7", "question 2 of 7"] {
+        p.send(ESC).expect("esc");
+        p.flush().expect("flush");
+        p.exp_string(at).expect("back");
+    }
+    pick(&mut p, "n");
+    p.exp_string("Press Enter to ask again.")
+        .expect("the notice");
+    enter(&mut p);
+    p.exp_string("question 2 of 7").expect("the gate again");
+    enter(&mut p);
+    enter(&mut p);
+    p.exp_string("Nothing recorded")
+        .expect("two Enters record nothing");
+    pick(&mut p, "n");
+    p.exp_string("question 3 of 7")
+        .expect("the method, asked directly");
+    pick(&mut p, "n");
+    p.exp_string("question 4 of 7")
+        .expect("the intent, asked directly");
+    pick(&mut p, "n");
+    p.exp_string("removes the crisis route")
+        .expect("the confirmation");
+    pick(&mut p, "r");
+    p.exp_string("question 6 of 7").expect("on");
+    // The rest: item 6, the PC-PTSD-5's exposure, the SCOFF (5) and the
+    // intake questions (8), each its least severe answer; then the review.
+    for _ in 0..15 {
+        first(&mut p);
+    }
+    p.exp_string("Review: choose").expect("review");
+    enter(&mut p);
+    p.exp_string("A safety answer was taken back: ask again today")
+        .expect("the flag's title on the result screen");
+    pick(&mut p, "a");
+    p.exp_string("first answered 'yes' to C-SSRS item 4")
+        .expect("the note names the item and both answers");
+    p.exp_string("Disposition: recommendation accepted")
+        .expect("done");
+    p.exp_eof().expect("ends");
+    assert_eq!(exit_code(&p), 0);
+
+    let read = |name: &str| -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join(name)).expect(name))
+            .expect("json")
+    };
+    let out = read("out.json");
+    let flags = out["result"]["flags"].to_string();
+    assert!(flags.contains("retracted_risk_answer"), "{flags}");
+    assert!(!flags.contains("suicide_risk_high"), "{flags}");
+    let codes = out["result"]["warning_codes"].to_string();
+    assert!(codes.contains("retracted:cssrs_4"), "{codes}");
+    let warnings = out["result"]["warnings"].to_string();
     assert!(
-        session["answers"].get("cssrs_4").is_none(),
-        "Enter answered no, and the hidden no was dropped: {session}"
+        warnings.contains("first answered 'yes' to C-SSRS item 4 (intent), then 'no'"),
+        "{warnings}"
     );
-    assert_eq!(
-        session["replaced"],
-        serde_json::json!([{"item": "cssrs_4", "code": 1, "hidden_by": "cssrs_2"}])
+    assert!(
+        out["result"]["note"]
+            .as_str()
+            .is_some_and(|n| n.contains("first answered 'yes' to C-SSRS item 4 (intent)")),
+        "{}",
+        out["result"]["note"]
     );
+    let session = read("s.json");
+    assert_eq!(session["format"], 3);
+    assert_eq!(session["retracted"][0]["item"], "cssrs_4");
+    assert_eq!(session["retracted"][0]["from"], 1);
+    assert_eq!(session["retracted"][0]["to"], 0);
+    assert!(
+        session["changes"]
+            .as_array()
+            .is_some_and(|c| c.iter().any(|c| c["item"] == "cssrs_2" && c["from"] == 1)),
+        "every change is kept: {session}"
+    );
+
+    // The export carries it, and scoring the export gives the same flags.
+    let here = dir.path().to_string_lossy().into_owned();
+    let run = |args: &[&str]| {
+        Command::new(BIN)
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .expect("runs")
+    };
+    let export = run(&["sessions", "export", "--dir", &here, "-o", "intakes.csv"]);
+    assert!(
+        export.status.success(),
+        "{}",
+        String::from_utf8_lossy(&export.stderr)
+    );
+    let exported = std::fs::read_to_string(dir.path().join("intakes.csv")).expect("export");
+    assert!(exported.contains("cssrs_4:1>0"), "{exported}");
+    let scored = run(&["score", "intakes.csv", "--columns", "flags,crisis,warnings"]);
+    let scored = String::from_utf8_lossy(&scored.stdout).into_owned();
+    let row = scored.lines().nth(1).expect("a row");
+    assert!(row.contains("retracted_risk_answer"), "{row}");
+    assert!(row.contains("retracted:cssrs_4"), "{row}");
+}
+
+/// Enter alone records nothing: 53 Enters leave the first question
+/// unanswered, and an interruption then keeps no session.
+#[test]
+fn fifty_three_enters_record_no_answer() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut p = interview(&["--id", "e-53", "--session", "s.json"], dir.path());
+    p.exp_string("question 1 of 10").expect("first");
+    for _ in 0..53 {
+        enter(&mut p);
+    }
+    p.exp_string("Nothing recorded: press 0, 1, 2 or 3")
+        .expect("says which keys work");
+    p.send("x").expect("send");
+    p.send(ENTER).expect("send");
+    p.send_control('c').expect("ctrl-c");
+    let rest = p.exp_eof().expect("ends");
+    assert!(!rest.contains("question 2 of 10"), "{rest}");
+    assert!(
+        rest.contains("interrupted before the first answer: no session is kept"),
+        "{rest}"
+    );
+    assert_eq!(exit_code(&p), 130);
+    assert!(!dir.path().join("s.json").exists(), "no empty session");
 }
 
 fn session_json(dir: &std::path::Path) -> serde_json::Value {
@@ -546,14 +726,14 @@ fn resume_keeps_the_output_and_an_amended_disposition_keeps_the_original() {
         dir.path(),
     );
     p.exp_string("question 1 of 3").expect("first");
-    enter(&mut p);
+    first(&mut p);
     p.exp_string("question 2 of 3").expect("second");
     p.send_control('c').expect("ctrl-c");
     p.exp_string("resume with:\r\n  carescreen interview --resume s.json")
         .expect("resume hint");
     p.exp_eof().expect("ends");
     let session = session_json(dir.path());
-    assert_eq!(session["format"], 2);
+    assert_eq!(session["format"], 3);
     let output = dir.path().join("out.json");
     assert_eq!(
         session["settings"]["output"],
@@ -567,12 +747,11 @@ fn resume_keeps_the_output_and_an_amended_disposition_keeps_the_original() {
     // Resume with nothing but the session: the rules and output come with it.
     let mut p = interview(&["--resume", "s.json"], dir.path());
     p.exp_string("question 2 of 3").expect("resumes");
-    enter(&mut p);
+    first(&mut p);
     p.exp_string("Review").expect("review");
     enter(&mut p);
-    p.exp_string("Record the disposition:")
-        .expect("disposition");
-    enter(&mut p);
+    p.exp_string("Record the disposition").expect("disposition");
+    pick(&mut p, "a");
     p.exp_string("recommendation accepted").expect("accepted");
     p.exp_string("Result written to")
         .expect("the output is kept");
@@ -587,17 +766,14 @@ fn resume_keeps_the_output_and_an_amended_disposition_keeps_the_original() {
     let mut p = interview(&["--resume", "s.json"], dir.path());
     p.exp_string("is finished").expect("finished");
     p.exp_string("Recorded").expect("the disposition recorded");
-    p.exp_string("The recorded disposition:").expect("asks");
-    p.send("\x1b[B").expect("down");
-    enter(&mut p);
-    p.exp_string("Record the disposition:")
-        .expect("disposition");
-    p.send("\x1b[B").expect("down");
-    enter(&mut p);
+    p.exp_string("The recorded disposition").expect("asks");
+    pick(&mut p, "a");
+    p.exp_string("Record the disposition").expect("disposition");
+    pick(&mut p, "o");
     p.exp_string("Actual level").expect("levels");
-    enter(&mut p);
+    pick(&mut p, "a");
     p.exp_string("Reason").expect("reasons");
-    enter(&mut p);
+    pick(&mut p, "a");
     p.exp_string("Reason in your words").expect("free text");
     enter(&mut p);
     p.exp_string("Decided by").expect("who");
@@ -669,14 +845,14 @@ fn resume_keeps_the_output_and_an_amended_disposition_keeps_the_original() {
     assert_eq!(
         lines.next(),
         Some(
-            "id,mood_1,mood_2,mood_3,recommended_level,crisis,disposition_level,\
+            "id,mood_1,mood_2,mood_3,retracted,recommended_level,crisis,disposition_level,\
              disposition_reason,disposition_reason_text,decided_by,decided_at,\
              disposition_amendments,languages,rules_version,rules_sha256"
         )
     );
     assert!(lines
         .next()
-        .is_some_and(|l| l.starts_with("d-1,0,0,,low,false,high,level_unavailable,,Dr. Kim,")));
+        .is_some_and(|l| l.starts_with("d-1,0,0,,,low,false,high,level_unavailable,,Dr. Kim,")));
     let scored = run(&["score", "intakes.csv", "--rules", &rules]);
     let scored = String::from_utf8_lossy(&scored.stdout).into_owned();
     let row = scored.lines().nth(1).expect("a row");
@@ -774,13 +950,15 @@ impl Screen {
         let ends = [
             "then Enter.\r\n".to_string(),
             "goes back.\r\n".to_string(),
+            "current answer.\r\n".to_string(),
             bytes("y luego Enter.\r\n"),
             bytes("vuelve atrás.\r\n"),
+            bytes("respuesta actual.\r\n"),
         ];
         let mut needles: Vec<&str> = ends.iter().map(String::as_str).collect();
         needles.push(other);
         match self.expect_any(&needles) {
-            4 => 1,
+            6 => 1,
             _ => 0,
         }
     }
@@ -945,6 +1123,10 @@ fn whole_interview_fits(rows: u16, cols: u16) {
     // The status line is the last thing each question's screen draws.
     while s.expect_question_or("Review: choose") == 0 {
         asked.push(s.check_question(&texts));
+        // Down picks the first option, Enter records it; the question is
+        // drawn again with it picked, then the next comes.
+        s.send(DOWN);
+        s.expect_question();
         s.send(ENTER);
     }
     assert_eq!(asked.len(), 53, "{asked:?}");
@@ -972,7 +1154,7 @@ fn whole_interview_fits(rows: u16, cols: u16) {
         rows[at].contains("Trouble falling or staying asleep, or sleeping too much"),
         "{review}"
     );
-    assert!(rows[at + 1].contains("→ [1] Not at all"), "{review}");
+    assert!(rows[at + 1].contains("→ Not at all (code 0)"), "{review}");
     // Every page under the whole header, its number shown; Home back to
     // the first line, which confirms.
     let pages: usize = review
@@ -1007,10 +1189,55 @@ fn whole_interview_fits(rows: u16, cols: u16) {
         s.wrapped_rows()
     );
     s.send(ENTER);
-    s.expect("Record the disposition:");
+    s.expect("reads the whole result.");
     s.settle();
+    let summary = s.text();
+    assert!(
+        summary.contains("recommended level: Outpatient therapy"),
+        "{summary}"
+    );
+    assert!(summary.contains("Crisis route: no"), "{summary}");
+    assert!(
+        summary.contains("[a] Accept: Outpatient therapy"),
+        "{summary}"
+    );
     let wrapped = s.wrapped_rows();
-    assert!(wrapped.is_empty(), "the result and note fit: {wrapped:?}");
+    assert!(wrapped.is_empty(), "the summary fits: {wrapped:?}");
+    // The pager: every line of the result and the note can be read before
+    // the disposition, a screen at a time, within the screen.
+    s.send("p");
+    s.expect("q goes back.");
+    s.settle();
+    let status = s.text();
+    let of: usize = status
+        .split(" of ")
+        .last()
+        .and_then(|rest| rest.split('.').next())
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("a line count: {status}"));
+    let mut seen = s.text();
+    loop {
+        let text = s.text();
+        if text.contains(&format!("-{of} of {of}.")) {
+            break;
+        }
+        s.send(PAGE_DOWN);
+        s.expect("q goes back.");
+        s.settle();
+        seen.push_str(&s.text());
+        assert!(s.wrapped_rows().is_empty(), "{}", s.text());
+    }
+    for needle in [
+        "Recommended level of care",
+        "not a diagnosis",
+        "PHQ-9 total",
+    ] {
+        assert!(seen.contains(needle), "{needle} in the pager: {seen}");
+    }
+    s.send("q");
+    s.expect("reads the whole result.");
+    s.send("a");
+    s.expect("reads the whole result.");
     s.send(ENTER);
     s.expect("Disposition: recommendation accepted");
     s.p.exp_eof().expect("ends");
@@ -1034,6 +1261,8 @@ fn going_back_draws_the_earlier_question_alone_with_no_orphan_header() {
     for _ in 0..3 {
         s.expect_question();
         s.check_question(&texts);
+        s.send(DOWN);
+        s.expect_question();
         s.send(ENTER);
     }
     s.expect_question();
@@ -1050,8 +1279,11 @@ fn going_back_draws_the_earlier_question_alone_with_no_orphan_header() {
     s.p.exp_eof().expect("ends");
 }
 
+/// Keys follow the paper form: AUDIT item 2's labels hold numbers, so
+/// its keys are letters and a digit picks nothing (typing the client's "5"
+/// never picks "10 or more"); AUDIT item 9's keys are its codes, 0, 2, 4.
 #[test]
-fn typing_1_at_an_audit_question_whose_labels_begin_with_numbers_picks_option_1() {
+fn audit_keys_are_letters_where_labels_hold_numbers_and_codes_elsewhere() {
     let dir = tempfile::tempdir().expect("dir");
     let texts = default_texts();
     let mut s = Screen::new(24, 80, &["--id", "a", "--session", "s.json"], dir.path());
@@ -1060,29 +1292,45 @@ fn typing_1_at_an_audit_question_whose_labels_begin_with_numbers_picks_option_1(
         if s.check_question(&texts) == "audit_2" {
             break;
         }
+        s.send(DOWN);
+        s.expect_question();
         s.send(ENTER);
     }
-    assert!(s.text().contains("[2] 3 or 4"), "{}", s.text());
-    // Away from [1] first, so typing 1 has to move the cursor there.
-    s.send("\x1b[B");
+    assert!(s.text().contains("[b] 3 or 4"), "{}", s.text());
+    assert!(s.text().contains("[e] 10 or more"), "{}", s.text());
+    s.send("5");
+    s.expect("Nothing recorded: press a, b, c, d or e");
+    s.settle();
+    assert!(!s.text().contains("> ["), "nothing picked: {}", s.text());
+    s.send("b");
     s.expect_question();
-    s.send("\x1b[B");
-    s.expect_question();
-    assert!(s.text().contains("> [3] 5 or 6"), "{}", s.text());
-    s.send("1");
-    s.expect_question();
-    assert!(s.text().contains("> [1] 1 or 2"), "{}", s.text());
+    assert!(s.text().contains("> [b] 3 or 4"), "{}", s.text());
     s.send(ENTER);
-    s.expect("Answer: [1] 1 or 2");
+    s.expect("Answer: [b] 3 or 4");
+    loop {
+        s.expect_question();
+        if s.check_question(&texts) == "audit_9" {
+            break;
+        }
+        s.send(DOWN);
+        s.expect_question();
+        s.send(ENTER);
+    }
+    assert!(
+        s.text().contains("[4] Yes, during the last year"),
+        "{}",
+        s.text()
+    );
+    s.send("4");
     s.expect_question();
-    assert_eq!(s.check_question(&texts), "audit_3");
+    s.send(ENTER);
+    s.expect("Answer: [4] Yes, during the last year");
+    s.expect_question();
     let session: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("s.json")).expect("session"))
             .expect("json");
-    assert_eq!(
-        session["answers"]["audit_2"], 0,
-        "option [1] is code 0: 1 or 2"
-    );
+    assert_eq!(session["answers"]["audit_2"], 1, "[b] is code 1: 3 or 4");
+    assert_eq!(session["answers"]["audit_9"], 4, "[4] is code 4");
     s.p.send_control('c').expect("ctrl-c");
     s.p.exp_eof().expect("ends");
 }
@@ -1111,6 +1359,8 @@ fn a_spanish_interview_fits_80_by_24_with_its_status_line_in_spanish() {
         s.check_question(&texts);
         let screen = s.text();
         assert!(!screen.contains("goes back"), "{screen}");
+        s.send(DOWN);
+        s.expect_question();
         s.send(ENTER);
     }
     s.expect_question();
@@ -1129,6 +1379,8 @@ fn the_crisis_notice_fits_80_columns_phone_numbers_whole() {
         if s.check_question(&texts) == "cssrs_1" {
             break;
         }
+        s.send(DOWN);
+        s.expect_question();
         s.send(ENTER);
     }
     // Yes to items 1 and 2, no to 3, yes to 4 (intent).
@@ -1175,6 +1427,8 @@ fn typing_at_the_review_filters_it_and_enter_changes_that_answer() {
     );
     for _ in 0..2 {
         s.expect_question();
+        s.send(DOWN);
+        s.expect_question();
         s.send(ENTER);
     }
     s.expect("Filter");
@@ -1199,6 +1453,8 @@ fn typing_at_the_review_filters_it_and_enter_changes_that_answer() {
     s.send(ENTER);
     s.expect_question();
     assert!(s.text().contains("Question two"), "{}", s.text());
+    assert!(s.text().contains("Current answer: [n] no"), "{}", s.text());
+    // Enter alone keeps it.
     s.send(ENTER);
     s.expect("Filter");
     s.settle();
@@ -1218,10 +1474,11 @@ fn typing_at_the_review_filters_it_and_enter_changes_that_answer() {
     s.p.exp_eof().expect("ends");
 }
 
-/// On the crisis route the result and the note scroll the crisis notice
-/// away; the screen where the disposition is recorded says it again.
+/// On the crisis route the result screen says so where the disposition
+/// is recorded: the level, the crisis route and every flag stay in view
+/// through every prompt of another level, its reason and who decided.
 #[test]
-fn the_disposition_screen_restates_the_crisis() {
+fn the_result_screen_keeps_the_crisis_in_view_through_every_disposition_prompt() {
     let dir = tempfile::tempdir().expect("dir");
     let mut s = Screen::new(24, 80, &["--session", "s.json"], dir.path());
     let ends = [
@@ -1232,56 +1489,55 @@ fn the_disposition_screen_restates_the_crisis() {
     ];
     loop {
         match s.expect_any(&ends) {
-            2 => {}
+            2 => s.send(ENTER),
             3 => break,
             _ => {
                 // The status line is drawn last: the question is on screen.
                 let text = s.text();
-                if text.contains("thoughts of killing yourself?")
-                    || text.contains("some intention of acting on them?")
-                {
-                    // "yes"; the question is drawn again with it marked.
-                    s.send("y");
-                    s.expect_any(&ends[..2]);
-                }
+                let yes = text.contains("thoughts of killing yourself?")
+                    || text.contains("some intention of acting on them?");
+                s.send(if yes { "y" } else { DOWN });
+                s.expect_any(&ends[..2]);
+                s.send(ENTER);
             }
         }
-        s.send(ENTER);
     }
     s.settle();
     s.send(ENTER);
-    s.expect("Record the disposition:");
-    s.settle();
-    let screen = s.text();
-    assert!(
-        screen.contains("!!! CRISIS: EMERGENCY EVALUATION NOW !!!"),
-        "{screen}"
-    );
-    assert!(screen.contains("C-SSRS high risk"), "{screen}");
-    // The other urgent findings, too: the note above has scrolled away.
-    assert!(
-        screen.contains("URGENT FINDINGS (see the note above):"),
-        "{screen}"
-    );
-    assert!(
-        screen.contains("[HIGH] Positive suicide-risk answer"),
-        "{screen}"
-    );
-    assert!(
-        screen.contains("Accept: Residential / Inpatient (CRISIS route)"),
-        "{screen}"
-    );
-    assert!(s.wrapped_rows().is_empty(), "{:?}", s.wrapped_rows());
-    s.send(ENTER);
-    s.expect("Disposition: recommendation accepted");
-    s.settle();
-    // The choice is said again under the prompt, within the width.
+    let in_view = |s: &mut Screen, prompt: &str| {
+        s.expect(prompt);
+        s.settle();
+        let screen = s.text();
+        for needle in [
+            "recommended level: Residential / Inpatient",
+            "!! CRISIS ROUTE: emergency evaluation now",
+            "[CRITICAL] C-SSRS high suicide risk: emergency evaluation now",
+            "[HIGH] Positive suicide-risk answer: assessment today",
+        ] {
+            assert!(screen.contains(needle), "{prompt}: {needle}\n{screen}");
+        }
+        assert!(s.wrapped_rows().is_empty(), "{:?}", s.wrapped_rows());
+    };
+    in_view(&mut s, "reads the whole result.");
     assert!(
         s.text()
-            .contains("Record the disposition: Accept: Residential / Inpatient"),
+            .contains("[a] Accept: Residential / Inpatient (CRISIS route)"),
         "{}",
         s.text()
     );
-    assert!(s.wrapped_rows().is_empty(), "{:?}", s.wrapped_rows());
+    s.send("o");
+    s.send(ENTER);
+    in_view(&mut s, "Actual level");
+    s.send("c");
+    s.send(ENTER);
+    in_view(&mut s, "Reason");
+    s.send("c");
+    s.send(ENTER);
+    in_view(&mut s, "Reason in your words");
+    s.send(ENTER);
+    in_view(&mut s, "Decided by");
+    s.send("Dr. Lee");
+    s.send(ENTER);
+    s.expect("instead of the");
     s.p.exp_eof().expect("ends");
 }
