@@ -16,5 +16,6 @@ mod properties;
 mod rule_checks;
 mod safety;
 mod sessions;
+mod sessions_worklist;
 mod wording;
 mod wording_es;

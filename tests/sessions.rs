@@ -68,6 +68,11 @@ fn list_shows_every_session_and_names_files_that_are_none() {
     assert_eq!(by_id("old")["disposition"], "low (accepted)");
     assert_eq!(by_id("open")["status"], "in progress");
     assert_eq!(by_id("open")["level"], serde_json::Value::Null);
+    // Its rule set (sha256 `x`) is not at hand: nothing is known of its
+    // flags, and `crisis` is still a boolean.
+    assert_eq!(by_id("open")["crisis"], false);
+    assert_eq!(by_id("open")["other_rules"], true);
+    assert_eq!(by_id("open")["flags"], serde_json::json!([]));
     assert!(
         by_id("v1")["started"].is_string(),
         "a format-1 file: its mtime"
@@ -98,6 +103,11 @@ fn list_shows_every_session_and_names_files_that_are_none() {
     assert!(
         table.stdout.contains("2024-03-01 09:00"),
         "local time: {}",
+        table.stdout
+    );
+    assert!(
+        table.stdout.contains("unknown: started with other rules"),
+        "{}",
         table.stdout
     );
 }

@@ -268,6 +268,11 @@ enum SessionsCommand {
         /// Name of the id column
         #[arg(long, value_name = "NAME", default_value = "id")]
         id_column: String,
+        /// Also write the unfinished sessions, with the flags their answers
+        /// so far establish, adding the columns status, flags,
+        /// possible_crisis and not_asked
+        #[arg(long)]
+        include_unfinished: bool,
     },
     /// Delete finished sessions whose disposition was recorded before a date
     /// (a clinic's retention policy), after listing them and asking.

@@ -5,9 +5,9 @@ use std::io::{self, IsTerminal};
 use super::{emit, load, ExitCode, ExportFormatArg, ListFormat, SessionsCommand, SessionsDir};
 use crate::error::Error;
 use crate::output::write_atomically;
+use crate::sessions;
 
 pub(super) fn sessions(command: SessionsCommand) -> Result<ExitCode, Error> {
-    use crate::sessions;
     // Files in the folder that are no session are named, not fatal.
     let read = |d: SessionsDir| -> Result<_, Error> {
         let dir = d.dir.unwrap_or_else(crate::interview::session::default_dir);
@@ -29,13 +29,9 @@ pub(super) fn sessions(command: SessionsCommand) -> Result<ExitCode, Error> {
     match command {
         SessionsCommand::List { dir, format } => {
             let found = read(dir)?;
-            let rows = sessions::rows(&found);
+            let rows = sessions::rows(&found, &sessions::standings(&found));
             let text = match format {
-                ListFormat::Table => {
-                    let out = console::Term::stdout();
-                    let width = out.is_term().then(|| out.size().1);
-                    sessions::table(&rows, width)
-                }
+                ListFormat::Table => sessions::table(&rows, width()),
                 ListFormat::Json => serde_json::to_string_pretty(&rows).unwrap_or_default() + "\n",
             };
             emit(&text)?;
@@ -47,28 +43,48 @@ pub(super) fn sessions(command: SessionsCommand) -> Result<ExitCode, Error> {
             format,
             output,
             id_column,
+            include_unfinished,
         } => {
             let rules = load(rules)?;
             let found = read(dir)?;
-            let format = match format {
-                ExportFormatArg::Csv => sessions::ExportFormat::Csv,
-                ExportFormatArg::Jsonl => sessions::ExportFormat::Jsonl,
+            let standings = sessions::standings(&found);
+            let options = sessions::ExportOptions {
+                id_column: &id_column,
+                format: match format {
+                    ExportFormatArg::Csv => sessions::ExportFormat::Csv,
+                    ExportFormatArg::Jsonl => sessions::ExportFormat::Jsonl,
+                },
+                unfinished: include_unfinished,
             };
             let written = match &output {
                 Some(path) => write_atomically(path, |out| {
-                    sessions::export(&rules, &found, &id_column, format, out)
+                    sessions::export(&rules, &found, &standings, options, out)
                 })?,
-                None => {
-                    sessions::export(&rules, &found, &id_column, format, &mut io::stdout().lock())?
-                }
+                None => sessions::export(
+                    &rules,
+                    &found,
+                    &standings,
+                    options,
+                    &mut io::stdout().lock(),
+                )?,
+            };
+            let to = output
+                .as_ref()
+                .map_or(String::new(), |p| format!(" to {}", p.display()));
+            let unfinished = found.iter().filter(|(_, s)| !s.finished()).count();
+            let what = match include_unfinished {
+                true => format!(
+                    "{written} intake(s) exported{to} ({} finished, {unfinished} unfinished)",
+                    written - unfinished
+                ),
+                false => format!("{written} finished intake(s) exported{to}"),
             };
             eprintln!(
-                "{written} finished intake(s) exported{}. This is health data: keep it where \
-                 only authorized staff can read it.",
-                output
-                    .as_ref()
-                    .map_or(String::new(), |p| format!(" to {}", p.display()))
+                "{what}. This is health data: keep it where only authorized staff can read it."
             );
+            if !include_unfinished {
+                say_left_out(&sessions::left_out(&found, &standings));
+            }
             Ok(ExitCode::Success)
         }
         SessionsCommand::Purge {
@@ -102,6 +118,54 @@ pub(super) fn sessions(command: SessionsCommand) -> Result<ExitCode, Error> {
             sessions::delete(&doomed)?;
             eprintln!("{} session file(s) deleted", doomed.len());
             Ok(ExitCode::Success)
+        }
+    }
+}
+
+/// The width `sessions list` fits: the terminal's, else `COLUMNS`, else
+/// none (a file or pipe).
+fn width() -> Option<u16> {
+    let out = console::Term::stdout();
+    match out.is_term() {
+        true => Some(out.size().1),
+        false => std::env::var("COLUMNS")
+            .ok()
+            .and_then(|c| c.trim().parse().ok())
+            .filter(|&c: &u16| c > 0),
+    }
+}
+
+/// Name the unfinished sessions an export leaves out that hold a safety
+/// flag or a possible crisis, or whose flags are not known.
+fn say_left_out(left: &[sessions::LeftOut<'_>]) {
+    let (unknown, risky): (Vec<_>, Vec<_>) = left.iter().partition(|l| l.standing.other_rules);
+    if !risky.is_empty() {
+        eprintln!(
+            "warning: {} unfinished session(s) hold a safety flag and are not exported \
+             (--include-unfinished exports them):",
+            risky.len()
+        );
+        for l in risky {
+            let st = l.standing;
+            let what = match (st.crisis, st.safety.is_empty()) {
+                (true, _) => format!("CRISIS: {}", st.safety.join(", ")),
+                (false, false) if st.possible_crisis => {
+                    format!("{}; possible crisis", st.safety.join(", "))
+                }
+                (false, false) => st.safety.join(", "),
+                (false, true) => "possible crisis".to_string(),
+            };
+            eprintln!("  {} ({what}) {}", l.id, l.path.display());
+        }
+    }
+    if !unknown.is_empty() {
+        eprintln!(
+            "warning: {} unfinished session(s) were started with a rule set not found here, so \
+             their flags are not known:",
+            unknown.len()
+        );
+        for l in unknown {
+            eprintln!("  {} {}", l.id, l.path.display());
         }
     }
 }
