@@ -163,6 +163,27 @@ pub enum Error {
         path.display()
     )]
     SessionExists { path: PathBuf },
+    /// `interview --resume ID`: no session in the folder has that id.
+    #[error(
+        "no session has the id `{id}` in {}\nhelp: `carescreen sessions list --dir {}` lists the \
+         sessions there; name another folder with --dir, or the session file by its path",
+        dir.display(),
+        dir.display()
+    )]
+    NoSessionWithId { id: String, dir: PathBuf },
+    /// `interview --resume ID` with several sessions of that id, and no
+    /// terminal to pick one on.
+    #[error(
+        "`{id}` has {} sessions in {}; name the one to resume by its path:{}",
+        paths.len(),
+        dir.display(),
+        paths.iter().map(|p| format!("\n  {}", p.display())).collect::<String>()
+    )]
+    SessionsWithId {
+        id: String,
+        dir: PathBuf,
+        paths: Vec<PathBuf>,
+    },
     /// The interview could not go on (not an interruption: its answers are saved).
     #[error(
         "the interview stopped: {source}; resume with: carescreen interview --resume {}",

@@ -4,7 +4,9 @@
 //! rows in the batch input contract (the id column, then item columns,
 //! then the recorded result and disposition, which `score` ignores), so
 //! past intakes feed `score`, `rules diff --data` and analysts directly;
-//! `purge` applies a clinic's retention policy. Session files are health data: the export is written atomically and
+//! `purge` applies a clinic's retention policy. `interview` finds an id's
+//! sessions here (`--resume ID`, or a new `--id` that has some already).
+//! Session files are health data: the export is written atomically and
 //! owner-only, and says so.
 //!
 //! What an unfinished session establishes is read as batch scoring reads
@@ -274,6 +276,12 @@ impl Stage {
             (Stage::InProgress, false) => "in progress",
         }
     }
+}
+
+/// Where a session stands, as the screen says it: an unfinished one's
+/// crisis in capitals.
+pub(crate) fn shown_status(s: &Session, st: &Standing) -> &'static str {
+    Stage::of(s).shown(st.crisis)
 }
 
 /// The time a session last changed: its last answer, else its start.
@@ -912,11 +920,60 @@ pub(crate) fn confirm(question: &str) -> Result<bool, Error> {
         })
 }
 
+/// What `interview --resume X` names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Target {
+    /// A session file: `X` holds a `/`, or names an existing file.
+    File(PathBuf),
+    /// An id, looked up in the sessions folder.
+    Id(String),
+}
+
+/// Read `x` as a path when it holds a `/` or names an existing file, else
+/// as an id.
+pub(crate) fn target(x: &Path) -> Target {
+    let text = x.to_string_lossy();
+    match text.contains('/') || x.is_file() {
+        true => Target::File(x.to_path_buf()),
+        false => Target::Id(text.into_owned()),
+    }
+}
+
+/// The sessions in `dir` with the id `id`, the newest last answer first;
+/// none when the folder does not exist. Files that are no session, or
+/// cannot be read, are passed over.
+pub(crate) fn with_id(dir: &Path, id: &str) -> Result<Vec<(PathBuf, Session)>, Error> {
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let (found, _, _) = readable(read_dir(dir)?);
+    let mut found: Vec<(PathBuf, Session)> =
+        found.into_iter().filter(|(_, s)| s.id == id).collect();
+    found.sort_by_key(|(path, s)| (std::cmp::Reverse(latest(s)), path.clone()));
+    Ok(found)
+}
+
+/// Where a new session of `id` is saved in `dir`: the id and the second
+/// it starts, made unique, so that a second session of an id in the same
+/// second gets `-2` and never the first one's file.
+pub(crate) fn new_path(dir: &Path, id: &str) -> PathBuf {
+    let name = crate::interview::session::default_path(id);
+    let name = name.file_stem().unwrap_or_default().to_string_lossy();
+    let numbered = |n: u32| match n {
+        1 => dir.join(format!("{name}.json")),
+        n => dir.join(format!("{name}-{n}.json")),
+    };
+    (1..)
+        .map(numbered)
+        .find(|p| !p.exists())
+        .unwrap_or_else(|| numbered(1))
+}
+
 #[cfg(test)]
 mod tests {
     use std::path::{Path, PathBuf};
 
-    use super::{rows, so_far, standings, table};
+    use super::{rows, so_far, standings, table, target, with_id, Target};
     use crate::answers::Answers;
     use crate::interview::command::Given;
     use crate::interview::session::Session;
@@ -999,6 +1056,41 @@ mod tests {
     }
 
     #[test]
+    fn resume_reads_a_path_or_an_existing_file_else_an_id() {
+        let dir = tempfile::tempdir().expect("dir");
+        let file = dir.path().join("c-9.json");
+        std::fs::write(&file, "{}").expect("file");
+        assert_eq!(target(Path::new("c-9")), Target::Id("c-9".into()));
+        assert_eq!(target(Path::new("./c-9")), Target::File("./c-9".into()));
+        assert_eq!(
+            target(Path::new("a/b.json")),
+            Target::File("a/b.json".into())
+        );
+        assert_eq!(target(&file), Target::File(file.clone()));
+    }
+
+    #[test]
+    fn with_id_finds_the_ids_sessions_newest_first_and_none_in_no_folder() {
+        let dir = tempfile::tempdir().expect("dir");
+        let d = dir.path();
+        assert!(with_id(&d.join("absent"), "c-1")
+            .expect("no folder")
+            .is_empty());
+        let (_, mut old) = saved(d, "old.json", "c-1", &answers(&[]));
+        old.last_answer = Some("2024-01-01T00:00:00Z".into());
+        old.save(&d.join("old.json")).expect("saved");
+        saved(d, "new.json", "c-1", &answers(&[]));
+        saved(d, "other.json", "c-2", &answers(&[]));
+        std::fs::write(d.join("notes.json"), "no session").expect("file");
+        let found = with_id(d, "c-1").expect("found");
+        let names: Vec<_> = found
+            .iter()
+            .map(|(p, _)| p.file_name().expect("name"))
+            .collect();
+        assert_eq!(names, ["new.json", "old.json"]);
+    }
+
+    #[test]
     fn the_list_fits_80_columns_a_line_a_session_and_never_breaks_a_word() {
         let dir = tempfile::tempdir().expect("dir");
         let d = dir.path();
@@ -1043,5 +1135,25 @@ mod tests {
         for word in ["PROGRESS", "a-client-id-much-lo…", "possible", "answer"] {
             assert!(words.contains(&word), "`{word}` whole in:\n{narrow}");
         }
+    }
+
+    #[test]
+    fn a_new_session_never_takes_an_existing_files_name() {
+        let dir = tempfile::tempdir().expect("dir");
+        let first = super::new_path(dir.path(), "c/1");
+        assert_eq!(first.parent(), Some(dir.path()), "in the folder");
+        let name = first
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .into_owned();
+        assert!(
+            name.starts_with("c_1-") && name.ends_with(".json"),
+            "{name}"
+        );
+        std::fs::write(&first, "{}").expect("taken");
+        let second = super::new_path(dir.path(), "c/1");
+        assert_ne!(first, second);
+        assert!(!second.exists());
     }
 }

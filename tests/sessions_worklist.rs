@@ -1,7 +1,8 @@
 //! Sessions as a worklist, through the real binary: `sessions list` puts
 //! the interrupted crisis sessions first and says what unfinished
-//! sessions establish; `sessions export` names, or with
-//! `--include-unfinished` writes, the unfinished sessions that hold a safety flag. The session
+//! sessions establish; `interview --resume ID` finds an id's session in
+//! the folder; `sessions export` names, or with `--include-unfinished`
+//! writes, the unfinished sessions that hold a safety flag. The session
 //! files are written by hand in format 3, with the built-in rules' SHA-256.
 
 use crate::harness::{Test, BIN};
@@ -223,6 +224,82 @@ fn sessions_list_at_80_columns_is_a_line_a_session_with_the_crisis_in_words() {
     assert_eq!(lines.len(), 2 + 7 + 2, "{}", out.stdout);
     assert!(lines[9].starts_with("possible: "), "{}", out.stdout);
     assert!(lines[10].contains("other rules"), "{}", out.stdout);
+}
+
+#[test]
+fn interview_resume_id_with_no_session_names_the_folder() {
+    let out = worklist()
+        .args(&["interview", "--resume", "c-404", "--dir", "."])
+        .run()
+        .code(2);
+    assert_eq!(
+        out.stderr,
+        "error: no session has the id `c-404` in .\nhelp: `carescreen sessions list --dir .` \
+         lists the sessions there; name another folder with --dir, or the session file by its \
+         path\n"
+    );
+    Test::in_temp_dir()
+        .args(&["interview", "--resume", "c-404", "--dir", "absent"])
+        .run()
+        .code(2)
+        .stderr_has("no session has the id `c-404` in absent\n");
+}
+
+#[test]
+fn interview_resume_id_with_one_session_resolves_it_before_asking_for_a_terminal() {
+    let out = worklist()
+        .args(&["interview", "--resume", "c-8", "--dir", "."])
+        .run()
+        .code(2);
+    assert_eq!(
+        out.stderr,
+        "note: resuming `c-8` from ./possible.json\nerror: the interview needs a terminal \
+         (stdin and stderr); to score answers from a file use `carescreen score FILE`\n"
+    );
+    // A name with no `/` that is a file is the file, not an id.
+    let out = worklist()
+        .args(&["interview", "--resume", "possible.json", "--dir", "absent"])
+        .run()
+        .code(2);
+    assert!(
+        !out.stderr.contains("no session has the id"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("needs a terminal"), "{}", out.stderr);
+    // A path is read as one, whatever the folder holds.
+    worklist()
+        .args(&["interview", "--resume", "./c-8", "--dir", "."])
+        .run()
+        .code(2)
+        .stderr_has("error: cannot read session `./c-8`");
+}
+
+#[test]
+fn interview_resume_id_with_several_sessions_and_no_terminal_lists_their_files() {
+    let given = answers(&[]);
+    let out = worklist()
+        .file(
+            "again.json",
+            session("c-8", "2026-12-05T09:00:00Z", &given, ""),
+        )
+        .args(&["interview", "--resume", "c-8", "--dir", "."])
+        .run()
+        .code(2);
+    assert_eq!(
+        out.stderr,
+        "error: `c-8` has 2 sessions in .; name the one to resume by its path:\n  \
+         ./again.json\n  ./possible.json\n"
+    );
+}
+
+#[test]
+fn interview_new_and_resume_contradict_each_other() {
+    Test::in_temp_dir()
+        .args(&["interview", "--resume", "c-8", "--new"])
+        .run()
+        .code(2)
+        .stderr_has("cannot be used with '--new'");
 }
 
 const HEADER_END: &str = "retracted,recommended_level,crisis,disposition_level,\

@@ -208,12 +208,18 @@ struct InterviewArgs {
     /// Also write the result to this file, atomically [default: the session's]
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
-    /// Continue a saved session, with the options it was started with (an option given again overrides it)
-    #[arg(long, value_name = "FILE", conflicts_with = "session")]
+    /// Continue a saved session, with the options it was started with (an option given again overrides it): a session file (a path holding `/`, or an existing file), else an id in the sessions folder (--dir); several sessions with that id are listed to pick from
+    #[arg(long, value_name = "FILE|ID", conflicts_with = "session")]
     resume: Option<PathBuf>,
-    /// Where to save the session [default: the user's data folder]
+    /// Where to save the session [default: a new file in --dir]
     #[arg(long, value_name = "FILE")]
     session: Option<PathBuf>,
+    /// Folder of session files: where --resume ID looks, where --id looks for the id's sessions, and where a new session is saved [default: the user's data folder]
+    #[arg(long, value_name = "DIR")]
+    dir: Option<PathBuf>,
+    /// Start another session for --id without asking, even when the id has sessions in the folder
+    #[arg(long, conflicts_with = "resume")]
+    new: bool,
     /// Language of the questions and the note; an instrument without a version in it is asked in its English wording, with a notice [default: en, or the session's]
     #[arg(long, value_name = "CODE")]
     lang: Option<String>,
@@ -665,15 +671,72 @@ fn load_in(path: Option<PathBuf>, lang: &str) -> Result<RuleSet, Error> {
 }
 
 fn interview(args: InterviewArgs) -> Result<ExitCode, Error> {
-    if !io::stdin().is_terminal() || !io::stderr().is_terminal() {
-        return Err(Error::NoTerminal);
-    }
-    let resume = match args.resume {
-        Some(path) => {
-            let session = crate::interview::session::Session::read(&path)?;
+    use crate::interview::session::{default_dir, Session};
+    use crate::sessions::Target;
+    use sessions::Opened;
+    let dir = args.dir.clone().unwrap_or_else(default_dir);
+    let terminal = io::stdin().is_terminal() && io::stderr().is_terminal();
+    // An id is resolved first, so that one without a session (or, with no
+    // terminal to pick on, with several) is said before anything else.
+    let resume = match args.resume.as_deref().map(crate::sessions::target) {
+        Some(Target::File(path)) => {
+            let session = Session::read(&path)?;
+            Some((path, session))
+        }
+        Some(Target::Id(id)) => {
+            let mut found = crate::sessions::with_id(&dir, &id)?;
+            let at = match found.len() {
+                0 => return Err(Error::NoSessionWithId { id, dir }),
+                1 => 0,
+                _ if !terminal => {
+                    return Err(Error::SessionsWithId {
+                        id,
+                        dir,
+                        paths: found.into_iter().map(|(p, _)| p).collect(),
+                    })
+                }
+                _ => match sessions::pick(
+                    &mut io::stdin().lock(),
+                    &mut io::stderr(),
+                    &id,
+                    &dir,
+                    &found,
+                )? {
+                    Some(at) => at,
+                    None => return Ok(ExitCode::Success),
+                },
+            };
+            let (path, session) = found.swap_remove(at);
+            eprintln!("note: resuming `{id}` from {}", path.display());
             Some((path, session))
         }
         None => None,
+    };
+    if !terminal {
+        return Err(Error::NoTerminal);
+    }
+    // A new interview for an id with sessions asks first, unless --new.
+    let resume = match (resume, &args.id) {
+        (None, Some(id)) if !args.new => {
+            let mut found = crate::sessions::with_id(&dir, id)?;
+            match found.is_empty() {
+                true => None,
+                false => {
+                    match sessions::reuse(
+                        &mut io::stdin().lock(),
+                        &mut io::stderr(),
+                        id,
+                        &dir,
+                        &found,
+                    )? {
+                        Opened::Session(at) => Some(found.swap_remove(at)),
+                        Opened::New => None,
+                        Opened::Quit => return Ok(ExitCode::Success),
+                    }
+                }
+            }
+        }
+        (resume, _) => resume,
     };
     let given = command::Given {
         rules: args.rules,
@@ -706,10 +769,16 @@ fn interview(args: InterviewArgs) -> Result<ExitCode, Error> {
     }
     let rules = load_in(settings.rules.clone(), &settings.lang)?;
     handout::available(&rules, settings.note_audience, true).map_err(Error::Usage)?;
+    let id = args.id.unwrap_or_default();
+    // A new session is a new file in the folder, unless --session names one.
+    let session = match (&resume, args.session) {
+        (None, None) => Some(crate::sessions::new_path(&dir, &id)),
+        (_, session) => session,
+    };
     let options = InterviewOptions {
-        id: args.id.unwrap_or_default(),
+        id,
         resume,
-        session: args.session,
+        session,
         settings,
     };
     let prepared = command::prepare(&rules, &options)?;
