@@ -75,7 +75,10 @@ pub fn established_flags(rules: &RuleSet, answers: &Answers) -> Vec<FlagIx> {
             .into_iter()
             .map(Some)
             .collect();
-        if !rules.compiled.missing_rejects[m] {
+        // Blank where it may stay blank, and where its gate is unanswered:
+        // the gate's "no" would hide it (a recency question with item 6
+        // blank is no evidence that item 6 was "yes").
+        if !rules.compiled.missing_rejects[m] || !shown[m] {
             cases.push(None);
         }
         let mut in_every_case = vec![true; rules.flags.len()];

@@ -6,10 +6,11 @@
 //! engine then reads wherever the record goes.
 
 use crate::answers::Answers;
-use crate::model::{FlagIx, IxVec, RatingIx, RuleSet};
+use crate::model::{FlagIx, IxVec, RatingIx, RuleSet, Subject};
 
 /// What answers establish for safety, however their missing answers turn
-/// out, every answer given counting (shown or hidden).
+/// out, every answer given counting (shown or hidden), with the answers
+/// that establish it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Risk {
     pub(crate) crisis: bool,
@@ -17,6 +18,8 @@ pub(crate) struct Risk {
     pub(crate) grades: IxVec<RatingIx, usize>,
     /// The safety flags, most severe first.
     pub(crate) flags: Vec<FlagIx>,
+    /// The answers, by item.
+    values: Vec<Option<i64>>,
 }
 
 /// What a change takes away from a record's safety findings.
@@ -26,7 +29,8 @@ pub(crate) struct Loss {
     pub(crate) crisis: bool,
     /// Ratings a safety flag reads whose grade goes down: (rating, from, to).
     pub(crate) ratings: Vec<(RatingIx, usize, usize)>,
-    /// Safety flags no longer established.
+    /// Safety flags no longer established, and not because a more severe
+    /// finding took their place (C-SSRS moderate risk giving way to high).
     pub(crate) flags: Vec<FlagIx>,
 }
 
@@ -48,26 +52,67 @@ pub(crate) fn risk(rules: &RuleSet, answers: &Answers) -> Risk {
             })
             .collect(),
         flags,
+        values: (0..rules.items.len()).map(|i| answers.get(i)).collect(),
     }
 }
 
 impl Risk {
-    /// What `after` has lost of these findings; `None` when nothing.
-    pub(crate) fn loss(&self, after: &Risk) -> Option<Loss> {
+    /// What `after` has lost of these findings; `None` when nothing. A flag
+    /// no longer established is lost unless nothing it reads went down (no
+    /// answer less severe or gone, no rating lower): then a more severe
+    /// finding took its place.
+    pub(crate) fn loss(&self, rules: &RuleSet, after: &Risk) -> Option<Loss> {
+        let ratings: Vec<(RatingIx, usize, usize)> = self
+            .grades
+            .ixs()
+            .filter(|&r| after.grades[r] < self.grades[r])
+            .map(|r| (r, self.grades[r], after.grades[r]))
+            .collect();
+        let item_down = |i: usize| {
+            let least = rules.items[i].codes().and_then(|c| c.first().copied());
+            match (self.values[i], after.values[i]) {
+                (Some(was), Some(now)) => now < was,
+                // Gone (skip logic dropped it): down unless it was the
+                // least severe answer.
+                (Some(was), None) => Some(was) != least,
+                _ => false,
+            }
+        };
+        // A flag that reads a rating gave way to a more severe finding when
+        // no rating it reads went down and one went up (C-SSRS moderate
+        // risk to high); one that reads only answers, when none went down
+        // (thoughts of harming someone to intent).
+        let superseded = |f: FlagIx| {
+            let subjects = crate::model::condition_subjects(&rules.ratings, &rules.flags[f].when);
+            let read: Vec<RatingIx> = subjects
+                .iter()
+                .filter_map(|s| match s {
+                    Subject::Rating(r) => Some(*r),
+                    _ => None,
+                })
+                .collect();
+            match read.is_empty() {
+                false => {
+                    read.iter().all(|&r| after.grades[r] >= self.grades[r])
+                        && read.iter().any(|&r| after.grades[r] > self.grades[r])
+                }
+                true => !subjects.iter().any(|s| match s {
+                    Subject::Item(i) => item_down(*i),
+                    _ => false,
+                }),
+            }
+        };
+        let flags: Vec<FlagIx> = self
+            .flags
+            .iter()
+            .copied()
+            .filter(|f| !after.flags.contains(f))
+            .filter(|&f| !superseded(f))
+            .collect();
         let loss = Loss {
             crisis: self.crisis && !after.crisis,
-            ratings: self
-                .grades
-                .ixs()
-                .filter(|&r| after.grades[r] < self.grades[r])
-                .map(|r| (r, self.grades[r], after.grades[r]))
-                .collect(),
-            flags: self
-                .flags
-                .iter()
-                .copied()
-                .filter(|f| !after.flags.contains(f))
-                .collect(),
+            ratings,
+            flags,
         };
         let lost = loss.crisis || !loss.ratings.is_empty() || !loss.flags.is_empty();
         lost.then_some(loss)
@@ -83,12 +128,12 @@ pub(crate) fn loss_of_change(
     code: i64,
 ) -> Option<Loss> {
     let from = answers.get(item)?;
-    if from == code {
+    if from == code || !rules.compiled.safety_relevant[item] {
         return None;
     }
     let mut after = answers.clone();
     after.set(rules, item, code).ok()?;
-    risk(rules, answers).loss(&risk(rules, &after))
+    risk(rules, answers).loss(rules, &risk(rules, &after))
 }
 
 #[cfg(test)]
@@ -130,6 +175,22 @@ mod tests {
             .map(|&f| rules.flags[f].id.as_str())
             .collect::<Vec<_>>();
         assert!(high.contains(&"suicide_risk_high"), "{high:?}");
+    }
+
+    #[test]
+    fn a_more_severe_answer_that_replaces_a_finding_is_no_loss() {
+        let rules = load(&RulesSource::Embedded).expect("rules");
+        // Past behaviour (moderate) becomes recent (high): escalation.
+        let a = answered(&rules, &[("cssrs_6", 1), ("cssrs_6_recent", 0)]);
+        let recent = rules.item_index("cssrs_6_recent").expect("item");
+        assert_eq!(loss_of_change(&rules, &a, recent, 1), None);
+        // Thoughts of harming others become intent.
+        let b = answered(&rules, &[("harm_others", 1)]);
+        let harm = rules.item_index("harm_others").expect("item");
+        assert_eq!(loss_of_change(&rules, &b, harm, 2), None);
+        // And back down is a loss.
+        let c = answered(&rules, &[("harm_others", 2)]);
+        assert!(loss_of_change(&rules, &c, harm, 1).is_some_and(|l| l.crisis));
     }
 
     #[test]

@@ -261,6 +261,7 @@ pub(crate) fn run(
         noticed: IxVec::filled(false, rules.flags.len()),
         reasking: vec![None; items],
         confirmed: vec![None; items],
+        memo: Memo::default(),
     };
     // A resumed session: a crisis its answers establish is shown again
     // before anything else (whoever resumes may not have seen it); answers
@@ -346,6 +347,7 @@ struct Flow<'a> {
     /// still raises a safety flag. It stays (the engine counts it for
     /// safety) and is not asked again while it stands.
     confirmed: Vec<Option<i64>>,
+    memo: Memo,
 }
 
 impl Flow<'_> {
@@ -555,7 +557,7 @@ impl Flow<'_> {
             if self.confirmed[i].is_some_and(|c| answers.get(i) == Some(c)) {
                 continue;
             }
-            if kept_for_safety(rules, answers, &hidden, i) {
+            if kept_for_safety(rules, &mut self.memo, answers, &hidden, i) {
                 due.push(i);
             } else {
                 answers.clear(i);
@@ -585,7 +587,7 @@ impl Flow<'_> {
         for &i in due {
             if let (None, Some(code)) = (self.reasking[i], answers.get(i)) {
                 let gate = hiding_gate(rules, &shown, i);
-                let raised = raises_safety(rules, answers, &hidden, i);
+                let raised = raises_safety(rules, &mut self.memo, answers, &hidden, i);
                 self.reasking[i] = Some(Kept { code, gate, raised });
             }
         }
@@ -625,7 +627,7 @@ impl Flow<'_> {
         }
         let hidden = hidden_answers(answers, &shown_items(self.rules, answers));
         for &i in due {
-            if kept_for_safety(self.rules, answers, &hidden, i) {
+            if kept_for_safety(self.rules, &mut self.memo, answers, &hidden, i) {
                 self.confirmed[i] = answers.get(i);
             }
         }
@@ -684,11 +686,35 @@ impl Flow<'_> {
     /// Forget the crisis notices of flags `answers` no longer establish
     /// (a changed answer, a dropped one). Returns the flags established.
     fn forget_lapsed_crises(&mut self, answers: &Answers) -> Vec<FlagIx> {
-        let established = established_flags(self.rules, answers);
+        let established = self.memo.established(self.rules, answers);
         for f in self.noticed.ixs() {
             self.noticed[f] &= established.contains(&f);
         }
         established
+    }
+}
+
+/// The flags answers establish, remembered for the last few sets of
+/// answers: after each answer the flow asks about the same ones several
+/// times (the crisis notice, each hidden answer with and without it).
+#[derive(Default)]
+struct Memo {
+    entries: Vec<(Answers, Vec<FlagIx>)>,
+}
+
+impl Memo {
+    const SIZE: usize = 32;
+
+    fn established(&mut self, rules: &RuleSet, answers: &Answers) -> Vec<FlagIx> {
+        if let Some((_, flags)) = self.entries.iter().find(|(a, _)| a == answers) {
+            return flags.clone();
+        }
+        let flags = established_flags(rules, answers);
+        if self.entries.len() == Self::SIZE {
+            self.entries.remove(0);
+        }
+        self.entries.push((answers.clone(), flags.clone()));
+        flags
     }
 }
 
@@ -701,8 +727,14 @@ fn hidden_answers(answers: &Answers, shown: &[bool]) -> Vec<ItemIdx> {
 
 /// Whether the hidden answer to `item` is kept until it is asked again: it
 /// raises a safety flag, or it asks its gate again.
-fn kept_for_safety(rules: &RuleSet, answers: &Answers, hidden: &[ItemIdx], item: ItemIdx) -> bool {
-    raises_safety(rules, answers, hidden, item) || asks_again(rules, answers, item)
+fn kept_for_safety(
+    rules: &RuleSet,
+    memo: &mut Memo,
+    answers: &Answers,
+    hidden: &[ItemIdx],
+    item: ItemIdx,
+) -> bool {
+    raises_safety(rules, memo, answers, hidden, item) || asks_again(rules, answers, item)
 }
 
 /// Whether the hidden answer to `item` asks its gate again, as the engine's
@@ -719,14 +751,20 @@ fn asks_again(rules: &RuleSet, answers: &Answers, item: ItemIdx) -> bool {
 /// Whether the hidden answer to `item` raises a safety flag: the safety
 /// flags `answers` establish with it are more than without it, on its own
 /// (the other hidden answers cleared) or among the others.
-fn raises_safety(rules: &RuleSet, answers: &Answers, hidden: &[ItemIdx], item: ItemIdx) -> bool {
-    let safety = |a: &Answers| -> Vec<FlagIx> {
-        established_flags(rules, a)
+fn raises_safety(
+    rules: &RuleSet,
+    memo: &mut Memo,
+    answers: &Answers,
+    hidden: &[ItemIdx],
+    item: ItemIdx,
+) -> bool {
+    let mut safety = |a: &Answers| -> Vec<FlagIx> {
+        memo.established(rules, a)
             .into_iter()
             .filter(|&f| rules.flags[f].is_safety())
             .collect()
     };
-    let more = |with: &Answers, without: &Answers| {
+    let mut more = |with: &Answers, without: &Answers| {
         let base = safety(without);
         safety(with).iter().any(|f| !base.contains(f))
     };
@@ -755,5 +793,7 @@ fn hiding_gate(rules: &RuleSet, shown: &[bool], item: ItemIdx) -> Option<ItemIdx
     Some(gate)
 }
 
+#[cfg(test)]
+mod properties;
 #[cfg(test)]
 mod tests;

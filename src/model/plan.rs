@@ -378,6 +378,37 @@ impl<V: Value> Test<V> {
     }
 }
 
+/// Per item, whether a change of its answer can take away a safety
+/// finding: a safety flag reads it (`safety_items`, or a scale a safety
+/// flag reads sums it), or it is the gate of such an item.
+fn safety_relevant(rules: &Model, safety_items: &[bool]) -> Vec<bool> {
+    let mut read = safety_items.to_vec();
+    for flag in rules.flags.iter().filter(|f| f.is_safety()) {
+        for subject in super::condition_subjects(&rules.ratings, &flag.when) {
+            if let Subject::Scale(s) | Subject::Band(s) = subject {
+                for &i in &rules.scales[s].items {
+                    read[i] = true;
+                }
+            }
+        }
+    }
+    let mut relevant = read.clone();
+    for (i, item) in rules.items.iter().enumerate() {
+        let mut subjects = Vec::new();
+        if let Some(show_if) = &item.show_if {
+            show_if.subjects(&mut subjects);
+        }
+        if read[i] {
+            for s in subjects {
+                if let Subject::Item(gate) = s {
+                    relevant[gate] = true;
+                }
+            }
+        }
+    }
+    relevant
+}
+
 /// Every condition of a rule set, compiled once from the validated model
 /// (`RuleSet::new`), and per-item facts laid out flat for the hot path.
 #[derive(Debug)]
@@ -404,6 +435,10 @@ pub struct Compiled {
     pub(crate) safety_flags: IxVec<FlagIx, bool>,
     pub(crate) safety_ratings: IxVec<RatingIx, bool>,
     pub(crate) safety_items: Vec<bool>,
+    /// Per item: a change of its answer can take away a safety finding (a
+    /// safety flag reads it, directly, through a rating or a scale, or it
+    /// decides whether such an item is asked).
+    pub(crate) safety_relevant: Vec<bool>,
     /// Per item whose answer implies its gate: the gate item and the code
     /// that shows this item.
     pub implied_gates: Vec<Option<(ItemIdx, i64)>>,
@@ -443,6 +478,7 @@ impl Compiled {
             .map(|item| std::array::from_fn(|d| item.score(d as i64).is_some()))
             .collect();
         let (safety_ratings, safety_items) = safety_reads(rules);
+        let safety_relevant = safety_relevant(rules, &safety_items);
         let implied_gates = rules
             .items
             .iter()
@@ -457,6 +493,7 @@ impl Compiled {
             safety_flags: rules.flags.iter().map(Flag::is_safety).collect(),
             safety_ratings,
             safety_items,
+            safety_relevant,
             implied_gates,
             missing_rejects,
             digits,
