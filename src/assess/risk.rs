@@ -34,6 +34,23 @@ pub(crate) struct Loss {
     pub(crate) flags: Vec<FlagIx>,
 }
 
+impl Loss {
+    /// A kept safety answer taken back: nothing counts from it while its
+    /// gate's answer stands, but it did, or will again.
+    pub(crate) fn kept() -> Loss {
+        Loss {
+            crisis: false,
+            ratings: Vec::new(),
+            flags: Vec::new(),
+        }
+    }
+
+    /// Whether it takes away nothing that counts now (`kept`).
+    pub(crate) fn only_kept(&self) -> bool {
+        !self.crisis && self.ratings.is_empty() && self.flags.is_empty()
+    }
+}
+
 /// The safety findings `answers` establish.
 pub(crate) fn risk(rules: &RuleSet, answers: &Answers) -> Risk {
     let flags: Vec<FlagIx> = super::established_flags(rules, answers)

@@ -173,6 +173,9 @@ impl Lowering {
         if !flags.is_empty() {
             lost.push(lang.lost_flags(&flags.join("; ")));
         }
+        if self.loss.only_kept() {
+            lost.push(lang.lost_kept().to_string());
+        }
         lang.lowering(
             &rules.items[self.item].short,
             &answer(self.from),
@@ -484,8 +487,16 @@ impl Flow<'_> {
                     // A change that takes away a safety finding is recorded
                     // only once confirmed, and then as a retraction; kept,
                     // the earlier answer is given again.
+                    // So is a less severe answer to a safety question whose
+                    // answer was kept for safety (it raised a finding, or
+                    // asks its gate again): the client takes it back, though
+                    // the gate's answer keeps it from counting now.
                     let from = answers.get(index);
                     let loss = crate::assess::risk::loss_of_change(rules, answers, index, code);
+                    let kept_lowered = self.reasking[index].is_some()
+                        && rules.compiled.safety_items[index]
+                        && from.is_some_and(|from| code < from);
+                    let loss = loss.or_else(|| kept_lowered.then(crate::assess::risk::Loss::kept));
                     if let (Some(from), Some(loss)) = (from, loss) {
                         let change = Lowering {
                             item: index,

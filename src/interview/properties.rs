@@ -238,8 +238,11 @@ fn interview(choices: &[u8]) -> Result<(), String> {
 }
 
 proptest! {
+    // A fixed seed: the same 10,000 interviews on every run (the saved
+    // failures first), so a run that passes passes again.
     #![proptest_config(ProptestConfig {
         cases: 10_000,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(27),
         failure_persistence: Some(Box::new(
             proptest::test_runner::FileFailurePersistence::WithSource("regressions"),
         )),

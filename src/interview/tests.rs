@@ -632,7 +632,7 @@ fn a_resumed_session_with_hidden_risk_answers_names_them_and_asks_the_gate_first
     script.replies("cssrs_5", &[Reply::Answer(0)]);
     let (_, replaced) =
         interview_saved(&mut script, &mut answers, &mut Vec::new()).expect("completes");
-    let log: Vec<&str> = script.log.iter().map(String::as_str).take(7).collect();
+    let log: Vec<&str> = script.log.iter().map(String::as_str).take(9).collect();
     assert_eq!(
         log,
         [
@@ -641,10 +641,18 @@ fn a_resumed_session_with_hidden_risk_answers_names_them_and_asks_the_gate_first
             "hidden_risk cssrs_3=1,cssrs_4=1,cssrs_5=1 by cssrs_2=0",
             "ask cssrs_2",
             "ask cssrs_3",
+            // Kept answers taken back: each confirmed, and kept in the record.
+            "retract cssrs_3:1>0",
             "ask cssrs_4",
             "ask cssrs_5",
+            "retract cssrs_5:1>0",
             "ask phq9_1",
         ]
+    );
+    assert!(
+        warning_codes(&answers).contains(&"retracted:cssrs_3".to_string()),
+        "{:?}",
+        warning_codes(&answers)
     );
     assert_eq!(code(&answers, "cssrs_3"), None);
     assert_eq!(code(&answers, "cssrs_4"), Some(1));
@@ -953,13 +961,15 @@ fn a_resumed_session_with_a_recency_yes_after_a_no_to_item_6_asks_both_again() {
     script.replies("cssrs_6_recent", &[Reply::Answer(0)]);
     let (_, replaced) =
         interview_saved(&mut script, &mut answers, &mut Vec::new()).expect("completes");
-    let log: Vec<&str> = script.log.iter().map(String::as_str).take(4).collect();
+    let log: Vec<&str> = script.log.iter().map(String::as_str).take(5).collect();
     assert_eq!(
         log,
         [
             "hidden_risk cssrs_6_recent=1 by cssrs_6=0",
             "ask cssrs_6",
             "ask cssrs_6_recent",
+            // The recency "yes" taken back: confirmed, kept in the record.
+            "retract cssrs_6_recent:1>0",
             "ask phq9_1",
         ]
     );

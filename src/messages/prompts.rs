@@ -230,6 +230,14 @@ impl Lang {
         }
     }
 
+    /// What taking back an answer kept for safety does.
+    pub(crate) fn lost_kept(self) -> &'static str {
+        match self {
+            Lang::En => "takes back an answer kept for safety",
+            Lang::Es => "retira una respuesta que se conservó por seguridad",
+        }
+    }
+
     pub(crate) fn lost_crisis(self) -> &'static str {
         match self {
             Lang::En => "removes the crisis route",
