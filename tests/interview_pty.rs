@@ -180,6 +180,9 @@ fn a_crisis_answer_shows_the_notice_at_once() {
     p.exp_string("question 3 of 7").expect("cssrs_3");
     pick(&mut p, "n");
     p.exp_string("question 4 of 7").expect("cssrs_4");
+    // Guidance for the interviewer is under the question, marked as such.
+    p.exp_string("For the interviewer: As opposed to")
+        .expect("marked help");
     pick(&mut p, "y"); // yes: intent
     p.exp_string("!!! CRISIS: EMERGENCY EVALUATION NOW !!!")
         .expect("crisis notice");
@@ -187,6 +190,9 @@ fn a_crisis_answer_shows_the_notice_at_once() {
         .expect("resources");
     p.exp_string("Press Enter").expect("pause");
     enter(&mut p);
+    // Every screen after the notice says the crisis stands.
+    p.exp_string("!! CRISIS ROUTE: emergency evaluation now")
+        .expect("the marker");
     p.exp_string("question 5 of 7")
         .expect("the interview continues");
     p.send_control('c').expect("ctrl-c");
@@ -590,6 +596,10 @@ fn a_confirmed_retraction_of_intent_stays_in_the_result_the_note_and_the_export(
     p.exp_string("question 3 of 7")
         .expect("the method, asked directly");
     pick(&mut p, "n");
+    // A kept "yes" taken back needs the confirmation too.
+    p.exp_string("takes back an answer kept for safety")
+        .expect("the method's confirmation");
+    pick(&mut p, "r");
     p.exp_string("question 4 of 7")
         .expect("the intent, asked directly");
     pick(&mut p, "n");
@@ -638,9 +648,10 @@ fn a_confirmed_retraction_of_intent_stays_in_the_result_the_note_and_the_export(
     );
     let session = read("s.json");
     assert_eq!(session["format"], 3);
-    assert_eq!(session["retracted"][0]["item"], "cssrs_4");
-    assert_eq!(session["retracted"][0]["from"], 1);
-    assert_eq!(session["retracted"][0]["to"], 0);
+    assert_eq!(session["retracted"][0]["item"], "cssrs_3");
+    assert_eq!(session["retracted"][1]["item"], "cssrs_4");
+    assert_eq!(session["retracted"][1]["from"], 1);
+    assert_eq!(session["retracted"][1]["to"], 0);
     assert!(
         session["changes"]
             .as_array()
@@ -664,7 +675,7 @@ fn a_confirmed_retraction_of_intent_stays_in_the_result_the_note_and_the_export(
         String::from_utf8_lossy(&export.stderr)
     );
     let exported = std::fs::read_to_string(dir.path().join("intakes.csv")).expect("export");
-    assert!(exported.contains("cssrs_4:1>0"), "{exported}");
+    assert!(exported.contains("cssrs_3:1>0;cssrs_4:1>0"), "{exported}");
     let scored = run(&["score", "intakes.csv", "--columns", "flags,crisis,warnings"]);
     let scored = String::from_utf8_lossy(&scored.stdout).into_owned();
     let row = scored.lines().nth(1).expect("a row");
@@ -860,6 +871,36 @@ fn resume_keeps_the_output_and_an_amended_disposition_keeps_the_original() {
         row.starts_with("d-1,low,Low,false,"),
         "the interview's result: {row}"
     );
+}
+
+/// A session interrupted at the result screen resumes there: the answers
+/// are all given, and the disposition is what is left.
+#[test]
+fn a_session_with_its_result_shown_resumes_at_the_disposition() {
+    let dir = tempfile::tempdir().expect("dir");
+    let rules = crate::harness::root().join("tests/fixtures/rules/minimal");
+    let rules = rules.to_string_lossy().into_owned();
+    let mut p = interview(&["--rules", &rules, "--session", "s.json"], dir.path());
+    for _ in 0..2 {
+        p.exp_string(" - question ").expect("a question");
+        first(&mut p);
+    }
+    p.exp_string("Review").expect("review");
+    enter(&mut p);
+    p.exp_string("Record the disposition").expect("the result");
+    p.send_control('c').expect("ctrl-c");
+    p.exp_string("the disposition is not recorded")
+        .expect("said");
+    p.exp_eof().expect("ends");
+    let mut p = interview(&["--resume", "s.json"], dir.path());
+    let (before, _) = p
+        .exp_regex("Record the disposition")
+        .expect("straight to the disposition");
+    assert!(!before.contains("Review"), "{before}");
+    pick(&mut p, "a");
+    p.exp_string("recommendation accepted").expect("recorded");
+    p.exp_eof().expect("ends");
+    assert_eq!(exit_code(&p), 0);
 }
 
 /// A Ctrl-C in a prompt reaches the prompt and the signal handler; the

@@ -276,7 +276,11 @@ pub(crate) fn conduct(
     let mut prompter = prompter.with_intro(intro);
     // Saved at once: the options are in the file before the first answer.
     save(&session, &path)?;
-    let outcome = {
+    // A session whose result was shown but has no disposition yet goes
+    // straight back to the result, where the disposition is recorded.
+    let outcome = if session.result.is_some() {
+        Ok(())
+    } else {
         let mut save_answers = |answers: &Answers, replaced: &[_]| {
             session.set_answers(rules, answers, replaced);
             session.save(&path).map_err(|e| Stop::Save(e.to_string()))

@@ -244,6 +244,9 @@ pub(crate) trait Prompter {
     /// kept, and asked again now.
     fn hidden_risk(&mut self, rules: &RuleSet, hidden: &[HiddenRisk]) -> Result<(), Stop>;
     fn review(&mut self, entries: &[ReviewEntry<'_>]) -> Result<ReviewChoice, Stop>;
+    /// Whether a crisis the answers establish stands, said after every
+    /// answer: the screens that follow the crisis notice carry a marker.
+    fn crisis_standing(&mut self, _standing: bool) {}
 }
 
 /// Run the interview over `answers` (empty, or resumed) and `replaced`
@@ -295,6 +298,8 @@ pub(crate) fn run(
                 })
             })
             .collect();
+        let established = flow.forget_lapsed_crises(answers);
+        prompter.crisis_standing(established.iter().any(|&f| rules.flags[f].crisis));
         match prompter.review(&entries)? {
             ReviewChoice::Confirm => return Ok(()),
             ReviewChoice::Back => {
@@ -681,11 +686,12 @@ impl Flow<'_> {
             .into_iter()
             .filter(|&f| rules.flags[f].crisis && !self.noticed[f])
             .collect();
-        if new.is_empty() {
-            return Ok(());
-        }
         for &f in &new {
             self.noticed[f] = true;
+        }
+        prompter.crisis_standing(self.noticed.iter().any(|&n| n));
+        if new.is_empty() {
+            return Ok(());
         }
         let flags: Vec<&Flag> = new.iter().map(|&f| &rules.flags[f]).collect();
         // The person may read the notice: no resource for the professional only.

@@ -39,6 +39,8 @@ pub(crate) struct TerminalPrompter {
     /// Lines shown atop the question screens until the first answer (the
     /// session's id and file, printed before the first screen clears).
     intro: Vec<String>,
+    /// A crisis stands: every screen after the notice says so at its top.
+    crisis: bool,
 }
 
 impl TerminalPrompter {
@@ -50,6 +52,7 @@ impl TerminalPrompter {
             lang,
             chosen: chosen.to_string(),
             intro: Vec::new(),
+            crisis: false,
         }
     }
 
@@ -92,6 +95,18 @@ impl TerminalPrompter {
         self.type_on_result(result, self.lang.decided_by(), Some(say))
     }
 
+    /// The crisis marker atop a screen, while a crisis stands; in words,
+    /// never by colour alone.
+    fn crisis_marker(&self) -> Result<(), Stop> {
+        if self.crisis {
+            let width = self.width();
+            for line in wrap(self.lang.crisis_line(true), width, 0, 3) {
+                self.line(&style(line).red().bold().to_string())?;
+            }
+        }
+        Ok(())
+    }
+
     /// The width text is wrapped to on this terminal.
     pub(crate) fn width(&self) -> usize {
         screen_width(self.term.size().1)
@@ -112,6 +127,7 @@ impl TerminalPrompter {
         let (k, n) = q.in_instrument;
         let (at, of) = q.overall;
         self.term.clear_screen().map_err(Stop::Io)?;
+        self.crisis_marker()?;
         for line in &self.intro {
             self.lines(&wrap(line, width, 0, 2))?;
         }
@@ -142,11 +158,20 @@ impl TerminalPrompter {
                 self.line("")?;
             }
         }
-        if let Some(help) = &q.item.help {
-            self.lines(&wrap(&format!("({help})"), width, 2, 1))?;
-        }
         self.lines(&wrap(&q.item.text, width, 0, 0))?;
         self.line("")?;
+        // Guidance for the interviewer, under the question and marked as
+        // such, so it is not read out as part of it.
+        if let Some(help) = &q.item.help {
+            let note = self.lang.for_the_interviewer(help);
+            self.lines(
+                &wrap(&note, width, 2, 4)
+                    .iter()
+                    .map(|l| dim(l))
+                    .collect::<Vec<_>>(),
+            )?;
+            self.line("")?;
+        }
         self.lines(body)
     }
 
@@ -702,6 +727,10 @@ impl Prompter for TerminalPrompter {
         }
     }
 
+    fn crisis_standing(&mut self, standing: bool) {
+        self.crisis = standing;
+    }
+
     fn review(&mut self, entries: &[ReviewEntry<'_>]) -> Result<ReviewChoice, Stop> {
         let width = self.width();
         let id_width = entries
@@ -728,6 +757,11 @@ impl Prompter for TerminalPrompter {
         }
         let confirm = wrap(self.lang.review_confirm(), width.saturating_sub(2), 0, 0);
         let mut header = Vec::new();
+        if self.crisis {
+            for line in wrap(self.lang.crisis_line(true), width, 0, 3) {
+                header.push(style(line).red().bold().to_string());
+            }
+        }
         for line in wrap(self.lang.review_title(), width, 0, 0) {
             header.push(style(line).bold().to_string());
         }

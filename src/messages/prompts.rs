@@ -39,6 +39,15 @@ impl Lang {
         }
     }
 
+    /// Guidance for the interviewer under a question, marked so it is not
+    /// read out as part of it.
+    pub(crate) fn for_the_interviewer(self, help: &str) -> String {
+        match self {
+            Lang::En => format!("For the interviewer: {help}"),
+            Lang::Es => format!("Para quien entrevista: {help}"),
+        }
+    }
+
     /// Said when Enter finds nothing picked, or a key picks nothing.
     pub(crate) fn unpicked(self, keys: &[String]) -> String {
         let keys = match keys.split_last() {
