@@ -1484,33 +1484,42 @@ fn typing_at_the_review_filters_it_and_enter_changes_that_answer() {
     s.send(ENTER);
     s.expect_question();
     assert!(s.text().contains("Question two"), "{}", s.text());
-    // Esc there goes back to the review, nothing changed; then again.
+    // Esc there goes back to the review, nothing changed: the filter is
+    // kept, the cursor on that answer, and it says so.
     s.send(ESC);
-    s.expect("Filter");
-    s.settle();
-    assert!(s.text().contains("Confirm these answers"), "{}", s.text());
-    s.send("mood_2");
+    s.expect("Unchanged mood_2: no (code 0)");
     s.expect("1 of 2 answers match");
+    s.settle();
+    assert!(s.text().contains("> mood_2"), "{}", s.text());
     s.send(ENTER);
     s.expect_question();
     assert!(s.text().contains("Question two"), "{}", s.text());
     assert!(s.text().contains("Current answer: [n] no"), "{}", s.text());
-    // Enter alone keeps it.
+    // A change: the review says what it was.
+    s.send("y");
+    s.expect_question();
     s.send(ENTER);
-    s.expect("Filter");
+    // The follow-up "yes" shows is asked, then the review comes back.
+    s.expect("Follow-up");
+    s.expect_question();
+    s.send(DOWN);
+    s.expect_question();
+    s.send(ENTER);
+    s.expect(&bytes("Changed mood_2: no (code 0) → yes (code 1)"));
+    // Three answers now (the follow-up); the filter still keeps one.
+    s.expect("1 of 3 answers match");
     s.settle();
-    assert!(
-        s.text().contains("mood_1"),
-        "the whole review again: {}",
-        s.text()
-    );
     s.send("zz");
     s.expect("No answer matches");
     // Esc clears the filter before it goes back.
     s.send(ESC);
     s.expect("Confirm these answers");
     s.settle();
-    assert!(s.text().contains("mood_2"), "{}", s.text());
+    assert!(
+        s.text().contains("mood_1"),
+        "the whole review: {}",
+        s.text()
+    );
     s.p.send_control('c').expect("ctrl-c");
     s.p.exp_eof().expect("ends");
 }

@@ -90,6 +90,16 @@ impl ReviewList {
         &self.filter
     }
 
+    /// Back from a change: the filter as it was, the cursor on the answer
+    /// changed (answer `on`) when the filter still keeps it.
+    pub(crate) fn restore(&mut self, filter: &str, on: usize) {
+        self.filter = filter.to_string();
+        self.refilter();
+        if let Some(at) = self.lines.iter().position(|&l| l == Line::Answer(on)) {
+            self.cursor = at;
+        }
+    }
+
     /// How many answers the filter keeps, of how many.
     pub(crate) fn matching(&self) -> (usize, usize) {
         let answers = self

@@ -41,6 +41,9 @@ pub(crate) struct TerminalPrompter {
     intro: Vec<String>,
     /// A crisis stands: every screen after the notice says so at its top.
     crisis: bool,
+    /// The review's filter, and the answer chosen to change (item, code):
+    /// the review comes back to them, and says what changed.
+    review_memory: Option<(String, usize, i64)>,
 }
 
 impl TerminalPrompter {
@@ -53,6 +56,7 @@ impl TerminalPrompter {
             chosen: chosen.to_string(),
             intro: Vec::new(),
             crisis: false,
+            review_memory: None,
         }
     }
 
@@ -766,6 +770,23 @@ impl Prompter for TerminalPrompter {
             header.push(style(line).bold().to_string());
         }
         header.extend(wrap(&self.lang.review_count(entries.len()), width, 0, 0));
+        // Back from a change: say what it did.
+        let memory = self.review_memory.take();
+        let changed = memory.as_ref().and_then(|(_, item, was)| {
+            let e = entries.iter().position(|e| e.index == *item)?;
+            let entry = &entries[e];
+            let wording = self.wording(entry.instrument);
+            let now = answer_label(wording, entry.item, entry.code);
+            let said = match entry.code == *was {
+                true => self.lang.review_unchanged(&entry.item.id, &now),
+                false => {
+                    let before = answer_label(wording, entry.item, *was);
+                    self.lang.review_changed(&entry.item.id, &before, &now)
+                }
+            };
+            header.extend(wrap(&said, width, 0, 2).iter().map(|l| bold(l)));
+            Some(e)
+        });
         // Above the list the filter's row and a blank row; under it a
         // blank row, the page's status line and the row the cursor is
         // left on.
@@ -777,6 +798,9 @@ impl Prompter for TerminalPrompter {
             blocks.iter().map(Vec::len).collect(),
             room,
         );
+        if let (Some((filter, _, _)), Some(e)) = (&memory, changed) {
+            list.restore(filter, e);
+        }
         self.term.hide_cursor().map_err(Stop::Io)?;
         let mut redraw = true;
         let outcome = loop {
@@ -815,7 +839,11 @@ impl Prompter for TerminalPrompter {
         self.term.clear_screen().map_err(Stop::Io)?;
         match outcome {
             Outcome::Chosen(Line::Confirm) => Ok(ReviewChoice::Confirm),
-            Outcome::Chosen(Line::Answer(i)) => Ok(ReviewChoice::Change(entries[i].index)),
+            Outcome::Chosen(Line::Answer(i)) => {
+                let e = &entries[i];
+                self.review_memory = Some((list.filter().to_string(), e.index, e.code));
+                Ok(ReviewChoice::Change(e.index))
+            }
             Outcome::Back => Ok(ReviewChoice::Back),
             _ => Err(Stop::Interrupted),
         }

@@ -48,6 +48,22 @@ impl Lang {
         }
     }
 
+    /// Back at the review after a change.
+    pub(crate) fn review_changed(self, id: &str, before: &str, now: &str) -> String {
+        match self {
+            Lang::En => format!("Changed {id}: {before} → {now}"),
+            Lang::Es => format!("Cambiada {id}: {before} → {now}"),
+        }
+    }
+
+    /// Back at the review with the answer as it was.
+    pub(crate) fn review_unchanged(self, id: &str, now: &str) -> String {
+        match self {
+            Lang::En => format!("Unchanged {id}: {now}"),
+            Lang::Es => format!("Sin cambios {id}: {now}"),
+        }
+    }
+
     /// Said when Enter finds nothing picked, or a key picks nothing.
     pub(crate) fn unpicked(self, keys: &[String]) -> String {
         let keys = match keys.split_last() {
