@@ -105,12 +105,13 @@ pub fn established_flags(rules: &RuleSet, answers: &Answers) -> Vec<FlagIx> {
 pub(crate) fn possible_flags(rules: &RuleSet, answers: &Answers, item: usize) -> Vec<FlagIx> {
     let mut possible: IxVec<FlagIx, bool> = IxVec::filled(false, rules.flags.len());
     for code in rules.items[item].codes().unwrap_or_default() {
-        for (p, raised) in
-            possible
-                .iter_mut()
-                .zip(evaluate(rules, answers, Some((item, Some(code)))))
-        {
-            *p |= raised;
+        // What that answer would establish, the questions it would show
+        // (a recency question after item 6 "yes") tried in turn too.
+        let mut given = answers.clone();
+        given.clear(item);
+        given.set_parsed(item, Ok(Some(code)));
+        for f in established_flags(rules, &given) {
+            possible[f] = true;
         }
     }
     rules
