@@ -433,6 +433,31 @@ mod tests {
         RULES.get_or_init(|| load(&RulesSource::Embedded).expect("default rules"))
     }
 
+    /// Every other suicide answer "no" and C-SSRS item 6 blank: no answer
+    /// given establishes a suicide-risk flag (item 6 "no" would hide its
+    /// recency question), but item 6 could mean one, so it is asked now.
+    #[test]
+    fn a_blank_item_6_establishes_no_flag_and_is_asked_now() {
+        let rules = rules();
+        let mut answers = crate::answers::Answers::extreme(rules, false);
+        let item = |id: &str| rules.item_index(id).expect("item");
+        answers.clear(item("cssrs_6"));
+        answers.clear(item("cssrs_6_recent"));
+        let flags = super::established_flags(rules, &answers);
+        let ids: Vec<&str> = flags.iter().map(|&f| rules.flags[f].id.as_str()).collect();
+        assert!(!ids.contains(&"suicidal_ideation"), "{ids:?}");
+        let could = super::possible_flags(rules, &answers, item("cssrs_6"));
+        let could: Vec<&str> = could.iter().map(|&f| rules.flags[f].id.as_str()).collect();
+        assert!(could.contains(&"suicidal_ideation"), "{could:?}");
+        let warnings = crate::assess::rejected_warnings(rules, &answers, &flags);
+        let codes: Vec<String> = warnings.iter().map(|w| w.code(rules)).collect();
+        assert!(codes.contains(&"ask_now:cssrs_6".to_string()), "{codes:?}");
+        // Item 6 "yes" with its recency blank still establishes the flag.
+        answers.set(rules, item("cssrs_6"), 1).expect("code");
+        let flags = super::established_flags(rules, &answers);
+        assert!(flags.iter().any(|&f| rules.flags[f].id == "suicidal_ideation"));
+    }
+
     /// A comparison with small constants, of every kind.
     fn cmp() -> impl Strategy<Value = Cmp> {
         prop_oneof![
