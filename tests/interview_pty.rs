@@ -445,6 +445,10 @@ fn going_back_to_hide_an_intent_answer_names_it_and_asks_again_gate_first() {
     }
     p.exp_string("question 2 of 7").expect("back at cssrs_2");
     pick(&mut p, "n");
+    // A "yes" to item 2 taken back: confirmed first, then not asked again.
+    p.exp_string("takes back a positive safety answer")
+        .expect("the confirmation");
+    pick(&mut p, "r");
     p.exp_string("SAFETY ANSWERS THE FORM NOW SKIPS: KEPT, AND ASKED AGAIN NOW")
         .expect("the hidden-risk notice");
     p.exp_string("- C-SSRS item 4 (intent): yes")
@@ -453,8 +457,6 @@ fn going_back_to_hide_an_intent_answer_names_it_and_asks_again_gate_first() {
         .expect("the question hiding it");
     p.exp_string("Press Enter to ask again.").expect("pause");
     enter(&mut p);
-    p.exp_string("question 2 of 7").expect("the gate first");
-    pick(&mut p, "n"); // still no
     p.exp_string("question 4 of 7")
         .expect("then the intent question");
     p.exp_string("Earlier answer: [y] yes")
@@ -583,18 +585,21 @@ fn a_confirmed_retraction_of_intent_stays_in_the_result_the_note_and_the_export(
         p.flush().expect("flush");
         p.exp_string(at).expect("back");
     }
+    // Item 2 "no": the "yes" taken back needs a confirmation; Enter,
+    // Enter keeps it, so "r" records it.
     pick(&mut p, "n");
+    p.exp_string("takes back a positive safety answer")
+        .expect("the gate's confirmation");
+    pick(&mut p, "r");
     p.exp_string("Press Enter to ask again.")
         .expect("the notice");
     enter(&mut p);
-    p.exp_string("question 2 of 7").expect("the gate again");
+    p.exp_string("question 3 of 7")
+        .expect("the method, asked directly");
     enter(&mut p);
     enter(&mut p);
     p.exp_string("Nothing recorded")
         .expect("two Enters record nothing");
-    pick(&mut p, "n");
-    p.exp_string("question 3 of 7")
-        .expect("the method, asked directly");
     pick(&mut p, "n");
     // A kept "yes" taken back needs the confirmation too.
     p.exp_string("takes back an answer kept for safety")
@@ -648,10 +653,11 @@ fn a_confirmed_retraction_of_intent_stays_in_the_result_the_note_and_the_export(
     );
     let session = read("s.json");
     assert_eq!(session["format"], 3);
-    assert_eq!(session["retracted"][0]["item"], "cssrs_3");
-    assert_eq!(session["retracted"][1]["item"], "cssrs_4");
-    assert_eq!(session["retracted"][1]["from"], 1);
-    assert_eq!(session["retracted"][1]["to"], 0);
+    assert_eq!(session["retracted"][0]["item"], "cssrs_2");
+    assert_eq!(session["retracted"][1]["item"], "cssrs_3");
+    assert_eq!(session["retracted"][2]["item"], "cssrs_4");
+    assert_eq!(session["retracted"][2]["from"], 1);
+    assert_eq!(session["retracted"][2]["to"], 0);
     assert!(
         session["changes"]
             .as_array()
@@ -675,7 +681,10 @@ fn a_confirmed_retraction_of_intent_stays_in_the_result_the_note_and_the_export(
         String::from_utf8_lossy(&export.stderr)
     );
     let exported = std::fs::read_to_string(dir.path().join("intakes.csv")).expect("export");
-    assert!(exported.contains("cssrs_3:1>0;cssrs_4:1>0"), "{exported}");
+    assert!(
+        exported.contains("cssrs_2:1>0;cssrs_3:1>0;cssrs_4:1>0"),
+        "{exported}"
+    );
     let scored = run(&["score", "intakes.csv", "--columns", "flags,crisis,warnings"]);
     let scored = String::from_utf8_lossy(&scored.stdout).into_owned();
     let row = scored.lines().nth(1).expect("a row");

@@ -455,7 +455,9 @@ mod tests {
         // Item 6 "yes" with its recency blank still establishes the flag.
         answers.set(rules, item("cssrs_6"), 1).expect("code");
         let flags = super::established_flags(rules, &answers);
-        assert!(flags.iter().any(|&f| rules.flags[f].id == "suicidal_ideation"));
+        assert!(flags
+            .iter()
+            .any(|&f| rules.flags[f].id == "suicidal_ideation"));
     }
 
     /// A comparison with small constants, of every kind.

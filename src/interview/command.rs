@@ -375,6 +375,11 @@ pub(crate) fn conduct(
     if let Some(languages) = session.languages_line(rules, lang, &settings.lang) {
         sentence = format!("{sentence}\n{languages}");
     }
+    // The crisis banner has scrolled away with the note: the last words
+    // on the terminal say it again.
+    if assessment.crisis {
+        sentence = format!("{sentence}\n{}", lang.crisis_line(true));
+    }
     let _ = writeln!(term, "{}", fit_lines(&sentence, prompter.width()));
     write_output(rules, settings, &session, &assessment, &date, term)?;
     Ok(ended)
@@ -421,6 +426,12 @@ pub(crate) fn result_screen(rules: &RuleSet, id: &str, a: &Assessment, full: &st
             .iter()
             .map(|&f| (rules.flags[f].severity, rules.flags[f].title.clone()))
             .collect(),
+        taken_back: a
+            .warnings
+            .iter()
+            .filter(|w| matches!(w, crate::assess::Warning::Retracted { .. }))
+            .map(|w| crate::report::words::warning(rules, w))
+            .collect(),
         next_step: Some(crate::report::view::next_step(
             rules,
             &raised,
@@ -451,6 +462,7 @@ fn stored_screen(rules: &RuleSet, id: &str, stored: &StoredResult) -> ResultScre
         level: stored.level_name.clone(),
         crisis: stored.crisis,
         flags: all,
+        taken_back: Vec::new(),
         next_step: None,
         positive: Vec::new(),
         full: stored.shown.clone(),

@@ -62,6 +62,9 @@ pub(crate) struct ReviewEntry<'a> {
     /// The item's instrument, by which the review can be filtered.
     pub(crate) instrument: &'a Instrument,
     pub(crate) code: i64,
+    /// Skip logic now hides the question, and its answer is kept for
+    /// safety: listed so it can be seen and changed.
+    pub(crate) kept: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -143,6 +146,8 @@ pub(crate) struct Lowering {
     pub(crate) from: i64,
     pub(crate) to: i64,
     pub(crate) loss: crate::assess::risk::Loss,
+    /// The answer was kept for safety on a question skip logic hides.
+    pub(crate) kept: bool,
 }
 
 impl Lowering {
@@ -174,7 +179,10 @@ impl Lowering {
             lost.push(lang.lost_flags(&flags.join("; ")));
         }
         if self.loss.only_kept() {
-            lost.push(lang.lost_kept().to_string());
+            lost.push(match self.kept {
+                true => lang.lost_kept().to_string(),
+                false => lang.lost_positive().to_string(),
+            });
         }
         lang.lowering(
             &rules.items[self.item].short,
@@ -207,6 +215,8 @@ pub(crate) struct ResultScreen {
     pub(crate) crisis: bool,
     /// Every raised flag, most urgent first: its severity and title.
     pub(crate) flags: Vec<(crate::model::Severity, String)>,
+    /// Each safety answer taken back, in words (item and both answers).
+    pub(crate) taken_back: Vec<String>,
     pub(crate) next_step: Option<String>,
     /// Screens above their cut-off, in words: `PHQ-9 total 22 (Severe
     /// depression)`.
@@ -286,8 +296,9 @@ pub(crate) fn run(
     flow.walk(answers, prompter, start..items, &mut history, false)?;
     loop {
         let shown = shown_items(rules, answers);
+        // Every answer, those kept for safety on questions skip logic now
+        // hides included (the others were dropped).
         let entries: Vec<ReviewEntry<'_>> = (0..items)
-            .filter(|&i| shown[i])
             .filter_map(|i| {
                 let item = &rules.items[i];
                 answers.get(i).map(|code| ReviewEntry {
@@ -295,6 +306,7 @@ pub(crate) fn run(
                     item,
                     instrument: &rules.instruments[item.instrument],
                     code,
+                    kept: !shown[i],
                 })
             })
             .collect();
@@ -305,7 +317,11 @@ pub(crate) fn run(
             ReviewChoice::Back => {
                 // The last question answered, with the ones before it to go
                 // back to; then on to the review again.
-                let asked: Vec<ItemIdx> = entries.iter().map(|e| e.index).collect();
+                let asked: Vec<ItemIdx> = entries
+                    .iter()
+                    .filter(|e| !e.kept)
+                    .map(|e| e.index)
+                    .collect();
                 if let Some((&last, before)) = asked.split_last() {
                     let mut history = before.to_vec();
                     flow.walk(answers, prompter, last..items, &mut history, false)?;
@@ -498,16 +514,27 @@ impl Flow<'_> {
                     // the gate's answer keeps it from counting now.
                     let from = answers.get(index);
                     let loss = crate::assess::risk::loss_of_change(rules, answers, index, code);
-                    let kept_lowered = self.reasking[index].is_some()
+                    // And so is a positive safety answer changed to the
+                    // least severe one while other answers still raise what
+                    // it raised (a plan taken back beside intent).
+                    let kept = self.reasking[index].is_some();
+                    let kept_lowered = kept
                         && rules.compiled.safety_items[index]
                         && from.is_some_and(|from| code < from);
-                    let loss = loss.or_else(|| kept_lowered.then(crate::assess::risk::Loss::kept));
+                    let least = rules.items[index].codes().and_then(|c| c.first().copied());
+                    let positive_to_least = rules.compiled.safety_items[index]
+                        && from.is_some_and(|from| Some(from) != least)
+                        && Some(code) == least;
+                    let loss = loss.or_else(|| {
+                        (kept_lowered || positive_to_least).then(crate::assess::risk::Loss::kept)
+                    });
                     if let (Some(from), Some(loss)) = (from, loss) {
                         let change = Lowering {
                             item: index,
                             from,
                             to: code,
                             loss,
+                            kept,
                         };
                         if prompter.confirm_lowering(rules, &change)? {
                             answers.retract(crate::answers::Retraction {

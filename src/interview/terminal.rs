@@ -229,10 +229,11 @@ impl TerminalPrompter {
                     body.extend(wrap(&format!("{mark} {label}"), width, 0, 2));
                 }
                 body.push(String::new());
-                if warn {
-                    body.extend(wrap(&unpicked, width, 0, 0).iter().map(|l| bold(l)));
+                // The status line, or in its place which keys work.
+                match warn {
+                    true => body.extend(wrap(&unpicked, width, 0, 0).iter().map(|l| bold(l))),
+                    false => body.extend(wrap(hint, width, 0, 0).iter().map(|l| dim(l))),
                 }
-                body.extend(wrap(hint, width, 0, 0).iter().map(|l| dim(l)));
                 self.draw(q, &body)?;
             }
             let key = self.term.read_key_raw().map_err(Stop::Io)?;
@@ -263,6 +264,15 @@ impl TerminalPrompter {
         self.draw(q, &wrap(&answered, width, 0, 2))?;
         self.intro.clear();
         Ok(Reply::Answer(chosen))
+    }
+}
+
+/// A notice's "Press Enter" read: Ctrl-C there stops the interview as
+/// anywhere else (exit 130), not as a failed read.
+fn read_stop(err: std::io::Error) -> Stop {
+    match err.kind() {
+        std::io::ErrorKind::Interrupted => Stop::Interrupted,
+        _ => Stop::Io(err),
     }
 }
 
@@ -629,7 +639,7 @@ impl Prompter for TerminalPrompter {
         }
         self.line(&red(&bar))?;
         self.lines(&wrap(self.lang.continues(), width, 0, 0))?;
-        self.term.read_line().map_err(Stop::Io)?;
+        self.term.read_line().map_err(read_stop)?;
         Ok(())
     }
 
@@ -653,7 +663,7 @@ impl Prompter for TerminalPrompter {
         }
         self.line(&style(&bar).yellow().bold().to_string())?;
         self.lines(&wrap(lang.hidden_risk_continue(), width, 0, 0))?;
-        self.term.read_line().map_err(Stop::Io)?;
+        self.term.read_line().map_err(read_stop)?;
         Ok(())
     }
 
@@ -746,7 +756,10 @@ impl Prompter for TerminalPrompter {
         let mut haystacks = Vec::with_capacity(entries.len());
         let mut blocks = Vec::with_capacity(entries.len());
         for e in entries {
-            let answer = answer_label(self.wording(e.instrument), e.item, e.code);
+            let mut answer = answer_label(self.wording(e.instrument), e.item, e.code);
+            if e.kept {
+                answer = self.lang.kept_for_safety(&answer);
+            }
             haystacks.push(format!(
                 "{} {} {} {} {answer}",
                 e.item.id, e.instrument.id, e.instrument.title, e.item.text

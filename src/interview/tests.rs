@@ -491,9 +491,11 @@ fn a_change_that_hides_a_risk_answer_names_it_and_asks_the_gate_then_it_again() 
             "ask cssrs_4",
             "ask cssrs_3",
             "ask cssrs_2",
-            // Item 3's "no" raises nothing: dropped without a word.
+            // A "yes" to item 2 taken back: confirmed, so item 2 is not
+            // asked again; item 3's "no" raises nothing: dropped without a
+            // word; item 4's "yes" is kept and asked directly.
+            "retract cssrs_2:1>0",
             "hidden_risk cssrs_4=1 by cssrs_2=0",
-            "ask cssrs_2",
             "ask cssrs_4",
             "ask cssrs_6",
         ]
@@ -510,6 +512,11 @@ fn a_change_that_hides_a_risk_answer_names_it_and_asks_the_gate_then_it_again() 
         3,
         "not asked again after it was confirmed"
     );
+    assert!(
+        warning_codes(&answers).contains(&"retracted:cssrs_2".to_string()),
+        "{:?}",
+        warning_codes(&answers)
+    );
     let result = crate::assess::assess(rules(), &answers).expect("scored");
     assert!(result.crisis, "the engine counts the kept yes for safety");
     assert!(result
@@ -525,53 +532,6 @@ fn a_change_that_hides_a_risk_answer_names_it_and_asks_the_gate_then_it_again() 
         }],
         "the session keeps the original"
     );
-}
-
-#[test]
-fn a_re_asked_gate_that_shows_the_risk_answers_again_lets_the_walk_ask_them() {
-    let mut script = Script::default();
-    intent_then_back_to_item_2(&mut script);
-    // Asked again: item 2 "yes"; the walk asks 3, 4 (now "no") and 5.
-    script.replies("cssrs_2", &[Reply::Answer(1)]);
-    script.replies("cssrs_4", &[Reply::Answer(0)]);
-    let mut answers = Answers::new(rules());
-    let (_, replaced) =
-        interview_saved(&mut script, &mut answers, &mut Vec::new()).expect("completes");
-    let at = script
-        .log
-        .iter()
-        .position(|l| l.starts_with("hidden_risk"))
-        .expect("notice");
-    let log: Vec<&str> = script.log[at..]
-        .iter()
-        .map(String::as_str)
-        .take(7)
-        .collect();
-    assert_eq!(
-        log,
-        [
-            "hidden_risk cssrs_4=1 by cssrs_2=0",
-            "ask cssrs_2",
-            "ask cssrs_3",
-            "ask cssrs_4",
-            // Intent "no" takes away the crisis route: confirmed first.
-            "retract cssrs_4:1>0",
-            "ask cssrs_5",
-            "ask cssrs_6",
-        ]
-    );
-    assert!(
-        warning_codes(&answers).contains(&"retracted:cssrs_4".to_string()),
-        "{:?}",
-        warning_codes(&answers)
-    );
-    assert_eq!(
-        code(&answers, "cssrs_4"),
-        Some(0),
-        "the new answer replaces it"
-    );
-    assert_eq!(replaced.len(), 1);
-    assert_eq!((replaced[0].item, replaced[0].code), (item("cssrs_4"), 1));
 }
 
 #[test]
@@ -598,8 +558,8 @@ fn a_review_change_that_hides_a_risk_answer_asks_it_again() {
         [
             "review",
             "ask cssrs_2",
+            "retract cssrs_2:1>0",
             "hidden_risk cssrs_4=1 by cssrs_2=0",
-            "ask cssrs_2",
             "ask cssrs_4",
             "retract cssrs_4:1>0",
             "review",
@@ -1081,8 +1041,8 @@ fn a_kept_answer_asked_again_offers_no_default() {
     );
     assert_eq!(
         offered(&script, "cssrs_2"),
-        [None, Some(1), None],
-        "nor does the gate, asked again"
+        [None, Some(1)],
+        "the gate's change confirmed, it is not asked again"
     );
 
     // Asked by the walk: the gate, asked again, shows it.

@@ -48,6 +48,17 @@ impl Lang {
         }
     }
 
+    /// An answer the review lists although skip logic now hides its
+    /// question: it is kept for safety.
+    pub(crate) fn kept_for_safety(self, answer: &str) -> String {
+        match self {
+            Lang::En => format!("{answer}, kept for safety (the form now skips this question)"),
+            Lang::Es => format!(
+                "{answer}, conservada por seguridad (el formulario ahora omite esta pregunta)"
+            ),
+        }
+    }
+
     /// Back at the review after a change.
     pub(crate) fn review_changed(self, id: &str, before: &str, now: &str) -> String {
         match self {
@@ -260,6 +271,17 @@ impl Lang {
         match self {
             Lang::En => "takes back an answer kept for safety",
             Lang::Es => "retira una respuesta que se conservó por seguridad",
+        }
+    }
+
+    /// What taking back a positive safety answer does when other answers
+    /// still raise the same findings.
+    pub(crate) fn lost_positive(self) -> &'static str {
+        match self {
+            Lang::En => "takes back a positive safety answer (other answers still raise the same findings)",
+            Lang::Es => {
+                "retira una respuesta positiva de seguridad (otras respuestas siguen indicando lo mismo)"
+            }
         }
     }
 

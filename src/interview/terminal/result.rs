@@ -177,7 +177,7 @@ pub(crate) fn summary(lang: Lang, width: usize, result: &ResultScreen, room: usi
         false => head.extend(crisis),
     }
     head.extend(wrap(&lang.flags_heading(result.flags.len()), width, 0, 2));
-    let flag_lines: Vec<Vec<String>> = result
+    let mut flag_lines: Vec<Vec<String>> = result
         .flags
         .iter()
         .map(|(severity, title)| {
@@ -185,6 +185,13 @@ pub(crate) fn summary(lang: Lang, width: usize, result: &ResultScreen, room: usi
             wrap(&line, width, 2, 2)
         })
         .collect();
+    // The answers taken back, named: the flag alone does not say which.
+    flag_lines.extend(
+        result
+            .taken_back
+            .iter()
+            .map(|words| wrap(&format!("- {words}"), width, 4, 2)),
+    );
     let all_flags: usize = flag_lines.iter().map(Vec::len).sum();
     let mut lines = head.clone();
     if head.len() + all_flags <= room {
@@ -201,7 +208,7 @@ pub(crate) fn summary(lang: Lang, width: usize, result: &ResultScreen, room: usi
             lines.extend(block.iter().cloned());
             shown += 1;
         }
-        let more = lang.more_flags(result.flags.len() - shown);
+        let more = lang.more_flags(flag_lines.len() - shown);
         lines.push(bold(&format!("  {more}")));
         return lines;
     }
