@@ -1586,7 +1586,14 @@ fn the_result_screen_keeps_the_crisis_in_view_through_every_disposition_prompt()
     );
     s.send("o");
     s.send(ENTER);
-    in_view(&mut s, "Actual level");
+    in_view(&mut s, "Actual level (Esc goes back)");
+    // Esc goes back to the first choice, then on again.
+    s.send(ESC);
+    s.expect("[a] Accept: Residential / Inpatient (CRISIS route)");
+    s.settle();
+    s.send("o");
+    s.send(ENTER);
+    in_view(&mut s, "Actual level (Esc goes back)");
     s.send("c");
     s.send(ENTER);
     in_view(&mut s, "Reason");

@@ -681,49 +681,58 @@ impl Prompter for TerminalPrompter {
             ('o', lang.other_level().to_string()),
             ('p', lang.read_full().to_string()),
         ];
-        let choice = loop {
-            match self.choose_on_result(result, lang.disposition_prompt(), &options)? {
-                2 => self.pager(&result.full)?,
-                other => break other,
-            }
-        };
-        if choice == 0 {
-            // An amendment says why and who, whatever it amends to.
-            if !amending {
+        // Esc at a later prompt comes back here.
+        'top: loop {
+            let choice = loop {
+                match self.choose_on_result(result, lang.disposition_prompt(), &options, false)? {
+                    Some(2) => self.pager(&result.full)?,
+                    Some(other) => break other,
+                    None => {}
+                }
+            };
+            if choice == 0 {
+                // An amendment says why and who, whatever it amends to.
+                if !amending {
+                    return Ok(Disposition::Accepted {
+                        reason_text: None,
+                        decided_by: None,
+                    });
+                }
+                let reason_text = self.reason_text(result)?;
                 return Ok(Disposition::Accepted {
-                    reason_text: None,
-                    decided_by: None,
+                    reason_text,
+                    decided_by: Some(self.decided_by(result)?),
                 });
             }
+            let others: Vec<usize> = (0..rules.levels.len())
+                .filter(|&l| l != recommended)
+                .collect();
+            let letters = |n: usize| ('a'..='o').take(n).collect::<Vec<char>>();
+            let names: Vec<(char, String)> = letters(others.len())
+                .into_iter()
+                .zip(&others)
+                .map(|(k, &l)| (k, rules.levels[l].name.clone()))
+                .collect();
+            let Some(level) = self.choose_on_result(result, lang.actual_level(), &names, true)?
+            else {
+                continue 'top;
+            };
+            let reasons: Vec<(char, String)> = letters(DispositionReason::ALL.len())
+                .into_iter()
+                .zip(DispositionReason::ALL)
+                .map(|(k, r)| (k, lang.reason_label(r).to_string()))
+                .collect();
+            let Some(reason) = self.choose_on_result(result, lang.reason(), &reasons, true)? else {
+                continue 'top;
+            };
             let reason_text = self.reason_text(result)?;
-            return Ok(Disposition::Accepted {
+            return Ok(Disposition::Other {
+                level: others[level],
+                reason: DispositionReason::ALL[reason],
                 reason_text,
-                decided_by: Some(self.decided_by(result)?),
+                decided_by: self.decided_by(result)?,
             });
         }
-        let others: Vec<usize> = (0..rules.levels.len())
-            .filter(|&l| l != recommended)
-            .collect();
-        let letters = |n: usize| ('a'..='o').take(n).collect::<Vec<char>>();
-        let names: Vec<(char, String)> = letters(others.len())
-            .into_iter()
-            .zip(&others)
-            .map(|(k, &l)| (k, rules.levels[l].name.clone()))
-            .collect();
-        let level = self.choose_on_result(result, lang.actual_level(), &names)?;
-        let reasons: Vec<(char, String)> = letters(DispositionReason::ALL.len())
-            .into_iter()
-            .zip(DispositionReason::ALL)
-            .map(|(k, r)| (k, lang.reason_label(r).to_string()))
-            .collect();
-        let reason = self.choose_on_result(result, lang.reason(), &reasons)?;
-        let reason_text = self.reason_text(result)?;
-        Ok(Disposition::Other {
-            level: others[level],
-            reason: DispositionReason::ALL[reason],
-            reason_text,
-            decided_by: self.decided_by(result)?,
-        })
     }
 
     fn amend(&mut self, result: &ResultScreen) -> Result<bool, Stop> {
@@ -734,9 +743,10 @@ impl Prompter for TerminalPrompter {
             ('p', lang.read_full().to_string()),
         ];
         loop {
-            match self.choose_on_result(result, lang.amend_prompt(), &options)? {
-                2 => self.pager(&result.full)?,
-                choice => return Ok(choice == 1),
+            match self.choose_on_result(result, lang.amend_prompt(), &options, false)? {
+                Some(2) => self.pager(&result.full)?,
+                Some(choice) => return Ok(choice == 1),
+                None => {}
             }
         }
     }

@@ -58,6 +58,14 @@ impl Lang {
         }
     }
 
+    /// A prompt with Esc to go back to the first disposition choice.
+    pub(crate) fn with_esc_back(self, prompt: &str) -> String {
+        match self {
+            Lang::En => format!("{prompt} (Esc goes back)"),
+            Lang::Es => format!("{prompt} (Esc vuelve atrás)"),
+        }
+    }
+
     /// The option that opens the pager.
     pub(crate) fn read_full(self) -> &'static str {
         match self {

@@ -33,18 +33,25 @@ impl TerminalPrompter {
     /// with their keys, and a status line. Nothing is picked at first;
     /// Enter with nothing picked says which keys work; `p` opens the
     /// pager at once (an option keyed `p` is that pager, for arrows and
-    /// Enter). Returns the option chosen.
+    /// Enter). Returns the option chosen, or `None` for Esc where
+    /// `can_go_back` (the prompt then says so).
     pub(crate) fn choose_on_result(
         &mut self,
         result: &ResultScreen,
         prompt: &str,
         options: &[(char, String)],
-    ) -> Result<usize, Stop> {
+        can_go_back: bool,
+    ) -> Result<Option<usize>, Stop> {
         let width = self.width();
         let keys: Vec<OptionKey> = options.iter().map(|(k, _)| OptionKey::new(*k)).collect();
         let shown: Vec<String> = options.iter().map(|(k, _)| k.to_string()).collect();
         let unpicked = self.lang.unpicked(&shown);
-        let mut picker = Picker::new(keys, false, false);
+        let prompt = match can_go_back {
+            true => self.lang.with_esc_back(prompt),
+            false => prompt.to_string(),
+        };
+        let prompt = prompt.as_str();
+        let mut picker = Picker::new(keys, can_go_back, false);
         let mut warn = false;
         let mut redraw = true;
         self.term.hide_cursor().map_err(Stop::Io)?;
@@ -77,7 +84,8 @@ impl TerminalPrompter {
                     redraw = !warn;
                     warn = true;
                 }
-                Step::Chosen(i) => break i,
+                Step::Chosen(i) => break Some(i),
+                Step::Back => break None,
                 Step::Interrupted => {
                     self.term.show_cursor().map_err(Stop::Io)?;
                     return Err(Stop::Interrupted);
@@ -304,10 +312,12 @@ mod tests {
                 ('p', lang.read_full().to_string()),
             ];
             let unpicked = lang.unpicked(&["a".into(), "o".into(), "p".into()]);
+            let level_prompt = lang.with_esc_back(lang.actual_level());
+            let reason_prompt = lang.with_esc_back(lang.reason());
             for (prompt, options) in [
                 (lang.disposition_prompt(), &disposition),
-                (lang.actual_level(), &levels),
-                (lang.reason(), &reasons),
+                (level_prompt.as_str(), &levels),
+                (reason_prompt.as_str(), &reasons),
             ] {
                 for status in [None, Some(unpicked.as_str())] {
                     let below = choice_lines(lang, 80, prompt, options, None, status);
