@@ -438,6 +438,7 @@ pub(crate) fn result_screen(rules: &RuleSet, id: &str, a: &Assessment, full: &st
             Some(&level.referral),
         )),
         positive,
+        recorded: Vec::new(),
         full: full.to_string(),
     }
 }
@@ -465,6 +466,7 @@ fn stored_screen(rules: &RuleSet, id: &str, stored: &StoredResult) -> ResultScre
         taken_back: Vec::new(),
         next_step: None,
         positive: Vec::new(),
+        recorded: Vec::new(),
         full: stored.shown.clone(),
     }
 }
@@ -501,7 +503,8 @@ fn amend(
             source: Box::new(other),
         }),
     };
-    let screen = stored_screen(rules, &session.id, &result);
+    let mut screen = stored_screen(rules, &session.id, &result);
+    screen.recorded = history(rules, lang, &session.dispositions);
     match prompter.amend(&screen) {
         Ok(true) => {}
         Ok(false) => return Ok(Ended::Done),

@@ -221,6 +221,8 @@ pub(crate) struct ResultScreen {
     /// Screens above their cut-off, in words: `PHQ-9 total 22 (Severe
     /// depression)`.
     pub(crate) positive: Vec<String>,
+    /// The dispositions recorded so far, in words (a finished session's).
+    pub(crate) recorded: Vec<String>,
     /// The whole result and note, for the pager.
     pub(crate) full: String,
 }

@@ -228,6 +228,15 @@ pub(crate) fn summary(lang: Lang, width: usize, result: &ResultScreen, room: usi
         let scores = result.positive.join("; ");
         optional.push(wrap(&lang.positive_scores(&scores), width, 0, 2));
     }
+    // A finished session's dispositions, the one in force last.
+    if !result.recorded.is_empty() {
+        let lines: Vec<String> = result
+            .recorded
+            .iter()
+            .flat_map(|r| wrap(r, width, 0, 2))
+            .collect();
+        optional.insert(0, lines);
+    }
     for block in optional {
         if lines.len() + 1 + block.len() <= room {
             lines.push(String::new());
