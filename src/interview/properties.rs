@@ -258,3 +258,70 @@ proptest! {
         }
     }
 }
+
+/// Paper forms (every question answered, hidden ones too): how batch
+/// scoring words each hidden answer (kept for safety, asks its gate again,
+/// ignored) and how the interview decides to keep it and ask it again
+/// (`kept_for_safety`, with whether it raised a safety flag) agree.
+#[test]
+fn the_interview_keeps_exactly_the_hidden_answers_batch_scoring_counts_for_safety() {
+    use super::{hidden_answers, kept_for_safety, raises_safety, Memo};
+    use proptest::strategy::ValueTree;
+    let rules = rules();
+    let mut runner = proptest::test_runner::TestRunner::new_with_rng(
+        ProptestConfig::default(),
+        proptest::test_runner::TestRng::deterministic_rng(
+            proptest::test_runner::RngAlgorithm::ChaCha,
+        ),
+    );
+    let codes = proptest::collection::vec(any::<u8>(), rules.items.len());
+    let mut compared = 0;
+    let mut seen = std::collections::BTreeSet::new();
+    for _ in 0..2_000 {
+        let picks = codes.new_tree(&mut runner).expect("a value").current();
+        let mut answers = Answers::new(rules);
+        for (i, item) in rules.items.iter().enumerate() {
+            let Some(codes) = item.codes() else { continue };
+            // Safety questions mostly "no", as on real forms.
+            let rare = rules.compiled.safety_items[i] && picks[i] % 4 != 0;
+            let pick = usize::from(picks[i] / 4) % codes.len();
+            let code = if rare { codes[0] } else { codes[pick] };
+            answers.set(rules, i, code).expect("a code");
+        }
+        let Ok(a) = assess(rules, &answers) else {
+            continue;
+        };
+        let shown = crate::assess::shown_items(rules, &answers);
+        let hidden = hidden_answers(&answers, &shown);
+        let mut memo = Memo::default();
+        for &item in &hidden {
+            let batch = a.warnings.iter().find_map(|w| match w {
+                Warning::HiddenValueKept { item: i, .. } if *i == item => Some("kept"),
+                Warning::AskAgain { item: i, .. } if *i == item => Some("ask_again"),
+                Warning::HiddenValueIgnored { item: i } if *i == item => Some("ignored"),
+                _ => None,
+            });
+            let interview = match (
+                kept_for_safety(rules, &mut memo, &answers, &hidden, item),
+                raises_safety(rules, &mut memo, &answers, &hidden, item),
+            ) {
+                (true, true) => "kept",
+                (true, false) => "ask_again",
+                (false, _) => "ignored",
+            };
+            assert_eq!(
+                batch,
+                Some(interview),
+                "{}: batch {batch:?}, interview {interview}; answers {:?}",
+                rules.items[item].id,
+                (0..rules.items.len())
+                    .filter_map(|i| answers.get(i).map(|c| format!("{}={c}", rules.items[i].id)))
+                    .collect::<Vec<_>>()
+            );
+            compared += 1;
+            seen.insert(interview);
+        }
+    }
+    assert!(compared > 500, "only {compared} hidden answers compared");
+    assert_eq!(seen.len(), 3, "every kind of hidden answer met: {seen:?}");
+}
