@@ -720,6 +720,18 @@ pub struct Flag {
     pub(crate) origin: Origin,
 }
 
+/// A flag's headline: its message up to the first colon (the title of a
+/// flag that gives none, and what an unanswered safety question could mean).
+pub(crate) fn headline(message: &str) -> &str {
+    let message = message.trim();
+    message
+        .split(':')
+        .next()
+        .unwrap_or(message)
+        .trim()
+        .trim_end_matches('.')
+}
+
 impl Flag {
     /// A safety (or crisis) flag: crisis resources are listed, and every
     /// answer given counts for it, shown or hidden.

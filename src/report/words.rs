@@ -54,18 +54,9 @@ pub(crate) fn warning(rules: &RuleSet, warning: &Warning) -> String {
             )
         }
         Warning::SafetyAnswerMissing { item, could_raise } => {
-            // Each flag's headline: its message up to the first colon.
             let could_mean: Vec<&str> = could_raise
                 .iter()
-                .map(|&f| {
-                    let message = rules.flags[f].message.trim();
-                    message
-                        .split(':')
-                        .next()
-                        .unwrap_or(message)
-                        .trim()
-                        .trim_end_matches('.')
-                })
+                .map(|&f| crate::model::headline(&rules.flags[f].message))
                 .collect();
             lang.safety_answer_missing(&rules.items[*item].short, &could_mean.join(lang.or_list()))
         }

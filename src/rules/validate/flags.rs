@@ -8,18 +8,6 @@ use crate::model::{Condition, Flag, FlagIx, IxVec, Origin, Severity, Urgency};
 /// A flag's title fits the interview's result screen beside its marker.
 pub(crate) const MAX_FLAG_TITLE: usize = 60;
 
-/// A message up to its first colon: the title of a flag that gives none.
-fn headline(message: &str) -> String {
-    let message = message.trim();
-    message
-        .split(':')
-        .next()
-        .unwrap_or(message)
-        .trim()
-        .trim_end_matches('.')
-        .to_string()
-}
-
 impl Validator {
     pub(super) fn flags(
         &mut self,
@@ -95,7 +83,7 @@ impl Validator {
             let message = self.text(file, &path.key("message"), &raw.message);
             let title = match &raw.title {
                 Some(title) => self.text(file, &path.key("title"), title),
-                None => headline(&message),
+                None => crate::model::headline(&message).to_string(),
             };
             out.push(Flag {
                 id: raw.id.clone(),
